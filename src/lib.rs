@@ -1,6 +1,121 @@
-//! gopherlint: a Dockerfile linter for Go services. The pipeline is
-//! source → syntax → shell → model → rules → diagnostics → output; see ARCHITECTURE in the docs.
+//! gopherlint: a Dockerfile linter for Go services.
+//!
+//! The pipeline: bytes → [`syntax`] tree with exact spans → [`shell`] commands → semantic
+//! [`model`] → [`rules`] → [`diagnostic`]s → [`output`]. [`lint`] runs it on one text, with no
+//! process or I/O involved.
 
+pub mod cli;
+pub mod diagnostic;
+pub mod model;
+pub mod output;
+pub mod rules;
 pub mod shell;
 pub mod source;
 pub mod syntax;
+
+use diagnostic::{Diagnostic, Severity};
+use model::{Model, ModelError};
+use rules::{Context, RuleSettings};
+use source::TextRange;
+
+/// What a lint run is told.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// The stage that is shipped (`--target`); the last stage when `None`.
+    pub target: Option<String>,
+    pub rules: RuleSettings,
+}
+
+/// Lints a Dockerfile's text. Diagnostics come sorted by position, then code.
+pub fn lint(text: &str, options: &LintOptions) -> Result<Vec<Diagnostic>, ModelError> {
+    let file = syntax::parse(text);
+    let model = Model::build(&file, text, options.target.as_deref())?;
+    let ctx = Context {
+        model: &model,
+        text,
+        settings: &options.rules,
+    };
+    let mut diagnostics = rules::check_all(&ctx);
+    sort(&mut diagnostics);
+    Ok(diagnostics)
+}
+
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
+}
+
+/// A file's bytes as text for linting.
+pub struct Decoded {
+    pub text: String,
+    /// Why the bytes are not a readable Dockerfile, as a GL000 diagnostic.
+    pub problem: Option<Diagnostic>,
+    /// The content is binary: nothing but `problem` should be reported.
+    pub binary: bool,
+}
+
+/// Decodes a file. A NUL byte marks it binary. Invalid UTF-8 is reported, and each invalid byte
+/// is read as `?` so that every byte offset stays the same as in the file.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let parse_error = |range: TextRange, message: String| Diagnostic {
+        code: "GL000",
+        name: "parse-error",
+        severity: Severity::Error,
+        message,
+        range,
+        labels: Vec::new(),
+        help: None,
+        fix: None,
+    };
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Decoded {
+            text: String::new(),
+            problem: Some(parse_error(
+                TextRange::empty(0),
+                format!(
+                    "this is not a Dockerfile: it holds binary data (a NUL byte at offset {nul})"
+                ),
+            )),
+            binary: true,
+        };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text: text.to_string(),
+            problem: None,
+            binary: false,
+        },
+        Err(error) => {
+            let first = error.valid_up_to();
+            let mut text = String::with_capacity(bytes.len());
+            let mut rest = bytes;
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(valid) => {
+                        text.push_str(valid);
+                        break;
+                    }
+                    Err(e) => {
+                        let (valid, after) = rest.split_at(e.valid_up_to());
+                        text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                        let bad = e.error_len().unwrap_or(after.len());
+                        text.extend(std::iter::repeat_n('?', bad));
+                        rest = &after[bad..];
+                    }
+                }
+            }
+            let end = (first + error.error_len().unwrap_or(1)).min(text.len());
+            Decoded {
+                text,
+                problem: Some(parse_error(
+                    TextRange::new(first, end),
+                    format!(
+                        "the file is not valid UTF-8 (first bad byte at offset {first}); those bytes are read as `?`"
+                    ),
+                )),
+                binary: false,
+            }
+        }
+    }
+}

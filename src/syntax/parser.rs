@@ -169,10 +169,10 @@ impl<'a> Parser<'a> {
                     None => directives_done = true,
                 }
             }
-            if trimmed.starts_with('#') {
+            if let Some(comment) = trimmed.strip_prefix('#') {
                 self.file.comments.push(Comment {
                     range: TextRange::new(line.start + lead, line.end),
-                    text: trimmed[1..].trim().to_string(),
+                    text: comment.trim().to_string(),
                 });
                 index += 1;
                 continue;

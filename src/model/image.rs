@@ -1,0 +1,305 @@
+//! Image references and the built-in table of base-image facts.
+
+/// A parsed image reference: `[registry/]repository[:tag][@digest]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub raw: String,
+    /// Registry host, `None` for Docker Hub.
+    pub registry: Option<String>,
+    /// Repository path; Docker Hub's `library/` prefix is removed (`golang`, `gcr.io/...` keeps its host in `registry`).
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    pub fn parse(raw: &str) -> ImageRef {
+        let (name, digest) = match raw.split_once('@') {
+            Some((n, d)) => (n, Some(d.to_string())),
+            None => (raw, None),
+        };
+        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match name[last_slash..].rfind(':') {
+            Some(i) => (
+                &name[..last_slash + i],
+                Some(name[last_slash + i + 1..].to_string()),
+            ),
+            None => (name, None),
+        };
+        let (registry, mut repository) = match name.split_once('/') {
+            Some((host, rest))
+                if host.contains('.') || host.contains(':') || host == "localhost" =>
+            {
+                (Some(host.to_ascii_lowercase()), rest.to_string())
+            }
+            _ => (None, name.to_string()),
+        };
+        let registry = registry.filter(|r| r != "docker.io" && r != "index.docker.io");
+        if registry.is_none()
+            && let Some(rest) = repository.strip_prefix("library/")
+        {
+            repository = rest.to_string();
+        }
+        ImageRef {
+            raw: raw.to_string(),
+            registry,
+            repository: repository.to_ascii_lowercase(),
+            tag,
+            digest,
+        }
+    }
+
+    /// `registry/repository`, or just the repository for Docker Hub.
+    pub fn name(&self) -> String {
+        match &self.registry {
+            Some(r) => format!("{r}/{}", self.repository),
+            None => self.repository.clone(),
+        }
+    }
+
+    pub fn is_scratch(&self) -> bool {
+        self.registry.is_none() && self.repository == "scratch"
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Libc {
+    None,
+    Glibc,
+    Musl,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultUser {
+    Root,
+    NonRoot(u32),
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Scratch,
+    DistrolessStatic,
+    DistrolessBase,
+    ChainguardStatic,
+    GoToolchain,
+    Alpine,
+    Debian,
+    Busybox,
+    Windows,
+    Other,
+}
+
+/// What gopherlint knows about a base image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BaseFacts {
+    pub family: Family,
+    /// Path of a POSIX shell, if the image has one.
+    pub shell: Option<&'static str>,
+    pub libc: Libc,
+    pub ca_bundle: bool,
+    pub tzdata: bool,
+    pub passwd: bool,
+    pub default_user: DefaultUser,
+    /// A C toolchain is present (cgo builds work): `Some(false)` for Alpine golang images.
+    pub c_toolchain: Option<bool>,
+    /// `(major, minor)` of the Go toolchain from the tag, for Go images with a versioned tag.
+    pub go_version: Option<(u32, u32)>,
+}
+
+impl BaseFacts {
+    pub const UNKNOWN: BaseFacts = BaseFacts {
+        family: Family::Other,
+        shell: Some("/bin/sh"),
+        libc: Libc::Unknown,
+        ca_bundle: false,
+        tzdata: false,
+        passwd: true,
+        default_user: DefaultUser::Unknown,
+        c_toolchain: None,
+        go_version: None,
+    };
+
+    pub fn is_go_toolchain(&self) -> bool {
+        self.family == Family::GoToolchain
+    }
+
+    /// Accepted by GL002 as a final base for a Go binary without cgo.
+    pub fn is_minimal(&self) -> bool {
+        matches!(
+            self.family,
+            Family::Scratch | Family::DistrolessStatic | Family::ChainguardStatic
+        )
+    }
+}
+
+/// Facts for an image reference, from the built-in table.
+pub fn base_facts(image: &ImageRef) -> BaseFacts {
+    let name = image.name();
+    let tag = image.tag.as_deref().unwrap_or("latest");
+    let nonroot_tag = tag.contains("nonroot");
+    let debug_tag = tag.contains("debug");
+    let unknown = BaseFacts::UNKNOWN;
+    if image.is_scratch() {
+        return BaseFacts {
+            family: Family::Scratch,
+            shell: None,
+            libc: Libc::None,
+            ca_bundle: false,
+            tzdata: false,
+            passwd: false,
+            default_user: DefaultUser::Root,
+            ..unknown
+        };
+    }
+    if let Some(rest) = name.strip_prefix("gcr.io/distroless/") {
+        let distroless = BaseFacts {
+            shell: debug_tag.then_some("/busybox/sh"),
+            ca_bundle: true,
+            tzdata: true,
+            passwd: true,
+            default_user: if nonroot_tag {
+                DefaultUser::NonRoot(65532)
+            } else {
+                DefaultUser::Root
+            },
+            ..unknown
+        };
+        if rest.starts_with("static") {
+            return BaseFacts {
+                family: Family::DistrolessStatic,
+                libc: Libc::None,
+                ..distroless
+            };
+        }
+        if rest.starts_with("base") || rest.starts_with("cc") {
+            return BaseFacts {
+                family: Family::DistrolessBase,
+                libc: Libc::Glibc,
+                ..distroless
+            };
+        }
+        return BaseFacts {
+            family: Family::Other,
+            libc: Libc::Glibc,
+            ..distroless
+        };
+    }
+    match name.as_str() {
+        "cgr.dev/chainguard/static" => BaseFacts {
+            family: Family::ChainguardStatic,
+            shell: None,
+            libc: Libc::None,
+            ca_bundle: true,
+            tzdata: true,
+            passwd: true,
+            default_user: DefaultUser::NonRoot(65532),
+            ..unknown
+        },
+        "golang" | "cgr.dev/chainguard/go" | "tinygo/tinygo" => {
+            let alpine = tag.contains("alpine");
+            BaseFacts {
+                family: Family::GoToolchain,
+                shell: Some("/bin/sh"),
+                libc: if alpine { Libc::Musl } else { Libc::Glibc },
+                ca_bundle: true,
+                tzdata: !alpine,
+                passwd: true,
+                default_user: if name.starts_with("cgr.dev") {
+                    DefaultUser::NonRoot(65532)
+                } else {
+                    DefaultUser::Root
+                },
+                c_toolchain: Some(!alpine),
+                go_version: go_version_from_tag(tag),
+            }
+        }
+        "alpine" => BaseFacts {
+            family: Family::Alpine,
+            libc: Libc::Musl,
+            ca_bundle: true,
+            default_user: DefaultUser::Root,
+            ..unknown
+        },
+        "debian" | "ubuntu" | "buildpack-deps" => BaseFacts {
+            family: Family::Debian,
+            libc: Libc::Glibc,
+            default_user: DefaultUser::Root,
+            ..unknown
+        },
+        "busybox" => BaseFacts {
+            family: Family::Busybox,
+            libc: if tag.contains("musl") {
+                Libc::Musl
+            } else {
+                Libc::Glibc
+            },
+            default_user: DefaultUser::Root,
+            ..unknown
+        },
+        n if n.starts_with("mcr.microsoft.com/windows")
+            || n.contains("nanoserver")
+            || n.contains("servercore") =>
+        {
+            BaseFacts {
+                family: Family::Windows,
+                shell: None,
+                ..unknown
+            }
+        }
+        n if n.starts_with("cgr.dev/chainguard/") => BaseFacts {
+            default_user: DefaultUser::NonRoot(65532),
+            ..unknown
+        },
+        _ => unknown,
+    }
+}
+
+/// `1.22.3-alpine` → `(1, 22)`; floating tags (`alpine`, `latest`) give `None`.
+pub fn go_version_from_tag(tag: &str) -> Option<(u32, u32)> {
+    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor_start = tag.find('.')? + 1;
+    let minor: String = tag[minor_start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    Some((major, minor.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_references() {
+        let r = ImageRef::parse("docker.io/library/golang:1.22-alpine@sha256:abc");
+        assert_eq!(r.registry, None);
+        assert_eq!(r.repository, "golang");
+        assert_eq!(r.tag.as_deref(), Some("1.22-alpine"));
+        assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
+        let r = ImageRef::parse("localhost:5000/team/app");
+        assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
+        assert_eq!(r.tag, None);
+        assert_eq!(
+            ImageRef::parse("gcr.io/distroless/static-debian12:nonroot").name(),
+            "gcr.io/distroless/static-debian12"
+        );
+    }
+
+    #[test]
+    fn facts_for_common_bases() {
+        let facts = base_facts(&ImageRef::parse("golang:1.21.5-alpine3.19"));
+        assert_eq!(facts.go_version, Some((1, 21)));
+        assert_eq!(facts.c_toolchain, Some(false));
+        assert_eq!(
+            base_facts(&ImageRef::parse("golang:alpine")).go_version,
+            None
+        );
+        let nonroot = base_facts(&ImageRef::parse("gcr.io/distroless/static:nonroot"));
+        assert_eq!(nonroot.default_user, DefaultUser::NonRoot(65532));
+        assert!(nonroot.is_minimal());
+        assert!(!base_facts(&ImageRef::parse("alpine:3.20")).is_minimal());
+    }
+}

@@ -1,0 +1,295 @@
+//! Variables and their values: what is known for certain, what is only a default a build
+//! argument may override, what depends on the target platform, and what cannot be known.
+
+use std::collections::BTreeMap;
+
+use crate::source::TextRange;
+
+/// The automatic platform ARGs BuildKit defines in the global scope.
+pub const PLATFORM_ARGS: &[&str] = &[
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
+/// How certain a value is, weakest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Certainty {
+    /// Always this value.
+    Known,
+    /// The default of a build argument: a `--build-arg` may change it.
+    Default,
+    /// Depends on the platform (contains `$TARGETARCH` and the like, kept as written).
+    Platform,
+    /// Cannot be known from the Dockerfile.
+    Unknown,
+}
+
+/// A value with its certainty. Unknown values carry no meaningful text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub text: String,
+    pub certainty: Certainty,
+}
+
+impl Value {
+    pub fn known(text: impl Into<String>) -> Value {
+        Value {
+            text: text.into(),
+            certainty: Certainty::Known,
+        }
+    }
+
+    pub fn unknown() -> Value {
+        Value {
+            text: String::new(),
+            certainty: Certainty::Unknown,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        self.certainty == Certainty::Unknown
+    }
+
+    /// The text when it is known or a default, i.e. what a plain build uses.
+    pub fn usable(&self) -> Option<&str> {
+        (self.certainty <= Certainty::Default).then_some(self.text.as_str())
+    }
+}
+
+/// A variable in scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Var {
+    /// `None` when declared (`ARG NAME`) but not set unless a build argument gives it.
+    pub value: Option<Value>,
+    /// Where it was set, for pointing at it.
+    pub origin: Option<TextRange>,
+    /// Set by ENV (beats ARG) rather than ARG.
+    pub from_env: bool,
+    /// Visible to processes (ENV, ARG, `export`), not only to the shell.
+    pub exported: bool,
+}
+
+/// A scope of variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vars {
+    map: BTreeMap<String, Var>,
+}
+
+impl Vars {
+    pub fn get(&self, name: &str) -> Option<&Var> {
+        self.map.get(name)
+    }
+
+    pub fn set(&mut self, name: impl Into<String>, var: Var) {
+        self.map.insert(name.into(), var);
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.map.remove(name);
+    }
+
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
+        self.map.get_mut(name)
+    }
+
+    /// The value of an exported variable as a process sees it; `None` when unset.
+    pub fn exported_value(&self, name: &str) -> Option<(&Value, Option<TextRange>)> {
+        let var = self.map.get(name).filter(|v| v.exported)?;
+        Some((var.value.as_ref()?, var.origin))
+    }
+
+    /// Expands `$NAME`, `${NAME}` and `${NAME:-word}`-style references in `text`.
+    pub fn expand(&self, text: &str) -> Value {
+        expand(text, |name| match self.map.get(name) {
+            None => Lookup::Absent,
+            Some(Var { value: None, .. }) => Lookup::Unset,
+            Some(Var {
+                value: Some(value), ..
+            }) => Lookup::Set(value.clone()),
+        })
+    }
+}
+
+/// What a name resolves to during expansion.
+pub enum Lookup {
+    /// Never declared: expands to nothing.
+    Absent,
+    /// Declared without a value: empty unless a build argument sets it.
+    Unset,
+    Set(Value),
+}
+
+/// Expands variable references in `text` through `lookup`.
+pub fn expand(text: &str, lookup: impl Fn(&str) -> Lookup) -> Value {
+    expand_nested(text, &lookup, 0)
+}
+
+/// How deep `${A:-${B:-...}}` defaults are followed before the value counts as unknown.
+const MAX_EXPANSION_DEPTH: usize = 8;
+
+fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize) -> Value {
+    if depth > MAX_EXPANSION_DEPTH {
+        return Value::unknown();
+    }
+    if !text.contains('$') {
+        return Value::known(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut certainty = Certainty::Known;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            let next = text[i..].find('$').map_or(text.len(), |n| i + n);
+            out.push_str(&text[i..next]);
+            i = next;
+            continue;
+        }
+        let (name, operator, word, end) = match bytes.get(i + 1) {
+            Some(b'{') => {
+                let Some(close) = text[i..].find('}').map(|n| i + n) else {
+                    return Value::unknown();
+                };
+                let inner = &text[i + 2..close];
+                let name_len = inner
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
+                let rest = &inner[name_len..];
+                let (operator, word) = ["-", ":-", "+", ":+"]
+                    .iter()
+                    .rev()
+                    .find_map(|op| rest.strip_prefix(op).map(|w| (Some(*op), w)))
+                    .unwrap_or((None, rest));
+                if operator.is_none() && !rest.is_empty() {
+                    // `${X%suffix}`, `${X/a/b}`...: not evaluated.
+                    return Value::unknown();
+                }
+                (&inner[..name_len], operator, word, close + 1)
+            }
+            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {
+                let name_len = text[i + 1..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
+                (&text[i + 1..i + 1 + name_len], None, "", i + 1 + name_len)
+            }
+            Some(b'(') | Some(b'`') => return Value::unknown(),
+            _ => {
+                out.push('$');
+                i += 1;
+                continue;
+            }
+        };
+        if name.is_empty() {
+            return Value::unknown();
+        }
+        let found = lookup(name);
+        if PLATFORM_ARGS.contains(&name)
+            && let Lookup::Set(Value {
+                certainty: Certainty::Platform,
+                ..
+            }) = found
+        {
+            out.push('$');
+            out.push_str(name);
+            certainty = certainty.max(Certainty::Platform);
+            i = end;
+            continue;
+        }
+        let (value, is_set_nonempty) = match found {
+            Lookup::Absent => (Value::known(""), false),
+            Lookup::Unset => (
+                Value {
+                    text: String::new(),
+                    certainty: Certainty::Default,
+                },
+                false,
+            ),
+            Lookup::Set(v) => {
+                let nonempty = !v.text.is_empty() || v.certainty == Certainty::Unknown;
+                (v, nonempty)
+            }
+        };
+        let declared_unset = matches!(lookup(name), Lookup::Unset);
+        let is_set = !declared_unset && !matches!(lookup(name), Lookup::Absent);
+        let replacement = match operator {
+            None => value,
+            Some(":-") if is_set_nonempty => value,
+            Some("-") if is_set => value,
+            Some(":-") | Some("-") => expand_nested(word, lookup, depth + 1),
+            Some(":+") if is_set_nonempty => expand_nested(word, lookup, depth + 1),
+            Some("+") if is_set => expand_nested(word, lookup, depth + 1),
+            Some(_) => Value::known(""),
+        };
+        certainty = certainty.max(replacement.certainty);
+        if declared_unset {
+            // A build argument may still set it.
+            certainty = certainty.max(Certainty::Default);
+        }
+        out.push_str(&replacement.text);
+        i = end;
+    }
+    if certainty == Certainty::Unknown {
+        return Value::unknown();
+    }
+    Value {
+        text: out,
+        certainty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope() -> Vars {
+        let mut vars = Vars::default();
+        let var = |value: Option<Value>| Var {
+            value,
+            origin: None,
+            from_env: false,
+            exported: true,
+        };
+        vars.set("A", var(Some(Value::known("1"))));
+        vars.set(
+            "D",
+            var(Some(Value {
+                text: "d".into(),
+                certainty: Certainty::Default,
+            })),
+        );
+        vars.set("U", var(None));
+        vars.set(
+            "TARGETARCH",
+            var(Some(Value {
+                text: String::new(),
+                certainty: Certainty::Platform,
+            })),
+        );
+        vars
+    }
+
+    #[test]
+    fn expands_references() {
+        let vars = scope();
+        assert_eq!(vars.expand("x$A${A}"), Value::known("x11"));
+        assert_eq!(vars.expand("${MISSING:-z}"), Value::known("z"));
+        assert_eq!(vars.expand("$D").certainty, Certainty::Default);
+        assert_eq!(vars.expand("${U:-0}").text, "0");
+        assert_eq!(vars.expand("${U:-0}").certainty, Certainty::Default);
+        assert_eq!(
+            vars.expand("/out/${TARGETARCH}/app").text,
+            "/out/$TARGETARCH/app"
+        );
+        assert!(vars.expand("$(pwd)").is_unknown());
+        assert!(vars.expand("${A%x}").is_unknown());
+        assert_eq!(vars.expand("cost $ 5"), Value::known("cost $ 5"));
+    }
+}

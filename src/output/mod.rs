@@ -1,0 +1,74 @@
+//! Renders diagnostics: human (codespan-reporting), JSON and SARIF. Every format gets the same
+//! diagnostics; files come in the order given, findings by position.
+
+mod human;
+mod json;
+mod sarif;
+
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::source::{LineCol, LineIndex};
+
+pub use human::render_human;
+pub use json::render_json;
+pub use sarif::render_sarif;
+
+/// The diagnostics of one file with the text they point into.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub path: String,
+    pub text: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn line_index(&self) -> LineIndex {
+        LineIndex::new(&self.text)
+    }
+}
+
+/// Start and end positions of a byte range.
+pub(crate) fn positions(
+    report: &FileReport,
+    index: &LineIndex,
+    start: usize,
+    end: usize,
+) -> (LineCol, LineCol) {
+    (
+        index.line_col(&report.text, start),
+        index.line_col(&report.text, end),
+    )
+}
+
+/// The lines of the fixed file around each of a fix's edits, for showing what the fix writes.
+/// Edits on lines far apart are shown as separate snippets joined by `...`.
+pub(crate) fn fix_preview(text: &str, fix: &Fix) -> String {
+    let fixed = fix.apply_to(text);
+    // Line ranges (in the fixed text) touched by each edit.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut delta: isize = 0;
+    for edit in &fix.edits {
+        let start = (edit.range.start as isize + delta) as usize;
+        let end = start + edit.replacement.len();
+        delta += edit.replacement.len() as isize - edit.range.len() as isize;
+        let start = crate::source::floor_char_boundary(&fixed, start.min(fixed.len()));
+        let end = crate::source::floor_char_boundary(&fixed, end.min(fixed.len()));
+        let line_start = fixed[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = fixed[end..].find('\n').map_or(fixed.len(), |i| end + i);
+        match spans.last_mut() {
+            Some(last) if line_start <= last.1 + 1 => last.1 = last.1.max(line_end),
+            _ => spans.push((line_start, line_end)),
+        }
+    }
+    spans
+        .iter()
+        .map(|&(start, end)| {
+            fixed[start..end]
+                .lines()
+                .map(|l| l.trim_end_matches('\r'))
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n...\n")
+}

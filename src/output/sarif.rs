@@ -1,0 +1,235 @@
+//! SARIF 2.1.0 output for GitHub code scanning and other SARIF consumers.
+
+use std::collections::BTreeMap;
+
+use serde_sarif::sarif;
+
+use super::{FileReport, positions};
+use crate::diagnostic::Severity;
+use crate::rules::{RULES, Rule};
+use crate::source::{LineIndex, TextRange};
+
+/// Where the project and its rule documentation live.
+pub const REPOSITORY_URL: &str = "https://github.com/gopherlint/gopherlint";
+const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const FINGERPRINT_KEY: &str = "gopherlint/v1";
+
+fn level(severity: Severity) -> sarif::ResultLevel {
+    match severity {
+        Severity::Error => sarif::ResultLevel::Error,
+        Severity::Warning => sarif::ResultLevel::Warning,
+        Severity::Info => sarif::ResultLevel::Note,
+    }
+}
+
+/// The paragraph under `## What it does` in a rule doc.
+pub fn doc_section<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
+    let start = doc.find(&format!("## {heading}\n"))? + heading.len() + 4;
+    let rest = &doc[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
+    let full = doc_section(rule.doc, "What it does").unwrap_or(rule.summary);
+    let mut tags = vec!["dockerfile".to_string()];
+    if rule.go_scoped {
+        tags.push("go".to_string());
+    }
+    sarif::ReportingDescriptor::builder()
+        .id(rule.code)
+        .name(rule.name)
+        .short_description(
+            sarif::MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
+        .full_description(
+            sarif::MultiformatMessageString::builder()
+                .text(full.replace('\n', " "))
+                .build(),
+        )
+        .help(
+            sarif::MultiformatMessageString::builder()
+                .text(rule.doc)
+                .markdown(rule.doc)
+                .build(),
+        )
+        .help_uri(format!("{REPOSITORY_URL}/blob/main/rules/{}.md", rule.code))
+        .default_configuration(
+            sarif::ReportingConfiguration::builder()
+                .level(serde_json::json!(level(rule.severity)))
+                .build(),
+        )
+        .properties(sarif::PropertyBag::builder().tags(tags).build())
+        .build()
+}
+
+/// `path` as a URI relative to the working directory, when it is inside it.
+fn artifact_location(path: &str) -> sarif::ArtifactLocation {
+    let relative = std::env::current_dir().ok().and_then(|cwd| {
+        let p = std::path::Path::new(path);
+        if p.is_absolute() {
+            p.strip_prefix(&cwd)
+                .ok()
+                .map(|r| r.to_string_lossy().into_owned())
+        } else {
+            Some(path.trim_start_matches("./").to_string())
+        }
+    });
+    match relative {
+        Some(rel) => sarif::ArtifactLocation::builder()
+            .uri(encode_uri_path(&rel.replace('\\', "/")))
+            .uri_base_id("%SRCROOT%")
+            .build(),
+        None => sarif::ArtifactLocation::builder()
+            .uri(format!("file://{}", encode_uri_path(path)))
+            .build(),
+    }
+}
+
+fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn region(report: &FileReport, index: &LineIndex, range: TextRange) -> sarif::Region {
+    let (start, end) = positions(report, index, range.start, range.end);
+    sarif::Region::builder()
+        .start_line(start.line as i64)
+        .start_column(start.utf16_column as i64)
+        .end_line(end.line as i64)
+        .end_column(end.utf16_column as i64)
+        .build()
+}
+
+/// FNV-1a, 64 bit: stable across runs, platforms and compiler versions.
+fn fnv1a(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// The text of the lines a range touches, whitespace collapsed: what the fingerprint hashes,
+/// so that a finding keeps its identity when lines are added above it.
+fn normalized_lines(text: &str, range: TextRange) -> String {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn render_sarif(reports: &[FileReport]) -> String {
+    let mut results = Vec::new();
+    for report in reports {
+        let index = report.line_index();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for d in &report.diagnostics {
+            let location = sarif::Location::builder()
+                .physical_location(
+                    sarif::PhysicalLocation::builder()
+                        .artifact_location(artifact_location(&report.path))
+                        .region(region(report, &index, d.range))
+                        .build(),
+                )
+                .build();
+            let base = fnv1a(&[
+                d.code,
+                &report.path,
+                &normalized_lines(&report.text, d.range),
+            ]);
+            let occurrence = seen.entry(base.clone()).or_insert(0);
+            *occurrence += 1;
+            let fingerprint = format!("{base}:{occurrence}");
+            let message = match &d.help {
+                Some(help) => format!("{}. Help: {help}", d.message),
+                None => d.message.clone(),
+            };
+            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let mut result = sarif::Result::builder()
+                .rule_id(d.code)
+                .rule_index(rule_index as i64)
+                .level(level(d.severity))
+                .message(sarif::Message::builder().text(message).build())
+                .locations(vec![location])
+                .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
+                .build();
+            if let Some(fix) = &d.fix {
+                let replacements = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        sarif::Replacement::builder()
+                            .deleted_region(region(report, &index, e.range))
+                            .inserted_content(
+                                sarif::ArtifactContent::builder()
+                                    .text(e.replacement.clone())
+                                    .build(),
+                            )
+                            .build()
+                    })
+                    .collect::<Vec<_>>();
+                result.fixes = Some(vec![
+                    sarif::Fix::builder()
+                        .description(sarif::Message::builder().text(fix.title.clone()).build())
+                        .artifact_changes(vec![
+                            sarif::ArtifactChange::builder()
+                                .artifact_location(artifact_location(&report.path))
+                                .replacements(replacements)
+                                .build(),
+                        ])
+                        .build(),
+                ]);
+            }
+            results.push(result);
+        }
+    }
+    let driver = sarif::ToolComponent::builder()
+        .name("gopherlint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(REPOSITORY_URL)
+        .rules(RULES.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    let src_root = std::env::current_dir().ok().map(|cwd| {
+        format!(
+            "file://{}/",
+            encode_uri_path(&cwd.to_string_lossy()).trim_end_matches('/')
+        )
+    });
+    let mut run = sarif::Run::builder()
+        .tool(sarif::Tool::builder().driver(driver).build())
+        .results(results)
+        .column_kind(serde_json::json!("utf16CodeUnits"))
+        .build();
+    if let Some(root) = src_root {
+        run.original_uri_base_ids = Some(BTreeMap::from([(
+            "%SRCROOT%".to_string(),
+            sarif::ArtifactLocation::builder().uri(root).build(),
+        )]));
+    }
+    let log = sarif::Sarif::builder()
+        .schema(SARIF_SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}

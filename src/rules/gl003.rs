@@ -1,0 +1,149 @@
+//! GL003 unstripped-binary: a shipped go build keeps its symbol table and debug info.
+
+use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::GoBuild;
+use crate::model::go::{ldflags_words, strip_flags};
+
+pub const RULE: Rule = Rule {
+    code: "GL003",
+    name: "unstripped-binary",
+    severity: Severity::Warning,
+    summary: "A shipped `go build` lacks `-ldflags=\"-s -w\"`",
+    go_scoped: true,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL003.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for build in ctx
+        .model
+        .go_builds
+        .iter()
+        .filter(|b| b.ships && b.script_complete)
+    {
+        check_build(ctx, build, out);
+    }
+}
+
+fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
+    let stage = &ctx.model.stages[build.stage];
+    // Before Go 1.22, `-s` alone keeps the DWARF sections; unknown versions are taken as current.
+    let old_go = stage.facts.go_version.filter(|&v| v < (1, 22));
+    let ldflags = build.ldflags();
+    let (has_s, has_w) = match ldflags.and_then(|f| f.value.as_deref()) {
+        Some(raw) => {
+            let value = build.env.expand(raw);
+            let Some(text) = value.usable() else {
+                return;
+            };
+            strip_flags(&ldflags_words(text))
+        }
+        None => (false, false),
+    };
+    let missing = match (has_s, has_w, old_go) {
+        (true, _, None) | (true, true, Some(_)) => return,
+        (false, false, _) | (false, true, None) => "-s -w",
+        (false, true, Some(_)) => "-s",
+        (true, false, Some(_)) => "-w",
+    };
+    let program = build.command.argv[0]
+        .text
+        .rsplit('/')
+        .next()
+        .unwrap_or("go");
+    let message = match (ldflags, missing) {
+        (None, _) => format!(
+            "`{program} {}` ships an unstripped binary: there is no `-ldflags=\"-s -w\"`",
+            build.subcommand
+        ),
+        (Some(_), "-w") => {
+            let (major, minor) = old_go.unwrap_or((1, 21));
+            format!(
+                "`-ldflags` lacks `-w`: before Go 1.22 `-s` alone keeps the DWARF debug info (builder is Go {major}.{minor})"
+            )
+        }
+        (Some(_), missing) => format!(
+            "`-ldflags` lacks `{missing}`: the shipped binary keeps its symbol table and debug info"
+        ),
+    };
+    let mut diagnostic = ctx
+        .report(&RULE, build.go_range, message)
+        .with_help(format!(
+            "add `{missing}` to `-ldflags`: the binary shrinks by about a quarter and behaves the same; {GOPHERFILE_HINT}"
+        ))
+        .with_fix(fix(ctx, build, missing));
+    if let Some(word) = ldflags.and_then(|f| f.value_word) {
+        diagnostic = diagnostic.with_label(build.command.argv[word].range, "linker flags set here");
+    } else if ldflags.is_some()
+        && let Some(origin) = build.goflags_origin
+    {
+        diagnostic = diagnostic.with_label(origin, "`-ldflags` comes from GOFLAGS here");
+    }
+    out.push(diagnostic);
+}
+
+/// Adds the missing flags to the `-ldflags` value as written (keeping its quotes), or inserts
+/// `-ldflags="-s -w"` after the subcommand. Only words written plainly in the RUN line are edited.
+fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
+    let argv = &build.command.argv;
+    if build.command.nested {
+        return None;
+    }
+    let title = format!("add `{missing}` to `-ldflags`");
+    let Some(flag) = build.ldflags() else {
+        let sub = argv.get(1)?;
+        if !sub.exact {
+            return None;
+        }
+        return Some(Fix::new(
+            "add `-ldflags=\"-s -w\"`",
+            Applicability::Safe,
+            vec![Edit::insert(sub.range.end, " -ldflags=\"-s -w\"")],
+        ));
+    };
+    // From GOFLAGS: a command-line -ldflags would replace it, so leave it to the user.
+    let word = &argv[flag.value_word?];
+    if !word.exact || word.has_expansion {
+        return None;
+    }
+    let raw = ctx.slice(word.range);
+    let value_start = if flag.name_word == flag.value_word {
+        raw.find('=')? + 1
+    } else {
+        0
+    };
+    let value_raw = &raw[value_start..];
+    if raw.ends_with(['"', '\'']) && raw.len() > value_start + 1 {
+        let quote_at = word.range.end - 1;
+        let inner_empty = value_raw.len() == 2 && value_raw.starts_with(['"', '\'']);
+        let text = if inner_empty {
+            missing.to_string()
+        } else {
+            format!(" {missing}")
+        };
+        return Some(Fix::new(
+            title,
+            Applicability::Safe,
+            vec![Edit::insert(quote_at, text)],
+        ));
+    }
+    if value_raw.contains(['\\', '"', '\'', '$', '`']) {
+        return None;
+    }
+    let start = word.range.start + value_start;
+    let replacement = if value_raw.is_empty() {
+        format!("\"{missing}\"")
+    } else {
+        format!("\"{value_raw} {missing}\"")
+    };
+    Some(Fix::new(
+        title,
+        Applicability::Safe,
+        vec![Edit::replace(
+            crate::source::TextRange::new(start, word.range.end),
+            replacement,
+        )],
+    ))
+}

@@ -1,0 +1,133 @@
+//! GL005 root-user: the final image runs as root.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::{DefaultUser, Family};
+use crate::syntax::Keyword;
+
+pub const RULE: Rule = Rule {
+    code: "GL005",
+    name: "root-user",
+    severity: Severity::Warning,
+    summary: "The final image runs as root",
+    go_scoped: false,
+    fix: FixAvailability::Unsafe,
+    doc: include_str!("../../rules/GL005.md"),
+    check,
+};
+
+const HELP: &str = "run as an unprivileged numeric user, e.g. `USER 65532:65532`; a compromised process then cannot modify the image or escalate through root-owned files";
+
+/// `root`, `0`, `root:...`, `0:...`.
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user);
+    name == "root" || name == "0"
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    if model.final_is_export_only() {
+        return;
+    }
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    match model.final_user() {
+        Some(user) => {
+            let Some(value) = user.value.usable() else {
+                return;
+            };
+            if !is_root(value) {
+                return;
+            }
+            let fix = Fix::new(
+                "run as `65532:65532`",
+                Applicability::Unsafe,
+                vec![Edit::replace(user.range, "65532:65532")],
+            );
+            out.push(
+                ctx.report(
+                    &RULE,
+                    user.range,
+                    format!("the final image runs as root (`USER {value}`)"),
+                )
+                .with_help(HELP)
+                .with_fix(Some(fix)),
+            );
+        }
+        None => {
+            let image = stage.root_image.as_ref();
+            let reason = match stage.facts.default_user {
+                DefaultUser::NonRoot(_) => return,
+                DefaultUser::Root => format!(
+                    "no USER is set and `{}` runs as root by default",
+                    image.map_or("the base image", |i| i.raw.as_str())
+                ),
+                DefaultUser::Unknown => "no USER is set, so the image runs as its base's default user, root unless the base says otherwise".to_string(),
+            };
+            out.push(
+                ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
+                    .with_help(HELP)
+                    .with_fix(fix_missing_user(ctx)),
+            );
+        }
+    }
+}
+
+/// For distroless, switch to its `:nonroot` tag; otherwise insert `USER 65532:65532` before
+/// the final stage's start command (or at its end).
+fn fix_missing_user(ctx: &Context) -> Option<Fix> {
+    let model = ctx.model;
+    let stage = model.final_stage()?;
+    if stage.facts.family == Family::DistrolessStatic
+        || stage.facts.family == Family::DistrolessBase
+    {
+        let root = &model.stages[stage.root_stage];
+        let word = root.image_word.as_ref()?;
+        let image = root.root_image.as_ref()?;
+        if word.raw != word.value || word.raw.contains('$') || image.digest.is_some() {
+            return None;
+        }
+        let tag = match image.tag.as_deref() {
+            None | Some("latest") => "nonroot".to_string(),
+            Some(tag) => format!("{tag}-nonroot"),
+        };
+        let name = word.raw.split('@').next().unwrap_or(&word.raw);
+        let without_tag = match image.tag.as_deref() {
+            Some(t) => name.strip_suffix(&format!(":{t}")).unwrap_or(name),
+            None => name,
+        };
+        return Some(Fix::new(
+            format!("use the `:{tag}` tag"),
+            Applicability::Unsafe,
+            vec![Edit::replace(word.range, format!("{without_tag}:{tag}"))],
+        ));
+    }
+    let nl = ctx.newline();
+    let user = format!("{} 65532:65532", ctx.keyword("USER"));
+    let start = stage.body.iter().copied().find(|&i| {
+        matches!(
+            model.instruction(i).keyword,
+            Keyword::Entrypoint | Keyword::Cmd
+        )
+    });
+    let edit = match start {
+        Some(i) => {
+            let instruction = model.instruction(i);
+            let line_start = ctx.text[..instruction.range.start]
+                .rfind('\n')
+                .map_or(0, |n| n + 1);
+            let indent = &ctx.text[line_start..instruction.range.start];
+            Edit::insert(instruction.range.start, format!("{user}{nl}{indent}"))
+        }
+        None => {
+            let last = stage.body.last().copied().unwrap_or(stage.from);
+            Edit::insert(model.instruction(last).range.end, format!("{nl}{user}"))
+        }
+    };
+    Some(Fix::new(
+        "add `USER 65532:65532`",
+        Applicability::Unsafe,
+        vec![edit],
+    ))
+}

@@ -1,0 +1,125 @@
+//! GL006 missing-ca-certificates: a `scratch` image with no CA bundle for Go's TLS.
+
+use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::{CopySource, Family, Model, paths};
+
+pub const RULE: Rule = Rule {
+    code: "GL006",
+    name: "missing-ca-certificates",
+    severity: Severity::Warning,
+    summary: "A `scratch` final image has no CA certificates for TLS",
+    go_scoped: true,
+    fix: FixAvailability::Sometimes,
+    doc: include_str!("../../rules/GL006.md"),
+    check,
+};
+
+/// Files Go's crypto/x509 reads CA roots from on Linux.
+const CA_FILES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// Directories it reads every certificate from.
+const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
+/// Whether a created path provides CA roots: a bundle file, a file in a CA directory, or a
+/// directory containing one of them.
+fn provides_roots(path: &str) -> bool {
+    CA_FILES.contains(&path)
+        || CA_DIRS.iter().any(|dir| paths::is_within(path, dir))
+        || CA_FILES
+            .iter()
+            .chain(CA_DIRS)
+            .any(|p| paths::is_within(p, path))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    if stage.facts.family != Family::Scratch || model.final_is_export_only() {
+        return;
+    }
+    let created: Vec<Option<String>> = model
+        .final_copies()
+        .flat_map(|c| c.created_paths())
+        .collect();
+    // A copy to an unknown place may well be the bundle: stay silent.
+    if created.iter().any(Option::is_none) {
+        return;
+    }
+    let created: Vec<String> = created.into_iter().flatten().collect();
+    if created.iter().any(|p| provides_roots(p)) {
+        return;
+    }
+    for name in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+        if let Some((value, _)) = stage.vars.exported_value(name)
+            && let Some(path) = value.usable()
+            && created
+                .iter()
+                .any(|c| paths::is_within(&paths::normalize(path), c))
+        {
+            return;
+        }
+    }
+    out.push(
+        ctx.report(
+            &RULE,
+            ctx.instruction_head(stage.from),
+            "the final image is `scratch` and nothing copies CA certificates into it: every outgoing TLS connection will fail with \"x509: certificate signed by unknown authority\"",
+        )
+        .with_help(format!(
+            "copy the builder's bundle: `COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`; {GOPHERFILE_HINT}"
+        ))
+        .with_fix(fix(ctx, model)),
+    );
+}
+
+/// Copies the CA bundle from the stage that builds the shipped binary. Safe when that stage is
+/// an official `golang` image, which has the bundle at that path.
+fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
+    let stage = model.final_stage()?;
+    let chain = model.final_chain();
+    let source = model
+        .go_builds
+        .iter()
+        .filter(|b| b.ships)
+        .map(|b| b.stage)
+        .chain(model.final_copies().filter_map(|c| match c.source {
+            CopySource::Stage(s) if !chain.contains(&s) => Some(s),
+            _ => None,
+        }))
+        .next()?;
+    let build = &model.stages[source];
+    let reference = build
+        .name
+        .clone()
+        .unwrap_or_else(|| build.index.to_string());
+    let official = build
+        .root_image
+        .as_ref()
+        .is_some_and(|i| i.registry.is_none() && i.repository == "golang");
+    let applicability = if official {
+        Applicability::Safe
+    } else {
+        Applicability::Unsafe
+    };
+    let from = model.instruction(stage.from);
+    let line = format!(
+        "{}{} --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+        ctx.newline(),
+        ctx.keyword("COPY")
+    );
+    Some(Fix::new(
+        "copy the CA bundle from the build stage",
+        applicability,
+        vec![Edit::insert(from.range.end, line)],
+    ))
+}

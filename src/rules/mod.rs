@@ -1,0 +1,153 @@
+//! The rule registry. Each rule lives in its own file with its metadata and check; its
+//! documentation is `rules/<CODE>.md`, embedded in the binary. Adding a rule adds one line here.
+
+mod gl000;
+mod gl001;
+mod gl002;
+mod gl003;
+mod gl004;
+mod gl005;
+mod gl006;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+use crate::source::TextRange;
+
+/// Whether and how a rule fixes what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Safe,
+    Unsafe,
+    /// Safe in some cases, unsafe in others (the rule doc says which).
+    Sometimes,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Sometimes => "safe or unsafe",
+        }
+    }
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for tables and SARIF short descriptions.
+    pub summary: &'static str,
+    /// Silent on files that build no Go.
+    pub go_scoped: bool,
+    pub fix: FixAvailability,
+    /// The rule's documentation (rules/<CODE>.md).
+    pub doc: &'static str,
+    pub check: fn(&Context, &mut Vec<Diagnostic>),
+}
+
+/// Every rule, in code order.
+pub const RULES: &[&Rule] = &[
+    &gl000::RULE,
+    &gl001::RULE,
+    &gl002::RULE,
+    &gl003::RULE,
+    &gl004::RULE,
+    &gl005::RULE,
+    &gl006::RULE,
+];
+
+/// A rule by code (`GL003`, any case) or name (`unstripped-binary`).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Settings rules read.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSettings {
+    /// Extra final bases GL002 accepts (image names, optionally with a tag).
+    pub allowed_bases: Vec<String>,
+}
+
+/// What a rule's check sees.
+pub struct Context<'a> {
+    pub model: &'a Model<'a>,
+    pub text: &'a str,
+    pub settings: &'a RuleSettings,
+}
+
+impl Context<'_> {
+    pub fn report(&self, rule: &Rule, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            range,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// The line ending the file uses (`\r\n` if its first line ends so).
+    pub fn newline(&self) -> &'static str {
+        match self.text.find('\n') {
+            Some(i) if i > 0 && self.text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        }
+    }
+
+    /// Writes an instruction keyword in the file's case style (all lowercase files stay so).
+    pub fn keyword(&self, upper: &str) -> String {
+        let instructions = &self.model.file.instructions;
+        let lower = instructions
+            .iter()
+            .filter(|i| i.keyword_text.chars().all(|c| c.is_ascii_lowercase()))
+            .count();
+        if lower * 2 > instructions.len() {
+            upper.to_ascii_lowercase()
+        } else {
+            upper.to_string()
+        }
+    }
+
+    /// The range of an instruction's first line: keyword through the end of its arguments,
+    /// capped at the first line break (where a whole-instruction diagnostic points).
+    pub fn instruction_head(&self, index: usize) -> TextRange {
+        let instruction = self.model.instruction(index);
+        let end = instruction
+            .args_range
+            .map_or(instruction.keyword_range.end, |r| r.end);
+        let range = TextRange::new(instruction.keyword_range.start, end);
+        match self.text[range.start..range.end].find(['\n', '\r']) {
+            Some(i) => TextRange::new(range.start, range.start + i),
+            None => range,
+        }
+    }
+
+    /// The text of a range.
+    pub fn slice(&self, range: TextRange) -> &str {
+        &self.text[range.start..range.end]
+    }
+}
+
+/// Runs every rule; Go-scoped rules only on files that build Go.
+pub fn check_all(ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if rule.go_scoped && !ctx.model.builds_go {
+            continue;
+        }
+        (rule.check)(ctx, &mut out);
+    }
+    out
+}
+
+/// The help that ties core rules to the Gopherfile pattern.
+pub(crate) const GOPHERFILE_HINT: &str = "the Gopherfile pattern builds in a `golang` stage and ships only the static, stripped binary on `scratch` with CA certificates and a non-root user";
