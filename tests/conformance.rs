@@ -1,6 +1,13 @@
-//! Our parser against BuildKit's own parser test files (shared/conformance/buildkit-parser):
+//! Our parser against BuildKit's own parser test files (a copy of
+//! shared/conformance/buildkit-parser in fixtures/buildkit-parser, Apache-2.0, see its README):
 //! every positive case must dump exactly as BuildKit's `result`, every negative case must be
 //! reported as an error.
+//!
+//! Two negative cases are BuildKit parser errors that we report as GL000 diagnostics without
+//! stopping: `ENV name` with no value (the instruction is skipped, the rest is read) and a file
+//! with no instructions. BuildKit's parser accepts unknown flags (`COPY --user=me` in the
+//! `flags` case) and leaves them to its instruction layer; our dump matches the parser, and the
+//! validation step reports them as GL000 like the instruction layer would.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,9 +15,7 @@ use std::path::{Path, PathBuf};
 fn conformance_dir() -> PathBuf {
     let dir = std::env::var_os("GOPHERLINT_CONFORMANCE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/buildkit-parser")
-        });
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/buildkit-parser"));
     assert!(
         dir.join("testfiles").is_dir(),
         "BuildKit conformance files not found at {} (set GOPHERLINT_CONFORMANCE_DIR)",

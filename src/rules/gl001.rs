@@ -1,6 +1,6 @@
 //! GL001 single-stage-build: the shipped stage compiles Go or is a Go toolchain image.
 
-use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
+use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::{GoBuild, Model, StageBase, paths};
 use crate::syntax::{Args, Keyword};
@@ -59,7 +59,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut diagnostic = ctx
         .report(&RULE, range, message)
         .with_help(format!(
-            "compile in a `build` stage and copy only the binary into a new `FROM scratch` stage; {GOPHERFILE_HINT} (`gopherlint --explain GL001`)"
+            "compile in a `build` stage, then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)"
         ))
         .with_fix(rewrite(ctx, found.build));
     if let Some(build) = found.build {

@@ -73,7 +73,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_help(format!(
-            "a static Go binary runs on `scratch` or `gcr.io/distroless/static-debian12`; {GOPHERFILE_HINT}"
+            "a static Go binary runs on `scratch` or `gcr.io/distroless/static-debian12` {GOPHERFILE_HINT}"
         ))
         .with_fix(fix),
     );

@@ -17,6 +17,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // An export-only final stage is an artifact for the host, not an image.
+    if ctx.model.final_is_export_only() {
+        return;
+    }
     for build in ctx
         .model
         .go_builds
@@ -71,7 +75,7 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
     let mut diagnostic = ctx
         .report(&RULE, build.go_range, message)
         .with_help(format!(
-            "add `{missing}` to `-ldflags`: the binary shrinks by about a quarter and behaves the same; {GOPHERFILE_HINT}"
+            "add `{missing}` to `-ldflags`: the binary shrinks by about a quarter and behaves the same {GOPHERFILE_HINT}"
         ))
         .with_fix(fix(ctx, build, missing));
     if let Some(word) = ldflags.and_then(|f| f.value_word) {

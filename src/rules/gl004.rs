@@ -81,7 +81,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )
             .with_severity(severity)
             .with_help(format!(
-                "build with `CGO_ENABLED=0` for a static binary; {GOPHERFILE_HINT}"
+                "build with `CGO_ENABLED=0` for a static binary {GOPHERFILE_HINT}"
             ))
             .with_fix(fix(ctx, build, explicit));
         if range != build.go_range {

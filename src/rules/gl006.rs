@@ -76,7 +76,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "the final image is `scratch` and nothing copies CA certificates into it: every outgoing TLS connection will fail with \"x509: certificate signed by unknown authority\"",
         )
         .with_help(format!(
-            "copy the builder's bundle: `COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`; {GOPHERFILE_HINT}"
+            "copy the builder's bundle: `COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` {GOPHERFILE_HINT}"
         ))
         .with_fix(fix(ctx, model)),
     );

@@ -150,4 +150,4 @@ pub fn check_all(ctx: &Context) -> Vec<Diagnostic> {
 }
 
 /// The help that ties core rules to the Gopherfile pattern.
-pub(crate) const GOPHERFILE_HINT: &str = "the Gopherfile pattern builds in a `golang` stage and ships only the static, stripped binary on `scratch` with CA certificates and a non-root user";
+pub(crate) const GOPHERFILE_HINT: &str = "(the Gopherfile pattern: `gopherlint --explain GL001`)";

@@ -559,25 +559,22 @@ impl<'a> Parser<'a> {
     }
 
     fn onbuild(&mut self, line: &LogicalLine, args: TextRange, allow: bool) -> Args {
-        if args.is_empty() {
-            return Args::None;
-        }
-        if !allow {
-            self.error(line.source_range(args), "`ONBUILD ONBUILD` is not allowed");
+        // The instruction inside ONBUILD is read with `allow == false`: never deeper.
+        if args.is_empty() || !allow {
             return Args::None;
         }
         let inner = self.build_instruction(line.slice(args), false);
-        match inner.keyword {
-            Keyword::Onbuild | Keyword::From | Keyword::Maintainer => {
-                self.error(
-                    inner.keyword_range,
-                    format!(
-                        "`{}` is not allowed in ONBUILD",
-                        inner.keyword_text.to_ascii_uppercase()
-                    ),
-                );
-            }
-            _ => {}
+        if matches!(
+            inner.keyword,
+            Keyword::Onbuild | Keyword::From | Keyword::Maintainer
+        ) {
+            self.error(
+                inner.keyword_range,
+                format!(
+                    "`{}` is not allowed in ONBUILD",
+                    inner.keyword_text.to_ascii_uppercase()
+                ),
+            );
         }
         Args::OnBuild(Box::new(inner))
     }

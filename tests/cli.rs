@@ -1,0 +1,270 @@
+//! The command line as users meet it: exit codes, messages for bad input, every output format.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn gopherlint() -> Command {
+    let mut cmd = Command::cargo_bin("gopherlint").expect("binary");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().expect("run").stdout).expect("utf-8")
+}
+
+#[test]
+fn clean_file_exits_0_and_findings_exit_1() {
+    gopherlint()
+        .arg("fixtures/Dockerfile.modern")
+        .assert()
+        .code(0)
+        .stdout("No problems found in 1 file.\n");
+    gopherlint()
+        .arg("fixtures/Dockerfile.single-stage")
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn info_findings_alone_do_not_fail() {
+    gopherlint()
+        .arg("fixtures/rules/GL004-bad-alpine-builder-info.Dockerfile")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn human_output_shows_source_help_and_fix() {
+    let out =
+        stdout_of(gopherlint().args(["--color", "never", "fixtures/Dockerfile.single-stage"]));
+    insta::assert_snapshot!("human_single_stage", out);
+}
+
+#[test]
+fn json_output_is_versioned_and_exact() {
+    let out = stdout_of(gopherlint().args([
+        "--format",
+        "json",
+        "fixtures/rules/GL003-bad-ldflags-without-s.Dockerfile",
+    ]));
+    insta::assert_snapshot!("json_gl003", out);
+    let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(value["schema_version"], 1);
+}
+
+#[test]
+fn sarif_output_has_rules_regions_and_relative_uris() {
+    let out = stdout_of(gopherlint().args([
+        "--format",
+        "sarif",
+        "fixtures/Dockerfile.single-stage",
+        "fixtures/rules/GL006-bad-scratch-no-certs.Dockerfile",
+    ]));
+    let log: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), gopherlint::rules::RULES.len());
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 5);
+    let gl003 = results
+        .iter()
+        .find(|r| r["ruleId"] == "GL003")
+        .expect("GL003");
+    let location = &gl003["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "fixtures/Dockerfile.single-stage"
+    );
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 5);
+    assert_eq!(location["region"]["startColumn"], 5);
+    assert_eq!(location["region"]["endColumn"], 13);
+    let index = gl003["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(rules[index]["id"], "GL003");
+    assert!(gl003["fixes"][0]["artifactChanges"][0]["replacements"].is_array());
+    assert!(gl003["partialFingerprints"]["gopherlint/v1"].is_string());
+}
+
+#[test]
+fn stdin_with_a_reported_name() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/GL005-bad-user-root.Dockerfile"),
+    )
+    .expect("fixture");
+    let assert = gopherlint()
+        .args([
+            "--format",
+            "json",
+            "--stdin-filename",
+            "app/Dockerfile",
+            "-",
+        ])
+        .write_stdin(text)
+        .assert()
+        .code(1);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    assert!(out.contains("\"path\": \"app/Dockerfile\""), "{out}");
+}
+
+#[test]
+fn missing_file_exits_2_naming_the_path() {
+    gopherlint()
+        .arg("no/such/Dockerfile")
+        .assert()
+        .code(2)
+        .stderr("gopherlint: cannot read `no/such/Dockerfile`: No such file or directory\n");
+}
+
+#[test]
+fn other_files_are_still_linted_when_one_is_missing() {
+    let assert = gopherlint()
+        .args(["fixtures/Dockerfile.single-stage", "missing.Dockerfile"])
+        .assert()
+        .code(2);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    assert!(out.contains("GL001"), "{out}");
+}
+
+#[test]
+fn directory_exits_2_with_a_clear_message() {
+    gopherlint()
+        .arg("fixtures")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`fixtures` is a directory"));
+}
+
+#[test]
+fn no_arguments_is_a_usage_error() {
+    gopherlint()
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no Dockerfile given"));
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    gopherlint().arg("--frobnicate").assert().code(2);
+}
+
+#[test]
+fn unknown_target_exits_2() {
+    gopherlint()
+        .args(["--target", "release", "fixtures/Dockerfile.modern"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "no stage named `release` (stages: build)",
+        ));
+}
+
+#[test]
+fn explain_prints_the_rule_doc_by_code_or_name() {
+    let by_code = stdout_of(gopherlint().args(["--explain", "gl003"]));
+    let by_name = stdout_of(gopherlint().args(["--explain", "unstripped-binary"]));
+    assert!(by_code.starts_with("# GL003 unstripped-binary"));
+    assert_eq!(by_code, by_name);
+    gopherlint()
+        .args(["--explain", "GL999"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown rule `GL999`"));
+}
+
+#[test]
+fn list_rules_matches_the_readme() {
+    let table = stdout_of(gopherlint().arg("--list-rules"));
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains(&table),
+        "README's rule table is out of date; paste `gopherlint --list-rules`:\n{table}"
+    );
+}
+
+#[test]
+fn a_path_named_rules_is_a_path() {
+    gopherlint()
+        .arg("rules")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`rules` is a directory"));
+}
+
+#[test]
+fn version_flag() {
+    gopherlint()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(format!("gopherlint {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn bad_bytes_get_gl000_not_a_panic() {
+    // Binary data.
+    gopherlint()
+        .args(["--format", "json", "-"])
+        .write_stdin(vec![0x7f, b'E', b'L', b'F', 0, 1, 2, 3])
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("binary data"));
+    // Non-UTF-8 bytes: reported, and the rest is still linted.
+    let mut bytes = b"FROM golang:1.23\n# caf\xe9\nRUN go build -o /app .\n".to_vec();
+    bytes.extend_from_slice(b"USER 1000\n");
+    let assert = gopherlint()
+        .args(["--format", "json", "-"])
+        .write_stdin(bytes)
+        .assert()
+        .code(1);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    assert!(out.contains("not valid UTF-8"), "{out}");
+    assert!(out.contains("GL001"), "{out}");
+    // Empty input and a file with no FROM.
+    gopherlint()
+        .arg("-")
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("no instructions"));
+    gopherlint()
+        .arg("-")
+        .write_stdin("RUN echo hi\n")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("comes before any FROM"));
+}
+
+#[test]
+fn unknown_instruction_does_not_hide_the_rest() {
+    let assert = gopherlint()
+        .args(["--format", "json", "-"])
+        .write_stdin("FROM golang:1.23\nFOO bar\nRUN go build -o /app .\n")
+        .assert()
+        .code(1);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    assert!(out.contains("unknown instruction `FOO`"));
+    assert!(out.contains("GL003"));
+}
+
+#[test]
+fn a_5_mb_file_is_linted() {
+    let mut text = String::from("FROM golang:1.23 AS build\n");
+    while text.len() < 5 * 1024 * 1024 {
+        text.push_str("RUN echo 'some fairly long line of shell to pad the file out' && true\n");
+    }
+    text.push_str(
+        "RUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n",
+    );
+    let assert = gopherlint()
+        .args(["--format", "json", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1);
+    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    assert!(out.contains("GL003") && out.contains("GL006"));
+}

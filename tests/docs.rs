@@ -1,0 +1,154 @@
+//! Rule documentation is executable: every rule has `rules/<CODE>.md` with the fixed sections;
+//! each `## Bad` example reports that rule exactly once and each `## Good` example not at all.
+//! Also the house style of messages (lowercase start, no trailing period).
+
+use std::fs;
+use std::path::Path;
+
+use gopherlint::rules::RULES;
+use gopherlint::{LintOptions, lint};
+
+const SECTIONS: &[&str] = &[
+    "## What it does",
+    "## Why is this bad?",
+    "## Bad",
+    "## Good",
+    "## Fix",
+];
+
+/// The ```dockerfile blocks under a `## <heading>` section.
+fn examples<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
+    let Some(start) = doc.find(&format!("## {heading}\n")) else {
+        return Vec::new();
+    };
+    let section = &doc[start + heading.len() + 4..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .split("```dockerfile\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect()
+}
+
+#[test]
+fn every_rule_has_a_complete_doc() {
+    for rule in RULES {
+        assert!(
+            rule.doc
+                .starts_with(&format!("# {} {}\n", rule.code, rule.name)),
+            "{}: doc must start with `# {} {}`",
+            rule.code,
+            rule.code,
+            rule.name
+        );
+        for section in SECTIONS {
+            assert!(
+                rule.doc.contains(section),
+                "{}: missing `{section}`",
+                rule.code
+            );
+        }
+    }
+}
+
+#[test]
+fn doc_files_and_registry_agree() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut files: Vec<String> = fs::read_dir(dir)
+        .expect("rules/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut expected: Vec<String> = RULES.iter().map(|r| format!("{}.md", r.code)).collect();
+    expected.sort();
+    assert_eq!(
+        files, expected,
+        "every rules/*.md belongs to one registered rule"
+    );
+}
+
+#[test]
+fn bad_examples_fire_and_good_examples_do_not() {
+    for rule in RULES {
+        let bad = examples(rule.doc, "Bad");
+        let good = examples(rule.doc, "Good");
+        assert!(
+            !bad.is_empty() && !good.is_empty(),
+            "{}: needs Bad and Good examples",
+            rule.code
+        );
+        for example in bad {
+            let found = lint(example, &LintOptions::default()).expect("lint");
+            let hits = found.iter().filter(|d| d.code == rule.code).count();
+            assert_eq!(
+                hits, 1,
+                "{}: Bad example must report it once:\n{example}\n{found:#?}",
+                rule.code
+            );
+        }
+        for example in good {
+            let found = lint(example, &LintOptions::default()).expect("lint");
+            let hits: Vec<_> = found.iter().filter(|d| d.code == rule.code).collect();
+            assert!(
+                hits.is_empty(),
+                "{}: Good example must not report it:\n{example}\n{hits:#?}",
+                rule.code
+            );
+        }
+    }
+}
+
+#[test]
+fn core_good_examples_are_clean() {
+    // A Good example shows the whole pattern: no warning or error of any rule.
+    for rule in RULES.iter().filter(|r| r.code != "GL000") {
+        for example in examples(rule.doc, "Good") {
+            let found = lint(example, &LintOptions::default()).expect("lint");
+            let serious: Vec<_> = found
+                .iter()
+                .filter(|d| d.severity >= gopherlint::diagnostic::Severity::Warning)
+                .map(|d| format!("{} {}", d.code, d.message))
+                .collect();
+            assert!(
+                serious.is_empty(),
+                "{}: Good example has {serious:?}",
+                rule.code
+            );
+        }
+    }
+}
+
+#[test]
+fn messages_follow_the_house_style() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut checked = 0;
+    for entry in fs::read_dir(root).expect("fixtures/rules") {
+        let text = fs::read_to_string(entry.expect("entry").path()).expect("read");
+        for d in lint(&text, &LintOptions::default()).expect("lint") {
+            checked += 1;
+            let first = d.message.chars().next().unwrap_or(' ');
+            assert!(
+                first.is_lowercase() || first == '`',
+                "{}: message must start lowercase: {}",
+                d.code,
+                d.message
+            );
+            assert!(
+                !d.message.ends_with('.'),
+                "{}: no trailing period: {}",
+                d.code,
+                d.message
+            );
+            if let Some(fix) = &d.fix {
+                let first = fix.title.chars().next().unwrap_or(' ');
+                assert!(
+                    first.is_lowercase(),
+                    "{}: fix title is imperative lowercase: {}",
+                    d.code,
+                    fix.title
+                );
+            }
+        }
+    }
+    assert!(checked > 20);
+}

@@ -1,0 +1,158 @@
+//! Fixture-driven rule tests. Every `fixtures/rules/*.Dockerfile` and `fixtures/Dockerfile.*`
+//! states at its end what gopherlint must report, as `# expect: CODE SEVERITY LINE:COLUMN`
+//! lines (or `# expect: nothing`); the test compares that with exactly what is reported.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gopherlint::source::LineIndex;
+use gopherlint::{LintOptions, lint};
+
+fn fixture_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files: Vec<PathBuf> = fs::read_dir(root.join("rules"))
+        .expect("fixtures/rules")
+        .map(|e| e.expect("entry").path())
+        .chain(
+            fs::read_dir(&root)
+                .expect("fixtures")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("Dockerfile."))
+                }),
+        )
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn expectations(text: &str) -> Option<Vec<String>> {
+    let lines: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect: "))
+        .map(str::to_string)
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    Some(lines.into_iter().filter(|l| l != "nothing").collect())
+}
+
+#[test]
+fn every_fixture_reports_exactly_what_it_states() {
+    let files = fixture_files();
+    assert!(
+        files.len() >= 30,
+        "expected the rule fixtures, found {}",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        let text = fs::read_to_string(path).expect("read fixture");
+        let Some(mut expected) = expectations(&text) else {
+            failures.push(format!("{}: no `# expect:` lines", path.display()));
+            continue;
+        };
+        let index = LineIndex::new(&text);
+        let mut actual: Vec<String> = lint(&text, &LintOptions::default())
+            .expect("lint")
+            .iter()
+            .map(|d| {
+                let pos = index.line_col(&text, d.range.start);
+                format!("{} {} {}:{}", d.code, d.severity, pos.line, pos.column)
+            })
+            .collect();
+        expected.sort();
+        actual.sort();
+        if expected != actual {
+            failures.push(format!(
+                "{}:\n  expected: {expected:?}\n  actual:   {actual:?}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_core_rule_has_bad_and_good_fixtures() {
+    let names: Vec<String> = fixture_files()
+        .iter()
+        .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
+        .collect();
+    for code in ["GL001", "GL002", "GL003", "GL004", "GL005", "GL006"] {
+        for kind in ["bad", "good"] {
+            let prefix = format!("{code}-{kind}-");
+            assert!(
+                names.iter().any(|n| n.starts_with(&prefix)),
+                "no fixture named {prefix}*"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_seed_gopherfile_passes_the_core_rules() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/Gopherfile");
+    let text = fs::read_to_string(path).expect("Gopherfile");
+    let diagnostics = lint(&text, &LintOptions::default()).expect("lint");
+    let core: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                "GL000" | "GL001" | "GL002" | "GL003" | "GL004" | "GL005" | "GL006"
+            )
+        })
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(core.is_empty(), "{core:?}");
+}
+
+#[test]
+fn target_selects_the_shipped_stage() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules/GL001-good-target-build-stage.Dockerfile");
+    let text = fs::read_to_string(path).expect("fixture");
+    let options = LintOptions {
+        target: Some("BUILD".into()),
+        ..LintOptions::default()
+    };
+    let codes: Vec<_> = lint(&text, &options)
+        .expect("lint")
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(codes.contains(&"GL001"), "{codes:?}");
+    let missing = LintOptions {
+        target: Some("nope".into()),
+        ..LintOptions::default()
+    };
+    let error = lint(&text, &missing).expect_err("unknown target");
+    assert_eq!(error.to_string(), "no stage named `nope` (stages: build)");
+}
+
+#[test]
+fn allowed_bases_silence_gl002() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules/GL002-bad-alpine-final.Dockerfile");
+    let text = fs::read_to_string(path).expect("fixture");
+    let mut options = LintOptions::default();
+    options.rules.allowed_bases = vec!["alpine:3.20".into()];
+    let codes: Vec<_> = lint(&text, &options)
+        .expect("lint")
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(!codes.contains(&"GL002"), "{codes:?}");
+    options.rules.allowed_bases = vec!["alpine:3.19".into()];
+    let codes: Vec<_> = lint(&text, &options)
+        .expect("lint")
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert!(codes.contains(&"GL002"), "{codes:?}");
+}
