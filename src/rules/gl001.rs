@@ -58,9 +58,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let mut diagnostic = ctx
         .report(&RULE, range, message)
-        .with_help(format!(
-            "compile in a `build` stage, then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)"
-        ))
+        .with_help(
+            "compile in a `build` stage, then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
+        )
         .with_fix(rewrite(ctx, found.build));
     if let Some(build) = found.build {
         diagnostic = diagnostic.with_label(build.go_range, "compiled here, in the shipped stage");
