@@ -141,9 +141,9 @@ impl Copy {
         None
     }
 
-    /// Every path this copy creates in its stage (for files named by the copy; directory
-    /// copies give the directory).
-    pub fn created_paths(&self) -> Vec<Option<String>> {
+    /// Where each source lands when taken as a single file (`dest`, or `dest/<name>` for a
+    /// directory destination); `None` where unknown.
+    pub fn landing_paths(&self) -> Vec<Option<String>> {
         let Some(dest) = self.dest.usable().map(paths::normalize) else {
             return vec![None];
         };
@@ -156,7 +156,6 @@ impl Copy {
                 s.usable()
                     .map(|s| paths::normalize(&format!("{dest}/{}", paths::basename(s))))
             })
-            .chain(std::iter::once(Some(dest.clone())))
             .collect()
     }
 }
@@ -404,6 +403,22 @@ impl<'a> Model<'a> {
             }
         }
         false
+    }
+
+    /// The final image holds a Go binary built in this file: a go build that ships, or a copy
+    /// from a Go toolchain stage whose build commands gopherlint cannot see (`RUN make`).
+    pub fn final_ships_go(&self) -> bool {
+        if self.go_builds.iter().any(|b| b.ships) {
+            return true;
+        }
+        self.final_copies().any(|copy| match copy.source {
+            CopySource::Stage(stage) => {
+                let chain = self.chain(stage);
+                self.stages[stage].facts.is_go_toolchain()
+                    && !self.go_builds.iter().any(|b| chain.contains(&b.stage))
+            }
+            _ => false,
+        })
     }
 
     /// COPY/ADD instructions of the final chain.
@@ -667,7 +682,6 @@ impl<'a> Builder<'a> {
             })
             .collect::<Vec<_>>();
         let dest_value = s.vars.expand(&dest_word.value);
-        let dest_is_dir = dest_value.text.ends_with('/') || sources.len() > 1;
         let dest = match (&dest_value.usable(), &s.workdir) {
             (Some(d), _) if d.starts_with('/') => Value {
                 text: paths::normalize(d),
@@ -679,6 +693,13 @@ impl<'a> Builder<'a> {
             },
             _ => Value::unknown(),
         };
+        // Into a directory: a trailing `/`, several sources, or a directory that exists (`/`,
+        // `.` and the WORKDIR).
+        let dest_is_dir = dest_value.text.ends_with('/')
+            || sources.len() > 1
+            || matches!(dest_value.text.as_str(), "." | "./" | "..")
+            || dest.text == "/"
+            || s.workdir.as_deref() == Some(dest.text.as_str());
         self.model.copies.push(Copy {
             stage,
             instruction: index,

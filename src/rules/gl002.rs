@@ -27,11 +27,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(image) = &stage.root_image else {
         return;
     };
-    let shipped: Vec<_> = model.go_builds.iter().filter(|b| b.ships).collect();
-    if shipped.is_empty() || stage.facts.is_minimal() || allowed(image, &ctx.settings.allowed_bases)
+    if !model.final_ships_go()
+        || stage.facts.is_minimal()
+        || allowed(image, &ctx.settings.allowed_bases)
     {
         return;
     }
+    let shipped: Vec<_> = model.go_builds.iter().filter(|b| b.ships).collect();
     let needs_cgo = shipped.iter().any(|b| b.cgo.enabled_explicitly());
     if needs_cgo && stage.facts.family == Family::DistrolessBase {
         return;

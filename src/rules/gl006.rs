@@ -2,7 +2,7 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{CopySource, Family, Model, paths};
+use crate::model::{Copy, CopySource, Family, Model, paths};
 
 pub const RULE: Rule = Rule {
     code: "GL006",
@@ -28,15 +28,43 @@ const CA_FILES: &[&str] = &[
 /// Directories it reads every certificate from.
 const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
 
-/// Whether a created path provides CA roots: a bundle file, a file in a CA directory, or a
-/// directory containing one of them.
-fn provides_roots(path: &str) -> bool {
-    CA_FILES.contains(&path)
-        || CA_DIRS.iter().any(|dir| paths::is_within(path, dir))
-        || CA_FILES
-            .iter()
-            .chain(CA_DIRS)
-            .any(|p| paths::is_within(p, path))
+/// A place Go reads roots from: a bundle file, or inside (or being) a CA directory.
+fn is_root_location(path: &str) -> bool {
+    CA_FILES.contains(&path) || CA_DIRS.iter().any(|dir| paths::is_within(path, dir))
+}
+
+/// What a copy tells about CA roots in the image.
+enum Provides {
+    Yes,
+    No,
+    /// It copies to (or from) a place that cannot be known.
+    Unknown,
+}
+
+fn provides_roots(copy: &Copy) -> Provides {
+    if copy.dest.usable().is_none() {
+        return Provides::Unknown;
+    }
+    // A source taken as a file lands on a root location (`COPY ca.pem /etc/ssl/certs/`).
+    for landing in copy.landing_paths() {
+        match landing {
+            None => return Provides::Unknown,
+            Some(path) if is_root_location(&path) => return Provides::Yes,
+            Some(_) => {}
+        }
+    }
+    // A source directory holding a root location carries it to where Go reads it
+    // (`COPY --from=build /etc/ssl /etc/ssl`, `COPY --from=build / /`).
+    if copy.source != CopySource::Context {
+        for known in CA_FILES.iter().chain(CA_DIRS) {
+            match copy.destination_of(Some(known)) {
+                Some(Some(dest)) if is_root_location(&dest) => return Provides::Yes,
+                Some(None) => return Provides::Unknown,
+                _ => {}
+            }
+        }
+    }
+    Provides::No
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -47,24 +75,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if stage.facts.family != Family::Scratch || model.final_is_export_only() {
         return;
     }
-    let created: Vec<Option<String>> = model
-        .final_copies()
-        .flat_map(|c| c.created_paths())
-        .collect();
-    // A copy to an unknown place may well be the bundle: stay silent.
-    if created.iter().any(Option::is_none) {
-        return;
+    let mut copied_dirs = Vec::new();
+    for copy in model.final_copies() {
+        match provides_roots(copy) {
+            Provides::Yes | Provides::Unknown => return,
+            Provides::No => {}
+        }
+        copied_dirs.extend(copy.dest.usable().map(paths::normalize));
+        copied_dirs.extend(copy.landing_paths().into_iter().flatten());
     }
-    let created: Vec<String> = created.into_iter().flatten().collect();
-    if created.iter().any(|p| provides_roots(p)) {
-        return;
-    }
+    // SSL_CERT_FILE / SSL_CERT_DIR pointing at something copied.
     for name in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
         if let Some((value, _)) = stage.vars.exported_value(name)
             && let Some(path) = value.usable()
-            && created
+            && copied_dirs
                 .iter()
-                .any(|c| paths::is_within(&paths::normalize(path), c))
+                .any(|c| paths::is_within(&paths::normalize(path), c) && c != "/")
         {
             return;
         }
