@@ -268,3 +268,24 @@ fn a_5_mb_file_is_linted() {
     let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
     assert!(out.contains("GL003") && out.contains("GL006"));
 }
+
+#[test]
+fn an_unreadable_run_is_still_checked_but_never_fixed() {
+    let text = "FROM golang:1.23 AS build\nRUN go build -o /app . && echo \"unclosed\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    let assert = gopherlint()
+        .args(["--format", "json", "-"])
+        .write_stdin(text)
+        .assert()
+        .code(1);
+    let out: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).expect("JSON");
+    let gl003 = out["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "GL003")
+        .expect("GL003 still reported");
+    assert!(
+        gl003["fix"].is_null(),
+        "no fix in a RUN that could not be read whole"
+    );
+}

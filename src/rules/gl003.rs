@@ -21,12 +21,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.model.final_is_export_only() {
         return;
     }
-    for build in ctx
-        .model
-        .go_builds
-        .iter()
-        .filter(|b| b.ships && b.script_complete)
-    {
+    for build in ctx.model.go_builds.iter().filter(|b| b.ships) {
         check_build(ctx, build, out);
     }
 }
@@ -92,7 +87,8 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
 /// `-ldflags="-s -w"` after the subcommand. Only words written plainly in the RUN line are edited.
 fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
     let argv = &build.command.argv;
-    if build.command.nested {
+    // Words after an unclosed quote may be misread: no edits in such a RUN.
+    if build.command.nested || !build.script_complete {
         return None;
     }
     let title = format!("add `{missing}` to `-ldflags`");

@@ -23,11 +23,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(final_stage) = model.final_stage() else {
         return;
     };
-    for build in model
-        .go_builds
-        .iter()
-        .filter(|b| b.ships && b.script_complete)
-    {
+    for build in model.go_builds.iter().filter(|b| b.ships) {
         if build.cgo.disabled() || build.cgo.unknown() {
             continue;
         }
@@ -92,6 +88,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn fix(ctx: &Context, build: &GoBuild, explicit: bool) -> Option<Fix> {
+    if !build.script_complete {
+        return None;
+    }
     if explicit {
         // Turn the `1` where it is set into `0`.
         let origin = build.cgo.origin?;
