@@ -1,15 +1,19 @@
 //! Command-line interface: argument parsing (clap) and dispatch. `run` takes its input and
 //! output streams as arguments so tests can drive it without a process.
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, ValueEnum};
+use rayon::prelude::*;
 
-use crate::diagnostic::Severity;
-use crate::output::{FileReport, render_human, render_json, render_sarif};
-use crate::rules::{FixAvailability, RULES};
+use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
+use crate::output::{
+    FileReport, render_compact, render_github, render_human, render_json, render_sarif,
+};
+use crate::rules::{FixAvailability, RULES, RuleSettings};
 use crate::{LintOptions, decode, lint};
 
 /// Exit code: no finding at or above the failure threshold.
@@ -27,6 +31,10 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// One line per finding: `path:line:col: severity[CODE] message`.
+    Compact,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,7 +50,8 @@ pub enum ColorChoice {
 #[derive(Debug, Parser)]
 #[command(name = "gopherlint", version, max_term_width = 100)]
 pub struct Cli {
-    /// Dockerfiles to lint; `-` reads standard input.
+    /// Dockerfiles or directories to lint (default: the current directory); `-` reads standard
+    /// input. Directories are searched for Dockerfile, Containerfile, Dockerfile.*, *.Dockerfile...
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -50,13 +59,41 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// The path to report for a file read from standard input.
+    /// The path to report for a file read from standard input (also where its config is found).
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<String>,
 
     /// The stage that is shipped (as `docker build --target`); the last stage by default.
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
+
+    /// Turn these rules off (codes or names, comma-separated); added to the config's `ignore`.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Run only these rules (codes or names, comma-separated).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// The lowest severity that makes the run fail (exit 1): error, warning, info or none.
+    #[arg(long, value_name = "LEVEL")]
+    pub failure_threshold: Option<String>,
+
+    /// Use this config file instead of searching for gopherlint.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore config files.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Skip files and directories matching this glob when searching directories (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Disregard `# gopherlint ignore=...` comments (for audits).
+    #[arg(long)]
+    pub no_ignore_comments: bool,
 
     /// Print a rule's documentation (by code, e.g. GL003, or name) and exit.
     #[arg(long, value_name = "RULE")]
@@ -65,6 +102,10 @@ pub struct Cli {
     /// Print the table of rules and exit.
     #[arg(long)]
     pub list_rules: bool,
+
+    /// Write a commented starter gopherlint.toml in the current directory and exit.
+    #[arg(long)]
+    pub init: bool,
 
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -94,12 +135,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: Io) -> u8 {
             return if code == 0 { EXIT_OK } else { EXIT_ERROR };
         }
     };
-    match execute(
-        &cli,
-        io.stdin,
-        io.stdout,
-        io.stdout_is_terminal && !io.no_color,
-    ) {
+    let auto_color = io.stdout_is_terminal && !io.no_color;
+    match execute(&cli, io.stdin, io.stdout, io.stderr, auto_color) {
         Ok(code) => code,
         Err(message) => {
             let _ = writeln!(io.stderr, "gopherlint: {message}");
@@ -112,6 +149,7 @@ fn execute(
     cli: &Cli,
     stdin: &mut dyn Read,
     stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
     auto_color: bool,
 ) -> Result<u8, String> {
     let write = |stdout: &mut dyn Write, text: &str| {
@@ -130,60 +168,76 @@ fn execute(
         write(stdout, &rules_table())?;
         return Ok(EXIT_OK);
     }
-    if cli.paths.is_empty() {
-        return Err("no Dockerfile given: run `gopherlint path/to/Dockerfile` (or `-` to read standard input)".into());
+    if cli.init {
+        init()?;
+        write(stdout, "Wrote gopherlint.toml\n")?;
+        return Ok(EXIT_OK);
     }
-    let options = LintOptions {
-        target: cli.target.clone(),
-        ..LintOptions::default()
-    };
-    let mut reports = Vec::new();
-    let mut errors = Vec::new();
-    for path in &cli.paths {
-        let (display, bytes) = if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = stdin.read_to_end(&mut bytes) {
-                errors.push(format!("cannot read standard input: {e}"));
-                continue;
-            }
-            (
-                cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
-                bytes,
-            )
-        } else {
-            let display = path.to_string_lossy().into_owned();
-            if path.is_dir() {
-                errors.push(format!(
-                    "`{display}` is a directory: give the path of a Dockerfile in it"
-                ));
-                continue;
-            }
-            match std::fs::read(path) {
-                Ok(bytes) => (display, bytes),
-                Err(e) => {
-                    errors.push(format!("cannot read `{display}`: {}", io_reason(&e)));
-                    continue;
-                }
-            }
+    let flags = FlagSettings::from_cli(cli).map_err(|e| e.0)?;
+    let Targets {
+        targets,
+        mut errors,
+        warnings,
+    } = collect_targets(cli)?;
+    for warning in warnings {
+        let _ = writeln!(stderr, "gopherlint: warning: {warning}");
+    }
+    let mut configs = ConfigResolver::new(cli).map_err(|e| e.0)?;
+
+    // Read standard input and resolve every file's settings up front (in order), then lint in
+    // parallel.
+    let mut jobs = Vec::with_capacity(targets.len());
+    for target in targets {
+        let config_dir = match &target {
+            Target::Stdin => cli
+                .stdin_filename
+                .as_deref()
+                .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from(".")),
+            Target::File(path) => path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         };
-        let decoded = decode(&bytes);
-        let mut diagnostics: Vec<_> = decoded.problem.into_iter().collect();
-        if !decoded.binary {
-            match lint(&decoded.text, &options) {
-                Ok(found) => diagnostics.extend(found),
-                Err(e) => {
-                    errors.push(format!("{display}: {e}"));
-                    continue;
+        let config = configs.for_dir(&config_dir).map_err(|e| e.0)?;
+        let input = match &target {
+            Target::Stdin => {
+                let mut bytes = Vec::new();
+                match stdin.read_to_end(&mut bytes) {
+                    Ok(_) => Input::Bytes(
+                        cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+                        bytes,
+                    ),
+                    Err(e) => {
+                        errors.push(format!("cannot read standard input: {e}"));
+                        continue;
+                    }
                 }
             }
-        }
-        crate::sort(&mut diagnostics);
-        reports.push(FileReport {
-            path: display,
-            text: decoded.text,
-            diagnostics,
-        });
+            Target::File(path) => Input::Path(path.clone()),
+        };
+        jobs.push((input, config));
     }
+    let results: Vec<Result<(FileReport, Threshold), String>> = jobs
+        .into_par_iter()
+        .map(|(input, config)| lint_one(input, &flags.options(&config), flags.threshold(&config)))
+        .collect();
+    let mut reports = Vec::new();
+    let mut fails = false;
+    for result in results {
+        match result {
+            Ok((report, threshold)) => {
+                fails |= report
+                    .diagnostics
+                    .iter()
+                    .any(|d| threshold.fails(d.severity));
+                reports.push(report);
+            }
+            Err(message) => errors.push(message),
+        }
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -194,17 +248,243 @@ fn execute(
             Format::Human => render_human(&reports, color),
             Format::Json => render_json(&reports),
             Format::Sarif => render_sarif(&reports),
+            Format::Github => render_github(&reports),
+            Format::Compact => render_compact(&reports),
         };
         write(stdout, &rendered)?;
     }
     if !errors.is_empty() {
         return Err(errors.join("\ngopherlint: "));
     }
-    let failing = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity >= Severity::Warning);
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+enum Target {
+    Stdin,
+    File(PathBuf),
+}
+
+enum Input {
+    Path(PathBuf),
+    Bytes(String, Vec<u8>),
+}
+
+/// Path arguments as files: directories are searched, explicit files are always taken.
+/// What the path arguments name.
+struct Targets {
+    targets: Vec<Target>,
+    /// Problems that make the run exit 2 (the other files are still linted).
+    errors: Vec<String>,
+    /// Printed; no effect on the exit code.
+    warnings: Vec<String>,
+}
+
+fn collect_targets(cli: &Cli) -> Result<Targets, String> {
+    let excludes = crate::discover::build_excludes(&cli.exclude).map_err(|e| e.0)?;
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let default = [PathBuf::from(".")];
+    let paths: &[PathBuf] = if cli.paths.is_empty() {
+        &default
+    } else {
+        &cli.paths
+    };
+    let mut seen = HashSet::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            targets.push(Target::Stdin);
+        } else if path.is_dir() {
+            let (found, walk_errors) = crate::discover::walk(path, &excludes);
+            errors.extend(walk_errors);
+            if found.is_empty() {
+                warnings.push(format!("no Dockerfiles found in `{}`", path.display()));
+            }
+            for file in found {
+                let file = clean(&file);
+                if seen.insert(file.clone()) {
+                    targets.push(Target::File(file));
+                }
+            }
+        } else {
+            let file = clean(path);
+            if seen.insert(file.clone()) {
+                targets.push(Target::File(file));
+            }
+        }
+    }
+    Ok(Targets {
+        targets,
+        errors,
+        warnings,
+    })
+}
+
+/// `./a/Dockerfile` → `a/Dockerfile`, for display and sorting.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+fn lint_one(
+    input: Input,
+    options: &LintOptions,
+    threshold: Threshold,
+) -> Result<(FileReport, Threshold), String> {
+    let (display, bytes) = match input {
+        Input::Bytes(name, bytes) => (name, bytes),
+        Input::Path(path) => {
+            let display = path.to_string_lossy().into_owned();
+            match std::fs::read(&path) {
+                Ok(bytes) => (display, bytes),
+                Err(_) if path.is_dir() => {
+                    return Err(format!("`{display}` is a directory, not a Dockerfile"));
+                }
+                Err(e) => return Err(format!("cannot read `{display}`: {}", io_reason(&e))),
+            }
+        }
+    };
+    let decoded = decode(&bytes);
+    let mut diagnostics: Vec<_> = decoded
+        .problem
+        .into_iter()
+        .filter(|d| options.is_enabled(d.code))
+        .collect();
+    if !decoded.binary {
+        let found = lint(&decoded.text, options).map_err(|e| format!("{display}: {e}"))?;
+        diagnostics.extend(found);
+    }
+    crate::sort(&mut diagnostics);
+    Ok((
+        FileReport {
+            path: display,
+            text: decoded.text,
+            diagnostics,
+        },
+        threshold,
+    ))
+}
+
+/// What the flags say, to be combined with each file's config (flags win).
+struct FlagSettings {
+    target: Option<String>,
+    ignore: Vec<&'static str>,
+    select: Option<Vec<&'static str>>,
+    threshold: Option<Threshold>,
+    ignore_comments: bool,
+}
+
+impl FlagSettings {
+    fn from_cli(cli: &Cli) -> Result<FlagSettings, ConfigError> {
+        let codes = |names: &[String], flag: &str| -> Result<Vec<&'static str>, ConfigError> {
+            names
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| rule_named(n, flag).map(|r| r.code))
+                .collect()
+        };
+        let threshold = match &cli.failure_threshold {
+            None => None,
+            Some(text) => Some(Threshold::parse(text).ok_or_else(|| {
+                ConfigError(format!(
+                    "--failure-threshold must be error, warning, info or none, not `{text}`"
+                ))
+            })?),
+        };
+        Ok(FlagSettings {
+            target: cli.target.clone(),
+            ignore: codes(&cli.ignore, "--ignore")?,
+            select: if cli.select.is_empty() {
+                None
+            } else {
+                Some(codes(&cli.select, "--select")?)
+            },
+            threshold,
+            ignore_comments: !cli.no_ignore_comments,
+        })
+    }
+
+    fn options(&self, config: &Config) -> LintOptions {
+        let enabled: HashSet<&'static str> = match &self.select {
+            Some(select) => select.iter().copied().collect(),
+            None => RULES
+                .iter()
+                .map(|r| r.code)
+                .filter(|c| !config.ignore.contains(c))
+                .collect(),
+        };
+        let enabled = enabled
+            .into_iter()
+            .filter(|c| !self.ignore.contains(c))
+            .collect();
+        LintOptions {
+            target: self.target.clone(),
+            rules: RuleSettings {
+                allowed_bases: config.allowed_bases.clone(),
+            },
+            enabled: Some(enabled),
+            severity: config.severity.clone(),
+            ignore_comments: self.ignore_comments,
+        }
+    }
+
+    fn threshold(&self, config: &Config) -> Threshold {
+        self.threshold
+            .or(config.failure_threshold)
+            .unwrap_or(Threshold::DEFAULT)
+    }
+}
+
+/// The config that applies to each directory: `--no-config`, `--config`, or discovery.
+struct ConfigResolver {
+    fixed: Option<Config>,
+    discovery: Option<Discovery>,
+    loaded: HashMap<PathBuf, Config>,
+}
+
+impl ConfigResolver {
+    fn new(cli: &Cli) -> Result<ConfigResolver, ConfigError> {
+        let (fixed, discovery) = if cli.no_config {
+            (Some(Config::default()), None)
+        } else if let Some(path) = &cli.config {
+            (Some(Config::load(path)?), None)
+        } else {
+            (None, Some(Discovery::default()))
+        };
+        Ok(ConfigResolver {
+            fixed,
+            discovery,
+            loaded: HashMap::new(),
+        })
+    }
+
+    fn for_dir(&mut self, dir: &Path) -> Result<Config, ConfigError> {
+        if let Some(fixed) = &self.fixed {
+            return Ok(fixed.clone());
+        }
+        let Some(discovery) = self.discovery.as_mut() else {
+            return Ok(Config::default());
+        };
+        let Some(path) = discovery.config_for_dir(dir)? else {
+            return Ok(Config::default());
+        };
+        if let Some(config) = self.loaded.get(&path) {
+            return Ok(config.clone());
+        }
+        let config = Config::load(&path)?;
+        self.loaded.insert(path, config.clone());
+        Ok(config)
+    }
+}
+
+fn init() -> Result<(), String> {
+    for name in crate::config::CONFIG_NAMES {
+        if Path::new(name).exists() {
+            return Err(format!("`{name}` already exists here; not overwriting it"));
+        }
+    }
+    std::fs::write("gopherlint.toml", STARTER)
+        .map_err(|e| format!("cannot write gopherlint.toml: {e}"))
 }
 
 /// The OS error without Rust's "(os error 2)" suffix.

@@ -5,13 +5,18 @@
 //! process or I/O involved.
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod discover;
 pub mod model;
 pub mod output;
 pub mod rules;
 pub mod shell;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
+
+use std::collections::{HashMap, HashSet};
 
 use diagnostic::{Diagnostic, Severity};
 use model::{Model, ModelError};
@@ -19,14 +24,39 @@ use rules::{Context, RuleSettings};
 use source::TextRange;
 
 /// What a lint run is told.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LintOptions {
     /// The stage that is shipped (`--target`); the last stage when `None`.
     pub target: Option<String>,
     pub rules: RuleSettings,
+    /// Codes of the rules that run; `None` runs all.
+    pub enabled: Option<HashSet<&'static str>>,
+    /// Severity overrides by code.
+    pub severity: HashMap<&'static str, Severity>,
+    /// Honour `# gopherlint ignore=...` comments (and report unused ones).
+    pub ignore_comments: bool,
 }
 
-/// Lints a Dockerfile's text. Diagnostics come sorted by position, then code.
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            target: None,
+            rules: RuleSettings::default(),
+            enabled: None,
+            severity: HashMap::new(),
+            ignore_comments: true,
+        }
+    }
+}
+
+impl LintOptions {
+    pub fn is_enabled(&self, code: &str) -> bool {
+        self.enabled.as_ref().is_none_or(|e| e.contains(code))
+    }
+}
+
+/// Lints a Dockerfile's text: rules, then ignore comments, then severity overrides.
+/// Diagnostics come sorted by position, then code.
 pub fn lint(text: &str, options: &LintOptions) -> Result<Vec<Diagnostic>, ModelError> {
     let file = syntax::parse(text);
     let model = Model::build(&file, text, options.target.as_deref())?;
@@ -35,7 +65,19 @@ pub fn lint(text: &str, options: &LintOptions) -> Result<Vec<Diagnostic>, ModelE
         text,
         settings: &options.rules,
     };
-    let mut diagnostics = rules::check_all(&ctx);
+    let enabled = |code: &str| options.is_enabled(code);
+    let mut diagnostics = rules::check_all(&ctx, &enabled);
+    if options.ignore_comments {
+        let unused = suppress::apply(&file, text, &mut diagnostics, &enabled);
+        if enabled(rules::gl900::RULE.code) {
+            diagnostics.extend(unused);
+        }
+    }
+    for d in &mut diagnostics {
+        if let Some(&severity) = options.severity.get(d.code) {
+            d.severity = severity;
+        }
+    }
     sort(&mut diagnostics);
     Ok(diagnostics)
 }

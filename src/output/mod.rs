@@ -1,6 +1,8 @@
 //! Renders diagnostics: human (codespan-reporting), JSON and SARIF. Every format gets the same
 //! diagnostics; files come in the order given, findings by position.
 
+mod compact;
+mod github;
 mod human;
 mod json;
 mod sarif;
@@ -8,6 +10,8 @@ mod sarif;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::source::{LineCol, LineIndex};
 
+pub use compact::render_compact;
+pub use github::render_github;
 pub use human::render_human;
 pub use json::render_json;
 pub use sarif::render_sarif;

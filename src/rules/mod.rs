@@ -8,6 +8,7 @@ mod gl003;
 mod gl004;
 mod gl005;
 mod gl006;
+pub(crate) mod gl900;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Model;
@@ -57,6 +58,7 @@ pub const RULES: &[&Rule] = &[
     &gl004::RULE,
     &gl005::RULE,
     &gl006::RULE,
+    &gl900::RULE,
 ];
 
 /// A rule by code (`GL003`, any case) or name (`unstripped-binary`).
@@ -137,11 +139,11 @@ impl Context<'_> {
     }
 }
 
-/// Runs every rule; Go-scoped rules only on files that build Go.
-pub fn check_all(ctx: &Context) -> Vec<Diagnostic> {
+/// Runs every enabled rule; Go-scoped rules only on files that build Go.
+pub fn check_all(ctx: &Context, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in RULES {
-        if rule.go_scoped && !ctx.model.builds_go {
+        if !enabled(rule.code) || (rule.go_scoped && !ctx.model.builds_go) {
             continue;
         }
         (rule.check)(ctx, &mut out);

@@ -1,0 +1,241 @@
+//! `gopherlint.toml` / `.gopherlint.toml`: schema, validation and discovery, and the settings
+//! that command-line flags and a config file together produce.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::rules::{self, Rule};
+
+pub const CONFIG_NAMES: [&str; 2] = ["gopherlint.toml", ".gopherlint.toml"];
+
+/// The file as written. Unknown keys are rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConfigFile {
+    ignore: Option<Vec<String>>,
+    failure_threshold: Option<String>,
+    severity: Option<BTreeMap<String, String>>,
+    final_stage: Option<FinalStageSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FinalStageSection {
+    allowed_bases: Option<Vec<String>>,
+}
+
+/// A validated configuration (from a file, or the defaults).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// Where it was read from; `None` for the defaults.
+    pub path: Option<PathBuf>,
+    /// Codes of rules turned off.
+    pub ignore: Vec<&'static str>,
+    /// `None` in the file means the default (warning).
+    pub failure_threshold: Option<Threshold>,
+    pub severity: HashMap<&'static str, Severity>,
+    pub allowed_bases: Vec<String>,
+}
+
+/// The lowest severity that fails a run, or `None` for never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Threshold(pub Option<Severity>);
+
+impl Threshold {
+    pub const DEFAULT: Threshold = Threshold(Some(Severity::Warning));
+
+    pub fn parse(text: &str) -> Option<Threshold> {
+        match text {
+            "none" => Some(Threshold(None)),
+            other => Severity::parse(other).map(|s| Threshold(Some(s))),
+        }
+    }
+
+    pub fn fails(self, severity: Severity) -> bool {
+        self.0.is_some_and(|min| severity >= min)
+    }
+}
+
+/// A problem with a configuration file or flag value (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A rule by code or name, or an error naming where it was written.
+pub fn rule_named(name: &str, place: &str) -> Result<&'static Rule, ConfigError> {
+    rules::find(name.trim()).ok_or_else(|| {
+        ConfigError(format!(
+            "{place}: unknown rule `{name}` (`gopherlint --list-rules` lists codes and names)"
+        ))
+    })
+}
+
+impl Config {
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display();
+        let file: ConfigFile = toml::from_str(text).map_err(|e| {
+            ConfigError(format!(
+                "{shown}: {}",
+                e.to_string().trim_end().replace('\n', "\n  ")
+            ))
+        })?;
+        let mut config = Config {
+            path: Some(path.to_path_buf()),
+            ..Config::default()
+        };
+        for name in file.ignore.unwrap_or_default() {
+            config
+                .ignore
+                .push(rule_named(&name, &format!("{shown}: `ignore`"))?.code);
+        }
+        if let Some(text) = file.failure_threshold {
+            config.failure_threshold = Some(Threshold::parse(&text).ok_or_else(|| {
+                ConfigError(format!(
+                    "{shown}: `failure-threshold` must be error, warning, info or none, not `{text}`"
+                ))
+            })?);
+        }
+        for (name, level) in file.severity.unwrap_or_default() {
+            let rule = rule_named(&name, &format!("{shown}: `[severity]`"))?;
+            let severity = Severity::parse(&level).ok_or_else(|| {
+                ConfigError(format!(
+                    "{shown}: `[severity] {name}` must be error, warning or info, not `{level}`"
+                ))
+            })?;
+            config.severity.insert(rule.code, severity);
+        }
+        config.allowed_bases = file
+            .final_stage
+            .and_then(|s| s.allowed_bases)
+            .unwrap_or_default();
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("cannot read config `{}`: {}", path.display(), e)))?;
+        Config::parse(&text, path)
+    }
+}
+
+/// Finds the config file that applies to files in `dir`: the nearest `gopherlint.toml` or
+/// `.gopherlint.toml` from `dir` upward, stopping at the repository root (the first directory
+/// holding `.git`) or the filesystem root. Results are cached per directory.
+#[derive(Default)]
+pub struct Discovery {
+    cache: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Discovery {
+    pub fn config_for_dir(&mut self, dir: &Path) -> Result<Option<PathBuf>, ConfigError> {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let mut visited = Vec::new();
+        let mut current = Some(dir.as_path());
+        let mut found = None;
+        while let Some(d) = current {
+            if let Some(cached) = self.cache.get(d) {
+                found = cached.clone();
+                break;
+            }
+            visited.push(d.to_path_buf());
+            let present: Vec<PathBuf> = CONFIG_NAMES
+                .iter()
+                .map(|n| d.join(n))
+                .filter(|p| p.is_file())
+                .collect();
+            if present.len() > 1 {
+                return Err(ConfigError(format!(
+                    "both `gopherlint.toml` and `.gopherlint.toml` in {}: keep one",
+                    d.display()
+                )));
+            }
+            if let Some(path) = present.into_iter().next() {
+                found = Some(path);
+                break;
+            }
+            if d.join(".git").exists() {
+                break;
+            }
+            current = d.parent();
+        }
+        for d in visited {
+            self.cache.insert(d, found.clone());
+        }
+        Ok(found)
+    }
+}
+
+/// The starter file written by `gopherlint --init`.
+pub const STARTER: &str = r#"# gopherlint configuration. gopherlint uses the nearest gopherlint.toml (or .gopherlint.toml)
+# from each linted file's directory up to the repository root. Flags on the command line win.
+
+# Rules to turn off, by code or name (`gopherlint --list-rules`).
+ignore = []
+# ignore = ["GL006", "root-user"]
+
+# The lowest severity that makes gopherlint exit 1: error, warning, info or none.
+failure-threshold = "warning"
+
+# Per-rule severity overrides.
+[severity]
+# GL003 = "error"
+
+[final-stage]
+# Final base images GL002 accepts besides scratch, distroless static and chainguard static.
+# `name` accepts any tag, `name:tag` that tag (and tags starting with `tag.`).
+allowed-bases = []
+# allowed-bases = ["alpine:3", "gcr.io/distroless/base-debian12"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_schema() {
+        let text = r#"
+ignore = ["GL006", "root-user"]
+failure-threshold = "error"
+[severity]
+GL003 = "error"
+unstripped-binary = "info"
+[final-stage]
+allowed-bases = ["alpine:3"]
+"#;
+        let config = Config::parse(text, Path::new("gopherlint.toml")).expect("valid");
+        assert_eq!(config.ignore, vec!["GL006", "GL005"]);
+        assert_eq!(
+            config.failure_threshold,
+            Some(Threshold(Some(Severity::Error)))
+        );
+        assert_eq!(config.severity.get("GL003"), Some(&Severity::Info));
+        assert_eq!(config.allowed_bases, vec!["alpine:3"]);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_rules() {
+        let err = Config::parse("ignroe = []", Path::new("g.toml")).expect_err("unknown key");
+        assert!(err.0.contains("ignroe"), "{}", err.0);
+        let err = Config::parse("ignore = [\"GL999\"]", Path::new("g.toml")).expect_err("rule");
+        assert!(err.0.contains("unknown rule `GL999`"), "{}", err.0);
+        let err =
+            Config::parse("[final-stage]\nallowed = 1", Path::new("g.toml")).expect_err("key");
+        assert!(err.0.contains("allowed"), "{}", err.0);
+        let err =
+            Config::parse("failure-threshold = \"high\"", Path::new("g.toml")).expect_err("level");
+        assert!(err.0.contains("`high`"), "{}", err.0);
+    }
+
+    #[test]
+    fn the_starter_file_is_valid() {
+        Config::parse(STARTER, Path::new("gopherlint.toml")).expect("starter parses");
+    }
+}

@@ -1,0 +1,380 @@
+//! Using gopherlint on real repositories: directory discovery, configuration files, flags,
+//! ignore comments, the GitHub/compact formats, determinism.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const SINGLE_STAGE: &str = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
+const ROOT_ONLY: &str = "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+
+fn gopherlint(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("gopherlint").expect("binary");
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().expect("run").stdout).expect("utf-8")
+}
+
+/// `path:code` for every finding in compact output.
+fn findings(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| {
+            let (path, rest) = l.split_once(':')?;
+            let code = rest.split('[').nth(1)?.split(']').next()?;
+            Some(format!("{path}:{code}"))
+        })
+        .collect()
+}
+
+fn tree() -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    fs::create_dir(root.join(".git")).expect(".git");
+    for path in [
+        "Dockerfile",
+        "svc/Containerfile",
+        "svc/api.Dockerfile",
+        "svc/worker.dockerfile",
+        "svc/Dockerfile.prod",
+        "tools/x.containerfile",
+        ".hidden/Dockerfile",
+        ".github/Dockerfile",
+        "ignored/Dockerfile",
+        "vendor/Dockerfile",
+    ] {
+        write(root, path, ROOT_ONLY);
+    }
+    write(root, "README.md", "FROM scratch\n");
+    write(root, "svc/Dockerfile-old", ROOT_ONLY);
+    write(root, ".gitignore", "ignored/\n");
+    dir
+}
+
+#[test]
+fn directories_are_searched_with_gitignore_and_hidden_rules() {
+    let dir = tree();
+    let out = stdout(gopherlint(dir.path()).args(["--format", "compact"]));
+    let paths: Vec<String> = findings(&out)
+        .into_iter()
+        .map(|f| f.replace(":GL005", ""))
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            ".github/Dockerfile",
+            "Dockerfile",
+            "svc/Containerfile",
+            "svc/Dockerfile.prod",
+            "svc/api.Dockerfile",
+            "svc/worker.dockerfile",
+            "tools/x.containerfile",
+            "vendor/Dockerfile",
+        ]
+    );
+}
+
+#[test]
+fn exclude_globs_and_explicit_files() {
+    let dir = tree();
+    let out = stdout(gopherlint(dir.path()).args([
+        "--format",
+        "compact",
+        "--exclude",
+        "vendor",
+        "--exclude",
+        "svc/*.Dockerfile",
+        ".",
+        "svc/Dockerfile-old",
+    ]));
+    let paths: Vec<String> = findings(&out)
+        .into_iter()
+        .map(|f| f.replace(":GL005", ""))
+        .collect();
+    assert!(!paths.iter().any(|p| p.starts_with("vendor/")), "{paths:?}");
+    assert!(
+        !paths.contains(&"svc/api.Dockerfile".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"svc/Dockerfile-old".to_string()),
+        "explicit files are always linted: {paths:?}"
+    );
+}
+
+#[test]
+fn output_is_sorted_and_identical_across_runs() {
+    let dir = TempDir::new().expect("tempdir");
+    for i in (0..60).rev() {
+        write(dir.path(), &format!("s{i:02}/Dockerfile"), SINGLE_STAGE);
+    }
+    let first = stdout(gopherlint(dir.path()).args(["--format", "json"]));
+    for _ in 0..3 {
+        assert_eq!(
+            first,
+            stdout(gopherlint(dir.path()).args(["--format", "json"]))
+        );
+    }
+    let value: serde_json::Value = serde_json::from_str(&first).expect("json");
+    let paths: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["path"].as_str().expect("path"))
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.first(), Some(&"s00/Dockerfile"));
+}
+
+#[test]
+fn no_argument_lints_the_current_directory() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "Dockerfile", SINGLE_STAGE);
+    gopherlint(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("Dockerfile:1:1"));
+}
+
+#[test]
+fn nearest_config_wins_up_to_the_repository_root() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path();
+    // Above the repository: must not be used.
+    write(
+        root,
+        "gopherlint.toml",
+        "ignore = [\"GL001\", \"GL003\", \"GL004\", \"GL005\"]\n",
+    );
+    fs::create_dir_all(root.join("repo/.git")).expect(".git");
+    write(root, "repo/gopherlint.toml", "ignore = [\"root-user\"]\n");
+    write(root, "repo/Dockerfile", SINGLE_STAGE);
+    write(root, "repo/sub/.gopherlint.toml", "ignore = [\"GL001\"]\n");
+    write(root, "repo/sub/Dockerfile", SINGLE_STAGE);
+    let out = stdout(gopherlint(&root.join("repo")).args(["--format", "compact"]));
+    let found = findings(&out);
+    assert!(found.contains(&"Dockerfile:GL001".to_string()), "{found:?}");
+    assert!(
+        !found.contains(&"Dockerfile:GL005".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"sub/Dockerfile:GL005".to_string()),
+        "nearest config only: {found:?}"
+    );
+    assert!(
+        !found.contains(&"sub/Dockerfile:GL001".to_string()),
+        "{found:?}"
+    );
+    // --no-config and --config override discovery.
+    let all = findings(&stdout(gopherlint(&root.join("repo")).args([
+        "--format",
+        "compact",
+        "--no-config",
+        "Dockerfile",
+    ])));
+    assert!(all.contains(&"Dockerfile:GL005".to_string()), "{all:?}");
+    let chosen = findings(&stdout(gopherlint(&root.join("repo")).args([
+        "--format",
+        "compact",
+        "--config",
+        "sub/.gopherlint.toml",
+        "Dockerfile",
+    ])));
+    assert!(
+        !chosen.contains(&"Dockerfile:GL001".to_string()),
+        "{chosen:?}"
+    );
+}
+
+#[test]
+fn config_errors_exit_2_and_name_the_problem() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "Dockerfile", SINGLE_STAGE);
+    write(
+        dir.path(),
+        "gopherlint.toml",
+        "ignore = [\"GL001\"]\n[final-stage]\nallowed-base = []\n",
+    );
+    gopherlint(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("allowed-base"));
+    write(dir.path(), "gopherlint.toml", "ignore = [\"GL042\"]\n");
+    gopherlint(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown rule `GL042`"));
+    write(dir.path(), "gopherlint.toml", "");
+    write(dir.path(), ".gopherlint.toml", "");
+    gopherlint(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "both `gopherlint.toml` and `.gopherlint.toml`",
+        ));
+}
+
+#[test]
+fn flags_beat_the_config_file() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "Dockerfile", SINGLE_STAGE);
+    write(
+        dir.path(),
+        "gopherlint.toml",
+        "failure-threshold = \"none\"\n[severity]\nGL003 = \"info\"\n",
+    );
+    gopherlint(dir.path()).assert().code(0);
+    gopherlint(dir.path())
+        .args(["--failure-threshold", "warning"])
+        .assert()
+        .code(1);
+    let only = findings(&stdout(gopherlint(dir.path()).args([
+        "--format",
+        "compact",
+        "--select",
+        "GL003,cgo-not-disabled",
+    ])));
+    assert_eq!(only, vec!["Dockerfile:GL003", "Dockerfile:GL004"]);
+    let out = stdout(gopherlint(dir.path()).args([
+        "--format",
+        "compact",
+        "--ignore",
+        "GL001,GL004,GL005",
+    ]));
+    assert_eq!(
+        out,
+        "Dockerfile:2:5: info[GL003] `go build` ships an unstripped binary: there is no `-ldflags=\"-s -w\"`\n"
+    );
+    gopherlint(dir.path())
+        .args(["--select", "GL777"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--select: unknown rule `GL777`"));
+}
+
+#[test]
+fn severity_overrides_reach_sarif_levels() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "Dockerfile", SINGLE_STAGE);
+    write(
+        dir.path(),
+        "gopherlint.toml",
+        "[severity]\nunstripped-binary = \"error\"\n",
+    );
+    let out = stdout(gopherlint(dir.path()).args(["--format", "sarif"]));
+    let log: serde_json::Value = serde_json::from_str(&out).expect("sarif");
+    let result = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "GL003")
+        .expect("GL003")
+        .clone();
+    assert_eq!(result["level"], "error");
+}
+
+#[test]
+fn allowed_bases_from_the_config() {
+    let dir = TempDir::new().expect("tempdir");
+    let text = "FROM golang:1.23 AS b\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /app .\nFROM alpine:3.20\nCOPY --from=b /app /app\nUSER 1000:1000\nENTRYPOINT [\"/app\"]\n";
+    write(dir.path(), "Dockerfile", text);
+    gopherlint(dir.path()).assert().code(1);
+    write(
+        dir.path(),
+        "gopherlint.toml",
+        "[final-stage]\nallowed-bases = [\"alpine:3\"]\n",
+    );
+    gopherlint(dir.path()).assert().code(0);
+}
+
+#[test]
+fn ignore_comments_local_global_and_unused() {
+    let dir = TempDir::new().expect("tempdir");
+    let text = "\
+# gopherlint global ignore=cgo-not-disabled
+# gopherlint ignore=GL001,GL005
+FROM golang:1.23
+# gopherlint ignore=GL003
+RUN go build -o /app .
+# gopherlint ignore=GL006
+ENTRYPOINT [\"/app\"]
+
+# gopherlint ignore=GL002
+";
+    write(dir.path(), "Dockerfile", text);
+    let out = stdout(gopherlint(dir.path()).args(["--format", "compact"]));
+    assert_eq!(
+        out,
+        "Dockerfile:6:1: info[GL900] unused ignore: `GL006` reported nothing here\n\
+         Dockerfile:9:1: info[GL900] ignore comment for `GL002` is not directly above an instruction\n"
+    );
+    gopherlint(dir.path()).assert().code(0);
+    let audit = findings(&stdout(gopherlint(dir.path()).args([
+        "--format",
+        "compact",
+        "--no-ignore-comments",
+    ])));
+    assert_eq!(audit.len(), 4, "{audit:?}");
+    assert!(!audit.iter().any(|f| f.ends_with("GL900")));
+}
+
+#[test]
+fn github_and_compact_formats() {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "app, v2/Dockerfile", SINGLE_STAGE);
+    let github = stdout(gopherlint(dir.path()).args(["--format", "github", "--ignore", "GL001"]));
+    insta::assert_snapshot!("github_format", github);
+    let compact = stdout(gopherlint(dir.path()).args(["--format", "compact", "--ignore", "GL001"]));
+    insta::assert_snapshot!("compact_format", compact);
+}
+
+#[test]
+fn init_writes_a_starter_config_once() {
+    let dir = TempDir::new().expect("tempdir");
+    gopherlint(dir.path()).arg("--init").assert().code(0);
+    let text = fs::read_to_string(dir.path().join("gopherlint.toml")).expect("written");
+    assert!(text.contains("failure-threshold"));
+    gopherlint(dir.path())
+        .arg("--init")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("already exists"));
+}
+
+#[test]
+fn sarif_fingerprints_survive_lines_added_above() {
+    let dir = TempDir::new().expect("tempdir");
+    let fingerprints = |text: &str| -> Vec<String> {
+        write(dir.path(), "Dockerfile", text);
+        let out = stdout(gopherlint(dir.path()).args(["--format", "sarif"]));
+        let log: serde_json::Value = serde_json::from_str(&out).expect("sarif");
+        log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["gopherlint/v1"]
+                    .as_str()
+                    .expect("fp")
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = fingerprints(SINGLE_STAGE);
+    let after = fingerprints(&format!("# a new comment\n\n{SINGLE_STAGE}"));
+    assert_eq!(before.len(), 4);
+    assert_eq!(before, after);
+}
