@@ -5,6 +5,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+command -v pre-commit > /dev/null || { echo "check-pre-commit: pre-commit is not installed (pip install pre-commit)" >&2; exit 2; }
 cd "$work"
 git init -q
 cp "$repo/fixtures/Dockerfile.single-stage" bad.Dockerfile

@@ -274,3 +274,32 @@ fn an_unreadable_run_is_still_checked_but_never_fixed() {
         "no fix in a RUN that could not be read whole"
     );
 }
+
+#[test]
+fn readme_shows_the_checked_workflows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    for file in [
+        "fixtures/github/code-scanning.yml",
+        "fixtures/github/uses-action.yml",
+    ] {
+        let workflow = std::fs::read_to_string(root.join(file)).expect("workflow");
+        assert!(
+            readme.contains(&workflow),
+            "README must show {file} verbatim"
+        );
+    }
+}
+
+#[test]
+fn pre_commit_hooks_match_the_discovery_names() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).expect("hooks");
+    let line = format!("files: {}", gopherlint::discover::PRE_COMMIT_FILES_REGEX);
+    assert_eq!(
+        hooks.matches(&line).count(),
+        2,
+        "both hooks use the discovery regex"
+    );
+    assert!(hooks.contains("language: rust") && hooks.contains("language: system"));
+}
