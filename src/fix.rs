@@ -1,0 +1,241 @@
+//! Applying fixes: take the applicable fixes, sorted, skipping any that overlaps one already
+//! taken; apply them, re-lint, and repeat until nothing changes. A result that no longer parses
+//! is refused, and so is a file that had parse errors to begin with.
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::model::ModelError;
+use crate::{LintOptions, lint};
+
+/// Rounds of fix, re-lint before giving up: more means the fixes do not converge (a bug).
+pub const MAX_ROUNDS: usize = 10;
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    Safe,
+    /// Safe and unsafe fixes.
+    Unsafe,
+}
+
+impl FixMode {
+    fn allows(self, applicability: Applicability) -> bool {
+        match applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => self == FixMode::Unsafe,
+            Applicability::DisplayOnly => false,
+        }
+    }
+}
+
+/// The fixed text and what is left.
+#[derive(Debug, Clone)]
+pub struct FixOutcome {
+    pub text: String,
+    /// Fixes applied, over all rounds.
+    pub applied: usize,
+    /// The codes of the applied fixes, in order.
+    pub applied_codes: Vec<&'static str>,
+    /// Diagnostics of the fixed text.
+    pub remaining: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixError {
+    /// The file has parse errors: it is never modified.
+    ParseErrors,
+    /// A fix produced text that does not parse (a bug in that rule's fix).
+    Broke { code: &'static str, message: String },
+    /// Fixes kept changing the file for `MAX_ROUNDS` rounds (a bug).
+    DidNotConverge,
+    Model(ModelError),
+}
+
+impl std::fmt::Display for FixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FixError::ParseErrors => {
+                f.write_str("not fixed: the file has parse errors (GL000); fix those first")
+            }
+            FixError::Broke { code, message } => write!(
+                f,
+                "not fixed: the {code} fix would leave a file that does not parse ({message}); this is a gopherlint bug, please report it"
+            ),
+            FixError::DidNotConverge => write!(
+                f,
+                "not fixed: fixes kept changing the file after {MAX_ROUNDS} rounds; this is a gopherlint bug, please report it"
+            ),
+            FixError::Model(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+fn overlaps(taken: &[(usize, usize)], fix: &Fix) -> bool {
+    fix.edits.iter().any(|e| {
+        taken.iter().any(|&(start, end)| {
+            (e.range.start < end && start < e.range.end)
+                // Two insertions at one place, or an insertion at the edge of a replacement:
+                // their order would be arbitrary.
+                || e.range.start == start
+                || (e.range.is_empty() && (e.range.start == start || e.range.start == end))
+                || (start == end && (start == e.range.start || start == e.range.end))
+        })
+    })
+}
+
+/// Applies the fixes `mode` allows, round after round, until none is left.
+pub fn fix(text: &str, options: &LintOptions, mode: FixMode) -> Result<FixOutcome, FixError> {
+    let parse_errors = |diagnostics: &[Diagnostic]| diagnostics.iter().any(|d| d.code == "GL000");
+    let mut current = text.to_string();
+    let mut diagnostics = lint(&current, options).map_err(FixError::Model)?;
+    if parse_errors(&diagnostics) {
+        return Err(FixError::ParseErrors);
+    }
+    let mut applied_codes = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let mut fixes: Vec<(&'static str, &Fix)> = diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
+            .filter(|(_, f)| mode.allows(f.applicability) && !f.edits.is_empty())
+            .collect();
+        if fixes.is_empty() {
+            return Ok(FixOutcome {
+                text: current,
+                applied: applied_codes.len(),
+                applied_codes,
+                remaining: diagnostics,
+            });
+        }
+        fixes.sort_by_key(|(code, f)| (f.edits[0].range.start, *code));
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut edits = Vec::new();
+        let mut round_codes = Vec::new();
+        for (code, fix) in fixes {
+            if overlaps(&taken, fix) {
+                continue;
+            }
+            taken.extend(fix.edits.iter().map(|e| (e.range.start, e.range.end)));
+            edits.extend(fix.edits.iter().cloned());
+            round_codes.push(code);
+        }
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        let combined = Fix::new("", Applicability::Safe, edits);
+        let next = combined.apply_to(&current);
+        let next_diagnostics = lint(&next, options).map_err(FixError::Model)?;
+        if let Some(error) = next_diagnostics.iter().find(|d| d.code == "GL000") {
+            return Err(FixError::Broke {
+                code: round_codes.first().copied().unwrap_or("GL000"),
+                message: error.message.clone(),
+            });
+        }
+        if next == current {
+            // Fixes that change nothing: stop rather than loop.
+            return Err(FixError::DidNotConverge);
+        }
+        applied_codes.extend(round_codes);
+        current = next;
+        diagnostics = next_diagnostics;
+    }
+    Err(FixError::DidNotConverge)
+}
+
+/// A unified diff of `before` → `after` for `path` (empty when equal).
+pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    if before == after {
+        return String::new();
+    }
+    let a: Vec<&str> = before.split_inclusive('\n').collect();
+    let b: Vec<&str> = after.split_inclusive('\n').collect();
+    // Common prefix and suffix, then one hunk for the middle: fixes are local, and a single
+    // hunk with context reads well.
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let context = 3;
+    let start = prefix.saturating_sub(context);
+    let a_end = (a.len() - suffix + context).min(a.len());
+    let b_end = (b.len() - suffix + context).min(b.len());
+    let mut out = format!("--- {path}\n+++ {path}\n");
+    out.push_str(&format!(
+        "@@ -{},{} +{},{} @@\n",
+        start + 1,
+        a_end - start,
+        start + 1,
+        b_end - start
+    ));
+    let line = |out: &mut String, mark: char, text: &str| {
+        out.push(mark);
+        out.push_str(text);
+        if !text.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    };
+    for text in &a[start..prefix] {
+        line(&mut out, ' ', text);
+    }
+    for text in &a[prefix..a.len() - suffix] {
+        line(&mut out, '-', text);
+    }
+    for text in &b[prefix..b.len() - suffix] {
+        line(&mut out, '+', text);
+    }
+    for text in &a[a.len() - suffix..a_end] {
+        line(&mut out, ' ', text);
+    }
+    out
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, the original's
+/// permissions, then a rename over the original.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut attempt = 0;
+    let (temp_path, mut file) = loop {
+        let candidate = dir.join(format!(".{name}.gopherlint-{}-{attempt}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(file) => break (candidate, file),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let result = (|| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::set_permissions(&temp_path, permissions)?;
+        std::fs::rename(&temp_path, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp_path);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_has_one_hunk_with_context() {
+        let diff = unified_diff("D", "a\nb\nc\nd\n", "a\nB\nc\nd\n");
+        assert_eq!(diff, "--- D\n+++ D\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n d\n");
+        assert_eq!(unified_diff("D", "x\n", "x\n"), "");
+    }
+}
