@@ -10,6 +10,7 @@ use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
 
 use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
+use crate::fix::{FixError, FixMode, fix, unified_diff, write_atomically};
 use crate::output::{
     FileReport, render_compact, render_github, render_human, render_json, render_sarif,
 };
@@ -94,6 +95,18 @@ pub struct Cli {
     /// Disregard `# gopherlint ignore=...` comments (for audits).
     #[arg(long)]
     pub no_ignore_comments: bool,
+
+    /// Apply safe fixes in place (for `-`, print the fixed file to standard output).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix or --diff, apply unsafe fixes too (they may change behaviour: review them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would change, write nothing (exit 1 if it would).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 
     /// Print a rule's documentation (by code, e.g. GL003, or name) and exit.
     #[arg(long, value_name = "RULE")]
@@ -219,30 +232,67 @@ fn execute(
         };
         jobs.push((input, config));
     }
-    let results: Vec<Result<(FileReport, Threshold), String>> = jobs
+    let fixing = if cli.fix || cli.diff {
+        Some(if cli.unsafe_fixes {
+            FixMode::Unsafe
+        } else {
+            FixMode::Safe
+        })
+    } else {
+        None
+    };
+    let write_fixes = cli.fix;
+    let results: Vec<Result<Linted, String>> = jobs
         .into_par_iter()
-        .map(|(input, config)| lint_one(input, &flags.options(&config), flags.threshold(&config)))
+        .map(|(input, config)| {
+            lint_one(
+                input,
+                &flags.options(&config),
+                flags.threshold(&config),
+                fixing,
+                write_fixes,
+            )
+        })
         .collect();
-    let mut reports = Vec::new();
-    let mut fails = false;
+    let mut linted = Vec::new();
     for result in results {
         match result {
-            Ok((report, threshold)) => {
-                fails |= report
-                    .diagnostics
-                    .iter()
-                    .any(|d| threshold.fails(d.severity));
-                reports.push(report);
-            }
+            Ok(done) => linted.push(done),
             Err(message) => errors.push(message),
         }
     }
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    linted.sort_by(|a, b| a.report.path.cmp(&b.report.path));
+    let fails = linted.iter().any(|l| {
+        l.report
+            .diagnostics
+            .iter()
+            .any(|d| l.threshold.fails(d.severity))
+    });
+    for note in linted.iter().filter_map(|l| l.fix_problem.as_ref()) {
+        let _ = writeln!(stderr, "gopherlint: {note}");
+    }
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => auto_color,
     };
+    if cli.diff {
+        let diffs: String = linted.iter().filter_map(|l| l.diff.as_deref()).collect();
+        write(stdout, &diffs)?;
+        if !errors.is_empty() {
+            return Err(errors.join("\ngopherlint: "));
+        }
+        return Ok(if diffs.is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_FINDINGS
+        });
+    }
+    let stdin_fixed: Vec<&String> = linted
+        .iter()
+        .filter_map(|l| l.stdin_fixed.as_ref())
+        .collect();
+    let reports: Vec<FileReport> = linted.iter().map(|l| l.report.clone()).collect();
     if !reports.is_empty() || errors.is_empty() {
         let rendered = match cli.format {
             Format::Human => render_human(&reports, color),
@@ -251,7 +301,29 @@ fn execute(
             Format::Github => render_github(&reports),
             Format::Compact => render_compact(&reports),
         };
-        write(stdout, &rendered)?;
+        if stdin_fixed.is_empty() {
+            write(stdout, &rendered)?;
+        } else {
+            // The fixed file goes to standard output; what remains goes to standard error.
+            for text in stdin_fixed {
+                write(stdout, text)?;
+            }
+            let _ = stderr.write_all(rendered.as_bytes());
+        }
+    }
+    if cli.fix {
+        let applied: usize = linted.iter().map(|l| l.applied).sum();
+        let files = linted.iter().filter(|l| l.applied > 0).count();
+        let summary = format!(
+            "Fixed {applied} problem{} in {files} file{}.\n",
+            if applied == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" }
+        );
+        if cli.format == Format::Human && linted.iter().all(|l| l.stdin_fixed.is_none()) {
+            write(stdout, &summary)?;
+        } else {
+            let _ = stderr.write_all(summary.as_bytes());
+        }
     }
     if !errors.is_empty() {
         return Err(errors.join("\ngopherlint: "));
@@ -326,17 +398,33 @@ fn clean(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
+/// One file's results.
+struct Linted {
+    report: FileReport,
+    threshold: Threshold,
+    /// Fixes applied (and written, with --fix).
+    applied: usize,
+    /// With --diff: the diff of the fixes.
+    diff: Option<String>,
+    /// With --fix on standard input: the fixed text.
+    stdin_fixed: Option<String>,
+    /// Why the file was not fixed.
+    fix_problem: Option<String>,
+}
+
 fn lint_one(
     input: Input,
     options: &LintOptions,
     threshold: Threshold,
-) -> Result<(FileReport, Threshold), String> {
-    let (display, bytes) = match input {
-        Input::Bytes(name, bytes) => (name, bytes),
+    fixing: Option<FixMode>,
+    write_fixes: bool,
+) -> Result<Linted, String> {
+    let (display, bytes, path) = match input {
+        Input::Bytes(name, bytes) => (name, bytes, None),
         Input::Path(path) => {
             let display = path.to_string_lossy().into_owned();
             match std::fs::read(&path) {
-                Ok(bytes) => (display, bytes),
+                Ok(bytes) => (display, bytes, Some(path)),
                 Err(_) if path.is_dir() => {
                     return Err(format!("`{display}` is a directory, not a Dockerfile"));
                 }
@@ -347,22 +435,72 @@ fn lint_one(
     let decoded = decode(&bytes);
     let mut diagnostics: Vec<_> = decoded
         .problem
+        .clone()
         .into_iter()
         .filter(|d| options.is_enabled(d.code))
         .collect();
+    let mut linted = Linted {
+        report: FileReport {
+            path: display.clone(),
+            text: String::new(),
+            diagnostics: Vec::new(),
+        },
+        threshold,
+        applied: 0,
+        diff: None,
+        stdin_fixed: None,
+        fix_problem: None,
+    };
+    let mut text = decoded.text;
     if !decoded.binary {
-        let found = lint(&decoded.text, options).map_err(|e| format!("{display}: {e}"))?;
+        let mut found = None;
+        if let Some(mode) = fixing {
+            if decoded.problem.is_some() {
+                linted.fix_problem = Some(format!(
+                    "{display}: not fixed: the file is not valid UTF-8 text"
+                ));
+            } else {
+                match fix(&text, options, mode) {
+                    Ok(outcome) => {
+                        if outcome.text != text {
+                            if !write_fixes {
+                                linted.diff = Some(unified_diff(&display, &text, &outcome.text));
+                            } else if let Some(path) = &path {
+                                write_atomically(path, &outcome.text)
+                                    .map_err(|e| format!("cannot write `{display}`: {e}"))?;
+                            }
+                            linted.applied = outcome.applied;
+                            text = outcome.text;
+                        }
+                        found = Some(outcome.remaining);
+                    }
+                    Err(FixError::Model(e)) => return Err(format!("{display}: {e}")),
+                    Err(FixError::ParseErrors) => {}
+                    Err(problem) => {
+                        return Err(format!("{display}: {problem}"));
+                    }
+                }
+                if write_fixes && path.is_none() {
+                    linted.stdin_fixed = Some(text.clone());
+                }
+            }
+        }
+        let found = match found {
+            Some(found) => found,
+            None => lint(&text, options).map_err(|e| format!("{display}: {e}"))?,
+        };
+        if fixing.is_some()
+            && linted.fix_problem.is_none()
+            && found.iter().any(|d| d.code == "GL000")
+        {
+            linted.fix_problem = Some(format!("{display}: {}", FixError::ParseErrors));
+        }
         diagnostics.extend(found);
     }
     crate::sort(&mut diagnostics);
-    Ok((
-        FileReport {
-            path: display,
-            text: decoded.text,
-            diagnostics,
-        },
-        threshold,
-    ))
+    linted.report.text = text;
+    linted.report.diagnostics = diagnostics;
+    Ok(linted)
 }
 
 /// What the flags say, to be combined with each file's config (flags win).

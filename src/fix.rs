@@ -44,7 +44,10 @@ pub enum FixError {
     /// The file has parse errors: it is never modified.
     ParseErrors,
     /// A fix produced text that does not parse (a bug in that rule's fix).
-    Broke { code: &'static str, message: String },
+    Broke {
+        code: &'static str,
+        message: String,
+    },
     /// Fixes kept changing the file for `MAX_ROUNDS` rounds (a bug).
     DidNotConverge,
     Model(ModelError),
@@ -143,49 +146,11 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
     if before == after {
         return String::new();
     }
-    let a: Vec<&str> = before.split_inclusive('\n').collect();
-    let b: Vec<&str> = after.split_inclusive('\n').collect();
-    // Common prefix and suffix, then one hunk for the middle: fixes are local, and a single
-    // hunk with context reads well.
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let context = 3;
-    let start = prefix.saturating_sub(context);
-    let a_end = (a.len() - suffix + context).min(a.len());
-    let b_end = (b.len() - suffix + context).min(b.len());
-    let mut out = format!("--- {path}\n+++ {path}\n");
-    out.push_str(&format!(
-        "@@ -{},{} +{},{} @@\n",
-        start + 1,
-        a_end - start,
-        start + 1,
-        b_end - start
-    ));
-    let line = |out: &mut String, mark: char, text: &str| {
-        out.push(mark);
-        out.push_str(text);
-        if !text.ends_with('\n') {
-            out.push_str("\n\\ No newline at end of file\n");
-        }
-    };
-    for text in &a[start..prefix] {
-        line(&mut out, ' ', text);
-    }
-    for text in &a[prefix..a.len() - suffix] {
-        line(&mut out, '-', text);
-    }
-    for text in &b[prefix..b.len() - suffix] {
-        line(&mut out, '+', text);
-    }
-    for text in &a[a.len() - suffix..a_end] {
-        line(&mut out, ' ', text);
-    }
-    out
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, path)
+        .to_string()
 }
 
 /// Writes `text` to `path` atomically: a temporary file in the same directory, the original's
@@ -203,7 +168,10 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<(
         .unwrap_or_default();
     let mut attempt = 0;
     let (temp_path, mut file) = loop {
-        let candidate = dir.join(format!(".{name}.gopherlint-{}-{attempt}.tmp", std::process::id()));
+        let candidate = dir.join(format!(
+            ".{name}.gopherlint-{}-{attempt}.tmp",
+            std::process::id()
+        ));
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -236,6 +204,12 @@ mod tests {
     fn diff_has_one_hunk_with_context() {
         let diff = unified_diff("D", "a\nb\nc\nd\n", "a\nB\nc\nd\n");
         assert_eq!(diff, "--- D\n+++ D\n@@ -1,4 +1,4 @@\n a\n-b\n+B\n c\n d\n");
+        let far = unified_diff(
+            "D",
+            &"x\n".repeat(20),
+            &format!("y\n{}z\n", "x\n".repeat(19)),
+        );
+        assert_eq!(far.matches("@@ -").count(), 2, "{far}");
         assert_eq!(unified_diff("D", "x\n", "x\n"), "");
     }
 }

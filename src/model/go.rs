@@ -198,7 +198,13 @@ pub fn output_path(
         }
         let package = package.split('@').next().unwrap_or(package);
         let path = if package.starts_with('.') || package.starts_with('/') {
-            paths::join(cwd?, package)
+            let joined = paths::join(cwd?, package);
+            // The module's own directory: the binary is named after the module path in
+            // go.mod, which the Dockerfile does not show.
+            if Some(joined.as_str()) == cwd.map(paths::normalize).as_deref() {
+                return None;
+            }
+            joined
         } else {
             package.to_string()
         };

@@ -68,21 +68,43 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     out.push(diagnostic);
 }
 
-/// Rewrites a single-stage build into the Gopherfile pattern: the existing stage becomes the
-/// `build` stage and a `FROM scratch` stage ships its binary. Offered only where the result is
-/// equivalent to run: the binary path is known, nothing runs after the build, and the start
-/// command is exec form (or absent).
+/// Rewrites a single-stage build into the Gopherfile pattern (see rules/GL001.md, "Fix").
 fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
     let model = ctx.model;
     let build = build?;
     let stage = model.final_stage()?;
-    if !matches!(stage.base, StageBase::Image(_)) || !build.ships || !build.script_complete {
+    if !build.ships || !build.script_complete || build.command.nested {
         return None;
     }
-    let binary = build.output.as_ref()?.usable()?.to_string();
-    let name = paths::basename(&binary).to_string();
-    let nl = ctx.newline();
     let mut edits = Vec::new();
+    // A start program that is taken to be the build's output when the fix adds `-o`.
+    let mut adopted_start: Option<String> = None;
+    // The binary: the `-o` path, or one the fix adds (named after the program the stage
+    // starts, when that looks like the build's output).
+    let binary = match build.output.as_ref().and_then(|o| o.usable()) {
+        Some(path) => path.to_string(),
+        None if !build.flags.iter().any(|f| f.name == "o") => {
+            let sub = build.command.argv.get(1).filter(|w| w.exact)?;
+            let name = started_program(ctx, stage)
+                .map_or("app".to_string(), |p| paths::basename(&p).to_string());
+            let path = format!("/out/{name}");
+            edits.push(Edit::insert(sub.range.end, format!(" -o {path}")));
+            adopted_start = started_program(ctx, stage);
+            path
+        }
+        None => return None,
+    };
+    let name = paths::basename(&binary).to_string();
+    let build_stage = &model.stages[build.stage];
+    if let StageBase::Stage(_) = stage.base
+        && build.stage != stage.index
+    {
+        return rebase_final_stage(ctx, build_stage, &binary, edits);
+    }
+    if build.stage != stage.index || !matches!(stage.base, StageBase::Image(_)) {
+        return None;
+    }
+    let nl = ctx.newline();
     let stage_name = match &stage.name {
         Some(name) => name.clone(),
         None => {
@@ -97,8 +119,10 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
         }
     };
     let mut runtime = Vec::new();
-    let mut start_command = None;
+    let mut start_commands = Vec::new();
+    let mut runs_after_build = false;
     let mut after_build = false;
+    let mut user = None;
     for &index in &stage.body {
         let instruction = model.instruction(index);
         if index == build.instruction {
@@ -106,7 +130,7 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
             continue;
         }
         match instruction.keyword {
-            Keyword::Run if after_build => return None,
+            Keyword::Run if after_build => runs_after_build = true,
             Keyword::Expose | Keyword::Label | Keyword::Stopsignal => {
                 runtime.push(ctx.slice(instruction.range).to_string());
             }
@@ -117,52 +141,68 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
                     runtime.push(ctx.slice(instruction.range).to_string());
                 }
             }
+            Keyword::User => {
+                // A numeric non-root user carries over; anything else becomes 65532.
+                if let Args::Text(word) = &instruction.args
+                    && word
+                        .value
+                        .split(':')
+                        .all(|p| p.parse::<u32>().is_ok_and(|n| n != 0))
+                {
+                    user = Some(word.value.clone());
+                }
+            }
             Keyword::Entrypoint | Keyword::Cmd => {
-                let Args::Exec(exec) = &instruction.args else {
-                    return None;
-                };
-                let argv: Vec<String> = exec
-                    .elements
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| {
-                        let is_binary = i == 0
-                            && (w.value == binary
-                                || paths::basename(&w.value) == name && !w.value.contains('$'));
-                        if is_binary {
-                            format!("/{name}")
-                        } else {
-                            w.value.clone()
-                        }
-                    })
-                    .collect();
+                let mut argv = start_argv(instruction, &binary, &name, stage.workdir.as_deref())?;
+                if let Some(program) = &adopted_start
+                    && argv.first() == Some(program)
+                {
+                    argv[0] = format!("/{name}");
+                }
                 let json = serde_json::to_string(&argv)
                     .ok()?
                     .replace("\",\"", "\", \"");
-                start_command = Some(format!(
-                    "{} {json}",
-                    ctx.keyword(instruction.keyword_text.to_ascii_uppercase().as_str())
-                ));
+                let keyword = ctx.keyword(&instruction.keyword_text.to_ascii_uppercase());
+                start_commands.retain(|(k, _): &(Keyword, String)| *k != instruction.keyword);
+                start_commands.push((instruction.keyword, format!("{keyword} {json}")));
             }
             _ => {}
         }
     }
-    let start =
-        start_command.unwrap_or_else(|| format!("{} [\"/{name}\"]", ctx.keyword("ENTRYPOINT")));
-    let mut stage_text = vec![
-        format!("{} scratch", ctx.keyword("FROM")),
-        format!(
+    if start_commands.is_empty() {
+        start_commands.push((
+            Keyword::Entrypoint,
+            format!("{} [\"/{name}\"]", ctx.keyword("ENTRYPOINT")),
+        ));
+    }
+    // Commands run after the build may have prepared files the program needs: distroless
+    // static brings users, certificates and time zones that scratch lacks.
+    let (base, title) = if runs_after_build {
+        (
+            "gcr.io/distroless/static-debian12",
+            "ship the binary from a new `FROM gcr.io/distroless/static-debian12` stage (the build runs commands after compiling, which scratch could not)",
+        )
+    } else {
+        ("scratch", "ship the binary from a new `FROM scratch` stage")
+    };
+    let mut lines = vec![format!("{} {base}", ctx.keyword("FROM"))];
+    if !runs_after_build {
+        lines.push(format!(
             "{} --from={stage_name} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
             ctx.keyword("COPY")
-        ),
-        format!(
-            "{} --from={stage_name} {binary} /{name}",
-            ctx.keyword("COPY")
-        ),
-    ];
-    stage_text.extend(runtime);
-    stage_text.push(format!("{} 65532:65532", ctx.keyword("USER")));
-    stage_text.push(start);
+        ));
+    }
+    lines.push(format!(
+        "{} --from={stage_name} {binary} /{name}",
+        ctx.keyword("COPY")
+    ));
+    lines.extend(runtime);
+    lines.push(format!(
+        "{} {}",
+        ctx.keyword("USER"),
+        user.as_deref().unwrap_or("65532:65532")
+    ));
+    lines.extend(start_commands.into_iter().map(|(_, line)| line));
     // A blank line between the stages, whether or not the file ends with a newline.
     let prefix = if ctx.text.ends_with('\n') {
         nl.to_string()
@@ -171,10 +211,117 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
     };
     edits.push(Edit::insert(
         ctx.text.len(),
-        format!("{prefix}{}{nl}", stage_text.join(nl)),
+        format!("{prefix}{}{nl}", lines.join(nl)),
+    ));
+    Some(Fix::new(title, Applicability::Unsafe, edits))
+}
+
+/// The program the final stage starts (ENTRYPOINT, else CMD) when it is a plain path in the
+/// WORKDIR or a bare name: the likely binary of a `go build` without `-o`.
+fn started_program(ctx: &Context, stage: &crate::model::Stage) -> Option<String> {
+    let model = ctx.model;
+    let find = |keyword: Keyword| {
+        stage
+            .body
+            .iter()
+            .rev()
+            .map(|&i| model.instruction(i))
+            .find(|i| i.keyword == keyword)
+    };
+    let instruction = find(Keyword::Entrypoint).or_else(|| find(Keyword::Cmd))?;
+    let argv = start_argv(instruction, "", "", None)?;
+    let program = argv.first()?.clone();
+    let workdir = stage.workdir.as_deref()?;
+    let resolved = paths::join(workdir, &program);
+    let in_workdir = resolved.rsplit_once('/').map(|(dir, _)| dir) == Some(workdir);
+    let plain = !program.contains('$') && (in_workdir || !program.contains('/'));
+    plain.then_some(program)
+}
+
+/// The exec-form argv of ENTRYPOINT/CMD with the program pointed at the copied binary; shell
+/// form is converted when it is plain words. `None` when it cannot be said equivalently.
+fn start_argv(
+    instruction: &crate::syntax::Instruction,
+    binary: &str,
+    name: &str,
+    workdir: Option<&str>,
+) -> Option<Vec<String>> {
+    let words: Vec<String> = match &instruction.args {
+        Args::Exec(exec) => exec.elements.iter().map(|w| w.value.clone()).collect(),
+        Args::Shell(shell) => {
+            let plain = !shell
+                .text
+                .contains(|c: char| "$`\"'\\|&;<>()*?[]{}~#=!".contains(c));
+            if !plain {
+                return None;
+            }
+            shell.text.split_whitespace().map(str::to_string).collect()
+        }
+        _ => return None,
+    };
+    Some(
+        words
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let resolved = workdir.map(|d| paths::join(d, &w));
+                let is_binary = i == 0
+                    && !w.contains('$')
+                    && (w == binary
+                        || resolved.as_deref() == Some(binary) && w.starts_with('.')
+                        || (!w.contains('/') && w == name));
+                if is_binary { format!("/{name}") } else { w }
+            })
+            .collect(),
+    )
+}
+
+/// The final stage is built FROM the build stage: base it on scratch instead and copy the
+/// binary (to the same path, so its start command stays valid) and the CA bundle.
+fn rebase_final_stage(
+    ctx: &Context,
+    build_stage: &crate::model::Stage,
+    binary: &str,
+    mut edits: Vec<Edit>,
+) -> Option<Fix> {
+    let model = ctx.model;
+    let stage = model.final_stage()?;
+    let word = stage.image_word.as_ref()?;
+    if word.raw.contains('$') {
+        return None;
+    }
+    // Nothing may run in the final stage: scratch has no shell.
+    if stage
+        .body
+        .iter()
+        .any(|&i| model.instruction(i).keyword == Keyword::Run)
+    {
+        return None;
+    }
+    let reference = word.raw.clone();
+    let official = build_stage
+        .root_image
+        .as_ref()
+        .is_some_and(|i| i.registry.is_none() && i.repository == "golang");
+    let nl = ctx.newline();
+    let mut copies = String::new();
+    if official {
+        copies.push_str(&format!(
+            "{nl}{} --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+            ctx.keyword("COPY")
+        ));
+    }
+    copies.push_str(&format!(
+        "{nl}{} --from={reference} {binary} {binary}",
+        ctx.keyword("COPY")
+    ));
+    edits.push(Edit::replace(word.range, "scratch"));
+    edits.push(Edit::insert(
+        model.instruction(stage.from).range.end,
+        copies,
     ));
     Some(Fix::new(
-        "ship the binary from a new `FROM scratch` stage",
+        format!("base the final stage on `scratch` and copy the binary from `{reference}`"),
         Applicability::Unsafe,
         edits,
     ))

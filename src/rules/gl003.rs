@@ -105,45 +105,84 @@ fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
     };
     // From GOFLAGS: a command-line -ldflags would replace it, so leave it to the user.
     let word = &argv[flag.value_word?];
-    if !word.exact || word.has_expansion {
+    if !word.exact {
         return None;
     }
-    let raw = ctx.slice(word.range);
+    if word.has_expansion {
+        return fix_argument_default(ctx, build, flag.value.as_deref()?, missing, title);
+    }
     let value_start = if flag.name_word == flag.value_word {
-        raw.find('=')? + 1
+        ctx.slice(word.range).find('=')? + 1
     } else {
         0
     };
+    let edit = append_to_value(ctx, word.range, value_start, missing)?;
+    Some(Fix::new(title, Applicability::Safe, vec![edit]))
+}
+
+/// `-ldflags="$LDFLAGS"` with `ARG LDFLAGS="..."`: add the flags to the ARG's default.
+fn fix_argument_default(
+    ctx: &Context,
+    build: &GoBuild,
+    value: &str,
+    missing: &str,
+    title: String,
+) -> Option<Fix> {
+    let name = value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| value.strip_prefix('$'))?;
+    if !name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let var = build.env.get(name)?;
+    let origin = var.origin?;
+    let declared = ctx.slice(origin);
+    // Only an `ARG NAME=default` word written on one line.
+    if var.from_env || !declared.starts_with(name) || declared.contains('\n') {
+        return None;
+    }
+    let eq = declared.find('=')?;
+    if eq != name.len() {
+        return None;
+    }
+    let edit = append_to_value(ctx, origin, eq + 1, missing)?;
+    Some(Fix::new(
+        format!("{title} (in the default of `{name}`)"),
+        Applicability::Safe,
+        vec![edit],
+    ))
+}
+
+/// Appends ` -s -w` to the value that starts `value_start` bytes into the word at `range`,
+/// keeping its quotes: inside a closing quote, or by quoting an unquoted value.
+fn append_to_value(
+    ctx: &Context,
+    range: crate::source::TextRange,
+    value_start: usize,
+    missing: &str,
+) -> Option<Edit> {
+    let raw = ctx.slice(range);
     let value_raw = &raw[value_start..];
-    if raw.ends_with(['"', '\'']) && raw.len() > value_start + 1 {
-        let quote_at = word.range.end - 1;
+    if raw.ends_with(['"', '\'']) && value_raw.len() >= 2 {
         let inner_empty = value_raw.len() == 2 && value_raw.starts_with(['"', '\'']);
         let text = if inner_empty {
             missing.to_string()
         } else {
             format!(" {missing}")
         };
-        return Some(Fix::new(
-            title,
-            Applicability::Safe,
-            vec![Edit::insert(quote_at, text)],
-        ));
+        return Some(Edit::insert(range.end - 1, text));
     }
     if value_raw.contains(['\\', '"', '\'', '$', '`']) {
         return None;
     }
-    let start = word.range.start + value_start;
     let replacement = if value_raw.is_empty() {
         format!("\"{missing}\"")
     } else {
         format!("\"{value_raw} {missing}\"")
     };
-    Some(Fix::new(
-        title,
-        Applicability::Safe,
-        vec![Edit::replace(
-            crate::source::TextRange::new(start, word.range.end),
-            replacement,
-        )],
+    Some(Edit::replace(
+        crate::source::TextRange::new(range.start + value_start, range.end),
+        replacement,
     ))
 }

@@ -65,10 +65,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
                 DefaultUser::Unknown => "no USER is set, so the image runs as its base's default user, root unless the base says otherwise".to_string(),
             };
+            // Where GL001 rewrites the build, its new final stage sets the user.
+            let fix = if super::gl001::single_stage(model).is_some() {
+                None
+            } else {
+                fix_missing_user(ctx)
+            };
             out.push(
                 ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
                     .with_help(HELP)
-                    .with_fix(fix_missing_user(ctx)),
+                    .with_fix(fix),
             );
         }
     }
