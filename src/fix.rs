@@ -74,13 +74,14 @@ impl std::fmt::Display for FixError {
 
 fn overlaps(taken: &[(usize, usize)], fix: &Fix) -> bool {
     fix.edits.iter().any(|e| {
+        let (e_start, e_end) = (e.range.start, e.range.end);
         taken.iter().any(|&(start, end)| {
-            (e.range.start < end && start < e.range.end)
-                // Two insertions at one place, or an insertion at the edge of a replacement:
-                // their order would be arbitrary.
-                || e.range.start == start
-                || (e.range.is_empty() && (e.range.start == start || e.range.start == end))
-                || (start == end && (start == e.range.start || start == e.range.end))
+            (e_start < end && start < e_end)
+                // Two edits starting at one place, or an insertion at the edge of another
+                // edit: their order would be arbitrary.
+                || e_start == start
+                || (e_start == e_end && e_start == end)
+                || (start == end && start == e_end)
         })
     })
 }
