@@ -315,8 +315,8 @@ fn execute(
         let applied: usize = linted.iter().map(|l| l.applied).sum();
         let files = linted.iter().filter(|l| l.applied > 0).count();
         let summary = format!(
-            "Fixed {applied} problem{} in {files} file{}.\n",
-            if applied == 1 { "" } else { "s" },
+            "Applied {applied} fix{} to {files} file{}.\n",
+            if applied == 1 { "" } else { "es" },
             if files == 1 { "" } else { "s" }
         );
         if cli.format == Format::Human && linted.iter().all(|l| l.stdin_fixed.is_none()) {

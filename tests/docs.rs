@@ -13,7 +13,7 @@ const SECTIONS: &[&str] = &[
     "## Why is this bad?",
     "## Bad",
     "## Good",
-    "## Fix",
+    "## Fix safety",
 ];
 
 /// The ```dockerfile blocks under a `## <heading>` section.
@@ -151,4 +151,34 @@ fn messages_follow_the_house_style() {
         }
     }
     assert!(checked > 20);
+}
+
+#[test]
+fn example_fixes_produce_the_documented_result() {
+    let mut checked = 0;
+    for rule in RULES {
+        let examples = examples(rule.doc, "Example fix");
+        if examples.is_empty() {
+            continue;
+        }
+        assert_eq!(
+            examples.len(),
+            2,
+            "{}: Example fix needs a before and an after",
+            rule.code
+        );
+        let outcome = gopherlint::fix::fix(
+            examples[0],
+            &LintOptions::default(),
+            gopherlint::fix::FixMode::Unsafe,
+        )
+        .expect("fixes apply");
+        assert_eq!(
+            outcome.text, examples[1],
+            "{}: the documented fix result",
+            rule.code
+        );
+        checked += 1;
+    }
+    assert!(checked >= 1, "GL001 documents its rewrite");
 }

@@ -101,7 +101,8 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
     {
         return rebase_final_stage(ctx, build_stage, &binary, edits);
     }
-    if build.stage != stage.index || !matches!(stage.base, StageBase::Image(_)) {
+    if build.stage != stage.index || !matches!(stage.base, StageBase::Image(_)) || !ctx.can_append()
+    {
         return None;
     }
     let nl = ctx.newline();
@@ -296,6 +297,9 @@ fn rebase_final_stage(
         .iter()
         .any(|&i| model.instruction(i).keyword == Keyword::Run)
     {
+        return None;
+    }
+    if !ctx.can_insert_after(stage.from) {
         return None;
     }
     let reference = word.raw.clone();

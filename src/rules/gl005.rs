@@ -128,6 +128,9 @@ fn fix_missing_user(ctx: &Context) -> Option<Fix> {
         }
         None => {
             let last = stage.body.last().copied().unwrap_or(stage.from);
+            if !ctx.can_insert_after(last) {
+                return None;
+            }
             Edit::insert(model.instruction(last).range.end, format!("{nl}{user}"))
         }
     };

@@ -137,6 +137,9 @@ fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
     } else {
         Applicability::Unsafe
     };
+    if !ctx.can_insert_after(stage.from) {
+        return None;
+    }
     let from = model.instruction(stage.from);
     let line = format!(
         "{}{} --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",

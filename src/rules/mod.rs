@@ -133,6 +133,26 @@ impl Context<'_> {
         }
     }
 
+    /// Whether a new line can go right after this instruction: not when its last line ends
+    /// with a line continuation (running into the end of the file), which would swallow it.
+    pub fn can_insert_after(&self, index: usize) -> bool {
+        let instruction = self.model.instruction(index);
+        let text = self
+            .slice(instruction.range)
+            .trim_end_matches([' ', '\t', '\r', '\n']);
+        !text.ends_with(self.model.file.escape)
+    }
+
+    /// Whether text can be appended at the end of the file (see `can_insert_after`).
+    pub fn can_append(&self) -> bool {
+        self.model
+            .file
+            .instructions
+            .len()
+            .checked_sub(1)
+            .is_none_or(|last| self.can_insert_after(last))
+    }
+
     /// The text of a range.
     pub fn slice(&self, range: TextRange) -> &str {
         &self.text[range.start..range.end]

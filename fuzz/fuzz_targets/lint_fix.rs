@@ -1,0 +1,40 @@
+//! Arbitrary bytes through the whole pipeline: decode, parse, lint, every output format, and
+//! safe and unsafe fixes. Nothing may panic; a fixed file must parse; fixes must converge.
+#![no_main]
+
+use gopherlint::fix::{FixError, FixMode, fix};
+use gopherlint::output::{FileReport, render_human, render_json, render_sarif};
+use gopherlint::{LintOptions, decode, lint};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let decoded = decode(data);
+    if decoded.binary {
+        return;
+    }
+    let options = LintOptions::default();
+    let Ok(diagnostics) = lint(&decoded.text, &options) else {
+        return;
+    };
+    let report = FileReport {
+        path: "Dockerfile".into(),
+        text: decoded.text.clone(),
+        diagnostics,
+    };
+    let reports = [report];
+    let _ = render_human(&reports, false);
+    let _ = render_json(&reports);
+    let _ = render_sarif(&reports);
+    for mode in [FixMode::Safe, FixMode::Unsafe] {
+        match fix(&decoded.text, &options, mode) {
+            Ok(outcome) => {
+                let again = fix(&outcome.text, &options, mode).expect("a fixed file fixes again");
+                assert_eq!(again.text, outcome.text, "fixing is idempotent");
+            }
+            Err(FixError::ParseErrors | FixError::Model(_)) => {}
+            Err(error @ (FixError::Broke { .. } | FixError::DidNotConverge)) => {
+                panic!("{error}\n--- input\n{}", decoded.text)
+            }
+        }
+    }
+});
