@@ -303,3 +303,15 @@ fn pre_commit_hooks_match_the_discovery_names() {
     );
     assert!(hooks.contains("language: rust") && hooks.contains("language: system"));
 }
+
+#[test]
+fn readme_shows_the_real_output_of_the_first_command() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let out =
+        stdout_of(gopherlint().args(["--color", "never", "fixtures/Dockerfile.single-stage"]));
+    assert!(
+        readme.contains(&format!("```text\n{out}```")),
+        "README's example output is out of date:\n{out}"
+    );
+}

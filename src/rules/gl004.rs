@@ -79,7 +79,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "build with `CGO_ENABLED=0` for a static binary {GOPHERFILE_HINT}"
             ))
-            .with_fix(fix(ctx, build, explicit));
+            .with_fix(fix(ctx, build));
         if range != build.go_range {
             diagnostic = diagnostic.with_label(build.go_range, "the build it affects");
         }
@@ -87,26 +87,24 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn fix(ctx: &Context, build: &GoBuild, explicit: bool) -> Option<Fix> {
+fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
     if !build.script_complete {
         return None;
     }
-    if explicit {
-        // Turn the `1` where it is set into `0`.
+    if build.cgo.value.is_some() {
+        // Set somewhere (ENV, ARG default, export, inline): make that `0`. A prefix would not
+        // win over an assignment on the command itself.
         let origin = build.cgo.origin?;
         let text = ctx.slice(origin);
-        let one = text.rfind('1')?;
-        if !text[one + 1..].chars().all(|c| c == '"' || c == '\'') {
+        let rest = text.strip_prefix("CGO_ENABLED")?;
+        let separator = rest.chars().next()?;
+        if text.contains('\n') || !(separator == '=' || separator == ' ' || separator == '\t') {
             return None;
         }
-        let at = origin.start + one;
         return Some(Fix::new(
             "set `CGO_ENABLED=0`",
             Applicability::Unsafe,
-            vec![Edit::replace(
-                crate::source::TextRange::new(at, at + 1),
-                "0",
-            )],
+            vec![Edit::replace(origin, format!("CGO_ENABLED{separator}0"))],
         ));
     }
     let command = &build.command;
