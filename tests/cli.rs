@@ -106,7 +106,7 @@ fn stdin_with_a_reported_name() {
         .write_stdin(text)
         .assert()
         .code(1);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.contains("\"path\": \"app/Dockerfile\""), "{out}");
 }
 
@@ -125,7 +125,7 @@ fn other_files_are_still_linted_when_one_is_missing() {
         .args(["fixtures/Dockerfile.single-stage", "missing.Dockerfile"])
         .assert()
         .code(2);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.contains("GL001"), "{out}");
 }
 
@@ -206,7 +206,7 @@ fn bad_bytes_get_gl000_not_a_panic() {
         .write_stdin(bytes)
         .assert()
         .code(1);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.contains("not valid UTF-8"), "{out}");
     assert!(out.contains("GL001"), "{out}");
     // Empty input and a file with no FROM.
@@ -231,7 +231,7 @@ fn unknown_instruction_does_not_hide_the_rest() {
         .write_stdin("FROM golang:1.23\nFOO bar\nRUN go build -o /app .\n")
         .assert()
         .code(1);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.contains("unknown instruction `FOO`"));
     assert!(out.contains("GL003"));
 }
@@ -250,7 +250,7 @@ fn a_5_mb_file_is_linted() {
         .write_stdin(text)
         .assert()
         .code(1);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.contains("GL003") && out.contains("GL006"));
 }
 
@@ -314,4 +314,9 @@ fn readme_shows_the_real_output_of_the_first_command() {
         readme.contains(&format!("```text\n{out}```")),
         "README's example output is out of date:\n{out}"
     );
+}
+
+/// What a finished command printed on standard output.
+fn stdout_text(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8")
 }

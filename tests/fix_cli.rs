@@ -27,7 +27,7 @@ fn fix_writes_safe_fixes_in_place_keeping_permissions() {
         .args(["--fix", "--color", "never", "Dockerfile"])
         .assert()
         .code(1);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.ends_with("Applied 1 fix to 1 file.\n"), "{out}");
     assert!(
         out.contains("GL001") && !out.contains("GL003"),
@@ -74,7 +74,7 @@ fn diff_prints_and_writes_nothing() {
         .args(["--diff", "Dockerfile"])
         .assert()
         .code(1);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert_eq!(
         out,
         "--- Dockerfile\n+++ Dockerfile\n@@ -1,5 +1,5 @@\n FROM golang:1.23\n WORKDIR /src\n COPY . .\n-RUN go build -o /bin/app .\n+RUN go build -ldflags=\"-s -w\" -o /bin/app .\n ENTRYPOINT [\"/bin/app\"]\n"
@@ -100,7 +100,7 @@ fn fix_on_stdin_prints_the_fixed_file() {
         .write_stdin(SINGLE_STAGE)
         .assert()
         .code(0);
-    let out = String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8");
+    let out = stdout_text(&assert);
     assert!(out.starts_with("FROM golang:1.23 AS build\n"), "{out}");
     assert!(out.contains("COPY --from=build /bin/app /app\n"), "{out}");
 }
@@ -143,4 +143,9 @@ fn no_line_is_inserted_into_a_continuation_at_the_end_of_the_file() {
         .assert()
         .stdout(text)
         .stderr(predicates::str::contains("not fixed").not());
+}
+
+/// What a finished command printed on standard output.
+fn stdout_text(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8")
 }

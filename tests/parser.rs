@@ -241,3 +241,35 @@ fn onbuild_wraps_an_instruction() {
     assert_eq!(slice(text, inner.keyword_range), "RUN");
     assert_eq!(file.errors.len(), 1, "{:?}", file.errors);
 }
+
+#[test]
+fn instruction_flags_have_name_and_value_ranges() {
+    let text = "FROM alpine\nRUN --mount=type=cache,target=/root/.cache/go-build --network=none go build\nADD --checksum=sha256:abc --chmod=0755 https://example.com/x /x\nCOPY --chown=65532:65532 --link a /b\nHEALTHCHECK --interval=5s CMD [\"/app\", \"health\"]\nSHELL [\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]\n";
+    let file = parse(text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_lossless(text, &file);
+    let run = &file.instructions[1];
+    let mount = run.flag("mount").expect("mount");
+    assert_eq!(slice(text, mount.name_range), "mount");
+    assert_eq!(
+        slice(text, mount.value_range.expect("value")),
+        "type=cache,target=/root/.cache/go-build"
+    );
+    let add = &file.instructions[2];
+    assert_eq!(
+        add.flag("checksum").and_then(|f| f.value.as_deref()),
+        Some("sha256:abc")
+    );
+    assert_eq!(
+        add.flag("chmod").and_then(|f| f.value.as_deref()),
+        Some("0755")
+    );
+    let copy = &file.instructions[3];
+    assert!(copy.flag("link").is_some_and(|f| f.value.is_none()));
+    let Args::Healthcheck { kind, command } = &file.instructions[4].args else {
+        panic!("healthcheck")
+    };
+    assert_eq!(kind.value, "CMD");
+    assert!(matches!(**command, Args::Exec(_)));
+    assert_eq!(file.instructions[5].keyword, Keyword::Shell);
+}

@@ -73,15 +73,9 @@ pub fn parse_words(text: &str, base: usize, escape: char) -> Vec<RawWord> {
                     blank_ok = true;
                 }
                 if c == escape {
-                    match chars.next() {
-                        None => continue,
-                        Some((j, next)) => {
-                            word.push(c);
-                            word.push(next);
-                            word_end = j + next.len_utf8();
-                            continue;
-                        }
-                    }
+                    // An escape at the very end is dropped.
+                    take_escaped(&mut chars, c, &mut word, &mut word_end);
+                    continue;
                 }
                 word.push(c);
             }
@@ -91,18 +85,10 @@ pub fn parse_words(text: &str, base: usize, escape: char) -> Vec<RawWord> {
                     quote = None;
                 }
                 if c == escape && q != '\'' {
-                    match chars.next() {
-                        None => {
-                            quote = None;
-                            continue;
-                        }
-                        Some((j, next)) => {
-                            word.push(c);
-                            word.push(next);
-                            word_end = j + next.len_utf8();
-                            continue;
-                        }
+                    if !take_escaped(&mut chars, c, &mut word, &mut word_end) {
+                        quote = None;
                     }
+                    continue;
                 }
                 word.push(c);
             }
@@ -117,6 +103,24 @@ pub fn parse_words(text: &str, base: usize, escape: char) -> Vec<RawWord> {
         });
     }
     words
+}
+
+/// Keeps an escape character and the character after it in `word`; false at the end of text.
+fn take_escaped(
+    chars: &mut std::iter::Peekable<std::str::CharIndices>,
+    escape: char,
+    word: &mut String,
+    word_end: &mut usize,
+) -> bool {
+    match chars.next() {
+        None => false,
+        Some((j, next)) => {
+            word.push(escape);
+            word.push(next);
+            *word_end = j + next.len_utf8();
+            true
+        }
+    }
 }
 
 /// A builder flag word (`--name[=value]`) found before an instruction's arguments.
