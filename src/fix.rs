@@ -155,9 +155,12 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
 }
 
 /// Writes `text` to `path` atomically: a temporary file in the same directory, the original's
-/// permissions, then a rename over the original.
+/// permissions, then a rename over the original. A symbolic link is followed, so the file it
+/// points to is updated and the link stays a link.
 pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
+    let resolved = std::fs::canonicalize(path)?;
+    let path = resolved.as_path();
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

@@ -149,3 +149,18 @@ fn no_line_is_inserted_into_a_continuation_at_the_end_of_the_file() {
 fn stdout_text(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8")
 }
+
+#[test]
+fn fixing_through_a_symlink_updates_its_target() {
+    let dir = TempDir::new().expect("tempdir");
+    fs::write(dir.path().join("real.Dockerfile"), SINGLE_STAGE).expect("write");
+    std::os::unix::fs::symlink("real.Dockerfile", dir.path().join("Dockerfile")).expect("symlink");
+    gopherlint(dir.path())
+        .args(["--fix", "Dockerfile"])
+        .assert()
+        .code(1);
+    let link = fs::symlink_metadata(dir.path().join("Dockerfile")).expect("stat");
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    let fixed = fs::read_to_string(dir.path().join("real.Dockerfile")).expect("read");
+    assert!(fixed.contains("-ldflags=\"-s -w\""), "{fixed}");
+}
