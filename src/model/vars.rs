@@ -203,6 +203,8 @@ fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize) -> V
             i = end;
             continue;
         }
+        let declared_unset = matches!(found, Lookup::Unset);
+        let is_set = matches!(found, Lookup::Set(_));
         let (value, is_set_nonempty) = match found {
             Lookup::Absent => (Value::known(""), false),
             Lookup::Unset => (
@@ -217,8 +219,6 @@ fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize) -> V
                 (v, nonempty)
             }
         };
-        let declared_unset = matches!(lookup(name), Lookup::Unset);
-        let is_set = !declared_unset && !matches!(lookup(name), Lookup::Absent);
         let replacement = match operator {
             None => value,
             Some(":-") if is_set_nonempty => value,

@@ -1,0 +1,192 @@
+//! The files a run lints: path arguments searched into files, and each file read, linted and
+//! (with --fix or --diff) fixed.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::Cli;
+use crate::config::Threshold;
+use crate::fix::{FixError, FixMode, fix, unified_diff, write_atomically};
+use crate::output::FileReport;
+use crate::{LintOptions, decode, lint};
+
+pub(super) enum Target {
+    Stdin,
+    File(PathBuf),
+}
+
+pub(super) enum Input {
+    Path(PathBuf),
+    Bytes(String, Vec<u8>),
+}
+
+/// What the path arguments name.
+pub(super) struct Targets {
+    pub(super) targets: Vec<Target>,
+    /// Problems that make the run exit 2 (the other files are still linted).
+    pub(super) errors: Vec<String>,
+    /// Printed; no effect on the exit code.
+    pub(super) warnings: Vec<String>,
+}
+
+/// Path arguments as files: directories are searched, explicit files are always taken.
+pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, String> {
+    let excludes = crate::discover::build_excludes(&cli.exclude).map_err(|e| e.0)?;
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let default = [PathBuf::from(".")];
+    let paths: &[PathBuf] = if cli.paths.is_empty() {
+        &default
+    } else {
+        &cli.paths
+    };
+    let mut seen = HashSet::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            targets.push(Target::Stdin);
+        } else if path.is_dir() {
+            let (found, walk_errors) = crate::discover::walk(path, &excludes);
+            errors.extend(walk_errors);
+            if found.is_empty() {
+                warnings.push(format!("no Dockerfiles found in `{}`", path.display()));
+            }
+            for file in found {
+                let file = clean(&file);
+                if seen.insert(file.clone()) {
+                    targets.push(Target::File(file));
+                }
+            }
+        } else {
+            let file = clean(path);
+            if seen.insert(file.clone()) {
+                targets.push(Target::File(file));
+            }
+        }
+    }
+    Ok(Targets {
+        targets,
+        errors,
+        warnings,
+    })
+}
+
+/// `./a/Dockerfile` → `a/Dockerfile`, for display and sorting.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// One file's results.
+pub(super) struct Linted {
+    pub(super) report: FileReport,
+    pub(super) threshold: Threshold,
+    /// Fixes applied (and written, with --fix).
+    pub(super) applied: usize,
+    /// With --diff: the diff of the fixes.
+    pub(super) diff: Option<String>,
+    /// With --fix on standard input: the fixed text.
+    pub(super) stdin_fixed: Option<String>,
+    /// Why the file was not fixed.
+    pub(super) fix_problem: Option<String>,
+}
+
+pub(super) fn lint_one(
+    input: Input,
+    options: &LintOptions,
+    threshold: Threshold,
+    fixing: Option<FixMode>,
+    write_fixes: bool,
+) -> Result<Linted, String> {
+    let (display, bytes, path) = match input {
+        Input::Bytes(name, bytes) => (name, bytes, None),
+        Input::Path(path) => {
+            let display = path.to_string_lossy().into_owned();
+            match std::fs::read(&path) {
+                Ok(bytes) => (display, bytes, Some(path)),
+                Err(_) if path.is_dir() => {
+                    return Err(format!("`{display}` is a directory, not a Dockerfile"));
+                }
+                Err(e) => return Err(format!("cannot read `{display}`: {}", io_reason(&e))),
+            }
+        }
+    };
+    let decoded = decode(&bytes);
+    let mut diagnostics: Vec<_> = decoded
+        .problem
+        .clone()
+        .into_iter()
+        .filter(|d| options.is_enabled(d.code))
+        .collect();
+    let mut linted = Linted {
+        report: FileReport {
+            path: display.clone(),
+            text: String::new(),
+            diagnostics: Vec::new(),
+        },
+        threshold,
+        applied: 0,
+        diff: None,
+        stdin_fixed: None,
+        fix_problem: None,
+    };
+    let mut text = decoded.text;
+    if !decoded.binary {
+        let mut found = None;
+        if let Some(mode) = fixing {
+            if decoded.problem.is_some() {
+                linted.fix_problem = Some(format!(
+                    "{display}: not fixed: the file is not valid UTF-8 text"
+                ));
+            } else {
+                match fix(&text, options, mode) {
+                    Ok(outcome) => {
+                        if outcome.text != text {
+                            if !write_fixes {
+                                linted.diff = Some(unified_diff(&display, &text, &outcome.text));
+                            } else if let Some(path) = &path {
+                                write_atomically(path, &outcome.text)
+                                    .map_err(|e| format!("cannot write `{display}`: {e}"))?;
+                            }
+                            linted.applied = outcome.applied;
+                            text = outcome.text;
+                        }
+                        found = Some(outcome.remaining);
+                    }
+                    Err(FixError::Model(e)) => return Err(format!("{display}: {e}")),
+                    Err(FixError::ParseErrors) => {}
+                    Err(problem) => {
+                        return Err(format!("{display}: {problem}"));
+                    }
+                }
+                if write_fixes && path.is_none() {
+                    linted.stdin_fixed = Some(text.clone());
+                }
+            }
+        }
+        let found = match found {
+            Some(found) => found,
+            None => lint(&text, options).map_err(|e| format!("{display}: {e}"))?,
+        };
+        if fixing.is_some()
+            && linted.fix_problem.is_none()
+            && found.iter().any(|d| d.code == "GL000")
+        {
+            linted.fix_problem = Some(format!("{display}: {}", FixError::ParseErrors));
+        }
+        diagnostics.extend(found);
+    }
+    crate::sort(&mut diagnostics);
+    linted.report.text = text;
+    linted.report.diagnostics = diagnostics;
+    Ok(linted)
+}
+
+/// The OS error without Rust's "(os error 2)" suffix.
+fn io_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}

@@ -1,0 +1,487 @@
+//! Building the model: one pass over the instructions, stage by stage, following variables,
+//! WORKDIR, USER, SHELL, copies and the commands of every RUN.
+
+use super::*;
+use crate::shell::{self, Script};
+use crate::syntax::Args;
+
+pub(super) struct Builder<'a> {
+    pub(super) model: Model<'a>,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn new(file: &'a Dockerfile, text: &'a str) -> Self {
+        Builder {
+            model: Model {
+                file,
+                text,
+                stages: Vec::new(),
+                final_stage: None,
+                global_vars: Vars::default(),
+                runs: Vec::new(),
+                copies: Vec::new(),
+                go_builds: Vec::new(),
+                builds_go: false,
+                stage_of: vec![None; file.instructions.len()],
+            },
+        }
+    }
+
+    pub(super) fn run(&mut self) {
+        let file = self.model.file;
+        for name in PLATFORM_ARGS {
+            self.model.global_vars.set(
+                *name,
+                Var {
+                    value: Some(Value {
+                        text: String::new(),
+                        certainty: Certainty::Platform,
+                    }),
+                    origin: None,
+                    from_env: false,
+                    exported: false,
+                },
+            );
+        }
+        let mut current: Option<usize> = None;
+        for (index, instruction) in file.instructions.iter().enumerate() {
+            if instruction.keyword == Keyword::From {
+                current = Some(self.start_stage(index, instruction));
+            } else if let Some(stage) = current {
+                self.model.stage_of[index] = Some(stage);
+                self.model.stages[stage].body.push(index);
+                self.stage_instruction(stage, index, instruction);
+            } else if instruction.keyword == Keyword::Arg {
+                let mut globals = std::mem::take(&mut self.model.global_vars);
+                declare_args(&mut globals, None, instruction, true);
+                self.model.global_vars = globals;
+            }
+        }
+    }
+
+    fn start_stage(&mut self, index: usize, instruction: &Instruction) -> usize {
+        let stage_index = self.model.stages.len();
+        self.model.stage_of[index] = Some(stage_index);
+        let words = instruction.arg_words();
+        let image_word = words.first().cloned();
+        let name = (words.len() == 3 && words[1].value.eq_ignore_ascii_case("as"))
+            .then(|| words[2].value.to_ascii_lowercase());
+        let reference = image_word
+            .as_ref()
+            .map(|w| self.model.global_vars.expand(&w.value));
+        let base = match &reference {
+            Some(value) => match value.usable() {
+                Some(text) => {
+                    let lower = text.to_ascii_lowercase();
+                    match self
+                        .model
+                        .stages
+                        .iter()
+                        .find(|s| s.name.as_deref() == Some(lower.as_str()))
+                    {
+                        Some(parent) => StageBase::Stage(parent.index),
+                        None => StageBase::Image(ImageRef::parse(text)),
+                    }
+                }
+                None => StageBase::Unknown,
+            },
+            None => StageBase::Unknown,
+        };
+        let (root_stage, root_image, facts, vars, user, workdir, posix, cc) = match &base {
+            StageBase::Stage(parent) => {
+                let p = &self.model.stages[*parent];
+                (
+                    p.root_stage,
+                    p.root_image.clone(),
+                    p.facts,
+                    p.vars.clone(),
+                    p.user.clone(),
+                    p.workdir.clone(),
+                    p.posix_shell,
+                    p.c_toolchain_installed,
+                )
+            }
+            StageBase::Image(image) => {
+                let facts = base_facts(image);
+                (
+                    stage_index,
+                    Some(image.clone()),
+                    facts,
+                    image_env(&facts),
+                    None,
+                    Some("/".to_string()),
+                    facts.family != Family::Windows,
+                    false,
+                )
+            }
+            StageBase::Unknown => (
+                stage_index,
+                None,
+                BaseFacts::UNKNOWN,
+                Vars::default(),
+                None,
+                Some("/".to_string()),
+                true,
+                false,
+            ),
+        };
+        self.model.stages.push(Stage {
+            index: stage_index,
+            name,
+            from: index,
+            body: Vec::new(),
+            image_word,
+            base,
+            root_stage,
+            root_image,
+            facts,
+            platform: instruction.flag("platform").and_then(|f| f.value.clone()),
+            user,
+            vars,
+            workdir,
+            posix_shell: posix,
+            c_toolchain_installed: cc,
+        });
+        stage_index
+    }
+
+    fn stage_instruction(&mut self, stage: usize, index: usize, instruction: &Instruction) {
+        match instruction.keyword {
+            Keyword::Arg => {
+                let globals = self.model.global_vars.clone();
+                declare_args(
+                    &mut self.model.stages[stage].vars,
+                    Some(&globals),
+                    instruction,
+                    false,
+                );
+            }
+            Keyword::Env => {
+                if let Args::KeyValues(pairs) = &instruction.args {
+                    for pair in pairs {
+                        let vars = &mut self.model.stages[stage].vars;
+                        let value = vars.expand(&pair.value.value);
+                        vars.set(
+                            pair.key.value.clone(),
+                            Var {
+                                value: Some(value),
+                                origin: Some(pair.key.range.cover(pair.value.range)),
+                                from_env: true,
+                                exported: true,
+                            },
+                        );
+                    }
+                }
+            }
+            Keyword::Workdir => {
+                if let Args::Text(word) = &instruction.args {
+                    let s = &mut self.model.stages[stage];
+                    let value = s.vars.expand(&word.value);
+                    s.workdir = match (value.usable(), &s.workdir) {
+                        (Some(dir), Some(cwd)) => Some(paths::join(cwd, dir)),
+                        (Some(dir), None) if dir.starts_with('/') => Some(paths::normalize(dir)),
+                        _ => None,
+                    };
+                }
+            }
+            Keyword::User => {
+                if let Args::Text(word) = &instruction.args {
+                    let s = &mut self.model.stages[stage];
+                    s.user = Some(UserSetting {
+                        instruction: index,
+                        value: s.vars.expand(&word.value),
+                        range: word.range,
+                    });
+                }
+            }
+            Keyword::Shell => {
+                if let Args::Exec(exec) = &instruction.args
+                    && let Some(program) = exec.elements.first()
+                {
+                    let name = program.value.rsplit(['/', '\\']).next().unwrap_or("");
+                    let name = name.to_ascii_lowercase();
+                    self.model.stages[stage].posix_shell = !(name.starts_with("powershell")
+                        || name.starts_with("pwsh")
+                        || name.starts_with("cmd"));
+                }
+            }
+            Keyword::Copy | Keyword::Add => self.copy(stage, index, instruction),
+            Keyword::Run => self.run_instruction(stage, index, instruction),
+            _ => {}
+        }
+    }
+
+    fn copy(&mut self, stage: usize, index: usize, instruction: &Instruction) {
+        let words = instruction.arg_words();
+        let Some((dest_word, source_words)) = words.split_last() else {
+            return;
+        };
+        let s = &self.model.stages[stage];
+        let source = match instruction.flag("from").and_then(|f| f.value.as_deref()) {
+            None => CopySource::Context,
+            Some(from) => {
+                let value = s.vars.expand(from);
+                match value.usable() {
+                    None => CopySource::Unknown,
+                    Some(text) => {
+                        let lower = text.to_ascii_lowercase();
+                        let named = self.model.stages[..stage]
+                            .iter()
+                            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+                            .map(|s| s.index);
+                        let numbered = text.parse::<usize>().ok().filter(|&n| n < stage);
+                        match named.or(numbered) {
+                            Some(i) => CopySource::Stage(i),
+                            None => CopySource::Image(ImageRef::parse(text)),
+                        }
+                    }
+                }
+            }
+        };
+        let from_root = !matches!(source, CopySource::Context);
+        let sources = source_words
+            .iter()
+            .map(|w| {
+                let v = s.vars.expand(&w.value);
+                if from_root && !v.is_unknown() {
+                    Value {
+                        text: paths::join("/", &v.text),
+                        certainty: v.certainty,
+                    }
+                } else {
+                    v
+                }
+            })
+            .collect::<Vec<_>>();
+        let dest_value = s.vars.expand(&dest_word.value);
+        let dest = match (&dest_value.usable(), &s.workdir) {
+            (Some(d), _) if d.starts_with('/') => Value {
+                text: paths::normalize(d),
+                certainty: dest_value.certainty,
+            },
+            (Some(d), Some(cwd)) => Value {
+                text: paths::join(cwd, d),
+                certainty: dest_value.certainty,
+            },
+            _ => Value::unknown(),
+        };
+        // Into a directory: a trailing `/`, several sources, or a directory that exists (`/`,
+        // `.` and the WORKDIR).
+        let dest_is_dir = dest_value.text.ends_with('/')
+            || sources.len() > 1
+            || matches!(dest_value.text.as_str(), "." | "./" | "..")
+            || dest.text == "/"
+            || s.workdir.as_deref() == Some(dest.text.as_str());
+        self.model.copies.push(Copy {
+            stage,
+            instruction: index,
+            source,
+            sources,
+            dest,
+            dest_is_dir,
+        });
+    }
+
+    fn run_instruction(&mut self, stage: usize, index: usize, instruction: &Instruction) {
+        if !self.model.stages[stage].posix_shell {
+            return;
+        }
+        for script in run_scripts(instruction, self.model.text) {
+            self.walk_script(stage, index, &script);
+            self.model.runs.push(RunScript {
+                stage,
+                instruction: index,
+                script,
+            });
+        }
+    }
+
+    /// Follows a RUN's commands in order, tracking `export`, assignments and `cd`, and records
+    /// every go build/install with the environment it sees.
+    fn walk_script(&mut self, stage: usize, index: usize, script: &Script) {
+        let mut vars = self.model.stages[stage].vars.clone();
+        let mut cwd = self.model.stages[stage].workdir.clone();
+        for command in &script.commands {
+            let assign = |vars: &mut Vars, a: &shell::Assignment, export: bool| {
+                let value = vars.expand(&a.value.text);
+                let exported = export || vars.get(&a.name).is_some_and(|v| v.exported);
+                vars.set(
+                    a.name.clone(),
+                    Var {
+                        value: Some(value),
+                        origin: Some(a.range),
+                        from_env: false,
+                        exported,
+                    },
+                );
+            };
+            if command.argv.is_empty() {
+                for a in &command.assignments {
+                    assign(&mut vars, a, false);
+                }
+                continue;
+            }
+            match command.program() {
+                Some("export") => {
+                    for word in &command.argv[1..] {
+                        if word.text.starts_with('-') {
+                            continue;
+                        }
+                        match word.text.split_once('=') {
+                            Some((name, value)) => {
+                                let a = shell::Assignment {
+                                    name: name.to_string(),
+                                    value: shell::ShellWord {
+                                        text: value.to_string(),
+                                        ..word.clone()
+                                    },
+                                    range: word.range,
+                                };
+                                assign(&mut vars, &a, true);
+                            }
+                            None => {
+                                if let Some(var) = vars.get_mut(&word.text) {
+                                    var.exported = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                Some("unset") => {
+                    for word in &command.argv[1..] {
+                        vars.remove(&word.text);
+                    }
+                }
+                Some("cd") => {
+                    let target = command.argv.get(1).map(|w| vars.expand(&w.text));
+                    cwd = match (target, cwd) {
+                        (Some(t), Some(c)) => t.usable().map(|t| paths::join(&c, t)),
+                        _ => None,
+                    };
+                }
+                Some("apk" | "apt-get" | "apt" | "yum" | "dnf" | "microdnf") => {
+                    let installs_cc = command.argv.iter().skip(1).any(|w| {
+                        matches!(
+                            w.text.as_str(),
+                            "gcc" | "build-base" | "musl-dev" | "clang" | "g++" | "build-essential"
+                        )
+                    });
+                    if installs_cc {
+                        self.model.stages[stage].c_toolchain_installed = true;
+                    }
+                }
+                Some("go" | "xx-go") => {
+                    let sub = command.argv.get(1).map(|w| w.text.as_str());
+                    if matches!(sub, Some("build" | "install")) {
+                        let mut env = vars.clone();
+                        for a in &command.assignments {
+                            assign(&mut env, a, true);
+                        }
+                        let build = go_build(stage, index, command, env, cwd.as_deref(), script);
+                        self.model.go_builds.push(build);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn go_build(
+    stage: usize,
+    instruction: usize,
+    command: &Command,
+    env: Vars,
+    cwd: Option<&str>,
+    script: &Script,
+) -> GoBuild {
+    let (flags, first_positional) = go::parse_go_flags(&command.argv);
+    let (goflags, goflags_origin) = match env.exported_value("GOFLAGS") {
+        Some((value, origin)) => match value.usable() {
+            Some(text) => (go::parse_goflags_env(text), origin),
+            None => (Vec::new(), origin),
+        },
+        None => (Vec::new(), None),
+    };
+    let cgo = match env.get("CGO_ENABLED") {
+        Some(var) if var.exported => CgoSetting {
+            value: var.value.clone(),
+            origin: var.origin,
+        },
+        _ => CgoSetting {
+            value: None,
+            origin: None,
+        },
+    };
+    let output = go::output_path(command, &flags, first_positional, cwd, &env);
+    GoBuild {
+        stage,
+        instruction,
+        subcommand: command.argv[1].text.clone(),
+        go_range: command.argv[0].range.cover(command.argv[1].range),
+        command: command.clone(),
+        flags,
+        goflags,
+        goflags_origin,
+        first_positional,
+        cgo,
+        env,
+        output,
+        ships: false,
+        script_complete: script.complete,
+    }
+}
+
+/// Environment variables a base image sets that matter to Go builds.
+fn image_env(facts: &BaseFacts) -> Vars {
+    let mut vars = Vars::default();
+    if facts.is_go_toolchain() {
+        for (name, value) in [("GOPATH", "/go"), ("GOTOOLCHAIN", "local")] {
+            vars.set(
+                name,
+                Var {
+                    value: Some(Value::known(value)),
+                    origin: None,
+                    from_env: true,
+                    exported: true,
+                },
+            );
+        }
+    }
+    vars
+}
+
+/// Applies an `ARG` instruction to a scope. In a stage, a name without a default takes the
+/// global default (or the automatic platform value); an ENV of the same name wins over it.
+fn declare_args(vars: &mut Vars, globals: Option<&Vars>, instruction: &Instruction, global: bool) {
+    for word in instruction.arg_words() {
+        let (name, default) = match word.value.split_once('=') {
+            Some((n, d)) => (n.to_string(), Some(d.to_string())),
+            None => (word.value.clone(), None),
+        };
+        if vars.get(&name).is_some_and(|v| v.from_env) {
+            continue;
+        }
+        let value = match default {
+            Some(default) => {
+                let v = vars.expand(&default);
+                Some(Value {
+                    certainty: v.certainty.max(Certainty::Default),
+                    text: v.text,
+                })
+            }
+            None => globals
+                .and_then(|g| g.get(&name))
+                .and_then(|v| v.value.clone()),
+        };
+        vars.set(
+            name,
+            Var {
+                value,
+                origin: Some(word.range),
+                from_env: false,
+                exported: !global,
+            },
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! COPY/ADD in the model: where files come from and where they land.
+
+use super::ImageRef;
+use super::paths;
+use super::vars::Value;
+
+/// The source of a COPY/ADD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CopySource {
+    /// The build context.
+    Context,
+    Stage(usize),
+    Image(ImageRef),
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Copy {
+    pub stage: usize,
+    pub instruction: usize,
+    pub source: CopySource,
+    /// Source paths (absolute for stage/image sources).
+    pub sources: Vec<Value>,
+    /// Destination, absolute; unknown when it depends on an unknown value.
+    pub dest: Value,
+    /// Destination is a directory (trailing `/`, or several sources).
+    pub dest_is_dir: bool,
+}
+
+impl Copy {
+    /// Where the file or directory at `path` in the source ends up, if this copy takes it.
+    /// `Some(None)` means it is taken to an unknown place.
+    pub fn destination_of(&self, path: Option<&str>) -> Option<Option<String>> {
+        let dest = self.dest.usable().map(str::to_string);
+        let Some(path) = path else {
+            return Some(None);
+        };
+        for source in &self.sources {
+            let Some(src) = source.usable().map(paths::normalize) else {
+                return Some(None);
+            };
+            let into_dir = |name: &str| {
+                dest.as_ref()
+                    .map(|d| paths::normalize(&format!("{d}/{name}")))
+            };
+            if src == path {
+                return Some(if self.dest_is_dir {
+                    into_dir(paths::basename(path))
+                } else {
+                    dest.clone()
+                });
+            }
+            if paths::is_within(path, &src) {
+                let rest = path[src.len()..].trim_start_matches('/');
+                return Some(into_dir(rest));
+            }
+            if paths::has_glob(&src) {
+                let mut prefix = path.to_string();
+                loop {
+                    if paths::glob_match(&src, &prefix) {
+                        let rest = path[prefix.len()..].trim_start_matches('/');
+                        let name = paths::basename(&prefix);
+                        return Some(into_dir(&format!("{name}/{rest}")));
+                    }
+                    match prefix.rfind('/') {
+                        Some(0) | None => break,
+                        Some(i) => prefix.truncate(i),
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Where each source lands when taken as a single file (`dest`, or `dest/<name>` for a
+    /// directory destination); `None` where unknown.
+    pub fn landing_paths(&self) -> Vec<Option<String>> {
+        let Some(dest) = self.dest.usable().map(paths::normalize) else {
+            return vec![None];
+        };
+        if !self.dest_is_dir {
+            return vec![Some(dest)];
+        }
+        self.sources
+            .iter()
+            .map(|s| {
+                s.usable()
+                    .map(|s| paths::normalize(&format!("{dest}/{}", paths::basename(s))))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,121 @@
+//! The shell scripts of RUN instructions: shell form, exec form, heredoc scripts.
+
+use crate::shell::{self, Command, Script};
+use crate::source::TextRange;
+use crate::syntax::{Args, Heredoc, Instruction, LogicalLine, Word};
+
+/// The commands of one RUN (its shell form, or a heredoc script).
+#[derive(Debug, Clone)]
+pub struct RunScript {
+    pub stage: usize,
+    pub instruction: usize,
+    pub script: Script,
+}
+
+/// The shell scripts of a RUN: its shell form, plus heredoc bodies that a shell runs.
+pub fn run_scripts(instruction: &Instruction, text: &str) -> Vec<Script> {
+    let mut scripts = Vec::new();
+    let line_script = match &instruction.args {
+        Args::Shell(shell) => {
+            let range = TextRange::new(shell.logical_start, shell.logical_start + shell.text.len());
+            Some(shell::parse_script(&instruction.line.slice(range)))
+        }
+        Args::Exec(exec) => Some(exec_script(&exec.elements)),
+        _ => None,
+    };
+    let runs_heredoc_as_script = match &line_script {
+        // `RUN <<EOF`, `RUN sh <<EOF`, `RUN bash -e <<EOF`: the shell reads the heredoc.
+        Some(script) => match script.commands.as_slice() {
+            [] => true,
+            [only] => {
+                matches!(only.program(), Some("sh" | "bash" | "ash" | "dash"))
+                    && only.argv.iter().skip(1).all(|w| w.text.starts_with('-'))
+            }
+            _ => false,
+        },
+        None => false,
+    };
+    if let Some(script) = line_script {
+        scripts.push(script);
+    }
+    if runs_heredoc_as_script {
+        for heredoc in &instruction.heredocs {
+            if let Some(script) = heredoc_script(heredoc, text) {
+                scripts.push(script);
+            }
+        }
+    }
+    scripts
+}
+
+fn heredoc_script(heredoc: &Heredoc, text: &str) -> Option<Script> {
+    if heredoc.file_descriptor.is_some_and(|fd| fd != 0) {
+        return None;
+    }
+    let body = &text[heredoc.body_range.start..heredoc.body_range.end];
+    if let Some(shebang) = body.strip_prefix("#!") {
+        let interpreter = shebang.lines().next().unwrap_or("");
+        let posix = ["sh", "bash", "ash", "dash"]
+            .iter()
+            .any(|s| interpreter.split([' ', '/']).any(|part| part == *s));
+        if !posix {
+            return None;
+        }
+    }
+    Some(shell::parse_script(&LogicalLine::contiguous(
+        body,
+        heredoc.body_range.start,
+    )))
+}
+
+/// Exec form `["go", "build", ...]` or `["sh", "-c", "..."]` as a script.
+fn exec_script(elements: &[Word]) -> Script {
+    let as_shell_c = matches!(
+        elements
+            .first()
+            .map(|w| w.value.rsplit('/').next().unwrap_or("")),
+        Some("sh" | "bash" | "ash" | "dash")
+    ) && elements.len() >= 3
+        && elements[1].value.starts_with('-')
+        && elements[1].value.contains('c');
+    if as_shell_c {
+        let script = &elements[2];
+        // Map the script to the source only when the JSON string has no escapes.
+        let plain = script.raw.len() == script.value.len() + 2;
+        let start = if plain {
+            script.range.start + 1
+        } else {
+            script.range.start
+        };
+        let mut parsed = shell::parse_script(&LogicalLine::contiguous(&script.value, start));
+        for command in &mut parsed.commands {
+            command.nested = true;
+            for word in &mut command.argv {
+                word.exact = false;
+                if !plain {
+                    word.range = script.range;
+                }
+            }
+        }
+        return parsed;
+    }
+    let argv = elements
+        .iter()
+        .map(|w| shell::ShellWord {
+            range: w.range,
+            text: w.value.clone(),
+            has_expansion: false,
+            quoted: true,
+            exact: false,
+        })
+        .collect();
+    Script {
+        commands: vec![Command {
+            assignments: Vec::new(),
+            argv,
+            connector: shell::Connector::Start,
+            nested: false,
+        }],
+        complete: true,
+    }
+}
