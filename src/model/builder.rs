@@ -359,7 +359,10 @@ impl<'a> Builder<'a> {
                         _ => None,
                     };
                 }
-                Some("apk" | "apt-get" | "apt" | "yum" | "dnf" | "microdnf") => {
+                Some(
+                    "apk" | "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "xx-apk"
+                    | "xx-apt-get" | "xx-apt",
+                ) => {
                     let installs_cc = command.argv.iter().skip(1).any(|w| {
                         matches!(
                             w.text.as_str(),

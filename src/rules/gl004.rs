@@ -2,6 +2,7 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::go::ldflags_words;
 use crate::model::{GoBuild, Libc};
 
 pub const RULE: Rule = Rule {
@@ -24,7 +25,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     for build in model.go_builds.iter().filter(|b| b.ships) {
-        if build.cgo.disabled() || build.cgo.unknown() {
+        if build.cgo.disabled() || build.cgo.unknown() || links_statically(build) {
             continue;
         }
         let builder = &model.stages[build.stage];
@@ -85,6 +86,31 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
+}
+
+/// `-ldflags` asks the external linker for a static binary (`-extldflags -static`): cgo is on
+/// on purpose and the result needs no C library at run time.
+fn links_statically(build: &GoBuild) -> bool {
+    let Some(value) = build.ldflags().and_then(|f| f.value.as_deref()) else {
+        return false;
+    };
+    let Some(text) = build.env.expand(value).usable().map(str::to_string) else {
+        return false;
+    };
+    let words = ldflags_words(&text);
+    words.iter().enumerate().any(|(i, w)| {
+        let extldflags = match w.strip_prefix("-extldflags") {
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => return false,
+        };
+        extldflags
+            .or_else(|| words.get(i + 1).cloned())
+            .is_some_and(|flags| {
+                flags
+                    .split_whitespace()
+                    .any(|f| f == "-static" || f == "--static")
+            })
+    })
 }
 
 fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
