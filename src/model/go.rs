@@ -94,9 +94,11 @@ pub fn parse_go_flags(argv: &[ShellWord]) -> (Vec<GoFlag>, usize) {
     (flags, i.min(argv.len()))
 }
 
-/// GOFLAGS: space-separated `-flag=value` entries; quoting as `cmd/go` accepts it.
+/// GOFLAGS: space-separated `-flag=value` entries; quoting as `cmd/go` accepts it. A value
+/// with an unclosed quote gives no flags (`go` rejects it).
 pub fn parse_goflags_env(value: &str) -> Vec<GoFlag> {
     split_quoted(value)
+        .unwrap_or_default()
         .into_iter()
         .filter_map(|entry| {
             let body = entry.strip_prefix('-')?;
@@ -115,8 +117,9 @@ pub fn parse_goflags_env(value: &str) -> Vec<GoFlag> {
         .collect()
 }
 
-/// Splits on whitespace, honouring single and double quotes (Go's `quoted.Split`).
-pub fn split_quoted(text: &str) -> Vec<String> {
+/// Splits on whitespace, honouring single and double quotes (Go's `quoted.Split`); `None` for an
+/// unclosed quote, which `go` rejects.
+pub fn split_quoted(text: &str) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut in_word = false;
@@ -141,14 +144,18 @@ pub fn split_quoted(text: &str) -> Vec<String> {
             }
         }
     }
+    if quote.is_some() {
+        return None;
+    }
     if in_word {
         out.push(current);
     }
-    out
+    Some(out)
 }
 
-/// The linker flags of an `-ldflags` value: `all=-s -w` and `pkg=-s` patterns unwrapped.
-pub fn ldflags_words(value: &str) -> Vec<String> {
+/// The linker flags of an `-ldflags` value: `all=-s -w` and `pkg=-s` patterns unwrapped;
+/// `None` when the value does not split (an unclosed quote: `go build` rejects it).
+pub fn ldflags_words(value: &str) -> Option<Vec<String>> {
     let value = match value.split_once('=') {
         Some((pattern, rest)) if !pattern.starts_with('-') && !pattern.contains(' ') => rest,
         _ => value,
@@ -279,15 +286,27 @@ mod tests {
     #[test]
     fn ldflags_forms() {
         assert_eq!(
-            strip_flags(&ldflags_words("-s -w -X main.v=1")),
+            strip_flags(&ldflags_words("-s -w -X main.v=1").unwrap()),
             (true, true)
         );
-        assert_eq!(strip_flags(&ldflags_words("all=-s")), (true, false));
         assert_eq!(
-            strip_flags(&ldflags_words("-X 'main.v=a b'")),
+            strip_flags(&ldflags_words("all=-s").unwrap()),
+            (true, false)
+        );
+        assert_eq!(
+            strip_flags(&ldflags_words("-X 'main.v=a b'").unwrap()),
             (false, false)
         );
-        assert_eq!(strip_flags(&ldflags_words("-s=false -w")), (false, true));
+        assert_eq!(
+            strip_flags(&ldflags_words("-s=false -w").unwrap()),
+            (false, true)
+        );
+    }
+
+    #[test]
+    fn unclosed_quotes_do_not_split() {
+        assert_eq!(ldflags_words("-s'-w"), None);
+        assert!(parse_goflags_env("-ldflags='-s").is_empty());
     }
 
     #[test]

@@ -37,7 +37,11 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
             let Some(text) = value.usable() else {
                 return;
             };
-            strip_flags(&ldflags_words(text))
+            // A value `go` cannot split fails the build: not this rule's business.
+            let Some(words) = ldflags_words(text) else {
+                return;
+            };
+            strip_flags(&words)
         }
         None => (false, false),
     };
@@ -103,6 +107,12 @@ fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
             vec![Edit::insert(sub.range.end, " -ldflags=\"-s -w\"")],
         ));
     };
+    // The value with the flags added must strip: not so when it holds an unclosed quote.
+    let current = build.env.expand(flag.value.as_deref()?);
+    let (has_s, has_w) = strip_flags(&ldflags_words(&format!("{} {missing}", current.usable()?))?);
+    if !has_s || (missing.contains("-w") && !has_w) {
+        return None;
+    }
     // From GOFLAGS: a command-line -ldflags would replace it, so leave it to the user.
     let word = &argv[flag.value_word?];
     if !word.exact {

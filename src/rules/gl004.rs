@@ -97,7 +97,9 @@ fn links_statically(build: &GoBuild) -> bool {
     let Some(text) = build.env.expand(value).usable().map(str::to_string) else {
         return false;
     };
-    let words = ldflags_words(&text);
+    let Some(words) = ldflags_words(&text) else {
+        return false;
+    };
     words.iter().enumerate().any(|(i, w)| {
         let extldflags = match w.strip_prefix("-extldflags") {
             Some(rest) => rest.strip_prefix('=').map(str::to_string),
