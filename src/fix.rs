@@ -88,12 +88,14 @@ fn overlaps(taken: &[(usize, usize)], fix: &Fix) -> bool {
 
 /// Applies the fixes `mode` allows, round after round, until none is left.
 pub fn fix(text: &str, options: &LintOptions, mode: FixMode) -> Result<FixOutcome, FixError> {
-    let parse_errors = |diagnostics: &[Diagnostic]| diagnostics.iter().any(|d| d.code == "GL000");
-    let mut current = text.to_string();
-    let mut diagnostics = lint(&current, options).map_err(FixError::Model)?;
-    if parse_errors(&diagnostics) {
+    // Asked of the parser itself: an ignore comment or `--ignore GL000` hides parse errors from
+    // the diagnostics, never from this check.
+    let first_parse_error = |text: &str| crate::syntax::parse(text).errors.into_iter().next();
+    if first_parse_error(text).is_some() {
         return Err(FixError::ParseErrors);
     }
+    let mut current = text.to_string();
+    let mut diagnostics = lint(&current, options).map_err(FixError::Model)?;
     let mut applied_codes = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let mut fixes: Vec<(&'static str, &Fix)> = diagnostics
@@ -124,13 +126,13 @@ pub fn fix(text: &str, options: &LintOptions, mode: FixMode) -> Result<FixOutcom
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         let combined = Fix::new("", Applicability::Safe, edits);
         let next = combined.apply_to(&current);
-        let next_diagnostics = lint(&next, options).map_err(FixError::Model)?;
-        if let Some(error) = next_diagnostics.iter().find(|d| d.code == "GL000") {
+        if let Some(error) = first_parse_error(&next) {
             return Err(FixError::Broke {
                 code: round_codes.first().copied().unwrap_or("GL000"),
-                message: error.message.clone(),
+                message: error.message,
             });
         }
+        let next_diagnostics = lint(&next, options).map_err(FixError::Model)?;
         if next == current {
             // Fixes that change nothing: stop rather than loop.
             return Err(FixError::DidNotConverge);

@@ -164,3 +164,30 @@ fn fixing_through_a_symlink_updates_its_target() {
     let fixed = fs::read_to_string(dir.path().join("real.Dockerfile")).expect("read");
     assert!(fixed.contains("-ldflags=\"-s -w\""), "{fixed}");
 }
+
+#[test]
+fn ignored_parse_errors_still_block_fixes() {
+    // Found by fuzzing: `# gopherlint global ignore=GL000` hid the parse errors from the fixer.
+    let dir = TempDir::new().expect("tempdir");
+    let text =
+        "# gopherlint global ignore=GL000\nFROM golang:1.23\nFOO bar\nRUN go build -o /app .\n";
+    fs::write(dir.path().join("Dockerfile"), text).expect("write");
+    gopherlint(dir.path())
+        .args(["--fix", "--unsafe-fixes", "Dockerfile"])
+        .assert()
+        .stderr(predicates::str::contains(
+            "Dockerfile: not fixed: the file has parse errors",
+        ));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("Dockerfile")).expect("read"),
+        text
+    );
+    gopherlint(dir.path())
+        .args(["--fix", "--ignore", "GL000", "Dockerfile"])
+        .assert()
+        .stderr(predicates::str::contains("not fixed"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("Dockerfile")).expect("read"),
+        text
+    );
+}

@@ -154,7 +154,9 @@ pub(super) fn lint_one(
                         found = Some(outcome.remaining);
                     }
                     Err(FixError::Model(e)) => return Err(format!("{display}: {e}")),
-                    Err(FixError::ParseErrors) => {}
+                    Err(FixError::ParseErrors) => {
+                        linted.fix_problem = Some(format!("{display}: {}", FixError::ParseErrors));
+                    }
                     Err(problem) => {
                         return Err(format!("{display}: {problem}"));
                     }
@@ -168,12 +170,6 @@ pub(super) fn lint_one(
             Some(found) => found,
             None => lint(&text, options).map_err(|e| format!("{display}: {e}"))?,
         };
-        if fixing.is_some()
-            && linted.fix_problem.is_none()
-            && found.iter().any(|d| d.code == "GL000")
-        {
-            linted.fix_problem = Some(format!("{display}: {}", FixError::ParseErrors));
-        }
         diagnostics.extend(found);
     }
     crate::sort(&mut diagnostics);
