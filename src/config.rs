@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
+use crate::model::ImageClass;
 use crate::rules::{self, Rule};
 
 pub const CONFIG_NAMES: [&str; 2] = ["gopherlint.toml", ".gopherlint.toml"];
@@ -19,7 +20,31 @@ struct ConfigFile {
     failure_threshold: Option<String>,
     severity: Option<BTreeMap<String, String>>,
     final_stage: Option<FinalStageSection>,
+    image: Option<ImageSection>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ImageSection {
+    class: Option<String>,
+    paths: Option<BTreeMap<String, String>>,
+}
+
+/// An image class set for the files a glob matches.
+#[derive(Debug, Clone)]
+pub struct ClassByPath {
+    pub glob: String,
+    matcher: globset::GlobMatcher,
+    pub class: ImageClass,
+}
+
+impl PartialEq for ClassByPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.glob == other.glob && self.class == other.class
+    }
+}
+
+impl Eq for ClassByPath {}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -38,6 +63,28 @@ pub struct Config {
     pub failure_threshold: Option<Threshold>,
     pub severity: HashMap<&'static str, Severity>,
     pub allowed_bases: Vec<String>,
+    /// `[image] class`: the class of every image this config covers.
+    pub class: Option<ImageClass>,
+    /// `[image.paths]`: classes by glob, relative to the config file's directory; the first
+    /// match (in the file's order of keys, sorted) wins over `class`.
+    pub class_by_path: Vec<ClassByPath>,
+}
+
+impl Config {
+    /// The image class the config sets for a file, if any.
+    pub fn class_for(&self, file: &Path) -> Option<ImageClass> {
+        let base = self.path.as_deref().and_then(Path::parent);
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let relative = base
+            .and_then(|b| std::path::absolute(b).ok())
+            .and_then(|b| absolute.strip_prefix(b).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| file.to_path_buf());
+        self.class_by_path
+            .iter()
+            .find(|c| c.matcher.is_match(&relative))
+            .map(|c| c.class)
+            .or(self.class)
+    }
 }
 
 /// The lowest severity that fails a run, or `None` for never.
@@ -116,6 +163,34 @@ impl Config {
             .final_stage
             .and_then(|s| s.allowed_bases)
             .unwrap_or_default();
+        let class = |text: &str, place: &str| {
+            ImageClass::parse(text).ok_or_else(|| {
+                let names: Vec<&str> = ImageClass::ALL.iter().map(|c| c.as_str()).collect();
+                ConfigError(format!(
+                    "{shown}: {place} must be one of {}, not `{text}`",
+                    names.join(", ")
+                ))
+            })
+        };
+        if let Some(image) = file.image {
+            if let Some(text) = image.class {
+                config.class = Some(class(&text, "`[image] class`")?);
+            }
+            for (glob, text) in image.paths.unwrap_or_default() {
+                let matcher = globset::GlobBuilder::new(&glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| {
+                        ConfigError(format!("{shown}: `[image.paths]` `{glob}`: {}", e.kind()))
+                    })?
+                    .compile_matcher();
+                config.class_by_path.push(ClassByPath {
+                    class: class(&text, &format!("`[image.paths]` `{glob}`"))?,
+                    glob,
+                    matcher,
+                });
+            }
+        }
         Ok(config)
     }
 
@@ -193,6 +268,15 @@ failure-threshold = "warning"
 # `name` accepts any tag, `name:tag` that tag (and tags starting with `tag.`).
 allowed-bases = []
 # allowed-bases = ["alpine:3", "gcr.io/distroless/base-debian12"]
+
+[image]
+# What the images are for, when gopherlint reads it wrong: service, toolchain, check,
+# export-only, test or unknown. The Go runtime rules judge service images only.
+# class = "service"
+
+[image.paths]
+# Classes by glob, relative to this file's directory (first match wins over `class`).
+# "build/ci/*.Dockerfile" = "toolchain"
 "#;
 
 #[cfg(test)]
@@ -209,8 +293,21 @@ GL003 = "error"
 unstripped-binary = "info"
 [final-stage]
 allowed-bases = ["alpine:3"]
+[image]
+class = "service"
+[image.paths]
+"ci/**" = "toolchain"
 "#;
         let config = Config::parse(text, Path::new("gopherlint.toml")).expect("valid");
+        assert_eq!(config.class, Some(ImageClass::Service));
+        assert_eq!(
+            config.class_for(Path::new("ci/images/Dockerfile")),
+            Some(ImageClass::Toolchain)
+        );
+        assert_eq!(
+            config.class_for(Path::new("deploy/Dockerfile")),
+            Some(ImageClass::Service)
+        );
         assert_eq!(config.ignore, vec!["GL006", "GL005"]);
         assert_eq!(
             config.failure_threshold,
@@ -232,6 +329,12 @@ allowed-bases = ["alpine:3"]
         let err =
             Config::parse("failure-threshold = \"high\"", Path::new("g.toml")).expect_err("level");
         assert!(err.0.contains("`high`"), "{}", err.0);
+        let err =
+            Config::parse("[image]\nclass = \"server\"", Path::new("g.toml")).expect_err("class");
+        assert!(err.0.contains("not `server`"), "{}", err.0);
+        let err = Config::parse("[image.paths]\n\"a[\" = \"check\"", Path::new("g.toml"))
+            .expect_err("glob");
+        assert!(err.0.contains("`a[`"), "{}", err.0);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Finding Dockerfiles under directories: `.gitignore`/`.ignore` aware, hidden directories
-//! skipped (except `.github`), `--exclude` globs applied.
+//! skipped (except `.github`), Go's ignored directories skipped (`testdata`, and the
+//! dependency trees `vendor` and `node_modules`), `--exclude` globs applied.
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,11 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 /// The `files:` regex for pre-commit hooks, kept next to the rule it mirrors.
 pub const PRE_COMMIT_FILES_REGEX: &str =
     r"(^|/)((Dockerfile|Containerfile)(\.[^/]*)?|[^/]*\.(Dockerfile|dockerfile|containerfile))$";
+
+/// Directories a search never enters below the directory it starts from: the go tool ignores
+/// `testdata`, and `vendor` and `node_modules` hold other projects' files. A directory named
+/// on the command line is still searched, and a file named there is always linted.
+pub const SKIPPED_DIRS: &[&str] = &["testdata", "vendor", "node_modules"];
 
 /// `--exclude` patterns. A pattern matches a path relative to the walked directory, or any
 /// single name in it (`vendor`, `*.test.Dockerfile`).
@@ -60,8 +66,12 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> (Vec<PathBuf>, Vec<String>) {
         .require_git(false)
         .filter_entry(move |entry| {
             let name = entry.file_name().to_string_lossy();
-            let hidden = entry.depth() > 0 && name.starts_with('.') && name != ".github";
-            !hidden && !excluded(&filter_excludes, &root_owned, entry.path())
+            let below = entry.depth() > 0;
+            let hidden = below && name.starts_with('.') && name != ".github";
+            let skipped = below
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&name.as_ref());
+            !hidden && !skipped && !excluded(&filter_excludes, &root_owned, entry.path())
         })
         .build();
     for entry in walker {
@@ -104,6 +114,40 @@ mod tests {
         ] {
             assert!(!is_dockerfile_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn go_ignored_directories_are_skipped_below_the_root() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for sub in [
+            "",
+            "testdata",
+            "vendor/x",
+            "node_modules/y",
+            "svc",
+            "testdata-extra",
+            ".devcontainer",
+        ] {
+            std::fs::create_dir_all(root.join(sub)).expect("mkdir");
+            std::fs::write(root.join(sub).join("Dockerfile"), "FROM scratch\n").expect("write");
+        }
+        let excludes = build_excludes(&[]).expect("no excludes");
+        let names = |found: Vec<PathBuf>| -> Vec<String> {
+            found
+                .iter()
+                .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+                .collect()
+        };
+        let (found, errors) = walk(root, &excludes);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            names(found),
+            ["Dockerfile", "svc/Dockerfile", "testdata-extra/Dockerfile"]
+        );
+        // Named as the directory to search, testdata is searched.
+        let (found, _) = walk(&root.join("testdata"), &excludes);
+        assert_eq!(found.len(), 1);
     }
 
     #[test]

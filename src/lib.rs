@@ -20,7 +20,7 @@ pub mod syntax;
 use std::collections::{HashMap, HashSet};
 
 use diagnostic::{Diagnostic, Severity};
-use model::{Model, ModelError};
+use model::{ImageClass, Model, ModelError, ModelOptions, Platform};
 use rules::{Context, RuleSettings};
 use source::TextRange;
 
@@ -29,6 +29,12 @@ use source::TextRange;
 pub struct LintOptions {
     /// The stage that is shipped (`--target`); the last stage when `None`.
     pub target: Option<String>,
+    /// The platform built for (`--platform`); linux/amd64 by default.
+    pub platform: Platform,
+    /// The file's path as the user named it (for `.devcontainer/`, `test/` conventions).
+    pub path: Option<String>,
+    /// The image class the user set in config, overriding gopherlint's reading.
+    pub class: Option<ImageClass>,
     pub rules: RuleSettings,
     /// Codes of the rules that run; `None` runs all.
     pub enabled: Option<HashSet<&'static str>>,
@@ -42,6 +48,9 @@ impl Default for LintOptions {
     fn default() -> Self {
         LintOptions {
             target: None,
+            platform: Platform::default(),
+            path: None,
+            class: None,
             rules: RuleSettings::default(),
             enabled: None,
             severity: HashMap::new(),
@@ -54,13 +63,42 @@ impl LintOptions {
     pub fn is_enabled(&self, code: &str) -> bool {
         self.enabled.as_ref().is_none_or(|e| e.contains(code))
     }
+
+    /// What the model is told.
+    pub fn model_options(&self) -> ModelOptions {
+        ModelOptions {
+            target: self.target.clone(),
+            platform: self.platform.clone(),
+            path: self.path.clone(),
+            class: self.class,
+        }
+    }
+}
+
+/// The findings for one file and the class gopherlint gave its image.
+#[derive(Debug, Clone)]
+pub struct LintResult {
+    pub diagnostics: Vec<Diagnostic>,
+    pub class: ImageClass,
 }
 
 /// Lints a Dockerfile's text: rules, then ignore comments, then severity overrides.
 /// Diagnostics come sorted by position, then code.
 pub fn lint(text: &str, options: &LintOptions) -> Result<Vec<Diagnostic>, ModelError> {
+    lint_result(text, options).map(|r| r.diagnostics)
+}
+
+/// What `gopherlint --show-model` prints: what gopherlint understood of the file.
+pub fn show_model(text: &str, options: &LintOptions) -> Result<String, ModelError> {
     let file = syntax::parse(text);
-    let model = Model::build(&file, text, options.target.as_deref())?;
+    let model = Model::build(&file, text, &options.model_options())?;
+    Ok(model::describe::describe(&model))
+}
+
+/// [`lint`], with the image class.
+pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, ModelError> {
+    let file = syntax::parse(text);
+    let model = Model::build(&file, text, &options.model_options())?;
     let ctx = Context {
         model: &model,
         text,
@@ -80,7 +118,10 @@ pub fn lint(text: &str, options: &LintOptions) -> Result<Vec<Diagnostic>, ModelE
         }
     }
     sort(&mut diagnostics);
-    Ok(diagnostics)
+    Ok(LintResult {
+        diagnostics,
+        class: model.purpose.class,
+    })
 }
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {

@@ -120,7 +120,7 @@ fn unsafe_fixes_leave_no_core_finding_on_go_fixtures() {
     for path in all_fixtures() {
         let text = fs::read_to_string(&path).expect("read");
         let file = gopherlint::syntax::parse(&text);
-        let Ok(model) = gopherlint::model::Model::build(&file, &text, None) else {
+        let Ok(model) = gopherlint::model::Model::build(&file, &text, &Default::default()) else {
             continue;
         };
         if !model.builds_go || !file.errors.is_empty() {

@@ -5,8 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use gopherlint::model::ImageClass;
 use gopherlint::source::LineIndex;
-use gopherlint::{LintOptions, lint};
+use gopherlint::{LintOptions, lint, lint_result};
 
 fn fixture_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -117,16 +118,28 @@ fn target_selects_the_shipped_stage() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/rules/GL001-good-target-build-stage.Dockerfile");
     let text = fs::read_to_string(path).expect("fixture");
+    // The build stage compiles and starts nothing: shipped as it is, it is a build image.
     let options = LintOptions {
         target: Some("BUILD".into()),
         ..LintOptions::default()
     };
-    let codes: Vec<_> = lint(&text, &options)
+    let result = lint_result(&text, &options).expect("lint");
+    assert_eq!(result.class, ImageClass::Toolchain);
+    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+    // Said to be a service (config `[image] class`), it ships the toolchain: GL001.
+    let service = LintOptions {
+        class: Some(ImageClass::Service),
+        ..options
+    };
+    let codes: Vec<_> = lint(&text, &service)
         .expect("lint")
         .iter()
         .map(|d| d.code)
         .collect();
     assert!(codes.contains(&"GL001"), "{codes:?}");
+    // Without --target the scratch stage ships, and is a service.
+    let last = lint_result(&text, &LintOptions::default()).expect("lint");
+    assert_eq!(last.class, ImageClass::Service);
     let missing = LintOptions {
         target: Some("nope".into()),
         ..LintOptions::default()

@@ -218,7 +218,7 @@ fn a_20000_line_run_does_not_overflow_and_stays_exact() {
     for i in 0..20_000 {
         text.push_str(&format!(" \\\n  && echo {i}"));
     }
-    text.push_str(" \\\n  && go build -o /app .\n");
+    text.push_str(" \\\n  && go build -o /app .\nENTRYPOINT [\"/app\"]\n");
     let file = parse(&text);
     assert!(file.errors.is_empty());
     assert_lossless(&text, &file);

@@ -8,6 +8,8 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 const SINGLE_STAGE: &str = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
+/// Built in one stage, shipped on scratch: GL003 at 2:5, GL004, GL005 and GL006.
+const TO_SCRATCH: &str = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
 const ROOT_ONLY: &str = "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
 
 fn gopherlint(dir: &Path) -> Command {
@@ -52,6 +54,8 @@ fn tree() -> TempDir {
         ".github/Dockerfile",
         "ignored/Dockerfile",
         "vendor/Dockerfile",
+        "svc/testdata/Dockerfile",
+        "web/node_modules/pkg/Dockerfile",
     ] {
         write(root, path, ROOT_ONLY);
     }
@@ -79,9 +83,11 @@ fn directories_are_searched_with_gitignore_and_hidden_rules() {
             "svc/api.Dockerfile",
             "svc/worker.dockerfile",
             "tools/x.containerfile",
-            "vendor/Dockerfile",
         ]
     );
+    // Go's ignored `testdata` and the dependency trees are skipped, unless named.
+    let named = stdout(gopherlint(dir.path()).args(["--format", "compact", "vendor"]));
+    assert_eq!(findings(&named), vec!["vendor/Dockerfile:GL005"]);
 }
 
 #[test]
@@ -230,7 +236,7 @@ fn config_errors_exit_2_and_name_the_problem() {
 #[test]
 fn flags_beat_the_config_file() {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "Dockerfile", SINGLE_STAGE);
+    write(dir.path(), "Dockerfile", TO_SCRATCH);
     write(
         dir.path(),
         "gopherlint.toml",
@@ -252,7 +258,7 @@ fn flags_beat_the_config_file() {
         "--format",
         "compact",
         "--ignore",
-        "GL001,GL004,GL005",
+        "GL004,GL005,GL006",
     ]));
     assert_eq!(
         out,
@@ -304,8 +310,8 @@ fn allowed_bases_from_the_config() {
 fn ignore_comments_local_global_and_unused() {
     let dir = TempDir::new().expect("tempdir");
     let text = "\
-# gopherlint global ignore=cgo-not-disabled
-# gopherlint ignore=GL001,GL005
+# gopherlint global ignore=root-user
+# gopherlint ignore=GL001
 FROM golang:1.23
 # gopherlint ignore=GL003
 RUN go build -o /app .
@@ -327,14 +333,14 @@ ENTRYPOINT [\"/app\"]
         "compact",
         "--no-ignore-comments",
     ])));
-    assert_eq!(audit.len(), 4, "{audit:?}");
+    assert_eq!(audit.len(), 3, "{audit:?}");
     assert!(!audit.iter().any(|f| f.ends_with("GL900")));
 }
 
 #[test]
 fn github_and_compact_formats() {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "app, v2/Dockerfile", SINGLE_STAGE);
+    write(dir.path(), "app, v2/Dockerfile", TO_SCRATCH);
     let github = stdout(gopherlint(dir.path()).args(["--format", "github", "--ignore", "GL001"]));
     insta::assert_snapshot!("github_format", github);
     let compact = stdout(gopherlint(dir.path()).args(["--format", "compact", "--ignore", "GL001"]));
@@ -373,8 +379,8 @@ fn sarif_fingerprints_survive_lines_added_above() {
             })
             .collect()
     };
-    let before = fingerprints(SINGLE_STAGE);
-    let after = fingerprints(&format!("# a new comment\n\n{SINGLE_STAGE}"));
+    let before = fingerprints(TO_SCRATCH);
+    let after = fingerprints(&format!("# a new comment\n\n{TO_SCRATCH}"));
     assert_eq!(before.len(), 4);
     assert_eq!(before, after);
 }

@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
         path: "Dockerfile".into(),
         text: decoded.text.clone(),
         diagnostics,
+        class: None,
     };
     let reports = [report];
     let _ = render_human(&reports, false);

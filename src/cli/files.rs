@@ -8,7 +8,7 @@ use super::Cli;
 use crate::config::Threshold;
 use crate::fix::{FixError, FixMode, fix, unified_diff, write_atomically};
 use crate::output::FileReport;
-use crate::{LintOptions, decode, lint};
+use crate::{LintOptions, decode, lint_result};
 
 pub(super) enum Target {
     Stdin,
@@ -123,6 +123,7 @@ pub(super) fn lint_one(
             path: display.clone(),
             text: String::new(),
             diagnostics: Vec::new(),
+            class: None,
         },
         threshold,
         applied: 0,
@@ -166,11 +167,10 @@ pub(super) fn lint_one(
                 }
             }
         }
-        let found = match found {
-            Some(found) => found,
-            None => lint(&text, options).map_err(|e| format!("{display}: {e}"))?,
-        };
-        diagnostics.extend(found);
+        // The class is read from the text as it is now (after fixes, if any).
+        let result = lint_result(&text, options).map_err(|e| format!("{display}: {e}"))?;
+        linted.report.class = Some(result.class);
+        diagnostics.extend(found.unwrap_or(result.diagnostics));
     }
     crate::sort(&mut diagnostics);
     linted.report.text = text;

@@ -71,6 +71,16 @@ pub struct Cli {
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
 
+    /// The platform built for, as `docker build --platform` (default linux/amd64): what
+    /// `$TARGETOS`, `$TARGETARCH` and the like resolve to.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// Print what gopherlint understood of each file (stages, the shipped stage, the image
+    /// class and why, every go build and whether it ships) instead of findings.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub show_model: bool,
+
     /// Turn these rules off (codes or names, comma-separated); added to the config's `ignore`.
     #[arg(long, value_name = "RULES", value_delimiter = ',')]
     pub ignore: Vec<String>,
@@ -217,6 +227,10 @@ fn execute(
                 .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         };
         let config = configs.for_dir(&config_dir).map_err(|e| e.0)?;
+        let file_path = match &target {
+            Target::Stdin => cli.stdin_filename.as_ref().map(PathBuf::from),
+            Target::File(path) => Some(path.clone()),
+        };
         let input = match &target {
             Target::Stdin => {
                 let mut bytes = Vec::new();
@@ -233,7 +247,10 @@ fn execute(
             }
             Target::File(path) => Input::Path(path.clone()),
         };
-        jobs.push((input, config));
+        jobs.push((input, config, file_path));
+    }
+    if cli.show_model {
+        return show_models(jobs, &flags, stdout, errors);
     }
     let fixing = if cli.fix || cli.diff {
         Some(if cli.unsafe_fixes {
@@ -247,10 +264,10 @@ fn execute(
     let write_fixes = cli.fix;
     let results: Vec<Result<Linted, String>> = jobs
         .into_par_iter()
-        .map(|(input, config)| {
+        .map(|(input, config, file_path)| {
             lint_one(
                 input,
-                &flags.options(&config),
+                &flags.options(&config, file_path.as_deref()),
                 flags.threshold(&config),
                 fixing,
                 write_fixes,
@@ -334,10 +351,58 @@ fn execute(
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// `--show-model`: what gopherlint understood of each file, in path order.
+fn show_models(
+    mut jobs: Vec<(Input, crate::config::Config, Option<PathBuf>)>,
+    flags: &FlagSettings,
+    stdout: &mut dyn Write,
+    mut errors: Vec<String>,
+) -> Result<u8, String> {
+    jobs.sort_by(|a, b| a.2.cmp(&b.2));
+    let mut out = String::new();
+    for (input, config, file_path) in jobs {
+        let (display, bytes) = match input {
+            Input::Bytes(name, bytes) => (name, bytes),
+            Input::Path(path) => match std::fs::read(&path) {
+                Ok(bytes) => (path.display().to_string(), bytes),
+                Err(e) => {
+                    errors.push(format!("cannot read `{}`: {e}", path.display()));
+                    continue;
+                }
+            },
+        };
+        let decoded = crate::decode(&bytes);
+        if decoded.binary {
+            errors.push(format!(
+                "`{display}` is not a Dockerfile: it holds binary data"
+            ));
+            continue;
+        }
+        let options = flags.options(&config, file_path.as_deref());
+        match crate::show_model(&decoded.text, &options) {
+            Ok(text) => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("# {display}\n{text}"));
+            }
+            Err(e) => errors.push(format!("{display}: {e}")),
+        }
+    }
+    stdout
+        .write_all(out.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))?;
+    if errors.is_empty() {
+        Ok(EXIT_OK)
+    } else {
+        Err(errors.join("\ngopherlint: "))
+    }
+}
+
 /// The rule table printed by `--list-rules` (Markdown, also embedded in the README).
 pub fn rules_table() -> String {
     let mut out = String::from(
-        "| Code | Name | Severity | Fix | Scope | Summary |\n|---|---|---|---|---|---|\n",
+        "| Code | Name | Severity | Fix | Image classes | Summary |\n|---|---|---|---|---|---|\n",
     );
     for rule in RULES {
         let fix = match rule.fix {
@@ -350,7 +415,7 @@ pub fn rules_table() -> String {
             rule.name,
             rule.severity,
             fix,
-            if rule.go_scoped { "Go" } else { "all" },
+            rule.scope(),
             rule.summary.replace('|', "\\|")
         ));
     }

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use super::Cli;
 use crate::LintOptions;
 use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
+use crate::model::Platform;
 use crate::rules::{RULES, RuleSettings};
 
 /// What the flags say, to be combined with each file's config (flags win).
 pub(super) struct FlagSettings {
     target: Option<String>,
+    platform: Platform,
     ignore: Vec<&'static str>,
     select: Option<Vec<&'static str>>,
     threshold: Option<Threshold>,
@@ -35,8 +37,15 @@ impl FlagSettings {
                 ))
             })?),
         };
+        let platform = match &cli.platform {
+            None => Platform::default(),
+            Some(text) => {
+                Platform::parse(text).map_err(|e| ConfigError(format!("--platform: {e}")))?
+            }
+        };
         Ok(FlagSettings {
             target: cli.target.clone(),
+            platform,
             ignore: codes(&cli.ignore, "--ignore")?,
             select: if cli.select.is_empty() {
                 None
@@ -48,7 +57,8 @@ impl FlagSettings {
         })
     }
 
-    pub(super) fn options(&self, config: &Config) -> LintOptions {
+    /// The options for one file (`file`: its path, for config classes and path conventions).
+    pub(super) fn options(&self, config: &Config, file: Option<&Path>) -> LintOptions {
         let enabled: HashSet<&'static str> = match &self.select {
             Some(select) => select.iter().copied().collect(),
             None => RULES
@@ -63,6 +73,9 @@ impl FlagSettings {
             .collect();
         LintOptions {
             target: self.target.clone(),
+            platform: self.platform.clone(),
+            path: file.map(|f| f.to_string_lossy().into_owned()),
+            class: file.and_then(|f| config.class_for(f)).or(config.class),
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },

@@ -10,7 +10,7 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn new(file: &'a Dockerfile, text: &'a str) -> Self {
+    pub(super) fn new(file: &'a Dockerfile, text: &'a str, platform: &Platform) -> Self {
         Builder {
             model: Model {
                 file,
@@ -23,18 +23,21 @@ impl<'a> Builder<'a> {
                 go_builds: Vec::new(),
                 builds_go: false,
                 stage_of: vec![None; file.instructions.len()],
+                platform: platform.clone(),
+                purpose: Purpose::default(),
             },
         }
     }
 
     pub(super) fn run(&mut self) {
         let file = self.model.file;
-        for name in PLATFORM_ARGS {
+        // The build machine is taken to be linux/amd64, like the default target.
+        for (name, value) in self.model.platform.args(&Platform::default()) {
             self.model.global_vars.set(
-                *name,
+                name,
                 Var {
                     value: Some(Value {
-                        text: String::new(),
+                        text: value,
                         certainty: Certainty::Platform,
                     }),
                     origin: None,
@@ -68,9 +71,9 @@ impl<'a> Builder<'a> {
             .then(|| words[2].value.to_ascii_lowercase());
         let reference = image_word
             .as_ref()
-            .map(|w| self.model.global_vars.expand(&w.value));
+            .map(|w| image_reference(&self.model.global_vars, &w.value));
         let base = match &reference {
-            Some(value) => match value.usable() {
+            Some(value) => match value.resolved() {
                 Some(text) => {
                     let lower = text.to_ascii_lowercase();
                     match self
@@ -220,8 +223,8 @@ impl<'a> Builder<'a> {
         let source = match instruction.flag("from").and_then(|f| f.value.as_deref()) {
             None => CopySource::Context,
             Some(from) => {
-                let value = s.vars.expand(from);
-                match value.usable() {
+                let value = s.vars.expand_reference(from);
+                match value.resolved() {
                     None => CopySource::Unknown,
                     Some(text) => {
                         let lower = text.to_ascii_lowercase();
@@ -432,6 +435,30 @@ fn go_build(
         output,
         ships: false,
         script_complete: script.complete,
+    }
+}
+
+/// Expands a FROM reference. When only the tag depends on a value nothing sets
+/// (`golang:${GO_VERSION}-alpine` with no default), the image is still known: its name and
+/// what the rest of the tag says (`alpine`), as written, with no version.
+fn image_reference(vars: &Vars, text: &str) -> Value {
+    let value = vars.expand_reference(text);
+    if !value.is_unknown() {
+        return value;
+    }
+    let last_slash = text.rfind('/').map_or(0, |i| i + 1);
+    let Some(colon) = text[last_slash..].find(':').map(|i| last_slash + i) else {
+        return value;
+    };
+    let (name, tag) = (&text[..colon], &text[colon + 1..]);
+    let name = vars.expand_reference(name);
+    let tag = vars.expand(tag);
+    if name.is_unknown() || name.text.contains('$') || tag.is_unknown() || text.contains('@') {
+        return value;
+    }
+    Value {
+        text: format!("{}:{}", name.text, text[colon + 1..].trim()),
+        certainty: Certainty::Platform,
     }
 }
 

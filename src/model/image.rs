@@ -86,6 +86,8 @@ pub enum Family {
     GoToolchain,
     Alpine,
     Debian,
+    /// Red Hat and other rpm-based distributions (UBI, Fedora, CentOS, Rocky, Amazon Linux).
+    Rpm,
     Busybox,
     Windows,
     Other,
@@ -123,6 +125,21 @@ impl BaseFacts {
 
     pub fn is_go_toolchain(&self) -> bool {
         self.family == Family::GoToolchain
+    }
+
+    /// A general-purpose OS image (a distribution, busybox, a Go toolchain, distroless
+    /// base/cc): what GL002 can say a static binary does not need. Application images and
+    /// unknown bases are not.
+    pub fn is_os_image(&self) -> bool {
+        matches!(
+            self.family,
+            Family::Alpine
+                | Family::Debian
+                | Family::Rpm
+                | Family::Busybox
+                | Family::GoToolchain
+                | Family::DistrolessBase
+        )
     }
 
     /// Accepted by GL002 as a final base for a Go binary without cgo.
@@ -197,7 +214,11 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             default_user: DefaultUser::NonRoot(65532),
             ..unknown
         },
-        "golang" | "cgr.dev/chainguard/go" | "tinygo/tinygo" => {
+        "golang"
+        | "cgr.dev/chainguard/go"
+        | "tinygo/tinygo"
+        | "mcr.microsoft.com/devcontainers/go"
+        | "mcr.microsoft.com/vscode/devcontainers/go" => {
             let alpine = tag.contains("alpine");
             BaseFacts {
                 family: Family::GoToolchain,
@@ -228,6 +249,30 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             default_user: DefaultUser::Root,
             ..unknown
         },
+        "centos"
+        | "fedora"
+        | "rockylinux"
+        | "rockylinux/rockylinux"
+        | "almalinux"
+        | "amazonlinux"
+        | "oraclelinux"
+        | "quay.io/centos/centos"
+        | "opensuse/leap"
+        | "opensuse/tumbleweed"
+        | "registry.suse.com/bci/bci-base"
+        | "registry.suse.com/bci/bci-minimal"
+        | "registry.suse.com/bci/bci-micro" => BaseFacts {
+            family: Family::Rpm,
+            libc: Libc::Glibc,
+            default_user: DefaultUser::Root,
+            ..unknown
+        },
+        n if is_red_hat_ubi(n) => BaseFacts {
+            family: Family::Rpm,
+            libc: Libc::Glibc,
+            default_user: DefaultUser::Root,
+            ..unknown
+        },
         "busybox" => BaseFacts {
             family: Family::Busybox,
             libc: if tag.contains("musl") {
@@ -254,6 +299,18 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
         },
         _ => unknown,
     }
+}
+
+/// Red Hat's Universal Base Images (`registry.access.redhat.com/ubi9/ubi-minimal`, `redhat/ubi8`).
+fn is_red_hat_ubi(name: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix("registry.access.redhat.com/")
+        .or_else(|| name.strip_prefix("registry.redhat.io/"))
+        .or_else(|| name.strip_prefix("redhat/"))
+    else {
+        return false;
+    };
+    rest.starts_with("ubi")
 }
 
 /// `1.22.3-alpine` → `(1, 22)`; floating tags (`alpine`, `latest`) give `None`.

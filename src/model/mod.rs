@@ -5,9 +5,12 @@
 
 mod builder;
 mod copy;
+pub mod describe;
 pub mod go;
 pub mod image;
+mod opaque;
 pub mod paths;
+pub mod purpose;
 mod scripts;
 pub mod vars;
 
@@ -21,8 +24,9 @@ use builder::Builder;
 pub use copy::{Copy, CopySource};
 pub use go::GoFlag;
 pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
+pub use purpose::{ImageClass, Purpose};
 pub use scripts::{RunScript, run_scripts};
-pub use vars::{Certainty, PLATFORM_ARGS, Value, Var, Vars};
+pub use vars::{Certainty, PLATFORM_ARGS, Platform, Value, Var, Vars};
 
 /// What a stage's FROM names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +151,50 @@ impl GoBuild {
             .chain(&self.goflags)
             .any(|f| f.name == name)
     }
+
+    /// The package arguments.
+    pub fn packages(&self) -> impl Iterator<Item = &str> {
+        self.command
+            .argv
+            .iter()
+            .skip(self.first_positional)
+            .map(|w| w.text.as_str())
+    }
+
+    /// `go install pkg@version` of a package from elsewhere: a tool, not this file's program.
+    pub fn is_tool_install(&self) -> bool {
+        self.subcommand == "install"
+            && self.packages().next().is_some()
+            && self.packages().all(|p| p.contains('@'))
+    }
+
+    /// A race-detector or debugger build (`-race`, `-gcflags=all=-N -l`): made to test or
+    /// debug, where stripping and static linking are not the goal.
+    pub fn is_debug(&self) -> bool {
+        if self.has_flag("race") {
+            return true;
+        }
+        self.flags
+            .iter()
+            .chain(&self.goflags)
+            .filter(|f| f.name == "gcflags")
+            .filter_map(|f| f.value.as_deref())
+            .any(|v| {
+                let words: Vec<&str> = v.split(|c: char| c.is_whitespace() || c == '=').collect();
+                words.contains(&"-N") && words.contains(&"-l")
+            })
+    }
+
+    /// The binary's file name when the path is unknown but the package tells it.
+    pub fn output_name(&self) -> Option<String> {
+        if let Some(out) = self.output.as_ref().and_then(|o| o.usable()) {
+            return Some(paths::basename(out).to_string());
+        }
+        let package = self.packages().next()?;
+        let package = package.split('@').next().unwrap_or(package);
+        let name = paths::basename(package);
+        (!name.is_empty() && name != "." && !name.contains("...")).then(|| name.to_string())
+    }
 }
 
 /// The model of one Dockerfile.
@@ -165,6 +213,23 @@ pub struct Model<'a> {
     pub builds_go: bool,
     /// The stage of each instruction (`None` before the first FROM).
     pub stage_of: Vec<Option<usize>>,
+    /// The platform being linted (automatic platform ARGs resolve to it).
+    pub platform: Platform,
+    /// What the shipped image is for.
+    pub purpose: Purpose,
+}
+
+/// What the model is told besides the file.
+#[derive(Debug, Clone, Default)]
+pub struct ModelOptions {
+    /// The stage that is shipped (`--target`); the last when `None`.
+    pub target: Option<String>,
+    /// The platform built for (`--platform`); linux/amd64 by default.
+    pub platform: Platform,
+    /// The file's path, for conventions only a path shows (`.devcontainer/`, `test/`).
+    pub path: Option<String>,
+    /// The image class, when the user sets it (config `[image] class`).
+    pub class: Option<ImageClass>,
 }
 
 /// Why a model could not be built.
@@ -192,12 +257,12 @@ impl<'a> Model<'a> {
     pub fn build(
         file: &'a Dockerfile,
         text: &'a str,
-        target: Option<&str>,
+        options: &ModelOptions,
     ) -> Result<Model<'a>, ModelError> {
-        let mut builder = Builder::new(file, text);
+        let mut builder = Builder::new(file, text, &options.platform);
         builder.run();
         let mut model = builder.model;
-        model.final_stage = match target {
+        model.final_stage = match options.target.as_deref() {
             Some(target) => {
                 let wanted = target.to_ascii_lowercase();
                 let found = model
@@ -225,15 +290,50 @@ impl<'a> Model<'a> {
                     .iter()
                     .any(|c| matches!(c.program(), Some("go" | "xx-go")))
             });
-        let ships: Vec<bool> = model
-            .go_builds
-            .iter()
-            .map(|b| model.reaches_final(b.stage, b.output.as_ref().and_then(|o| o.usable())))
+        let ships: Vec<bool> = (0..model.go_builds.len())
+            .map(|i| {
+                let b = &model.go_builds[i];
+                !model.overwritten(i)
+                    && model.reaches_final(b.stage, b.output.as_ref().and_then(|o| o.usable()))
+            })
             .collect();
         for (build, ships) in model.go_builds.iter_mut().zip(ships) {
             build.ships = ships;
         }
+        let mut purpose = model.classify(options.path.as_deref());
+        if let Some(class) = options.class {
+            purpose.reason = format!(
+                "set by configuration (gopherlint would say {}: {})",
+                purpose.class, purpose.reason
+            );
+            purpose.class = class;
+        }
+        model.purpose = purpose;
         Ok(model)
+    }
+
+    /// A later build in the same stage chain writes the same known output path, so this
+    /// build's binary is replaced before anything can copy it (a cache-warming build).
+    fn overwritten(&self, index: usize) -> bool {
+        let build = &self.go_builds[index];
+        let Some(out) = build.output.as_ref().and_then(|o| o.usable()) else {
+            return false;
+        };
+        self.go_builds[index + 1..].iter().any(|later| {
+            later.stage == build.stage
+                && later.output.as_ref().and_then(|o| o.usable()) == Some(out)
+                && self.copies_between(build, later)
+        })
+    }
+
+    /// No COPY --from takes the stage's files between two builds (the earlier binary could
+    /// have been copied out before it was replaced).
+    fn copies_between(&self, earlier: &GoBuild, later: &GoBuild) -> bool {
+        !self.copies.iter().any(|c| {
+            c.source == CopySource::Stage(earlier.stage)
+                && c.instruction > earlier.instruction
+                && c.instruction < later.instruction
+        })
     }
 
     pub fn instruction(&self, index: usize) -> &'a Instruction {
@@ -316,20 +416,10 @@ impl<'a> Model<'a> {
         false
     }
 
-    /// The final image holds a Go binary built in this file: a go build that ships, or a copy
-    /// from a Go toolchain stage whose build commands gopherlint cannot see (`RUN make`).
+    /// The final image holds a Go binary built in this file: a go build that ships, or a
+    /// binary copied from a Go stage that builds it with commands gopherlint cannot see.
     pub fn final_ships_go(&self) -> bool {
-        if self.go_builds.iter().any(|b| b.ships) {
-            return true;
-        }
-        self.final_copies().any(|copy| match copy.source {
-            CopySource::Stage(stage) => {
-                let chain = self.chain(stage);
-                self.stages[stage].facts.is_go_toolchain()
-                    && !self.go_builds.iter().any(|b| chain.contains(&b.stage))
-            }
-            _ => false,
-        })
+        self.go_builds.iter().any(|b| b.ships) || !self.opaque_go_copies().is_empty()
     }
 
     /// COPY/ADD instructions of the final chain.

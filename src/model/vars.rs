@@ -24,7 +24,8 @@ pub enum Certainty {
     Known,
     /// The default of a build argument: a `--build-arg` may change it.
     Default,
-    /// Depends on the platform (contains `$TARGETARCH` and the like, kept as written).
+    /// Depends on the platform (`$TARGETARCH` and the like): the text holds the value for the
+    /// platform being linted.
     Platform,
     /// Cannot be known from the Dockerfile.
     Unknown,
@@ -59,6 +60,84 @@ impl Value {
     /// The text when it is known or a default, i.e. what a plain build uses.
     pub fn usable(&self) -> Option<&str> {
         (self.certainty <= Certainty::Default).then_some(self.text.as_str())
+    }
+
+    /// The text for the platform being linted: known, a default, or resolved from the
+    /// automatic platform ARGs (as `docker build` resolves `FROM app-$TARGETOS`).
+    pub fn resolved(&self) -> Option<&str> {
+        (self.certainty <= Certainty::Platform).then_some(self.text.as_str())
+    }
+}
+
+/// The platform a build targets, as `docker build --platform` names it: `os/arch[/variant]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Platform {
+    pub os: String,
+    pub arch: String,
+    pub variant: Option<String>,
+}
+
+impl Default for Platform {
+    /// `docker build` without `--platform` builds for its own machine; gopherlint assumes the
+    /// most common one.
+    fn default() -> Self {
+        Platform {
+            os: "linux".into(),
+            arch: "amd64".into(),
+            variant: None,
+        }
+    }
+}
+
+impl Platform {
+    /// Parses `linux/arm64`, `linux/arm/v7`, or a bare OS (`linux`, architecture amd64).
+    pub fn parse(text: &str) -> Result<Platform, String> {
+        let parts: Vec<&str> = text.trim().split('/').collect();
+        let valid = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+        };
+        if parts.len() > 3 || !parts.iter().all(|p| valid(p)) {
+            return Err(format!(
+                "`{text}` is not a platform: write `os/arch[/variant]`, e.g. `linux/arm64`"
+            ));
+        }
+        Ok(Platform {
+            os: parts[0].to_ascii_lowercase(),
+            arch: parts.get(1).map_or("amd64", |a| a).to_ascii_lowercase(),
+            variant: parts.get(2).map(|v| v.to_ascii_lowercase()),
+        })
+    }
+
+    /// `os/arch[/variant]`.
+    pub fn name(&self) -> String {
+        match &self.variant {
+            Some(v) => format!("{}/{}/{v}", self.os, self.arch),
+            None => format!("{}/{}", self.os, self.arch),
+        }
+    }
+
+    /// The automatic platform ARGs for a build of this target on `build`'s machine.
+    pub fn args(&self, build: &Platform) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (prefix, p) in [("TARGET", self), ("BUILD", build)] {
+            let values = [
+                ("PLATFORM", p.name()),
+                ("OS", p.os.clone()),
+                ("ARCH", p.arch.clone()),
+                ("VARIANT", p.variant.clone().unwrap_or_default()),
+            ];
+            for (suffix, value) in values {
+                let name = PLATFORM_ARGS
+                    .iter()
+                    .find(|n| n.starts_with(prefix) && n.ends_with(suffix))
+                    .copied()
+                    .unwrap_or("TARGETPLATFORM");
+                out.push((name, value));
+            }
+        }
+        out
     }
 }
 
@@ -106,13 +185,34 @@ impl Vars {
 
     /// Expands `$NAME`, `${NAME}` and `${NAME:-word}`-style references in `text`.
     pub fn expand(&self, text: &str) -> Value {
-        expand(text, |name| match self.map.get(name) {
+        expand_nested(text, &|name| self.lookup(name), 0, false)
+    }
+
+    /// Expands a reference that must name something (an image or a stage): a variable that
+    /// nothing sets, used without a default, makes the whole value Unknown rather than empty
+    /// (`FROM ${BASE_IMAGE}` with `ARG BASE_IMAGE` and no default).
+    pub fn expand_reference(&self, text: &str) -> Value {
+        let value = expand_nested(text, &|name| self.lookup(name), 0, true);
+        if value.text.trim().is_empty() {
+            return Value::unknown();
+        }
+        value
+    }
+
+    /// Expands a value where a variable that nothing sets, used without a default, means the
+    /// value is given at build time: Unknown, not empty (`-ldflags "$LDFLAGS"`).
+    pub fn expand_strict(&self, text: &str) -> Value {
+        expand_nested(text, &|name| self.lookup(name), 0, true)
+    }
+
+    fn lookup(&self, name: &str) -> Lookup {
+        match self.map.get(name) {
             None => Lookup::Absent,
             Some(Var { value: None, .. }) => Lookup::Unset,
             Some(Var {
                 value: Some(value), ..
             }) => Lookup::Set(value.clone()),
-        })
+        }
     }
 }
 
@@ -125,15 +225,11 @@ pub enum Lookup {
     Set(Value),
 }
 
-/// Expands variable references in `text` through `lookup`.
-pub fn expand(text: &str, lookup: impl Fn(&str) -> Lookup) -> Value {
-    expand_nested(text, &lookup, 0)
-}
-
 /// How deep `${A:-${B:-...}}` defaults are followed before the value counts as unknown.
 const MAX_EXPANSION_DEPTH: usize = 8;
 
-fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize) -> Value {
+/// `strict`: a reference to a variable without a value and without a default word is Unknown.
+fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize, strict: bool) -> Value {
     if depth > MAX_EXPANSION_DEPTH {
         return Value::unknown();
     }
@@ -191,17 +287,8 @@ fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize) -> V
             return Value::unknown();
         }
         let found = lookup(name);
-        if PLATFORM_ARGS.contains(&name)
-            && let Lookup::Set(Value {
-                certainty: Certainty::Platform,
-                ..
-            }) = found
-        {
-            out.push('$');
-            out.push_str(name);
-            certainty = certainty.max(Certainty::Platform);
-            i = end;
-            continue;
+        if strict && operator.is_none() && matches!(found, Lookup::Absent | Lookup::Unset) {
+            return Value::unknown();
         }
         let declared_unset = matches!(found, Lookup::Unset);
         let is_set = matches!(found, Lookup::Set(_));
@@ -223,9 +310,9 @@ fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize) -> V
             None => value,
             Some(":-") if is_set_nonempty => value,
             Some("-") if is_set => value,
-            Some(":-") | Some("-") => expand_nested(word, lookup, depth + 1),
-            Some(":+") if is_set_nonempty => expand_nested(word, lookup, depth + 1),
-            Some("+") if is_set => expand_nested(word, lookup, depth + 1),
+            Some(":-") | Some("-") => expand_nested(word, lookup, depth + 1, strict),
+            Some(":+") if is_set_nonempty => expand_nested(word, lookup, depth + 1, strict),
+            Some("+") if is_set => expand_nested(word, lookup, depth + 1, strict),
             Some(_) => Value::known(""),
         };
         certainty = certainty.max(replacement.certainty);
@@ -269,7 +356,7 @@ mod tests {
         vars.set(
             "TARGETARCH",
             var(Some(Value {
-                text: String::new(),
+                text: "arm64".into(),
                 certainty: Certainty::Platform,
             })),
         );
@@ -284,12 +371,37 @@ mod tests {
         assert_eq!(vars.expand("$D").certainty, Certainty::Default);
         assert_eq!(vars.expand("${U:-0}").text, "0");
         assert_eq!(vars.expand("${U:-0}").certainty, Certainty::Default);
+        let platform = vars.expand("/out/${TARGETARCH}/app");
+        assert_eq!(platform.text, "/out/arm64/app");
+        assert_eq!(platform.usable(), None);
+        assert_eq!(platform.resolved(), Some("/out/arm64/app"));
+        assert_eq!(vars.expand("x${U:+-debug}").text, "x");
+        assert!(vars.expand_reference("${U}/base").is_unknown());
+        assert!(vars.expand_reference("$MISSING").is_unknown());
+        assert_eq!(vars.expand_reference("${U:-alpine}").text, "alpine");
         assert_eq!(
-            vars.expand("/out/${TARGETARCH}/app").text,
-            "/out/$TARGETARCH/app"
+            vars.expand_reference("app-$TARGETARCH").resolved(),
+            Some("app-arm64")
         );
         assert!(vars.expand("$(pwd)").is_unknown());
         assert!(vars.expand("${A%x}").is_unknown());
         assert_eq!(vars.expand("cost $ 5"), Value::known("cost $ 5"));
+    }
+
+    #[test]
+    fn platforms_parse_and_give_the_automatic_args() {
+        let arm = Platform::parse("linux/arm/v7").expect("valid");
+        assert_eq!(arm.name(), "linux/arm/v7");
+        let args = arm.args(&Platform::default());
+        let get = |n: &str| args.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str());
+        assert_eq!(get("TARGETOS"), Some("linux"));
+        assert_eq!(get("TARGETARCH"), Some("arm"));
+        assert_eq!(get("TARGETVARIANT"), Some("v7"));
+        assert_eq!(get("TARGETPLATFORM"), Some("linux/arm/v7"));
+        assert_eq!(get("BUILDARCH"), Some("amd64"));
+        assert_eq!(get("BUILDVARIANT"), Some(""));
+        assert!(Platform::parse("linux/arm64/v8/x").is_err());
+        assert!(Platform::parse("linux arm").is_err());
+        assert_eq!(Platform::parse("windows").expect("os").arch, "amd64");
     }
 }

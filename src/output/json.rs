@@ -13,7 +13,15 @@ pub const JSON_SCHEMA_VERSION: u32 = 1;
 struct Output<'a> {
     schema_version: u32,
     tool: Tool,
+    /// Every file linted, with the class of its image (see the README's "Image classes").
+    files: Vec<FileOut<'a>>,
     diagnostics: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    path: &'a str,
+    image_class: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +133,13 @@ pub fn render_json(reports: &[FileReport]) -> String {
             name: "gopherlint",
             version: env!("CARGO_PKG_VERSION"),
         },
+        files: reports
+            .iter()
+            .map(|r| FileOut {
+                path: &r.path,
+                image_class: r.class.map(|c| c.as_str()),
+            })
+            .collect(),
         diagnostics,
     };
     // Serialising plain owned data cannot fail.

@@ -22,6 +22,8 @@ pub struct FileReport {
     pub path: String,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// The class gopherlint gave the shipped image (`None` when the file could not be read).
+    pub class: Option<crate::model::ImageClass>,
 }
 
 impl FileReport {

@@ -33,7 +33,7 @@ pub fn doc_section<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
 fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
     let full = doc_section(rule.doc, "What it does").unwrap_or(rule.summary);
     let mut tags = vec!["dockerfile".to_string()];
-    if rule.go_scoped {
+    if rule.applies_to == crate::rules::SERVICE {
         tags.push("go".to_string());
     }
     sarif::ReportingDescriptor::builder()

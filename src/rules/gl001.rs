@@ -10,7 +10,8 @@ pub const RULE: Rule = Rule {
     name: "single-stage-build",
     severity: Severity::Error,
     summary: "The final image compiles Go or is built on a Go toolchain image",
-    go_scoped: true,
+    applies_to: super::SERVICE,
+    linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL001.md"),
     check,
@@ -44,17 +45,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = ctx.instruction_head(stage.from);
-    let image = stage
-        .root_image
-        .as_ref()
-        .map_or_else(|| "its base".to_string(), |i| format!("`{}`", i.raw));
-    let message = if found.toolchain_image {
-        format!(
-            "the final image is built on the Go toolchain image {image}: compiler, sources and caches ship with the binary"
-        )
-    } else {
-        "the final image compiles Go: the toolchain, sources and build cache ship with the binary"
-            .to_string()
+    let go_run = model.start_command().is_some_and(|argv| {
+        argv.len() > 1 && paths::basename(&argv[0]) == "go" && argv[1] == "run"
+    });
+    let image = stage.root_image.as_ref().map(|i| i.raw.as_str());
+    let message = match (go_run, found.toolchain_image, found.build.is_some(), image) {
+        (true, ..) => "the final image starts with `go run`: it compiles the service at every start, and the toolchain and sources ship with it".to_string(),
+        (false, true, true, Some(image)) => format!(
+            "the final image is built on the Go toolchain image `{image}`: compiler, sources and caches ship with the binary"
+        ),
+        (false, true, false, Some(image)) => format!(
+            "the final image is built on the Go toolchain image `{image}`: the compiler and its caches ship with the binary"
+        ),
+        (false, true, false, None) => "the final image is built on a Go toolchain: the compiler and its caches ship with the binary".to_string(),
+        _ => "the final image compiles Go: the toolchain, sources and build cache ship with the binary"
+            .to_string(),
     };
     let mut diagnostic = ctx
         .report(&RULE, range, message)

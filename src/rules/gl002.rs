@@ -2,7 +2,8 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{Family, ImageRef};
+use crate::model::purpose::is_base_data_package;
+use crate::model::{Family, ImageRef, paths};
 use crate::syntax::{Args, Keyword};
 
 pub const RULE: Rule = Rule {
@@ -10,7 +11,8 @@ pub const RULE: Rule = Rule {
     name: "heavy-final-base",
     severity: Severity::Warning,
     summary: "The final image's base is not a minimal image (scratch, distroless static, chainguard static)",
-    go_scoped: true,
+    applies_to: super::SERVICE,
+    linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL002.md"),
     check,
@@ -27,22 +29,40 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(image) = &stage.root_image else {
         return;
     };
+    // Only a general-purpose OS image is known to carry what the binary does not use: an
+    // application image or one gopherlint does not know may be there for its programs.
     if !model.final_ships_go()
-        || stage.facts.is_minimal()
+        || !stage.facts.is_os_image()
         || allowed(image, &ctx.settings.allowed_bases)
     {
         return;
     }
+    if needs_its_os(ctx).is_some() {
+        return;
+    }
     let shipped: Vec<_> = model.go_builds.iter().filter(|b| b.ships).collect();
-    let needs_cgo = shipped.iter().any(|b| b.cgo.enabled_explicitly());
-    if needs_cgo && stage.facts.family == Family::DistrolessBase {
+    let deliberate_cgo = shipped.iter().any(|b| {
+        !b.cgo.disabled()
+            && (b.cgo.enabled_explicitly() || model.stages[b.stage].c_toolchain_installed)
+    });
+    let cgo_on = shipped.iter().any(|b| {
+        let builder = &model.stages[b.stage];
+        !b.cgo.disabled()
+            && (b.cgo.enabled_explicitly()
+                || builder.facts.c_toolchain == Some(true)
+                || builder.c_toolchain_installed)
+    });
+    // A binary that links the C library on purpose needs it; distroless base/cc exist for
+    // exactly that.
+    if deliberate_cgo || (cgo_on && stage.facts.family == Family::DistrolessBase) {
         return;
     }
     let root = &model.stages[stage.root_stage];
     let Some(word) = &root.image_word else {
         return;
     };
-    // Does anything in the final image run a command (RUN, or a shell-form start command)?
+    // Anything run in the final image (RUN, a shell-form start command) needs a shell that
+    // `scratch` does not have.
     let runs_commands = model.chain_instructions(stage.index).iter().any(|&i| {
         let instruction = model.instruction(i);
         match instruction.keyword {
@@ -53,6 +73,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             _ => false,
         }
     });
+    // Distroless static when the stage runs commands (RULES.md); such steps then belong in
+    // the build stage, as the help says.
     let replacement = if runs_commands {
         "gcr.io/distroless/static-debian12"
     } else {
@@ -65,20 +87,77 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             vec![Edit::replace(word.range, replacement)],
         )
     });
-    out.push(
-        ctx.report(
-            &RULE,
-            word.range,
-            format!(
-                "the Go binary ships on `{}`, a full OS image it does not need",
-                image.raw
-            ),
+    let what = match stage.facts.family {
+        Family::DistrolessBase => {
+            "which adds glibc and OpenSSL that a binary built without cgo does not use"
+        }
+        Family::Busybox => "a shell and userland the binary does not use",
+        _ => "a full OS image it does not need",
+    };
+    let mut message = format!("the Go binary ships on `{}`, {what}", image.raw);
+    if cgo_on {
+        message.push_str(" once it is built with `CGO_ENABLED=0`");
+    }
+    let help = if runs_commands {
+        format!(
+            "move the final stage's RUN steps (and any shell-form start command) into the build stage, then ship the static binary on `scratch` or `gcr.io/distroless/static-debian12` {GOPHERFILE_HINT}"
         )
-        .with_help(format!(
+    } else {
+        format!(
             "a static Go binary runs on `scratch` or `gcr.io/distroless/static-debian12` {GOPHERFILE_HINT}"
-        ))
-        .with_fix(fix),
+        )
+    };
+    out.push(
+        ctx.report(&RULE, word.range, message)
+            .with_help(help)
+            .with_fix(fix),
     );
+}
+
+/// Why the final image needs its OS, if it does: it installs programs, starts through a
+/// shell or a script, or checks its health with a shell or an HTTP client.
+fn needs_its_os(ctx: &Context) -> Option<String> {
+    let model = ctx.model;
+    let packages: Vec<String> = model
+        .final_installed_packages()
+        .into_iter()
+        .filter(|p| !is_base_data_package(p))
+        .collect();
+    if !packages.is_empty() {
+        return Some(format!("it installs {}", packages.join(", ")));
+    }
+    if let Some(start) = model.start_command()
+        && let Some(program) = start.first()
+    {
+        let name = paths::basename(program);
+        if matches!(
+            name,
+            "sh" | "bash" | "ash" | "dash" | "zsh" | "su-exec" | "gosu"
+        ) || name.ends_with(".sh")
+        {
+            return Some(format!("it starts through `{program}`"));
+        }
+    }
+    let chain = model.chain_instructions(model.final_stage.unwrap_or(0));
+    for &i in &chain {
+        let instruction = model.instruction(i);
+        if instruction.keyword != Keyword::Healthcheck {
+            continue;
+        }
+        if let Args::Healthcheck { command, .. } = &instruction.args {
+            match command.as_ref() {
+                Args::Shell(_) => return Some("its HEALTHCHECK runs a shell".into()),
+                Args::Exec(exec) => {
+                    let program = exec.elements.first().map(|w| paths::basename(&w.value));
+                    if matches!(program, Some("curl" | "wget" | "sh" | "bash" | "nc")) {
+                        return Some("its HEALTHCHECK runs a shell or an HTTP client".into());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Whether the image matches an allowed base: `name` matches any tag, `name:tag` that tag.

@@ -10,7 +10,8 @@ pub const RULE: Rule = Rule {
     name: "unstripped-binary",
     severity: Severity::Warning,
     summary: "A shipped `go build` lacks `-ldflags=\"-s -w\"`",
-    go_scoped: true,
+    applies_to: super::SERVICE,
+    linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL003.md"),
     check,
@@ -21,7 +22,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.model.final_is_export_only() {
         return;
     }
-    for build in ctx.model.go_builds.iter().filter(|b| b.ships) {
+    // Race and debugger builds keep their symbols on purpose.
+    for build in ctx
+        .model
+        .go_builds
+        .iter()
+        .filter(|b| b.ships && !b.is_debug())
+    {
         check_build(ctx, build, out);
     }
 }
@@ -33,6 +40,15 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
     let ldflags = build.ldflags();
     let (has_s, has_w) = match ldflags.and_then(|f| f.value.as_deref()) {
         Some(raw) => {
+            // A whole word from a variable nothing sets (`-ldflags "$LDFLAGS"`, an ARG without
+            // a default): whoever builds passes the flags, and they may hold `-s -w`.
+            let passed_in = raw.split_whitespace().any(|word| {
+                word.trim_matches(['"', '\'']).starts_with('$')
+                    && build.env.expand_strict(word).is_unknown()
+            });
+            if passed_in {
+                return;
+            }
             let value = build.env.expand(raw);
             let Some(text) = value.usable() else {
                 return;

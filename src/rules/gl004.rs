@@ -3,79 +3,111 @@
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::go::ldflags_words;
-use crate::model::{GoBuild, Libc};
+use crate::model::{Family, GoBuild, Libc, Model, Stage};
 
 pub const RULE: Rule = Rule {
     code: "GL004",
     name: "cgo-not-disabled",
     severity: Severity::Error,
     summary: "A shipped `go build` runs without `CGO_ENABLED=0`",
-    go_scoped: true,
+    applies_to: super::SERVICE,
+    linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL004.md"),
     check,
 };
 
+/// What a dynamically linked binary may depend on, said only as far as the file shows it.
+const IF_LINKED: &str = "if the program or a dependency uses net, os/user or C code, the binary";
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    if model.final_is_export_only() {
-        return;
-    }
     let Some(final_stage) = model.final_stage() else {
         return;
     };
+    let final_chain = model.final_chain();
     for build in model.go_builds.iter().filter(|b| b.ships) {
-        if build.cgo.disabled() || build.cgo.unknown() || links_statically(build) {
+        if build.cgo.disabled()
+            || build.cgo.unknown()
+            || links_statically(build)
+            || build.is_debug()
+        {
+            continue;
+        }
+        // Built in the shipped chain, the binary never leaves the C library it was linked
+        // against: GL001 is the finding there.
+        if final_chain.contains(&build.stage) {
             continue;
         }
         let builder = &model.stages[build.stage];
-        let no_c_toolchain =
-            builder.facts.c_toolchain == Some(false) && !builder.c_toolchain_installed;
+        // An image gopherlint does not know may set CGO_ENABLED itself.
+        if !known_builder(builder.facts.family) {
+            continue;
+        }
         let final_libc = final_stage.facts.libc;
         let builder_libc = builder.facts.libc;
-        let (severity, consequence) = if no_c_toolchain {
+        let explicit = build.cgo.enabled_explicitly();
+        let deliberate = explicit || builder.c_toolchain_installed;
+        let no_c_toolchain =
+            builder.facts.c_toolchain == Some(false) && !builder.c_toolchain_installed;
+        let same_family =
+            final_libc == builder_libc && matches!(final_libc, Libc::Glibc | Libc::Musl);
+        // Cgo on purpose for a final image with the same C library is a decision.
+        if deliberate && same_family {
+            continue;
+        }
+        let final_name = final_stage
+            .root_image
+            .as_ref()
+            .map(|i| format!("`{}`", i.raw))
+            .unwrap_or_else(|| "the final image".into());
+        // Without a C compiler Go builds without cgo; it only matters for another C library.
+        if no_c_toolchain && !explicit && same_family {
+            continue;
+        }
+        let (severity, consequence) = if no_c_toolchain && !explicit {
             (
                 Severity::Info,
-                "the builder has no C compiler, so Go turns cgo off by itself today, but installing one later turns it on silently".to_string(),
+                "the builder has no C compiler, so Go builds without cgo today, but a builder that gains one turns cgo on silently".to_string(),
             )
         } else if final_libc == Libc::None {
             (
                 Severity::Error,
                 format!(
-                    "the binary links the C library dynamically and will not start on `{}`, which has none (\"no such file or directory\")",
-                    final_stage
-                        .root_image
-                        .as_ref()
-                        .map_or("the final base", |i| i.raw.as_str())
+                    "{IF_LINKED} links the C library dynamically and will not start on {final_name}, which has none (\"no such file or directory\")"
                 ),
             )
-        } else if final_libc != Libc::Unknown
-            && builder_libc != Libc::Unknown
-            && final_libc != builder_libc
-        {
+        } else if final_libc != Libc::Unknown && builder_libc != Libc::Unknown && !same_family {
             (
                 Severity::Error,
-                "the binary links the builder's C library, and the final image has a different one"
-                    .to_string(),
+                format!(
+                    "{IF_LINKED} links the builder's C library, and {final_name} has a different one"
+                ),
             )
+        } else if same_family && same_release(model, builder, final_stage) {
+            continue;
         } else {
             (
                 Severity::Warning,
-                "the binary is linked dynamically against the C library, which ties it to its base image".to_string(),
+                format!(
+                    "{IF_LINKED} links the C library dynamically, which ties it to the final image's C library and its version"
+                ),
             )
         };
-        let explicit = build.cgo.enabled_explicitly();
         let (range, state) = match (explicit, build.cgo.origin) {
-            (true, Some(origin)) => (origin, "`CGO_ENABLED=1`"),
-            _ if build.cgo.value.is_some() => (build.go_range, "`CGO_ENABLED` may be overridden"),
-            _ => (build.go_range, "`CGO_ENABLED` is unset"),
+            (true, Some(origin)) => (origin, "cgo is on (`CGO_ENABLED=1`)"),
+            _ if build.cgo.value.is_some() => (
+                build.go_range,
+                "`CGO_ENABLED` is a build argument that turns cgo on unless overridden",
+            ),
+            _ if no_c_toolchain => (build.go_range, "`CGO_ENABLED` is unset"),
+            _ => (
+                build.go_range,
+                "`CGO_ENABLED` is unset, so cgo is on with the builder's C compiler",
+            ),
         };
         let mut diagnostic = ctx
-            .report(
-                &RULE,
-                range,
-                format!("cgo is enabled ({state}): {consequence}"),
-            )
+            .report(&RULE, range, format!("{state}: {consequence}"))
             .with_severity(severity)
             .with_help(format!(
                 "build with `CGO_ENABLED=0` for a static binary {GOPHERFILE_HINT}"
@@ -87,6 +119,34 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(diagnostic);
     }
 }
+
+/// Builder bases whose environment gopherlint knows (none of them sets `CGO_ENABLED`).
+fn known_builder(family: Family) -> bool {
+    matches!(
+        family,
+        Family::GoToolchain | Family::Alpine | Family::Debian | Family::Rpm | Family::Busybox
+    )
+}
+
+/// Builder and final image name the same distribution release in their tags
+/// (`golang:1.22-bookworm` and `debian:bookworm-slim`): the C library is the same version.
+fn same_release(model: &Model, builder: &Stage, final_stage: &Stage) -> bool {
+    let release = |stage: &Stage| -> Option<&'static str> {
+        let tag = model.stages[stage.root_stage]
+            .root_image
+            .as_ref()?
+            .tag
+            .as_deref()?
+            .to_ascii_lowercase();
+        RELEASES.iter().copied().find(|r| tag.contains(r))
+    };
+    matches!((release(builder), release(final_stage)), (Some(a), Some(b)) if a == b)
+}
+
+/// Debian and Ubuntu release names as they appear in image tags.
+const RELEASES: &[&str] = &[
+    "buster", "bullseye", "bookworm", "trixie", "focal", "jammy", "noble", "oracular", "plucky",
+];
 
 /// `-ldflags` asks the external linker for a static binary (`-extldflags -static`): cgo is on
 /// on purpose and the result needs no C library at run time.

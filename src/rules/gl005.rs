@@ -2,7 +2,7 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{DefaultUser, Family};
+use crate::model::{DefaultUser, Family, ImageClass};
 use crate::syntax::Keyword;
 
 pub const RULE: Rule = Rule {
@@ -10,7 +10,8 @@ pub const RULE: Rule = Rule {
     name: "root-user",
     severity: Severity::Warning,
     summary: "The final image runs as root",
-    go_scoped: false,
+    applies_to: &[ImageClass::Service, ImageClass::Unknown],
+    linux_only: true,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL005.md"),
     check,
@@ -32,6 +33,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(stage) = model.final_stage() else {
         return;
     };
+    // An image that cannot be resolved has a default user nobody can tell.
+    if stage.root_image.is_none() && model.final_user().is_none() {
+        return;
+    }
     match model.final_user() {
         Some(user) => {
             let Some(value) = user.value.usable() else {
@@ -63,7 +68,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     "no USER is set and `{}` runs as root by default",
                     image.map_or("the base image", |i| i.raw.as_str())
                 ),
-                DefaultUser::Unknown => "no USER is set, so the image runs as its base's default user, root unless the base says otherwise".to_string(),
+                DefaultUser::Unknown => format!(
+                    "no USER is set, so the image runs as the default user of `{}`: root, unless that image sets another",
+                    image.map_or("its base", |i| i.raw.as_str())
+                ),
             };
             // Where GL001 rewrites the build, its new final stage sets the user.
             let fix = if super::gl001::single_stage(model).is_some() {

@@ -9,7 +9,8 @@ pub const RULE: Rule = Rule {
     name: "missing-ca-certificates",
     severity: Severity::Warning,
     summary: "A `scratch` final image has no CA certificates for TLS",
-    go_scoped: true,
+    applies_to: super::SERVICE,
+    linux_only: false,
     fix: FixAvailability::Sometimes,
     doc: include_str!("../../rules/GL006.md"),
     check,
@@ -95,23 +96,26 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             return;
         }
     }
+    let copy = match bundle_source(model) {
+        Some((reference, _)) => format!(
+            "copy the builder's bundle: `COPY --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`"
+        ),
+        None => "copy a CA bundle to `/etc/ssl/certs/ca-certificates.crt`".to_string(),
+    };
     out.push(
         ctx.report(
             &RULE,
             ctx.instruction_head(stage.from),
-            "the final image is `scratch` and nothing copies CA certificates into it: every outgoing TLS connection will fail with \"x509: certificate signed by unknown authority\"",
+            "the final image is `scratch` and nothing copies CA certificates into it: TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
         )
-        .with_help(format!(
-            "copy the builder's bundle: `COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` {GOPHERFILE_HINT}"
-        ))
+        .with_help(format!("{copy} {GOPHERFILE_HINT}"))
         .with_fix(fix(ctx, model)),
     );
 }
 
-/// Copies the CA bundle from the stage that builds the shipped binary. Safe when that stage is
-/// an official `golang` image, which has the bundle at that path.
-fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
-    let stage = model.final_stage()?;
+/// The stage to copy the CA bundle from (how COPY --from names it, and its index): the one
+/// that builds the shipped binary.
+fn bundle_source(model: &Model) -> Option<(String, usize)> {
     let chain = model.final_chain();
     let source = model
         .go_builds
@@ -128,6 +132,15 @@ fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
         .name
         .clone()
         .unwrap_or_else(|| build.index.to_string());
+    Some((reference, source))
+}
+
+/// Copies the CA bundle from the stage that builds the shipped binary. Safe when that stage is
+/// an official `golang` image, which has the bundle at that path.
+fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
+    let stage = model.final_stage()?;
+    let (reference, source) = bundle_source(model)?;
+    let build = &model.stages[source];
     let official = build
         .root_image
         .as_ref()

@@ -11,7 +11,7 @@ mod gl006;
 pub(crate) mod gl900;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Model;
+use crate::model::{ImageClass, Model};
 use crate::source::TextRange;
 
 /// Whether and how a rule fixes what it finds.
@@ -41,8 +41,10 @@ pub struct Rule {
     pub severity: Severity,
     /// One line for tables and SARIF short descriptions.
     pub summary: &'static str,
-    /// Silent on files that build no Go.
-    pub go_scoped: bool,
+    /// The image classes the rule judges (see `model::purpose`); silent on the others.
+    pub applies_to: &'static [ImageClass],
+    /// Silent on Windows images, which are outside the Linux runtime model.
+    pub linux_only: bool,
     pub fix: FixAvailability,
     /// The rule's documentation (rules/<CODE>.md).
     pub doc: &'static str,
@@ -159,11 +161,36 @@ impl Context<'_> {
     }
 }
 
-/// Runs every enabled rule; Go-scoped rules only on files that build Go.
+/// Every class: rules about the file itself rather than the image.
+pub const ALL_CLASSES: &[ImageClass] = &ImageClass::ALL;
+/// The Go runtime rules judge images that run a Go binary built in the file.
+pub const SERVICE: &[ImageClass] = &[ImageClass::Service];
+
+impl Rule {
+    /// Whether the rule judges this model's image.
+    pub fn applies(&self, model: &Model) -> bool {
+        self.applies_to.contains(&model.purpose.class)
+            && !(self.linux_only && model.purpose.windows)
+    }
+
+    /// The classes, for tables: `service`, `service, unknown`, `all`.
+    pub fn scope(&self) -> String {
+        if self.applies_to.len() == ImageClass::ALL.len() {
+            return "all".into();
+        }
+        self.applies_to
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Runs every enabled rule that applies to the image's class.
 pub fn check_all(ctx: &Context, enabled: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rule in RULES {
-        if !enabled(rule.code) || (rule.go_scoped && !ctx.model.builds_go) {
+        if !enabled(rule.code) || !rule.applies(ctx.model) {
             continue;
         }
         (rule.check)(ctx, &mut out);

@@ -1,0 +1,204 @@
+//! `--show-model`: a plain account of what gopherlint understood of a Dockerfile, so a user
+//! can see why a rule fired or stayed silent.
+
+use std::fmt::Write;
+
+use super::{CopySource, Family, GoBuild, Libc, Model, Stage, StageBase, Value};
+use crate::source::LineIndex;
+
+fn line_of(model: &Model, offset: usize) -> usize {
+    LineIndex::new(model.text).line_col(model.text, offset).line
+}
+
+fn family(stage: &Stage) -> String {
+    let facts = &stage.facts;
+    let kind = match facts.family {
+        Family::Scratch => "empty",
+        Family::DistrolessStatic => "distroless static",
+        Family::DistrolessBase => "distroless with glibc",
+        Family::ChainguardStatic => "chainguard static",
+        Family::GoToolchain => "Go toolchain",
+        Family::Alpine => "Alpine",
+        Family::Debian => "Debian/Ubuntu",
+        Family::Rpm => "rpm-based distribution",
+        Family::Busybox => "busybox",
+        Family::Windows => "Windows",
+        Family::Other => "not in gopherlint's table",
+    };
+    let libc = match facts.libc {
+        Libc::None => "no libc",
+        Libc::Glibc => "glibc",
+        Libc::Musl => "musl",
+        Libc::Unknown => "libc unknown",
+    };
+    let mut out = format!("{kind}, {libc}");
+    if let Some((major, minor)) = facts.go_version {
+        let _ = write!(out, ", Go {major}.{minor}");
+    }
+    if facts.c_toolchain == Some(true) || stage.c_toolchain_installed {
+        out.push_str(", C compiler");
+    }
+    out
+}
+
+fn value(v: &Value) -> String {
+    match v.usable() {
+        Some(text) if v.certainty == super::Certainty::Known => format!("`{text}`"),
+        Some(text) => format!("`{text}` (a build-arg default)"),
+        None => match v.resolved() {
+            Some(text) => format!("`{text}` (for this platform)"),
+            None => "unknown".into(),
+        },
+    }
+}
+
+fn stage_name(model: &Model, index: usize) -> String {
+    model.stages[index].label()
+}
+
+fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
+    let line = line_of(model, build.go_range.start);
+    let _ = writeln!(
+        out,
+        "  line {line}: `go {}` in {}",
+        build.subcommand,
+        stage_name(model, build.stage)
+    );
+    let cgo = match &build.cgo.value {
+        None => "unset (Go turns cgo on when it finds a C compiler)".to_string(),
+        Some(v) => value(v),
+    };
+    let _ = writeln!(out, "    CGO_ENABLED: {cgo}");
+    let ldflags = match build.ldflags().and_then(|f| f.value.as_deref()) {
+        None => "none".to_string(),
+        Some(raw) => value(&build.env.expand(raw)),
+    };
+    let _ = writeln!(out, "    -ldflags: {ldflags}");
+    let output = match build.output.as_ref() {
+        Some(v) => value(v),
+        None => "unknown".to_string(),
+    };
+    let _ = writeln!(out, "    output: {output}");
+    let mut notes = Vec::new();
+    if build.is_tool_install() {
+        notes.push("a tool install (`pkg@version`)");
+    }
+    if build.is_debug() {
+        notes.push("a race or debug build");
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "    kind: {}", notes.join(", "));
+    }
+    let ships = if build.ships {
+        let places = build
+            .output
+            .as_ref()
+            .and_then(|o| o.usable())
+            .map(|o| model.final_locations(build.stage, o))
+            .unwrap_or_default();
+        if places.is_empty() {
+            "yes".to_string()
+        } else {
+            format!(
+                "yes, as {}",
+                places
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    } else {
+        "no".to_string()
+    };
+    let _ = writeln!(out, "    ships in the final image: {ships}");
+}
+
+/// The account printed by `--show-model`.
+pub fn describe(model: &Model) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "platform: {}", model.platform.name());
+    let _ = writeln!(out, "stages:");
+    for stage in &model.stages {
+        let line = line_of(model, model.instruction(stage.from).range.start);
+        let base = match &stage.base {
+            StageBase::Stage(parent) => format!("FROM {}", stage_name(model, *parent)),
+            StageBase::Image(image) => format!("FROM image `{}` ({})", image.raw, family(stage)),
+            StageBase::Unknown => {
+                let raw = stage.image_word.as_ref().map_or("", |w| w.raw.as_str());
+                format!("FROM `{raw}`: unknown (it depends on a value gopherlint cannot know)")
+            }
+        };
+        let _ = writeln!(out, "  {} (line {line}): {base}", stage.label());
+    }
+    match model.final_stage() {
+        None => {
+            let _ = writeln!(out, "shipped stage: none (the file has no stage)");
+        }
+        Some(stage) => {
+            let why = if stage.index + 1 == model.stages.len() {
+                "the last stage"
+            } else {
+                "named by --target"
+            };
+            let _ = writeln!(out, "shipped stage: {} ({why})", stage.label());
+            if let StageBase::Stage(_) = stage.base {
+                let root = match &stage.root_image {
+                    Some(image) => format!("`{}` ({})", image.raw, family(stage)),
+                    None => "unknown".into(),
+                };
+                let _ = writeln!(out, "  root image: {root}");
+            }
+            let user = match &stage.user {
+                Some(u) => value(&u.value),
+                None => "not set (the base's default)".into(),
+            };
+            let _ = writeln!(out, "  user: {user}");
+            if let Some(start) = model.start_command() {
+                let _ = writeln!(out, "  starts: `{}`", start.join(" "));
+            }
+        }
+    }
+    let purpose = &model.purpose;
+    let _ = writeln!(out, "class: {}: {}", purpose.class, purpose.reason);
+    if purpose.windows {
+        let _ = writeln!(
+            out,
+            "  a Windows image: the Linux runtime rules do not apply"
+        );
+    }
+    if model.go_builds.is_empty() {
+        let _ = writeln!(out, "go builds: none");
+    } else {
+        let _ = writeln!(out, "go builds:");
+        for build in &model.go_builds {
+            describe_build(model, build, &mut out);
+        }
+    }
+    let opaque = model.opaque_go_copies();
+    if !opaque.is_empty() {
+        let _ = writeln!(
+            out,
+            "binaries from builds gopherlint cannot read (make, scripts), copied into the final image:"
+        );
+        for landing in opaque {
+            let _ = writeln!(
+                out,
+                "  {}",
+                landing.map_or_else(|| "an unknown path".to_string(), |l| format!("`{l}`"))
+            );
+        }
+    }
+    let copies_in: Vec<String> = model
+        .final_copies()
+        .filter_map(|c| match &c.source {
+            CopySource::Stage(s) => Some(stage_name(model, *s)),
+            CopySource::Image(i) => Some(format!("image `{}`", i.raw)),
+            _ => None,
+        })
+        .collect();
+    if !copies_in.is_empty() {
+        let _ = writeln!(out, "final image copies from: {}", copies_in.join(", "));
+    }
+    out
+}

@@ -1,0 +1,534 @@
+//! What the shipped image is for: a Go service, a Go toolchain, a check stage, an export of
+//! files, a test image, or unknown. Every rule declares the classes it applies to, so this is
+//! the one place that decides whether, say, "the toolchain ships with the binary" is a finding
+//! or the whole point of the image.
+
+use super::{CopySource, Model, StageBase, paths};
+use crate::shell;
+use crate::syntax::{Args, Keyword};
+
+/// The purpose of the shipped image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ImageClass {
+    /// Runs or ships a Go binary this file builds.
+    Service,
+    /// Exists to run Go: a build image, tools on a Go base, a devcontainer.
+    Toolchain,
+    /// Only RUNs checks (lint, validate, vendor), starts nothing and ships nothing built.
+    Check,
+    /// Files for the host (`docker build --output`), not an image that runs.
+    ExportOnly,
+    /// Built to run tests (under `test/`, `e2e/`...): size and hardening advice is beside
+    /// the point there.
+    Test,
+    /// Nothing tells.
+    #[default]
+    Unknown,
+}
+
+impl ImageClass {
+    pub const ALL: [ImageClass; 6] = [
+        ImageClass::Service,
+        ImageClass::Toolchain,
+        ImageClass::Check,
+        ImageClass::ExportOnly,
+        ImageClass::Test,
+        ImageClass::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImageClass::Service => "service",
+            ImageClass::Toolchain => "toolchain",
+            ImageClass::Check => "check",
+            ImageClass::ExportOnly => "export-only",
+            ImageClass::Test => "test",
+            ImageClass::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ImageClass> {
+        ImageClass::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for ImageClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The class of the shipped image and why.
+#[derive(Debug, Clone, Default)]
+pub struct Purpose {
+    pub class: ImageClass,
+    /// One sentence: the evidence, for `--show-model`.
+    pub reason: String,
+    /// A Windows image (Windows base or a PowerShell/cmd SHELL): outside the Linux runtime model.
+    pub windows: bool,
+}
+
+/// Start programs that rebuild and rerun the sources on every change: a development image.
+const LIVE_RELOADERS: &[&str] = &[
+    "air",
+    "reflex",
+    "compiledaemon",
+    "modd",
+    "gow",
+    "realize",
+    "fresh",
+    "gin",
+    "watchexec",
+    "nodemon",
+    "dlv",
+];
+
+/// Directory names that hold images built to run tests.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "e2e",
+    "e2e-test",
+    "e2e-tests",
+    "e2etest",
+    "integration",
+    "integrationtest",
+    "integration-test",
+    "integration-tests",
+    "interop",
+    "conformance",
+];
+
+/// Package managers and the words that install with them.
+fn installs_packages(command: &shell::Command) -> Option<Vec<String>> {
+    let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+    let program = command.program()?;
+    let rest = match program {
+        "apk" | "xx-apk" => argv.iter().position(|w| *w == "add")?,
+        "apt-get" | "apt" | "xx-apt-get" | "xx-apt" | "yum" | "dnf" | "microdnf" | "zypper"
+        | "tdnf" => argv.iter().position(|w| *w == "install")?,
+        _ => return None,
+    };
+    Some(
+        argv[rest + 1..]
+            .iter()
+            .filter(|w| !w.starts_with('-'))
+            .map(|w| w.to_string())
+            .collect(),
+    )
+}
+
+/// Packages a minimal base would also provide: they do not make the OS needed.
+pub(crate) fn is_base_data_package(name: &str) -> bool {
+    let name = name.split(['=', '>', '<']).next().unwrap_or(name);
+    matches!(
+        name,
+        "ca-certificates" | "tzdata" | "ca-certificates-bundle" | "libc6-compat"
+    )
+}
+
+impl Model<'_> {
+    /// Packages the final chain installs (apk add, apt-get install, ...).
+    pub fn final_installed_packages(&self) -> Vec<String> {
+        let chain = self.final_chain();
+        self.runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .flat_map(|r| r.script.commands.iter())
+            .filter_map(installs_packages)
+            .flatten()
+            .collect()
+    }
+
+    /// The words of the program the final image starts (ENTRYPOINT, else CMD), expanded
+    /// where known; shell form is read as a shell would. `None` when no start command is set
+    /// in this file's chain.
+    pub fn start_command(&self) -> Option<Vec<String>> {
+        let chain = self.final_chain();
+        let mut entrypoint = None;
+        let mut cmd = None;
+        for &stage in chain.iter().rev() {
+            for &i in &self.stages[stage].body {
+                match self.instruction(i).keyword {
+                    Keyword::Entrypoint => {
+                        entrypoint = Some(i);
+                        cmd = None;
+                    }
+                    Keyword::Cmd => cmd = Some(i),
+                    _ => {}
+                }
+            }
+        }
+        let index = entrypoint.or(cmd)?;
+        let vars = &self.final_stage()?.vars;
+        let words: Vec<String> = match &self.instruction(index).args {
+            Args::Exec(exec) => exec
+                .elements
+                .iter()
+                .map(|w| vars.expand(&w.value).text)
+                .collect(),
+            Args::Shell(form) => {
+                let script = shell::parse_script(&self.instruction(index).line.slice(
+                    crate::source::TextRange::new(
+                        form.logical_start,
+                        form.logical_start + form.text.len(),
+                    ),
+                ));
+                let first = script.commands.into_iter().find(|c| !c.argv.is_empty())?;
+                first.argv.into_iter().map(|w| w.text).collect()
+            }
+            _ => return None,
+        };
+        // `sh -c "exec /app"` and `/bin/sh -c ...` start what the script starts.
+        match words.as_slice() {
+            [sh, flag, script, ..]
+                if matches!(paths::basename(sh), "sh" | "bash" | "ash") && flag == "-c" =>
+            {
+                let line = crate::syntax::LogicalLine::contiguous(script, 0);
+                let parsed = shell::parse_script(&line);
+                let first = parsed.commands.into_iter().find(|c| !c.argv.is_empty());
+                Some(first.map_or_else(
+                    || words.clone(),
+                    |c| c.argv.into_iter().map(|w| w.text).collect(),
+                ))
+            }
+            _ => Some(words),
+        }
+    }
+
+    /// The stage the final chain sets an ENTRYPOINT or CMD in.
+    fn chain_has(&self, keyword: Keyword) -> bool {
+        self.chain_instructions(self.final_stage.unwrap_or(0))
+            .iter()
+            .any(|&i| self.instruction(i).keyword == keyword)
+    }
+
+    /// The final chain holds a Go toolchain: a Go base, a copied Go distribution, or an
+    /// installed `go` package.
+    fn final_has_go_toolchain(&self) -> bool {
+        let Some(stage) = self.final_stage() else {
+            return false;
+        };
+        if stage.facts.is_go_toolchain() {
+            return true;
+        }
+        let copies_go = self.final_copies().any(|c| {
+            c.source != CopySource::Context
+                && c.sources.iter().any(|s| {
+                    s.usable()
+                        .is_some_and(|p| paths::normalize(p) == "/usr/local/go")
+                })
+        });
+        let chain = self.final_chain();
+        // A `go` command run in the shipped chain: Go is there, however it was installed
+        // (a tarball, gimme, a distribution package).
+        let runs_go = self
+            .runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .flat_map(|r| r.script.commands.iter())
+            .any(|c| matches!(c.program(), Some("go" | "gimme")));
+        copies_go
+            || runs_go
+            || self
+                .final_installed_packages()
+                .iter()
+                .any(|p| matches!(p.as_str(), "go" | "golang" | "golang-go"))
+    }
+
+    /// Where a started program lives, resolved against the final WORKDIR and PATH.
+    fn started_paths(&self, program: &str) -> Vec<String> {
+        if program.starts_with('/') {
+            return vec![paths::normalize(program)];
+        }
+        let Some(stage) = self.final_stage() else {
+            return Vec::new();
+        };
+        if program.contains('/') {
+            return stage
+                .workdir
+                .as_deref()
+                .map(|cwd| vec![paths::join(cwd, program)])
+                .unwrap_or_default();
+        }
+        let path = stage
+            .vars
+            .exported_value("PATH")
+            .and_then(|(v, _)| v.usable().map(str::to_string))
+            .unwrap_or_else(|| {
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/go/bin".into()
+            });
+        path.split(':')
+            .filter(|d| d.starts_with('/'))
+            .map(|d| paths::join(d, program))
+            .collect()
+    }
+
+    /// Whether the start program is a binary this file builds, and whether that build is a
+    /// tool install (`go install pkg@version`).
+    fn starts_built_binary(&self, start: &[String]) -> Option<bool> {
+        let program = start.first()?;
+        let candidates = self.started_paths(program);
+        let landing = |build: &super::GoBuild| -> Vec<String> {
+            let Some(out) = build.output.as_ref().and_then(|o| o.usable()) else {
+                return Vec::new();
+            };
+            self.final_locations(build.stage, out)
+        };
+        let mut found = None;
+        for build in self.go_builds.iter().filter(|b| b.ships) {
+            let places = landing(build);
+            let hit = places.iter().any(|p| candidates.contains(p))
+                || (build.output.as_ref().and_then(|o| o.usable()).is_none()
+                    && build.output_name().as_deref() == Some(paths::basename(program)));
+            if hit {
+                let tool = build.is_tool_install();
+                found = Some(found.unwrap_or(true) && tool);
+            }
+        }
+        if found.is_none()
+            && self.opaque_go_copies().iter().any(|landing| {
+                landing
+                    .as_ref()
+                    .is_some_and(|l| candidates.contains(l) || paths::basename(l) == program)
+            })
+        {
+            found = Some(false);
+        }
+        found
+    }
+
+    /// Classifies the shipped image. `path` is the file's path, for conventions the
+    /// Dockerfile itself cannot show (`.devcontainer/`, `test/`).
+    pub(super) fn classify(&self, path: Option<&str>) -> Purpose {
+        let Some(stage) = self.final_stage() else {
+            return Purpose::default();
+        };
+        let windows = stage.facts.family == super::Family::Windows || !stage.posix_shell;
+        let purpose = |class: ImageClass, reason: String| Purpose {
+            class,
+            reason,
+            windows,
+        };
+        if self.final_is_export_only() {
+            return purpose(
+                ImageClass::ExportOnly,
+                "the shipped stage is `scratch` with only COPY/ARG/LABEL and no start command: files for the host, not an image that runs".into(),
+            );
+        }
+        let path = path.map(|p| p.replace('\\', "/"));
+        let dirs: Vec<&str> = path
+            .as_deref()
+            .map(|p| p.split('/').collect::<Vec<_>>())
+            .map(|parts| parts[..parts.len().saturating_sub(1)].to_vec())
+            .unwrap_or_default();
+        let file_name = path
+            .as_deref()
+            .map(|p| p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase())
+            .unwrap_or_default();
+        let devcontainer_base = stage.root_image.as_ref().is_some_and(|i| {
+            let name = i.name();
+            name.starts_with("mcr.microsoft.com/devcontainers/")
+                || name.starts_with("mcr.microsoft.com/vscode/devcontainers/")
+        });
+        if dirs.contains(&".devcontainer") || devcontainer_base {
+            return purpose(
+                ImageClass::Toolchain,
+                "a devcontainer: a development environment that exists to run Go".into(),
+            );
+        }
+        if let Some(dir) = dirs
+            .iter()
+            .find(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+        {
+            return purpose(
+                ImageClass::Test,
+                format!("the file is under `{dir}/`: an image built to run tests"),
+            );
+        }
+        let start = self.start_command();
+        let toolchain = self.final_has_go_toolchain();
+        if let Some(start) = &start {
+            let program = start
+                .first()
+                .map(|p| paths::basename(p).to_ascii_lowercase());
+            if program.as_deref() == Some("go") && start.get(1).is_some_and(|s| s == "run") {
+                return purpose(
+                    ImageClass::Service,
+                    "the start command is `go run`: it compiles the service each time it starts"
+                        .into(),
+                );
+            }
+            if toolchain
+                && let Some(p) = program.as_deref()
+                && LIVE_RELOADERS.contains(&p)
+            {
+                return purpose(
+                    ImageClass::Toolchain,
+                    format!(
+                        "the start command runs `{p}`, which rebuilds and reruns the sources: a development image"
+                    ),
+                );
+            }
+            match self.starts_built_binary(start) {
+                Some(true) if toolchain => {
+                    return purpose(
+                        ImageClass::Toolchain,
+                        format!(
+                            "it starts `{}`, a tool installed with `go install pkg@version` on a Go toolchain",
+                            start[0]
+                        ),
+                    );
+                }
+                Some(_) => {
+                    return purpose(
+                        ImageClass::Service,
+                        format!("the start command runs `{}`, built in this file", start[0]),
+                    );
+                }
+                None => {}
+            }
+        }
+        let dev_name = file_name.starts_with("dev.")
+            || file_name.ends_with(".dev")
+            || file_name.contains(".dev.")
+            || file_name.contains("-dev.");
+        if toolchain && dev_name {
+            return purpose(
+                ImageClass::Toolchain,
+                "a development image (by its file name) on a Go toolchain".into(),
+            );
+        }
+        let local_ships = self
+            .go_builds
+            .iter()
+            .any(|b| b.ships && !b.is_tool_install());
+        let any_ships =
+            self.go_builds.iter().any(|b| b.ships) || !self.opaque_go_copies().is_empty();
+        if !toolchain && any_ships {
+            return purpose(
+                ImageClass::Service,
+                "a Go binary built in this file is copied into the shipped image".into(),
+            );
+        }
+        // A start command that is a script or a shell may run anything: on a toolchain it
+        // says nothing of a service (CI build images start through `entrypoint.sh`).
+        let starts_program = start.as_ref().and_then(|s| s.first()).is_some_and(|p| {
+            let name = paths::basename(p);
+            !(name.ends_with(".sh") || matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh"))
+        });
+        if toolchain && local_ships && (starts_program || self.chain_has(Keyword::Expose)) {
+            return purpose(
+                ImageClass::Service,
+                "it compiles Go in the shipped stage and starts a program or EXPOSEs a port".into(),
+            );
+        }
+        // Only where Go is at hand: another image (a database, a Java runtime) with RUN steps
+        // and the start command of its base is not a check stage.
+        let mounts_tools = stage.body.iter().any(|&i| {
+            let instruction = self.instruction(i);
+            instruction.keyword == Keyword::Run
+                && instruction.flags.iter().any(|f| {
+                    f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("from="))
+                })
+        });
+        if start.is_none() && (toolchain || mounts_tools) && self.is_check_stage() {
+            return purpose(
+                ImageClass::Check,
+                "the shipped stage only RUNs commands, starts nothing and ships nothing built: a check stage".into(),
+            );
+        }
+        if toolchain {
+            let why = if local_ships {
+                "it compiles Go on a Go toolchain and sets no start command or EXPOSE: a build image"
+            } else if self.go_builds.iter().any(|b| b.ships) {
+                "it installs Go tools onto a Go toolchain"
+            } else {
+                "it is a Go toolchain and compiles nothing it starts"
+            };
+            return purpose(ImageClass::Toolchain, why.into());
+        }
+        if matches!(stage.base, StageBase::Unknown) || stage.root_image.is_none() {
+            return purpose(
+                ImageClass::Unknown,
+                "the base image cannot be resolved".into(),
+            );
+        }
+        purpose(
+            ImageClass::Unknown,
+            "it ships no Go binary built in this file".into(),
+        )
+    }
+
+    /// The shipped stage only RUNs checks: no start command in its chain, at least one RUN
+    /// of its own, nothing copied in from other stages, no packages installed and no binary
+    /// written by a `go build -o` or `go install` of its own.
+    fn is_check_stage(&self) -> bool {
+        let Some(stage) = self.final_stage() else {
+            return false;
+        };
+        if self.chain_has(Keyword::Entrypoint) || self.chain_has(Keyword::Cmd) {
+            return false;
+        }
+        let mut runs = 0;
+        for &i in &stage.body {
+            match self.instruction(i).keyword {
+                Keyword::Run => runs += 1,
+                Keyword::Arg | Keyword::Env | Keyword::Workdir | Keyword::Label => {}
+                Keyword::Copy | Keyword::Add => {
+                    if self
+                        .copies
+                        .iter()
+                        .any(|c| c.instruction == i && c.source != CopySource::Context)
+                    {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        let installs = self
+            .runs
+            .iter()
+            .filter(|r| r.stage == stage.index)
+            .flat_map(|r| r.script.commands.iter())
+            .any(|c| installs_packages(c).is_some());
+        let builds = self
+            .go_builds
+            .iter()
+            .any(|b| b.stage == stage.index && (b.subcommand == "install" || b.has_flag("o")));
+        runs > 0 && !installs && !builds
+    }
+
+    /// Where a file at `path` in `stage` lands in the final image (its own path when the
+    /// stage is in the final chain).
+    pub fn final_locations(&self, stage: usize, path: &str) -> Vec<String> {
+        let chain = self.final_chain();
+        let mut out = Vec::new();
+        let mut work = vec![(stage, path.to_string())];
+        let mut seen = std::collections::HashSet::new();
+        while let Some((stage, path)) = work.pop() {
+            if !seen.insert((stage, path.clone())) || seen.len() > 1024 {
+                continue;
+            }
+            if chain.contains(&stage) {
+                out.push(path.clone());
+                continue;
+            }
+            for child in &self.stages {
+                if child.base == StageBase::Stage(stage) {
+                    work.push((child.index, path.clone()));
+                }
+            }
+            for copy in &self.copies {
+                if copy.source == CopySource::Stage(stage)
+                    && let Some(Some(dest)) = copy.destination_of(Some(&path))
+                {
+                    work.push((copy.stage, dest));
+                }
+            }
+        }
+        out
+    }
+}
