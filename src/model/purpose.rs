@@ -100,6 +100,35 @@ const TEST_DIRS: &[&str] = &[
     "conformance",
 ];
 
+/// A program that works on Go sources (generators, linters, formatters, test runners), which
+/// needs the toolchain beside it: `mockgen`, `controller-gen`, `golangci-lint`, `gofumpt`.
+fn is_go_dev_tool(program: &str) -> bool {
+    let name = paths::basename(program).to_ascii_lowercase();
+    const PARTS: &[&str] = &[
+        "gen",
+        "mock",
+        "lint",
+        "protoc",
+        "fmt",
+        "fumpt",
+        "imports",
+        "swag",
+        "test",
+        "check",
+        "vet",
+        "cover",
+        "gopls",
+        "dlv",
+        "ginkgo",
+        "mage",
+        "goreleaser",
+        "sqlc",
+        "buf",
+        "wire",
+    ];
+    PARTS.iter().any(|p| name.contains(p))
+}
+
 /// Package managers and the words that install with them.
 fn installs_packages(command: &shell::Command) -> Option<Vec<String>> {
     let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
@@ -372,11 +401,11 @@ impl Model<'_> {
                 );
             }
             match self.starts_built_binary(start) {
-                Some(true) if toolchain => {
+                Some(true) if toolchain && is_go_dev_tool(&start[0]) => {
                     return purpose(
                         ImageClass::Toolchain,
                         format!(
-                            "it starts `{}`, a tool installed with `go install pkg@version` on a Go toolchain",
+                            "it starts `{}`, a Go development tool installed with `go install pkg@version` on a Go toolchain",
                             start[0]
                         ),
                     );
@@ -433,7 +462,12 @@ impl Model<'_> {
                     f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("from="))
                 })
         });
-        if start.is_none() && (toolchain || mounts_tools) && self.is_check_stage() {
+        // A check stage extends another stage (`FROM base AS validate`) or mounts its tools.
+        let extends_stage = matches!(stage.base, StageBase::Stage(_));
+        if start.is_none()
+            && ((toolchain && extends_stage) || mounts_tools)
+            && self.is_check_stage()
+        {
             return purpose(
                 ImageClass::Check,
                 "the shipped stage only RUNs commands, starts nothing and ships nothing built: a check stage".into(),

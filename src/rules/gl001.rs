@@ -66,7 +66,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .with_help(
             "compile in a `build` stage, then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
         )
-        .with_fix(rewrite(ctx, found.build));
+        .with_fix(if go_run && found.build.is_none() {
+            build_instead_of_go_run(ctx)
+        } else {
+            rewrite(ctx, found.build)
+        });
     if let Some(build) = found.build {
         diagnostic = diagnostic.with_label(build.go_range, "compiled here, in the shipped stage");
     }
@@ -220,6 +224,49 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
         format!("{prefix}{}{nl}", lines.join(nl)),
     ));
     Some(Fix::new(title, Applicability::Unsafe, edits))
+}
+
+/// `CMD ["go", "run", "./cmd/app", "--flag"]` becomes a build when the image is built and a
+/// start command that runs the binary; the next round of fixing then moves it to `scratch`.
+fn build_instead_of_go_run(ctx: &Context) -> Option<Fix> {
+    let model = ctx.model;
+    let stage = model.final_stage()?;
+    let index = stage.body.iter().rev().copied().find(|&i| {
+        matches!(
+            model.instruction(i).keyword,
+            Keyword::Entrypoint | Keyword::Cmd
+        )
+    })?;
+    let instruction = model.instruction(index);
+    let argv = start_argv(instruction, "", "", None)?;
+    let [go, run, package, rest @ ..] = argv.as_slice() else {
+        return None;
+    };
+    let local = package.starts_with('.') && !package.contains(['$', '"', ' ']);
+    if paths::basename(go) != "go" || run != "run" || !local {
+        return None;
+    }
+    let name = match paths::basename(package) {
+        "." | "" | ".." => "app",
+        name => name,
+    };
+    let binary = format!("/out/{name}");
+    let mut start = vec![binary.clone()];
+    start.extend(rest.iter().cloned());
+    let json = serde_json::to_string(&start)
+        .ok()?
+        .replace("\",\"", "\", \"");
+    let keyword = ctx.keyword(&instruction.keyword_text.to_ascii_uppercase());
+    let text = format!(
+        "{} go build -o {binary} {package}{}{keyword} {json}",
+        ctx.keyword("RUN"),
+        ctx.newline()
+    );
+    Some(Fix::new(
+        format!("build `{binary}` when the image is built, not at every start"),
+        Applicability::Unsafe,
+        vec![Edit::replace(instruction.range, text)],
+    ))
 }
 
 /// The program the final stage starts (ENTRYPOINT, else CMD) when it is a plain path in the

@@ -84,8 +84,23 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     "{IF_LINKED} links the builder's C library, and {final_name} has a different one"
                 ),
             )
-        } else if same_family && same_release(model, builder, final_stage) {
-            continue;
+        } else if same_family {
+            // The same C library family: the binary finds the library it links. It can still
+            // miss symbols when the final image's release is older than the builder's; only
+            // tags that name both releases tell.
+            let Some((built, runs)) = releases(model, builder, final_stage) else {
+                continue;
+            };
+            if built <= runs {
+                continue;
+            }
+            (
+                Severity::Warning,
+                format!(
+                    "{IF_LINKED} links {}'s glibc dynamically, which is newer than the final image's ({}): it may fail to start there (\"version `GLIBC_2.xx' not found\")",
+                    RELEASES[built], RELEASES[runs]
+                ),
+            )
         } else {
             (
                 Severity::Warning,
@@ -128,24 +143,30 @@ fn known_builder(family: Family) -> bool {
     )
 }
 
-/// Builder and final image name the same distribution release in their tags
-/// (`golang:1.22-bookworm` and `debian:bookworm-slim`): the C library is the same version.
-fn same_release(model: &Model, builder: &Stage, final_stage: &Stage) -> bool {
-    let release = |stage: &Stage| -> Option<&'static str> {
+/// The releases the builder's and the final image's tags name (`golang:1.22-bookworm`,
+/// `debian:bullseye-slim`), as positions in `RELEASES`, when both tags name one.
+fn releases(model: &Model, builder: &Stage, final_stage: &Stage) -> Option<(usize, usize)> {
+    let release = |stage: &Stage| -> Option<usize> {
         let tag = model.stages[stage.root_stage]
             .root_image
             .as_ref()?
             .tag
             .as_deref()?
             .to_ascii_lowercase();
-        RELEASES.iter().copied().find(|r| tag.contains(r))
+        RELEASES.iter().position(|r| tag.contains(r))
     };
-    matches!((release(builder), release(final_stage)), (Some(a), Some(b)) if a == b)
+    let (built, runs) = (release(builder)?, release(final_stage)?);
+    // Debian and Ubuntu releases do not compare.
+    ((built < FIRST_UBUNTU) == (runs < FIRST_UBUNTU)).then_some((built, runs))
 }
 
-/// Debian and Ubuntu release names as they appear in image tags.
+/// Where Ubuntu's names start in `RELEASES`.
+const FIRST_UBUNTU: usize = 5;
+
+/// Debian, then Ubuntu, release names as they appear in image tags, oldest first within each.
 const RELEASES: &[&str] = &[
-    "buster", "bullseye", "bookworm", "trixie", "focal", "jammy", "noble", "oracular", "plucky",
+    "stretch", "buster", "bullseye", "bookworm", "trixie", "bionic", "focal", "jammy", "noble",
+    "oracular", "plucky",
 ];
 
 /// `-ldflags` asks the external linker for a static binary (`-extldflags -static`): cgo is on
