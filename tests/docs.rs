@@ -10,6 +10,7 @@ use gopherlint::{LintOptions, lint};
 
 const SECTIONS: &[&str] = &[
     "## What it does",
+    "## When it applies",
     "## Why is this bad?",
     "## Bad",
     "## Good",
@@ -48,6 +49,24 @@ fn every_rule_has_a_complete_doc() {
                 rule.code
             );
         }
+    }
+}
+
+/// The doc's header names the image classes the rule declares, in words.
+#[test]
+fn docs_state_the_classes_each_rule_applies_to() {
+    for rule in RULES {
+        let header = rule.doc.lines().nth(2).unwrap_or("");
+        let expected = match rule.scope().as_str() {
+            "all" => "Applies to: all files".to_string(),
+            "service" => "Applies to: service images".to_string(),
+            other => format!("Applies to: {} images", other.replace(", ", " and ")),
+        };
+        assert!(
+            header.contains(&expected),
+            "{}: header `{header}` should say `{expected}`",
+            rule.code
+        );
     }
 }
 
