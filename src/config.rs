@@ -73,6 +73,9 @@ pub struct Config {
 impl Config {
     /// The image class the config sets for a file, if any.
     pub fn class_for(&self, file: &Path) -> Option<ImageClass> {
+        if self.class_by_path.is_empty() {
+            return self.class;
+        }
         let base = self.path.as_deref().and_then(Path::parent);
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let relative = base

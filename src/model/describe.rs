@@ -181,11 +181,14 @@ pub fn describe(model: &Model) -> String {
             out,
             "binaries from builds gopherlint cannot read (make, scripts), copied into the final image:"
         );
-        for landing in opaque {
+        for binary in opaque {
             let _ = writeln!(
                 out,
-                "  {}",
-                landing.map_or_else(|| "an unknown path".to_string(), |l| format!("`{l}`"))
+                "  {}, built in {}",
+                binary
+                    .landing
+                    .map_or_else(|| "an unknown path".to_string(), |l| format!("`{l}`")),
+                stage_name(model, binary.stage)
             );
         }
     }

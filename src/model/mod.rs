@@ -24,6 +24,7 @@ use builder::Builder;
 pub use copy::{Copy, CopySource};
 pub use go::GoFlag;
 pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
+pub use opaque::OpaqueBinary;
 pub use purpose::{ImageClass, Purpose};
 pub use scripts::{RunScript, run_scripts};
 pub use vars::{Certainty, PLATFORM_ARGS, Platform, Value, Var, Vars};

@@ -81,6 +81,15 @@ fn looks_like_binary(path: &str) -> bool {
     }
 }
 
+/// A binary built where gopherlint cannot see the `go build`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpaqueBinary {
+    /// The stage that builds it.
+    pub stage: usize,
+    /// Where it lands in the final image; `None` when that cannot be told.
+    pub landing: Option<String>,
+}
+
 impl Model<'_> {
     /// Whether a stage chain runs a build command whose go build gopherlint cannot see.
     fn runs_opaque_build(&self, stage: usize) -> bool {
@@ -120,9 +129,9 @@ impl Model<'_> {
             })
     }
 
-    /// Where binaries built by unseen commands in Go stages land in the final image (`None`
-    /// for an unknown place), one entry per copied source.
-    pub fn opaque_go_copies(&self) -> Vec<Option<String>> {
+    /// Binaries built by unseen commands in Go stages and copied into the final image: the
+    /// stage that built each, and where it lands (`None` for an unknown place).
+    pub fn opaque_go_copies(&self) -> Vec<OpaqueBinary> {
         let chain = self.final_chain();
         let mut out = Vec::new();
         for copy in self.final_copies() {
@@ -144,7 +153,10 @@ impl Model<'_> {
                 if !looks_like_binary(path) || self.explained_by_build(source, path) {
                     continue;
                 }
-                out.push(landings.get(i).cloned().unwrap_or(None));
+                out.push(OpaqueBinary {
+                    stage: source,
+                    landing: landings.get(i).cloned().unwrap_or(None),
+                });
             }
         }
         out

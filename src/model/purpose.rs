@@ -98,6 +98,7 @@ const TEST_DIRS: &[&str] = &[
     "integration-tests",
     "interop",
     "conformance",
+    "dummy",
 ];
 
 /// A program that works on Go sources (generators, linters, formatters, test runners), which
@@ -317,8 +318,9 @@ impl Model<'_> {
             }
         }
         if found.is_none()
-            && self.opaque_go_copies().iter().any(|landing| {
-                landing
+            && self.opaque_go_copies().iter().any(|binary| {
+                binary
+                    .landing
                     .as_ref()
                     .is_some_and(|l| candidates.contains(l) || paths::basename(l) == program)
             })
@@ -475,7 +477,7 @@ impl Model<'_> {
         }
         if toolchain {
             let why = if local_ships {
-                "it compiles Go on a Go toolchain and sets no start command or EXPOSE: a build image"
+                "it compiles Go on a Go toolchain, and neither starts what it builds nor EXPOSEs a port: a build image"
             } else if self.go_builds.iter().any(|b| b.ships) {
                 "it installs Go tools onto a Go toolchain"
             } else {

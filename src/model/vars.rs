@@ -205,6 +205,49 @@ impl Vars {
         expand_nested(text, &|name| self.lookup(name), 0, true)
     }
 
+    /// `text` with every reference whose value cannot be known (`$(git describe)`, a variable
+    /// set from one) replaced by `?`, the rest kept for expansion: for values where an unknown
+    /// part cannot change what matters (a version inside `-X main.version=$V`).
+    pub fn mask_unknown(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let end = match (bytes[i], bytes.get(i + 1)) {
+                (b'$', Some(b'(')) => closing(text, i + 1, b'(', b')'),
+                (b'$', Some(b'{')) => closing(text, i + 1, b'{', b'}'),
+                (b'$', Some(b)) if b.is_ascii_alphabetic() || *b == b'_' => Some(
+                    i + 1
+                        + text[i + 1..]
+                            .bytes()
+                            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                            .count(),
+                ),
+                (b'`', _) => text[i + 1..].find('`').map(|n| i + n + 2),
+                _ => None,
+            };
+            match end {
+                Some(end) => {
+                    let reference = &text[i..end];
+                    if reference.starts_with('`') || self.expand(reference).is_unknown() {
+                        out.push('?');
+                    } else {
+                        out.push_str(reference);
+                    }
+                    i = end;
+                }
+                None => {
+                    let next = text[i + 1..]
+                        .find(['$', '`'])
+                        .map_or(text.len(), |n| i + 1 + n);
+                    out.push_str(&text[i..next]);
+                    i = next;
+                }
+            }
+        }
+        out
+    }
+
     fn lookup(&self, name: &str) -> Lookup {
         match self.map.get(name) {
             None => Lookup::Absent,
@@ -214,6 +257,22 @@ impl Vars {
             }) => Lookup::Set(value.clone()),
         }
     }
+}
+
+/// The end (exclusive) of a bracketed span opening at `open_at`, nesting counted.
+fn closing(text: &str, open_at: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0usize;
+    for (offset, b) in text.bytes().enumerate().skip(open_at) {
+        if b == open {
+            depth += 1;
+        } else if b == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(offset + 1);
+            }
+        }
+    }
+    None
 }
 
 /// What a name resolves to during expansion.
@@ -378,6 +437,10 @@ mod tests {
         assert_eq!(vars.expand("x${U:+-debug}").text, "x");
         assert!(vars.expand_reference("${U}/base").is_unknown());
         assert!(vars.expand_reference("$MISSING").is_unknown());
+        assert_eq!(
+            vars.mask_unknown("-X v=$(git describe) -X a=${A} `date` $D"),
+            "-X v=? -X a=${A} ? $D"
+        );
         assert_eq!(vars.expand_reference("${U:-alpine}").text, "alpine");
         assert_eq!(
             vars.expand_reference("app-$TARGETARCH").resolved(),

@@ -41,6 +41,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(found) = single_stage(model) else {
         return;
     };
+    // A race or debugger build is made to test or debug: its toolchain is beside the point.
+    if found.build.is_some_and(|b| b.is_debug()) {
+        return;
+    }
     let Some(stage) = model.final_stage() else {
         return;
     };
@@ -64,7 +68,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut diagnostic = ctx
         .report(&RULE, range, message)
         .with_help(
-            "compile in a `build` stage, then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
+            "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
         )
         .with_fix(if go_run && found.build.is_none() {
             build_instead_of_go_run(ctx)

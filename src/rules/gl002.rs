@@ -3,7 +3,7 @@
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::purpose::is_base_data_package;
-use crate::model::{Family, ImageRef, paths};
+use crate::model::{CgoSetting, Family, ImageRef, paths};
 use crate::syntax::{Args, Keyword};
 
 pub const RULE: Rule = Rule {
@@ -40,15 +40,33 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if needs_its_os(ctx).is_some() {
         return;
     }
-    let shipped: Vec<_> = model.go_builds.iter().filter(|b| b.ships).collect();
-    let deliberate_cgo = shipped.iter().any(|b| {
-        !b.cgo.disabled()
-            && (b.cgo.enabled_explicitly() || model.stages[b.stage].c_toolchain_installed)
+    // Cgo of every shipped binary: a visible build's setting, or for a binary built by
+    // `make` or a script, the setting its stage's environment gives it.
+    let mut cgo: Vec<(CgoSetting, usize)> = model
+        .go_builds
+        .iter()
+        .filter(|b| b.ships)
+        .map(|b| (b.cgo.clone(), b.stage))
+        .collect();
+    for binary in model.opaque_go_copies() {
+        let vars = &model.stages[binary.stage].vars;
+        let value = vars.exported_value("CGO_ENABLED");
+        cgo.push((
+            CgoSetting {
+                value: value.map(|(v, _)| v.clone()),
+                origin: value.and_then(|(_, o)| o),
+            },
+            binary.stage,
+        ));
+    }
+    let deliberate_cgo = cgo.iter().any(|(setting, stage)| {
+        !setting.disabled()
+            && (setting.enabled_explicitly() || model.stages[*stage].c_toolchain_installed)
     });
-    let cgo_on = shipped.iter().any(|b| {
-        let builder = &model.stages[b.stage];
-        !b.cgo.disabled()
-            && (b.cgo.enabled_explicitly()
+    let cgo_on = cgo.iter().any(|(setting, stage)| {
+        let builder = &model.stages[*stage];
+        !setting.disabled()
+            && (setting.enabled_explicitly()
                 || builder.facts.c_toolchain == Some(true)
                 || builder.c_toolchain_installed)
     });

@@ -49,7 +49,9 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
             if passed_in {
                 return;
             }
-            let value = build.env.expand(raw);
+            // Unknown parts inside words (`-X main.version=$(git describe)`) cannot add or
+            // remove `-s`: they are read as placeholders.
+            let value = build.env.expand(&build.env.mask_unknown(raw));
             let Some(text) = value.usable() else {
                 return;
             };
