@@ -36,6 +36,13 @@ pub(crate) fn single_stage<'m>(model: &'m Model) -> Option<SingleStage<'m>> {
     })
 }
 
+/// Whether GL001 reports this model (and so rewrites its final stage): other rules leave that
+/// stage's fixes to it.
+pub(crate) fn reports(model: &Model) -> bool {
+    RULE.applies(model)
+        && single_stage(model).is_some_and(|s| !s.build.is_some_and(|b| b.is_debug()))
+}
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let Some(found) = single_stage(model) else {

@@ -126,7 +126,9 @@ fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
         ));
     };
     // The value with the flags added must strip: not so when it holds an unclosed quote.
-    let current = build.env.expand(flag.value.as_deref()?);
+    let current = build
+        .env
+        .expand(&build.env.mask_unknown(flag.value.as_deref()?));
     let (has_s, has_w) = strip_flags(&ldflags_words(&format!("{} {missing}", current.usable()?))?);
     if !has_s || (missing.contains("-w") && !has_w) {
         return None;
@@ -137,7 +139,16 @@ fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
         return None;
     }
     if word.has_expansion {
-        return fix_argument_default(ctx, build, flag.value.as_deref()?, missing, title);
+        // `-ldflags="$LDFLAGS"`: the ARG default. Otherwise the variables sit inside a
+        // double-quoted value (`"-X main.v=$V"`), where appended words stay literal.
+        let value = flag.value.as_deref()?;
+        if let Some(fix) = fix_argument_default(ctx, build, value, missing, title.clone()) {
+            return Some(fix);
+        }
+        let bare = value.starts_with('$') && !value.contains(' ');
+        if bare || !ctx.slice(word.range).ends_with('"') {
+            return None;
+        }
     }
     let value_start = if flag.name_word == flag.value_word {
         ctx.slice(word.range).find('=')? + 1

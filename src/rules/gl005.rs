@@ -74,7 +74,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             };
             // Where GL001 rewrites the build, its new final stage sets the user.
-            let fix = if super::gl001::single_stage(model).is_some() {
+            let fix = if super::gl001::reports(model) {
                 None
             } else {
                 fix_missing_user(ctx)
