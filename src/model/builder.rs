@@ -25,6 +25,7 @@ impl<'a> Builder<'a> {
                 stage_of: vec![None; file.instructions.len()],
                 platform: platform.clone(),
                 purpose: Purpose::default(),
+                start: None,
             },
         }
     }
@@ -434,6 +435,7 @@ fn go_build(
         env,
         output,
         ships: false,
+        landed: Vec::new(),
         script_complete: script.complete,
     }
 }

@@ -90,12 +90,7 @@ fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
         let _ = writeln!(out, "    kind: {}", notes.join(", "));
     }
     let ships = if build.ships {
-        let places = build
-            .output
-            .as_ref()
-            .and_then(|o| o.usable())
-            .map(|o| model.final_locations(build.stage, o))
-            .unwrap_or_default();
+        let places = &build.landed;
         if places.is_empty() {
             "yes".to_string()
         } else {

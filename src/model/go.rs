@@ -57,6 +57,13 @@ pub fn parse_go_flags(argv: &[ShellWord]) -> (Vec<GoFlag>, usize) {
             return (flags, i + 1);
         }
         let Some(body) = text.strip_prefix('-') else {
+            // `${GCFLAGS:+-gcflags "$GCFLAGS"}` followed by more flags: a word that expands
+            // to optional flags, not the first package.
+            let more_flags = argv.get(i + 1).is_some_and(|w| w.text.starts_with('-'));
+            if text.starts_with('$') && argv[i].has_expansion && more_flags {
+                i += 1;
+                continue;
+            }
             break;
         };
         if body.is_empty() {
@@ -301,6 +308,17 @@ mod tests {
             strip_flags(&ldflags_words("-s=false -w").unwrap()),
             (false, true)
         );
+    }
+
+    #[test]
+    fn optional_flags_from_a_variable_do_not_end_the_flags() {
+        let script = crate::shell::parse_script(&crate::syntax::LogicalLine::contiguous(
+            r#"go build -ldflags "-s" ${GCFLAGS:+-gcflags "$GCFLAGS"} -o /app/agent ./cmd/agent"#,
+            0,
+        ));
+        let (flags, first) = parse_go_flags(&script.commands[0].argv);
+        assert!(flags.iter().any(|f| f.name == "o"));
+        assert_eq!(script.commands[0].argv[first].text, "./cmd/agent");
     }
 
     #[test]

@@ -131,6 +131,8 @@ pub struct GoBuild {
     pub output: Option<Value>,
     /// The binary reaches the final image.
     pub ships: bool,
+    /// Where the binary lands in the final image, where that is known.
+    pub landed: Vec<String>,
     /// The whole RUN could be read (no unclosed quote or substitution).
     pub script_complete: bool,
 }
@@ -218,6 +220,8 @@ pub struct Model<'a> {
     pub platform: Platform,
     /// What the shipped image is for.
     pub purpose: Purpose,
+    /// The words of the program the final image starts, when this file sets one.
+    start: Option<Vec<String>>,
 }
 
 /// What the model is told besides the file.
@@ -291,16 +295,20 @@ impl<'a> Model<'a> {
                     .iter()
                     .any(|c| matches!(c.program(), Some("go" | "xx-go")))
             });
-        let ships: Vec<bool> = (0..model.go_builds.len())
+        let ships: Vec<(bool, Vec<String>)> = (0..model.go_builds.len())
             .map(|i| {
                 let b = &model.go_builds[i];
-                !model.overwritten(i)
-                    && model.reaches_final(b.stage, b.output.as_ref().and_then(|o| o.usable()))
+                if model.overwritten(i) {
+                    return (false, Vec::new());
+                }
+                model.trace(b.stage, b.output.as_ref().and_then(|o| o.usable()))
             })
             .collect();
-        for (build, ships) in model.go_builds.iter_mut().zip(ships) {
+        for (build, (ships, landed)) in model.go_builds.iter_mut().zip(ships) {
             build.ships = ships;
+            build.landed = landed;
         }
+        model.start = model.read_start_command();
         let mut purpose = model.classify(options.path.as_deref());
         if let Some(class) = options.class {
             purpose.reason = format!(
@@ -388,18 +396,23 @@ impl<'a> Model<'a> {
             })
     }
 
-    /// Whether a file at `path` in `stage` (unknown path: anything the stage has) is in the
-    /// final image, through FROM inheritance and COPY --from, transitively.
-    pub fn reaches_final(&self, stage: usize, path: Option<&str>) -> bool {
+    /// Whether a file at `path` in `stage` (unknown path: anything the stage has) reaches the
+    /// final image, through FROM inheritance and COPY --from, transitively; and where it lands
+    /// there, where that is known.
+    pub fn trace(&self, stage: usize, path: Option<&str>) -> (bool, Vec<String>) {
         let chain = self.final_chain();
         let mut visited = HashSet::new();
         let mut work = vec![(stage, path.map(str::to_string))];
+        let mut reaches = false;
+        let mut landed = Vec::new();
         while let Some((stage, path)) = work.pop() {
             if !visited.insert((stage, path.clone())) || visited.len() > 4096 {
                 continue;
             }
             if chain.contains(&stage) {
-                return true;
+                reaches = true;
+                landed.extend(path);
+                continue;
             }
             for child in &self.stages {
                 if child.base == StageBase::Stage(stage) {
@@ -414,7 +427,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        false
+        (reaches, landed)
     }
 
     /// The final image holds a Go binary built in this file: a go build that ships, or a

@@ -174,7 +174,12 @@ impl Model<'_> {
     /// The words of the program the final image starts (ENTRYPOINT, else CMD), expanded
     /// where known; shell form is read as a shell would. `None` when no start command is set
     /// in this file's chain.
-    pub fn start_command(&self) -> Option<Vec<String>> {
+    pub fn start_command(&self) -> Option<&[String]> {
+        self.start.as_deref()
+    }
+
+    /// Reads the start command (see `start_command`), once, when the model is built.
+    pub(super) fn read_start_command(&self) -> Option<Vec<String>> {
         let chain = self.final_chain();
         let mut entrypoint = None;
         let mut cmd = None;
@@ -300,16 +305,9 @@ impl Model<'_> {
     fn starts_built_binary(&self, start: &[String]) -> Option<bool> {
         let program = start.first()?;
         let candidates = self.started_paths(program);
-        let landing = |build: &super::GoBuild| -> Vec<String> {
-            let Some(out) = build.output.as_ref().and_then(|o| o.usable()) else {
-                return Vec::new();
-            };
-            self.final_locations(build.stage, out)
-        };
         let mut found = None;
         for build in self.go_builds.iter().filter(|b| b.ships) {
-            let places = landing(build);
-            let hit = places.iter().any(|p| candidates.contains(p))
+            let hit = build.landed.iter().any(|p| candidates.contains(p))
                 || (build.output.as_ref().and_then(|o| o.usable()).is_none()
                     && build.output_name().as_deref() == Some(paths::basename(program)));
             if hit {
@@ -378,7 +376,7 @@ impl Model<'_> {
                 format!("the file is under `{dir}/`: an image built to run tests"),
             );
         }
-        let start = self.start_command();
+        let start = self.start_command().map(<[String]>::to_vec);
         let toolchain = self.final_has_go_toolchain();
         if let Some(start) = &start {
             let program = start
@@ -535,36 +533,5 @@ impl Model<'_> {
             .iter()
             .any(|b| b.stage == stage.index && (b.subcommand == "install" || b.has_flag("o")));
         runs > 0 && !installs && !builds
-    }
-
-    /// Where a file at `path` in `stage` lands in the final image (its own path when the
-    /// stage is in the final chain).
-    pub fn final_locations(&self, stage: usize, path: &str) -> Vec<String> {
-        let chain = self.final_chain();
-        let mut out = Vec::new();
-        let mut work = vec![(stage, path.to_string())];
-        let mut seen = std::collections::HashSet::new();
-        while let Some((stage, path)) = work.pop() {
-            if !seen.insert((stage, path.clone())) || seen.len() > 1024 {
-                continue;
-            }
-            if chain.contains(&stage) {
-                out.push(path.clone());
-                continue;
-            }
-            for child in &self.stages {
-                if child.base == StageBase::Stage(stage) {
-                    work.push((child.index, path.clone()));
-                }
-            }
-            for copy in &self.copies {
-                if copy.source == CopySource::Stage(stage)
-                    && let Some(Some(dest)) = copy.destination_of(Some(&path))
-                {
-                    work.push((copy.stage, dest));
-                }
-            }
-        }
-        out
     }
 }
