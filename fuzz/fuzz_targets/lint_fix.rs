@@ -1,10 +1,10 @@
 //! Arbitrary bytes through the whole pipeline: decode, parse, lint, every output format, and
-//! safe and unsafe fixes. Nothing may panic; a fixed file must parse; fixes must converge.
+//! safe and unsafe fixes, and `--show-model`'s account. Nothing may panic; a fixed file must parse; fixes must converge.
 #![no_main]
 
 use gopherlint::fix::{FixError, FixMode, fix};
 use gopherlint::output::{FileReport, render_human, render_json, render_sarif};
-use gopherlint::{LintOptions, decode, lint};
+use gopherlint::{LintOptions, decode, lint, show_model};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(diagnostics) = lint(&decoded.text, &options) else {
         return;
     };
+    let _ = show_model(&decoded.text, &options);
     let report = FileReport {
         path: "Dockerfile".into(),
         text: decoded.text.clone(),
