@@ -23,6 +23,7 @@ impl<'a> Builder<'a> {
                 go_builds: Vec::new(),
                 builds_go: false,
                 stage_of: vec![None; file.instructions.len()],
+                users: Vec::new(),
                 platform: platform.clone(),
                 purpose: Purpose::default(),
                 start: None,
@@ -276,6 +277,7 @@ impl<'a> Builder<'a> {
             || matches!(dest_value.text.as_str(), "." | "./" | "..")
             || dest.text == "/"
             || s.workdir.as_deref() == Some(dest.text.as_str());
+        let chown_flag = instruction.flag("chown");
         self.model.copies.push(Copy {
             stage,
             instruction: index,
@@ -283,6 +285,12 @@ impl<'a> Builder<'a> {
             sources,
             dest,
             dest_is_dir,
+            is_add: instruction.keyword == Keyword::Add,
+            chown: chown_flag
+                .and_then(|f| f.value.as_deref())
+                .map(|v| s.vars.expand(v)),
+            chown_range: chown_flag.and_then(|f| f.value_range),
+            link: instruction.flag("link").is_some(),
         });
     }
 
@@ -377,6 +385,11 @@ impl<'a> Builder<'a> {
                         self.model.stages[stage].c_toolchain_installed = true;
                     }
                 }
+                Some("adduser" | "useradd") => {
+                    if let Some(user) = created_user(stage, command) {
+                        self.model.users.push(user);
+                    }
+                }
                 Some("go" | "xx-go") => {
                     let sub = command.argv.get(1).map(|w| w.text.as_str());
                     if matches!(sub, Some("build" | "install")) {
@@ -462,6 +475,71 @@ fn image_reference(vars: &Vars, text: &str) -> Value {
         text: format!("{}:{}", name.text, text[colon + 1..].trim()),
         certainty: Certainty::Platform,
     }
+}
+
+/// `adduser -D -u 10001 app`, `useradd -r -u 10001 -g app app`, `adduser --uid 10001 app`:
+/// the name (the last operand) and the uid when given.
+fn created_user(stage: usize, command: &Command) -> Option<CreatedUser> {
+    const WITH_VALUE: &[&str] = &[
+        "-u",
+        "--uid",
+        "-g",
+        "--gid",
+        "-G",
+        "--groups",
+        "-h",
+        "--home",
+        "-d",
+        "--home-dir",
+        "-s",
+        "--shell",
+        "-c",
+        "--comment",
+        "--gecos",
+        "-k",
+        "--skel",
+        "-K",
+        "--key",
+        "-p",
+        "--password",
+        "--ingroup",
+        "-e",
+        "--expiredate",
+        "-f",
+        "--inactive",
+        "--firstuid",
+        "--lastuid",
+    ];
+    let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+    let mut uid = None;
+    let mut operands = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let word = argv[i];
+        if let Some((flag, value)) = word.split_once('=').filter(|_| word.starts_with("--")) {
+            if flag == "--uid" {
+                uid = value.parse().ok();
+            }
+        } else if WITH_VALUE.contains(&word) {
+            if matches!(word, "-u" | "--uid") {
+                uid = argv.get(i + 1).and_then(|v| v.parse().ok());
+            }
+            i += 1;
+        } else if !word.starts_with('-') {
+            operands.push(word);
+        }
+        i += 1;
+    }
+    // `adduser name group` adds a user to a group (Debian); the user is the first operand.
+    let name = operands.first()?;
+    let valid = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    valid.then(|| CreatedUser {
+        stage,
+        name: name.to_string(),
+        uid,
+    })
 }
 
 /// Environment variables a base image sets that matter to Go builds.

@@ -25,6 +25,14 @@ pub struct Copy {
     pub dest: Value,
     /// Destination is a directory (trailing `/`, or several sources).
     pub dest_is_dir: bool,
+    /// `ADD`, which also unpacks local archives and fetches URLs.
+    pub is_add: bool,
+    /// `--chown` as written, expanded where known.
+    pub chown: Option<super::vars::Value>,
+    /// Where `--chown`'s value is, for fixes.
+    pub chown_range: Option<crate::source::TextRange>,
+    /// `--link`.
+    pub link: bool,
 }
 
 impl Copy {

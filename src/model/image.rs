@@ -108,7 +108,29 @@ pub struct BaseFacts {
     pub c_toolchain: Option<bool>,
     /// `(major, minor)` of the Go toolchain from the tag, for Go images with a versioned tag.
     pub go_version: Option<(u32, u32)>,
+    /// The users its /etc/passwd holds, where gopherlint knows them.
+    pub users: &'static [(&'static str, u32)],
+    /// gopherlint knows every file the image has (scratch, distroless, chainguard static):
+    /// a missing file there is a finding.
+    pub contents_known: bool,
 }
+
+/// distroless's and chainguard static's /etc/passwd.
+const DISTROLESS_USERS: &[(&str, u32)] = &[("root", 0), ("nobody", 65534), ("nonroot", 65532)];
+
+/// Files distroless static and base images have, besides libraries: what a start command or a
+/// health check could name.
+pub const DISTROLESS_FILES: &[&str] = &[
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/os-release",
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/usr/share/zoneinfo",
+    "/home/nonroot",
+    "/root",
+    "/tmp",
+];
 
 impl BaseFacts {
     pub const UNKNOWN: BaseFacts = BaseFacts {
@@ -121,6 +143,8 @@ impl BaseFacts {
         default_user: DefaultUser::Unknown,
         c_toolchain: None,
         go_version: None,
+        users: &[],
+        contents_known: false,
     };
 
     pub fn is_go_toolchain(&self) -> bool {
@@ -167,6 +191,7 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             tzdata: false,
             passwd: false,
             default_user: DefaultUser::Root,
+            contents_known: true,
             ..unknown
         };
     }
@@ -181,12 +206,15 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             } else {
                 DefaultUser::Root
             },
+            users: DISTROLESS_USERS,
             ..unknown
         };
         if rest.starts_with("static") {
             return BaseFacts {
                 family: Family::DistrolessStatic,
                 libc: Libc::None,
+                // `:debug` tags add busybox and its tools.
+                contents_known: !debug_tag,
                 ..distroless
             };
         }
@@ -194,6 +222,7 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             return BaseFacts {
                 family: Family::DistrolessBase,
                 libc: Libc::Glibc,
+                contents_known: !debug_tag,
                 ..distroless
             };
         }
@@ -212,6 +241,8 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             tzdata: true,
             passwd: true,
             default_user: DefaultUser::NonRoot(65532),
+            users: DISTROLESS_USERS,
+            contents_known: true,
             ..unknown
         },
         "golang"
@@ -234,6 +265,7 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
                 },
                 c_toolchain: Some(!alpine),
                 go_version: go_version_from_tag(tag),
+                ..unknown
             }
         }
         "alpine" => BaseFacts {

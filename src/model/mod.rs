@@ -6,6 +6,7 @@
 mod builder;
 mod copy;
 pub mod describe;
+pub mod filesystem;
 pub mod go;
 pub mod image;
 mod opaque;
@@ -22,6 +23,7 @@ use crate::syntax::{Dockerfile, Instruction, Keyword, Word};
 
 use builder::Builder;
 pub use copy::{Copy, CopySource};
+pub use filesystem::{FinalFs, Presence};
 pub use go::GoFlag;
 pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
 pub use opaque::OpaqueBinary;
@@ -82,6 +84,15 @@ impl Stage {
             None => format!("stage {}", self.index),
         }
     }
+}
+
+/// A user a RUN creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedUser {
+    pub stage: usize,
+    pub name: String,
+    /// The uid given explicitly (`-u 10001`).
+    pub uid: Option<u32>,
 }
 
 /// The effective `CGO_ENABLED` at a go command.
@@ -216,6 +227,8 @@ pub struct Model<'a> {
     pub builds_go: bool,
     /// The stage of each instruction (`None` before the first FROM).
     pub stage_of: Vec<Option<usize>>,
+    /// Users created by `adduser`/`useradd` in RUN commands.
+    pub users: Vec<CreatedUser>,
     /// The platform being linted (automatic platform ARGs resolve to it).
     pub platform: Platform,
     /// What the shipped image is for.

@@ -180,21 +180,7 @@ impl Model<'_> {
 
     /// Reads the start command (see `start_command`), once, when the model is built.
     pub(super) fn read_start_command(&self) -> Option<Vec<String>> {
-        let chain = self.final_chain();
-        let mut entrypoint = None;
-        let mut cmd = None;
-        for &stage in chain.iter().rev() {
-            for &i in &self.stages[stage].body {
-                match self.instruction(i).keyword {
-                    Keyword::Entrypoint => {
-                        entrypoint = Some(i);
-                        cmd = None;
-                    }
-                    Keyword::Cmd => cmd = Some(i),
-                    _ => {}
-                }
-            }
-        }
+        let (entrypoint, cmd) = self.start_instructions();
         let index = entrypoint.or(cmd)?;
         let vars = &self.final_stage()?.vars;
         let words: Vec<String> = match &self.instruction(index).args {
@@ -230,6 +216,33 @@ impl Model<'_> {
             }
             _ => Some(words),
         }
+    }
+
+    /// The ENTRYPOINT and CMD in effect in the final chain (instruction indexes). An
+    /// ENTRYPOINT resets a CMD set before it, as BuildKit does.
+    pub fn start_instructions(&self) -> (Option<usize>, Option<usize>) {
+        let mut entrypoint = None;
+        let mut cmd = None;
+        for &stage in self.final_chain().iter().rev() {
+            for &i in &self.stages[stage].body {
+                match self.instruction(i).keyword {
+                    Keyword::Entrypoint => {
+                        entrypoint = Some(i);
+                        cmd = None;
+                    }
+                    Keyword::Cmd => cmd = Some(i),
+                    _ => {}
+                }
+            }
+        }
+        (entrypoint, cmd)
+    }
+
+    /// The HEALTHCHECK in effect in the final chain.
+    pub fn healthcheck(&self) -> Option<usize> {
+        self.chain_instructions(self.final_stage?)
+            .into_iter()
+            .rfind(|&i| self.instruction(i).keyword == Keyword::Healthcheck)
     }
 
     /// The stage the final chain sets an ENTRYPOINT or CMD in.

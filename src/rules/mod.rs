@@ -8,6 +8,14 @@ mod gl003;
 mod gl004;
 mod gl005;
 mod gl006;
+mod gl101;
+mod gl102;
+mod gl103;
+mod gl104;
+mod gl105;
+mod gl106;
+mod gl107;
+mod gl108;
 pub(crate) mod gl900;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -60,6 +68,14 @@ pub const RULES: &[&Rule] = &[
     &gl004::RULE,
     &gl005::RULE,
     &gl006::RULE,
+    &gl101::RULE,
+    &gl102::RULE,
+    &gl103::RULE,
+    &gl104::RULE,
+    &gl105::RULE,
+    &gl106::RULE,
+    &gl107::RULE,
+    &gl108::RULE,
     &gl900::RULE,
 ];
 
@@ -165,6 +181,8 @@ impl Context<'_> {
 pub const ALL_CLASSES: &[ImageClass] = &ImageClass::ALL;
 /// The Go runtime rules judge images that run a Go binary built in the file.
 pub const SERVICE: &[ImageClass] = &[ImageClass::Service];
+/// Whether an image starts: images that run as containers, a service or of unknown purpose.
+pub const RUNTIME: &[ImageClass] = &[ImageClass::Service, ImageClass::Unknown];
 
 impl Rule {
     /// Whether the rule judges this model's image.

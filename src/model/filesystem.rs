@@ -1,0 +1,237 @@
+//! What the shipped image contains: the root base's files (from the facts table), every
+//! COPY/ADD into the shipped chain as BuildKit lands it, and RUN, which on a base with a shell
+//! may add anything. A path is Present, Absent, or Unknown; only an image whose contents are
+//! fully known (scratch, distroless, chainguard static, plus copies to known places) ever says
+//! Absent, so no rule reports a missing file it cannot be sure of.
+
+use super::image::DISTROLESS_FILES;
+use super::{CopySource, Family, Model, paths};
+use crate::syntax::{Args, Keyword};
+
+/// Whether a path is in the final image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Present,
+    Absent,
+    Unknown,
+}
+
+/// The final image's files, as far as the file tells.
+#[derive(Debug, Clone, Default)]
+pub struct FinalFs {
+    /// Every file of the image is known: a base with known contents, copies to known places,
+    /// no RUN that could add files.
+    pub known: bool,
+    /// Paths copies produce for certain (a file, or a directory's own path).
+    pub present: Vec<String>,
+    /// Directories whose contents a copy fills with files gopherlint cannot list (a source
+    /// directory, a glob, an archive): anything below them may exist.
+    pub open_dirs: Vec<String>,
+    /// Files of the base image.
+    pub base_files: Vec<&'static str>,
+    /// The base's shell, if it has one.
+    pub base_shell: Option<&'static str>,
+}
+
+/// Files that are files, whatever a copy does with them (a source path that is one of these,
+/// or a `go build` output, is not a directory).
+const KNOWN_FILES: &[&str] = &[
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/nsswitch.conf",
+];
+
+impl FinalFs {
+    /// Whether `path` (absolute) is in the image.
+    pub fn presence(&self, path: &str) -> Presence {
+        let path = paths::normalize(path);
+        if self
+            .present
+            .iter()
+            .any(|p| *p == path || paths::is_within(p, &path))
+            || self
+                .base_files
+                .iter()
+                .any(|f| *f == path || paths::is_within(f, &path))
+        {
+            return Presence::Present;
+        }
+        if !self.known || self.open_dirs.iter().any(|d| paths::is_within(&path, d)) {
+            return Presence::Unknown;
+        }
+        Presence::Absent
+    }
+
+    /// Whether a program the image starts exists: an absolute path, a path relative to
+    /// `workdir`, or a bare name looked up on `path_var` (the default PATH when `None`).
+    pub fn program(
+        &self,
+        program: &str,
+        workdir: Option<&str>,
+        path_var: Option<&str>,
+    ) -> Presence {
+        if program.starts_with('/') {
+            return self.presence(program);
+        }
+        if program.contains('/') {
+            return match workdir {
+                Some(dir) => self.presence(&paths::join(dir, program)),
+                None => Presence::Unknown,
+            };
+        }
+        let search =
+            path_var.unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        let mut result = Presence::Absent;
+        for dir in search.split(':') {
+            if !dir.starts_with('/') {
+                // A relative PATH entry: resolved against the working directory at run time.
+                result = Presence::Unknown;
+                continue;
+            }
+            match self.presence(&paths::join(dir, program)) {
+                Presence::Present => return Presence::Present,
+                Presence::Unknown => result = Presence::Unknown,
+                Presence::Absent => {}
+            }
+        }
+        result
+    }
+
+    /// The paths copies put in the image, for "did you mean" help.
+    pub fn copied_files(&self) -> impl Iterator<Item = &str> {
+        self.present.iter().map(String::as_str)
+    }
+}
+
+impl Model<'_> {
+    /// The final image's files.
+    pub fn final_fs(&self) -> FinalFs {
+        let Some(stage) = self.final_stage() else {
+            return FinalFs::default();
+        };
+        let facts = stage.facts;
+        let mut fs = FinalFs {
+            known: facts.contents_known && stage.root_image.is_some(),
+            base_shell: facts.shell,
+            base_files: match facts.family {
+                Family::DistrolessStatic | Family::DistrolessBase | Family::ChainguardStatic => {
+                    DISTROLESS_FILES.to_vec()
+                }
+                _ => Vec::new(),
+            },
+            ..FinalFs::default()
+        };
+        let chain = self.final_chain();
+        // RUN may add anything: exec form always runs; shell form runs where there is a shell
+        // (on a base without one, it fails the build: GL101's finding).
+        let runs = self.chain_instructions(stage.index).into_iter().any(|i| {
+            let instruction = self.instruction(i);
+            instruction.keyword == Keyword::Run
+                && (matches!(instruction.args, Args::Exec(_)) || facts.shell.is_some())
+        });
+        if runs {
+            fs.known = false;
+        }
+        for copy in self.copies.iter().filter(|c| chain.contains(&c.stage)) {
+            let Some(dest) = copy.dest.usable().map(paths::normalize) else {
+                fs.known = false;
+                continue;
+            };
+            for source in &copy.sources {
+                let Some(src) = source.usable() else {
+                    fs.open_dirs.push(dest.clone());
+                    continue;
+                };
+                let url = copy.is_add && src.contains("://");
+                let is_file = url || self.source_is_file(copy.source.clone(), src);
+                let archive = copy.is_add && !url && is_archive(src);
+                if paths::has_glob(src) || archive {
+                    fs.open_dirs.push(dest.clone());
+                    if !copy.dest_is_dir {
+                        fs.present.push(dest.clone());
+                    }
+                    continue;
+                }
+                let landing = if copy.dest_is_dir {
+                    paths::join(&dest, paths::basename(src))
+                } else {
+                    dest.clone()
+                };
+                if is_file {
+                    fs.present.push(landing);
+                } else {
+                    // A file lands at `landing`; a directory's contents land in `dest` (or at
+                    // `landing` for a file destination).
+                    fs.present.push(if copy.dest_is_dir {
+                        dest.clone()
+                    } else {
+                        landing.clone()
+                    });
+                    fs.open_dirs.push(if copy.dest_is_dir {
+                        dest.clone()
+                    } else {
+                        landing
+                    });
+                }
+            }
+        }
+        fs
+    }
+
+    /// A copy source that is certainly a file: a known system file, or the output of a visible
+    /// `go build` in the source stage's chain.
+    fn source_is_file(&self, source: CopySource, path: &str) -> bool {
+        let path = paths::normalize(path);
+        if KNOWN_FILES.contains(&path.as_str()) {
+            return true;
+        }
+        let CopySource::Stage(stage) = source else {
+            return false;
+        };
+        let chain = self.chain(stage);
+        self.go_builds.iter().any(|b| {
+            chain.contains(&b.stage) && b.output.as_ref().and_then(|o| o.usable()) == Some(&path)
+        })
+    }
+}
+
+/// ADD unpacks local tar archives.
+fn is_archive(path: &str) -> bool {
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fs(present: &[&str], open: &[&str]) -> FinalFs {
+        FinalFs {
+            known: true,
+            present: present.iter().map(|s| s.to_string()).collect(),
+            open_dirs: open.iter().map(|s| s.to_string()).collect(),
+            ..FinalFs::default()
+        }
+    }
+
+    #[test]
+    fn presence_of_files_and_directories() {
+        let f = fs(&["/app/server", "/etc/ssl/certs"], &["/etc/ssl/certs"]);
+        assert_eq!(f.presence("/app/server"), Presence::Present);
+        assert_eq!(f.presence("/app"), Presence::Present);
+        assert_eq!(f.presence("/app/other"), Presence::Absent);
+        assert_eq!(f.presence("/etc/ssl/certs/x.pem"), Presence::Unknown);
+        assert_eq!(
+            f.program("server", Some("/app"), Some("/app")),
+            Presence::Present
+        );
+        assert_eq!(f.program("./server", Some("/app"), None), Presence::Present);
+        assert_eq!(f.program("curl", Some("/"), None), Presence::Absent);
+        let unknown = FinalFs { known: false, ..f };
+        assert_eq!(unknown.presence("/app/other"), Presence::Unknown);
+    }
+}

@@ -1,0 +1,138 @@
+//! GL101 shell-form-without-shell: a command needs a shell the image does not have.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::{Presence, paths};
+use crate::syntax::{Args, Keyword, ShellForm};
+
+pub const RULE: Rule = Rule {
+    code: "GL101",
+    name: "shell-form-without-shell",
+    severity: Severity::Error,
+    summary: "A shell-form command or RUN in an image that has no shell",
+    applies_to: super::RUNTIME,
+    linux_only: true,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL101.md"),
+    check,
+};
+
+/// The words of a shell-form command when it has no shell syntax, split as the shell would;
+/// `None` when the shell would do more than split on blanks.
+pub(crate) fn plain_words(text: &str) -> Option<Vec<String>> {
+    if text.contains(|c: char| "$'\"\\|&;<>()*?[]{}!`\n\r".contains(c)) {
+        return None;
+    }
+    let words: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    let first = words.first()?;
+    // `NAME=value cmd` is an assignment; `#`/`~` start a comment or a home directory.
+    if first.contains('=') || words.iter().any(|w| w.starts_with(['#', '~'])) {
+        return None;
+    }
+    Some(words)
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    if stage.facts.shell.is_some() || !stage.facts.contents_known {
+        return;
+    }
+    let fs = model.final_fs();
+    let chain = model.chain_instructions(stage.index);
+    // The shell shell-form commands use: the last SHELL, else /bin/sh.
+    let shell_instruction = chain
+        .iter()
+        .copied()
+        .rfind(|&i| model.instruction(i).keyword == Keyword::Shell);
+    let shell = shell_instruction
+        .and_then(|i| match &model.instruction(i).args {
+            Args::Exec(exec) => exec.elements.first().map(|w| w.value.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "/bin/sh".to_string());
+    let path_var = stage
+        .vars
+        .exported_value("PATH")
+        .and_then(|(v, _)| v.usable().map(str::to_string));
+    let presence = fs.program(&shell, stage.workdir.as_deref(), path_var.as_deref());
+    if presence != Presence::Absent {
+        return;
+    }
+    let image = stage
+        .root_image
+        .as_ref()
+        .map_or_else(|| "the base".to_string(), |i| format!("`{}`", i.raw));
+    if let Some(i) = shell_instruction {
+        out.push(
+            ctx.report(
+                &RULE,
+                ctx.instruction_head(i),
+                format!("`SHELL` names `{shell}`, which the image does not contain: every shell-form command after it fails"),
+            )
+            .with_help("copy that shell into the image, or use exec form (`[\"/app\", \"arg\"]`) for every command"),
+        );
+    }
+    let (entrypoint, cmd) = model.start_instructions();
+    let healthcheck = model.healthcheck();
+    for index in [entrypoint, cmd, healthcheck].into_iter().flatten() {
+        let instruction = model.instruction(index);
+        let form = match &instruction.args {
+            Args::Shell(form) => form,
+            Args::Healthcheck { command, .. } => match command.as_ref() {
+                Args::Shell(form) => form,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let keyword = instruction.keyword_text.to_ascii_uppercase();
+        out.push(shell_form(ctx, index, &keyword, form, &shell, &image));
+    }
+    for &index in &chain {
+        let instruction = model.instruction(index);
+        if instruction.keyword == Keyword::Run && matches!(instruction.args, Args::Shell(_)) {
+            out.push(
+                ctx.report(
+                    &RULE,
+                    ctx.instruction_head(index),
+                    format!("`RUN` in shell form needs `{shell}`, which {image} does not have: the build fails here"),
+                )
+                .with_help("run the command in the build stage and copy its result, or use exec form with a program the image contains"),
+            );
+        }
+    }
+}
+
+fn shell_form(
+    ctx: &Context,
+    index: usize,
+    keyword: &str,
+    form: &ShellForm,
+    shell: &str,
+    image: &str,
+) -> Diagnostic {
+    let base = paths::basename(shell);
+    let message = format!(
+        "`{keyword}` in shell form runs through `{shell}`, which {image} does not have: it fails with \"exec: \\\"{shell}\\\": no such file or directory\""
+    );
+    let diagnostic = ctx.report(&RULE, ctx.instruction_head(index), message);
+    match plain_words(&form.text) {
+        Some(words) => {
+            let json = serde_json::to_string(&words)
+                .unwrap_or_default()
+                .replace("\",\"", "\", \"");
+            diagnostic
+                .with_help(format!("write it in exec form, which needs no {base}: `{keyword} {json}`"))
+                .with_fix(Some(Fix::new(
+                    "rewrite in exec form",
+                    Applicability::Safe,
+                    vec![Edit::replace(form.range, json)],
+                )))
+        }
+        None => diagnostic.with_help(format!(
+            "write it in exec form (`[\"/app\", \"arg\"]`); no fix is offered because the command uses shell syntax ({base} expansions, quotes or operators) that exec form would not interpret"
+        )),
+    }
+}

@@ -1,0 +1,69 @@
+//! GL104 non-numeric-user: the shipped USER is a name, which Kubernetes cannot verify.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "GL104",
+    name: "non-numeric-user",
+    severity: Severity::Warning,
+    summary: "The shipped USER is a name, not a numeric uid",
+    applies_to: super::RUNTIME,
+    linux_only: true,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL104.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(user) = model.final_user() else {
+        return;
+    };
+    let Some(value) = user.value.usable() else {
+        return;
+    };
+    let (name, group) = match value.split_once(':') {
+        Some((n, g)) => (n, Some(g)),
+        None => (value, None),
+    };
+    // Root is GL005's finding; an empty or numeric user is fine here.
+    if name.is_empty() || name.parse::<u32>().is_ok() || name == "root" {
+        return;
+    }
+    let uid = super::gl103::known_uid(model, name, false);
+    let gid = match group {
+        None => Some(None),
+        Some(g) if g.parse::<u32>().is_ok() => Some(Some(g.to_string())),
+        // distroless's nonroot group has the user's id; a group made by adduser may not.
+        Some("nonroot") if name == "nonroot" => Some(Some("65532".to_string())),
+        Some(_) => None,
+    };
+    // Only when the word as written is the value (no variables): the edit replaces it whole.
+    let word = ctx.slice(user.range);
+    let fix = match (uid, gid) {
+        (Some(uid), Some(gid)) if word == value => {
+            let number = match gid {
+                Some(gid) => format!("{uid}:{gid}"),
+                None => uid.to_string(),
+            };
+            Some(Fix::new(
+                format!("use the numeric id `{number}`"),
+                Applicability::Safe,
+                vec![Edit::replace(user.range, number)],
+            ))
+        }
+        _ => None,
+    };
+    out.push(
+        ctx.report(
+            &RULE,
+            user.range,
+            format!(
+                "the image runs as the user name `{name}`: Kubernetes cannot verify that a name is not root, so a pod with `runAsNonRoot` and no `runAsUser` is refused (\"image has non-numeric user\")"
+            ),
+        )
+        .with_help("set the numeric uid (and gid), e.g. `USER 65532:65532`")
+        .with_fix(fix),
+    );
+}

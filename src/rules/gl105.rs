@@ -1,0 +1,111 @@
+//! GL105 missing-tzdata: a `scratch` image has no time zone database.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::{Family, GoBuild, Presence};
+
+pub const RULE: Rule = Rule {
+    code: "GL105",
+    name: "missing-tzdata",
+    severity: Severity::Info,
+    summary: "A `scratch` final image has no time zone database",
+    applies_to: super::SERVICE,
+    linux_only: true,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL105.md"),
+    check,
+};
+
+/// Whether a build embeds the time zone database (`-tags timetzdata`); `None` when its tags
+/// cannot be read.
+fn embeds_tzdata(build: &GoBuild) -> Option<bool> {
+    let mut found = false;
+    for flag in build.flags.iter().chain(&build.goflags) {
+        if flag.name != "tags" {
+            continue;
+        }
+        let value = build.env.expand(flag.value.as_deref().unwrap_or(""));
+        let text = value.usable()?;
+        found |= text
+            .split([',', ' '])
+            .any(|t| t.trim_matches(['"', '\'']) == "timetzdata");
+    }
+    Some(found)
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    if stage.facts.family != Family::Scratch || !model.opaque_go_copies().is_empty() {
+        return;
+    }
+    let shipped: Vec<&GoBuild> = model.go_builds.iter().filter(|b| b.ships).collect();
+    if shipped.is_empty() || stage.vars.exported_value("ZONEINFO").is_some() {
+        return;
+    }
+    if model.final_fs().presence("/usr/share/zoneinfo") != Presence::Absent {
+        return;
+    }
+    let mut edits = Vec::new();
+    for build in &shipped {
+        match embeds_tzdata(build) {
+            None | Some(true) => return,
+            Some(false) => {}
+        }
+        if let Some(edit) = add_tag(ctx, build) {
+            edits.push(edit);
+        }
+    }
+    let fix = (edits.len() == shipped.len()).then(|| {
+        Fix::new(
+            "embed the time zone database with `-tags timetzdata`",
+            Applicability::Safe,
+            edits,
+        )
+    });
+    out.push(
+        ctx.report(
+            &RULE,
+            ctx.instruction_head(stage.from),
+            "the final image is `scratch` and has no time zone database: if the program loads a time zone (`time.LoadLocation`, `TZ`), it fails with \"unknown time zone\"",
+        )
+        .with_help("build with `-tags timetzdata` (adds about 450 KB), or copy `/usr/share/zoneinfo` from the build stage")
+        .with_fix(fix),
+    );
+}
+
+/// Adds `timetzdata` to the build's `-tags` as written, or inserts `-tags timetzdata` after
+/// the subcommand. Only words written plainly in the RUN line are edited.
+fn add_tag(ctx: &Context, build: &GoBuild) -> Option<Edit> {
+    if build.command.nested || !build.script_complete {
+        return None;
+    }
+    let argv = &build.command.argv;
+    let Some(flag) = build.flags.iter().rev().find(|f| f.name == "tags") else {
+        if build.goflags.iter().any(|f| f.name == "tags") {
+            return None;
+        }
+        let sub = argv.get(1).filter(|w| w.exact)?;
+        return Some(Edit::insert(sub.range.end, " -tags timetzdata"));
+    };
+    let word = &argv[flag.value_word?];
+    if !word.exact || word.has_expansion {
+        return None;
+    }
+    let raw = ctx.slice(word.range);
+    let value = flag.value.as_deref().unwrap_or("");
+    let separator = if value.is_empty() { "" } else { "," };
+    if raw.ends_with(['"', '\'']) && raw.len() >= 2 {
+        let end = word.range.end - 1;
+        return Some(Edit::insert(end, format!("{separator}timetzdata")));
+    }
+    if value.is_empty() || raw.contains(['"', '\'']) {
+        return None;
+    }
+    Some(Edit::insert(
+        word.range.end,
+        format!("{separator}timetzdata"),
+    ))
+}

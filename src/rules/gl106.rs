@@ -1,0 +1,64 @@
+//! GL106 healthcheck-tool-missing: the health check runs a program the image does not have.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Presence;
+use crate::syntax::Args;
+
+pub const RULE: Rule = Rule {
+    code: "GL106",
+    name: "healthcheck-tool-missing",
+    severity: Severity::Error,
+    summary: "The HEALTHCHECK runs a program the image does not contain",
+    applies_to: super::RUNTIME,
+    linux_only: true,
+    fix: FixAvailability::None,
+    doc: include_str!("../../rules/GL106.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let fs = model.final_fs();
+    if !fs.known {
+        return;
+    }
+    let Some(index) = model.healthcheck() else {
+        return;
+    };
+    let Args::Healthcheck { command, .. } = &model.instruction(index).args else {
+        return;
+    };
+    let Args::Exec(exec) = command.as_ref() else {
+        return;
+    };
+    let Some(first) = exec.elements.first() else {
+        return;
+    };
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    let Some(program) = stage.vars.expand(&first.value).usable().map(str::to_string) else {
+        return;
+    };
+    if program.is_empty() || super::gl102::lookup(model, &fs, &program) != Presence::Absent {
+        return;
+    }
+    let start = model
+        .start_command()
+        .and_then(|s| s.first().cloned())
+        .unwrap_or_else(|| "/server".to_string());
+    out.push(
+        ctx.report(
+            &RULE,
+            first.range,
+            format!(
+                "the HEALTHCHECK runs `{program}`, which the image does not contain: every check fails and the container is marked unhealthy"
+            ),
+        )
+        .with_help(format!(
+            "give the service a health subcommand or flag and check with it, e.g. `HEALTHCHECK CMD [\"{start}\", \"healthcheck\"]`; {}",
+            super::gl102::suggestion(&fs, &program)
+        )),
+    );
+}

@@ -1,0 +1,101 @@
+//! GL107 build-inputs-in-final-image: sources, the Go toolchain or its caches ship.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Copy, CopySource, Model, paths};
+
+pub const RULE: Rule = Rule {
+    code: "GL107",
+    name: "build-inputs-in-final-image",
+    severity: Severity::Warning,
+    summary: "The final image copies the build context, the Go toolchain or its caches",
+    applies_to: super::SERVICE,
+    linux_only: true,
+    fix: FixAvailability::None,
+    doc: include_str!("../../rules/GL107.md"),
+    check,
+};
+
+/// Build-time directories of a Go stage.
+fn toolchain_dir(model: &Model, stage: usize, path: &str) -> Option<&'static str> {
+    let gopath = model.stages[stage]
+        .vars
+        .exported_value("GOPATH")
+        .and_then(|(v, _)| v.usable().map(str::to_string))
+        .unwrap_or_else(|| "/go".to_string());
+    let pkg = paths::join(&gopath, "pkg");
+    if path == "/usr/local/go" {
+        Some("the Go toolchain")
+    } else if path == paths::normalize(&gopath) || path == "/go" {
+        Some("the GOPATH, with the module cache")
+    } else if paths::is_within(path, &pkg) {
+        Some("the module cache")
+    } else if paths::is_within(path, "/root/.cache") {
+        Some("the build cache")
+    } else {
+        None
+    }
+}
+
+/// The directory a stage's chain copied the whole build context into, if it did.
+fn source_dirs(model: &Model, stage: usize) -> Vec<String> {
+    let chain = model.chain(stage);
+    model
+        .copies
+        .iter()
+        .filter(|c| chain.contains(&c.stage) && whole_context(c))
+        .filter_map(|c| c.dest.usable().map(paths::normalize))
+        .collect()
+}
+
+fn whole_context(copy: &Copy) -> bool {
+    copy.source == CopySource::Context
+        && copy
+            .sources
+            .iter()
+            .any(|s| matches!(s.usable(), Some("." | "./" | "/")))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let chain = model.final_chain();
+    // Compiled in the shipped stage itself, or on a Go toolchain: GL001's finding.
+    if super::gl001::reports(model) || model.go_builds.iter().any(|b| chain.contains(&b.stage)) {
+        return;
+    }
+    for copy in model.copies.iter().filter(|c| chain.contains(&c.stage)) {
+        let what = if whole_context(copy) {
+            Some("the whole build context (the sources) beside the binary".to_string())
+        } else {
+            match copy.source {
+                CopySource::Stage(stage) => copy.sources.iter().find_map(|s| {
+                    let path = paths::normalize(s.usable()?);
+                    if let Some(dir) = toolchain_dir(model, stage, &path) {
+                        return Some(format!("{dir} (`{path}`)"));
+                    }
+                    source_dirs(model, stage)
+                        .iter()
+                        .find(|d| paths::is_within(d, &path))
+                        .map(|_| {
+                            format!(
+                                "the source tree (`{path}`) of {}",
+                                model.stages[stage].label()
+                            )
+                        })
+                }),
+                _ => None,
+            }
+        };
+        let Some(what) = what else {
+            continue;
+        };
+        out.push(
+            ctx.report(
+                &RULE,
+                ctx.instruction_head(copy.instruction),
+                format!("the final image copies {what}: build inputs ship with the service"),
+            )
+            .with_help("copy only what the program reads at run time: the binary, and any files it opens (templates, migrations), by path"),
+        );
+    }
+}

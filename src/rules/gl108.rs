@@ -1,0 +1,67 @@
+//! GL108 runtime-stage-on-build-platform: the shipped image is built for the build machine.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::source::TextRange;
+
+pub const RULE: Rule = Rule {
+    code: "GL108",
+    name: "runtime-stage-on-build-platform",
+    severity: Severity::Error,
+    summary: "The shipped stage's FROM has `--platform=$BUILDPLATFORM`",
+    applies_to: super::RUNTIME,
+    linux_only: true,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL108.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    // `scratch` has no files of any platform: nothing of the build machine's ships.
+    if model
+        .final_stage()
+        .is_some_and(|s| s.facts.family == crate::model::Family::Scratch)
+    {
+        return;
+    }
+    for &stage in &model.final_chain() {
+        let from = model.instruction(model.stages[stage].from);
+        let Some(flag) = from.flag("platform") else {
+            continue;
+        };
+        let value = flag.value.as_deref().unwrap_or("");
+        if !value.contains("BUILDPLATFORM") {
+            continue;
+        }
+        // The flag and the blank after it.
+        let after = ctx.text[flag.range.end..]
+            .bytes()
+            .take_while(|b| *b == b' ' || *b == b'\t')
+            .count();
+        let fix = Fix::new(
+            "remove `--platform`",
+            Applicability::Safe,
+            vec![Edit::replace(
+                TextRange::new(flag.range.start, flag.range.end + after),
+                "",
+            )],
+        );
+        let shipped = if stage == model.final_stage.unwrap_or(stage) {
+            "the shipped stage"
+        } else {
+            "a stage the shipped image is built FROM"
+        };
+        out.push(
+            ctx.report(
+                &RULE,
+                flag.range,
+                format!(
+                    "{shipped} is built for the build machine's platform (`{value}`), not the target's: its base image's files and the image's platform are the builder's on every target"
+                ),
+            )
+            .with_help("keep `--platform=$BUILDPLATFORM` on the stages that compile (cross-compiling with `GOOS=$TARGETOS GOARCH=$TARGETARCH`) and leave it off the stage that ships")
+            .with_fix(Some(fix)),
+        );
+    }
+}
