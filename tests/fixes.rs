@@ -153,3 +153,20 @@ fn files_with_parse_errors_are_never_fixed() {
         FixError::ParseErrors
     );
 }
+
+/// The GL001 rewrite must produce an image that starts: after every fix, the single-stage
+/// example has none of the core or runtime findings.
+#[test]
+fn the_single_stage_rewrite_gives_an_image_that_starts() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/Dockerfile.single-stage");
+    let text = fs::read_to_string(path).expect("read");
+    let outcome = fix(&text, &LintOptions::default(), FixMode::Unsafe).expect("fix");
+    let left: Vec<String> = outcome
+        .remaining
+        .iter()
+        .filter(|d| d.code.starts_with("GL0") || d.code.starts_with("GL1"))
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(left.is_empty(), "{left:?}\n{}", outcome.text);
+    assert!(outcome.text.contains("FROM scratch"), "{}", outcome.text);
+}

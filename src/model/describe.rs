@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{CopySource, Family, GoBuild, Libc, Model, Stage, StageBase, Value};
+use super::{CopySource, Family, GoBuild, Libc, Model, Presence, Stage, StageBase, Value};
 use crate::source::LineIndex;
 
 fn line_of(model: &Model, offset: usize) -> usize {
@@ -109,6 +109,80 @@ fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
     let _ = writeln!(out, "    ships in the final image: {ships}");
 }
 
+fn presence(p: Presence) -> &'static str {
+    match p {
+        Presence::Present => "yes",
+        Presence::Absent => "no",
+        Presence::Unknown => "unknown",
+    }
+}
+
+/// What the final image holds: shell, users, time zones, CA roots and the copied paths.
+fn describe_contents(model: &Model, out: &mut String) {
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    let fs = model.final_fs();
+    let _ = writeln!(
+        out,
+        "  contents: {}",
+        if fs.known {
+            "fully known (base and copies)"
+        } else {
+            "not fully known (the base's files, a RUN, or a copy to an unknown place)"
+        }
+    );
+    let shell = match fs.base_shell {
+        Some(shell) => format!("`{shell}` (base)"),
+        None => match fs.presence("/bin/sh") {
+            Presence::Present => "`/bin/sh` (copied)".to_string(),
+            other => presence(other).to_string(),
+        },
+    };
+    let _ = writeln!(out, "  shell: {shell}");
+    let passwd = if fs.present.iter().any(|p| p == "/etc/passwd") {
+        "copied in".to_string()
+    } else if !stage.facts.users.is_empty() {
+        let names: Vec<String> = stage
+            .facts
+            .users
+            .iter()
+            .map(|(n, id)| format!("{n} {id}"))
+            .collect();
+        format!("the base's ({})", names.join(", "))
+    } else if stage.facts.contents_known && fs.known {
+        "none".to_string()
+    } else {
+        "unknown".to_string()
+    };
+    let _ = writeln!(out, "  /etc/passwd: {passwd}");
+    let tzdata = if stage.facts.tzdata {
+        "yes (base)"
+    } else {
+        presence(fs.presence("/usr/share/zoneinfo"))
+    };
+    let _ = writeln!(out, "  time zone database: {tzdata}");
+    let _ = writeln!(
+        out,
+        "  CA certificates: {}",
+        presence(model.final_fs_ca_roots())
+    );
+    if !fs.present.is_empty() {
+        let mut copied: Vec<&str> = fs.copied_files().collect();
+        copied.sort_unstable();
+        copied.dedup();
+        let _ = writeln!(
+            out,
+            "  copied: {}",
+            copied
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
 /// The account printed by `--show-model`.
 pub fn describe(model: &Model) -> String {
     let mut out = String::new();
@@ -154,6 +228,7 @@ pub fn describe(model: &Model) -> String {
             }
         }
     }
+    describe_contents(model, &mut out);
     let purpose = &model.purpose;
     let _ = writeln!(out, "class: {}: {}", purpose.class, purpose.reason);
     if purpose.windows {

@@ -5,7 +5,7 @@
 //! Absent, so no rule reports a missing file it cannot be sure of.
 
 use super::image::DISTROLESS_FILES;
-use super::{CopySource, Family, Model, paths};
+use super::{Copy, CopySource, Family, Model, paths};
 use crate::syntax::{Args, Keyword};
 
 /// Whether a path is in the final image.
@@ -193,6 +193,97 @@ impl Model<'_> {
         self.go_builds.iter().any(|b| {
             chain.contains(&b.stage) && b.output.as_ref().and_then(|o| o.usable()) == Some(&path)
         })
+    }
+}
+
+/// Files Go's crypto/x509 reads CA roots from on Linux.
+const CA_FILES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// Directories it reads every certificate from.
+const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
+/// A place Go reads roots from: a bundle file, or inside (or being) a CA directory.
+fn is_root_location(path: &str) -> bool {
+    CA_FILES.contains(&path) || CA_DIRS.iter().any(|dir| paths::is_within(path, dir))
+}
+
+/// What a copy tells about CA roots in the image.
+enum Provides {
+    Yes,
+    No,
+    /// It copies to (or from) a place that cannot be known.
+    Unknown,
+}
+
+fn provides_roots(copy: &Copy) -> Provides {
+    if copy.dest.usable().is_none() {
+        return Provides::Unknown;
+    }
+    // A source taken as a file lands on a root location (`COPY ca.pem /etc/ssl/certs/`).
+    for landing in copy.landing_paths() {
+        match landing {
+            None => return Provides::Unknown,
+            Some(path) if is_root_location(&path) => return Provides::Yes,
+            Some(_) => {}
+        }
+    }
+    // A source directory holding a root location carries it to where Go reads it
+    // (`COPY --from=build /etc/ssl /etc/ssl`, `COPY --from=build / /`).
+    if copy.source != CopySource::Context {
+        for known in CA_FILES.iter().chain(CA_DIRS) {
+            match copy.destination_of(Some(known)) {
+                Some(Some(dest)) if is_root_location(&dest) => return Provides::Yes,
+                Some(None) => return Provides::Unknown,
+                _ => {}
+            }
+        }
+    }
+    Provides::No
+}
+
+impl Model<'_> {
+    /// Whether the final image has CA roots where Go reads them: a copy of a bundle file or
+    /// directory (or a parent of one), or `SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at something
+    /// copied. Only judged for `scratch` (every other base is taken to bring its own or not).
+    pub fn final_fs_ca_roots(&self) -> Presence {
+        let Some(stage) = self.final_stage() else {
+            return Presence::Unknown;
+        };
+        if stage.facts.ca_bundle {
+            return Presence::Present;
+        }
+        if stage.facts.family != Family::Scratch {
+            return Presence::Unknown;
+        }
+        let mut copied_dirs = Vec::new();
+        for copy in self.final_copies() {
+            match provides_roots(copy) {
+                Provides::Yes => return Presence::Present,
+                Provides::Unknown => return Presence::Unknown,
+                Provides::No => {}
+            }
+            copied_dirs.extend(copy.dest.usable().map(paths::normalize));
+            copied_dirs.extend(copy.landing_paths().into_iter().flatten());
+        }
+        // SSL_CERT_FILE / SSL_CERT_DIR pointing at something copied.
+        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+            if let Some((value, _)) = stage.vars.exported_value(name)
+                && let Some(path) = value.usable()
+                && copied_dirs
+                    .iter()
+                    .any(|c| paths::is_within(&paths::normalize(path), c) && c != "/")
+            {
+                return Presence::Present;
+            }
+        }
+        Presence::Absent
     }
 }
 

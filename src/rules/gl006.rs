@@ -2,7 +2,7 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{Copy, CopySource, Family, Model, paths};
+use crate::model::{CopySource, Family, Model, Presence};
 
 pub const RULE: Rule = Rule {
     code: "GL006",
@@ -16,58 +16,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Files Go's crypto/x509 reads CA roots from on Linux.
-const CA_FILES: &[&str] = &[
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/pki/tls/cacert.pem",
-    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-];
-
-/// Directories it reads every certificate from.
-const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
-
-/// A place Go reads roots from: a bundle file, or inside (or being) a CA directory.
-fn is_root_location(path: &str) -> bool {
-    CA_FILES.contains(&path) || CA_DIRS.iter().any(|dir| paths::is_within(path, dir))
-}
-
-/// What a copy tells about CA roots in the image.
-enum Provides {
-    Yes,
-    No,
-    /// It copies to (or from) a place that cannot be known.
-    Unknown,
-}
-
-fn provides_roots(copy: &Copy) -> Provides {
-    if copy.dest.usable().is_none() {
-        return Provides::Unknown;
-    }
-    // A source taken as a file lands on a root location (`COPY ca.pem /etc/ssl/certs/`).
-    for landing in copy.landing_paths() {
-        match landing {
-            None => return Provides::Unknown,
-            Some(path) if is_root_location(&path) => return Provides::Yes,
-            Some(_) => {}
-        }
-    }
-    // A source directory holding a root location carries it to where Go reads it
-    // (`COPY --from=build /etc/ssl /etc/ssl`, `COPY --from=build / /`).
-    if copy.source != CopySource::Context {
-        for known in CA_FILES.iter().chain(CA_DIRS) {
-            match copy.destination_of(Some(known)) {
-                Some(Some(dest)) if is_root_location(&dest) => return Provides::Yes,
-                Some(None) => return Provides::Unknown,
-                _ => {}
-            }
-        }
-    }
-    Provides::No
-}
-
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let Some(stage) = model.final_stage() else {
@@ -76,25 +24,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if stage.facts.family != Family::Scratch || model.final_is_export_only() {
         return;
     }
-    let mut copied_dirs = Vec::new();
-    for copy in model.final_copies() {
-        match provides_roots(copy) {
-            Provides::Yes | Provides::Unknown => return,
-            Provides::No => {}
-        }
-        copied_dirs.extend(copy.dest.usable().map(paths::normalize));
-        copied_dirs.extend(copy.landing_paths().into_iter().flatten());
-    }
-    // SSL_CERT_FILE / SSL_CERT_DIR pointing at something copied.
-    for name in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
-        if let Some((value, _)) = stage.vars.exported_value(name)
-            && let Some(path) = value.usable()
-            && copied_dirs
-                .iter()
-                .any(|c| paths::is_within(&paths::normalize(path), c) && c != "/")
-        {
-            return;
-        }
+    if model.final_fs_ca_roots() != Presence::Absent {
+        return;
     }
     let copy = match bundle_source(model) {
         Some((reference, _)) => format!(

@@ -96,7 +96,15 @@ fn add_tag(ctx: &Context, build: &GoBuild) -> Option<Edit> {
     }
     let raw = ctx.slice(word.range);
     let value = flag.value.as_deref().unwrap_or("");
-    let separator = if value.is_empty() { "" } else { "," };
+    // Go splits on commas when there is one, else on spaces (the older form): keep the
+    // value's own separator, or `osusergo netgo,timetzdata` would become one odd tag.
+    let separator = if value.trim().is_empty() {
+        ""
+    } else if value.contains(',') || !value.trim().contains(' ') {
+        ","
+    } else {
+        " "
+    };
     if raw.ends_with(['"', '\'']) && raw.len() >= 2 {
         let end = word.range.end - 1;
         return Some(Edit::insert(end, format!("{separator}timetzdata")));
