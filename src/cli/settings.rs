@@ -59,7 +59,10 @@ impl FlagSettings {
 
     /// The options for one file (`file`: its path, for config classes and path conventions).
     pub(super) fn options(&self, config: &Config, file: Option<&Path>) -> LintOptions {
+        // Nothing selected or ignored: every rule runs, with no set to build or look up.
+        let all = self.select.is_none() && self.ignore.is_empty() && config.ignore.is_empty();
         let enabled: HashSet<&'static str> = match &self.select {
+            _ if all => HashSet::new(),
             Some(select) => select.iter().copied().collect(),
             None => RULES
                 .iter()
@@ -79,7 +82,7 @@ impl FlagSettings {
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },
-            enabled: Some(enabled),
+            enabled: (!all).then_some(enabled),
             severity: config.severity.clone(),
             ignore_comments: self.ignore_comments,
         }

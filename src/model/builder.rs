@@ -27,6 +27,7 @@ impl<'a> Builder<'a> {
                 platform: platform.clone(),
                 purpose: Purpose::default(),
                 start: None,
+                fs: FinalFs::default(),
             },
         }
     }

@@ -105,8 +105,13 @@ impl FinalFs {
 }
 
 impl Model<'_> {
-    /// The final image's files.
-    pub fn final_fs(&self) -> FinalFs {
+    /// The final image's files (read once, when the model is built).
+    pub fn final_fs(&self) -> &FinalFs {
+        &self.fs
+    }
+
+    /// Reads the final image's files from the base facts, the copies and the RUNs.
+    pub(super) fn read_final_fs(&self) -> FinalFs {
         let Some(stage) = self.final_stage() else {
             return FinalFs::default();
         };

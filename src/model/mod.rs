@@ -235,6 +235,8 @@ pub struct Model<'a> {
     pub purpose: Purpose,
     /// The words of the program the final image starts, when this file sets one.
     start: Option<Vec<String>>,
+    /// The final image's files.
+    fs: FinalFs,
 }
 
 /// What the model is told besides the file.
@@ -322,6 +324,7 @@ impl<'a> Model<'a> {
             build.landed = landed;
         }
         model.start = model.read_start_command();
+        model.fs = model.read_final_fs();
         let mut purpose = model.classify(options.path.as_deref());
         if let Some(class) = options.class {
             purpose.reason = format!(

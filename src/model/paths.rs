@@ -33,7 +33,9 @@ pub fn basename(path: &str) -> &str {
 
 /// Whether `dir` is `path` or one of its parent directories.
 pub fn is_within(path: &str, dir: &str) -> bool {
-    dir == "/" || path == dir || path.starts_with(&format!("{dir}/"))
+    dir == "/"
+        || path == dir
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
 }
 
 /// Matches a path against a pattern with `*`, `?` and `[...]` (no `**`), segment by segment.

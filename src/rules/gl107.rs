@@ -18,6 +18,9 @@ pub const RULE: Rule = Rule {
 
 /// Build-time directories of a Go stage.
 fn toolchain_dir(model: &Model, stage: usize, path: &str) -> Option<&'static str> {
+    if path == "/" || !path.starts_with(['/']) {
+        return None;
+    }
     let gopath = model.stages[stage]
         .vars
         .exported_value("GOPATH")
@@ -63,6 +66,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if super::gl001::reports(model) || model.go_builds.iter().any(|b| chain.contains(&b.stage)) {
         return;
     }
+    let mut sources: Vec<(usize, Vec<String>)> = Vec::new();
     for copy in model.copies.iter().filter(|c| chain.contains(&c.stage)) {
         let what = if whole_context(copy) {
             Some("the whole build context (the sources) beside the binary".to_string())
@@ -73,15 +77,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     if let Some(dir) = toolchain_dir(model, stage, &path) {
                         return Some(format!("{dir} (`{path}`)"));
                     }
-                    source_dirs(model, stage)
-                        .iter()
-                        .find(|d| paths::is_within(d, &path))
-                        .map(|_| {
-                            format!(
-                                "the source tree (`{path}`) of {}",
-                                model.stages[stage].label()
-                            )
-                        })
+                    let dirs = match sources.iter().position(|(s, _)| *s == stage) {
+                        Some(i) => &sources[i].1,
+                        None => {
+                            sources.push((stage, source_dirs(model, stage)));
+                            &sources[sources.len() - 1].1
+                        }
+                    };
+                    dirs.iter().find(|d| paths::is_within(d, &path)).map(|_| {
+                        format!(
+                            "the source tree (`{path}`) of {}",
+                            model.stages[stage].label()
+                        )
+                    })
                 }),
                 _ => None,
             }
