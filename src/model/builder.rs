@@ -387,7 +387,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 Some("adduser" | "useradd") => {
-                    if let Some(user) = created_user(stage, command) {
+                    if let Some(user) = created_user(stage, command, &vars) {
                         self.model.users.push(user);
                     }
                 }
@@ -480,7 +480,7 @@ fn image_reference(vars: &Vars, text: &str) -> Value {
 
 /// `adduser -D -u 10001 app`, `useradd -r -u 10001 -g app app`, `adduser --uid 10001 app`:
 /// the name (the last operand) and the uid when given.
-fn created_user(stage: usize, command: &Command) -> Option<CreatedUser> {
+fn created_user(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedUser> {
     const WITH_VALUE: &[&str] = &[
         "-u",
         "--uid",
@@ -512,6 +512,12 @@ fn created_user(stage: usize, command: &Command) -> Option<CreatedUser> {
         "--lastuid",
     ];
     let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+    // `--uid "${UID}"` with `ENV UID=10001`.
+    let id = |text: &str| {
+        vars.expand(text)
+            .usable()
+            .and_then(|v| v.parse::<u32>().ok())
+    };
     let mut uid = None;
     let mut operands = Vec::new();
     let mut i = 1;
@@ -519,11 +525,11 @@ fn created_user(stage: usize, command: &Command) -> Option<CreatedUser> {
         let word = argv[i];
         if let Some((flag, value)) = word.split_once('=').filter(|_| word.starts_with("--")) {
             if flag == "--uid" {
-                uid = value.parse().ok();
+                uid = id(value);
             }
         } else if WITH_VALUE.contains(&word) {
             if matches!(word, "-u" | "--uid") {
-                uid = argv.get(i + 1).and_then(|v| v.parse().ok());
+                uid = argv.get(i + 1).and_then(|v| id(v));
             }
             i += 1;
         } else if !word.starts_with('-') {

@@ -81,7 +81,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(program) = stage.vars.expand(&first.value).usable().map(str::to_string) else {
         return;
     };
-    if program.is_empty() || lookup(model, &fs, &program) != Presence::Absent {
+    if program.is_empty() || lookup(model, fs, &program) != Presence::Absent {
         return;
     }
     let keyword = instruction.keyword_text.to_ascii_uppercase();
@@ -93,6 +93,6 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "`{keyword}` starts `{program}`, which nothing puts in the image: the container fails with \"exec {program}: no such file or directory\""
             ),
         )
-        .with_help(suggestion(&fs, &program)),
+        .with_help(suggestion(fs, &program)),
     );
 }

@@ -2,7 +2,7 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{Model, paths};
+use crate::model::{Family, Model, paths};
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
@@ -38,9 +38,15 @@ pub(crate) fn known_uid(model: &Model, name: &str, table: bool) -> Option<u32> {
     if let Some((_, uid)) = base_users.iter().find(|(n, _)| *n == name) {
         return Some(*uid);
     }
+    let family = model.final_stage().map(|s| s.facts.family);
+    // `nobody` is 65534 on the distributions gopherlint knows.
+    let distro = matches!(
+        family,
+        Some(Family::Alpine | Family::Debian | Family::Busybox)
+    );
     match name {
         "nonroot" if table => Some(65532),
-        "nobody" if table => Some(65534),
+        "nobody" if table || distro => Some(65534),
         _ => None,
     }
 }

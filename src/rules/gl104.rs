@@ -36,7 +36,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         None => Some(None),
         Some(g) if g.parse::<u32>().is_ok() => Some(Some(g.to_string())),
         // distroless's nonroot group has the user's id; a group made by adduser may not.
-        Some("nonroot") if name == "nonroot" => Some(Some("65532".to_string())),
+        Some("nonroot") if name == "nonroot" && uid == Some(65532) => {
+            Some(Some("65532".to_string()))
+        }
         Some(_) => None,
     };
     // Only when the word as written is the value (no variables): the edit replaces it whole.
@@ -63,7 +65,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "the image runs as the user name `{name}`: Kubernetes cannot verify that a name is not root, so a pod with `runAsNonRoot` and no `runAsUser` is refused (\"image has non-numeric user\")"
             ),
         )
-        .with_help("set the numeric uid (and gid), e.g. `USER 65532:65532`")
+        .with_help(match uid {
+            Some(uid) => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
+            None => format!(
+                "create `{name}` with an explicit id (`adduser -u 10001 {name}`, `useradd -u 10001 {name}`) and use that number in `USER`"
+            ),
+        })
         .with_fix(fix),
     );
 }

@@ -69,11 +69,26 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ctx.report(
             &RULE,
             ctx.instruction_head(stage.from),
-            "the final image is `scratch` and has no time zone database: if the program loads a time zone (`time.LoadLocation`, `TZ`), it fails with \"unknown time zone\"",
+            "the final image is `scratch` and has no time zone database: if the program loads a time zone, `time.LoadLocation` fails with \"unknown time zone\" and a `TZ` setting is ignored (UTC)",
         )
-        .with_help("build with `-tags timetzdata` (adds about 450 KB), or copy `/usr/share/zoneinfo` from the build stage")
+        .with_help(help(model, &shipped))
         .with_fix(fix),
     );
+}
+
+/// The remedy: the tag always works; a copy only from a build stage that has the database.
+fn help(model: &crate::model::Model, shipped: &[&GoBuild]) -> String {
+    let with_tzdata = shipped
+        .iter()
+        .map(|b| &model.stages[b.stage])
+        .find(|s| s.facts.tzdata);
+    match with_tzdata {
+        Some(stage) => format!(
+            "build with `-tags timetzdata` (about 450 KB more), or copy `/usr/share/zoneinfo` from {}",
+            stage.label()
+        ),
+        None => "build with `-tags timetzdata` (about 450 KB more), or copy Go's `/usr/local/go/lib/time/zoneinfo.zip` from the build stage and set `ZONEINFO` to it".to_string(),
+    }
 }
 
 /// Adds `timetzdata` to the build's `-tags` as written, or inserts `-tags timetzdata` after

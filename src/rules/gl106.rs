@@ -41,7 +41,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(program) = stage.vars.expand(&first.value).usable().map(str::to_string) else {
         return;
     };
-    if program.is_empty() || super::gl102::lookup(model, &fs, &program) != Presence::Absent {
+    if program.is_empty() || super::gl102::lookup(model, fs, &program) != Presence::Absent {
         return;
     }
     let start = model
@@ -58,7 +58,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_help(format!(
             "give the service a health subcommand or flag and check with it, e.g. `HEALTHCHECK CMD [\"{start}\", \"healthcheck\"]`; {}",
-            super::gl102::suggestion(&fs, &program)
+            super::gl102::suggestion(fs, &program)
         )),
     );
 }

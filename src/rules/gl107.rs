@@ -101,7 +101,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ctx.report(
                 &RULE,
                 ctx.instruction_head(copy.instruction),
-                format!("the final image copies {what}: build inputs ship with the service"),
+                format!("the final image copies {what}: build inputs ship in the image"),
             )
             .with_help("copy only what the program reads at run time: the binary, and any files it opens (templates, migrations), by path"),
         );

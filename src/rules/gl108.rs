@@ -2,7 +2,9 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::Family;
 use crate::source::TextRange;
+use crate::syntax::Keyword;
 
 pub const RULE: Rule = Rule {
     code: "GL108",
@@ -18,11 +20,21 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    // `scratch` has no files of any platform: nothing of the build machine's ships.
-    if model
-        .final_stage()
-        .is_some_and(|s| s.facts.family == crate::model::Family::Scratch)
-    {
+    // `scratch` has no files, and distroless/chainguard static no executables or libraries,
+    // of any platform: with no RUN, nothing of the build machine's runs in the image (BuildKit
+    // still labels it with the target platform).
+    let Some(final_stage) = model.final_stage() else {
+        return;
+    };
+    let platform_neutral = matches!(
+        final_stage.facts.family,
+        Family::Scratch | Family::DistrolessStatic | Family::ChainguardStatic
+    );
+    let runs = model
+        .chain_instructions(final_stage.index)
+        .iter()
+        .any(|&i| model.instruction(i).keyword == Keyword::Run);
+    if platform_neutral && !runs {
         return;
     }
     for &stage in &model.final_chain() {
@@ -57,7 +69,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 &RULE,
                 flag.range,
                 format!(
-                    "{shipped} is built for the build machine's platform (`{value}`), not the target's: its base image's files and the image's platform are the builder's on every target"
+                    "{shipped} is built on the build machine's platform (`{value}`), not the target's: its base image's programs and libraries are the builder's architecture on every target"
                 ),
             )
             .with_help("keep `--platform=$BUILDPLATFORM` on the stages that compile (cross-compiling with `GOOS=$TARGETOS GOARCH=$TARGETARCH`) and leave it off the stage that ships")
