@@ -538,15 +538,11 @@ fn created_user(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedU
         i += 1;
     }
     // `adduser name group` adds a user to a group (Debian); the user is the first operand.
-    let name = operands.first()?;
+    let name = vars.expand(operands.first()?).usable()?.to_string();
     let valid = name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-    valid.then(|| CreatedUser {
-        stage,
-        name: name.to_string(),
-        uid,
-    })
+    (valid && !name.is_empty()).then_some(CreatedUser { stage, name, uid })
 }
 
 /// Environment variables a base image sets that matter to Go builds.

@@ -67,6 +67,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_help(match uid {
             Some(uid) => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
+            None if name == "nobody" => "use the numeric id of `nobody` in this base (65534 on most distributions)".to_string(),
             None => format!(
                 "create `{name}` with an explicit id (`adduser -u 10001 {name}`, `useradd -u 10001 {name}`) and use that number in `USER`"
             ),
