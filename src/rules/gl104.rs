@@ -17,6 +17,10 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    // GL001's rewrite replaces the stage, with a numeric USER: its finding comes first.
+    if super::gl001::reports(model) {
+        return;
+    }
     let Some(user) = model.final_user() else {
         return;
     };
@@ -68,6 +72,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .with_help(match uid {
             Some(uid) => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
             None if name == "nobody" => "use the numeric id of `nobody` in this base (65534 on most distributions)".to_string(),
+            // Not created here: the base image (or a copied /etc/passwd) defines it.
+            None if !model.users.iter().any(|u| u.name == name) => format!(
+                "use the numeric id `{name}` has in the base image's /etc/passwd (`USER <uid>`)"
+            ),
             None => format!(
                 "create `{name}` with an explicit id (`adduser -u 10001 {name}`, `useradd -u 10001 {name}`) and use that number in `USER`"
             ),

@@ -59,6 +59,24 @@ fn whole_context(copy: &Copy) -> bool {
             .any(|s| matches!(s.usable(), Some("." | "./" | "/")))
 }
 
+/// The copy lands in the final WORKDIR and the program the image starts lives outside it.
+fn workdir_data(model: &Model, copy: &Copy) -> bool {
+    let Some(stage) = model.final_stage() else {
+        return false;
+    };
+    let (Some(dest), Some(workdir)) = (copy.dest.usable(), stage.workdir.as_deref()) else {
+        return false;
+    };
+    if paths::normalize(dest) != paths::normalize(workdir) {
+        return false;
+    }
+    let Some(program) = model.start_command().and_then(|s| s.first()) else {
+        return false;
+    };
+    // An absolute path outside the WORKDIR, or a bare name (found on PATH, not in the WORKDIR).
+    (program.starts_with('/') && !paths::is_within(program, workdir)) || !program.contains('/')
+}
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let chain = model.final_chain();
@@ -84,6 +102,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                             &sources[sources.len() - 1].1
                         }
                     };
+                    // Copied as the working directory of a program installed elsewhere, the
+                    // tree is that program's data (a repository a tool opens), not its install.
+                    if workdir_data(model, copy) {
+                        return None;
+                    }
                     dirs.iter().find(|d| paths::is_within(d, &path)).map(|_| {
                         format!(
                             "the source tree (`{path}`) of {}",
