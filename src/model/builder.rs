@@ -292,6 +292,8 @@ impl<'a> Builder<'a> {
                 .map(|v| s.vars.expand(v)),
             chown_range: chown_flag.and_then(|f| f.value_range),
             link: instruction.flag("link").is_some(),
+            parents_or_exclude: instruction.flag("parents").is_some()
+                || instruction.flag("exclude").is_some(),
         });
     }
 

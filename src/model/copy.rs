@@ -33,6 +33,9 @@ pub struct Copy {
     pub chown_range: Option<crate::source::TextRange>,
     /// `--link`.
     pub link: bool,
+    /// `--parents` (sources keep their directories) or `--exclude` (some files are left out):
+    /// where the files land below the destination is not modelled.
+    pub parents_or_exclude: bool,
 }
 
 impl Copy {

@@ -143,6 +143,13 @@ impl Model<'_> {
                 fs.known = false;
                 continue;
             };
+            // `--parents` keeps each source's directories below the destination, `--exclude`
+            // leaves files out: below the destination, anything may or may not be there.
+            if copy.parents_or_exclude {
+                fs.present.push(dest.clone());
+                fs.open_dirs.push(dest.clone());
+                continue;
+            }
             for source in &copy.sources {
                 let Some(src) = source.usable() else {
                     fs.open_dirs.push(dest.clone());
