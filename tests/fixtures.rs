@@ -79,12 +79,15 @@ fn every_fixture_reports_exactly_what_it_states() {
 }
 
 #[test]
-fn every_core_rule_has_bad_and_good_fixtures() {
+fn every_core_and_runtime_rule_has_bad_and_good_fixtures() {
     let names: Vec<String> = fixture_files()
         .iter()
         .filter_map(|p| p.file_name()?.to_str().map(str::to_string))
         .collect();
-    for code in ["GL001", "GL002", "GL003", "GL004", "GL005", "GL006"] {
+    for code in [
+        "GL001", "GL002", "GL003", "GL004", "GL005", "GL006", "GL101", "GL102", "GL103", "GL104",
+        "GL105", "GL106", "GL107", "GL108",
+    ] {
         for kind in ["bad", "good"] {
             let prefix = format!("{code}-{kind}-");
             assert!(
