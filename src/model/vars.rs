@@ -237,9 +237,11 @@ impl Vars {
                     i = end;
                 }
                 None => {
-                    let next = text[i + 1..]
+                    // Step over a whole character: text before a `$` may be any UTF-8.
+                    let step = text[i..].chars().next().map_or(1, char::len_utf8);
+                    let next = text[i + step..]
                         .find(['$', '`'])
-                        .map_or(text.len(), |n| i + 1 + n);
+                        .map_or(text.len(), |n| i + step + n);
                     out.push_str(&text[i..next]);
                     i = next;
                 }
@@ -441,6 +443,9 @@ mod tests {
             vars.mask_unknown("-X v=$(git describe) -X a=${A} `date` $D"),
             "-X v=? -X a=${A} ? $D"
         );
+        // Found by fuzzing: text that starts with a multi-byte character.
+        assert_eq!(vars.mask_unknown("ӈ-X v=$(x) é"), "ӈ-X v=? é");
+        assert_eq!(vars.mask_unknown("é$"), "é$");
         assert_eq!(vars.expand_reference("${U:-alpine}").text, "alpine");
         assert_eq!(
             vars.expand_reference("app-$TARGETARCH").resolved(),
