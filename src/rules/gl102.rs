@@ -3,7 +3,7 @@
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{FinalFs, Model, Presence, paths};
-use crate::syntax::Args;
+use crate::syntax::{Args, ExecForm, Word};
 
 pub const RULE: Rule = Rule {
     code: "GL102",
@@ -32,6 +32,23 @@ pub(crate) fn lookup(model: &Model, fs: &FinalFs, program: &str) -> Presence {
         Some(path) => fs.program(program, stage.workdir.as_deref(), path.as_deref()),
         None => fs.program(program, stage.workdir.as_deref(), None),
     }
+}
+
+/// The exec form's program (its word and expanded name) when the image certainly lacks it.
+pub(crate) fn absent_program<'e>(
+    model: &Model,
+    fs: &FinalFs,
+    exec: &'e ExecForm,
+) -> Option<(&'e Word, String)> {
+    let first = exec.elements.first()?;
+    let program = model
+        .final_stage()?
+        .vars
+        .expand(&first.value)
+        .usable()?
+        .to_string();
+    (!program.is_empty() && lookup(model, fs, &program) == Presence::Absent)
+        .then_some((first, program))
 }
 
 /// "did you mean `/server`?": copied files with the same name, or else every copied file.
@@ -72,18 +89,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Args::Exec(exec) = &instruction.args else {
         return;
     };
-    let Some(first) = exec.elements.first() else {
+    let Some((first, program)) = absent_program(model, fs, exec) else {
         return;
     };
-    let Some(stage) = model.final_stage() else {
-        return;
-    };
-    let Some(program) = stage.vars.expand(&first.value).usable().map(str::to_string) else {
-        return;
-    };
-    if program.is_empty() || lookup(model, fs, &program) != Presence::Absent {
-        return;
-    }
     let keyword = instruction.keyword_text.to_ascii_uppercase();
     out.push(
         ctx.report(

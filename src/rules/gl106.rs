@@ -2,7 +2,6 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Presence;
 use crate::syntax::Args;
 
 pub const RULE: Rule = Rule {
@@ -32,18 +31,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Args::Exec(exec) = command.as_ref() else {
         return;
     };
-    let Some(first) = exec.elements.first() else {
+    let Some((first, program)) = super::gl102::absent_program(model, fs, exec) else {
         return;
     };
-    let Some(stage) = model.final_stage() else {
-        return;
-    };
-    let Some(program) = stage.vars.expand(&first.value).usable().map(str::to_string) else {
-        return;
-    };
-    if program.is_empty() || super::gl102::lookup(model, fs, &program) != Presence::Absent {
-        return;
-    }
     let start = model
         .start_command()
         .and_then(|s| s.first().cloned())
