@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;

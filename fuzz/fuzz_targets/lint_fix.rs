@@ -1,5 +1,5 @@
 //! Arbitrary bytes through the whole pipeline: decode, parse, lint, every output format, and
-//! safe and unsafe fixes, and `--show-model`'s account. Nothing may panic; a fixed file must parse; fixes must converge.
+//! safe and unsafe fixes, `--show-model`'s account, and the build-context readers. Nothing may panic; a fixed file must parse; fixes must converge.
 #![no_main]
 
 use gopherlint::fix::{FixError, FixMode, fix};
@@ -8,6 +8,16 @@ use gopherlint::{LintOptions, decode, lint, show_model};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // The build-context readers take the same bytes as a go.mod, go.work or .dockerignore.
+    if let Some(text) = gopherlint::context::read_text(data) {
+        let module = gopherlint::context::GoMod::parse(text);
+        let _ = module.required();
+        let _ = module.binary_name(".");
+        let _ = gopherlint::context::GoWork::parse(text);
+        let ignore = gopherlint::context::DockerIgnore::parse(text);
+        let _ = ignore.excludes(".git");
+        let _ = ignore.excludes("cmd/server/main.go");
+    }
     let decoded = decode(data);
     if decoded.binary {
         return;
