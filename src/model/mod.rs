@@ -13,6 +13,7 @@ mod opaque;
 pub mod paths;
 pub mod purpose;
 mod scripts;
+mod users;
 pub mod vars;
 
 use std::collections::HashSet;
