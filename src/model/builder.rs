@@ -374,19 +374,16 @@ impl<'a> Builder<'a> {
                         _ => None,
                     };
                 }
-                Some(
-                    "apk" | "apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "xx-apk"
-                    | "xx-apt-get" | "xx-apt",
-                ) => {
-                    let installs_cc = command.argv.iter().skip(1).any(|w| {
+                _ if purpose::installs_packages(command).is_some_and(|packages| {
+                    packages.iter().any(|p| {
                         matches!(
-                            w.text.as_str(),
+                            purpose::package_name(p),
                             "gcc" | "build-base" | "musl-dev" | "clang" | "g++" | "build-essential"
                         )
-                    });
-                    if installs_cc {
-                        self.model.stages[stage].c_toolchain_installed = true;
-                    }
+                    })
+                }) =>
+                {
+                    self.model.stages[stage].c_toolchain_installed = true;
                 }
                 Some("adduser" | "useradd") => {
                     if let Some(user) = super::users::created_user(stage, command, &vars) {

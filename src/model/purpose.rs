@@ -130,8 +130,9 @@ fn is_go_dev_tool(program: &str) -> bool {
     PARTS.iter().any(|p| name.contains(p))
 }
 
-/// Package managers and the words that install with them.
-fn installs_packages(command: &shell::Command) -> Option<Vec<String>> {
+/// The packages a command installs (`apk add`, `apt-get install`, `dnf install`...), as
+/// written (versions kept); `None` when it installs nothing.
+pub(super) fn installs_packages(command: &shell::Command) -> Option<Vec<String>> {
     let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
     let program = command.program()?;
     let rest = match program {
@@ -149,11 +150,15 @@ fn installs_packages(command: &shell::Command) -> Option<Vec<String>> {
     )
 }
 
+/// A package without its version pin (`gcc=12.2.0-r1` is `gcc`).
+pub(super) fn package_name(package: &str) -> &str {
+    package.split(['=', '>', '<']).next().unwrap_or(package)
+}
+
 /// Packages a minimal base would also provide: they do not make the OS needed.
 pub(crate) fn is_base_data_package(name: &str) -> bool {
-    let name = name.split(['=', '>', '<']).next().unwrap_or(name);
     matches!(
-        name,
+        package_name(name),
         "ca-certificates" | "tzdata" | "ca-certificates-bundle" | "libc6-compat"
     )
 }
