@@ -1,6 +1,8 @@
 //! Fixture-driven rule tests. Every `fixtures/rules/*.Dockerfile` and `fixtures/Dockerfile.*`
 //! states at its end what gopherlint must report, as `# expect: CODE SEVERITY LINE:COLUMN`
 //! lines (or `# expect: nothing`); the test compares that with exactly what is reported.
+//! `GOPHERLINT_UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the `# expect:` lines to
+//! what is reported now; review the diff before committing it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -68,6 +70,10 @@ fn every_fixture_reports_exactly_what_it_states() {
             .collect();
         expected.sort();
         actual.sort();
+        if expected != actual && std::env::var_os("GOPHERLINT_UPDATE_EXPECT").is_some() {
+            fs::write(path, rewrite_expectations(&text, &actual)).expect("write fixture");
+            continue;
+        }
         if expected != actual {
             failures.push(format!(
                 "{}:\n  expected: {expected:?}\n  actual:   {actual:?}",
@@ -76,6 +82,28 @@ fn every_fixture_reports_exactly_what_it_states() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The text with its `# expect:` lines replaced by `actual`, where the first one stood.
+fn rewrite_expectations(text: &str, actual: &[String]) -> String {
+    let mut out = String::new();
+    let mut written = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("# expect: ") {
+            if !written {
+                if actual.is_empty() {
+                    out.push_str("# expect: nothing\n");
+                }
+                for finding in actual {
+                    out.push_str(&format!("# expect: {finding}\n"));
+                }
+                written = true;
+            }
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 #[test]
