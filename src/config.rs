@@ -21,7 +21,31 @@ struct ConfigFile {
     severity: Option<BTreeMap<String, String>>,
     final_stage: Option<FinalStageSection>,
     image: Option<ImageSection>,
+    context: Option<ContextSection>,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ContextSection {
+    paths: Option<BTreeMap<String, String>>,
+}
+
+/// The build context of the files a glob matches (`[context.paths]`).
+#[derive(Debug, Clone)]
+pub struct ContextByPath {
+    pub glob: String,
+    matcher: globset::GlobMatcher,
+    /// The context directory, resolved against the config file's directory.
+    pub dir: PathBuf,
+}
+
+impl PartialEq for ContextByPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.glob == other.glob && self.dir == other.dir
+    }
+}
+
+impl Eq for ContextByPath {}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -68,6 +92,8 @@ pub struct Config {
     /// `[image.paths]`: classes by glob, relative to the config file's directory; the first
     /// match (in the file's order of keys, sorted) wins over `class`.
     pub class_by_path: Vec<ClassByPath>,
+    /// `[context.paths]`: build contexts by glob, relative to the config file's directory.
+    pub context_by_path: Vec<ContextByPath>,
 }
 
 impl Config {
@@ -76,17 +102,33 @@ impl Config {
         if self.class_by_path.is_empty() {
             return self.class;
         }
-        let base = self.path.as_deref().and_then(Path::parent);
-        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        let relative = base
-            .and_then(|b| std::path::absolute(b).ok())
-            .and_then(|b| absolute.strip_prefix(b).ok().map(Path::to_path_buf))
-            .unwrap_or_else(|| file.to_path_buf());
+        let relative = self.relative(file);
         self.class_by_path
             .iter()
             .find(|c| c.matcher.is_match(&relative))
             .map(|c| c.class)
             .or(self.class)
+    }
+
+    /// The build context the config sets for a file (`[context.paths]`), if any.
+    pub fn context_for(&self, file: &Path) -> Option<&Path> {
+        if self.context_by_path.is_empty() {
+            return None;
+        }
+        let relative = self.relative(file);
+        self.context_by_path
+            .iter()
+            .find(|c| c.matcher.is_match(&relative))
+            .map(|c| c.dir.as_path())
+    }
+
+    /// A file's path relative to the config file's directory (globs are written so).
+    fn relative(&self, file: &Path) -> PathBuf {
+        let base = self.path.as_deref().and_then(Path::parent);
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        base.and_then(|b| std::path::absolute(b).ok())
+            .and_then(|b| absolute.strip_prefix(b).ok().map(Path::to_path_buf))
+            .unwrap_or_else(|| file.to_path_buf())
     }
 }
 
@@ -194,6 +236,26 @@ impl Config {
                 });
             }
         }
+        let base = path.parent().unwrap_or(Path::new(""));
+        for (glob, dir) in file.context.and_then(|c| c.paths).unwrap_or_default() {
+            let matcher = globset::GlobBuilder::new(&glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    ConfigError(format!("{shown}: `[context.paths]` `{glob}`: {}", e.kind()))
+                })?
+                .compile_matcher();
+            if dir.trim().is_empty() {
+                return Err(ConfigError(format!(
+                    "{shown}: `[context.paths]` `{glob}`: the context directory is empty (use \".\" for the config file's directory)"
+                )));
+            }
+            config.context_by_path.push(ContextByPath {
+                glob,
+                matcher,
+                dir: base.join(dir),
+            });
+        }
         Ok(config)
     }
 
@@ -280,6 +342,11 @@ allowed-bases = []
 [image.paths]
 # Classes by glob, relative to this file's directory (first match wins over `class`).
 # "build/ci/*.Dockerfile" = "toolchain"
+
+[context.paths]
+# The build context of the files a glob matches, as `docker build -f FILE DIR` (default: the
+# Dockerfile's own directory). Both relative to this file's directory; first match wins.
+# "deploy/*.Dockerfile" = "."
 "#;
 
 #[cfg(test)]

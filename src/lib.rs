@@ -36,6 +36,8 @@ pub struct LintOptions {
     pub path: Option<String>,
     /// The image class the user set in config, overriding gopherlint's reading.
     pub class: Option<ImageClass>,
+    /// The build context, read once per context directory (`None`: not known).
+    pub context: Option<std::sync::Arc<context::BuildContext>>,
     pub rules: RuleSettings,
     /// Codes of the rules that run; `None` runs all.
     pub enabled: Option<HashSet<&'static str>>,
@@ -52,6 +54,7 @@ impl Default for LintOptions {
             platform: Platform::default(),
             path: None,
             class: None,
+            context: None,
             rules: RuleSettings::default(),
             enabled: None,
             severity: HashMap::new(),
@@ -72,6 +75,7 @@ impl LintOptions {
             platform: self.platform.clone(),
             path: self.path.clone(),
             class: self.class,
+            context: self.context.clone(),
         }
     }
 }

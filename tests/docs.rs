@@ -31,6 +31,39 @@ fn examples<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// The first block of a kind (```go.mod, ```.dockerignore, ```context) under a heading.
+fn block<'a>(doc: &'a str, heading: &str, kind: &str) -> Option<&'a str> {
+    let start = doc.find(&format!("## {heading}\n"))?;
+    let section = &doc[start + heading.len() + 4..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let after = section.split(&format!("```{kind}\n")).nth(1)?;
+    after.split("```").next()
+}
+
+/// The lint options for a section's examples: the build context its ```go.mod,
+/// ```.dockerignore and ```context (the names in the context root) blocks describe.
+fn options_for(doc: &str, heading: &str) -> LintOptions {
+    use gopherlint::context::{BuildContext, DockerIgnore, GoMod, Read};
+    let go_mod = block(doc, heading, "go.mod");
+    let ignore = block(doc, heading, ".dockerignore");
+    let listing = block(doc, heading, "context");
+    if go_mod.is_none() && ignore.is_none() && listing.is_none() {
+        return LintOptions::default();
+    }
+    let mut context = BuildContext::absent("ctx");
+    context.exists = true;
+    context.go_mod = go_mod.map_or(Read::Missing, |t| Read::Read(GoMod::parse(t)));
+    if let Some(text) = ignore {
+        context.dockerignore = Read::Read(DockerIgnore::parse(text));
+        context.dockerignore_name = Some(".dockerignore".into());
+    }
+    context.git = listing.is_some_and(|l| l.lines().any(|n| n.trim_end_matches('/') == ".git"));
+    LintOptions {
+        context: Some(std::sync::Arc::new(context)),
+        ..LintOptions::default()
+    }
+}
+
 #[test]
 fn every_rule_has_a_complete_doc() {
     for rule in RULES {
@@ -97,7 +130,7 @@ fn bad_examples_fire_and_good_examples_do_not() {
             rule.code
         );
         for example in bad {
-            let found = lint(example, &LintOptions::default()).expect("lint");
+            let found = lint(example, &options_for(rule.doc, "Bad")).expect("lint");
             let hits = found.iter().filter(|d| d.code == rule.code).count();
             assert_eq!(
                 hits, 1,
@@ -106,7 +139,7 @@ fn bad_examples_fire_and_good_examples_do_not() {
             );
         }
         for example in good {
-            let found = lint(example, &LintOptions::default()).expect("lint");
+            let found = lint(example, &options_for(rule.doc, "Good")).expect("lint");
             let hits: Vec<_> = found.iter().filter(|d| d.code == rule.code).collect();
             assert!(
                 hits.is_empty(),
@@ -122,7 +155,7 @@ fn core_good_examples_are_clean() {
     // A Good example shows the whole pattern: no warning or error of any rule.
     for rule in RULES.iter().filter(|r| r.code != "GL000") {
         for example in examples(rule.doc, "Good") {
-            let found = lint(example, &LintOptions::default()).expect("lint");
+            let found = lint(example, &options_for(rule.doc, "Good")).expect("lint");
             let serious: Vec<_> = found
                 .iter()
                 .filter(|d| d.severity >= gopherlint::diagnostic::Severity::Warning)

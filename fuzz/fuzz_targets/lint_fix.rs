@@ -22,6 +22,20 @@ fuzz_target!(|data: &[u8]| {
     if decoded.binary {
         return;
     }
+    // The context rules (GL210, GL212) see a context whose go.mod and .dockerignore are the
+    // Dockerfile's own bytes: nonsense for them, and it must stay harmless.
+    let mut context = gopherlint::context::BuildContext::absent("fuzz");
+    context.exists = true;
+    context.git = true;
+    context.go_mod = gopherlint::context::Read::Read(gopherlint::context::GoMod::parse(&decoded.text));
+    context.dockerignore = gopherlint::context::Read::Read(
+        gopherlint::context::DockerIgnore::parse(&decoded.text),
+    );
+    let with_context = LintOptions {
+        context: Some(std::sync::Arc::new(context)),
+        ..LintOptions::default()
+    };
+    let _ = lint(&decoded.text, &with_context);
     let options = LintOptions::default();
     let Ok(diagnostics) = lint(&decoded.text, &options) else {
         return;

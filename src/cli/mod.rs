@@ -7,6 +7,7 @@ mod settings;
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ use crate::output::{
 use crate::rules::{FixAvailability, RULES};
 
 use files::{Input, Linted, Target, Targets, collect_targets, lint_one};
-use settings::{ConfigResolver, FlagSettings, init};
+use settings::{ConfigResolver, ContextResolver, FlagSettings, init};
 
 /// Exit code: no finding at or above the failure threshold.
 pub const EXIT_OK: u8 = 0;
@@ -75,6 +76,11 @@ pub struct Cli {
     /// `$TARGETOS`, `$TARGETARCH` and the like resolve to.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     pub platform: Option<String>,
+
+    /// The build context, as `docker build -f FILE DIR`: where go.mod, go.work and
+    /// .dockerignore are read (default: each Dockerfile's own directory).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
 
     /// Print what gopherlint understood of each file (stages, the shipped stage, the image
     /// class and why, every go build and whether it ships) instead of findings.
@@ -209,6 +215,16 @@ fn execute(
         let _ = writeln!(stderr, "gopherlint: warning: {warning}");
     }
     let mut configs = ConfigResolver::new(cli).map_err(|e| e.0)?;
+    let mut contexts = ContextResolver::new(cli.context.clone());
+    if let Some(dir) = &cli.context
+        && !dir.is_dir()
+    {
+        let _ = writeln!(
+            stderr,
+            "gopherlint: warning: the build context `{}` is not a directory: what it holds is unknown",
+            dir.display()
+        );
+    }
 
     // Read standard input and resolve every file's settings up front (in order), then lint in
     // parallel.
@@ -247,7 +263,8 @@ fn execute(
             }
             Target::File(path) => Input::Path(path.clone()),
         };
-        jobs.push((input, config, file_path));
+        let context = contexts.for_file(&config, file_path.as_deref());
+        jobs.push((input, config, file_path, context));
     }
     if cli.show_model {
         return show_models(jobs, &flags, stdout, errors);
@@ -264,10 +281,10 @@ fn execute(
     let write_fixes = cli.fix;
     let results: Vec<Result<Linted, String>> = jobs
         .into_par_iter()
-        .map(|(input, config, file_path)| {
+        .map(|(input, config, file_path, context)| {
             lint_one(
                 input,
-                &flags.options(&config, file_path.as_deref()),
+                &flags.options(&config, file_path.as_deref(), context),
                 flags.threshold(&config),
                 fixing,
                 write_fixes,
@@ -351,16 +368,24 @@ fn execute(
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// A file to lint with its config and build context.
+type Job = (
+    Input,
+    crate::config::Config,
+    Option<PathBuf>,
+    Option<Arc<crate::context::BuildContext>>,
+);
+
 /// `--show-model`: what gopherlint understood of each file, in path order.
 fn show_models(
-    mut jobs: Vec<(Input, crate::config::Config, Option<PathBuf>)>,
+    mut jobs: Vec<Job>,
     flags: &FlagSettings,
     stdout: &mut dyn Write,
     mut errors: Vec<String>,
 ) -> Result<u8, String> {
     jobs.sort_by(|a, b| a.2.cmp(&b.2));
     let mut out = String::new();
-    for (input, config, file_path) in jobs {
+    for (input, config, file_path, context) in jobs {
         let (display, bytes) = match input {
             Input::Bytes(name, bytes) => (name, bytes),
             Input::Path(path) => match std::fs::read(&path) {
@@ -378,7 +403,7 @@ fn show_models(
             ));
             continue;
         }
-        let options = flags.options(&config, file_path.as_deref());
+        let options = flags.options(&config, file_path.as_deref(), context);
         match crate::show_model(&decoded.text, &options) {
             Ok(text) => {
                 if !out.is_empty() {

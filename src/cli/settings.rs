@@ -3,10 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::Cli;
 use crate::LintOptions;
 use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
+use crate::context::BuildContext;
 use crate::model::Platform;
 use crate::rules::{RULES, RuleSettings};
 
@@ -58,7 +60,12 @@ impl FlagSettings {
     }
 
     /// The options for one file (`file`: its path, for config classes and path conventions).
-    pub(super) fn options(&self, config: &Config, file: Option<&Path>) -> LintOptions {
+    pub(super) fn options(
+        &self,
+        config: &Config,
+        file: Option<&Path>,
+        context: Option<Arc<BuildContext>>,
+    ) -> LintOptions {
         // Nothing selected or ignored: every rule runs, with no set to build or look up.
         let all = self.select.is_none() && self.ignore.is_empty() && config.ignore.is_empty();
         let enabled: HashSet<&'static str> = match &self.select {
@@ -79,6 +86,7 @@ impl FlagSettings {
             platform: self.platform.clone(),
             path: file.map(|f| f.to_string_lossy().into_owned()),
             class: file.and_then(|f| config.class_for(f)).or(config.class),
+            context,
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },
@@ -137,6 +145,54 @@ impl ConfigResolver {
     }
 }
 
+/// The build context of each file: `--context`, else the config's `[context.paths]`, else the
+/// Dockerfile's own directory. Each context directory is read once per run, whatever the number
+/// of Dockerfiles or stages built from it.
+pub(super) struct ContextResolver {
+    flag: Option<PathBuf>,
+    loaded: HashMap<PathBuf, Arc<BuildContext>>,
+}
+
+impl ContextResolver {
+    pub(super) fn new(flag: Option<PathBuf>) -> ContextResolver {
+        ContextResolver {
+            flag,
+            loaded: HashMap::new(),
+        }
+    }
+
+    /// The context for a file (`None`: standard input without `--stdin-filename` or
+    /// `--context`, where no directory is known).
+    pub(super) fn for_file(
+        &mut self,
+        config: &Config,
+        file: Option<&Path>,
+    ) -> Option<Arc<BuildContext>> {
+        let dir = match (&self.flag, file) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(file)) => match config.context_for(file) {
+                Some(dir) => dir.to_path_buf(),
+                None => file
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            },
+            (None, None) => return None,
+        };
+        let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        let context = self
+            .loaded
+            .entry(key)
+            .or_insert_with(|| Arc::new(BuildContext::load(&dir)))
+            .clone();
+        // `<Dockerfile>.dockerignore` beside the file replaces the context's `.dockerignore`.
+        match file.and_then(|f| context.for_dockerfile(f)) {
+            Some(specific) => Some(Arc::new(specific)),
+            None => Some(context),
+        }
+    }
+}
+
 pub(super) fn init() -> Result<(), String> {
     for name in crate::config::CONFIG_NAMES {
         if Path::new(name).exists() {
@@ -145,4 +201,28 @@ pub(super) fn init() -> Result<(), String> {
     }
     std::fs::write("gopherlint.toml", STARTER)
         .map_err(|e| format!("cannot write gopherlint.toml: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_context_is_read_once() {
+        let mut contexts = ContextResolver::new(None);
+        let config = Config::default();
+        let a = contexts.for_file(&config, Some(Path::new("fixtures/Dockerfile.modern")));
+        let b = contexts.for_file(&config, Some(Path::new("fixtures/Gopherfile")));
+        let (Some(a), Some(b)) = (a, b) else {
+            panic!("both files have a context");
+        };
+        assert!(Arc::ptr_eq(&a, &b), "one read for one directory");
+        assert_eq!(contexts.loaded.len(), 1);
+        assert!(contexts.for_file(&config, None).is_none());
+        let mut flagged = ContextResolver::new(Some(PathBuf::from("fixtures/context/no-go-mod")));
+        let c = flagged
+            .for_file(&config, None)
+            .expect("--context applies to standard input");
+        assert!(c.exists && c.dir.ends_with("no-go-mod"));
+    }
 }

@@ -6,6 +6,8 @@
 pub mod dockerignore;
 pub mod go_mod;
 
+use std::path::Path;
+
 pub use dockerignore::DockerIgnore;
 pub use go_mod::{GoMod, GoVersion, GoWork};
 
@@ -18,4 +20,156 @@ pub fn read_text(bytes: &[u8]) -> Option<&str> {
         return None;
     }
     std::str::from_utf8(bytes).ok()
+}
+
+/// What reading one file of the context gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read<T> {
+    Missing,
+    /// Present but not readable as text (too large, binary, not UTF-8, no permission).
+    Unreadable,
+    Read(T),
+}
+
+impl<T> Read<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Read::Read(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// What gopherlint knows of a build context. Read once per context directory and shared by
+/// every Dockerfile built from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildContext {
+    /// The directory as the user named it (for messages and `--show-model`).
+    pub dir: String,
+    /// The directory exists. When it does not, nothing else is known.
+    pub exists: bool,
+    pub go_mod: Read<GoMod>,
+    pub go_work: Read<GoWork>,
+    pub dockerignore: Read<DockerIgnore>,
+    /// Which ignore file was read: `.dockerignore`, or `<Dockerfile>.dockerignore` beside the
+    /// Dockerfile, which BuildKit prefers.
+    pub dockerignore_name: Option<String>,
+    /// The root holds `.git` (a directory, or the file a worktree has).
+    pub git: bool,
+}
+
+impl BuildContext {
+    /// A context that does not exist: every fact Unknown.
+    pub fn absent(dir: &str) -> BuildContext {
+        BuildContext {
+            dir: dir.to_string(),
+            exists: false,
+            go_mod: Read::Missing,
+            go_work: Read::Missing,
+            dockerignore: Read::Missing,
+            dockerignore_name: None,
+            git: false,
+        }
+    }
+
+    /// Reads the context at `dir`: go.mod, go.work, .dockerignore, whether `.git` is there.
+    /// Four lookups; never fails.
+    pub fn load(dir: &Path) -> BuildContext {
+        let shown = dir.to_string_lossy().into_owned();
+        if !dir.is_dir() {
+            return BuildContext::absent(&shown);
+        }
+        let dockerignore = read_file(&dir.join(".dockerignore"), DockerIgnore::parse);
+        BuildContext {
+            dir: shown,
+            exists: true,
+            go_mod: read_file(&dir.join("go.mod"), GoMod::parse),
+            go_work: read_file(&dir.join("go.work"), GoWork::parse),
+            dockerignore_name: (dockerignore != Read::Missing).then(|| ".dockerignore".into()),
+            dockerignore,
+            git: dir.join(".git").exists(),
+        }
+    }
+
+    /// The context as a Dockerfile sees it: BuildKit reads `<Dockerfile>.dockerignore` beside
+    /// the Dockerfile in place of the context's `.dockerignore` when it exists.
+    pub fn for_dockerfile(&self, dockerfile: &Path) -> Option<BuildContext> {
+        let name = dockerfile.file_name()?.to_string_lossy().into_owned();
+        let path = dockerfile.with_file_name(format!("{name}.dockerignore"));
+        if !self.exists || !path.is_file() {
+            return None;
+        }
+        Some(BuildContext {
+            dockerignore: read_file(&path, DockerIgnore::parse),
+            dockerignore_name: Some(format!("{name}.dockerignore")),
+            ..self.clone()
+        })
+    }
+
+    /// Whether `docker build` sends the context path (relative, `/`-separated): `None` when the
+    /// context is unknown or its ignore file unreadable.
+    pub fn sends(&self, path: &str) -> Option<bool> {
+        if !self.exists {
+            return None;
+        }
+        match &self.dockerignore {
+            Read::Missing => Some(true),
+            Read::Unreadable => None,
+            Read::Read(ignore) => Some(!ignore.excludes(path)),
+        }
+    }
+}
+
+fn read_file<T>(path: &Path, parse: fn(&str) -> T) -> Read<T> {
+    match std::fs::metadata(path) {
+        Err(_) => return Read::Missing,
+        Ok(meta) if !meta.is_file() || meta.len() > MAX_FILE_BYTES as u64 => {
+            return Read::Unreadable;
+        }
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => read_text(&bytes).map_or(Read::Unreadable, |text| Read::Read(parse(text))),
+        Err(_) => Read::Unreadable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_directory_knows_nothing() {
+        let context = BuildContext::load(Path::new("/nonexistent/gopherlint/context"));
+        assert!(!context.exists);
+        assert_eq!(context.sends(".git"), None);
+        assert_eq!(context.go_mod, Read::Missing);
+    }
+
+    #[test]
+    fn reads_what_is_there() {
+        let dir = std::env::temp_dir().join(format!("gopherlint-context-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join(".git")).expect("mkdir");
+        std::fs::write(dir.join("go.mod"), "module example.com/api\n\ngo 1.24\n").expect("go.mod");
+        std::fs::write(dir.join(".dockerignore"), "*.md\n").expect("ignore");
+        std::fs::write(dir.join("Dockerfile.dockerignore"), ".git\n").expect("ignore");
+        std::fs::write(dir.join("go.work"), [0u8, 1, 2]).expect("go.work");
+        let context = BuildContext::load(&dir);
+        assert!(context.exists && context.git);
+        let go_mod = context.go_mod.value().expect("go.mod read");
+        assert_eq!(go_mod.module.as_deref(), Some("example.com/api"));
+        assert_eq!(context.go_work, Read::Unreadable);
+        assert_eq!(context.sends(".git"), Some(true));
+        assert_eq!(context.sends("README.md"), Some(false));
+        let specific = context
+            .for_dockerfile(&dir.join("Dockerfile"))
+            .expect("Dockerfile.dockerignore");
+        assert_eq!(specific.sends(".git"), Some(false));
+        assert!(
+            context
+                .for_dockerfile(&dir.join("other.Dockerfile"))
+                .is_none()
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

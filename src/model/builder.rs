@@ -10,7 +10,12 @@ pub(super) struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn new(file: &'a Dockerfile, text: &'a str, platform: &Platform) -> Self {
+    pub(super) fn new(
+        file: &'a Dockerfile,
+        text: &'a str,
+        platform: &Platform,
+        context: Option<std::sync::Arc<crate::context::BuildContext>>,
+    ) -> Self {
         Builder {
             model: Model {
                 file,
@@ -28,6 +33,7 @@ impl<'a> Builder<'a> {
                 purpose: Purpose::default(),
                 start: None,
                 fs: FinalFs::default(),
+                context,
             },
         }
     }
@@ -397,7 +403,15 @@ impl<'a> Builder<'a> {
                         for a in &command.assignments {
                             assign(&mut env, a, true);
                         }
-                        let build = go_build(stage, index, command, env, cwd.as_deref(), script);
+                        let module = self.model.module_binary_name(stage, cwd.as_deref());
+                        let build = go_build(
+                            stage,
+                            index,
+                            command,
+                            env,
+                            (cwd.as_deref(), module.as_deref()),
+                            script,
+                        );
                         self.model.go_builds.push(build);
                     }
                 }
@@ -412,7 +426,7 @@ fn go_build(
     instruction: usize,
     command: &Command,
     env: Vars,
-    cwd: Option<&str>,
+    (cwd, module): (Option<&str>, Option<&str>),
     script: &Script,
 ) -> GoBuild {
     let (flags, first_positional) = go::parse_go_flags(&command.argv);
@@ -433,7 +447,7 @@ fn go_build(
             origin: None,
         },
     };
-    let output = go::output_path(command, &flags, first_positional, cwd, &env);
+    let output = go::output_path(command, &flags, first_positional, (cwd, module), &env);
     GoBuild {
         stage,
         instruction,

@@ -184,9 +184,82 @@ fn describe_contents(model: &Model, out: &mut String) {
 }
 
 /// The account printed by `--show-model`.
+fn describe_context(model: &Model, out: &mut String) {
+    use crate::context::Read;
+    let Some(context) = model.context() else {
+        let _ = writeln!(out, "context: unknown (standard input, no --context)");
+        return;
+    };
+    if !context.exists {
+        let _ = writeln!(
+            out,
+            "context: `{}`: not a directory, so what it holds is unknown",
+            context.dir
+        );
+        return;
+    }
+    let _ = writeln!(out, "context: `{}`", context.dir);
+    let version = |v: Option<crate::context::GoVersion>| v.map(|v| v.to_string());
+    let go_mod = match &context.go_mod {
+        Read::Missing => "none".to_string(),
+        Read::Unreadable => "unreadable (unknown)".to_string(),
+        Read::Read(m) => {
+            let mut parts = Vec::new();
+            if let Some(module) = &m.module {
+                parts.push(format!("module `{module}`"));
+            }
+            if let Some(go) = version(m.go) {
+                parts.push(format!("go {go}"));
+            }
+            if let Some(toolchain) = version(m.toolchain) {
+                parts.push(format!("toolchain go{toolchain}"));
+            }
+            if parts.is_empty() {
+                "present, no module, go or toolchain line".into()
+            } else {
+                parts.join(", ")
+            }
+        }
+    };
+    let _ = writeln!(out, "  go.mod: {go_mod}");
+    let go_work = match &context.go_work {
+        Read::Missing => "none".to_string(),
+        Read::Unreadable => "unreadable (unknown)".to_string(),
+        Read::Read(w) => {
+            let mut parts = Vec::new();
+            if let Some(go) = version(w.go) {
+                parts.push(format!("go {go}"));
+            }
+            if !w.uses.is_empty() {
+                parts.push(format!("use {}", w.uses.join(", ")));
+            }
+            if parts.is_empty() {
+                "present".into()
+            } else {
+                parts.join(", ")
+            }
+        }
+    };
+    let _ = writeln!(out, "  go.work: {go_work}");
+    let ignore = match (&context.dockerignore, &context.dockerignore_name) {
+        (Read::Missing, _) => "none: everything is sent".to_string(),
+        (Read::Unreadable, _) => "unreadable: what is sent is unknown".to_string(),
+        (Read::Read(_), name) => format!("`{}`", name.as_deref().unwrap_or(".dockerignore")),
+    };
+    let _ = writeln!(out, "  ignore file: {ignore}");
+    let git = match (context.git, context.sends(".git")) {
+        (false, _) => "no",
+        (true, Some(true)) => "yes, and it is sent",
+        (true, Some(false)) => "yes, left out by the ignore file",
+        (true, None) => "yes",
+    };
+    let _ = writeln!(out, "  .git: {git}");
+}
+
 pub fn describe(model: &Model) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "platform: {}", model.platform.name());
+    describe_context(model, &mut out);
     let _ = writeln!(out, "stages:");
     for stage in &model.stages {
         let line = line_of(model, model.instruction(stage.from).range.start);

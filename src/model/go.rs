@@ -194,7 +194,7 @@ pub fn output_path(
     command: &Command,
     flags: &[GoFlag],
     first_positional: usize,
-    cwd: Option<&str>,
+    (cwd, module): (Option<&str>, Option<&str>),
     env: &Vars,
 ) -> Option<Value> {
     let subcommand = command.argv.get(1)?.text.as_str();
@@ -214,9 +214,9 @@ pub fn output_path(
         let path = if package.starts_with('.') || package.starts_with('/') {
             let joined = paths::join(cwd?, package);
             // The module's own directory: the binary is named after the module path in
-            // go.mod, which the Dockerfile does not show.
+            // go.mod, which only the build context shows.
             if Some(joined.as_str()) == cwd.map(paths::normalize).as_deref() {
-                return None;
+                return module.map(str::to_string);
             }
             joined
         } else {

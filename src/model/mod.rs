@@ -4,10 +4,12 @@
 //! read it.
 
 mod builder;
+mod context;
 mod copy;
 pub mod describe;
 pub mod filesystem;
 pub mod go;
+mod golang;
 pub mod image;
 mod opaque;
 pub mod paths;
@@ -17,6 +19,7 @@ mod users;
 pub mod vars;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::shell::Command;
 use crate::source::TextRange;
@@ -26,6 +29,7 @@ use builder::Builder;
 pub use copy::{Copy, CopySource};
 pub use filesystem::{FinalFs, Presence};
 pub use go::GoFlag;
+pub use golang::GolangBase;
 pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
 pub use opaque::OpaqueBinary;
 pub use purpose::{ImageClass, Purpose};
@@ -238,6 +242,8 @@ pub struct Model<'a> {
     start: Option<Vec<String>>,
     /// The final image's files.
     fs: FinalFs,
+    /// The build context, when one was read.
+    context: Option<Arc<crate::context::BuildContext>>,
 }
 
 /// What the model is told besides the file.
@@ -251,6 +257,8 @@ pub struct ModelOptions {
     pub path: Option<String>,
     /// The image class, when the user sets it (config `[image] class`).
     pub class: Option<ImageClass>,
+    /// The build context (`--context`, or the Dockerfile's directory), read once per context.
+    pub context: Option<Arc<crate::context::BuildContext>>,
 }
 
 /// Why a model could not be built.
@@ -280,7 +288,7 @@ impl<'a> Model<'a> {
         text: &'a str,
         options: &ModelOptions,
     ) -> Result<Model<'a>, ModelError> {
-        let mut builder = Builder::new(file, text, &options.platform);
+        let mut builder = Builder::new(file, text, &options.platform, options.context.clone());
         builder.run();
         let mut model = builder.model;
         model.final_stage = match options.target.as_deref() {

@@ -16,6 +16,8 @@ mod gl105;
 mod gl106;
 mod gl107;
 mod gl108;
+mod gl210;
+mod gl212;
 pub(crate) mod gl900;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -76,6 +78,8 @@ pub const RULES: &[&Rule] = &[
     &gl106::RULE,
     &gl107::RULE,
     &gl108::RULE,
+    &gl210::RULE,
+    &gl212::RULE,
     &gl900::RULE,
 ];
 

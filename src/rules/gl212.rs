@@ -1,0 +1,131 @@
+//! GL212 go-version-mismatch: the context's go.mod needs a newer Go than the builder image has.
+
+use super::{ALL_CLASSES, Context, FixAvailability, Rule};
+use crate::context::GoVersion;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{CopySource, GolangBase, Model};
+
+pub const RULE: Rule = Rule {
+    code: "GL212",
+    name: "go-version-mismatch",
+    severity: Severity::Error,
+    summary: "The build context's go.mod needs a newer Go than the builder image's tag",
+    applies_to: ALL_CLASSES,
+    linux_only: false,
+    fix: FixAvailability::None,
+    doc: include_str!("../../rules/GL212.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    // Only the `go` line is a requirement: with GOTOOLCHAIN=local the `toolchain` line is a
+    // suggestion the local Go ignores.
+    let Some(required) = model.context_go_mod().and_then(|m| m.go) else {
+        return;
+    };
+    let mut reported = Vec::new();
+    for copy in &model.copies {
+        if copy.source != CopySource::Context || reported.contains(&copy.stage) {
+            continue;
+        }
+        let takes_go_mod = model
+            .context_copy_of(copy.stage, "go.mod")
+            .is_some_and(|c| c.instruction == copy.instruction);
+        if !takes_go_mod || !runs_go_after(model, copy.stage, copy.instruction) {
+            continue;
+        }
+        let Some(base) = model.golang_base(copy.stage) else {
+            continue;
+        };
+        if base.satisfies(required) != Some(false) {
+            continue;
+        }
+        reported.push(copy.stage);
+        out.push(report(ctx, &base, required, copy.stage, copy.instruction));
+    }
+}
+
+fn report(
+    ctx: &Context,
+    base: &GolangBase,
+    required: GoVersion,
+    stage: usize,
+    copy: usize,
+) -> Diagnostic {
+    let model = ctx.model;
+    let root = &model.stages[model.stages[stage].root_stage];
+    let have = base.version.map(|v| v.to_string()).unwrap_or_default();
+    let image = &base.image.raw;
+    // Before Go 1.21 the `go` line was advisory: the build fails only if the code needs it.
+    let strict = base.version.is_some_and(|v| v.minor_version() >= (1, 21));
+    let message = if strict {
+        format!(
+            "go.mod requires Go {required}, but `{image}` has Go {have}: the build stops with \"go.mod requires go >= {required}\""
+        )
+    } else {
+        format!(
+            "go.mod asks for Go {required}, but `{image}` has Go {have}, which builds it anyway and fails if the code uses anything newer"
+        )
+    };
+    let suggested = if required.patch == 0 {
+        format!("{}.{}", required.major, required.minor)
+    } else {
+        required.to_string()
+    };
+    let range = root
+        .image_word
+        .as_ref()
+        .map_or_else(|| ctx.instruction_head(root.from), |w| w.range);
+    let context = model.context().map_or(".", |c| c.dir.as_str());
+    let mut diagnostic = ctx
+        .report(&RULE, range, message)
+        .with_label(
+            ctx.instruction_head(copy),
+            format!("the go.mod of the context `{context}` is copied here"),
+        )
+        .with_help(format!(
+            "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
+            base.variant
+        ));
+    if !strict {
+        diagnostic = diagnostic.with_severity(Severity::Info);
+    }
+    diagnostic
+}
+
+/// A `go` command runs after the copy in the stage or a stage built from it, and nothing sets
+/// GOTOOLCHAIN to let it fetch another Go (a value other than `local`, or an unknown one).
+fn runs_go_after(model: &Model, stage: usize, instruction: usize) -> bool {
+    let mut runs_go = false;
+    for run in model
+        .runs
+        .iter()
+        .filter(|r| r.instruction > instruction && model.chain(r.stage).contains(&stage))
+    {
+        for command in &run.script.commands {
+            if !matches!(command.program(), Some("go")) {
+                continue;
+            }
+            let inline = command
+                .assignments
+                .iter()
+                .rev()
+                .find(|a| a.name == "GOTOOLCHAIN")
+                .map(|a| model.stages[run.stage].vars.expand(&a.value.text));
+            let set = inline.or_else(|| {
+                model.stages[run.stage]
+                    .vars
+                    .exported_value("GOTOOLCHAIN")
+                    .map(|(v, _)| v.clone())
+            });
+            if let Some(value) = set
+                && value.usable() != Some("local")
+            {
+                return false;
+            }
+            runs_go = true;
+        }
+    }
+    runs_go
+}

@@ -1,0 +1,270 @@
+//! The build context: where it is looked up (the Dockerfile's directory, `--context`,
+//! `[context.paths]`), what is read from it, and the rules that need it (GL210, GL212).
+//! Unknown or unreadable contexts never fail a run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn gopherlint() -> Command {
+    let mut cmd = Command::cargo_bin("gopherlint").expect("binary");
+    cmd.env_remove("NO_COLOR")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn compact(cmd: &mut Command) -> (Vec<String>, i32) {
+    let output = cmd.output().expect("run");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let lines = text
+        .lines()
+        .filter(|l| l.contains(": error[") || l.contains(": warning[") || l.contains(": info["))
+        .map(str::to_string)
+        .collect();
+    (lines, output.status.code().unwrap_or(-1))
+}
+
+fn codes(lines: &[String], code: &str) -> usize {
+    lines
+        .iter()
+        .filter(|l| l.contains(&format!("[{code}]")))
+        .count()
+}
+
+/// A scratch directory for one test, removed first if a previous run left it.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gopherlint-ctx-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+const SERVICE: &str = "FROM golang:1.24-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/api .
+
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+COPY --from=build /out/api /api
+USER 65532:65532
+ENTRYPOINT [\"/api\"]
+";
+
+#[test]
+fn go_mod_newer_than_the_builder_is_gl212_and_no_go_mod_is_silent() {
+    let (lines, code) = compact(
+        gopherlint()
+            .args(["--format", "compact", "--select", "GL212"])
+            .arg("fixtures/context/go-version-mismatch/Dockerfile"),
+    );
+    assert_eq!(
+        lines,
+        vec![
+            "fixtures/context/go-version-mismatch/Dockerfile:3:6: error[GL212] go.mod requires Go 1.24, but `golang:1.22` has Go 1.22: the build stops with \"go.mod requires go >= 1.24\""
+        ]
+    );
+    assert_eq!(code, 1);
+    let (lines, code) = compact(
+        gopherlint()
+            .args(["--format", "compact", "--select", "GL212"])
+            .arg("fixtures/context/no-go-mod/Dockerfile"),
+    );
+    assert!(lines.is_empty(), "{lines:?}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn the_context_flag_names_another_directory() {
+    let (lines, _) = compact(
+        gopherlint()
+            .args(["--format", "compact", "--select", "GL212", "--context"])
+            .arg("fixtures/context/go-version-mismatch")
+            .arg("fixtures/context/no-go-mod/Dockerfile"),
+    );
+    assert_eq!(codes(&lines, "GL212"), 1, "{lines:?}");
+    // A context that is not a directory is unknown: a warning, not a failure.
+    let output = gopherlint()
+        .args(["--select", "GL212", "--context", "no/such/dir"])
+        .arg("fixtures/context/go-version-mismatch/Dockerfile")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the build context `no/such/dir` is not a directory"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_sets_the_context_per_path() {
+    let root = scratch("config");
+    fs::create_dir_all(root.join("deploy")).expect("mkdir");
+    fs::write(root.join("go.mod"), "module example.com/m\n\ngo 1.25\n").expect("go.mod");
+    let dockerfile = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/context/no-go-mod/Dockerfile"),
+    )
+    .expect("fixture");
+    fs::write(root.join("deploy/api.Dockerfile"), &dockerfile).expect("Dockerfile");
+    let run = |root: &Path| {
+        compact(gopherlint().current_dir(root).args([
+            "--format",
+            "compact",
+            "--select",
+            "GL212",
+            "deploy/api.Dockerfile",
+        ]))
+        .0
+    };
+    // Built from deploy/ (the default), there is no go.mod.
+    assert!(run(&root).is_empty());
+    fs::write(
+        root.join("gopherlint.toml"),
+        "[context.paths]\n\"deploy/*.Dockerfile\" = \".\"\n",
+    )
+    .expect("config");
+    let lines = run(&root);
+    assert_eq!(codes(&lines, "GL212"), 1, "{lines:?}");
+    assert!(lines[0].contains("go.mod requires Go 1.25"), "{lines:?}");
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn unreadable_context_files_are_unknown() {
+    let root = scratch("unreadable");
+    let dockerfile = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/context/no-go-mod/Dockerfile"),
+    )
+    .expect("fixture");
+    fs::write(root.join("Dockerfile"), dockerfile).expect("Dockerfile");
+    for bad in [
+        vec![0u8, 159, 146, 150],
+        b"go 1.99\xff\xfe".to_vec(),
+        vec![b'x'; gopherlint::context::MAX_FILE_BYTES + 1],
+    ] {
+        fs::write(root.join("go.mod"), &bad).expect("go.mod");
+        fs::write(root.join(".dockerignore"), &bad).expect("ignore");
+        let output = gopherlint()
+            .current_dir(&root)
+            .args(["--format", "compact", "Dockerfile"])
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !stdout.contains("GL212") && !stdout.contains("GL210"),
+            "{stdout}"
+        );
+        assert_ne!(output.status.code(), Some(2), "{stdout}");
+        let shown = gopherlint()
+            .current_dir(&root)
+            .args(["--show-model", "Dockerfile"])
+            .output()
+            .expect("run");
+        let shown = String::from_utf8_lossy(&shown.stdout);
+        assert!(shown.contains("go.mod: unreadable (unknown)"), "{shown}");
+    }
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn git_sent_to_a_builder_without_git_is_gl210() {
+    let root = scratch("vcs");
+    fs::create_dir_all(root.join(".git")).expect(".git");
+    fs::write(
+        root.join("go.mod"),
+        "module example.com/acme/api\n\ngo 1.24\n",
+    )
+    .expect("go.mod");
+    fs::write(root.join("Dockerfile"), SERVICE).expect("Dockerfile");
+    let run = |root: &Path| {
+        compact(gopherlint().current_dir(root).args([
+            "--format",
+            "compact",
+            "--select",
+            "GL210",
+            "Dockerfile",
+        ]))
+        .0
+    };
+    assert_eq!(
+        run(&root),
+        vec![
+            "Dockerfile:3:1: info[GL210] this copy sends the context's `.git` into stage `build`, which has no git: `go build` skips VCS stamping, and every commit invalidates this layer and the build cache after it"
+        ]
+    );
+    // A Dockerfile-specific ignore file leaves it out.
+    fs::write(root.join("Dockerfile.dockerignore"), ".git\n").expect("ignore");
+    assert!(run(&root).is_empty());
+    fs::remove_file(root.join("Dockerfile.dockerignore")).expect("rm");
+    // So does the context's, with Docker's pattern semantics.
+    fs::write(root.join(".dockerignore"), "**/.git\n").expect("ignore");
+    assert!(run(&root).is_empty());
+    fs::write(root.join(".dockerignore"), "*\n!.git\n").expect("ignore");
+    assert_eq!(run(&root).len(), 1);
+    fs::remove_file(root.join(".dockerignore")).expect("rm");
+    // git in the builder: the stamping is deliberate.
+    fs::write(
+        root.join("Dockerfile"),
+        SERVICE.replace(
+            "WORKDIR /src\n",
+            "WORKDIR /src\nRUN apk add --no-cache git\n",
+        ),
+    )
+    .expect("Dockerfile");
+    assert!(run(&root).is_empty());
+    // `-buildvcs` either way is a decision.
+    fs::write(
+        root.join("Dockerfile"),
+        SERVICE.replace("-trimpath", "-trimpath -buildvcs=true"),
+    )
+    .expect("Dockerfile");
+    assert!(run(&root).is_empty());
+    // Without `.git` in the context, nothing is sent.
+    fs::write(root.join("Dockerfile"), SERVICE).expect("Dockerfile");
+    fs::remove_dir_all(root.join(".git")).expect("rm .git");
+    assert!(run(&root).is_empty());
+    let _ = fs::remove_dir_all(&root);
+}
+
+#[test]
+fn the_module_path_names_a_build_without_output() {
+    let root = scratch("module");
+    fs::write(
+        root.join("go.mod"),
+        "module github.com/acme/api/v2\n\ngo 1.24\n",
+    )
+    .expect("go.mod");
+    let text = SERVICE
+        .replace(" -o /out/api .", "")
+        .replace("/out/api", "/src/api");
+    fs::write(root.join("Dockerfile"), &text).expect("Dockerfile");
+    let shown = gopherlint()
+        .current_dir(&root)
+        .args(["--show-model", "Dockerfile"])
+        .output()
+        .expect("run");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("context: `.`"), "{shown}");
+    assert!(
+        shown.contains("go.mod: module `github.com/acme/api/v2`, go 1.24"),
+        "{shown}"
+    );
+    assert!(shown.contains("output: `/src/api`"), "{shown}");
+    assert!(
+        shown.contains("ships in the final image: yes, as `/api`"),
+        "{shown}"
+    );
+    // Standard input without --context has no context.
+    let shown = gopherlint()
+        .current_dir(&root)
+        .args(["--show-model", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("context: unknown"), "{shown}");
+    assert!(shown.contains("output: unknown"), "{shown}");
+    let _ = fs::remove_dir_all(&root);
+}
