@@ -57,3 +57,13 @@ python3 scripts/gen_corpus.py "$work/tree" 1000
 one=$(RAYON_NUM_THREADS=1 best_ms "$bin" --format json "$work/tree")
 all=$(best_ms "$bin" --format json "$work/tree")
 echo "tree of 1000 files: ${one} ms on 1 thread, ${all} ms on $(nproc) cores"
+
+# The same tree where every directory is a full build context: a go.mod, a .dockerignore and a
+# .git each, which gopherlint reads once per directory (GL210 and GL212 then have facts to use).
+for d in "$work"/tree/*/; do
+  printf 'module example.com/%s\n\ngo 1.23\n' "$(basename "$d")" > "$d/go.mod"
+  printf '.git\n*.md\n' > "$d/.dockerignore"
+  mkdir -p "$d/.git"
+done
+ctx=$(best_ms "$bin" --format json "$work/tree")
+echo "tree of 1000 files, each with its own build context (go.mod, .dockerignore, .git): ${ctx} ms on $(nproc) cores"
