@@ -3,11 +3,11 @@
 use super::flag_edits::{delete_flag, plain_inside, written_value};
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::GoBuild;
 use crate::model::build_flags::{
     CgoOnlyLinkerFlag, FlagSource, FlagUse, build_tags, cgo_only_linker_flags, linker_words,
 };
 use crate::model::go::ldflags_words;
+use crate::model::{Certainty, GoBuild};
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
@@ -29,10 +29,21 @@ const PURE_GO_TAGS: &[&str] = &["netgo", "osusergo"];
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // A GOFLAGS set by ENV or ARG reaches several builds: reported once, where it is set.
     let mut origins: Vec<(TextRange, &str)> = Vec::new();
-    for build in ctx.model.go_builds.iter().filter(|b| b.cgo.disabled()) {
+    for build in ctx.model.go_builds.iter().filter(|b| cgo_known_off(b)) {
         check_tags(ctx, build, &mut origins, out);
         check_ldflags(ctx, build, &mut origins, out);
     }
+}
+
+/// Cgo is off for certain. A `0` that is only a build argument's default (`ARG CGO_ENABLED=0`)
+/// is there to be overridden, and with `--build-arg CGO_ENABLED=1` the static flags matter.
+fn cgo_known_off(build: &GoBuild) -> bool {
+    build.cgo.disabled()
+        && build
+            .cgo
+            .value
+            .as_ref()
+            .is_some_and(|v| v.certainty == Certainty::Known)
 }
 
 /// The place to report a flag: the flag words, or where GOFLAGS is set (once per place).
