@@ -209,8 +209,8 @@ pub fn cgo_only_linker_flags(words: &[String]) -> Vec<(CgoOnlyLinkerFlag, usize,
 
 impl Model<'_> {
     /// The `--mount=type=cache` of the build's RUN whose target is the build cache (GOCACHE,
-    /// by default `$HOME/.cache/go-build`, `/root/.cache/go-build` for root): the mount flag's
-    /// range. `None` when there is none or the cache directory cannot be told.
+    /// by default `$HOME/.cache/go-build`, `/root/.cache/go-build` for root) or a directory
+    /// above it: the mount flag's range. `None` when there is none or the cache directory cannot be told.
     pub fn build_cache_mount(&self, build: &GoBuild) -> Option<TextRange> {
         let gocache = self.gocache(build)?;
         let vars = &self.stages[build.stage].vars;
@@ -232,9 +232,13 @@ impl Model<'_> {
                     }
                 }
                 let target = target.map(|t| vars.expand(t));
+                // A cache on a parent directory (`target=/root/.cache`) holds GOCACHE too.
                 cache
                     && target.as_ref().and_then(|t| t.usable()).is_some_and(|t| {
-                        t.starts_with('/') && paths::normalize(t) == paths::normalize(&gocache)
+                        let t = paths::normalize(t);
+                        t.starts_with('/')
+                            && t != "/"
+                            && paths::is_within(&paths::normalize(&gocache), &t)
                     })
             })
             .map(|f| f.range)
