@@ -3,6 +3,7 @@
 //! environment and whether its binary reaches the final image. Built once per file; rules only
 //! read it.
 
+pub mod build_flags;
 mod builder;
 mod context;
 mod copy;

@@ -1,6 +1,7 @@
 //! The rule registry. Each rule lives in its own file with its metadata and check; its
 //! documentation is `rules/<CODE>.md`, embedded in the binary. Adding a rule adds one line here.
 
+mod flag_edits;
 mod gl000;
 mod gl001;
 mod gl002;
@@ -16,6 +17,9 @@ mod gl105;
 mod gl106;
 mod gl107;
 mod gl108;
+mod gl203;
+mod gl204;
+mod gl205;
 mod gl210;
 mod gl212;
 pub(crate) mod gl900;
@@ -78,6 +82,9 @@ pub const RULES: &[&Rule] = &[
     &gl106::RULE,
     &gl107::RULE,
     &gl108::RULE,
+    &gl203::RULE,
+    &gl204::RULE,
+    &gl205::RULE,
     &gl210::RULE,
     &gl212::RULE,
     &gl900::RULE,

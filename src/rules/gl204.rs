@@ -1,0 +1,115 @@
+//! GL204 force-rebuild-flag: `-a` in a go build's flags or GOFLAGS.
+
+use super::flag_edits::{delete_flag, remove_goflags};
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::model::GoBuild;
+use crate::model::build_flags::{FlagSource, flag_bool};
+use crate::source::TextRange;
+
+pub const RULE: Rule = Rule {
+    code: "GL204",
+    name: "force-rebuild-flag",
+    severity: Severity::Info,
+    summary: "`-a` in the go flags or GOFLAGS: every package is rebuilt on every build",
+    // Rebuilding everything is wasted time wherever the build runs, whatever the image is for.
+    applies_to: super::ALL_CLASSES,
+    linux_only: false,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL204.md"),
+    check,
+};
+
+const HELP: &str = "delete `-a`: since Go 1.10 the build cache rebuilds exactly what changed, and it keys every package by its flags, build tags, `CGO_ENABLED` and Go version";
+
+/// `-a` rebuilds everything only when the flag in effect says so (`-a=false` turns it off).
+fn forces_rebuild(build: &GoBuild) -> bool {
+    build
+        .effective_flag("a")
+        .is_some_and(|u| flag_bool(u.flag.value.as_deref()) == Some(true))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // An ENV or ARG GOFLAGS reaches several builds: reported once, where it is set, as a
+    // warning when any of them has a build cache mount.
+    let mut from_goflags: Vec<(TextRange, &GoBuild, Option<TextRange>)> = Vec::new();
+    for build in ctx.model.go_builds.iter().filter(|b| forces_rebuild(b)) {
+        let mount = ctx.model.build_cache_mount(build);
+        for flag_use in build.flag_uses("a") {
+            if flag_bool(flag_use.flag.value.as_deref()) != Some(true) {
+                continue;
+            }
+            match flag_use.source {
+                FlagSource::Argv => {
+                    let Some(range) = build.flag_range(flag_use.flag) else {
+                        continue;
+                    };
+                    let fix = delete_flag(ctx, build, flag_use.flag)
+                        .map(|edit| Fix::new("delete `-a`", Applicability::Safe, vec![edit]));
+                    out.push(diagnostic(ctx, range, "`-a`", mount).with_fix(fix));
+                }
+                FlagSource::Goflags => {
+                    let range = build.goflags_origin.unwrap_or(build.go_range);
+                    match from_goflags.iter_mut().find(|(r, _, _)| *r == range) {
+                        Some(entry) => {
+                            entry.2 = entry.2.or(mount);
+                        }
+                        None => from_goflags.push((range, build, mount)),
+                    }
+                }
+            }
+        }
+    }
+    for (range, build, mount) in from_goflags {
+        let fix = remove_goflags(ctx, build, &|f| {
+            f.name == "a" && flag_bool(f.value.as_deref()) == Some(true)
+        })
+        .map(|edit| {
+            Fix::new(
+                "delete `-a` from `GOFLAGS`",
+                Applicability::Safe,
+                vec![edit],
+            )
+        });
+        let mut d = diagnostic(ctx, range, "`GOFLAGS` passes `-a`, which", mount).with_fix(fix);
+        if range != build.go_range {
+            d = d.with_label(build.go_range, "a go command reads `GOFLAGS` here");
+        }
+        out.push(d);
+    }
+}
+
+fn diagnostic(
+    ctx: &Context,
+    range: TextRange,
+    subject: &str,
+    mount: Option<TextRange>,
+) -> Diagnostic {
+    let rebuilds = if subject.ends_with("which") {
+        "rebuilds"
+    } else {
+        "forces a rebuild of"
+    };
+    match mount {
+        Some(mount) => ctx
+            .report(
+                &RULE,
+                range,
+                format!(
+                    "{subject} {rebuilds} every package, the standard library included, so the build cache mounted for the build goes unused"
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .with_label(mount, "build cache mounted here")
+            .with_help(HELP),
+        None => ctx
+            .report(
+                &RULE,
+                range,
+                format!(
+                    "{subject} {rebuilds} every package, the standard library included, on every build"
+                ),
+            )
+            .with_help(HELP),
+    }
+}
