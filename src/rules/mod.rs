@@ -16,6 +16,9 @@ mod gl105;
 mod gl106;
 mod gl107;
 mod gl108;
+mod gl201;
+mod gl202;
+mod gl209;
 pub(crate) mod gl900;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -76,6 +79,9 @@ pub const RULES: &[&Rule] = &[
     &gl106::RULE,
     &gl107::RULE,
     &gl108::RULE,
+    &gl201::RULE,
+    &gl202::RULE,
+    &gl209::RULE,
     &gl900::RULE,
 ];
 
