@@ -114,10 +114,17 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
     let (severity, message) = match (&reading, fails, command) {
         (Reading::Command, true, Some((_, package))) => (
             Severity::Error,
-            format!(
-                "`go get` does not install `{}`: since Go 1.18 it only edits go.mod, or fails outside a module ({builder})",
-                command_name(package)
-            ),
+            if no_module {
+                format!(
+                    "`go get` does not install `{}`: since Go 1.18 it fails outside a module, and nothing has put a go.mod here ({builder})",
+                    command_name(package)
+                )
+            } else {
+                format!(
+                    "`go get` does not install `{}`: since Go 1.18 it only edits go.mod, or fails outside a module ({builder})",
+                    command_name(package)
+                )
+            },
         ),
         (Reading::Command, false, Some((_, package))) => (
             Severity::Warning,
@@ -246,11 +253,14 @@ fn fix(ctx: &Context, get: &GoGet, go: BuilderGo) -> Option<Fix> {
         )?);
     }
     let expanded = run.env.expand(&package.text);
-    if !expanded.text.contains('@') {
+    let version = if expanded.text.contains('@') {
+        ""
+    } else {
         edits.push(Edit::insert(package.range.end, "@latest"));
-    }
+        "@latest"
+    };
     Some(Fix::new(
-        "install with `go install pkg@version`",
+        format!("install with `go install {}{version}`", expanded.text),
         Applicability::Unsafe,
         edits,
     ))
