@@ -26,6 +26,7 @@ impl<'a> Builder<'a> {
                 runs: Vec::new(),
                 copies: Vec::new(),
                 go_builds: Vec::new(),
+                tool_runs: Vec::new(),
                 builds_go: false,
                 stage_of: vec![None; file.instructions.len()],
                 users: Vec::new(),
@@ -341,6 +342,26 @@ impl<'a> Builder<'a> {
                     assign(&mut vars, a, false);
                 }
                 continue;
+            }
+            if tools::is_followed(command) {
+                let mut env = vars.clone();
+                for a in &command.assignments {
+                    assign(&mut env, a, true);
+                }
+                self.model.tool_runs.push(ToolRun {
+                    stage,
+                    instruction: index,
+                    command: command.clone(),
+                    env,
+                    cwd: cwd.clone(),
+                    script: self.model.runs.len(),
+                    position: script
+                        .commands
+                        .iter()
+                        .take_while(|c| !std::ptr::eq(*c, command))
+                        .count(),
+                    script_complete: script.complete,
+                });
             }
             match command.program() {
                 Some("export") => {

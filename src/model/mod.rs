@@ -16,6 +16,7 @@ mod opaque;
 pub mod paths;
 pub mod purpose;
 mod scripts;
+pub mod tools;
 mod users;
 pub mod vars;
 
@@ -35,6 +36,7 @@ pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
 pub use opaque::OpaqueBinary;
 pub use purpose::{ImageClass, Purpose};
 pub use scripts::{RunScript, run_scripts};
+pub use tools::{BuilderGo, GoGet, ToolRun};
 pub use vars::{Certainty, PLATFORM_ARGS, Platform, Value, Var, Vars};
 
 /// What a stage's FROM names.
@@ -229,6 +231,8 @@ pub struct Model<'a> {
     pub runs: Vec<RunScript>,
     pub copies: Vec<Copy>,
     pub go_builds: Vec<GoBuild>,
+    /// `go get` and `upx` commands (see `tools`).
+    pub tool_runs: Vec<ToolRun>,
     /// The file compiles Go or uses a Go toolchain image: Go-scoped rules apply.
     pub builds_go: bool,
     /// The stage of each instruction (`None` before the first FROM).

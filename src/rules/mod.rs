@@ -17,9 +17,12 @@ mod gl105;
 mod gl106;
 mod gl107;
 mod gl108;
+mod gl201;
+mod gl202;
 mod gl203;
 mod gl204;
 mod gl205;
+mod gl209;
 mod gl210;
 mod gl212;
 pub(crate) mod gl900;
@@ -82,9 +85,12 @@ pub const RULES: &[&Rule] = &[
     &gl106::RULE,
     &gl107::RULE,
     &gl108::RULE,
+    &gl201::RULE,
+    &gl202::RULE,
     &gl203::RULE,
     &gl204::RULE,
     &gl205::RULE,
+    &gl209::RULE,
     &gl210::RULE,
     &gl212::RULE,
     &gl900::RULE,

@@ -1,0 +1,385 @@
+//! Programs followed besides `go build`: `go get` (GL201) and `upx` (GL209), recorded with the
+//! environment and working directory they run in, and the facts rules ask about them: the
+//! builder's Go version, whether a go.mod can be there, which files upx packs.
+
+use super::go::{GoFlag, parse_go_flags};
+use super::image::Family;
+use super::vars::Certainty;
+use super::{Model, Vars, paths};
+use crate::shell::Command;
+use crate::syntax::Keyword;
+
+/// A followed command with what it sees.
+#[derive(Debug, Clone)]
+pub struct ToolRun {
+    pub stage: usize,
+    pub instruction: usize,
+    pub command: Command,
+    /// The variables the command sees (its own assignments included).
+    pub env: Vars,
+    /// The working directory; `None` when unknown.
+    pub cwd: Option<String>,
+    /// Index in `Model::runs` of the script, and of the command in it.
+    pub script: usize,
+    pub position: usize,
+    /// The whole RUN could be read.
+    pub script_complete: bool,
+}
+
+/// Which commands the builder records as tool runs.
+pub(super) fn is_followed(command: &Command) -> bool {
+    match command.program() {
+        Some("go") => command.argv.get(1).is_some_and(|w| w.text == "get"),
+        Some(program) => is_upx(program),
+        None => false,
+    }
+}
+
+/// `upx`, or Debian's `upx-ucl`.
+pub fn is_upx(program: &str) -> bool {
+    matches!(program, "upx" | "upx-ucl")
+}
+
+/// The Go toolchain of a stage's builder image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuilderGo {
+    /// `(major, minor)` from the tag.
+    Version(u32, u32),
+    /// A Go image whose tag names no release (`golang`, `golang:alpine`, `golang:1`): the
+    /// newest Go of its line, which is 1.18 or newer.
+    Floating,
+    Unknown,
+}
+
+/// A `go get` with its flags and package arguments.
+#[derive(Debug, Clone)]
+pub struct GoGet<'m> {
+    pub run: &'m ToolRun,
+    pub flags: Vec<GoFlag>,
+    pub first_positional: usize,
+}
+
+impl GoGet<'_> {
+    /// Package arguments as argv indexes.
+    pub fn package_words(&self) -> std::ops::Range<usize> {
+        self.first_positional..self.run.command.argv.len()
+    }
+
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.flags.iter().any(|f| f.name == name)
+    }
+}
+
+/// Programs that cannot bring a go.mod into the stage: package managers, user and file
+/// permission tools, the go command itself except `go mod`.
+const LEAVES_NO_MODULE: &[&str] = &[
+    "apk",
+    "apt-get",
+    "apt",
+    "yum",
+    "dnf",
+    "microdnf",
+    "zypper",
+    "mkdir",
+    "rm",
+    "chmod",
+    "chown",
+    "adduser",
+    "useradd",
+    "addgroup",
+    "groupadd",
+    "ls",
+    "true",
+    "set",
+    "export",
+    "cd",
+    "update-ca-certificates",
+    "which",
+    "[",
+    "test",
+];
+
+impl Model<'_> {
+    /// Every `go get`, in file order.
+    pub fn go_gets(&self) -> impl Iterator<Item = GoGet<'_>> {
+        self.tool_runs
+            .iter()
+            .filter(|r| r.command.program() == Some("go"))
+            .map(|run| {
+                let (flags, first_positional) = parse_go_flags(&run.command.argv);
+                GoGet {
+                    run,
+                    flags,
+                    first_positional,
+                }
+            })
+    }
+
+    /// Every `upx` run, in file order.
+    pub fn upx_runs(&self) -> impl Iterator<Item = &ToolRun> {
+        self.tool_runs
+            .iter()
+            .filter(|r| r.command.program().is_some_and(is_upx))
+    }
+
+    /// The Go release of the stage's root image, as its tag says.
+    pub fn builder_go(&self, stage: usize) -> BuilderGo {
+        let stage = &self.stages[stage];
+        if let Some((major, minor)) = stage.facts.go_version
+            // tinygo's tags name tinygo releases (0.x), not Go's.
+            && major >= 1
+        {
+            return BuilderGo::Version(major, minor);
+        }
+        let Some(image) = &stage.root_image else {
+            return BuilderGo::Unknown;
+        };
+        let tag = image.tag.as_deref().unwrap_or("latest");
+        let named_release = tag.contains('$') || image.digest.is_some();
+        if stage.facts.is_go_toolchain() && !named_release && image.repository != "tinygo/tinygo" {
+            BuilderGo::Floating
+        } else {
+            BuilderGo::Unknown
+        }
+    }
+
+    /// Nothing before this command can have put a go.mod in the stage: the root image is a
+    /// known OS or Go image, nothing was copied or mounted in, and every earlier command of
+    /// the chain is one that writes no module files.
+    pub fn no_module_before(&self, run: &ToolRun) -> bool {
+        let stage = &self.stages[run.stage];
+        let known_root = matches!(
+            stage.facts.family,
+            Family::GoToolchain | Family::Alpine | Family::Debian | Family::Rpm | Family::Busybox
+        );
+        if !known_root || stage.root_image.is_none() {
+            return false;
+        }
+        let chain = self.chain(run.stage);
+        let mounts = self
+            .instruction(run.instruction)
+            .flags
+            .iter()
+            .any(|f| f.name == "mount" && !f.value.as_deref().is_some_and(is_cache_or_secret));
+        if mounts {
+            return false;
+        }
+        let earlier = |i: usize| i < run.instruction;
+        if self
+            .copies
+            .iter()
+            .any(|c| chain.contains(&c.stage) && earlier(c.instruction))
+        {
+            return false;
+        }
+        let chain_instructions = self.chain_instructions(run.stage);
+        if chain_instructions.iter().any(|&i| {
+            earlier(i)
+                && matches!(
+                    self.instruction(i).keyword,
+                    Keyword::Onbuild | Keyword::Volume
+                )
+        }) {
+            return false;
+        }
+        let earlier_commands = self
+            .runs
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| chain.contains(&r.stage) && earlier(r.instruction))
+            .flat_map(|(_, r)| r.script.commands.iter())
+            .chain(
+                self.runs
+                    .get(run.script)
+                    .map(|r| &r.script.commands[..run.position.min(r.script.commands.len())])
+                    .unwrap_or(&[]),
+            );
+        let mut all_harmless = true;
+        for command in earlier_commands {
+            let program = command.program().unwrap_or("");
+            let harmless = match program {
+                "go" => command.argv.get(1).is_some_and(|w| w.text != "mod"),
+                "" => true,
+                p => LEAVES_NO_MODULE.contains(&p),
+            };
+            all_harmless &= harmless;
+        }
+        all_harmless
+    }
+
+    /// Whether a program of this name runs after the command: later in the same RUN, in a later
+    /// RUN of a stage built on this one, or as the start command of a final image built on it.
+    pub fn runs_program_after(&self, run: &ToolRun, name: &str) -> bool {
+        let descendants: Vec<usize> = (0..self.stages.len())
+            .filter(|&s| self.chain(s).contains(&run.stage))
+            .collect();
+        let later_in_runs = self.runs.iter().enumerate().any(|(index, r)| {
+            let commands = if index == run.script {
+                r.script.commands.get(run.position + 1..).unwrap_or(&[])
+            } else if r.instruction > run.instruction && descendants.contains(&r.stage) {
+                &r.script.commands[..]
+            } else {
+                &[]
+            };
+            commands.iter().any(|c| c.program() == Some(name))
+        });
+        let starts = self.final_stage.is_some_and(|f| descendants.contains(&f))
+            && self
+                .start_command()
+                .and_then(|w| w.first())
+                .is_some_and(|p| paths::basename(p) == name);
+        later_in_runs || starts
+    }
+
+    /// A later `go build`, `go install` or `go run` in the file names this package (without a
+    /// version): the `go get` pinned it in go.mod for that command.
+    pub fn package_used_later(&self, run: &ToolRun, package: &str) -> bool {
+        self.runs.iter().enumerate().any(|(index, r)| {
+            let commands = if index == run.script {
+                r.script.commands.get(run.position + 1..).unwrap_or(&[])
+            } else if r.instruction > run.instruction {
+                &r.script.commands[..]
+            } else {
+                &[]
+            };
+            commands.iter().any(|c| {
+                c.program() == Some("go")
+                    && c.argv
+                        .get(1)
+                        .is_some_and(|w| matches!(w.text.as_str(), "build" | "install" | "run"))
+                    && c.argv
+                        .iter()
+                        .skip(2)
+                        .any(|w| w.text.split('@').next() == Some(package))
+            })
+        })
+    }
+
+    /// The files a `upx` run packs, as absolute paths (`None` where unknown); empty when the
+    /// run packs nothing (`-d`, `-t`, `-l`, `--version`...).
+    pub fn upx_packed_files(&self, run: &ToolRun) -> Vec<Option<String>> {
+        let argv = &run.command.argv;
+        let mut files = Vec::new();
+        let mut output: Option<&str> = None;
+        let mut words = argv.iter().skip(1);
+        let mut options_done = false;
+        while let Some(word) = words.next() {
+            let text = word.text.as_str();
+            if !options_done && text == "--" {
+                options_done = true;
+                continue;
+            }
+            if !options_done && text.starts_with('-') && text.len() > 1 {
+                match text {
+                    "-d" | "--decompress" | "-t" | "--test" | "-l" | "--list" | "-V"
+                    | "--version" | "-h" | "--help" | "-L" | "--license" | "--fileinfo" => {
+                        return Vec::new();
+                    }
+                    "-o" => output = words.next().map(|w| w.text.as_str()),
+                    _ => {
+                        if let Some(value) = text
+                            .strip_prefix("--output=")
+                            .or_else(|| text.strip_prefix("-o").filter(|v| !v.is_empty()))
+                        {
+                            output = Some(value);
+                        }
+                    }
+                }
+                continue;
+            }
+            files.push(text);
+        }
+        if let Some(output) = output {
+            files = vec![output];
+        }
+        files
+            .into_iter()
+            .map(|file| {
+                let value = run.env.expand_strict(file);
+                if value.certainty > Certainty::Default || value.text.contains(['*', '?', '[']) {
+                    return None;
+                }
+                match (&run.cwd, value.text.starts_with('/')) {
+                    (_, true) => Some(paths::normalize(&value.text)),
+                    (Some(cwd), false) => Some(paths::join(cwd, &value.text)),
+                    (None, false) => None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The packages a command installs with an OS package manager (`apk add`, `apt-get install`).
+pub fn installed_packages(command: &Command) -> Option<Vec<String>> {
+    super::purpose::installs_packages(command)
+}
+
+/// A `--mount` that brings no files from the context or a stage (a cache or a secret).
+fn is_cache_or_secret(value: &str) -> bool {
+    value.split(',').any(|part| {
+        matches!(
+            part.trim(),
+            "type=cache" | "type=secret" | "type=ssh" | "type=tmpfs"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ModelOptions;
+
+    fn with_model(text: &str, check: impl FnOnce(&Model)) {
+        let file = crate::syntax::parse(text);
+        let model = Model::build(&file, text, &ModelOptions::default()).expect("model");
+        check(&model);
+    }
+
+    #[test]
+    fn builder_go_from_tags() {
+        let text = "FROM golang:1.17\nFROM golang:alpine\nFROM golang:1\nARG V\nFROM golang:${V}-alpine\nFROM alpine:3.20\nFROM golang@sha256:abc\n";
+        with_model(text, |m| {
+            let got: Vec<BuilderGo> = (0..m.stages.len()).map(|s| m.builder_go(s)).collect();
+            assert_eq!(
+                got,
+                vec![
+                    BuilderGo::Version(1, 17),
+                    BuilderGo::Floating,
+                    BuilderGo::Floating,
+                    BuilderGo::Unknown,
+                    BuilderGo::Unknown,
+                    BuilderGo::Unknown,
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn upx_files_resolve_and_modes_that_pack_nothing() {
+        let text = "FROM alpine\nWORKDIR /src\nARG BIN\nRUN upx -9 --lzma app /abs/tool && upx -t app && upx /a -o /b && upx -o/c /a && upx $BIN && cd sub && upx ./x\n";
+        with_model(text, |m| {
+            let files: Vec<Vec<Option<String>>> =
+                m.upx_runs().map(|r| m.upx_packed_files(r)).collect();
+            assert_eq!(
+                files,
+                vec![
+                    vec![Some("/src/app".into()), Some("/abs/tool".into())],
+                    vec![],
+                    vec![Some("/b".into())],
+                    vec![Some("/c".into())],
+                    vec![None],
+                    vec![Some("/src/sub/x".into())],
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn module_context_before_go_get() {
+        let text = "FROM golang:1.22\nRUN apk add git && go get a.io/x\nCOPY go.mod .\nRUN go get b.io/y\nFROM golang:1.22\nRUN git clone https://a.io/r && go get c.io/z\nFROM golang:1.22\nRUN --mount=type=bind,target=. go get d.io/w\nRUN --mount=type=cache,target=/go/pkg/mod go get e.io/v\n";
+        with_model(text, |m| {
+            let outside: Vec<bool> = m.go_gets().map(|g| m.no_module_before(g.run)).collect();
+            assert_eq!(outside, vec![true, false, false, false, true]);
+        });
+    }
+}

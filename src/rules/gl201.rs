@@ -1,0 +1,277 @@
+//! GL201 go-get-install: `go get` used to install a command, which it stopped doing in Go 1.18.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::{BuilderGo, GoGet, paths};
+use crate::source::TextRange;
+
+pub const RULE: Rule = Rule {
+    code: "GL201",
+    name: "go-get-install",
+    severity: Severity::Error,
+    summary: "`go get` is used to install a command, which it no longer does since Go 1.18",
+    applies_to: super::ALL_CLASSES,
+    linux_only: false,
+    fix: FixAvailability::Unsafe,
+    doc: include_str!("../../rules/GL201.md"),
+    check,
+};
+
+/// Well-known commands whose main package is the module root or a directory not named `cmd`.
+const KNOWN_COMMANDS: &[&str] = &[
+    "github.com/Masterminds/glide",
+    "github.com/tools/godep",
+    "github.com/kardianos/govendor",
+    "golang.org/x/lint/golint",
+    "github.com/golang/lint/golint",
+    "github.com/cosmtrek/air",
+    "github.com/air-verse/air",
+    "github.com/cespare/reflex",
+    "github.com/githubnemo/CompileDaemon",
+    "github.com/codegangsta/gin",
+    "github.com/pilu/fresh",
+    "github.com/oxequa/realize",
+    "github.com/golang/mock/mockgen",
+    "go.uber.org/mock/mockgen",
+    "github.com/GeertJohan/go.rice/rice",
+    "github.com/kisielk/errcheck",
+    "github.com/mattn/goveralls",
+    "github.com/axw/gocov/gocov",
+    "github.com/jstemmer/go-junit-report",
+    "github.com/beego/bee",
+    "github.com/mitchellh/gox",
+    "github.com/tcnksm/ghr",
+    "github.com/alecthomas/gometalinter",
+    "github.com/swaggo/swag",
+    "github.com/vektra/mockery",
+];
+
+/// How a `go get` reads.
+enum Reading {
+    /// It names a command: `go get` was meant to build and install it.
+    Command,
+    /// Packages fetched outside any module, the GOPATH way; since Go 1.18 that fails.
+    OutsideModule,
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for get in ctx.model.go_gets() {
+        check_get(ctx, &get, out);
+    }
+}
+
+fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let run = get.run;
+    let argv = &run.command.argv;
+    // `-d` only downloads: it never was an install.
+    if get.has_flag("d") || get.package_words().is_empty() {
+        return;
+    }
+    let mut packages = Vec::new();
+    for i in get.package_words() {
+        let value = run.env.expand_strict(&argv[i].text);
+        let Some(text) = value.usable() else {
+            return;
+        };
+        // Local packages (`./...`, `.`) and `all` update the module's own requirements.
+        if text.starts_with(['.', '/']) || text == "all" || text.starts_with('-') {
+            return;
+        }
+        packages.push((i, text.to_string()));
+    }
+    // GO111MODULE=off keeps GOPATH mode, where `go get` still builds and installs; with `auto`
+    // it is GOPATH mode outside a module. An unknown value could be either.
+    let no_module = model.no_module_before(run);
+    if let Some(var) = run.env.get("GO111MODULE").filter(|v| v.exported) {
+        // An ARG without a default is whatever the build passes.
+        match var.value.as_ref().and_then(|v| v.usable()) {
+            None | Some("off") => return,
+            Some("auto") if no_module => return,
+            Some(_) => {}
+        }
+    }
+    let command = packages
+        .iter()
+        .position(|(_, p)| is_command(ctx, get, p))
+        .map(|i| &packages[i]);
+    let go = model.builder_go(run.stage);
+    let fails = matches!(go, BuilderGo::Floating)
+        || matches!(go, BuilderGo::Version(1, m) if m >= 18)
+        || matches!(go, BuilderGo::Version(major, _) if major > 1);
+    let reading = match command {
+        Some(_) => Reading::Command,
+        // Without a command to name, a fetch outside a module is only a finding where it fails.
+        None if no_module && fails => Reading::OutsideModule,
+        None => return,
+    };
+    let builder = match go {
+        BuilderGo::Version(major, minor) => format!("the builder is Go {major}.{minor}"),
+        BuilderGo::Floating => "the builder's tag follows the newest Go".to_string(),
+        BuilderGo::Unknown => String::new(),
+    };
+    let get_range = argv[0].range.cover(argv[1].range);
+    let (severity, message) = match (&reading, fails, command) {
+        (Reading::Command, true, Some((_, package))) => (
+            Severity::Error,
+            if no_module {
+                format!(
+                    "`go get` does not install `{}`: since Go 1.18 it fails outside a module, and nothing has put a go.mod here ({builder})",
+                    command_name(package)
+                )
+            } else {
+                format!(
+                    "`go get` does not install `{}`: since Go 1.18 it only edits go.mod, or fails outside a module ({builder})",
+                    command_name(package)
+                )
+            },
+        ),
+        (Reading::Command, false, Some((_, package))) => (
+            Severity::Warning,
+            format!(
+                "`go get` installs `{}` only up to Go 1.17: since Go 1.18 it only edits go.mod, or fails outside a module{}",
+                command_name(package),
+                if builder.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({builder})")
+                }
+            ),
+        ),
+        _ => (
+            Severity::Error,
+            format!(
+                "`go get` runs outside a module: since Go 1.18 it fails there (\"go.mod file not found\") ({builder})"
+            ),
+        ),
+    };
+    let mut diagnostic = ctx
+        .report(&RULE, get_range, message)
+        .with_severity(severity);
+    diagnostic = match (&reading, command) {
+        (Reading::Command, Some((word, package))) => diagnostic
+            .with_label(argv[*word].range, "a command")
+            .with_help(format!(
+                "install it with `go install {}@<version>`, pinned to a release (or `@latest`)",
+                package.split('@').next().unwrap_or(package)
+            ))
+            .with_fix(fix(ctx, get, go)),
+        _ => diagnostic.with_help(
+            "build inside a module: copy go.mod and go.sum and let `go mod download` or `go build` fetch the dependencies; install commands with `go install pkg@version`",
+        ),
+    };
+    out.push(diagnostic);
+}
+
+/// The package is a command: a `cmd` directory in its path, a well-known command, the
+/// `repo/repo` layout of a command in a subdirectory, a `protoc-gen-*` plugin, or a program of
+/// its name runs afterwards. A package a later `go install`/`go build`/`go run` names was
+/// pinned in go.mod for that command: not an install.
+fn is_command(ctx: &Context, get: &GoGet, package: &str) -> bool {
+    let path = package.split('@').next().unwrap_or(package);
+    if path.contains("...") || ctx.model.package_used_later(get.run, path) {
+        return false;
+    }
+    let elements: Vec<&str> = path.split('/').collect();
+    let name = command_name(package);
+    let repo_layout = elements.len() > 3 && elements.get(2) == elements.last();
+    elements.contains(&"cmd")
+        || KNOWN_COMMANDS.contains(&path)
+        || repo_layout
+        || name.starts_with("protoc-gen-")
+        || (ctx.model.runs_program_after(get.run, &name) && !name_is_shared(ctx, path, &name))
+}
+
+/// Another package fetched or installed in the file has the same last element
+/// (`github.com/revel/revel` beside `github.com/revel/cmd/revel`): the program that runs is
+/// not necessarily this one.
+fn name_is_shared(ctx: &Context, path: &str, name: &str) -> bool {
+    let gets = ctx.model.go_gets().flat_map(|get| {
+        get.package_words()
+            .map(|i| get.run.command.argv[i].text.clone())
+            .collect::<Vec<_>>()
+    });
+    let installs = ctx
+        .model
+        .go_builds
+        .iter()
+        .flat_map(|b| b.packages().map(str::to_string).collect::<Vec<_>>());
+    gets.chain(installs).any(|other| {
+        let other_path = other.split('@').next().unwrap_or(&other);
+        other_path != path && command_name(&other) == name
+    })
+}
+
+/// The binary `go install` names after the package: its last element, skipping a major
+/// version suffix (`.../v2`).
+fn command_name(package: &str) -> String {
+    let path = package.split('@').next().unwrap_or(package);
+    let path = path.trim_end_matches('/');
+    let mut name = paths::basename(path);
+    if name.len() > 1
+        && name.starts_with('v')
+        && name[1..].bytes().all(|b| b.is_ascii_digit())
+        && let Some(parent) = path.rsplit('/').nth(1)
+    {
+        name = parent;
+    }
+    name.to_string()
+}
+
+/// `go get -u pkg` becomes `go install pkg@latest`: `get` is replaced, the flags `go install`
+/// does not take (`-u`, `-t`, `-insecure`, `-f`, `-fix`) are removed, and `@latest` is added
+/// when no version is given. Only for one package (`go install pkg@version` needs every
+/// package from one module), words written plainly, and a builder whose Go has
+/// `go install pkg@version` (1.16).
+fn fix(ctx: &Context, get: &GoGet, go: BuilderGo) -> Option<Fix> {
+    let run = get.run;
+    let argv = &run.command.argv;
+    if run.command.nested || !run.script_complete || get.package_words().len() != 1 {
+        return None;
+    }
+    if matches!(go, BuilderGo::Version(1, minor) if minor < 16) {
+        return None;
+    }
+    let package = &argv[get.first_positional];
+    if !package.exact || !argv[1].exact || package.has_expansion && package.text.contains('@') {
+        return None;
+    }
+    let mut edits = vec![Edit::replace(argv[1].range, "install")];
+    for flag in &get.flags {
+        if !matches!(flag.name.as_str(), "u" | "t" | "insecure" | "f" | "fix") {
+            continue;
+        }
+        let word = flag.name_word?;
+        if flag.value_word.is_some_and(|v| v != word) || word == 0 {
+            return None;
+        }
+        edits.push(delete_word(
+            ctx,
+            argv[word - 1].range,
+            argv[word].range,
+            argv[word].exact,
+        )?);
+    }
+    let expanded = run.env.expand(&package.text);
+    let version = if expanded.text.contains('@') {
+        ""
+    } else {
+        edits.push(Edit::insert(package.range.end, "@latest"));
+        "@latest"
+    };
+    Some(Fix::new(
+        format!("install with `go install {}{version}`", expanded.text),
+        Applicability::Unsafe,
+        edits,
+    ))
+}
+
+/// Deletes a word and the blanks before it, when only spaces or tabs separate it from the
+/// word before (no line continuation or comment is lost).
+fn delete_word(ctx: &Context, before: TextRange, word: TextRange, exact: bool) -> Option<Edit> {
+    let gap = ctx.slice(TextRange::new(before.end, word.start));
+    if !exact || gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    Some(Edit::replace(TextRange::new(before.end, word.end), ""))
+}

@@ -1,0 +1,179 @@
+//! GL202 legacy-dependency-manager: dep, glide, godep or govendor, which Go modules replaced.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{CopySource, paths};
+use crate::shell::Command;
+use crate::source::TextRange;
+use crate::syntax::Keyword;
+
+pub const RULE: Rule = Rule {
+    code: "GL202",
+    name: "legacy-dependency-manager",
+    severity: Severity::Warning,
+    summary: "The build uses dep, glide, godep or govendor, which Go modules replaced",
+    applies_to: super::ALL_CLASSES,
+    linux_only: false,
+    fix: FixAvailability::None,
+    doc: include_str!("../../rules/GL202.md"),
+    check,
+};
+
+const PROGRAMS: &[&str] = &["dep", "glide", "godep", "govendor"];
+
+/// Import paths of the managers' commands, as `go get`/`go install` name them.
+const PACKAGES: &[(&str, &str)] = &[
+    ("github.com/golang/dep/cmd/dep", "dep"),
+    ("github.com/golang/dep", "dep"),
+    ("github.com/Masterminds/glide", "glide"),
+    ("github.com/tools/godep", "godep"),
+    ("github.com/kardianos/govendor", "govendor"),
+];
+
+/// Install scripts fetched with curl or wget.
+const INSTALL_SCRIPTS: &[(&str, &str)] = &[
+    ("raw.githubusercontent.com/golang/dep/", "dep"),
+    ("glide.sh/get", "glide"),
+    ("github.com/golang/dep/releases/download/", "dep"),
+    ("github.com/Masterminds/glide/releases/download/", "glide"),
+];
+
+/// OS packages of the managers (Debian's `go-dep`, `golang-glide`; Alpine's `glide`).
+const OS_PACKAGES: &[(&str, &str)] = &[
+    ("go-dep", "dep"),
+    ("golang-dep", "dep"),
+    ("glide", "glide"),
+    ("golang-glide", "glide"),
+    ("godep", "godep"),
+    ("golang-godep", "godep"),
+    ("govendor", "govendor"),
+];
+
+/// Manifest files by name, and by parent directory and name.
+const MANIFESTS: &[(&str, &str)] = &[
+    ("Gopkg.toml", "dep"),
+    ("Gopkg.lock", "dep"),
+    ("glide.yaml", "glide"),
+    ("glide.lock", "glide"),
+    ("Godeps/Godeps.json", "godep"),
+    ("Godeps", "godep"),
+    ("vendor/vendor.json", "govendor"),
+];
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // `dep` and `glide` are ordinary words: only in a file that builds Go are they these tools.
+    if !ctx.model.builds_go {
+        return;
+    }
+    let mut reported = Vec::new();
+    for run in &ctx.model.runs {
+        if reported.contains(&run.instruction) {
+            continue;
+        }
+        let found = run.script.commands.iter().find_map(in_command);
+        if let Some((range, manager, what)) = found {
+            reported.push(run.instruction);
+            out.push(diagnostic(ctx, range, manager, what));
+        }
+    }
+    for copy in &ctx.model.copies {
+        if copy.source != CopySource::Context || reported.contains(&copy.instruction) {
+            continue;
+        }
+        let words = ctx.model.instruction(copy.instruction).arg_words();
+        let Some((_, sources)) = words.split_last() else {
+            continue;
+        };
+        let found = sources.iter().zip(&copy.sources).find_map(|(word, value)| {
+            let path = value.usable()?;
+            manifest(path).map(|manager| (word.range, manager))
+        });
+        if let Some((range, manager)) = found {
+            reported.push(copy.instruction);
+            let keyword = match ctx.model.instruction(copy.instruction).keyword {
+                Keyword::Add => "adds",
+                _ => "copies",
+            };
+            out.push(diagnostic(
+                ctx,
+                range,
+                manager,
+                format!("the build {keyword} a manifest of `{manager}`"),
+            ));
+        }
+    }
+}
+
+fn diagnostic(ctx: &Context, range: TextRange, manager: &str, what: String) -> Diagnostic {
+    ctx.report(
+        &RULE,
+        range,
+        format!("{what}, a dependency manager Go modules replaced"),
+    )
+    .with_help(format!(
+        "move `{manager}`'s dependencies to Go modules: a go.mod and go.sum in the repository, and `go mod download` in the image instead of installing and running `{manager}`"
+    ))
+}
+
+/// What in a command uses a legacy manager: running it, or installing it.
+fn in_command(command: &Command) -> Option<(TextRange, &'static str, String)> {
+    let program = command.program()?;
+    let first = command.argv.first()?;
+    if let Some(&name) = PROGRAMS.iter().find(|&&p| p == program) {
+        return Some((first.range, name, format!("the build runs `{name}`")));
+    }
+    let installed = |word: &crate::shell::ShellWord, manager: &'static str| {
+        Some((
+            word.range,
+            manager,
+            format!("the build installs `{manager}`"),
+        ))
+    };
+    match program {
+        "go" => {
+            let sub = command.argv.get(1)?;
+            if !matches!(sub.text.as_str(), "get" | "install" | "build") {
+                return None;
+            }
+            command.argv.iter().skip(2).find_map(|w| {
+                let path = w.text.split('@').next()?;
+                let (_, manager) = PACKAGES.iter().find(|(p, _)| *p == path)?;
+                installed(w, manager)
+            })
+        }
+        "curl" | "wget" => command.argv.iter().skip(1).find_map(|w| {
+            let (_, manager) = INSTALL_SCRIPTS.iter().find(|(u, _)| w.text.contains(u))?;
+            installed(w, manager)
+        }),
+        _ => {
+            let packages = crate::model::tools::installed_packages(command)?;
+            command.argv.iter().find_map(|w| {
+                let name = w.text.split(['=', '>', '<']).next()?;
+                let (_, manager) = OS_PACKAGES.iter().find(|(p, _)| *p == name)?;
+                packages.iter().any(|p| p == &w.text).then_some(())?;
+                installed(w, manager)
+            })
+        }
+    }
+}
+
+/// The manager whose manifest a copied path is.
+fn manifest(path: &str) -> Option<&'static str> {
+    let path = path.trim_end_matches('/');
+    MANIFESTS.iter().find_map(|(name, manager)| {
+        let matches = if name.contains('/') {
+            path == *name || path.ends_with(&format!("/{name}"))
+        } else {
+            let base = paths::basename(path);
+            base == *name || (paths::has_glob(base) && glob_names(base, name))
+        };
+        matches.then_some(*manager)
+    })
+}
+
+/// A glob matches the manifest's name and spells at least its first four letters
+/// (`Gopkg.*`, `glide.*`), so that `COPY * ./` is not read as copying a manifest.
+fn glob_names(pattern: &str, name: &str) -> bool {
+    let literal = pattern.split(['*', '?', '[']).next().unwrap_or_default();
+    literal.len() >= 4 && name.starts_with(literal) && paths::glob_match(pattern, name)
+}

@@ -1,0 +1,66 @@
+//! GL209 upx-packed-binary: a binary that ships is packed with upx.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "GL209",
+    name: "upx-packed-binary",
+    severity: Severity::Info,
+    summary: "A binary that ships in the final image is packed with `upx`",
+    applies_to: super::RUNTIME,
+    linux_only: true,
+    fix: FixAvailability::None,
+    doc: include_str!("../../rules/GL209.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    if model.final_is_export_only() {
+        return;
+    }
+    for run in model.upx_runs() {
+        let files = model.upx_packed_files(run);
+        let argv = &run.command.argv;
+        let mut shipped: Option<(String, Option<String>)> = None;
+        for file in &files {
+            match file {
+                Some(path) => {
+                    let (ships, landed) = model.trace(run.stage, Some(path));
+                    if ships {
+                        shipped = Some((path.clone(), landed.first().cloned()));
+                        break;
+                    }
+                }
+                // A path gopherlint cannot resolve, in a stage whose go build ships before it:
+                // upx runs right after the build to pack what it built.
+                None => {
+                    let build_ships = model.go_builds.iter().any(|b| {
+                        b.stage == run.stage && b.instruction <= run.instruction && b.ships
+                    });
+                    if build_ships {
+                        shipped = Some((String::new(), None));
+                        break;
+                    }
+                }
+            }
+        }
+        let Some((path, landed)) = shipped else {
+            continue;
+        };
+        let program = argv[0].text.rsplit('/').next().unwrap_or("upx");
+        let message = match (path.is_empty(), landed) {
+            (true, _) => format!(
+                "`{program}` packs the binary built in this stage, which ships in the final image"
+            ),
+            (false, Some(landed)) if landed != path => {
+                format!("`{program}` packs `{path}`, which ships in the final image as `{landed}`")
+            }
+            (false, _) => format!("`{program}` packs `{path}`, which ships in the final image"),
+        };
+        out.push(ctx.report(&RULE, argv[0].range, message).with_help(
+            "ship the binary unpacked: a packed binary unpacks itself into memory at every start, so it starts slower, uses more memory (the pages cannot be shared between processes), and is often flagged by malware scanners; `-ldflags=\"-s -w\"` shrinks it without these costs",
+        ));
+    }
+}
