@@ -11,6 +11,7 @@ pub mod describe;
 pub mod filesystem;
 pub mod go;
 mod golang;
+pub mod go_env;
 pub mod image;
 mod opaque;
 pub mod paths;

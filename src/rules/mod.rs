@@ -25,7 +25,10 @@ mod gl205;
 mod gl209;
 mod gl210;
 mod gl212;
+mod gl211;
+mod gl214;
 pub(crate) mod gl900;
+mod removal;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ImageClass, Model};
@@ -93,6 +96,8 @@ pub const RULES: &[&Rule] = &[
     &gl209::RULE,
     &gl210::RULE,
     &gl212::RULE,
+    &gl211::RULE,
+    &gl214::RULE,
     &gl900::RULE,
 ];
 
