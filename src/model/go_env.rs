@@ -118,26 +118,18 @@ fn frozen_tag(tag: &str) -> bool {
 impl Model<'_> {
     /// The stage's root image is Docker Hub's official `golang` image.
     pub fn official_golang(&self, stage: usize) -> bool {
-        self.stages[stage]
-            .root_image
-            .as_ref()
-            .is_some_and(|i| i.registry.is_none() && i.repository == "golang")
+        self.golang_base(stage).is_some()
     }
 
     /// The Go release of the stage's official golang image.
     pub fn golang_release(&self, stage: usize) -> GoRelease {
-        if !self.official_golang(stage) {
+        let Some(base) = self.golang_base(stage) else {
             return GoRelease::Unknown;
+        };
+        if let Some(version) = base.version {
+            return GoRelease::Version(version.major, version.minor);
         }
-        let root = &self.stages[self.stages[stage].root_stage];
-        if let Some((major, minor)) = root.facts.go_version {
-            return GoRelease::Version(major, minor);
-        }
-        let tag = root
-            .root_image
-            .as_ref()
-            .and_then(|i| i.tag.as_deref())
-            .unwrap_or("latest");
+        let tag = base.image.tag.as_deref().unwrap_or("latest");
         // `golang:1` and `golang:1-alpine` follow the newest Go 1 release.
         let major_only = tag == "1" || tag.starts_with("1-");
         let versioned = tag.starts_with(|c: char| c.is_ascii_digit()) && !major_only;
