@@ -10,6 +10,7 @@ mod copy;
 pub mod describe;
 pub mod filesystem;
 pub mod go;
+pub mod go_env;
 mod golang;
 pub mod image;
 mod opaque;

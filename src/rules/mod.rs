@@ -24,8 +24,12 @@ mod gl204;
 mod gl205;
 mod gl209;
 mod gl210;
+mod gl211;
 mod gl212;
+mod gl213;
+mod gl214;
 pub(crate) mod gl900;
+mod removal;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ImageClass, Model};
@@ -92,7 +96,10 @@ pub const RULES: &[&Rule] = &[
     &gl205::RULE,
     &gl209::RULE,
     &gl210::RULE,
+    &gl211::RULE,
     &gl212::RULE,
+    &gl213::RULE,
+    &gl214::RULE,
     &gl900::RULE,
 ];
 

@@ -1,0 +1,511 @@
+//! Go settings the file writes, with the value each one replaces: `ENV`, `ARG` defaults, inline
+//! assignments and `export` of variables such as GOPATH or GO111MODULE. A setting is only
+//! redundant when the value before it is known, so each write carries what was in effect
+//! there (from the official image's own ENV, an earlier instruction or a parent stage). Also
+//! the official golang image's Go release, and the `apk add` package words of a stage.
+
+use std::collections::BTreeMap;
+
+use super::{Family, Model, StageBase, purpose};
+use crate::shell::{Command, Connector, ShellWord};
+use crate::source::TextRange;
+use crate::syntax::{Args, Keyword};
+
+/// How a setting is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingForm {
+    /// Pair `pair` of an `ENV` instruction with `pairs` pairs.
+    Env { pair: usize, pairs: usize },
+    /// An `ARG NAME=default`.
+    Arg,
+    /// `NAME=value command` in a RUN: for that command only.
+    Inline,
+    /// `export NAME=value` in a RUN: for the rest of that RUN.
+    Export,
+}
+
+/// A variable's state at some point of the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// Not set: the Go default applies.
+    Unset,
+    /// Set to this literal value.
+    Value(String),
+    /// Set by something gopherlint cannot read (a base image it does not know, a variable).
+    Unknown,
+}
+
+/// One write of a watched variable.
+#[derive(Debug, Clone)]
+pub struct EnvWrite {
+    pub stage: usize,
+    pub instruction: usize,
+    pub form: SettingForm,
+    pub name: String,
+    /// The value written, when it is a literal.
+    pub value: Option<String>,
+    /// What was in effect just before.
+    pub before: Setting,
+    /// `NAME=value` (or `NAME value`) as written.
+    pub range: TextRange,
+    /// The RUN's command, for inline and exported settings.
+    pub command: Option<Command>,
+    /// For RUN settings: the script was read completely and the words are plain source
+    /// slices, so an edit is exact.
+    pub editable: bool,
+}
+
+/// The Go release of an official golang image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoRelease {
+    /// `golang:1.22-alpine`.
+    Version(u32, u32),
+    /// A tag without a version (`golang:alpine`, `golang:latest`, `golang:1`, no tag): the
+    /// current release whenever it is built.
+    Floating,
+    /// Not an official golang image, a tag from a variable, or a tag frozen at an old release.
+    Unknown,
+}
+
+impl GoRelease {
+    /// The release is `version` or newer for certain (a floating tag is the current release).
+    pub fn at_least(self, version: (u32, u32)) -> bool {
+        match self {
+            GoRelease::Version(major, minor) => (major, minor) >= version,
+            GoRelease::Floating => true,
+            GoRelease::Unknown => false,
+        }
+    }
+}
+
+/// Variables the official golang image sets (docker-library/golang): GOPATH and GOTOOLCHAIN.
+/// Every other Go variable is unset there.
+fn golang_image_value(name: &str) -> Setting {
+    match name {
+        "GOPATH" => Setting::Value("/go".into()),
+        "GOTOOLCHAIN" => Setting::Value("local".into()),
+        _ => Setting::Unset,
+    }
+}
+
+/// The official image's Windows tags (`windowsservercore-ltsc2022`, `nanoserver-1809`).
+fn is_windows_tag(tag: &str) -> bool {
+    tag.contains("windowsservercore") || tag.contains("nanoserver")
+}
+
+/// A literal value: no expansion, so what is written is what is set.
+fn literal(value: &str) -> Option<String> {
+    (!value.contains(['$', '`'])).then(|| value.to_string())
+}
+
+/// Distribution tags the official image stopped publishing long ago: such a floating tag is
+/// frozen at an old Go release, not the current one.
+fn frozen_tag(tag: &str) -> bool {
+    if ["jessie", "stretch", "wheezy"]
+        .iter()
+        .any(|old| tag.contains(old))
+    {
+        return true;
+    }
+    // `alpine3.12` and older were last built with Go releases before 1.16.
+    tag.split('-').any(|part| {
+        part.strip_prefix("alpine3.")
+            .and_then(|minor| minor.parse::<u32>().ok())
+            .is_some_and(|minor| minor < 13)
+    })
+}
+
+impl Model<'_> {
+    /// The stage's root image is Docker Hub's official `golang` image.
+    pub fn official_golang(&self, stage: usize) -> bool {
+        self.golang_base(stage).is_some()
+    }
+
+    /// The Go release of the stage's official golang image.
+    pub fn golang_release(&self, stage: usize) -> GoRelease {
+        let Some(base) = self.golang_base(stage) else {
+            return GoRelease::Unknown;
+        };
+        if let Some(version) = base.version {
+            return GoRelease::Version(version.major, version.minor);
+        }
+        let tag = base.image.tag.as_deref().unwrap_or("latest");
+        // `golang:1` and `golang:1-alpine` follow the newest Go 1 release.
+        let major_only = tag == "1" || tag.starts_with("1-");
+        let versioned = tag.starts_with(|c: char| c.is_ascii_digit()) && !major_only;
+        if versioned || tag.contains('$') || frozen_tag(tag) {
+            return GoRelease::Unknown;
+        }
+        GoRelease::Floating
+    }
+
+    /// Every write of the named variables, in file order, each with the value it replaces.
+    pub fn env_writes(&self, names: &[&str]) -> Vec<EnvWrite> {
+        let mut writes = Vec::new();
+        // The value at the end of each stage, for the stages built FROM it.
+        let mut at_end: Vec<BTreeMap<String, Setting>> = Vec::new();
+        for stage in &self.stages {
+            let mut current: BTreeMap<String, Setting> = names
+                .iter()
+                .map(|&name| {
+                    let start = match &stage.base {
+                        StageBase::Stage(parent) => at_end
+                            .get(*parent)
+                            .and_then(|m| m.get(name).cloned())
+                            .unwrap_or(Setting::Unknown),
+                        // The Windows variants use `C:\gopath`: only the Linux ones are known.
+                        StageBase::Image(image)
+                            if self.official_golang(stage.index)
+                                && stage.facts.family != Family::Windows
+                                && !image.tag.as_deref().is_some_and(is_windows_tag) =>
+                        {
+                            golang_image_value(name)
+                        }
+                        _ => Setting::Unknown,
+                    };
+                    (name.to_string(), start)
+                })
+                .collect();
+            // Names whose current value an ENV set (an ARG cannot override those).
+            let mut by_env: Vec<String> = names
+                .iter()
+                .filter(|n| current.get(**n) != Some(&Setting::Unset))
+                .map(|n| n.to_string())
+                .collect();
+            for &index in &stage.body {
+                self.writes_of(stage.index, index, &mut current, &mut by_env, &mut writes);
+            }
+            at_end.push(current);
+        }
+        writes
+    }
+
+    fn writes_of(
+        &self,
+        stage: usize,
+        index: usize,
+        current: &mut BTreeMap<String, Setting>,
+        by_env: &mut Vec<String>,
+        writes: &mut Vec<EnvWrite>,
+    ) {
+        let instruction = self.instruction(index);
+        match (&instruction.keyword, &instruction.args) {
+            (Keyword::Env, Args::KeyValues(pairs)) => {
+                for (pair_index, pair) in pairs.iter().enumerate() {
+                    let Some(before) = current.get(&pair.key.value).cloned() else {
+                        continue;
+                    };
+                    let value = literal(&pair.value.value);
+                    writes.push(EnvWrite {
+                        stage,
+                        instruction: index,
+                        form: SettingForm::Env {
+                            pair: pair_index,
+                            pairs: pairs.len(),
+                        },
+                        name: pair.key.value.clone(),
+                        value: value.clone(),
+                        before,
+                        range: pair.key.range.cover(pair.value.range),
+                        command: None,
+                        editable: true,
+                    });
+                    current.insert(
+                        pair.key.value.clone(),
+                        value.map_or(Setting::Unknown, Setting::Value),
+                    );
+                    by_env.push(pair.key.value.clone());
+                }
+            }
+            (Keyword::Arg, _) => {
+                for word in instruction.arg_words() {
+                    let (name, default) = match word.value.split_once('=') {
+                        Some((n, d)) => (n, Some(d)),
+                        None => (word.value.as_str(), None),
+                    };
+                    let Some(before) = current.get(name).cloned() else {
+                        continue;
+                    };
+                    if by_env.iter().any(|n| n == name) {
+                        // ENV wins over ARG: the ARG changes nothing.
+                        continue;
+                    }
+                    let value = default.and_then(literal);
+                    if default.is_some() {
+                        writes.push(EnvWrite {
+                            stage,
+                            instruction: index,
+                            form: SettingForm::Arg,
+                            name: name.to_string(),
+                            value: value.clone(),
+                            before,
+                            range: word.range,
+                            command: None,
+                            editable: false,
+                        });
+                    }
+                    // A build argument may set any value.
+                    current.insert(name.to_string(), Setting::Unknown);
+                }
+            }
+            (Keyword::Run, _) => {
+                for run in self.runs.iter().filter(|r| r.instruction == index) {
+                    let mut local = current.clone();
+                    for command in &run.script.commands {
+                        let editable = run.script.complete && !command.nested;
+                        self.run_writes(stage, index, command, editable, &mut local, writes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn run_writes(
+        &self,
+        stage: usize,
+        index: usize,
+        command: &Command,
+        editable: bool,
+        local: &mut BTreeMap<String, Setting>,
+        writes: &mut Vec<EnvWrite>,
+    ) {
+        let write = |name: &str, value: &ShellWord, range: TextRange, form, before| EnvWrite {
+            stage,
+            instruction: index,
+            form,
+            name: name.to_string(),
+            value: (!value.has_expansion).then(|| value.text.clone()),
+            before,
+            range,
+            command: Some(command.clone()),
+            editable: editable && value.exact,
+        };
+        if !command.argv.is_empty() {
+            for a in &command.assignments {
+                if let Some(before) = local.get(&a.name).cloned() {
+                    writes.push(write(
+                        &a.name,
+                        &a.value,
+                        a.range,
+                        SettingForm::Inline,
+                        before,
+                    ));
+                }
+            }
+        }
+        if command.program() == Some("export") {
+            for word in &command.argv[1..] {
+                let Some((name, value)) = word.text.split_once('=') else {
+                    continue;
+                };
+                let Some(before) = local.get(name).cloned() else {
+                    continue;
+                };
+                let value_word = ShellWord {
+                    text: value.to_string(),
+                    ..word.clone()
+                };
+                writes.push(write(
+                    name,
+                    &value_word,
+                    word.range,
+                    SettingForm::Export,
+                    before,
+                ));
+                let after = literal(value)
+                    .filter(|_| !word.has_expansion)
+                    .map_or(Setting::Unknown, Setting::Value);
+                local.insert(name.to_string(), after);
+            }
+        }
+    }
+
+    /// `apk add` commands in a stage's own RUNs that name `package` (version pins excluded),
+    /// with the position of the package word among the command's words.
+    pub fn apk_adds_of(&self, stage: usize, package: &str) -> Vec<ApkAdd> {
+        let mut found = Vec::new();
+        for run in self.runs.iter().filter(|r| r.stage == stage) {
+            let commands = &run.script.commands;
+            for (position, command) in commands.iter().enumerate() {
+                let Some(add) = apk_add(command) else {
+                    continue;
+                };
+                // A pinned version (`ca-certificates=...`) is deliberate: only the bare name.
+                let Some(word) = add
+                    .packages
+                    .iter()
+                    .copied()
+                    .find(|&w| command.argv[w].text == package)
+                else {
+                    continue;
+                };
+                found.push(ApkAdd {
+                    stage: run.stage,
+                    instruction: run.instruction,
+                    command: command.clone(),
+                    word,
+                    packages: add.packages.len(),
+                    refreshes_index: add.refreshes_index,
+                    upgrade: add.upgrade,
+                    virtual_package: add.virtual_package,
+                    previous: position
+                        .checked_sub(1)
+                        .and_then(|p| commands.get(p))
+                        .cloned(),
+                    next: commands.get(position + 1).cloned(),
+                    script_complete: run.script.complete,
+                });
+            }
+        }
+        found
+    }
+}
+
+/// An `apk add` naming a package.
+#[derive(Debug, Clone)]
+pub struct ApkAdd {
+    pub stage: usize,
+    pub instruction: usize,
+    pub command: Command,
+    /// Index of the package word in `command.argv`.
+    pub word: usize,
+    /// How many packages the command names.
+    pub packages: usize,
+    /// `-U`/`--update`/`--update-cache` without `--no-cache`: it also refreshes the cached
+    /// package index, which later `apk add` commands may rely on.
+    pub refreshes_index: bool,
+    /// `-u`/`--upgrade`: installed packages are upgraded too.
+    pub upgrade: bool,
+    /// `-t`/`--virtual`: the packages are grouped under a name for a later `apk del`.
+    pub virtual_package: bool,
+    /// The commands before and after it in the same script.
+    pub previous: Option<Command>,
+    pub next: Option<Command>,
+    pub script_complete: bool,
+}
+
+impl ApkAdd {
+    /// How the command joins the one after it (`None` at the end of the script).
+    pub fn next_connector(&self) -> Option<Connector> {
+        self.next.as_ref().map(|c| c.connector)
+    }
+}
+
+struct ApkAddWords {
+    packages: Vec<usize>,
+    refreshes_index: bool,
+    upgrade: bool,
+    virtual_package: bool,
+}
+
+/// apk options that take a value as the next word.
+const APK_VALUE_OPTIONS: &[&str] = &[
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "-p",
+    "--root",
+    "--arch",
+    "--cache-dir",
+    "--keys-dir",
+    "--repositories-file",
+    "--cache-max-age",
+    "--timeout",
+];
+
+/// Reads `apk [options] add [options] packages...`.
+fn apk_add(command: &Command) -> Option<ApkAddWords> {
+    if !matches!(command.program(), Some("apk")) {
+        return None;
+    }
+    purpose::installs_packages(command)?;
+    let argv = &command.argv;
+    let add = argv.iter().position(|w| w.text == "add")?;
+    let mut words = ApkAddWords {
+        packages: Vec::new(),
+        refreshes_index: false,
+        upgrade: false,
+        virtual_package: false,
+    };
+    let mut no_cache = false;
+    let mut skip_value = false;
+    for (i, word) in argv.iter().enumerate().skip(1) {
+        let text = word.text.as_str();
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if i == add {
+            continue;
+        }
+        if let Some(option) = text.strip_prefix('-') {
+            let name = text.split('=').next().unwrap_or(text);
+            match name {
+                "-U" | "--update" | "--update-cache" => words.refreshes_index = true,
+                "-u" | "--upgrade" | "--latest" | "-l" => words.upgrade = true,
+                "--no-cache" => no_cache = true,
+                "-t" | "--virtual" => words.virtual_package = true,
+                _ if !option.starts_with('-') && option.len() > 1 => {
+                    // Short options together (`-Uu`, `-qU`).
+                    words.refreshes_index |= option.contains('U');
+                    words.upgrade |= option.contains('u') || option.contains('l');
+                    words.virtual_package |= option.contains('t');
+                }
+                _ => {}
+            }
+            skip_value = APK_VALUE_OPTIONS.contains(&text);
+            continue;
+        }
+        if i > add {
+            words.packages.push(i);
+        }
+    }
+    words.refreshes_index &= !no_cache;
+    Some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::parse_script;
+    use crate::syntax::LogicalLine;
+
+    fn command(text: &str) -> Command {
+        let script = parse_script(&LogicalLine::contiguous(text, 0));
+        script.commands.into_iter().next().expect("a command")
+    }
+
+    #[test]
+    fn reads_apk_add_words() {
+        let add = apk_add(&command(
+            "apk --no-cache add -X http://mirror/x git ca-certificates",
+        ))
+        .expect("apk add");
+        assert_eq!(add.packages, vec![5, 6]);
+        assert!(!add.refreshes_index && !add.upgrade && !add.virtual_package);
+        let add = apk_add(&command("apk add -U ca-certificates")).expect("apk add");
+        assert!(add.refreshes_index);
+        let add = apk_add(&command("apk add -U --no-cache ca-certificates")).expect("apk add");
+        assert!(!add.refreshes_index);
+        let add = apk_add(&command("apk add -qu ca-certificates")).expect("apk add");
+        assert!(add.upgrade);
+        let add = apk_add(&command("apk add --virtual .deps ca-certificates")).expect("apk add");
+        assert!(add.virtual_package);
+        assert_eq!(add.packages, vec![4]);
+        assert!(apk_add(&command("apk del ca-certificates")).is_none());
+    }
+
+    #[test]
+    fn frozen_distribution_tags() {
+        assert!(frozen_tag("stretch"));
+        assert!(frozen_tag("alpine3.12"));
+        assert!(!frozen_tag("alpine3.13"));
+        assert!(!frozen_tag("alpine"));
+        assert!(!frozen_tag("bookworm"));
+        assert!(GoRelease::Floating.at_least((1, 25)));
+        assert!(!GoRelease::Version(1, 15).at_least((1, 16)));
+        assert!(!GoRelease::Unknown.at_least((1, 0)));
+    }
+}

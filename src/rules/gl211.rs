@@ -1,0 +1,142 @@
+//! GL211 gopath-era-config: settings from before Go modules, on an official golang image:
+//! `ENV GOPATH /go` (the image sets it), `GO111MODULE=on` (the default since Go 1.16) and
+//! `GO111MODULE=off` (the legacy GOPATH mode).
+
+use super::{Context, FixAvailability, Rule, removal};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::go_env::{EnvWrite, GoRelease, Setting, SettingForm};
+use crate::model::paths;
+use crate::source::TextRange;
+use crate::syntax::Args;
+
+pub const RULE: Rule = Rule {
+    code: "GL211",
+    name: "gopath-era-config",
+    severity: Severity::Info,
+    summary: "`ENV GOPATH /go` on the golang image, or `GO111MODULE` set on Go 1.16 or newer",
+    applies_to: super::ALL_CLASSES,
+    linux_only: false,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL211.md"),
+    check,
+};
+
+/// Module mode became the default (`GO111MODULE` unset means `on`).
+const MODULES_DEFAULT: (u32, u32) = (1, 16);
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for write in ctx.model.env_writes(&["GOPATH", "GO111MODULE"]) {
+        if !ctx.model.official_golang(write.stage) {
+            continue;
+        }
+        match write.name.as_str() {
+            "GOPATH" => gopath(ctx, &write, out),
+            _ => go111module(ctx, &write, out),
+        }
+    }
+}
+
+/// `ENV GOPATH /go` where the image already set `/go`.
+fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
+    let is_go = |v: &str| paths::normalize(v) == "/go";
+    let redundant = matches!(write.form, SettingForm::Env { .. })
+        && write.value.as_deref().is_some_and(is_go)
+        && matches!(&write.before, Setting::Value(v) if is_go(v));
+    if !redundant {
+        return;
+    }
+    out.push(
+        ctx.report(
+            &RULE,
+            write.range,
+            "`GOPATH` is already `/go`: the official golang image sets it",
+        )
+        .with_help("delete it; the image's own `ENV GOPATH /go` (with `/go/bin` on `PATH`) is in effect in every stage built from it")
+        .with_fix(delete_write(ctx, write, "delete the redundant `GOPATH`")),
+    );
+}
+
+fn go111module(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
+    let release = ctx.model.golang_release(write.stage);
+    if !release.at_least(MODULES_DEFAULT) {
+        return;
+    }
+    let builder = match release {
+        GoRelease::Version(major, minor) => format!("the builder is Go {major}.{minor}"),
+        _ => "the builder's tag follows the current Go release".to_string(),
+    };
+    match write.value.as_deref() {
+        Some("on") if matches!(&write.before, Setting::Unset) || on_already(write) => {
+            out.push(
+                ctx.report(
+                    &RULE,
+                    write.range,
+                    format!(
+                        "`GO111MODULE=on` changes nothing: module mode is the default since Go 1.16 ({builder})"
+                    ),
+                )
+                .with_help("delete it; `go` builds in module mode unless `GO111MODULE` is `off` or `auto`")
+                .with_fix(delete_write(ctx, write, "delete `GO111MODULE=on`")),
+            );
+        }
+        Some("off") => {
+            out.push(
+                ctx.report(
+                    &RULE,
+                    write.range,
+                    format!(
+                        "`GO111MODULE=off` selects the legacy GOPATH mode: go.mod and go.sum are ignored ({builder})"
+                    ),
+                )
+                .with_severity(Severity::Warning)
+                .with_help("build in module mode (the default since Go 1.16) with a go.mod, so dependency versions are pinned and verified; in GOPATH mode imports resolve from GOPATH and vendor directories, and since Go 1.22 `go get` no longer works there"),
+            );
+        }
+        _ => {}
+    }
+}
+
+fn on_already(write: &EnvWrite) -> bool {
+    matches!(&write.before, Setting::Value(v) if v == "on")
+}
+
+/// Removes the setting: its ENV instruction or pair, or an inline `NAME=value ` before a
+/// command. ARG defaults (a build argument may pass another value) and `export` are left.
+fn delete_write(ctx: &Context, write: &EnvWrite, title: &str) -> Option<Fix> {
+    let edit = match write.form {
+        SettingForm::Env { pair: _, pairs: 1 } => {
+            removal::delete_instruction(ctx, write.instruction)?
+        }
+        SettingForm::Env { pair, .. } => {
+            let Args::KeyValues(pairs) = &ctx.model.instruction(write.instruction).args else {
+                return None;
+            };
+            removal::delete_env_pair(ctx, pairs, pair)?
+        }
+        SettingForm::Inline => delete_inline(ctx, write)?,
+        SettingForm::Arg | SettingForm::Export => return None,
+    };
+    Some(Fix::new(title, Applicability::Safe, vec![edit]))
+}
+
+/// `GO111MODULE=on go build` → `go build`: the assignment and the blanks after it, on one line.
+fn delete_inline(ctx: &Context, write: &EnvWrite) -> Option<Edit> {
+    let command = write.command.as_ref()?;
+    if !write.editable || ctx.slice(write.range).contains('\n') {
+        return None;
+    }
+    let next = command
+        .assignments
+        .iter()
+        .map(|a| a.range)
+        .chain(command.argv.iter().map(|w| w.range))
+        .find(|r| r.start >= write.range.end)?;
+    let gap = &ctx.text[write.range.end..next.start];
+    if gap.is_empty() || !gap.chars().all(|c| c == ' ' || c == '\t') {
+        return None;
+    }
+    Some(Edit::replace(
+        TextRange::new(write.range.start, next.start),
+        String::new(),
+    ))
+}
