@@ -88,7 +88,10 @@ fn the_readme_shows_the_gopherfile_modernised() {
             deleted.push(line);
         }
     }
-    assert!(next.is_none(), "Gopherfile.modern only deletes lines of the fixed file");
+    assert!(
+        next.is_none(),
+        "Gopherfile.modern only deletes lines of the fixed file"
+    );
     assert!(
         deleted
             .iter()

@@ -80,14 +80,17 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         }
         packages.push((i, text.to_string()));
     }
-    // GO111MODULE=off keeps GOPATH mode, where `go get` still builds and installs; with `auto`
-    // it is GOPATH mode outside a module. An unknown value could be either.
+    // GO111MODULE=off keeps GOPATH mode, where `go get` still builds and installs up to Go
+    // 1.21; with `auto` it is GOPATH mode outside a module. An unknown value could be either.
     let no_module = model.no_module_before(run);
     if let Some(var) = run.env.get("GO111MODULE").filter(|v| v.exported) {
         // An ARG without a default is whatever the build passes.
         match var.value.as_ref().and_then(|v| v.usable()) {
-            None | Some("off") => return,
-            Some("auto") if no_module => return,
+            None => return,
+            Some("off") => return gopath_mode(ctx, get, "`GO111MODULE=off`", out),
+            Some("auto") if no_module => {
+                return gopath_mode(ctx, get, "`GO111MODULE=auto` with no go.mod here", out);
+            }
             Some(_) => {}
         }
     }
@@ -161,6 +164,33 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         ),
     };
     out.push(diagnostic);
+}
+
+/// `go get` in GOPATH mode: it builds and installs up to Go 1.21; Go 1.22 removed it ("go get
+/// is no longer supported outside a module"), whatever the packages are. No fix: `go install
+/// pkg@version` needs module mode.
+fn gopath_mode(ctx: &Context, get: &GoGet, mode: &str, out: &mut Vec<Diagnostic>) {
+    let builder = match ctx.model.builder_go(get.run.stage) {
+        BuilderGo::Version(1, minor) if minor >= 22 => format!("the builder is Go 1.{minor}"),
+        BuilderGo::Version(major, minor) if major > 1 => {
+            format!("the builder is Go {major}.{minor}")
+        }
+        BuilderGo::Floating => "the builder's tag follows the newest Go".to_string(),
+        _ => return,
+    };
+    let argv = &get.run.command.argv;
+    out.push(
+        ctx.report(
+            &RULE,
+            argv[0].range.cover(argv[1].range),
+            format!(
+                "`go get` fails in GOPATH mode ({mode}): Go 1.22 removed it ({builder})"
+            ),
+        )
+        .with_help(
+            "build inside a module (copy go.mod and go.sum, then `go mod download`), and install commands with `go install pkg@version`",
+        ),
+    );
 }
 
 /// The package is a command: a `cmd` directory in its path, a well-known command, the
