@@ -201,7 +201,7 @@ fn check_undeclared(ctx: &Context, arg: &UndeclaredPlatformArg, out: &mut Vec<Di
             &RULE,
             arg.range,
             format!(
-                "`{name}` is empty here: the {} has no `ARG {name}`, and automatic platform ARGs reach a RUN only when the stage declares them",
+                "`{name}` is not set in this RUN: the {} has no `ARG {name}`, and automatic platform ARGs reach a RUN only when the stage declares them",
                 ctx.model.stages[arg.stage].label()
             ),
         )
