@@ -42,6 +42,9 @@ pub struct LiteralAssignment {
     pub value: TextRange,
     /// The instruction that holds it.
     pub instruction: usize,
+    /// It is the default of an automatic platform ARG (`ARG TARGETARCH=amd64`), which BuildKit
+    /// uses instead of the platform being built: the fix is to drop `=value`.
+    pub platform_arg_default: bool,
 }
 
 /// A `$TARGET*`/`$BUILD*` reference in a RUN whose stage has not declared the ARG.
@@ -115,7 +118,7 @@ impl Model<'_> {
 
     fn trace_platform(&self, env: &Vars, name: &str, depth: usize) -> PlatformSource {
         if let Some(kind) = platform_arg_kind(name) {
-            return kind;
+            return self.platform_arg_default(env, name).unwrap_or(kind);
         }
         let Some(var) = env.get(name) else {
             // Never set where the model can see: a loop or `read` variable, or nothing.
@@ -157,6 +160,7 @@ impl Model<'_> {
                     Some(LiteralAssignment {
                         value: TextRange::new(start, origin.end),
                         instruction,
+                        platform_arg_default: false,
                     })
                 })
                 .flatten();
@@ -180,9 +184,19 @@ impl Model<'_> {
             .all(|s| matches!(s, PlatformSource::Literal { .. }))
             && !value.text.is_empty()
         {
+            // `GOARCH=$TARGETARCH` with `ARG TARGETARCH=amd64`: the fix is at the ARG.
+            let through_platform_default = match sources.as_slice() {
+                [
+                    PlatformSource::Literal {
+                        assignment: Some(a),
+                        ..
+                    },
+                ] if a.platform_arg_default => Some(a.clone()),
+                _ => None,
+            };
             return PlatformSource::Literal {
                 value: value.text.clone(),
-                assignment: None,
+                assignment: through_platform_default,
             };
         }
         PlatformSource::Unknown
@@ -208,6 +222,36 @@ impl Model<'_> {
             references(expression).iter().any(|r| {
                 !PLATFORM_ARGS.contains(&r.as_str()) && env.get(r).is_none_or(|v| v.value.is_none())
             })
+        })
+    }
+
+    /// `ARG TARGETARCH=amd64` in a stage (or `ENV TARGETARCH=amd64`, or a shell assignment):
+    /// a written default wins over the platform being built unless `--build-arg` overrides
+    /// it, so the variable is a literal.
+    fn platform_arg_default(&self, env: &Vars, name: &str) -> Option<PlatformSource> {
+        let var = env.get(name)?;
+        let origin = var.origin?;
+        let value = var.value.as_ref()?;
+        let written = &self.text[origin.start..origin.end];
+        let expression = assigned_text(written, name)?;
+        let text = value.usable()?;
+        if text.is_empty() || !references(expression).is_empty() {
+            return None;
+        }
+        let plain = expression
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
+        let instruction = self.instruction_at(origin.start)?;
+        let is_arg = self.instruction(instruction).keyword == Keyword::Arg;
+        let assignment = (plain && is_arg).then(|| LiteralAssignment {
+            // `=value`, removed whole by a fix.
+            value: TextRange::new(origin.end - expression.len() - 1, origin.end),
+            instruction,
+            platform_arg_default: true,
+        });
+        Some(PlatformSource::Literal {
+            value: text.to_string(),
+            assignment,
         })
     }
 

@@ -3,8 +3,9 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::GoBuild;
 use crate::model::platform::{LiteralAssignment, PlatformSource};
+use crate::model::{GoBuild, Model};
+use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
     code: "GL207",
@@ -51,20 +52,30 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let origin = build.env.get("GOARCH").and_then(|v| v.origin);
+        // An ARG default is pointed at without its `=`.
         let range = assignment
             .as_ref()
-            .map(|a| a.value)
+            .map(|a| match a.platform_arg_default {
+                true => TextRange::new(a.value.start + 1, a.value.end),
+                false => a.value,
+            })
             .or(origin)
             .unwrap_or(build.go_range);
+        let how = match &assignment {
+            Some(a) if a.platform_arg_default => {
+                " (the default of `ARG TARGETARCH`, which BuildKit uses instead of the platform being built)"
+            }
+            _ => "",
+        };
         let mut diagnostic = ctx
             .report(
                 &RULE,
                 range,
                 format!(
-                    "`GOARCH` is fixed to `{value}` while the final image can be built for any platform: an image for another architecture ships this `{value}` binary"
+                    "`GOARCH` is fixed to `{value}`{how} while the final image can be built for any platform: an image for another architecture ships this `{value}` binary"
                 ),
             )
-            .with_help("take the architecture from the target: `GOARCH=$TARGETARCH` with `ARG TARGETARCH` in the stage, so `docker build --platform` (or a build on an arm64 machine) gets a binary that runs")
+            .with_help("take the architecture from the target: `GOARCH=$TARGETARCH` with `ARG TARGETARCH` (no default) in the stage, so `docker build --platform` (or a build on an arm64 machine) gets a binary that runs")
             .with_fix(assignment.as_ref().and_then(|a| fix(ctx, build, a)));
         if range != build.go_range {
             diagnostic = diagnostic.with_label(build.go_range, "the shipped binary is built here");
@@ -88,6 +99,14 @@ fn fix(ctx: &Context, build: &GoBuild, assignment: &LiteralAssignment) -> Option
     {
         return None;
     }
+    if assignment.platform_arg_default {
+        // `ARG TARGETARCH=amd64` becomes `ARG TARGETARCH`: BuildKit then sets it.
+        return Some(Fix::new(
+            "drop the default of the platform ARG",
+            applicability(model, build, assignment),
+            vec![Edit::replace(assignment.value, "")],
+        ));
+    }
     let mut edits = vec![Edit::replace(assignment.value, "$TARGETARCH")];
     if !model.declared_before(stage, assignment.instruction, "TARGETARCH") {
         let from = model.stages[stage].from;
@@ -99,19 +118,21 @@ fn fix(ctx: &Context, build: &GoBuild, assignment: &LiteralAssignment) -> Option
             format!("{}{} TARGETARCH", ctx.newline(), ctx.keyword("ARG")),
         ));
     }
-    // On a build-platform stage, cross-compiling with cgo needs a C cross-compiler the stage
-    // may lack, and an ENV or ARG also retargets whatever else the stage compiles and runs
-    // (`go run ./gen`), which then cannot run on the build machine.
-    let stage_wide = assignment.instruction != build.instruction;
-    let applicability =
-        if model.runs_on_build_platform(build.stage) && (!build.cgo.disabled() || stage_wide) {
-            Applicability::Unsafe
-        } else {
-            Applicability::Safe
-        };
     Some(Fix::new(
         "take GOARCH from `$TARGETARCH`",
-        applicability,
+        applicability(model, build, assignment),
         edits,
     ))
+}
+
+/// On a build-platform stage, cross-compiling with cgo needs a C cross-compiler the stage may
+/// lack, and an ENV or ARG also retargets whatever else the stage compiles and runs
+/// (`go run ./gen`), which then cannot run on the build machine.
+fn applicability(model: &Model, build: &GoBuild, assignment: &LiteralAssignment) -> Applicability {
+    let stage_wide = assignment.instruction != build.instruction;
+    if model.runs_on_build_platform(build.stage) && (!build.cgo.disabled() || stage_wide) {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
 }
