@@ -166,6 +166,24 @@ impl BaseFacts {
         )
     }
 
+    /// Published for several architectures, so `docker build --platform` gives an image of
+    /// any common architecture (scratch has no files of any). Unknown and Windows bases are
+    /// not known to be.
+    pub fn is_multi_arch(&self) -> bool {
+        matches!(
+            self.family,
+            Family::Scratch
+                | Family::DistrolessStatic
+                | Family::DistrolessBase
+                | Family::ChainguardStatic
+                | Family::GoToolchain
+                | Family::Alpine
+                | Family::Debian
+                | Family::Rpm
+                | Family::Busybox
+        )
+    }
+
     /// Accepted by GL002 as a final base for a Go binary without cgo.
     pub fn is_minimal(&self) -> bool {
         matches!(

@@ -15,6 +15,7 @@ mod golang;
 pub mod image;
 mod opaque;
 pub mod paths;
+pub mod platform;
 pub mod purpose;
 mod scripts;
 pub mod tools;

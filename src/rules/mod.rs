@@ -22,6 +22,9 @@ mod gl202;
 mod gl203;
 mod gl204;
 mod gl205;
+mod gl206;
+mod gl207;
+mod gl208;
 mod gl209;
 mod gl210;
 mod gl211;
@@ -94,6 +97,9 @@ pub const RULES: &[&Rule] = &[
     &gl203::RULE,
     &gl204::RULE,
     &gl205::RULE,
+    &gl206::RULE,
+    &gl207::RULE,
+    &gl208::RULE,
     &gl209::RULE,
     &gl210::RULE,
     &gl211::RULE,

@@ -1,0 +1,164 @@
+//! GL206 missing-trimpath: a shipped go build embeds the build machine's paths.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::paths;
+use crate::model::{CopySource, GoBuild};
+
+pub const RULE: Rule = Rule {
+    code: "GL206",
+    name: "missing-trimpath",
+    severity: Severity::Info,
+    summary: "A shipped `go build` lacks `-trimpath`",
+    applies_to: super::SERVICE,
+    linux_only: false,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL206.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // An export-only final stage is an artifact for the host, not an image.
+    if ctx.model.final_is_export_only() {
+        return;
+    }
+    // Debugger builds want the real source paths; `go install pkg@version` embeds only
+    // module-cache paths, nothing of this file's checkout.
+    for build in ctx
+        .model
+        .go_builds
+        .iter()
+        .filter(|b| b.ships && !b.is_debug() && !b.is_tool_install())
+    {
+        if trimmed(ctx, build) != Some(false) || sources_ship(ctx, build) {
+            continue;
+        }
+        // `-trimpath` came with Go 1.13.
+        if ctx.model.stages[build.stage]
+            .facts
+            .go_version
+            .is_some_and(|v| v < (1, 13))
+        {
+            continue;
+        }
+        let program = build.command.argv[0]
+            .text
+            .rsplit('/')
+            .next()
+            .unwrap_or("go");
+        out.push(
+            ctx.report(
+                &RULE,
+                build.go_range,
+                format!(
+                    "`{program} {}` ships a binary without `-trimpath`: it embeds the build stage's file paths",
+                    build.subcommand
+                ),
+            )
+            .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the builder's directory layout and is reproducible from another checkout directory")
+            .with_fix(fix(ctx, build)),
+        );
+    }
+}
+
+/// The build's source directory reaches the final image (a single-stage image, or a copy of
+/// the whole checkout): the paths the binary embeds are in the image anyway. Only copies whose
+/// source path is known count.
+fn sources_ship(ctx: &Context, build: &GoBuild) -> bool {
+    let model = ctx.model;
+    if model.final_chain().contains(&build.stage) {
+        return true;
+    }
+    let Some(dir) = model.stages[build.stage].workdir.as_deref() else {
+        return false;
+    };
+    model.final_copies().any(|copy| {
+        copy.source == CopySource::Stage(build.stage)
+            && copy.sources.iter().any(|source| {
+                source
+                    .resolved()
+                    .map(paths::normalize)
+                    .is_some_and(|src| src == dir || paths::is_within(dir, &src))
+            })
+    })
+}
+
+/// `Some(true)` when `-trimpath` is in effect, `Some(false)` when it is surely not, `None`
+/// when GOFLAGS or a flag word comes from a value that cannot be known.
+fn trimmed(ctx: &Context, build: &GoBuild) -> Option<bool> {
+    let goflags_set = build.env.get("GOFLAGS").is_some_and(|v| v.exported);
+    if goflags_set && ctx.model.passed_in(&build.env, "GOFLAGS") {
+        return None;
+    }
+    if let Some((value, _)) = build.env.exported_value("GOFLAGS")
+        && value.usable().is_none()
+    {
+        return None;
+    }
+    // A word that expands to flags the model cannot see (`go build $BUILD_FLAGS ...`).
+    let value_words: Vec<usize> = build.flags.iter().filter_map(|f| f.value_word).collect();
+    for (i, word) in build.command.argv.iter().enumerate().skip(2) {
+        if i > build.first_positional || value_words.contains(&i) || !word.has_expansion {
+            continue;
+        }
+        if !word.text.starts_with('$') {
+            continue;
+        }
+        let expanded = build.env.expand_strict(&word.text);
+        match expanded.usable() {
+            None => return None,
+            Some(text) if text.split_whitespace().any(is_trimpath_on) => return Some(true),
+            Some(_) => {}
+        }
+    }
+    // The last setting wins, the command line after GOFLAGS.
+    let setting = build
+        .goflags
+        .iter()
+        .chain(&build.flags)
+        .rfind(|f| f.name == "trimpath");
+    Some(match setting {
+        None => false,
+        Some(flag) => flag_true(flag.value.as_deref()),
+    })
+}
+
+fn is_trimpath_on(word: &str) -> bool {
+    let Some(body) = word.strip_prefix('-') else {
+        return false;
+    };
+    let body = body.strip_prefix('-').unwrap_or(body);
+    match body.split_once('=') {
+        Some(("trimpath", value)) => flag_true(Some(value)),
+        None => body == "trimpath",
+        _ => false,
+    }
+}
+
+/// Go's boolean flag values.
+fn flag_true(value: Option<&str>) -> bool {
+    matches!(
+        value,
+        None | Some("true" | "1" | "t" | "T" | "TRUE" | "True")
+    )
+}
+
+/// Inserts ` -trimpath` after the subcommand. A `-trimpath=false` on the command line would
+/// still win, so no fix then.
+fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
+    if build.command.nested || !build.script_complete {
+        return None;
+    }
+    if build.flags.iter().any(|f| f.name == "trimpath") {
+        return None;
+    }
+    let sub = build.command.argv.get(1)?;
+    if !sub.exact || ctx.slice(sub.range) != build.subcommand {
+        return None;
+    }
+    Some(Fix::new(
+        "add `-trimpath`",
+        Applicability::Safe,
+        vec![Edit::insert(sub.range.end, " -trimpath")],
+    ))
+}

@@ -1,0 +1,138 @@
+//! GL207 hardcoded-goarch: a shipped build compiles for one architecture while the image can
+//! be built for any.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::platform::{LiteralAssignment, PlatformSource};
+use crate::model::{GoBuild, Model};
+use crate::source::TextRange;
+
+pub const RULE: Rule = Rule {
+    code: "GL207",
+    name: "hardcoded-goarch",
+    severity: Severity::Warning,
+    summary: "A shipped `go build` sets a literal GOARCH while the final image is multi-platform",
+    applies_to: super::SERVICE,
+    linux_only: true,
+    fix: FixAvailability::Sometimes,
+    doc: include_str!("../../rules/GL207.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    if !model.final_is_multi_platform() {
+        return;
+    }
+    let literal = |build: &GoBuild| match model.platform_source(build, "GOARCH") {
+        // A WebAssembly module runs on every architecture.
+        PlatformSource::Literal { value, assignment } if !value.is_empty() && value != "wasm" => {
+            Some((value, assignment))
+        }
+        _ => None,
+    };
+    // Builds of one program for several architectures (`GOARCH=amd64` beside `GOARCH=arm64`
+    // in one stage, or of the same package) are made on purpose, each for its own use.
+    let literals: Vec<(&GoBuild, String)> = model
+        .go_builds
+        .iter()
+        .filter_map(|b| literal(b).map(|(value, _)| (b, value)))
+        .collect();
+    let deliberate = |build: &GoBuild, arch: &str| {
+        literals.iter().any(|(other, other_arch)| {
+            other_arch != arch
+                && (other.stage == build.stage || other.packages().eq(build.packages()))
+        })
+    };
+    for build in model.go_builds.iter().filter(|b| b.ships) {
+        let Some((value, assignment)) = literal(build) else {
+            continue;
+        };
+        if deliberate(build, &value) {
+            continue;
+        }
+        let origin = build.env.get("GOARCH").and_then(|v| v.origin);
+        // An ARG default is pointed at without its `=`.
+        let range = assignment
+            .as_ref()
+            .map(|a| match a.platform_arg_default {
+                true => TextRange::new(a.value.start + 1, a.value.end),
+                false => a.value,
+            })
+            .or(origin)
+            .unwrap_or(build.go_range);
+        let how = match &assignment {
+            Some(a) if a.platform_arg_default => {
+                " (the default of `ARG TARGETARCH`, which BuildKit uses instead of the platform being built)"
+            }
+            _ => "",
+        };
+        let mut diagnostic = ctx
+            .report(
+                &RULE,
+                range,
+                format!(
+                    "`GOARCH` is fixed to `{value}`{how} while the final image can be built for any platform: an image for another architecture ships this `{value}` binary"
+                ),
+            )
+            .with_help("take the architecture from the target: `GOARCH=$TARGETARCH` with `ARG TARGETARCH` (no default) in the stage, so `docker build --platform` (or a build on an arm64 machine) gets a binary that runs")
+            .with_fix(assignment.as_ref().and_then(|a| fix(ctx, build, a)));
+        if range != build.go_range {
+            diagnostic = diagnostic.with_label(build.go_range, "the shipped binary is built here");
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// Replaces the literal with `$TARGETARCH`, declaring `ARG TARGETARCH` after the FROM of the
+/// assignment's stage when it is not declared before it.
+fn fix(ctx: &Context, build: &GoBuild, assignment: &LiteralAssignment) -> Option<Fix> {
+    let model = ctx.model;
+    let stage = model
+        .stage_of
+        .get(assignment.instruction)
+        .copied()
+        .flatten()?;
+    // A RUN that could not be read completely is not edited.
+    if model.instruction(assignment.instruction).keyword == crate::syntax::Keyword::Run
+        && (!build.script_complete || build.command.nested)
+    {
+        return None;
+    }
+    if assignment.platform_arg_default {
+        // `ARG TARGETARCH=amd64` becomes `ARG TARGETARCH`: BuildKit then sets it.
+        return Some(Fix::new(
+            "drop the default of the platform ARG",
+            applicability(model, build, assignment),
+            vec![Edit::replace(assignment.value, "")],
+        ));
+    }
+    let mut edits = vec![Edit::replace(assignment.value, "$TARGETARCH")];
+    if !model.declared_before(stage, assignment.instruction, "TARGETARCH") {
+        let from = model.stages[stage].from;
+        if !ctx.can_insert_after(from) {
+            return None;
+        }
+        edits.push(Edit::insert(
+            model.instruction(from).range.end,
+            format!("{}{} TARGETARCH", ctx.newline(), ctx.keyword("ARG")),
+        ));
+    }
+    Some(Fix::new(
+        "take GOARCH from `$TARGETARCH`",
+        applicability(model, build, assignment),
+        edits,
+    ))
+}
+
+/// On a build-platform stage, cross-compiling with cgo needs a C cross-compiler the stage may
+/// lack, and an ENV or ARG also retargets whatever else the stage compiles and runs
+/// (`go run ./gen`), which then cannot run on the build machine.
+fn applicability(model: &Model, build: &GoBuild, assignment: &LiteralAssignment) -> Applicability {
+    let stage_wide = assignment.instruction != build.instruction;
+    if model.runs_on_build_platform(build.stage) && (!build.cgo.disabled() || stage_wide) {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
+}

@@ -1,0 +1,213 @@
+//! GL208 target-platform-not-propagated: a build-platform stage compiles for the build
+//! machine, or a RUN reads an automatic platform ARG its stage never declared.
+
+use super::{Context, FixAvailability, Rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::GoBuild;
+use crate::model::platform::{PlatformSource, UndeclaredPlatformArg};
+use crate::syntax::Keyword;
+
+pub const RULE: Rule = Rule {
+    code: "GL208",
+    name: "target-platform-not-propagated",
+    severity: Severity::Error,
+    summary: "A `$BUILDPLATFORM` stage builds without `$TARGETARCH`, or a RUN uses an undeclared platform ARG",
+    applies_to: super::ALL_CLASSES,
+    linux_only: true,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../rules/GL208.md"),
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let undeclared = ctx.model.undeclared_platform_args();
+    for build in ctx.model.go_builds.iter().filter(|b| b.ships) {
+        check_build(ctx, build, &undeclared, out);
+    }
+    for arg in &undeclared {
+        check_undeclared(ctx, arg, out);
+    }
+}
+
+/// Case (a): the stage runs on the build machine and nothing tells `go` the target.
+fn check_build(
+    ctx: &Context,
+    build: &GoBuild,
+    undeclared: &[UndeclaredPlatformArg],
+    out: &mut Vec<Diagnostic>,
+) {
+    let model = ctx.model;
+    if !model.runs_on_build_platform(build.stage) {
+        return;
+    }
+    // xx's cross-compiler sets GOOS/GOARCH from the target itself.
+    if build.command.program() == Some("xx-go")
+        || model.go_wrapped_by_xx(build.stage, build.instruction)
+    {
+        return;
+    }
+    // A literal (GL207's business), a build argument or a value from elsewhere: not this case.
+    let arch = model.platform_source(build, "GOARCH");
+    if !matches!(arch, PlatformSource::Unset | PlatformSource::Build) {
+        return;
+    }
+    // A build in the shipped stage's own chain: GL108 reports its `--platform`, and its fix
+    // makes the build native to the target.
+    if model.final_chain().contains(&build.stage) {
+        return;
+    }
+    // A RUN whose `$TARGETARCH` is undeclared is reported as such.
+    if undeclared
+        .iter()
+        .any(|u| u.instruction == build.instruction)
+    {
+        return;
+    }
+    let program = build.command.argv[0]
+        .text
+        .rsplit('/')
+        .next()
+        .unwrap_or("go");
+    let how = match arch {
+        PlatformSource::Build => "`GOARCH` comes from the build machine's `BUILD*` arguments",
+        _ if model.platform_source(build, "GOOS") == PlatformSource::Target => {
+            "`GOARCH` is not set from `$TARGETARCH`"
+        }
+        _ => "`GOOS` and `GOARCH` are not set from `$TARGETOS`/`$TARGETARCH`",
+    };
+    let mut diagnostic = ctx
+        .report(
+            &RULE,
+            build.go_range,
+            format!(
+                "`{program} {}` compiles for the build machine: the stage runs on `$BUILDPLATFORM` and {how}",
+                build.subcommand
+            ),
+        )
+        .with_help("pass the target to the compiler: `GOOS=$TARGETOS GOARCH=$TARGETARCH go build ...` with `ARG TARGETOS TARGETARCH` in the stage; otherwise every platform's image ships the build machine's binary")
+        .with_fix(fix_build(ctx, build, &arch));
+    if let Some(flag) = model.build_platform_flag(build.stage) {
+        diagnostic = diagnostic.with_label(flag, "the stage runs on the build machine's platform");
+    }
+    out.push(diagnostic);
+}
+
+/// Adds `GOOS=$TARGETOS GOARCH=$TARGETARCH ` (what is unset) before `go`, and the ARGs the
+/// stage lacks after its FROM.
+fn fix_build(ctx: &Context, build: &GoBuild, arch: &PlatformSource) -> Option<Fix> {
+    let model = ctx.model;
+    if *arch != PlatformSource::Unset || build.command.nested || !build.script_complete {
+        return None;
+    }
+    let go = build.command.argv.first()?;
+    if !go.exact || !starts_command(ctx, build) {
+        return None;
+    }
+    let os_unset = model.platform_source(build, "GOOS") == PlatformSource::Unset;
+    let mut prefix = String::new();
+    let mut names = Vec::new();
+    if os_unset {
+        prefix.push_str("GOOS=$TARGETOS ");
+        names.push("TARGETOS");
+    }
+    prefix.push_str("GOARCH=$TARGETARCH ");
+    names.push("TARGETARCH");
+    let mut edits = vec![Edit::insert(go.range.start, prefix)];
+    edits.extend(declare(ctx, build.stage, build.instruction, &names)?);
+    Some(Fix::new(
+        "pass `$TARGETOS`/`$TARGETARCH` to the build",
+        Applicability::Safe,
+        edits,
+    ))
+}
+
+/// The go word starts its command: only assignments or a separator come before it (not a
+/// wrapper such as `exec`, where an assignment would become the program).
+fn starts_command(ctx: &Context, build: &GoBuild) -> bool {
+    let go = &build.command.argv[0];
+    let before = blank_trimmed(&ctx.text[..go.range.start], ctx.model.file.escape);
+    if let Some(last) = build.command.assignments.last() {
+        return before.len() == last.range.end;
+    }
+    let last_word = before.rsplit([' ', '\t', '\n']).next().unwrap_or("");
+    before.len() <= model_run_args_start(ctx, build.instruction)
+        || before.ends_with(['&', ';', '|', '(', '{', '\n'])
+        || matches!(last_word, "then" | "do" | "else")
+}
+
+/// Text with trailing blanks and line continuations removed.
+fn blank_trimmed(text: &str, escape: char) -> &str {
+    let mut text = text.trim_end_matches([' ', '\t']);
+    loop {
+        let line_break = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .and_then(|t| t.trim_end_matches([' ', '\t']).strip_suffix(escape));
+        match line_break {
+            Some(rest) => text = rest.trim_end_matches([' ', '\t']),
+            None => return text,
+        }
+    }
+}
+
+/// Where the RUN's arguments start (after its flags).
+fn model_run_args_start(ctx: &Context, instruction: usize) -> usize {
+    let ins = ctx.model.instruction(instruction);
+    ins.args_range.map_or(ins.range.end, |r| r.start)
+}
+
+/// `ARG NAME...` after the stage's FROM for the names not declared before `instruction`;
+/// `None` when the line cannot be inserted.
+fn declare(ctx: &Context, stage: usize, instruction: usize, names: &[&str]) -> Option<Vec<Edit>> {
+    let model = ctx.model;
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !model.declared_before(stage, instruction, n))
+        .collect();
+    if missing.is_empty() {
+        return Some(Vec::new());
+    }
+    let from = model.stages[stage].from;
+    if !ctx.can_insert_after(from) {
+        return None;
+    }
+    Some(vec![Edit::insert(
+        model.instruction(from).range.end,
+        format!(
+            "{}{} {}",
+            ctx.newline(),
+            ctx.keyword("ARG"),
+            missing.join(" ")
+        ),
+    )])
+}
+
+/// Case (b): `$TARGETARCH` in a RUN of a stage without `ARG TARGETARCH` is empty.
+fn check_undeclared(ctx: &Context, arg: &UndeclaredPlatformArg, out: &mut Vec<Diagnostic>) {
+    let name = arg.name;
+    let fix = (ctx.model.instruction(arg.instruction).keyword == Keyword::Run)
+        .then(|| declare(ctx, arg.stage, arg.instruction, &[name]))
+        .flatten()
+        .map(|edits| {
+            Fix::new(
+                format!("declare `ARG {name}` in the stage"),
+                Applicability::Safe,
+                edits,
+            )
+        });
+    out.push(
+        ctx.report(
+            &RULE,
+            arg.range,
+            format!(
+                "`{name}` is not set in this RUN: the {} has no `ARG {name}`, and automatic platform ARGs reach a RUN only when the stage declares them",
+                ctx.model.stages[arg.stage].label()
+            ),
+        )
+        .with_help(format!(
+            "add `ARG {name}` (no value) to the stage before this RUN; BuildKit then sets it for the platform being built"
+        ))
+        .with_fix(fix),
+    );
+}
