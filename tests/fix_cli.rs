@@ -55,7 +55,7 @@ fn unsafe_fixes_rewrite_to_the_gopherfile_pattern() {
         .args(["--fix", "--unsafe-fixes", "Dockerfile"])
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("Applied 4 fixes to 1 file."));
+        .stdout(predicates::str::contains("Applied 5 fixes to 1 file."));
     let fixed = fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
     assert!(fixed.contains("FROM scratch\n"), "{fixed}");
     // GL003, GL001, then GL004 and GL105 on the new scratch stage.

@@ -243,13 +243,13 @@ fn platform_args_resolve_to_the_platform_built() {
     };
     assert_eq!(
         codes(&LintOptions::default()),
-        ["GL003", "GL005", "GL006", "GL105"]
+        ["GL003", "GL206", "GL005", "GL006", "GL105"]
     );
     let arm = LintOptions {
         platform: Platform::parse("linux/arm64").expect("platform"),
         ..LintOptions::default()
     };
-    assert_eq!(codes(&arm), ["GL003"]);
+    assert_eq!(codes(&arm), ["GL003", "GL206"]);
     let out = stdout(
         gopherlint()
             .args(["--platform", "linux/arm64", "--show-model", "-"])
