@@ -380,3 +380,37 @@ fn windows_images_get_no_linux_user_advice() {
             .is_empty()
     );
 }
+
+#[test]
+fn example_images_get_no_build_hygiene_notes() {
+    let text = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/app .\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let run = |name: &str| {
+        stdout(
+            gopherlint()
+                .args(["--format", "compact", "--stdin-filename", name, "-"])
+                .write_stdin(text),
+        )
+    };
+    assert!(run("cmd/app/Dockerfile").contains("[GL206]"));
+    for name in [
+        "examples/app/Dockerfile",
+        "_example/memory/Dockerfile",
+        "demo/Dockerfile",
+    ] {
+        assert!(!run(name).contains("[GL206]"), "{name}");
+    }
+    let shown = stdout(
+        gopherlint()
+            .args([
+                "--show-model",
+                "--stdin-filename",
+                "examples/app/Dockerfile",
+                "-",
+            ])
+            .write_stdin(text),
+    );
+    assert!(
+        shown.contains("under `examples/`: an example image"),
+        "{shown}"
+    );
+}

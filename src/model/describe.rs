@@ -304,6 +304,12 @@ pub fn describe(model: &Model) -> String {
     describe_contents(model, &mut out);
     let purpose = &model.purpose;
     let _ = writeln!(out, "class: {}: {}", purpose.class, purpose.reason);
+    if let Some(dir) = &purpose.example {
+        let _ = writeln!(
+            out,
+            "  under `{dir}/`: an example image, where build hygiene notes (GL206) are left out"
+        );
+    }
     if purpose.windows {
         let _ = writeln!(
             out,

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+pub use super::golang::GoRelease;
 use super::{Family, Model, StageBase, purpose};
 use crate::shell::{Command, Connector, ShellWord};
 use crate::source::TextRange;
@@ -55,29 +56,6 @@ pub struct EnvWrite {
     pub editable: bool,
 }
 
-/// The Go release of an official golang image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GoRelease {
-    /// `golang:1.22-alpine`.
-    Version(u32, u32),
-    /// A tag without a version (`golang:alpine`, `golang:latest`, `golang:1`, no tag): the
-    /// current release whenever it is built.
-    Floating,
-    /// Not an official golang image, a tag from a variable, or a tag frozen at an old release.
-    Unknown,
-}
-
-impl GoRelease {
-    /// The release is `version` or newer for certain (a floating tag is the current release).
-    pub fn at_least(self, version: (u32, u32)) -> bool {
-        match self {
-            GoRelease::Version(major, minor) => (major, minor) >= version,
-            GoRelease::Floating => true,
-            GoRelease::Unknown => false,
-        }
-    }
-}
-
 /// Variables the official golang image sets (docker-library/golang): GOPATH and GOTOOLCHAIN.
 /// Every other Go variable is unset there.
 fn golang_image_value(name: &str) -> Setting {
@@ -98,45 +76,10 @@ fn literal(value: &str) -> Option<String> {
     (!value.contains(['$', '`'])).then(|| value.to_string())
 }
 
-/// Distribution tags the official image stopped publishing long ago: such a floating tag is
-/// frozen at an old Go release, not the current one.
-fn frozen_tag(tag: &str) -> bool {
-    if ["jessie", "stretch", "wheezy"]
-        .iter()
-        .any(|old| tag.contains(old))
-    {
-        return true;
-    }
-    // `alpine3.12` and older were last built with Go releases before 1.16.
-    tag.split('-').any(|part| {
-        part.strip_prefix("alpine3.")
-            .and_then(|minor| minor.parse::<u32>().ok())
-            .is_some_and(|minor| minor < 13)
-    })
-}
-
 impl Model<'_> {
     /// The stage's root image is Docker Hub's official `golang` image.
     pub fn official_golang(&self, stage: usize) -> bool {
         self.golang_base(stage).is_some()
-    }
-
-    /// The Go release of the stage's official golang image.
-    pub fn golang_release(&self, stage: usize) -> GoRelease {
-        let Some(base) = self.golang_base(stage) else {
-            return GoRelease::Unknown;
-        };
-        if let Some(version) = base.version {
-            return GoRelease::Version(version.major, version.minor);
-        }
-        let tag = base.image.tag.as_deref().unwrap_or("latest");
-        // `golang:1` and `golang:1-alpine` follow the newest Go 1 release.
-        let major_only = tag == "1" || tag.starts_with("1-");
-        let versioned = tag.starts_with(|c: char| c.is_ascii_digit()) && !major_only;
-        if versioned || tag.contains('$') || frozen_tag(tag) {
-            return GoRelease::Unknown;
-        }
-        GoRelease::Floating
     }
 
     /// Every write of the named variables, in file order, each with the value it replaces.
@@ -495,17 +438,5 @@ mod tests {
         assert!(add.virtual_package);
         assert_eq!(add.packages, vec![4]);
         assert!(apk_add(&command("apk del ca-certificates")).is_none());
-    }
-
-    #[test]
-    fn frozen_distribution_tags() {
-        assert!(frozen_tag("stretch"));
-        assert!(frozen_tag("alpine3.12"));
-        assert!(!frozen_tag("alpine3.13"));
-        assert!(!frozen_tag("alpine"));
-        assert!(!frozen_tag("bookworm"));
-        assert!(GoRelease::Floating.at_least((1, 25)));
-        assert!(!GoRelease::Version(1, 15).at_least((1, 16)));
-        assert!(!GoRelease::Unknown.at_least((1, 0)));
     }
 }

@@ -33,12 +33,12 @@ use builder::Builder;
 pub use copy::{Copy, CopySource};
 pub use filesystem::{FinalFs, Presence};
 pub use go::GoFlag;
-pub use golang::GolangBase;
+pub use golang::{GoRelease, GolangBase};
 pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
 pub use opaque::OpaqueBinary;
 pub use purpose::{ImageClass, Purpose};
 pub use scripts::{RunScript, run_scripts};
-pub use tools::{BuilderGo, GoGet, ToolRun};
+pub use tools::{GoGet, ToolRun};
 pub use vars::{Certainty, PLATFORM_ARGS, Platform, Value, Var, Vars};
 
 /// What a stage's FROM names.

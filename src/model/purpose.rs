@@ -66,6 +66,9 @@ pub struct Purpose {
     pub reason: String,
     /// A Windows image (Windows base or a PowerShell/cmd SHELL): outside the Linux runtime model.
     pub windows: bool,
+    /// The file is under an examples directory (`examples/`, `_example/`, `demo/`): an image
+    /// that shows how to use the project, where build hygiene notes are beside the point.
+    pub example: Option<String>,
 }
 
 /// Start programs that rebuild and rerun the sources on every change: a development image.
@@ -81,6 +84,18 @@ const LIVE_RELOADERS: &[&str] = &[
     "watchexec",
     "nodemon",
     "dlv",
+];
+
+/// Directory names that hold example and demonstration images.
+const EXAMPLE_DIRS: &[&str] = &[
+    "example",
+    "examples",
+    "_example",
+    "_examples",
+    "demo",
+    "demos",
+    "sample",
+    "samples",
 ];
 
 /// Directory names that hold images built to run tests.
@@ -353,10 +368,21 @@ impl Model<'_> {
             return Purpose::default();
         };
         let windows = stage.facts.family == super::Family::Windows || !stage.posix_shell;
+        let path = path.map(|p| p.replace('\\', "/"));
+        let dirs: Vec<&str> = path
+            .as_deref()
+            .map(|p| p.split('/').collect::<Vec<_>>())
+            .map(|parts| parts[..parts.len().saturating_sub(1)].to_vec())
+            .unwrap_or_default();
+        let example = dirs
+            .iter()
+            .find(|d| EXAMPLE_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+            .map(|d| d.to_string());
         let purpose = |class: ImageClass, reason: String| Purpose {
             class,
             reason,
             windows,
+            example: example.clone(),
         };
         if self.final_is_export_only() {
             return purpose(
@@ -364,12 +390,6 @@ impl Model<'_> {
                 "the shipped stage is `scratch` with only COPY/ARG/LABEL and no start command: files for the host, not an image that runs".into(),
             );
         }
-        let path = path.map(|p| p.replace('\\', "/"));
-        let dirs: Vec<&str> = path
-            .as_deref()
-            .map(|p| p.split('/').collect::<Vec<_>>())
-            .map(|parts| parts[..parts.len().saturating_sub(1)].to_vec())
-            .unwrap_or_default();
         let file_name = path
             .as_deref()
             .map(|p| p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase())

@@ -40,17 +40,6 @@ pub fn is_upx(program: &str) -> bool {
     matches!(program, "upx" | "upx-ucl")
 }
 
-/// The Go toolchain of a stage's builder image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BuilderGo {
-    /// `(major, minor)` from the tag.
-    Version(u32, u32),
-    /// A Go image whose tag names no release (`golang`, `golang:alpine`, `golang:1`): the
-    /// newest Go of its line, which is 1.18 or newer.
-    Floating,
-    Unknown,
-}
-
 /// A `go get` with its flags and package arguments.
 #[derive(Debug, Clone)]
 pub struct GoGet<'m> {
@@ -120,27 +109,6 @@ impl Model<'_> {
         self.tool_runs
             .iter()
             .filter(|r| r.command.program().is_some_and(is_upx))
-    }
-
-    /// The Go release of the stage's root image, as its tag says.
-    pub fn builder_go(&self, stage: usize) -> BuilderGo {
-        let stage = &self.stages[stage];
-        if let Some((major, minor)) = stage.facts.go_version
-            // tinygo's tags name tinygo releases (0.x), not Go's.
-            && major >= 1
-        {
-            return BuilderGo::Version(major, minor);
-        }
-        let Some(image) = &stage.root_image else {
-            return BuilderGo::Unknown;
-        };
-        let tag = image.tag.as_deref().unwrap_or("latest");
-        let named_release = tag.contains('$') || image.digest.is_some();
-        if stage.facts.is_go_toolchain() && !named_release && image.repository != "tinygo/tinygo" {
-            BuilderGo::Floating
-        } else {
-            BuilderGo::Unknown
-        }
     }
 
     /// Nothing before this command can have put a go.mod in the stage: the root image is a
@@ -333,25 +301,6 @@ mod tests {
         let file = crate::syntax::parse(text);
         let model = Model::build(&file, text, &ModelOptions::default()).expect("model");
         check(&model);
-    }
-
-    #[test]
-    fn builder_go_from_tags() {
-        let text = "FROM golang:1.17\nFROM golang:alpine\nFROM golang:1\nARG V\nFROM golang:${V}-alpine\nFROM alpine:3.20\nFROM golang@sha256:abc\n";
-        with_model(text, |m| {
-            let got: Vec<BuilderGo> = (0..m.stages.len()).map(|s| m.builder_go(s)).collect();
-            assert_eq!(
-                got,
-                vec![
-                    BuilderGo::Version(1, 17),
-                    BuilderGo::Floating,
-                    BuilderGo::Floating,
-                    BuilderGo::Unknown,
-                    BuilderGo::Unknown,
-                    BuilderGo::Unknown,
-                ]
-            );
-        });
     }
 
     #[test]

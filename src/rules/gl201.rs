@@ -2,7 +2,7 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{BuilderGo, GoGet, paths};
+use crate::model::{GoGet, GoRelease, paths};
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
@@ -98,21 +98,15 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         .iter()
         .position(|(_, p)| is_command(ctx, get, p))
         .map(|i| &packages[i]);
-    let go = model.builder_go(run.stage);
-    let fails = matches!(go, BuilderGo::Floating)
-        || matches!(go, BuilderGo::Version(1, m) if m >= 18)
-        || matches!(go, BuilderGo::Version(major, _) if major > 1);
+    let go = model.golang_release(run.stage);
+    let fails = go.at_least((1, 18));
     let reading = match command {
         Some(_) => Reading::Command,
         // Without a command to name, a fetch outside a module is only a finding where it fails.
         None if no_module && fails => Reading::OutsideModule,
         None => return,
     };
-    let builder = match go {
-        BuilderGo::Version(major, minor) => format!("the builder is Go {major}.{minor}"),
-        BuilderGo::Floating => "the builder's tag follows the newest Go".to_string(),
-        BuilderGo::Unknown => String::new(),
-    };
+    let builder = go.describe().unwrap_or_default();
     let get_range = argv[0].range.cover(argv[1].range);
     let (severity, message) = match (&reading, fails, command) {
         (Reading::Command, true, Some((_, package))) => (
@@ -170,13 +164,9 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
 /// is no longer supported outside a module"), whatever the packages are. No fix: `go install
 /// pkg@version` needs module mode.
 fn gopath_mode(ctx: &Context, get: &GoGet, mode: &str, out: &mut Vec<Diagnostic>) {
-    let builder = match ctx.model.builder_go(get.run.stage) {
-        BuilderGo::Version(1, minor) if minor >= 22 => format!("the builder is Go 1.{minor}"),
-        BuilderGo::Version(major, minor) if major > 1 => {
-            format!("the builder is Go {major}.{minor}")
-        }
-        BuilderGo::Floating => "the builder's tag follows the newest Go".to_string(),
-        _ => return,
+    let release = ctx.model.golang_release(get.run.stage);
+    let (true, Some(builder)) = (release.at_least((1, 22)), release.describe()) else {
+        return;
     };
     let argv = &get.run.command.argv;
     out.push(
@@ -253,13 +243,13 @@ fn command_name(package: &str) -> String {
 /// when no version is given. Only for one package (`go install pkg@version` needs every
 /// package from one module), words written plainly, and a builder whose Go has
 /// `go install pkg@version` (1.16).
-fn fix(ctx: &Context, get: &GoGet, go: BuilderGo) -> Option<Fix> {
+fn fix(ctx: &Context, get: &GoGet, go: GoRelease) -> Option<Fix> {
     let run = get.run;
     let argv = &run.command.argv;
     if run.command.nested || !run.script_complete || get.package_words().len() != 1 {
         return None;
     }
-    if matches!(go, BuilderGo::Version(1, minor) if minor < 16) {
+    if !go.at_least((1, 16)) && go != GoRelease::Unknown {
         return None;
     }
     let package = &argv[get.first_positional];

@@ -65,19 +65,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !ctx.model.builds_go {
         return;
     }
-    let mut reported = Vec::new();
+    // Every use, in file order: (where, manager, what the file does with it).
+    let mut uses: Vec<(TextRange, &'static str, String)> = Vec::new();
     for run in &ctx.model.runs {
-        if reported.contains(&run.instruction) {
-            continue;
-        }
-        let found = run.script.commands.iter().find_map(in_command);
-        if let Some((range, manager, what)) = found {
-            reported.push(run.instruction);
-            out.push(diagnostic(ctx, range, manager, what));
-        }
+        uses.extend(run.script.commands.iter().filter_map(in_command));
     }
     for copy in &ctx.model.copies {
-        if copy.source != CopySource::Context || reported.contains(&copy.instruction) {
+        if copy.source != CopySource::Context {
             continue;
         }
         let words = ctx.model.instruction(copy.instruction).arg_words();
@@ -89,18 +83,38 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             manifest(path).map(|manager| (word.range, manager))
         });
         if let Some((range, manager)) = found {
-            reported.push(copy.instruction);
             let keyword = match ctx.model.instruction(copy.instruction).keyword {
                 Keyword::Add => "adds",
                 _ => "copies",
             };
-            out.push(diagnostic(
-                ctx,
+            uses.push((
                 range,
                 manager,
                 format!("the build {keyword} a manifest of `{manager}`"),
             ));
         }
+    }
+    uses.sort_by_key(|(range, _, _)| range.start);
+    // One finding per manager, at its first use; the other uses are labels (installing dep,
+    // then running `dep ensure`, is one problem to solve).
+    let mut managers: Vec<&str> = uses.iter().map(|(_, m, _)| *m).collect();
+    managers.dedup();
+    let mut seen = Vec::new();
+    for manager in managers {
+        if seen.contains(&manager) {
+            continue;
+        }
+        seen.push(manager);
+        let mut of_manager = uses.iter().filter(|(_, m, _)| *m == manager);
+        let Some((range, _, what)) = of_manager.next() else {
+            continue;
+        };
+        let mut found = diagnostic(ctx, *range, manager, what.clone());
+        for (range, _, what) in of_manager {
+            let what = what.strip_prefix("the build ").unwrap_or(what);
+            found = found.with_label(*range, format!("also {what} here"));
+        }
+        out.push(found);
     }
 }
 

@@ -11,7 +11,7 @@ pub const RULE: Rule = Rule {
     code: "GL204",
     name: "force-rebuild-flag",
     severity: Severity::Info,
-    summary: "`-a` in the go flags or GOFLAGS: every package is rebuilt on every build",
+    summary: "`-a` in the go flags or GOFLAGS: every package is rebuilt, cached or not",
     // Rebuilding everything is wasted time wherever the build runs, whatever the image is for.
     applies_to: super::ALL_CLASSES,
     linux_only: false,
@@ -107,7 +107,7 @@ fn diagnostic(
                 &RULE,
                 range,
                 format!(
-                    "{subject} {rebuilds} every package, the standard library included, on every build"
+                    "{subject} {rebuilds} every package, the standard library included: a leftover from before the build cache, and it makes any build cache this build is given useless"
                 ),
             )
             .with_help(HELP),

@@ -18,8 +18,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    // An export-only final stage is an artifact for the host, not an image.
-    if ctx.model.final_is_export_only() {
+    // An export-only final stage is an artifact for the host, not an image. An example image
+    // shows how to use a project: where its binary's paths point matters to no one.
+    if ctx.model.final_is_export_only() || ctx.model.purpose.example.is_some() {
         return;
     }
     // Debugger builds want the real source paths; `go install pkg@version` embeds only
@@ -55,7 +56,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     build.subcommand
                 ),
             )
-            .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the builder's directory layout and is reproducible from another checkout directory")
+            .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was")
             .with_fix(fix(ctx, build)),
         );
     }

@@ -44,7 +44,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 && (other.stage == build.stage || other.packages().eq(build.packages()))
         })
     };
-    for build in model.go_builds.iter().filter(|b| b.ships) {
+    // A debugger build ships in a development image. A build with cgo explicitly on for a
+    // literal GOARCH fails on any other platform (the native C compiler cannot target it)
+    // rather than shipping the wrong binary: not this finding.
+    for build in model
+        .go_builds
+        .iter()
+        .filter(|b| b.ships && !b.is_debug() && !b.cgo.enabled_explicitly())
+    {
         let Some((value, assignment)) = literal(build) else {
             continue;
         };

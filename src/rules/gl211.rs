@@ -4,7 +4,7 @@
 
 use super::{Context, FixAvailability, Rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::go_env::{EnvWrite, GoRelease, Setting, SettingForm};
+use crate::model::go_env::{EnvWrite, Setting, SettingForm};
 use crate::model::paths;
 use crate::source::TextRange;
 use crate::syntax::Args;
@@ -61,10 +61,7 @@ fn go111module(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
     if !release.at_least(MODULES_DEFAULT) {
         return;
     }
-    let builder = match release {
-        GoRelease::Version(major, minor) => format!("the builder is Go {major}.{minor}"),
-        _ => "the builder's tag follows the current Go release".to_string(),
-    };
+    let builder = release.describe().unwrap_or_default();
     match write.value.as_deref() {
         Some("on") if matches!(&write.before, Setting::Unset) || on_already(write) => {
             out.push(
