@@ -113,7 +113,7 @@ impl Model<'_> {
             return GoRelease::Unknown;
         };
         let tag = image.tag.as_deref().unwrap_or("latest");
-        if image.digest.is_some() || tag.contains('$') || image.repository == "tinygo/tinygo" {
+        if image.repository == "tinygo/tinygo" {
             return GoRelease::Unknown;
         }
         let version = match self.golang_base(stage) {
@@ -121,8 +121,13 @@ impl Model<'_> {
             None if s.facts.is_go_toolchain() => s.facts.go_version,
             None => return GoRelease::Unknown,
         };
+        // A digest pins whatever release was current when it was taken: the tag's version
+        // still says which, but a tag without one says nothing.
         if let Some((major, minor)) = version {
             return GoRelease::Version(major, minor);
+        }
+        if image.digest.is_some() || tag.contains('$') {
+            return GoRelease::Unknown;
         }
         // `golang:1` and `golang:1-alpine` follow the newest Go 1; any other number is a
         // version gopherlint could not read.
@@ -202,7 +207,7 @@ mod tests {
 
     #[test]
     fn releases_from_tags() {
-        let text = "FROM golang:1.17\nFROM golang:alpine\nFROM golang:1\nARG V\nFROM golang:${V}-alpine\nFROM alpine:3.20\nFROM golang@sha256:abc\nFROM golang:1-buster\nFROM golang:alpine3.12\nFROM golang:alpine3.16\nFROM golang:bookworm\nFROM cgr.dev/chainguard/go\nFROM tinygo/tinygo:0.33.0\n";
+        let text = "FROM golang:1.17\nFROM golang:alpine\nFROM golang:1\nARG V\nFROM golang:${V}-alpine\nFROM alpine:3.20\nFROM golang@sha256:abc\nFROM golang:1.25-alpine@sha256:abc\nFROM golang:1-buster\nFROM golang:alpine3.12\nFROM golang:alpine3.16\nFROM golang:bookworm\nFROM cgr.dev/chainguard/go\nFROM tinygo/tinygo:0.33.0\n";
         let file = crate::syntax::parse(text);
         let model = Model::build(&file, text, &Default::default()).expect("model");
         let got: Vec<GoRelease> = (0..model.stages.len())
@@ -217,6 +222,7 @@ mod tests {
                 GoRelease::Unknown,
                 GoRelease::Unknown,
                 GoRelease::Unknown,
+                GoRelease::Version(1, 25),
                 GoRelease::Retired(1, 18),
                 GoRelease::Unknown,
                 GoRelease::Retired(1, 18),
