@@ -9,7 +9,8 @@ seconds=${1:-600}
 corpus=fuzz/corpus/lint_fix
 mkdir -p "$corpus"
 i=0
-for f in fixtures/rules/*.Dockerfile fixtures/fixes/*.Dockerfile fixtures/Dockerfile.* fixtures/Gopherfile \
+for f in fixtures/rules/*.Dockerfile fixtures/fixes/*.Dockerfile fixtures/Dockerfile.* fixtures/Gopherfile* \
+         fixtures/context/*/Dockerfile fixtures/context/*/go.mod \
          fixtures/buildkit-parser/testfiles/*/Dockerfile fixtures/buildkit-parser/testfiles-negative/*/Dockerfile; do
   cp "$f" "$corpus/seed-$i"
   i=$((i + 1))

@@ -234,3 +234,16 @@ fn example_fixes_produce_the_documented_result() {
     }
     assert!(checked >= 1, "GL001 documents its rewrite");
 }
+
+#[test]
+fn the_readme_shows_gl001_example_fix_as_documented() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let doc = gopherlint::rules::find("GL001").expect("GL001").doc;
+    for block in examples(doc, "Example fix") {
+        assert!(
+            readme.contains(&format!("```dockerfile\n{block}```")),
+            "README's Fixing example is out of date with rules/GL001.md:\n{block}"
+        );
+    }
+}
