@@ -73,6 +73,23 @@ fn go_mod_newer_than_the_builder_is_gl212_and_no_go_mod_is_silent() {
     );
     assert!(lines.is_empty(), "{lines:?}");
     assert_eq!(code, 0);
+    // --show-model says what was read and where the go.mod goes.
+    let shown = gopherlint()
+        .args([
+            "--show-model",
+            "fixtures/context/go-version-mismatch/Dockerfile",
+        ])
+        .output()
+        .expect("run");
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("context: `fixtures/context/go-version-mismatch`\n  go.mod: module `example.com/acme/api`, go 1.24\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  go.mod copied into stage `build` (line 5)\n"),
+        "{shown}"
+    );
 }
 
 #[test]

@@ -254,6 +254,25 @@ fn describe_context(model: &Model, out: &mut String) {
         (true, None) => "yes",
     };
     let _ = writeln!(out, "  .git: {git}");
+    // Where the context's go.mod goes: the module GL212 and the build naming read.
+    for stage in &model.stages {
+        let Some(copy) = model
+            .context_copy_of(stage.index, "go.mod")
+            .filter(|c| c.stage == stage.index)
+        else {
+            continue;
+        };
+        let line = line_of(model, model.instruction(copy.instruction).range.start);
+        let present = match &context.go_mod {
+            Read::Missing => " (the context has none)",
+            _ => "",
+        };
+        let _ = writeln!(
+            out,
+            "  go.mod copied into {} (line {line}){present}",
+            stage.label()
+        );
+    }
 }
 
 pub fn describe(model: &Model) -> String {
