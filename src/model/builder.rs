@@ -122,7 +122,7 @@ impl<'a> Builder<'a> {
                     facts,
                     image_env(&facts),
                     None,
-                    Some("/".to_string()),
+                    super::image::default_workdir(image, &facts).map(str::to_string),
                     facts.family != Family::Windows,
                     false,
                 )

@@ -142,6 +142,12 @@ impl Model<'_> {
         }
     }
 
+    /// The stage's Go is known to predate the build cache (Go 1.10), when `-a` and
+    /// `-installsuffix` still decided what was rebuilt and linked.
+    pub fn predates_build_cache(&self, stage: usize) -> bool {
+        matches!(self.golang_release(stage), GoRelease::Version(1, minor) if minor < 10)
+    }
+
     /// The official golang image a stage's chain starts from, if any.
     pub fn golang_base(&self, stage: usize) -> Option<GolangBase<'_>> {
         let root = self.stages[stage].root_stage;

@@ -193,6 +193,32 @@ impl BaseFacts {
     }
 }
 
+/// The working directory an image starts a stage in, where gopherlint knows it: the official
+/// golang image sets `WORKDIR /go`; distributions and minimal images leave `/`. Other images
+/// may set anything, so a relative `WORKDIR`, `COPY` or `-o` there is unknown.
+pub fn default_workdir(image: &ImageRef, facts: &BaseFacts) -> Option<&'static str> {
+    match facts.family {
+        Family::GoToolchain
+            if image.registry.as_deref().is_none_or(|r| r == "docker.io")
+                && image.repository == "golang"
+                && !image.tag.as_deref().is_some_and(|t| {
+                    t.contains("windowsservercore") || t.contains("nanoserver")
+                }) =>
+        {
+            Some("/go")
+        }
+        Family::Scratch
+        | Family::DistrolessStatic
+        | Family::DistrolessBase
+        | Family::ChainguardStatic
+        | Family::Alpine
+        | Family::Debian
+        | Family::Rpm
+        | Family::Busybox => Some("/"),
+        _ => None,
+    }
+}
+
 /// Facts for an image reference, from the built-in table.
 pub fn base_facts(image: &ImageRef) -> BaseFacts {
     let name = image.name();

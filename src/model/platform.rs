@@ -169,6 +169,19 @@ impl Model<'_> {
                 assignment,
             };
         }
+        // `GOARCH=${GOARCH}` re-exports the value it had before (an `ARG GOARCH=amd64`), which
+        // the model has already expanded into this one: a literal if that was.
+        if references.iter().any(|r| r == name) {
+            return match value.certainty {
+                Certainty::Known | Certainty::Default if !value.text.is_empty() => {
+                    PlatformSource::Literal {
+                        value: value.text.clone(),
+                        assignment: None,
+                    }
+                }
+                _ => PlatformSource::Unknown,
+            };
+        }
         let sources: Vec<PlatformSource> = references
             .iter()
             .map(|r| self.trace_platform(env, r, depth + 1))

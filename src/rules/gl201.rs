@@ -19,6 +19,7 @@ pub const RULE: Rule = Rule {
 
 /// Well-known commands whose main package is the module root or a directory not named `cmd`.
 const KNOWN_COMMANDS: &[&str] = &[
+    "github.com/golang/dep/cmd/dep",
     "github.com/Masterminds/glide",
     "github.com/tools/godep",
     "github.com/kardianos/govendor",
@@ -189,8 +190,21 @@ fn gopath_mode(ctx: &Context, get: &GoGet, mode: &str, out: &mut Vec<Diagnostic>
 /// pinned in go.mod for that command: not an install.
 fn is_command(ctx: &Context, get: &GoGet, package: &str) -> bool {
     let path = package.split('@').next().unwrap_or(package);
+    // `repo/...` fetches and (before Go 1.18) installs every package under it: a command when
+    // one under it is, or when the repository's program runs afterwards.
+    let wildcard = path.strip_suffix("/...");
+    let path = wildcard.unwrap_or(path);
     if path.contains("...") || ctx.model.package_used_later(get.run, path) {
         return false;
+    }
+    let known_below = || {
+        KNOWN_COMMANDS.iter().any(|k| {
+            k.strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    if wildcard.is_some() && known_below() {
+        return true;
     }
     let elements: Vec<&str> = path.split('/').collect();
     let name = command_name(package);
@@ -218,6 +232,7 @@ fn name_is_shared(ctx: &Context, path: &str, name: &str) -> bool {
         .flat_map(|b| b.packages().map(str::to_string).collect::<Vec<_>>());
     gets.chain(installs).any(|other| {
         let other_path = other.split('@').next().unwrap_or(&other);
+        let other_path = other_path.strip_suffix("/...").unwrap_or(other_path);
         other_path != path && command_name(&other) == name
     })
 }
@@ -226,7 +241,10 @@ fn name_is_shared(ctx: &Context, path: &str, name: &str) -> bool {
 /// version suffix (`.../v2`).
 fn command_name(package: &str) -> String {
     let path = package.split('@').next().unwrap_or(package);
-    let path = path.trim_end_matches('/');
+    let path = path
+        .strip_suffix("/...")
+        .unwrap_or(path)
+        .trim_end_matches('/');
     let mut name = paths::basename(path);
     if name.len() > 1
         && name.starts_with('v')

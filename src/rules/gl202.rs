@@ -78,6 +78,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some((_, sources)) = words.split_last() else {
             continue;
         };
+        // `ADD https://github.com/golang/dep/releases/download/...`: a download of the tool.
+        if copy.is_add
+            && let Some((range, manager)) = sources.iter().find_map(|word| {
+                let (_, manager) = INSTALL_SCRIPTS
+                    .iter()
+                    .find(|(url, _)| word.value.contains(url))?;
+                Some((word.range, *manager))
+            })
+        {
+            uses.push((range, manager, format!("the build installs `{manager}`")));
+            continue;
+        }
         let found = sources.iter().zip(&copy.sources).find_map(|(word, value)| {
             let path = value.usable()?;
             manifest(path).map(|manager| (word.range, manager))
@@ -151,6 +163,8 @@ fn in_command(command: &Command) -> Option<(TextRange, &'static str, String)> {
             }
             command.argv.iter().skip(2).find_map(|w| {
                 let path = w.text.split('@').next()?;
+                // `github.com/golang/dep/...` installs everything under it, dep included.
+                let path = path.strip_suffix("/...").unwrap_or(path);
                 let (_, manager) = PACKAGES.iter().find(|(p, _)| *p == path)?;
                 installed(w, manager)
             })

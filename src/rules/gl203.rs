@@ -25,7 +25,13 @@ const HELP: &str = "delete it: it changes nothing in the binary, and `CGO_ENABLE
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An ENV or ARG GOFLAGS reaches several builds: reported once, where it is set.
     let mut origins: Vec<TextRange> = Vec::new();
-    for build in &ctx.model.go_builds {
+    // Before Go 1.10 the flag kept cgo and non-cgo packages apart in GOPATH/pkg: it mattered.
+    for build in ctx
+        .model
+        .go_builds
+        .iter()
+        .filter(|b| !ctx.model.predates_build_cache(b.stage))
+    {
         for flag_use in build.flag_uses("installsuffix") {
             let flag = flag_use.flag;
             // Without a value `go` stops with "flag needs an argument": not this rule's business.

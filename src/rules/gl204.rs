@@ -33,7 +33,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An ENV or ARG GOFLAGS reaches several builds: reported once, where it is set, as a
     // warning when any of them has a build cache mount.
     let mut from_goflags: Vec<(TextRange, &GoBuild, Option<TextRange>)> = Vec::new();
-    for build in ctx.model.go_builds.iter().filter(|b| forces_rebuild(b)) {
+    // Before Go 1.10 installed packages were reused as they were: `-a` was how a build with
+    // other settings (CGO_ENABLED=0) got its own `net`.
+    for build in ctx
+        .model
+        .go_builds
+        .iter()
+        .filter(|b| forces_rebuild(b) && !ctx.model.predates_build_cache(b.stage))
+    {
         let mount = ctx.model.build_cache_mount(build);
         for flag_use in build.flag_uses("a") {
             if flag_bool(flag_use.flag.value.as_deref()) != Some(true) {
