@@ -414,3 +414,14 @@ fn example_images_get_no_build_hygiene_notes() {
         "{shown}"
     );
 }
+
+#[test]
+fn show_model_never_prints_an_unset_build_arg_as_an_empty_value() {
+    let text = "FROM golang:1.23 AS build\nARG LDFLAGS\nRUN go build -ldflags \"$LDFLAGS\" -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let shown = stdout(gopherlint().args(["--show-model", "-"]).write_stdin(text));
+    assert!(!shown.contains("``"), "{shown}");
+    assert!(
+        shown.contains("-ldflags: `$LDFLAGS` (unknown: it uses a value this file does not set)"),
+        "{shown}"
+    );
+}

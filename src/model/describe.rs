@@ -71,7 +71,14 @@ fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
     let _ = writeln!(out, "    CGO_ENABLED: {cgo}");
     let ldflags = match build.ldflags().and_then(|f| f.value.as_deref()) {
         None => "none".to_string(),
-        Some(raw) => value(&build.env.expand(raw)),
+        // A variable nothing sets (`ARG LDFLAGS` without a default) is passed at build time:
+        // unknown, never shown as an empty value.
+        Some(raw) => match build.env.expand_strict(raw) {
+            v if v.is_unknown() => {
+                format!("`{raw}` (unknown: it uses a value this file does not set)")
+            }
+            v => value(&v),
+        },
     };
     let _ = writeln!(out, "    -ldflags: {ldflags}");
     let output = match build.output.as_ref() {
