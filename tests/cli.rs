@@ -321,3 +321,34 @@ fn readme_shows_the_real_output_of_the_first_command() {
 fn stdout_text(assert: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(assert.get_output().stdout.clone()).expect("utf-8")
 }
+
+#[test]
+fn our_own_image_follows_the_pattern_with_no_finding() {
+    // The root Dockerfile builds gopherlint's image: this machine cannot pull its bases, so it
+    // is checked with gopherlint and the parser only.
+    gopherlint()
+        .args(["--no-config", "Dockerfile"])
+        .assert()
+        .code(0)
+        .stdout("No problems found in 1 file.\n");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Dockerfile"))
+        .expect("Dockerfile");
+    let file = gopherlint::syntax::parse(&text);
+    let options = gopherlint::LintOptions::default();
+    let model =
+        gopherlint::model::Model::build(&file, &text, &options.model_options()).expect("model");
+    let shipped = model.final_stage().expect("a final stage");
+    assert!(shipped.root_image.as_ref().is_some_and(|i| i.is_scratch()));
+    let user = model
+        .final_user()
+        .and_then(|u| u.value.usable().map(str::to_string));
+    assert_eq!(
+        user.as_deref(),
+        Some("65532:65532"),
+        "a non-root numeric user"
+    );
+    assert_eq!(
+        model.start_command(),
+        Some(&["/gopherlint".to_string()][..])
+    );
+}

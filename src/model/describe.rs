@@ -271,7 +271,19 @@ fn describe_context(model: &Model, out: &mut String) {
         };
         let line = line_of(model, model.instruction(copy.instruction).range.start);
         let present = match &context.go_mod {
-            Read::Missing => " (the context has none)",
+            // A copy of a whole directory copies no go.mod the context lacks; one that names
+            // go.mod fails the build without it.
+            Read::Missing => {
+                let named = copy
+                    .sources
+                    .iter()
+                    .filter_map(|s| s.usable())
+                    .any(|s| super::paths::basename(s) == "go.mod");
+                if !named {
+                    continue;
+                }
+                " (the context has none)"
+            }
             _ => "",
         };
         let _ = writeln!(
