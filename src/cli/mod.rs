@@ -14,7 +14,8 @@ use rayon::prelude::*;
 
 use crate::fix::FixMode;
 use crate::output::{
-    FileReport, render_compact, render_github, render_human, render_json, render_sarif,
+    FileReport, OutputStream, StreamFormat, render_compact, render_github, render_human,
+    render_json, render_sarif,
 };
 use crate::rules::{FixAvailability, RULES};
 
@@ -215,7 +216,7 @@ fn execute(
         let _ = writeln!(stderr, "gopherlint: warning: {warning}");
     }
     let mut configs = ConfigResolver::new(cli).map_err(|e| e.0)?;
-    let mut contexts = ContextResolver::new(cli.context.clone());
+    let contexts = ContextResolver::new(cli.context.clone());
     if let Some(dir) = &cli.context
         && !dir.is_dir()
     {
@@ -226,45 +227,37 @@ fn execute(
         );
     }
 
-    // Read standard input and resolve every file's settings up front (in order), then lint in
-    // parallel.
+    // Every file's config is found (and any config error reported) before anything is linted.
+    for target in &targets {
+        configs.for_dir(&config_dir(cli, target)).map_err(|e| e.0)?;
+    }
+    let streaming = !(cli.show_model || cli.fix || cli.diff);
+    if streaming {
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => auto_color,
+        };
+        let mut resolver = Resolver {
+            cli,
+            configs,
+            contexts,
+            stdin,
+        };
+        return lint_streaming(cli, targets, &mut resolver, &flags, color, stdout, errors);
+    }
+    let mut resolver = Resolver {
+        cli,
+        configs,
+        contexts,
+        stdin,
+    };
     let mut jobs = Vec::with_capacity(targets.len());
     for target in targets {
-        let config_dir = match &target {
-            Target::Stdin => cli
-                .stdin_filename
-                .as_deref()
-                .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or_else(|| PathBuf::from(".")),
-            Target::File(path) => path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        };
-        let config = configs.for_dir(&config_dir).map_err(|e| e.0)?;
-        let file_path = match &target {
-            Target::Stdin => cli.stdin_filename.as_ref().map(PathBuf::from),
-            Target::File(path) => Some(path.clone()),
-        };
-        let input = match &target {
-            Target::Stdin => {
-                let mut bytes = Vec::new();
-                match stdin.read_to_end(&mut bytes) {
-                    Ok(_) => Input::Bytes(
-                        cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
-                        bytes,
-                    ),
-                    Err(e) => {
-                        errors.push(format!("cannot read standard input: {e}"));
-                        continue;
-                    }
-                }
-            }
-            Target::File(path) => Input::Path(path.clone()),
-        };
-        let context = contexts.for_file(&config, file_path.as_deref());
-        jobs.push((input, config, file_path, context));
+        match resolver.job(target)? {
+            Ok(job) => jobs.push(job),
+            Err(message) => errors.push(message),
+        }
     }
     if cli.show_model {
         return show_models(jobs, &flags, stdout, errors);
@@ -277,6 +270,11 @@ fn execute(
         })
     } else {
         None
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => auto_color,
     };
     let write_fixes = cli.fix;
     let results: Vec<Result<Linted, String>> = jobs
@@ -308,11 +306,6 @@ fn execute(
     for note in linted.iter().filter_map(|l| l.fix_problem.as_ref()) {
         let _ = writeln!(stderr, "gopherlint: {note}");
     }
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => auto_color,
-    };
     if cli.diff {
         let diffs: String = linted.iter().filter_map(|l| l.diff.as_deref()).collect();
         write(stdout, &diffs)?;
@@ -368,10 +361,149 @@ fn execute(
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// The directory whose config applies to a target.
+fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
+    match target {
+        Target::Stdin => cli
+            .stdin_filename
+            .as_deref()
+            .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")),
+        Target::File(path) => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    }
+}
+
+/// Turns targets into jobs: config, build context and input for each.
+struct Resolver<'a> {
+    cli: &'a Cli,
+    configs: ConfigResolver,
+    contexts: ContextResolver,
+    stdin: &'a mut dyn Read,
+}
+
+impl Resolver<'_> {
+    /// The job for a target; the inner error is a problem with that file (the run goes on), the
+    /// outer one a config error (the run stops).
+    fn job(&mut self, target: Target) -> Result<Result<Job, String>, String> {
+        let cli = self.cli;
+        let config = self
+            .configs
+            .for_dir(&config_dir(cli, &target))
+            .map_err(|e| e.0)?;
+        let file_path = match &target {
+            Target::Stdin => cli.stdin_filename.as_ref().map(PathBuf::from),
+            Target::File(path) => Some(path.clone()),
+        };
+        let input = match target {
+            Target::Stdin => {
+                let mut bytes = Vec::new();
+                if let Err(e) = self.stdin.read_to_end(&mut bytes) {
+                    return Ok(Err(format!("cannot read standard input: {e}")));
+                }
+                Input::Bytes(
+                    cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+                    bytes,
+                )
+            }
+            Target::File(path) => Input::Path(path),
+        };
+        let context = self.contexts.for_file(&config, file_path.as_deref());
+        Ok(Ok((input, config, file_path, context)))
+    }
+}
+
+/// Files linted at a time: enough to keep every core busy, few enough that memory does not
+/// grow with the number of files.
+const WINDOW_PER_THREAD: usize = 32;
+
+/// Lints without fixing: files in path order, linted in parallel a window at a time, each
+/// window's output written before the next is linted.
+fn lint_streaming(
+    cli: &Cli,
+    mut targets: Vec<Target>,
+    resolver: &mut Resolver,
+    flags: &FlagSettings,
+    color: bool,
+    stdout: &mut dyn Write,
+    mut errors: Vec<String>,
+) -> Result<u8, String> {
+    // The order of the output: the paths as reported.
+    targets.sort_by_cached_key(|target| match target {
+        Target::File(path) => path.to_string_lossy().into_owned(),
+        Target::Stdin => cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+    });
+    let format = match cli.format {
+        Format::Human => StreamFormat::Human { color },
+        Format::Json => StreamFormat::Json,
+        Format::Sarif => StreamFormat::Sarif,
+        Format::Github => StreamFormat::Github,
+        Format::Compact => StreamFormat::Compact,
+    };
+    let mut stream = OutputStream::new(format);
+    let window = rayon::current_num_threads().max(1) * WINDOW_PER_THREAD;
+    let mut targets = targets.into_iter();
+    let (mut fails, mut linted) = (false, 0usize);
+    loop {
+        // Settings and contexts are resolved a window at a time, from caches filled once.
+        let mut chunk: Vec<Job> = Vec::with_capacity(window);
+        for target in targets.by_ref().take(window) {
+            match resolver.job(target)? {
+                Ok(job) => chunk.push(job),
+                Err(message) => errors.push(message),
+            }
+        }
+        if chunk.is_empty() && targets.len() == 0 {
+            break;
+        }
+        let results: Vec<Result<Linted, String>> = chunk
+            .into_par_iter()
+            .map(|(input, config, file_path, context)| {
+                lint_one(
+                    input,
+                    &flags.options(&config, file_path.as_deref(), context),
+                    flags.threshold(&config),
+                    None,
+                    false,
+                )
+            })
+            .collect();
+        let mut text = String::new();
+        for result in results {
+            match result {
+                Ok(done) => {
+                    linted += 1;
+                    fails |= done
+                        .report
+                        .diagnostics
+                        .iter()
+                        .any(|d| done.threshold.fails(d.severity));
+                    text.push_str(&stream.file(&done.report));
+                }
+                Err(message) => errors.push(message),
+            }
+        }
+        stdout
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write output: {e}"))?;
+    }
+    let closing = stream.finish(linted == 0 && !errors.is_empty());
+    stdout
+        .write_all(closing.as_bytes())
+        .map_err(|e| format!("cannot write output: {e}"))?;
+    if !errors.is_empty() {
+        return Err(errors.join("\ngopherlint: "));
+    }
+    Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
 /// A file to lint with its config and build context.
 type Job = (
     Input,
-    crate::config::Config,
+    Arc<crate::config::Config>,
     Option<PathBuf>,
     Option<Arc<crate::context::BuildContext>>,
 );

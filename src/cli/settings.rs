@@ -103,19 +103,21 @@ impl FlagSettings {
     }
 }
 
-/// The config that applies to each directory: `--no-config`, `--config`, or discovery.
+/// The config that applies to each directory: `--no-config`, `--config`, or discovery. Each
+/// config is loaded once and shared by the files it covers.
 pub(super) struct ConfigResolver {
-    fixed: Option<Config>,
+    fixed: Option<Arc<Config>>,
     discovery: Option<Discovery>,
-    loaded: HashMap<PathBuf, Config>,
+    loaded: HashMap<PathBuf, Arc<Config>>,
+    default: Arc<Config>,
 }
 
 impl ConfigResolver {
     pub(super) fn new(cli: &Cli) -> Result<ConfigResolver, ConfigError> {
         let (fixed, discovery) = if cli.no_config {
-            (Some(Config::default()), None)
+            (Some(Arc::new(Config::default())), None)
         } else if let Some(path) = &cli.config {
-            (Some(Config::load(path)?), None)
+            (Some(Arc::new(Config::load(path)?)), None)
         } else {
             (None, Some(Discovery::default()))
         };
@@ -123,23 +125,24 @@ impl ConfigResolver {
             fixed,
             discovery,
             loaded: HashMap::new(),
+            default: Arc::new(Config::default()),
         })
     }
 
-    pub(super) fn for_dir(&mut self, dir: &Path) -> Result<Config, ConfigError> {
+    pub(super) fn for_dir(&mut self, dir: &Path) -> Result<Arc<Config>, ConfigError> {
         if let Some(fixed) = &self.fixed {
             return Ok(fixed.clone());
         }
         let Some(discovery) = self.discovery.as_mut() else {
-            return Ok(Config::default());
+            return Ok(self.default.clone());
         };
         let Some(path) = discovery.config_for_dir(dir)? else {
-            return Ok(Config::default());
+            return Ok(self.default.clone());
         };
         if let Some(config) = self.loaded.get(&path) {
             return Ok(config.clone());
         }
-        let config = Config::load(&path)?;
+        let config = Arc::new(Config::load(&path)?);
         self.loaded.insert(path, config.clone());
         Ok(config)
     }

@@ -15,8 +15,29 @@ fn severity(severity: Severity) -> CsSeverity {
     }
 }
 
+/// What the summary line counts.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    fixable: usize,
+    files: usize,
+}
+
 /// Renders every report, then a summary line.
 pub fn render_human(reports: &[FileReport], color: bool) -> String {
+    let mut counts = Counts::default();
+    let mut out: String = reports
+        .iter()
+        .map(|r| render_human_file(r, color, &mut counts))
+        .collect();
+    out.push_str(&human_summary(&counts));
+    out
+}
+
+/// One report's findings with their snippets; adds them to `counts`.
+pub(crate) fn render_human_file(report: &FileReport, color: bool, counts: &mut Counts) -> String {
     let mut buffer = if color {
         Buffer::ansi()
     } else {
@@ -24,52 +45,62 @@ pub fn render_human(reports: &[FileReport], color: bool) -> String {
     };
     let config = Config::default();
     let mut files = SimpleFiles::new();
-    let (mut errors, mut warnings, mut infos, mut fixable) = (0, 0, 0, 0);
-    for report in reports {
-        let id = files.add(report.path.as_str(), report.text.as_str());
-        for d in &report.diagnostics {
-            match d.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-                Severity::Info => infos += 1,
-            }
-            let mut labels =
-                vec![Label::primary(id, d.range.start..d.range.end).with_message(d.name)];
-            labels.extend(d.labels.iter().map(|l| {
-                Label::secondary(id, l.range.start..l.range.end).with_message(&l.message)
-            }));
-            let mut notes = Vec::new();
-            if let Some(help) = &d.help {
-                notes.push(format!("help: {help}"));
-            }
-            if let Some(fix) = &d.fix {
-                let kind = match fix.applicability {
-                    Applicability::Safe => {
-                        fixable += 1;
-                        "safe fix"
-                    }
-                    Applicability::Unsafe => "unsafe fix",
-                    Applicability::DisplayOnly => "suggestion",
-                };
-                let preview = fix_preview(&report.text, fix);
-                let indented: Vec<String> = preview.lines().map(|l| format!("    {l}")).collect();
-                notes.push(format!("{kind}: {}\n{}", fix.title, indented.join("\n")));
-            }
-            let diagnostic = CsDiagnostic::new(severity(d.severity))
-                .with_code(d.code)
-                .with_message(&d.message)
-                .with_labels(labels)
-                .with_notes(notes);
-            // The files are in memory and every range comes from their own text.
-            if term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic).is_err() {
-                continue;
-            }
+    counts.files += 1;
+    let id = files.add(report.path.as_str(), report.text.as_str());
+    for d in &report.diagnostics {
+        match d.severity {
+            Severity::Error => counts.errors += 1,
+            Severity::Warning => counts.warnings += 1,
+            Severity::Info => counts.infos += 1,
+        }
+        let mut labels = vec![Label::primary(id, d.range.start..d.range.end).with_message(d.name)];
+        labels.extend(
+            d.labels
+                .iter()
+                .map(|l| Label::secondary(id, l.range.start..l.range.end).with_message(&l.message)),
+        );
+        let mut notes = Vec::new();
+        if let Some(help) = &d.help {
+            notes.push(format!("help: {help}"));
+        }
+        if let Some(fix) = &d.fix {
+            let kind = match fix.applicability {
+                Applicability::Safe => {
+                    counts.fixable += 1;
+                    "safe fix"
+                }
+                Applicability::Unsafe => "unsafe fix",
+                Applicability::DisplayOnly => "suggestion",
+            };
+            let preview = fix_preview(&report.text, fix);
+            let indented: Vec<String> = preview.lines().map(|l| format!("    {l}")).collect();
+            notes.push(format!("{kind}: {}\n{}", fix.title, indented.join("\n")));
+        }
+        let diagnostic = CsDiagnostic::new(severity(d.severity))
+            .with_code(d.code)
+            .with_message(&d.message)
+            .with_labels(labels)
+            .with_notes(notes);
+        // The file is in memory and every range comes from its own text.
+        if term::emit_to_write_style(&mut buffer, &config, &files, &diagnostic).is_err() {
+            continue;
         }
     }
-    let mut out = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// The closing line: what was found, or that nothing was.
+pub(crate) fn human_summary(counts: &Counts) -> String {
+    let mut out = String::new();
+    let Counts {
+        errors,
+        warnings,
+        infos,
+        fixable,
+        files,
+    } = *counts;
     let total = errors + warnings + infos;
     if total == 0 {
-        let files = reports.len();
         out.push_str(&format!(
             "No problems found in {files} file{}.\n",
             if files == 1 { "" } else { "s" }

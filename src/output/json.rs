@@ -9,13 +9,15 @@ use crate::source::LineIndex;
 /// Bumped on any incompatible change of the JSON shape.
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
+/// The document. `diagnostics` comes before `files` so that findings can be written as each
+/// file is linted, with only the short list of files kept to the end.
 #[derive(Serialize)]
 struct Output<'a> {
     schema_version: u32,
     tool: Tool,
+    diagnostics: Vec<Finding<'a>>,
     /// Every file linted, with the class of its image (see the README's "Image classes").
     files: Vec<FileOut<'a>>,
-    diagnostics: Vec<Finding<'a>>,
 }
 
 #[derive(Serialize)]
@@ -91,59 +93,73 @@ fn range(report: &FileReport, index: &LineIndex, r: crate::source::TextRange) ->
     }
 }
 
-pub fn render_json(reports: &[FileReport]) -> String {
-    let mut diagnostics = Vec::new();
-    for report in reports {
-        let index = report.line_index();
-        for d in &report.diagnostics {
-            diagnostics.push(Finding {
-                path: &report.path,
-                code: d.code,
-                name: d.name,
-                severity: d.severity,
-                message: &d.message,
-                range: range(report, &index, d.range),
-                help: d.help.as_deref(),
-                labels: d
-                    .labels
+/// Each finding of a report, as it stands in the document's `diagnostics` array.
+pub(crate) fn json_items(report: &FileReport) -> Vec<String> {
+    let index = report.line_index();
+    report
+        .diagnostics
+        .iter()
+        .map(|d| Finding {
+            path: &report.path,
+            code: d.code,
+            name: d.name,
+            severity: d.severity,
+            message: &d.message,
+            range: range(report, &index, d.range),
+            help: d.help.as_deref(),
+            labels: d
+                .labels
+                .iter()
+                .map(|l| LabelOut {
+                    message: &l.message,
+                    range: range(report, &index, l.range),
+                })
+                .collect(),
+            fix: d.fix.as_ref().map(|f| FixOut {
+                title: &f.title,
+                applicability: f.applicability,
+                edits: f
+                    .edits
                     .iter()
-                    .map(|l| LabelOut {
-                        message: &l.message,
-                        range: range(report, &index, l.range),
+                    .map(|e| EditOut {
+                        range: range(report, &index, e.range),
+                        replacement: &e.replacement,
                     })
                     .collect(),
-                fix: d.fix.as_ref().map(|f| FixOut {
-                    title: &f.title,
-                    applicability: f.applicability,
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| EditOut {
-                            range: range(report, &index, e.range),
-                            replacement: &e.replacement,
-                        })
-                        .collect(),
-                }),
-            });
-        }
-    }
+            }),
+        })
+        .map(|finding| super::array_item(&finding, 2))
+        .collect()
+}
+
+/// The document around the `diagnostics` array: the text before its items and the text after
+/// them, with the files (path and image class) listed.
+pub(crate) fn json_frame(files: &[(String, Option<&'static str>)]) -> super::ArrayFrame {
     let output = Output {
         schema_version: JSON_SCHEMA_VERSION,
         tool: Tool {
             name: "gopherlint",
             version: env!("CARGO_PKG_VERSION"),
         },
-        files: reports
+        diagnostics: Vec::new(),
+        files: files
             .iter()
-            .map(|r| FileOut {
-                path: &r.path,
-                image_class: r.class.map(|c| c.as_str()),
+            .map(|(path, class)| FileOut {
+                path,
+                image_class: *class,
             })
             .collect(),
-        diagnostics,
     };
     // Serialising plain owned data cannot fail.
-    let mut text = serde_json::to_string_pretty(&output).unwrap_or_default();
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(&output).unwrap_or_default();
+    super::ArrayFrame::split(&text, "\"diagnostics\": []", 1)
+}
+
+pub fn render_json(reports: &[FileReport]) -> String {
+    let items: Vec<String> = reports.iter().flat_map(json_items).collect();
+    let files: Vec<(String, Option<&'static str>)> = reports
+        .iter()
+        .map(|r| (r.path.clone(), r.class.map(|c| c.as_str())))
+        .collect();
+    json_frame(&files).wrap(&items)
 }

@@ -6,6 +6,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+mod stream;
 
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::source::{LineCol, LineIndex};
@@ -15,6 +16,7 @@ pub use github::render_github;
 pub use human::render_human;
 pub use json::render_json;
 pub use sarif::render_sarif;
+pub use stream::{OutputStream, StreamFormat};
 
 /// The diagnostics of one file with the text they point into.
 #[derive(Debug, Clone)]
@@ -29,6 +31,65 @@ pub struct FileReport {
 impl FileReport {
     pub fn line_index(&self) -> LineIndex {
         LineIndex::new(&self.text)
+    }
+}
+
+/// A value as one item of a pretty-printed JSON array nested `depth` levels deep: serde_json's
+/// pretty layout, indented to its place, so that documents can be written item by item.
+pub(crate) fn array_item<T: serde::Serialize>(value: &T, depth: usize) -> String {
+    let indent = "  ".repeat(depth);
+    // Serialising plain owned data cannot fail.
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.lines()
+        .map(|line| format!("{indent}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A pretty-printed JSON document split around one array: what comes before its items (through
+/// the `[`), and after them (from the `]`).
+#[derive(Debug, Clone)]
+pub(crate) struct ArrayFrame {
+    pub(crate) before: String,
+    pub(crate) after: String,
+    /// Indentation of the closing `]` when the array has items.
+    close_indent: String,
+}
+
+impl ArrayFrame {
+    /// Splits `text` at `marker` (`"key": []`, the array written empty), an array at `depth`.
+    pub(crate) fn split(text: &str, marker: &str, depth: usize) -> ArrayFrame {
+        let (head, tail) = text.split_once(marker).unwrap_or((text, ""));
+        ArrayFrame {
+            before: format!("{head}{}", marker.trim_end_matches(']')),
+            after: format!("]{tail}\n"),
+            close_indent: "  ".repeat(depth),
+        }
+    }
+
+    /// What separates the items from what comes before them, for the `n`th item (0-based).
+    pub(crate) fn separator(n: usize) -> &'static str {
+        if n == 0 { "\n" } else { ",\n" }
+    }
+
+    /// What closes the array after `count` items.
+    pub(crate) fn close(&self, count: usize) -> String {
+        if count == 0 {
+            self.after.clone()
+        } else {
+            format!("\n{}{}", self.close_indent, self.after)
+        }
+    }
+
+    /// The whole document with these items.
+    pub(crate) fn wrap(&self, items: &[String]) -> String {
+        let mut out = self.before.clone();
+        for (n, item) in items.iter().enumerate() {
+            out.push_str(Self::separator(n));
+            out.push_str(item);
+        }
+        out.push_str(&self.close(items.len()));
+        out
     }
 }
 

@@ -135,9 +135,10 @@ fn normalized_lines(text: &str, range: TextRange) -> String {
         .join(" ")
 }
 
-pub fn render_sarif(reports: &[FileReport]) -> String {
+/// Each finding of a report, as it stands in the log's `results` array.
+pub(crate) fn sarif_items(report: &FileReport) -> Vec<String> {
     let mut results = Vec::new();
-    for report in reports {
+    {
         let index = report.line_index();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for d in &report.diagnostics {
@@ -200,6 +201,14 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
             results.push(result);
         }
     }
+    results
+        .iter()
+        .map(|result| super::array_item(result, 4))
+        .collect()
+}
+
+/// The log around the run's `results` array.
+pub(crate) fn sarif_frame() -> super::ArrayFrame {
     let driver = sarif::ToolComponent::builder()
         .name("gopherlint")
         .version(env!("CARGO_PKG_VERSION"))
@@ -215,7 +224,7 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
     });
     let mut run = sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
-        .results(results)
+        .results(Vec::<sarif::Result>::new())
         .column_kind(serde_json::json!("utf16CodeUnits"))
         .build();
     if let Some(root) = src_root {
@@ -229,7 +238,11 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
         .version(serde_json::json!("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    let text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    super::ArrayFrame::split(&text, "\"results\": []", 3)
+}
+
+pub fn render_sarif(reports: &[FileReport]) -> String {
+    let items: Vec<String> = reports.iter().flat_map(sarif_items).collect();
+    sarif_frame().wrap(&items)
 }

@@ -1,0 +1,114 @@
+//! Output written file by file, in path order, as files are linted: memory stays flat however
+//! many files a run covers. The documents (JSON, SARIF) are written around their findings
+//! array; every format writes the same bytes as rendering all reports at once.
+
+use super::human::{Counts, human_summary, render_human_file};
+use super::{ArrayFrame, FileReport, json, render_compact, render_github, sarif};
+
+/// The formats, as the stream writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFormat {
+    Human { color: bool },
+    Json,
+    Sarif,
+    Github,
+    Compact,
+}
+
+/// Writes reports one at a time. `file` returns what to print for a report (the document's
+/// opening comes with the first one); `finish` what closes the output.
+pub struct OutputStream {
+    format: StreamFormat,
+    counts: Counts,
+    /// Items written into the document's array.
+    items: usize,
+    /// Whether the document's opening was written.
+    opened: bool,
+    /// JSON lists every file after the findings: path and image class, a few bytes a file.
+    files: Vec<(String, Option<&'static str>)>,
+    sarif: Option<ArrayFrame>,
+}
+
+impl OutputStream {
+    pub fn new(format: StreamFormat) -> OutputStream {
+        OutputStream {
+            format,
+            counts: Counts::default(),
+            items: 0,
+            opened: false,
+            files: Vec::new(),
+            sarif: None,
+        }
+    }
+
+    /// The output for one report.
+    pub fn file(&mut self, report: &FileReport) -> String {
+        match self.format {
+            StreamFormat::Human { color } => render_human_file(report, color, &mut self.counts),
+            StreamFormat::Compact => render_compact(std::slice::from_ref(report)),
+            StreamFormat::Github => render_github(std::slice::from_ref(report)),
+            StreamFormat::Json => {
+                self.files
+                    .push((report.path.clone(), report.class.map(|c| c.as_str())));
+                let mut out = self.open();
+                out.push_str(&self.items_text(json::json_items(report)));
+                out
+            }
+            StreamFormat::Sarif => {
+                let mut out = self.open();
+                out.push_str(&self.items_text(sarif::sarif_items(report)));
+                out
+            }
+        }
+    }
+
+    /// What closes the output. With `nothing_linted` (every file failed to read), the
+    /// documents write nothing at all, as before any streaming.
+    pub fn finish(&mut self, nothing_linted: bool) -> String {
+        match self.format {
+            StreamFormat::Human { .. } if nothing_linted => String::new(),
+            StreamFormat::Human { .. } => human_summary(&self.counts),
+            StreamFormat::Compact | StreamFormat::Github => String::new(),
+            StreamFormat::Json | StreamFormat::Sarif if nothing_linted && !self.opened => {
+                String::new()
+            }
+            StreamFormat::Json | StreamFormat::Sarif => {
+                let mut out = self.open();
+                // JSON's closing holds the list of files, known only now.
+                let frame = match self.format {
+                    StreamFormat::Json => json::json_frame(&self.files),
+                    _ => self.frame(),
+                };
+                out.push_str(&frame.close(self.items));
+                out
+            }
+        }
+    }
+
+    fn frame(&mut self) -> ArrayFrame {
+        match self.format {
+            StreamFormat::Sarif => self.sarif.get_or_insert_with(sarif::sarif_frame).clone(),
+            // The opening of the JSON document does not depend on the files, listed after.
+            _ => json::json_frame(&[]),
+        }
+    }
+
+    /// The document's opening, the first time.
+    fn open(&mut self) -> String {
+        if self.opened {
+            return String::new();
+        }
+        self.opened = true;
+        self.frame().before
+    }
+
+    fn items_text(&mut self, items: Vec<String>) -> String {
+        let mut out = String::new();
+        for item in items {
+            out.push_str(ArrayFrame::separator(self.items));
+            out.push_str(&item);
+            self.items += 1;
+        }
+        out
+    }
+}
