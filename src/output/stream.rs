@@ -112,3 +112,63 @@ impl OutputStream {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{render_human, render_json, render_sarif};
+    use crate::{LintOptions, lint_result};
+
+    fn report(path: &str, text: &str) -> FileReport {
+        let result = lint_result(text, &LintOptions::default()).expect("lint");
+        FileReport {
+            path: path.into(),
+            text: text.into(),
+            diagnostics: result.diagnostics,
+            class: Some(result.class),
+        }
+    }
+
+    fn streamed(format: StreamFormat, reports: &[FileReport]) -> String {
+        let mut stream = OutputStream::new(format);
+        let mut out: String = reports.iter().map(|r| stream.file(r)).collect();
+        out.push_str(&stream.finish(false));
+        out
+    }
+
+    #[test]
+    fn streaming_writes_what_rendering_all_at_once_does() {
+        let bad = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
+        let clean = "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
+        for reports in [
+            vec![
+                report("a/Dockerfile", bad),
+                report("b/Dockerfile", clean),
+                report("c/Dockerfile", bad),
+            ],
+            vec![report("clean/Dockerfile", clean)],
+            vec![],
+        ] {
+            assert_eq!(
+                streamed(StreamFormat::Json, &reports),
+                render_json(&reports)
+            );
+            assert_eq!(
+                streamed(StreamFormat::Sarif, &reports),
+                render_sarif(&reports)
+            );
+            for color in [false, true] {
+                assert_eq!(
+                    streamed(StreamFormat::Human { color }, &reports),
+                    render_human(&reports, color)
+                );
+            }
+            let parsed: serde_json::Value =
+                serde_json::from_str(&streamed(StreamFormat::Json, &reports)).expect("JSON");
+            assert_eq!(
+                parsed["files"].as_array().map(Vec::len),
+                Some(reports.len())
+            );
+        }
+    }
+}
