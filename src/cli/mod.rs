@@ -279,15 +279,7 @@ fn execute(
     let write_fixes = cli.fix;
     let results: Vec<Result<Linted, String>> = jobs
         .into_par_iter()
-        .map(|(input, config, file_path, context)| {
-            lint_one(
-                input,
-                &flags.options(&config, file_path.as_deref(), context),
-                flags.threshold(&config),
-                fixing,
-                write_fixes,
-            )
-        })
+        .map(|job| lint_job(job, &flags, fixing, write_fixes))
         .collect();
     let mut linted = Vec::new();
     for result in results {
@@ -359,6 +351,22 @@ fn execute(
         return Err(errors.join("\ngopherlint: "));
     }
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Lints one job with its file's settings.
+fn lint_job(
+    (input, config, file_path, context): Job,
+    flags: &FlagSettings,
+    fixing: Option<FixMode>,
+    write_fixes: bool,
+) -> Result<Linted, String> {
+    lint_one(
+        input,
+        &flags.options(&config, file_path.as_deref(), context),
+        flags.threshold(&config),
+        fixing,
+        write_fixes,
+    )
 }
 
 /// The directory whose config applies to a target.
@@ -461,15 +469,7 @@ fn lint_streaming(
         }
         let results: Vec<Result<Linted, String>> = chunk
             .into_par_iter()
-            .map(|(input, config, file_path, context)| {
-                lint_one(
-                    input,
-                    &flags.options(&config, file_path.as_deref(), context),
-                    flags.threshold(&config),
-                    None,
-                    false,
-                )
-            })
+            .map(|job| lint_job(job, flags, None, false))
             .collect();
         let mut text = String::new();
         for result in results {

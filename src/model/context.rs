@@ -2,18 +2,11 @@
 //! `go build .` is named after the module, and GL210/GL212 know which go.mod a stage builds
 //! with). Everything here is Unknown without a context.
 
+use super::Model;
 use super::copy::{Copy, CopySource};
 use super::paths;
 use super::vars::Value;
-use super::{Model, ModelOptions};
 use crate::context::{BuildContext, GoMod};
-
-impl ModelOptions {
-    /// The build context, when one was read.
-    pub fn context(&self) -> Option<&BuildContext> {
-        self.context.as_deref()
-    }
-}
 
 impl Model<'_> {
     pub fn context(&self) -> Option<&BuildContext> {
@@ -25,40 +18,36 @@ impl Model<'_> {
         self.context()?.go_mod.value()
     }
 
-    /// Where the context file or directory at `path` (relative to the context root) lands in a
-    /// stage, through the context copies of its chain so far: absolute paths, where known.
-    /// Empty when no copy takes it, the ignore file leaves it out, or there is no context.
-    pub fn context_landings(&self, stage: usize, path: &str) -> Vec<String> {
-        let Some(context) = self.context() else {
-            return Vec::new();
-        };
-        if context.sends(path) != Some(true) {
-            return Vec::new();
-        }
+    /// The context copies of a stage's chain that take the context file or directory at
+    /// `path` (relative to the context root), each with where it lands (absolute; `None` where
+    /// unknown). Nothing when the ignore file leaves it out or there is no context.
+    fn context_copies_of<'m>(
+        &'m self,
+        stage: usize,
+        path: &str,
+    ) -> impl Iterator<Item = (&'m Copy, Option<String>)> + 'm {
+        let sent = self.context().and_then(|c| c.sends(path)) == Some(true);
         let chain = self.chain(stage);
         let rooted = format!("/{}", path.trim_start_matches("./").trim_start_matches('/'));
         self.copies
             .iter()
-            .filter(|c| chain.contains(&c.stage) && c.source == CopySource::Context)
-            .filter(|c| !c.parents_or_exclude)
-            .filter_map(|c| rooted_copy(c).destination_of(Some(&rooted)).flatten())
+            .filter(move |c| sent && chain.contains(&c.stage))
+            .filter(|c| c.source == CopySource::Context && !c.parents_or_exclude)
+            .filter_map(move |c| Some((c, rooted_copy(c).destination_of(Some(&rooted))?)))
+    }
+
+    /// Where the context file or directory at `path` lands in a stage, through the context
+    /// copies of its chain so far, where known.
+    pub fn context_landings(&self, stage: usize, path: &str) -> Vec<String> {
+        self.context_copies_of(stage, path)
+            .filter_map(|(_, landed)| landed)
             .collect()
     }
 
-    /// The context copy of its chain that takes `path` to a place known or unknown, for
-    /// diagnostics that point at it.
+    /// The first context copy of a stage's chain that takes `path`, for diagnostics that
+    /// point at it.
     pub fn context_copy_of(&self, stage: usize, path: &str) -> Option<&Copy> {
-        let context = self.context()?;
-        if context.sends(path) != Some(true) {
-            return None;
-        }
-        let chain = self.chain(stage);
-        let rooted = format!("/{}", path.trim_start_matches('/'));
-        self.copies
-            .iter()
-            .filter(|c| chain.contains(&c.stage) && c.source == CopySource::Context)
-            .filter(|c| !c.parents_or_exclude)
-            .find(|c| rooted_copy(c).destination_of(Some(&rooted)).is_some())
+        self.context_copies_of(stage, path).next().map(|(c, _)| c)
     }
 
     /// The binary name of a `go build` of the module's root package run in `cwd`: the module

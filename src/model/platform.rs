@@ -7,7 +7,7 @@ use crate::shell::ShellWord;
 use crate::source::TextRange;
 use crate::syntax::{Args, Keyword};
 
-use super::vars::{Certainty, PLATFORM_ARGS, Vars};
+use super::vars::{Certainty, PLATFORM_ARGS, Value, Vars};
 use super::{GoBuild, Model};
 
 /// How deep `GOARCH=$ARCH`, `ARCH=$TARGETARCH` chains are followed.
@@ -137,15 +137,7 @@ impl Model<'_> {
         let written = &self.text[origin.start..origin.end];
         let Some(expression) = assigned_text(written, name) else {
             // `ARG NAME` taking a global default: a literal when the default is one.
-            return match value.certainty {
-                Certainty::Known | Certainty::Default if !value.text.is_empty() => {
-                    PlatformSource::Literal {
-                        value: value.text.clone(),
-                        assignment: None,
-                    }
-                }
-                _ => PlatformSource::Unknown,
-            };
+            return known_literal(value);
         };
         let references = references(expression);
         if references.is_empty() {
@@ -172,15 +164,7 @@ impl Model<'_> {
         // `GOARCH=${GOARCH}` re-exports the value it had before (an `ARG GOARCH=amd64`), which
         // the model has already expanded into this one: a literal if that was.
         if references.iter().any(|r| r == name) {
-            return match value.certainty {
-                Certainty::Known | Certainty::Default if !value.text.is_empty() => {
-                    PlatformSource::Literal {
-                        value: value.text.clone(),
-                        assignment: None,
-                    }
-                }
-                _ => PlatformSource::Unknown,
-            };
+            return known_literal(value);
         }
         let sources: Vec<PlatformSource> = references
             .iter()
@@ -479,6 +463,20 @@ pub fn references(text: &str) -> Vec<String> {
         i = start + len.max(1);
     }
     out
+}
+
+/// A value the model resolved from what the file writes (not a platform or unknown value), as
+/// a literal with no place to fix it.
+fn known_literal(value: &Value) -> PlatformSource {
+    match value.certainty {
+        Certainty::Known | Certainty::Default if !value.text.is_empty() => {
+            PlatformSource::Literal {
+                value: value.text.clone(),
+                assignment: None,
+            }
+        }
+        _ => PlatformSource::Unknown,
+    }
 }
 
 #[cfg(test)]
