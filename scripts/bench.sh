@@ -13,8 +13,14 @@ bin=target/release/gopherlint
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 scripts/gen_corpus.py "$work/corpus" "$count"
-# Bundled real-world files too; the negative parser cases are left out (hadolint rejects them).
-cp -r fixtures/buildkit-parser/testfiles "$work/corpus/buildkit"
+# BuildKit's parser test files too, where present (see tests/conformance.rs); the negative cases
+# are left out (hadolint rejects them).
+conformance=${GOPHERLINT_CONFORMANCE_DIR:-../shared/conformance/buildkit-parser}
+if [ -d "$conformance/testfiles" ]; then
+  cp -r "$conformance/testfiles" "$work/corpus/buildkit"
+else
+  echo "note: no BuildKit parser test files at $conformance; benchmarking without them" >&2
+fi
 cp fixtures/Gopherfile fixtures/Dockerfile.* fixtures/rules/*.Dockerfile "$work/corpus/"
 mapfile -t files < <(find "$work/corpus" -type f \( -name 'Dockerfile' -o -name '*Dockerfile*' -o -name 'Gopherfile' \) | sort)
 echo "files: ${#files[@]} ($(cat "${files[@]}" | wc -c) bytes)"

@@ -9,9 +9,12 @@ seconds=${1:-600}
 corpus=fuzz/corpus/lint_fix
 mkdir -p "$corpus"
 i=0
+# BuildKit's parser test files seed it too where present (see tests/conformance.rs).
+conformance=${GOPHERLINT_CONFORMANCE_DIR:-../shared/conformance/buildkit-parser}
+shopt -s nullglob
 for f in fixtures/rules/*.Dockerfile fixtures/fixes/*.Dockerfile fixtures/Dockerfile.* fixtures/Gopherfile* \
          fixtures/context/*/Dockerfile fixtures/context/*/go.mod \
-         fixtures/buildkit-parser/testfiles/*/Dockerfile fixtures/buildkit-parser/testfiles-negative/*/Dockerfile; do
+         "$conformance"/testfiles/*/Dockerfile "$conformance"/testfiles-negative/*/Dockerfile; do
   cp "$f" "$corpus/seed-$i"
   i=$((i + 1))
 done

@@ -1,7 +1,11 @@
-//! Our parser against BuildKit's own parser test files (a copy of
-//! shared/conformance/buildkit-parser in fixtures/buildkit-parser, Apache-2.0, see its README):
+//! Our parser against BuildKit's own parser test files (Apache-2.0, see the README beside them):
 //! every positive case must dump exactly as BuildKit's `result`, every negative case must be
 //! reported as an error.
+//!
+//! The files are not ours, so they are not in this repository or its package. They are read from
+//! the folder named by `GOPHERLINT_CONFORMANCE_DIR`, or else from `../shared/conformance/
+//! buildkit-parser` beside the clone. Where neither exists the tests say so on stderr and check
+//! nothing; under CI (`CI` set) a missing folder fails them, since CI always has the files.
 //!
 //! Two negative cases are BuildKit parser errors that we report as GL000 diagnostics without
 //! stopping: `ENV name` with no value (the instruction is skipped, the rest is read) and a file
@@ -10,18 +14,40 @@
 //! validation step reports them as GL000 like the instruction layer would.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Once;
 
-fn conformance_dir() -> PathBuf {
-    let dir = std::env::var_os("GOPHERLINT_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/buildkit-parser"));
-    assert!(
-        dir.join("testfiles").is_dir(),
-        "BuildKit conformance files not found at {} (set GOPHERLINT_CONFORMANCE_DIR)",
+/// The folder holding `testfiles/` and `testfiles-negative/`, or `None` (after saying so) when
+/// it is absent outside CI.
+fn conformance_dir() -> Option<PathBuf> {
+    let (dir, source) = match std::env::var_os("GOPHERLINT_CONFORMANCE_DIR") {
+        Some(dir) => (PathBuf::from(dir), "GOPHERLINT_CONFORMANCE_DIR"),
+        None => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/buildkit-parser"),
+            "the default",
+        ),
+    };
+    if dir.join("testfiles").is_dir() && dir.join("testfiles-negative").is_dir() {
+        return Some(dir);
+    }
+    let message = format!(
+        "BuildKit's parser test files were not found at {} ({source}); \
+         set GOPHERLINT_CONFORMANCE_DIR to the folder that holds testfiles/ and testfiles-negative/",
         dir.display()
     );
-    dir
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    assert!(!in_ci, "{message}");
+    static SAID: Once = Once::new();
+    SAID.call_once(|| {
+        // Straight to stderr, not eprintln!: the test harness captures eprintln! of passing
+        // tests, and a skipped conformance check must be visible in every run.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "conformance: SKIPPED, nothing checked. {message}"
+        );
+    });
+    None
 }
 
 fn cases(dir: &Path) -> Vec<PathBuf> {
@@ -36,7 +62,8 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn positive_cases_match_buildkit_dump() {
-    let dir = conformance_dir().join("testfiles");
+    let Some(dir) = conformance_dir() else { return };
+    let dir = dir.join("testfiles");
     let cases = cases(&dir);
     assert_eq!(cases.len(), 33, "expected BuildKit's 33 positive cases");
     let mut failures = Vec::new();
@@ -66,7 +93,8 @@ fn positive_cases_match_buildkit_dump() {
 
 #[test]
 fn negative_cases_are_reported() {
-    let dir = conformance_dir().join("testfiles-negative");
+    let Some(dir) = conformance_dir() else { return };
+    let dir = dir.join("testfiles-negative");
     let cases = cases(&dir);
     assert_eq!(cases.len(), 4, "expected BuildKit's 4 negative cases");
     for case in &cases {
