@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::cache::BoundedCache;
 use crate::diagnostic::Severity;
 use crate::model::ImageClass;
 use crate::rules::{self, Rule};
@@ -268,10 +269,17 @@ impl Config {
 
 /// Finds the config file that applies to files in `dir`: the nearest `gopherlint.toml` or
 /// `.gopherlint.toml` from `dir` upward, stopping at the repository root (the first directory
-/// holding `.git`) or the filesystem root. Results are cached per directory.
-#[derive(Default)]
+/// holding `.git`) or the filesystem root. Results are cached per directory, in a bounded cache.
 pub struct Discovery {
-    cache: HashMap<PathBuf, Option<PathBuf>>,
+    cache: BoundedCache<PathBuf, Option<PathBuf>>,
+}
+
+impl Default for Discovery {
+    fn default() -> Discovery {
+        Discovery {
+            cache: BoundedCache::new(crate::cache::DEFAULT_CAPACITY),
+        }
+    }
 }
 
 impl Discovery {

@@ -4,6 +4,7 @@
 //! [`model`] → [`rules`] → [`diagnostic`]s → [`output`]. [`lint`] runs it on one text, with no
 //! process or I/O involved.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod context;

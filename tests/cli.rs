@@ -352,3 +352,76 @@ fn our_own_image_follows_the_pattern_with_no_finding() {
         Some(&["/gopherlint".to_string()][..])
     );
 }
+
+#[test]
+fn a_file_named_in_several_spellings_is_linted_once_under_one_name() {
+    let out = stdout_of(gopherlint().args([
+        "--format",
+        "compact",
+        "fixtures/Dockerfile.single-stage",
+        "fixtures//Dockerfile.single-stage",
+        "./fixtures/./Dockerfile.single-stage",
+    ]));
+    let single =
+        stdout_of(gopherlint().args(["--format", "compact", "fixtures/Dockerfile.single-stage"]));
+    assert!(!single.is_empty());
+    assert_eq!(out, single);
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("fixtures/Dockerfile.single-stage:"))
+    );
+}
+
+#[test]
+fn a_tree_larger_than_the_per_directory_caches_gets_every_directory_right() {
+    // More directories than the config and context caches keep (1,024 entries each), so
+    // entries are dropped along the way: the root's config must still apply to every file, a
+    // nested config to its own, and each file must still be judged with its own go.mod.
+    let root = tempfile::TempDir::new().expect("temp dir");
+    std::fs::write(
+        root.path().join("gopherlint.toml"),
+        "ignore = [\"GL001\"]\n",
+    )
+    .expect("config");
+    std::fs::create_dir(root.path().join(".git")).expect(".git");
+    let dockerfile = "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
+    let dirs = 1300;
+    for n in 0..dirs {
+        let dir = root.path().join(format!("d{n:04}"));
+        std::fs::create_dir(&dir).expect("dir");
+        std::fs::write(dir.join("Dockerfile"), dockerfile).expect("Dockerfile");
+        // Even directories need a newer Go than the builder's (GL212), odd ones do not.
+        let go = if n % 2 == 0 { "1.24" } else { "1.21" };
+        std::fs::write(
+            dir.join("go.mod"),
+            format!("module example.com/a\n\ngo {go}\n"),
+        )
+        .expect("go.mod");
+    }
+    let z = root.path().join("z");
+    std::fs::create_dir(&z).expect("z");
+    std::fs::write(z.join("gopherlint.toml"), "").expect("empty config");
+    std::fs::write(z.join("Dockerfile"), dockerfile).expect("Dockerfile");
+    let out = stdout_of(
+        gopherlint()
+            .current_dir(root.path())
+            .args(["--format", "json", "."]),
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["files"].as_array().map(Vec::len), Some(dirs + 1));
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    let paths = |code: &str| -> Vec<String> {
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == code)
+            .filter_map(|d| d["path"].as_str().map(str::to_string))
+            .collect()
+    };
+    // The root config turns GL001 off everywhere but under z/, which has its own config.
+    assert_eq!(paths("GL001"), vec!["z/Dockerfile".to_string()]);
+    let expected: Vec<String> = (0..dirs)
+        .step_by(2)
+        .map(|n| format!("d{n:04}/Dockerfile"))
+        .collect();
+    assert_eq!(paths("GL212"), expected);
+}

@@ -1,8 +1,7 @@
 //! The files a run lints: path arguments searched into files, and each file read, linted and
 //! (with --fix or --diff) fixed.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, PathBuf};
 
 use super::Cli;
 use crate::config::Threshold;
@@ -29,7 +28,9 @@ pub(super) struct Targets {
     pub(super) warnings: Vec<String>,
 }
 
-/// Path arguments as files: directories are searched, explicit files are always taken.
+/// Path arguments as files, in the order of the output (by path; standard input by the name it
+/// is reported under) with each file once: directories are searched, explicit files are always
+/// taken.
 pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, String> {
     let excludes = crate::discover::build_excludes(&cli.exclude).map_err(|e| e.0)?;
     let mut targets = Vec::new();
@@ -41,7 +42,6 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, String> {
     } else {
         &cli.paths
     };
-    let mut seen = HashSet::new();
     for path in paths {
         if path.as_os_str() == "-" {
             targets.push(Target::Stdin);
@@ -51,19 +51,16 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, String> {
             if found.is_empty() {
                 warnings.push(format!("no Dockerfiles found in `{}`", path.display()));
             }
-            for file in found {
-                let file = clean(&file);
-                if seen.insert(file.clone()) {
-                    targets.push(Target::File(file));
-                }
-            }
+            targets.extend(found.into_iter().map(|file| Target::File(clean(file))));
         } else {
-            let file = clean(path);
-            if seen.insert(file.clone()) {
-                targets.push(Target::File(file));
-            }
+            targets.push(Target::File(clean(path.clone())));
         }
     }
+    // Sorted and deduplicated in place: a tree of many thousands of files is held once, with
+    // no second copy of its paths.
+    let stdin_name = cli.stdin_filename.as_deref().unwrap_or("-");
+    targets.sort_by(|a, b| sort_key(a, stdin_name).cmp(sort_key(b, stdin_name)));
+    targets.dedup_by(|a, b| matches!((a, b), (Target::File(a), Target::File(b)) if a == b));
     Ok(Targets {
         targets,
         errors,
@@ -71,10 +68,26 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, String> {
     })
 }
 
-/// `./a/Dockerfile` → `a/Dockerfile`, for display and sorting.
-fn clean(path: &Path) -> PathBuf {
-    path.strip_prefix(".")
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+/// The bytes a target is ordered by: its path as reported.
+fn sort_key<'a>(target: &'a Target, stdin_name: &'a str) -> &'a [u8] {
+    match target {
+        Target::File(path) => path.as_os_str().as_encoded_bytes(),
+        Target::Stdin => stdin_name.as_bytes(),
+    }
+}
+
+/// `./a/Dockerfile` → `a/Dockerfile`, `a//b/./Dockerfile` → `a/b/Dockerfile`: one spelling
+/// per file, for display, sorting and listing each file once.
+fn clean(path: PathBuf) -> PathBuf {
+    let normal: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    if normal.as_os_str().is_empty() {
+        path
+    } else {
+        normal
+    }
 }
 
 /// One file's results.

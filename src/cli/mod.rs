@@ -432,18 +432,14 @@ const WINDOW_PER_THREAD: usize = 32;
 /// window's output written before the next is linted.
 fn lint_streaming(
     cli: &Cli,
-    mut targets: Vec<Target>,
+    targets: Vec<Target>,
     resolver: &mut Resolver,
     flags: &FlagSettings,
     color: bool,
     stdout: &mut dyn Write,
     mut errors: Vec<String>,
 ) -> Result<u8, String> {
-    // The order of the output: the paths as reported.
-    targets.sort_by_cached_key(|target| match target {
-        Target::File(path) => path.to_string_lossy().into_owned(),
-        Target::Stdin => cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
-    });
+    // `targets` come in the order of the output (`collect_targets`).
     let format = match cli.format {
         Format::Human => StreamFormat::Human { color },
         Format::Json => StreamFormat::Json,
@@ -490,9 +486,8 @@ fn lint_streaming(
             .write_all(text.as_bytes())
             .map_err(|e| format!("cannot write output: {e}"))?;
     }
-    let closing = stream.finish(linted == 0 && !errors.is_empty());
-    stdout
-        .write_all(closing.as_bytes())
+    stream
+        .finish(linted == 0 && !errors.is_empty(), stdout)
         .map_err(|e| format!("cannot write output: {e}"))?;
     if !errors.is_empty() {
         return Err(errors.join("\ngopherlint: "));

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::Cli;
 use crate::LintOptions;
+use crate::cache::BoundedCache;
 use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
 use crate::context::BuildContext;
 use crate::model::Platform;
@@ -149,18 +150,19 @@ impl ConfigResolver {
 }
 
 /// The build context of each file: `--context`, else the config's `[context.paths]`, else the
-/// Dockerfile's own directory. Each context directory is read once per run, whatever the number
-/// of Dockerfiles or stages built from it.
+/// Dockerfile's own directory. A context directory is read once, whatever the number of
+/// Dockerfiles or stages built from it (in a bounded cache: on a tree of thousands of
+/// directories, a context not used for a long while may be read again).
 pub(super) struct ContextResolver {
     flag: Option<PathBuf>,
-    loaded: HashMap<PathBuf, Arc<BuildContext>>,
+    loaded: BoundedCache<PathBuf, Arc<BuildContext>>,
 }
 
 impl ContextResolver {
     pub(super) fn new(flag: Option<PathBuf>) -> ContextResolver {
         ContextResolver {
             flag,
-            loaded: HashMap::new(),
+            loaded: BoundedCache::new(crate::cache::DEFAULT_CAPACITY),
         }
     }
 
@@ -183,11 +185,14 @@ impl ContextResolver {
             (None, None) => return None,
         };
         let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-        let context = self
-            .loaded
-            .entry(key)
-            .or_insert_with(|| Arc::new(BuildContext::load(&dir)))
-            .clone();
+        let context = match self.loaded.get(&key) {
+            Some(context) => context.clone(),
+            None => {
+                let context = Arc::new(BuildContext::load(&dir));
+                self.loaded.insert(key, context.clone());
+                context
+            }
+        };
         // `<Dockerfile>.dockerignore` beside the file replaces the context's `.dockerignore`.
         match file.and_then(|f| context.for_dockerfile(f)) {
             Some(specific) => Some(Arc::new(specific)),

@@ -155,6 +155,34 @@ pub(crate) fn json_frame(files: &[(String, Option<&'static str>)]) -> super::Arr
     super::ArrayFrame::split(&text, "\"diagnostics\": []", 1)
 }
 
+/// The document as the stream writes it, in two frames: the first around the `diagnostics`
+/// items (its closing runs through the opening of `files`), the second around the `files`
+/// items (its opening is empty).
+pub(crate) fn json_stream_frames() -> (super::ArrayFrame, super::ArrayFrame) {
+    let empty = json_frame(&[]);
+    let files = super::ArrayFrame::split(empty.after.trim_end_matches('\n'), "\"files\": []", 1);
+    let diagnostics = super::ArrayFrame {
+        after: files.before,
+        ..empty
+    };
+    let files = super::ArrayFrame {
+        before: String::new(),
+        ..files
+    };
+    (diagnostics, files)
+}
+
+/// A report's entry in the `files` array.
+pub(crate) fn json_file_item(report: &FileReport) -> String {
+    super::array_item(
+        &FileOut {
+            path: &report.path,
+            image_class: report.class.map(|c| c.as_str()),
+        },
+        2,
+    )
+}
+
 pub fn render_json(reports: &[FileReport]) -> String {
     let items: Vec<String> = reports.iter().flat_map(json_items).collect();
     let files: Vec<(String, Option<&'static str>)> = reports

@@ -2,6 +2,8 @@
 //! many files a run covers. The documents (JSON, SARIF) are written around their findings
 //! array; every format writes the same bytes as rendering all reports at once.
 
+use std::io::{self, Write};
+
 use super::human::{Counts, human_summary, render_human_file};
 use super::{ArrayFrame, FileReport, json, render_compact, render_github, sarif};
 
@@ -16,7 +18,7 @@ pub enum StreamFormat {
 }
 
 /// Writes reports one at a time. `file` returns what to print for a report (the document's
-/// opening comes with the first one); `finish` what closes the output.
+/// opening comes with the first one); `finish` writes what closes the output.
 pub struct OutputStream {
     format: StreamFormat,
     counts: Counts,
@@ -24,9 +26,13 @@ pub struct OutputStream {
     items: usize,
     /// Whether the document's opening was written.
     opened: bool,
-    /// JSON lists every file after the findings: path and image class, a few bytes a file.
-    files: Vec<(String, Option<&'static str>)>,
-    sarif: Option<ArrayFrame>,
+    /// The document around its findings array (JSON, SARIF), made when first needed.
+    frame: Option<ArrayFrame>,
+    /// JSON lists every file after the findings: the `files` array's frame, and its items,
+    /// kept as the text they print as (a path and an image class, under 100 bytes a file).
+    files_frame: Option<ArrayFrame>,
+    files_text: String,
+    file_count: usize,
 }
 
 impl OutputStream {
@@ -36,8 +42,10 @@ impl OutputStream {
             counts: Counts::default(),
             items: 0,
             opened: false,
-            files: Vec::new(),
-            sarif: None,
+            frame: None,
+            files_frame: None,
+            files_text: String::new(),
+            file_count: 0,
         }
     }
 
@@ -48,8 +56,10 @@ impl OutputStream {
             StreamFormat::Compact => render_compact(std::slice::from_ref(report)),
             StreamFormat::Github => render_github(std::slice::from_ref(report)),
             StreamFormat::Json => {
-                self.files
-                    .push((report.path.clone(), report.class.map(|c| c.as_str())));
+                self.files_text
+                    .push_str(ArrayFrame::separator(self.file_count));
+                self.files_text.push_str(&json::json_file_item(report));
+                self.file_count += 1;
                 let mut out = self.open();
                 out.push_str(&self.items_text(json::json_items(report)));
                 out
@@ -62,35 +72,41 @@ impl OutputStream {
         }
     }
 
-    /// What closes the output. With `nothing_linted` (every file failed to read), the
+    /// Writes what closes the output. With `nothing_linted` (every file failed to read), the
     /// documents write nothing at all, as before any streaming.
-    pub fn finish(&mut self, nothing_linted: bool) -> String {
+    pub fn finish(&mut self, nothing_linted: bool, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
-            StreamFormat::Human { .. } if nothing_linted => String::new(),
-            StreamFormat::Human { .. } => human_summary(&self.counts),
-            StreamFormat::Compact | StreamFormat::Github => String::new(),
-            StreamFormat::Json | StreamFormat::Sarif if nothing_linted && !self.opened => {
-                String::new()
-            }
+            StreamFormat::Human { .. } if nothing_linted => Ok(()),
+            StreamFormat::Human { .. } => out.write_all(human_summary(&self.counts).as_bytes()),
+            StreamFormat::Compact | StreamFormat::Github => Ok(()),
+            StreamFormat::Json | StreamFormat::Sarif if nothing_linted && !self.opened => Ok(()),
             StreamFormat::Json | StreamFormat::Sarif => {
-                let mut out = self.open();
-                // JSON's closing holds the list of files, known only now.
-                let frame = match self.format {
-                    StreamFormat::Json => json::json_frame(&self.files),
-                    _ => self.frame(),
-                };
-                out.push_str(&frame.close(self.items));
-                out
+                let opening = self.open();
+                out.write_all(opening.as_bytes())?;
+                let items = self.items;
+                out.write_all(self.frame().close(items).as_bytes())?;
+                // JSON's closing holds the list of files, known only now; written from the
+                // buffer, never copied.
+                if let Some(files) = &self.files_frame {
+                    out.write_all(self.files_text.as_bytes())?;
+                    out.write_all(files.close(self.file_count).as_bytes())?;
+                }
+                Ok(())
             }
         }
     }
 
-    fn frame(&mut self) -> ArrayFrame {
-        match self.format {
-            StreamFormat::Sarif => self.sarif.get_or_insert_with(sarif::sarif_frame).clone(),
-            // The opening of the JSON document does not depend on the files, listed after.
-            _ => json::json_frame(&[]),
-        }
+    fn frame(&mut self) -> &ArrayFrame {
+        let files_frame = &mut self.files_frame;
+        let format = self.format;
+        self.frame.get_or_insert_with(|| match format {
+            StreamFormat::Sarif => sarif::sarif_frame(),
+            _ => {
+                let (diagnostics, files) = json::json_stream_frames();
+                *files_frame = Some(files);
+                diagnostics
+            }
+        })
     }
 
     /// The document's opening, the first time.
@@ -99,7 +115,7 @@ impl OutputStream {
             return String::new();
         }
         self.opened = true;
-        self.frame().before
+        self.frame().before.clone()
     }
 
     fn items_text(&mut self, items: Vec<String>) -> String {
@@ -132,7 +148,9 @@ mod tests {
     fn streamed(format: StreamFormat, reports: &[FileReport]) -> String {
         let mut stream = OutputStream::new(format);
         let mut out: String = reports.iter().map(|r| stream.file(r)).collect();
-        out.push_str(&stream.finish(false));
+        let mut closing = Vec::new();
+        stream.finish(false, &mut closing).expect("write to memory");
+        out.push_str(&String::from_utf8(closing).expect("UTF-8"));
         out
     }
 
