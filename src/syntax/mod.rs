@@ -4,6 +4,7 @@
 mod ast;
 mod dump;
 mod json;
+mod lines;
 mod logical;
 mod parser;
 mod validate;
