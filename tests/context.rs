@@ -25,6 +25,12 @@ fn compact(cmd: &mut Command) -> (Vec<String>, i32) {
     (lines, output.status.code().unwrap_or(-1))
 }
 
+/// What a finished command printed on standard output.
+fn stdout_of(cmd: &mut Command) -> String {
+    let output = cmd.output().expect("run");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 fn codes(lines: &[String], code: &str) -> usize {
     lines
         .iter()
@@ -74,14 +80,10 @@ fn go_mod_newer_than_the_builder_is_gl212_and_no_go_mod_is_silent() {
     assert!(lines.is_empty(), "{lines:?}");
     assert_eq!(code, 0);
     // --show-model says what was read and where the go.mod goes.
-    let shown = gopherlint()
-        .args([
-            "--show-model",
-            "fixtures/context/go-version-mismatch/Dockerfile",
-        ])
-        .output()
-        .expect("run");
-    let shown = String::from_utf8_lossy(&shown.stdout);
+    let shown = stdout_of(gopherlint().args([
+        "--show-model",
+        "fixtures/context/go-version-mismatch/Dockerfile",
+    ]));
     assert!(
         shown.contains("context: `fixtures/context/go-version-mismatch`\n  go.mod: module `example.com/acme/api`, go 1.24\n"),
         "{shown}"
@@ -174,12 +176,11 @@ fn unreadable_context_files_are_unknown() {
             "{stdout}"
         );
         assert_ne!(output.status.code(), Some(2), "{stdout}");
-        let shown = gopherlint()
-            .current_dir(&root)
-            .args(["--show-model", "Dockerfile"])
-            .output()
-            .expect("run");
-        let shown = String::from_utf8_lossy(&shown.stdout);
+        let shown = stdout_of(
+            gopherlint()
+                .current_dir(&root)
+                .args(["--show-model", "Dockerfile"]),
+        );
         assert!(shown.contains("go.mod: unreadable (unknown)"), "{shown}");
     }
     let _ = fs::remove_dir_all(&root);
@@ -257,12 +258,11 @@ fn the_module_path_names_a_build_without_output() {
         .replace(" -o /out/api .", "")
         .replace("/out/api", "/src/api");
     fs::write(root.join("Dockerfile"), &text).expect("Dockerfile");
-    let shown = gopherlint()
-        .current_dir(&root)
-        .args(["--show-model", "Dockerfile"])
-        .output()
-        .expect("run");
-    let shown = String::from_utf8_lossy(&shown.stdout);
+    let shown = stdout_of(
+        gopherlint()
+            .current_dir(&root)
+            .args(["--show-model", "Dockerfile"]),
+    );
     assert!(shown.contains("context: `.`"), "{shown}");
     assert!(
         shown.contains("go.mod: module `github.com/acme/api/v2`, go 1.24"),
@@ -274,13 +274,12 @@ fn the_module_path_names_a_build_without_output() {
         "{shown}"
     );
     // Standard input without --context has no context.
-    let shown = gopherlint()
-        .current_dir(&root)
-        .args(["--show-model", "-"])
-        .write_stdin(text)
-        .output()
-        .expect("run");
-    let shown = String::from_utf8_lossy(&shown.stdout);
+    let shown = stdout_of(
+        gopherlint()
+            .current_dir(&root)
+            .args(["--show-model", "-"])
+            .write_stdin(text),
+    );
     assert!(shown.contains("context: unknown"), "{shown}");
     assert!(shown.contains("output: unknown"), "{shown}");
     let _ = fs::remove_dir_all(&root);

@@ -26,7 +26,7 @@ pub struct OutputStream {
     items: usize,
     /// Whether the document's opening was written.
     opened: bool,
-    /// The document around its findings array (JSON, SARIF), made when first needed.
+    /// The document around its findings array (JSON, SARIF).
     frame: Option<ArrayFrame>,
     /// JSON lists every file after the findings: the `files` array's frame, and its items,
     /// kept as the text they print as (a path and an image class, under 100 bytes a file).
@@ -37,13 +37,21 @@ pub struct OutputStream {
 
 impl OutputStream {
     pub fn new(format: StreamFormat) -> OutputStream {
+        let (frame, files_frame) = match format {
+            StreamFormat::Json => {
+                let (diagnostics, files) = json::json_stream_frames();
+                (Some(diagnostics), Some(files))
+            }
+            StreamFormat::Sarif => (Some(sarif::sarif_frame()), None),
+            _ => (None, None),
+        };
         OutputStream {
             format,
             counts: Counts::default(),
             items: 0,
             opened: false,
-            frame: None,
-            files_frame: None,
+            frame,
+            files_frame,
             files_text: String::new(),
             file_count: 0,
         }
@@ -83,8 +91,9 @@ impl OutputStream {
             StreamFormat::Json | StreamFormat::Sarif => {
                 let opening = self.open();
                 out.write_all(opening.as_bytes())?;
-                let items = self.items;
-                out.write_all(self.frame().close(items).as_bytes())?;
+                if let Some(frame) = &self.frame {
+                    out.write_all(frame.close(self.items).as_bytes())?;
+                }
                 // JSON's closing holds the list of files, known only now; written from the
                 // buffer, never copied.
                 if let Some(files) = &self.files_frame {
@@ -96,26 +105,15 @@ impl OutputStream {
         }
     }
 
-    fn frame(&mut self) -> &ArrayFrame {
-        let files_frame = &mut self.files_frame;
-        let format = self.format;
-        self.frame.get_or_insert_with(|| match format {
-            StreamFormat::Sarif => sarif::sarif_frame(),
-            _ => {
-                let (diagnostics, files) = json::json_stream_frames();
-                *files_frame = Some(files);
-                diagnostics
-            }
-        })
-    }
-
     /// The document's opening, the first time.
     fn open(&mut self) -> String {
         if self.opened {
             return String::new();
         }
         self.opened = true;
-        self.frame().before.clone()
+        self.frame
+            .as_ref()
+            .map_or_else(String::new, |frame| frame.before.clone())
     }
 
     fn items_text(&mut self, items: Vec<String>) -> String {
