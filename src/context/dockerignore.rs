@@ -2,7 +2,7 @@
 //! exceptions, the last matching pattern wins, a pattern that matches a directory excludes
 //! what is in it, `**` spans any number of directories, `*`, `?` and `[...]` stay within one.
 
-use crate::model::paths::glob_match;
+use crate::paths::glob_match;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pattern {

@@ -1,73 +1,8 @@
 //! go.mod and go.work: the `go` and `toolchain` lines, the module path, the `use` directories.
 //! Only what the rules need; everything else in the file is skipped.
 
-use std::fmt;
-
-/// A Go version as go.mod writes it: `1.22`, `1.22.3`, `1.23rc1` (pre-releases sort before the
-/// release), or `go1.23.1` in a `toolchain` line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct GoVersion {
-    pub major: u32,
-    pub minor: u32,
-    pub patch: u32,
-    /// `false` for a pre-release (`rc1`, `beta2`), which comes before the release.
-    pub release: bool,
-}
-
-impl GoVersion {
-    /// Parses `1.22`, `1.22.3`, `1.23rc1`, `go1.23.1`.
-    pub fn parse(text: &str) -> Option<GoVersion> {
-        let text = text.trim().strip_prefix("go").unwrap_or(text.trim());
-        let mut numbers = [0u32; 3];
-        let mut count = 0;
-        let mut rest = text;
-        while count < 3 {
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            if digits == 0 {
-                break;
-            }
-            numbers[count] = rest[..digits].parse().ok()?;
-            count += 1;
-            rest = &rest[digits..];
-            match rest.strip_prefix('.') {
-                Some(after) => rest = after,
-                None => break,
-            }
-        }
-        if count < 2 {
-            return None;
-        }
-        let release = rest.is_empty();
-        let prerelease = !release
-            && ["rc", "beta", "alpha"].iter().any(|p| {
-                rest.starts_with(p) && rest[p.len()..].bytes().all(|b| b.is_ascii_digit())
-            });
-        if !release && !prerelease {
-            return None;
-        }
-        Some(GoVersion {
-            major: numbers[0],
-            minor: numbers[1],
-            patch: numbers[2],
-            release,
-        })
-    }
-
-    /// `(major, minor)`, as image tags name Go.
-    pub fn minor_version(self) -> (u32, u32) {
-        (self.major, self.minor)
-    }
-}
-
-impl fmt::Display for GoVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)?;
-        if self.patch > 0 {
-            write!(f, ".{}", self.patch)?;
-        }
-        Ok(())
-    }
-}
+use crate::knowledge::go_command;
+use crate::knowledge::go_release::GoVersion;
 
 /// What a go.mod says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,14 +46,7 @@ impl GoMod {
             let last = package.rsplit('/').next()?;
             return (!last.is_empty() && last != "." && last != "..").then(|| last.to_string());
         }
-        let module = self.module.as_deref()?;
-        let mut parts = module.rsplit('/');
-        let last = parts.next()?;
-        let is_major = last.len() > 1
-            && last.starts_with('v')
-            && last[1..].bytes().all(|b| b.is_ascii_digit());
-        let name = if is_major { parts.next()? } else { last };
-        (!name.is_empty()).then(|| name.to_string())
+        go_command::binary_name(self.module.as_deref()?).map(str::to_string)
     }
 }
 
@@ -203,18 +131,6 @@ mod tests {
             GoMod::parse("module \"example.com/m\"\n").module.as_deref(),
             Some("example.com/m")
         );
-    }
-
-    #[test]
-    fn versions_compare_as_go_does() {
-        let v = |t| GoVersion::parse(t).expect(t);
-        assert!(v("1.22") < v("1.22.1"));
-        assert!(v("1.23rc1") < v("1.23"));
-        assert!(v("1.9") < v("1.10"));
-        assert_eq!(v("go1.21.0"), v("1.21"));
-        for bad in ["", "1", "x.y", "1.22-foo", "1.22.3.4.5x"] {
-            assert_eq!(GoVersion::parse(bad), None, "{bad}");
-        }
     }
 
     #[test]

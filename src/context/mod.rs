@@ -9,7 +9,7 @@ pub mod go_mod;
 use std::path::Path;
 
 pub use dockerignore::DockerIgnore;
-pub use go_mod::{GoMod, GoVersion, GoWork};
+pub use go_mod::{GoMod, GoWork};
 
 /// Files larger than this are not read: a real go.mod or .dockerignore is a few kilobytes.
 pub const MAX_FILE_BYTES: usize = 1 << 20;

@@ -1,7 +1,12 @@
 //! Building the model: one pass over the instructions, stage by stage, following variables,
 //! WORKDIR, USER, SHELL, copies and the commands of every RUN.
 
+use super::scripts::installed_packages;
 use super::*;
+use crate::knowledge::go_command::{self, GoSubcommand};
+use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
+use crate::knowledge::images::default_workdir;
+use crate::knowledge::{packages, shells};
 use crate::shell::{self, Script};
 use crate::syntax::Args;
 
@@ -122,7 +127,7 @@ impl<'a> Builder<'a> {
                     facts,
                     image_env(&facts),
                     None,
-                    super::image::default_workdir(image, &facts).map(str::to_string),
+                    default_workdir(image, &facts).map(str::to_string),
                     facts.family != Family::Windows,
                     false,
                 )
@@ -211,11 +216,8 @@ impl<'a> Builder<'a> {
                 if let Args::Exec(exec) = &instruction.args
                     && let Some(program) = exec.elements.first()
                 {
-                    let name = program.value.rsplit(['/', '\\']).next().unwrap_or("");
-                    let name = name.to_ascii_lowercase();
-                    self.model.stages[stage].posix_shell = !(name.starts_with("powershell")
-                        || name.starts_with("pwsh")
-                        || name.starts_with("cmd"));
+                    self.model.stages[stage].posix_shell =
+                        !shells::is_windows_shell(&program.value);
                 }
             }
             Keyword::Copy | Keyword::Add => self.copy(stage, index, instruction),
@@ -401,13 +403,8 @@ impl<'a> Builder<'a> {
                         _ => None,
                     };
                 }
-                _ if purpose::installs_packages(command).is_some_and(|packages| {
-                    packages.iter().any(|p| {
-                        matches!(
-                            purpose::package_name(p),
-                            "gcc" | "build-base" | "musl-dev" | "clang" | "g++" | "build-essential"
-                        )
-                    })
+                _ if installed_packages(command).is_some_and(|installed| {
+                    installed.iter().any(|p| packages::is_c_toolchain(p))
                 }) =>
                 {
                     self.model.stages[stage].c_toolchain_installed = true;
@@ -417,9 +414,9 @@ impl<'a> Builder<'a> {
                         self.model.users.push(user);
                     }
                 }
-                Some("go" | "xx-go") => {
-                    let sub = command.argv.get(1).map(|w| w.text.as_str());
-                    if matches!(sub, Some("build" | "install")) {
+                Some(program) if go_command::is_go_program(program) => {
+                    let sub = go_command::subcommand(&command.argv);
+                    if sub.is_some_and(GoSubcommand::compiles) {
                         let mut env = vars.clone();
                         for a in &command.assignments {
                             assign(&mut env, a, true);
@@ -450,10 +447,10 @@ fn go_build(
     (cwd, module): (Option<&str>, Option<&str>),
     script: &Script,
 ) -> GoBuild {
-    let (flags, first_positional) = go::parse_go_flags(&command.argv);
+    let (flags, first_positional) = go_command::parse_flags(&command.argv);
     let (goflags, goflags_origin) = match env.exported_value("GOFLAGS") {
         Some((value, origin)) => match value.usable() {
-            Some(text) => (go::parse_goflags_env(text), origin),
+            Some(text) => (go_command::parse_goflags(text), origin),
             None => (Vec::new(), origin),
         },
         None => (Vec::new(), None),
@@ -472,7 +469,7 @@ fn go_build(
     GoBuild {
         stage,
         instruction,
-        subcommand: command.argv[1].text.clone(),
+        subcommand: GoSubcommand::parse(&command.argv[1].text),
         go_range: command.argv[0].range.cover(command.argv[1].range),
         command: command.clone(),
         flags,
@@ -516,7 +513,7 @@ fn image_reference(vars: &Vars, text: &str) -> Value {
 fn image_env(facts: &BaseFacts) -> Vars {
     let mut vars = Vars::default();
     if facts.is_go_toolchain() {
-        for (name, value) in [("GOPATH", "/go"), ("GOTOOLCHAIN", "local")] {
+        for &(name, value) in GOLANG_IMAGE_ENV {
             vars.set(
                 name,
                 Var {

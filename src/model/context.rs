@@ -4,9 +4,9 @@
 
 use super::Model;
 use super::copy::{Copy, CopySource};
-use super::paths;
 use super::vars::Value;
 use crate::context::{BuildContext, GoMod};
+use crate::paths;
 
 impl Model<'_> {
     pub fn context(&self) -> Option<&BuildContext> {

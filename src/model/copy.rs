@@ -1,8 +1,8 @@
 //! COPY/ADD in the model: where files come from and where they land.
 
 use super::ImageRef;
-use super::paths;
 use super::vars::Value;
+use crate::paths;
 
 /// The source of a COPY/ADD.
 #[derive(Debug, Clone, PartialEq, Eq)]

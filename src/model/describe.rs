@@ -32,8 +32,8 @@ fn family(stage: &Stage) -> String {
         Libc::Unknown => "libc unknown",
     };
     let mut out = format!("{kind}, {libc}");
-    if let Some((major, minor)) = facts.go_version {
-        let _ = write!(out, ", Go {major}.{minor}");
+    if let Some(version) = facts.go.version() {
+        let _ = write!(out, ", Go {}.{}", version.major, version.minor);
     }
     if facts.c_toolchain == Some(true) || stage.c_toolchain_installed {
         out.push_str(", C compiler");
@@ -206,7 +206,7 @@ fn describe_context(model: &Model, out: &mut String) {
         return;
     }
     let _ = writeln!(out, "context: `{}`", context.dir);
-    let version = |v: Option<crate::context::GoVersion>| v.map(|v| v.to_string());
+    let version = |v: Option<crate::knowledge::go_release::GoVersion>| v.map(|v| v.to_string());
     let go_mod = match &context.go_mod {
         Read::Missing => "none".to_string(),
         Read::Unreadable => "unreadable (unknown)".to_string(),
@@ -278,7 +278,7 @@ fn describe_context(model: &Model, out: &mut String) {
                     .sources
                     .iter()
                     .filter_map(|s| s.usable())
-                    .any(|s| super::paths::basename(s) == "go.mod");
+                    .any(|s| crate::paths::basename(s) == "go.mod");
                 if !named {
                     continue;
                 }

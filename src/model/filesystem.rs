@@ -4,8 +4,10 @@
 //! fully known (scratch, distroless, chainguard static, plus copies to known places) ever says
 //! Absent, so no rule reports a missing file it cannot be sure of.
 
-use super::image::DISTROLESS_FILES;
-use super::{Copy, CopySource, Family, Model, paths};
+use super::{Copy, CopySource, Family, Model};
+use crate::knowledge::files::{self, CA_DIRS, CA_ENV, CA_FILES, KNOWN_FILES, is_root_location};
+use crate::knowledge::images::DEFAULT_PATH;
+use crate::paths;
 use crate::syntax::{Args, Keyword};
 
 /// Whether a path is in the final image.
@@ -32,15 +34,6 @@ pub struct FinalFs {
     /// The base's shell, if it has one.
     pub base_shell: Option<&'static str>,
 }
-
-/// Files that are files, whatever a copy does with them (a source path that is one of these,
-/// or a `go build` output, is not a directory).
-const KNOWN_FILES: &[&str] = &[
-    "/etc/passwd",
-    "/etc/group",
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/nsswitch.conf",
-];
 
 impl FinalFs {
     /// Whether `path` (absolute) is in the image.
@@ -80,8 +73,7 @@ impl FinalFs {
                 None => Presence::Unknown,
             };
         }
-        let search =
-            path_var.unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        let search = path_var.unwrap_or(DEFAULT_PATH);
         let mut result = Presence::Absent;
         for dir in search.split(':') {
             if !dir.starts_with('/') {
@@ -119,12 +111,7 @@ impl Model<'_> {
         let mut fs = FinalFs {
             known: facts.contents_known && stage.root_image.is_some(),
             base_shell: facts.shell,
-            base_files: match facts.family {
-                Family::DistrolessStatic | Family::DistrolessBase | Family::ChainguardStatic => {
-                    DISTROLESS_FILES.to_vec()
-                }
-                _ => Vec::new(),
-            },
+            base_files: facts.files().to_vec(),
             ..FinalFs::default()
         };
         let chain = self.final_chain();
@@ -157,7 +144,7 @@ impl Model<'_> {
                 };
                 let url = copy.is_add && src.contains("://");
                 let is_file = url || self.source_is_file(copy.source.clone(), src);
-                let archive = copy.is_add && !url && is_archive(src);
+                let archive = copy.is_add && !url && files::is_archive(src);
                 if paths::has_glob(src) || archive {
                     fs.open_dirs.push(dest.clone());
                     if !copy.dest_is_dir {
@@ -206,24 +193,6 @@ impl Model<'_> {
             chain.contains(&b.stage) && b.output.as_ref().and_then(|o| o.usable()) == Some(&path)
         })
     }
-}
-
-/// Files Go's crypto/x509 reads CA roots from on Linux.
-const CA_FILES: &[&str] = &[
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/pki/tls/cacert.pem",
-    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-];
-
-/// Directories it reads every certificate from.
-const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
-
-/// A place Go reads roots from: a bundle file, or inside (or being) a CA directory.
-fn is_root_location(path: &str) -> bool {
-    CA_FILES.contains(&path) || CA_DIRS.iter().any(|dir| paths::is_within(path, dir))
 }
 
 /// What a copy tells about CA roots in the image.
@@ -285,7 +254,7 @@ impl Model<'_> {
             copied_dirs.extend(copy.landing_paths().into_iter().flatten());
         }
         // SSL_CERT_FILE / SSL_CERT_DIR pointing at something copied.
-        for name in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+        for &name in CA_ENV {
             if let Some((value, _)) = stage.vars.exported_value(name)
                 && let Some(path) = value.usable()
                 && copied_dirs
@@ -297,15 +266,6 @@ impl Model<'_> {
         }
         Presence::Absent
     }
-}
-
-/// ADD unpacks local tar archives.
-fn is_archive(path: &str) -> bool {
-    [
-        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
-    ]
-    .iter()
-    .any(|ext| path.ends_with(ext))
 }
 
 #[cfg(test)]

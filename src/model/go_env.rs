@@ -2,12 +2,13 @@
 //! assignments and `export` of variables such as GOPATH or GO111MODULE. A setting is only
 //! redundant when the value before it is known, so each write carries what was in effect
 //! there (from the official image's own ENV, an earlier instruction or a parent stage). Also
-//! the official golang image's Go release, and the `apk add` package words of a stage.
+//! the `apk add` commands of a stage that name a package.
 
 use std::collections::BTreeMap;
 
-pub use super::golang::GoRelease;
-use super::{Family, Model, StageBase, purpose};
+use super::{Family, Model, StageBase};
+use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
+use crate::knowledge::packages::{self, PackageManager};
 use crate::shell::{Command, Connector, ShellWord};
 use crate::source::TextRange;
 use crate::syntax::{Args, Keyword};
@@ -56,19 +57,13 @@ pub struct EnvWrite {
     pub editable: bool,
 }
 
-/// Variables the official golang image sets (docker-library/golang): GOPATH and GOTOOLCHAIN.
-/// Every other Go variable is unset there.
+/// What the official golang image sets a variable to: its Linux variants' ENV, and unset for
+/// every other Go variable.
 fn golang_image_value(name: &str) -> Setting {
-    match name {
-        "GOPATH" => Setting::Value("/go".into()),
-        "GOTOOLCHAIN" => Setting::Value("local".into()),
-        _ => Setting::Unset,
-    }
-}
-
-/// The official image's Windows tags (`windowsservercore-ltsc2022`, `nanoserver-1809`).
-fn is_windows_tag(tag: &str) -> bool {
-    tag.contains("windowsservercore") || tag.contains("nanoserver")
+    GOLANG_IMAGE_ENV
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(Setting::Unset, |(_, value)| Setting::Value((*value).into()))
 }
 
 /// A literal value: no expansion, so what is written is what is set.
@@ -77,11 +72,6 @@ fn literal(value: &str) -> Option<String> {
 }
 
 impl Model<'_> {
-    /// The stage's root image is Docker Hub's official `golang` image.
-    pub fn official_golang(&self, stage: usize) -> bool {
-        self.golang_base(stage).is_some()
-    }
-
     /// Every write of the named variables, in file order, each with the value it replaces.
     pub fn env_writes(&self, names: &[&str]) -> Vec<EnvWrite> {
         let mut writes = Vec::new();
@@ -100,7 +90,7 @@ impl Model<'_> {
                         StageBase::Image(image)
                             if self.official_golang(stage.index)
                                 && stage.facts.family != Family::Windows
-                                && !image.tag.as_deref().is_some_and(is_windows_tag) =>
+                                && !image.has_windows_tag() =>
                         {
                             golang_image_value(name)
                         }
@@ -271,7 +261,14 @@ impl Model<'_> {
         for run in self.runs.iter().filter(|r| r.stage == stage) {
             let commands = &run.script.commands;
             for (position, command) in commands.iter().enumerate() {
-                let Some(add) = apk_add(command) else {
+                // xx-apk installs into the cross-compilation sysroot, not the image.
+                if command.program() != Some("apk") {
+                    continue;
+                }
+                let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+                let Some(add) = packages::package_install("apk", &argv)
+                    .filter(|install| install.manager == PackageManager::Apk)
+                else {
                     continue;
                 };
                 // A pinned version (`ca-certificates=...`) is deliberate: only the bare name.
@@ -332,111 +329,5 @@ impl ApkAdd {
     /// How the command joins the one after it (`None` at the end of the script).
     pub fn next_connector(&self) -> Option<Connector> {
         self.next.as_ref().map(|c| c.connector)
-    }
-}
-
-struct ApkAddWords {
-    packages: Vec<usize>,
-    refreshes_index: bool,
-    upgrade: bool,
-    virtual_package: bool,
-}
-
-/// apk options that take a value as the next word.
-const APK_VALUE_OPTIONS: &[&str] = &[
-    "-X",
-    "--repository",
-    "-t",
-    "--virtual",
-    "-p",
-    "--root",
-    "--arch",
-    "--cache-dir",
-    "--keys-dir",
-    "--repositories-file",
-    "--cache-max-age",
-    "--timeout",
-];
-
-/// Reads `apk [options] add [options] packages...`.
-fn apk_add(command: &Command) -> Option<ApkAddWords> {
-    if !matches!(command.program(), Some("apk")) {
-        return None;
-    }
-    purpose::installs_packages(command)?;
-    let argv = &command.argv;
-    let add = argv.iter().position(|w| w.text == "add")?;
-    let mut words = ApkAddWords {
-        packages: Vec::new(),
-        refreshes_index: false,
-        upgrade: false,
-        virtual_package: false,
-    };
-    let mut no_cache = false;
-    let mut skip_value = false;
-    for (i, word) in argv.iter().enumerate().skip(1) {
-        let text = word.text.as_str();
-        if skip_value {
-            skip_value = false;
-            continue;
-        }
-        if i == add {
-            continue;
-        }
-        if let Some(option) = text.strip_prefix('-') {
-            let name = text.split('=').next().unwrap_or(text);
-            match name {
-                "-U" | "--update" | "--update-cache" => words.refreshes_index = true,
-                "-u" | "--upgrade" | "--latest" | "-l" => words.upgrade = true,
-                "--no-cache" => no_cache = true,
-                "-t" | "--virtual" => words.virtual_package = true,
-                _ if !option.starts_with('-') && option.len() > 1 => {
-                    // Short options together (`-Uu`, `-qU`).
-                    words.refreshes_index |= option.contains('U');
-                    words.upgrade |= option.contains('u') || option.contains('l');
-                    words.virtual_package |= option.contains('t');
-                }
-                _ => {}
-            }
-            skip_value = APK_VALUE_OPTIONS.contains(&text);
-            continue;
-        }
-        if i > add {
-            words.packages.push(i);
-        }
-    }
-    words.refreshes_index &= !no_cache;
-    Some(words)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::shell::parse_script;
-    use crate::syntax::LogicalLine;
-
-    fn command(text: &str) -> Command {
-        let script = parse_script(&LogicalLine::contiguous(text, 0));
-        script.commands.into_iter().next().expect("a command")
-    }
-
-    #[test]
-    fn reads_apk_add_words() {
-        let add = apk_add(&command(
-            "apk --no-cache add -X http://mirror/x git ca-certificates",
-        ))
-        .expect("apk add");
-        assert_eq!(add.packages, vec![5, 6]);
-        assert!(!add.refreshes_index && !add.upgrade && !add.virtual_package);
-        let add = apk_add(&command("apk add -U ca-certificates")).expect("apk add");
-        assert!(add.refreshes_index);
-        let add = apk_add(&command("apk add -U --no-cache ca-certificates")).expect("apk add");
-        assert!(!add.refreshes_index);
-        let add = apk_add(&command("apk add -qu ca-certificates")).expect("apk add");
-        assert!(add.upgrade);
-        let add = apk_add(&command("apk add --virtual .deps ca-certificates")).expect("apk add");
-        assert!(add.virtual_package);
-        assert_eq!(add.packages, vec![4]);
-        assert!(apk_add(&command("apk del ca-certificates")).is_none());
     }
 }

@@ -12,12 +12,10 @@ pub mod filesystem;
 pub mod go;
 pub mod go_env;
 mod golang;
-pub mod image;
 mod opaque;
-pub mod paths;
 pub mod platform;
 pub mod purpose;
-mod scripts;
+pub mod scripts;
 pub mod tools;
 mod users;
 pub mod vars;
@@ -25,16 +23,18 @@ pub mod vars;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::knowledge::go_command::{self, GoFlag, GoSubcommand};
+use crate::paths;
 use crate::shell::Command;
 use crate::source::TextRange;
 use crate::syntax::{Dockerfile, Instruction, Keyword, Word};
 
+pub use crate::knowledge::go_release::GoRelease;
+pub use crate::knowledge::images::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
 use builder::Builder;
 pub use copy::{Copy, CopySource};
 pub use filesystem::{FinalFs, Presence};
-pub use go::GoFlag;
-pub use golang::{GoRelease, GolangBase};
-pub use image::{BaseFacts, DefaultUser, Family, ImageRef, Libc, base_facts};
+pub use golang::GolangImage;
 pub use opaque::OpaqueBinary;
 pub use purpose::{ImageClass, Purpose};
 pub use scripts::{RunScript, run_scripts};
@@ -137,7 +137,7 @@ pub struct GoBuild {
     pub instruction: usize,
     pub command: Command,
     /// `build` or `install`.
-    pub subcommand: String,
+    pub subcommand: GoSubcommand,
     /// The `go build` words, where diagnostics point.
     pub go_range: TextRange,
     pub flags: Vec<GoFlag>,
@@ -161,11 +161,7 @@ pub struct GoBuild {
 impl GoBuild {
     /// The `-ldflags` in effect: the last on the command line, else the last in GOFLAGS.
     pub fn ldflags(&self) -> Option<&GoFlag> {
-        self.flags
-            .iter()
-            .rev()
-            .find(|f| f.name == "ldflags")
-            .or_else(|| self.goflags.iter().rev().find(|f| f.name == "ldflags"))
+        self.effective_flag("ldflags").map(|u| u.flag)
     }
 
     /// A flag in argv or GOFLAGS, by name.
@@ -187,7 +183,7 @@ impl GoBuild {
 
     /// `go install pkg@version` of a package from elsewhere: a tool, not this file's program.
     pub fn is_tool_install(&self) -> bool {
-        self.subcommand == "install"
+        self.subcommand == GoSubcommand::Install
             && self.packages().next().is_some()
             && self.packages().all(|p| p.contains('@'))
     }
@@ -203,10 +199,7 @@ impl GoBuild {
             .chain(&self.goflags)
             .filter(|f| f.name == "gcflags")
             .filter_map(|f| f.value.as_deref())
-            .any(|v| {
-                let words: Vec<&str> = v.split(|c: char| c.is_whitespace() || c == '=').collect();
-                words.contains(&"-N") && words.contains(&"-l")
-            })
+            .any(go_command::gcflags_for_debugger)
     }
 
     /// The binary's file name when the path is unknown but the package tells it.
@@ -215,9 +208,12 @@ impl GoBuild {
             return Some(paths::basename(out).to_string());
         }
         let package = self.packages().next()?;
-        let package = package.split('@').next().unwrap_or(package);
-        let name = paths::basename(package);
-        (!name.is_empty() && name != "." && !name.contains("...")).then(|| name.to_string())
+        let path = package.split('@').next().unwrap_or(package);
+        let last = paths::basename(path);
+        if last == "." || last.contains("...") {
+            return None;
+        }
+        go_command::binary_name(path).map(str::to_string)
     }
 }
 
@@ -324,7 +320,7 @@ impl<'a> Model<'a> {
                 r.script
                     .commands
                     .iter()
-                    .any(|c| matches!(c.program(), Some("go" | "xx-go")))
+                    .any(|c| c.program().is_some_and(go_command::is_go_program))
             });
         let ships: Vec<(bool, Vec<String>)> = (0..model.go_builds.len())
             .map(|i| {

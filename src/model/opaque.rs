@@ -2,84 +2,11 @@
 //! decided from what the final stage copies out of a Go stage and what that stage runs, not
 //! from whether the stage happens to run some other `go install` too.
 
-use super::{CopySource, Model, paths};
-
-/// Programs that drive a build without showing its `go build` line.
-const BUILD_DRIVERS: &[&str] = &[
-    "make",
-    "gmake",
-    "mage",
-    "task",
-    "just",
-    "bazel",
-    "bazelisk",
-    "goreleaser",
-    "ko",
-    "earthly",
-    "xx-go-build",
-];
-
-/// File extensions of things that are not executables (site output, configs, scripts).
-const DATA_EXTENSIONS: &[&str] = &[
-    "html", "htm", "css", "js", "mjs", "json", "yaml", "yml", "toml", "md", "txt", "conf", "cfg",
-    "ini", "xml", "sh", "py", "sql", "pem", "crt", "key", "png", "svg", "ico", "jpg", "jpeg",
-    "gif", "map", "tmpl", "tpl", "gz", "tgz", "tar", "zip", "deb", "rpm", "csv", "proto",
-];
-
-/// Names of directories that hold data rather than binaries.
-const DATA_NAMES: &[&str] = &[
-    "public",
-    "dist",
-    "static",
-    "www",
-    "site",
-    "docs",
-    "assets",
-    "templates",
-    "web",
-    "ui",
-    "config",
-    "configs",
-    "migrations",
-    "scripts",
-    "frontend",
-    "locales",
-    "i18n",
-    "license",
-    "readme",
-    "node_modules",
-    "src",
-    "go.mod",
-    "go.sum",
-];
-
-/// A copied path that may be an executable: no data extension, not a data directory, not
-/// a system, Go distribution or module cache location.
-fn looks_like_binary(path: &str) -> bool {
-    let path = paths::normalize(path);
-    if path == "/"
-        || [
-            "/etc",
-            "/usr/share",
-            "/usr/local/go",
-            "/go/pkg",
-            "/root/.cache",
-            "/tmp",
-        ]
-        .iter()
-        .any(|dir| paths::is_within(&path, dir))
-    {
-        return false;
-    }
-    let name = paths::basename(&path).to_ascii_lowercase();
-    if DATA_NAMES.contains(&name.as_str()) {
-        return false;
-    }
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() => !DATA_EXTENSIONS.contains(&ext),
-        _ => true,
-    }
-}
+use super::{CopySource, Model};
+use crate::knowledge::files::may_be_program;
+use crate::knowledge::shells;
+use crate::knowledge::tools::BUILD_DRIVERS;
+use crate::paths;
 
 /// A binary built where gopherlint cannot see the `go build`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,7 +30,7 @@ impl Model<'_> {
                     return false;
                 };
                 let first = command.argv[0].text.as_str();
-                let script_arg = matches!(program, "sh" | "bash" | "ash")
+                let script_arg = shells::is_posix_shell(program)
                     && command
                         .argv
                         .get(1)
@@ -150,7 +77,7 @@ impl Model<'_> {
                 let Some(path) = src.usable() else {
                     continue;
                 };
-                if !looks_like_binary(path) || self.explained_by_build(source, path) {
+                if !may_be_program(path) || self.explained_by_build(source, path) {
                     continue;
                 }
                 out.push(OpaqueBinary {
@@ -160,22 +87,5 @@ impl Model<'_> {
             }
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_binary;
-
-    #[test]
-    fn binaries_and_data() {
-        assert!(looks_like_binary("/src/bin/server"));
-        assert!(looks_like_binary("/out/app.exe"));
-        assert!(looks_like_binary("/go/bin/"));
-        assert!(!looks_like_binary("/src/public"));
-        assert!(!looks_like_binary("/src/site/index.html"));
-        assert!(!looks_like_binary("/etc/ssl/certs/ca-certificates.crt"));
-        assert!(!looks_like_binary("/usr/local/go"));
-        assert!(!looks_like_binary("/app/config.yaml"));
     }
 }

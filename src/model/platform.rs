@@ -9,6 +9,7 @@ use crate::syntax::{Args, Keyword};
 
 use super::vars::{Certainty, PLATFORM_ARGS, Value, Vars};
 use super::{GoBuild, Model};
+use crate::knowledge::images::ARCH_NAMES;
 
 /// How deep `GOARCH=$ARCH`, `ARCH=$TARGETARCH` chains are followed.
 const MAX_TRACE_DEPTH: usize = 6;
@@ -397,12 +398,6 @@ impl Model<'_> {
         })
     }
 }
-
-/// Architecture names that pin an image (`amd64/alpine`, `static:nonroot-arm64`).
-const ARCH_NAMES: &[&str] = &[
-    "amd64", "arm64", "arm64v8", "arm32v6", "arm32v7", "aarch64", "x86_64", "i386", "386",
-    "ppc64le", "s390x", "riscv64", "armhf", "armv7",
-];
 
 fn is_name_byte(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'

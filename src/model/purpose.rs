@@ -3,7 +3,13 @@
 //! the one place that decides whether, say, "the toolchain ships with the binary" is a finding
 //! or the whole point of the image.
 
-use super::{CopySource, Model, StageBase, paths};
+use super::scripts::installed_packages;
+use super::{CopySource, Model, StageBase};
+use crate::knowledge::files::GOROOT;
+use crate::knowledge::go_command::GoSubcommand;
+use crate::knowledge::images::DEFAULT_PATH;
+use crate::knowledge::{go_images, packages, shells, tools};
+use crate::paths;
 use crate::shell;
 use crate::syntax::{Args, Keyword};
 
@@ -71,21 +77,6 @@ pub struct Purpose {
     pub example: Option<String>,
 }
 
-/// Start programs that rebuild and rerun the sources on every change: a development image.
-const LIVE_RELOADERS: &[&str] = &[
-    "air",
-    "reflex",
-    "compiledaemon",
-    "modd",
-    "gow",
-    "realize",
-    "fresh",
-    "gin",
-    "watchexec",
-    "nodemon",
-    "dlv",
-];
-
 /// Directory names that hold example and demonstration images.
 const EXAMPLE_DIRS: &[&str] = &[
     "example",
@@ -116,68 +107,6 @@ const TEST_DIRS: &[&str] = &[
     "dummy",
 ];
 
-/// A program that works on Go sources (generators, linters, formatters, test runners), which
-/// needs the toolchain beside it: `mockgen`, `controller-gen`, `golangci-lint`, `gofumpt`.
-fn is_go_dev_tool(program: &str) -> bool {
-    let name = paths::basename(program).to_ascii_lowercase();
-    const PARTS: &[&str] = &[
-        "gen",
-        "mock",
-        "lint",
-        "protoc",
-        "fmt",
-        "fumpt",
-        "imports",
-        "swag",
-        "test",
-        "check",
-        "vet",
-        "cover",
-        "gopls",
-        "dlv",
-        "ginkgo",
-        "mage",
-        "goreleaser",
-        "sqlc",
-        "buf",
-        "wire",
-    ];
-    PARTS.iter().any(|p| name.contains(p))
-}
-
-/// The packages a command installs (`apk add`, `apt-get install`, `dnf install`...), as
-/// written (versions kept); `None` when it installs nothing.
-pub(super) fn installs_packages(command: &shell::Command) -> Option<Vec<String>> {
-    let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
-    let program = command.program()?;
-    let rest = match program {
-        "apk" | "xx-apk" => argv.iter().position(|w| *w == "add")?,
-        "apt-get" | "apt" | "xx-apt-get" | "xx-apt" | "yum" | "dnf" | "microdnf" | "zypper"
-        | "tdnf" => argv.iter().position(|w| *w == "install")?,
-        _ => return None,
-    };
-    Some(
-        argv[rest + 1..]
-            .iter()
-            .filter(|w| !w.starts_with('-'))
-            .map(|w| w.to_string())
-            .collect(),
-    )
-}
-
-/// A package without its version pin (`gcc=12.2.0-r1` is `gcc`).
-pub(super) fn package_name(package: &str) -> &str {
-    package.split(['=', '>', '<']).next().unwrap_or(package)
-}
-
-/// Packages a minimal base would also provide: they do not make the OS needed.
-pub(crate) fn is_base_data_package(name: &str) -> bool {
-    matches!(
-        package_name(name),
-        "ca-certificates" | "tzdata" | "ca-certificates-bundle" | "libc6-compat"
-    )
-}
-
 impl Model<'_> {
     /// Packages the final chain installs (apk add, apt-get install, ...).
     pub fn final_installed_packages(&self) -> Vec<String> {
@@ -186,7 +115,7 @@ impl Model<'_> {
             .iter()
             .filter(|r| chain.contains(&r.stage))
             .flat_map(|r| r.script.commands.iter())
-            .filter_map(installs_packages)
+            .filter_map(installed_packages)
             .flatten()
             .collect()
     }
@@ -224,7 +153,7 @@ impl Model<'_> {
         // `sh -c "exec /app"` and `/bin/sh -c ...` start what the script starts.
         match words.as_slice() {
             [sh, flag, script, ..]
-                if matches!(paths::basename(sh), "sh" | "bash" | "ash") && flag == "-c" =>
+                if shells::is_posix_shell(paths::basename(sh)) && flag == "-c" =>
             {
                 let line = crate::syntax::LogicalLine::contiguous(script, 0);
                 let parsed = shell::parse_script(&line);
@@ -283,10 +212,9 @@ impl Model<'_> {
         }
         let copies_go = self.final_copies().any(|c| {
             c.source != CopySource::Context
-                && c.sources.iter().any(|s| {
-                    s.usable()
-                        .is_some_and(|p| paths::normalize(p) == "/usr/local/go")
-                })
+                && c.sources
+                    .iter()
+                    .any(|s| s.usable().is_some_and(|p| paths::normalize(p) == GOROOT))
         });
         let chain = self.final_chain();
         // A `go` command run in the shipped chain: Go is there, however it was installed
@@ -302,7 +230,7 @@ impl Model<'_> {
             || self
                 .final_installed_packages()
                 .iter()
-                .any(|p| matches!(p.as_str(), "go" | "golang" | "golang-go"))
+                .any(|p| packages::is_go_toolchain(p))
     }
 
     /// Where a started program lives, resolved against the final WORKDIR and PATH.
@@ -324,9 +252,7 @@ impl Model<'_> {
             .vars
             .exported_value("PATH")
             .and_then(|(v, _)| v.usable().map(str::to_string))
-            .unwrap_or_else(|| {
-                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/go/bin".into()
-            });
+            .unwrap_or_else(|| image_path(stage).into());
         path.split(':')
             .filter(|d| d.starts_with('/'))
             .map(|d| paths::join(d, program))
@@ -429,7 +355,7 @@ impl Model<'_> {
             }
             if toolchain
                 && let Some(p) = program.as_deref()
-                && LIVE_RELOADERS.contains(&p)
+                && tools::LIVE_RELOADERS.contains(&p)
             {
                 return purpose(
                     ImageClass::Toolchain,
@@ -439,7 +365,7 @@ impl Model<'_> {
                 );
             }
             match self.starts_built_binary(start) {
-                Some(true) if toolchain && is_go_dev_tool(&start[0]) => {
+                Some(true) if toolchain && tools::is_go_dev_tool(paths::basename(&start[0])) => {
                     return purpose(
                         ImageClass::Toolchain,
                         format!(
@@ -483,7 +409,7 @@ impl Model<'_> {
         // says nothing of a service (CI build images start through `entrypoint.sh`).
         let starts_program = start.as_ref().and_then(|s| s.first()).is_some_and(|p| {
             let name = paths::basename(p);
-            !(name.ends_with(".sh") || matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh"))
+            !(name.ends_with(".sh") || shells::is_posix_shell(name))
         });
         if toolchain && local_ships && (starts_program || self.chain_has(Keyword::Expose)) {
             return purpose(
@@ -565,11 +491,18 @@ impl Model<'_> {
             .iter()
             .filter(|r| r.stage == stage.index)
             .flat_map(|r| r.script.commands.iter())
-            .any(|c| installs_packages(c).is_some());
-        let builds = self
-            .go_builds
-            .iter()
-            .any(|b| b.stage == stage.index && (b.subcommand == "install" || b.has_flag("o")));
+            .any(|c| installed_packages(c).is_some());
+        let builds = self.go_builds.iter().any(|b| {
+            b.stage == stage.index && (b.subcommand == GoSubcommand::Install || b.has_flag("o"))
+        });
         runs > 0 && !installs && !builds
+    }
+}
+
+/// The PATH a stage's image sets: the official golang image's, else the default.
+fn image_path(stage: &super::Stage) -> &'static str {
+    match &stage.root_image {
+        Some(image) if image.is_official_golang() => go_images::GOLANG_IMAGE_PATH,
+        _ => DEFAULT_PATH,
     }
 }

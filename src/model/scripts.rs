@@ -1,5 +1,7 @@
 //! The shell scripts of RUN instructions: shell form, exec form, heredoc scripts.
 
+use crate::knowledge::packages;
+use crate::knowledge::shells;
 use crate::shell::{self, Command, Script};
 use crate::source::TextRange;
 use crate::syntax::{Args, Heredoc, Instruction, LogicalLine, Word};
@@ -28,7 +30,7 @@ pub fn run_scripts(instruction: &Instruction, text: &str) -> Vec<Script> {
         Some(script) => match script.commands.as_slice() {
             [] => true,
             [only] => {
-                matches!(only.program(), Some("sh" | "bash" | "ash" | "dash"))
+                only.program().is_some_and(shells::is_posix_shell)
                     && only.argv.iter().skip(1).all(|w| w.text.starts_with('-'))
             }
             _ => false,
@@ -55,10 +57,7 @@ fn heredoc_script(heredoc: &Heredoc, text: &str) -> Option<Script> {
     let body = &text[heredoc.body_range.start..heredoc.body_range.end];
     if let Some(shebang) = body.strip_prefix("#!") {
         let interpreter = shebang.lines().next().unwrap_or("");
-        let posix = ["sh", "bash", "ash", "dash"]
-            .iter()
-            .any(|s| interpreter.split([' ', '/']).any(|part| part == *s));
-        if !posix {
+        if !shells::shebang_is_posix(interpreter) {
             return None;
         }
     }
@@ -70,12 +69,10 @@ fn heredoc_script(heredoc: &Heredoc, text: &str) -> Option<Script> {
 
 /// Exec form `["go", "build", ...]` or `["sh", "-c", "..."]` as a script.
 fn exec_script(elements: &[Word]) -> Script {
-    let as_shell_c = matches!(
-        elements
-            .first()
-            .map(|w| w.value.rsplit('/').next().unwrap_or("")),
-        Some("sh" | "bash" | "ash" | "dash")
-    ) && elements.len() >= 3
+    let as_shell_c = elements
+        .first()
+        .is_some_and(|w| shells::is_posix_shell(w.value.rsplit('/').next().unwrap_or("")))
+        && elements.len() >= 3
         && elements[1].value.starts_with('-')
         && elements[1].value.contains('c');
     if as_shell_c {
@@ -118,4 +115,19 @@ fn exec_script(elements: &[Word]) -> Script {
         }],
         complete: true,
     }
+}
+
+/// The packages a command installs with an OS package manager (`apk add`, `apt-get install`),
+/// as written (versions kept); `None` when it installs nothing.
+pub fn installed_packages(command: &Command) -> Option<Vec<String>> {
+    let program = command.program()?;
+    let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+    let install = packages::package_install(program, &argv)?;
+    Some(
+        install
+            .packages
+            .iter()
+            .map(|&i| argv[i].to_string())
+            .collect(),
+    )
 }

@@ -2,10 +2,11 @@
 //! environment and working directory they run in, and the facts rules ask about them: the
 //! builder's Go version, whether a go.mod can be there, which files upx packs.
 
-use super::go::{GoFlag, parse_go_flags};
-use super::image::Family;
 use super::vars::Certainty;
-use super::{Model, Vars, paths};
+use super::{Model, Vars};
+use crate::knowledge::go_command::{self, GoFlag, GoSubcommand};
+use crate::knowledge::tools::{self, LEAVES_NO_MODULE};
+use crate::paths;
 use crate::shell::Command;
 use crate::syntax::Keyword;
 
@@ -29,15 +30,10 @@ pub struct ToolRun {
 /// Which commands the builder records as tool runs.
 pub(super) fn is_followed(command: &Command) -> bool {
     match command.program() {
-        Some("go") => command.argv.get(1).is_some_and(|w| w.text == "get"),
-        Some(program) => is_upx(program),
+        Some("go") => go_command::subcommand(&command.argv) == Some(GoSubcommand::Get),
+        Some(program) => tools::is_upx(program),
         None => false,
     }
-}
-
-/// `upx`, or Debian's `upx-ucl`.
-pub fn is_upx(program: &str) -> bool {
-    matches!(program, "upx" | "upx-ucl")
 }
 
 /// A `go get` with its flags and package arguments.
@@ -59,35 +55,6 @@ impl GoGet<'_> {
     }
 }
 
-/// Programs that cannot bring a go.mod into the stage: package managers, user and file
-/// permission tools, the go command itself except `go mod`.
-const LEAVES_NO_MODULE: &[&str] = &[
-    "apk",
-    "apt-get",
-    "apt",
-    "yum",
-    "dnf",
-    "microdnf",
-    "zypper",
-    "mkdir",
-    "rm",
-    "chmod",
-    "chown",
-    "adduser",
-    "useradd",
-    "addgroup",
-    "groupadd",
-    "ls",
-    "true",
-    "set",
-    "export",
-    "cd",
-    "update-ca-certificates",
-    "which",
-    "[",
-    "test",
-];
-
 impl Model<'_> {
     /// Every `go get`, in file order.
     pub fn go_gets(&self) -> impl Iterator<Item = GoGet<'_>> {
@@ -95,7 +62,7 @@ impl Model<'_> {
             .iter()
             .filter(|r| r.command.program() == Some("go"))
             .map(|run| {
-                let (flags, first_positional) = parse_go_flags(&run.command.argv);
+                let (flags, first_positional) = go_command::parse_flags(&run.command.argv);
                 GoGet {
                     run,
                     flags,
@@ -108,7 +75,7 @@ impl Model<'_> {
     pub fn upx_runs(&self) -> impl Iterator<Item = &ToolRun> {
         self.tool_runs
             .iter()
-            .filter(|r| r.command.program().is_some_and(is_upx))
+            .filter(|r| r.command.program().is_some_and(tools::is_upx))
     }
 
     /// Nothing before this command can have put a go.mod in the stage: the root image is a
@@ -116,11 +83,7 @@ impl Model<'_> {
     /// the chain is one that writes no module files.
     pub fn no_module_before(&self, run: &ToolRun) -> bool {
         let stage = &self.stages[run.stage];
-        let known_root = matches!(
-            stage.facts.family,
-            Family::GoToolchain | Family::Alpine | Family::Debian | Family::Rpm | Family::Busybox
-        );
-        if !known_root || stage.root_image.is_none() {
+        if !stage.facts.is_known_distribution() || stage.root_image.is_none() {
             return false;
         }
         let chain = self.chain(run.stage);
@@ -166,7 +129,8 @@ impl Model<'_> {
         for command in earlier_commands {
             let program = command.program().unwrap_or("");
             let harmless = match program {
-                "go" => command.argv.get(1).is_some_and(|w| w.text != "mod"),
+                "go" => go_command::subcommand(&command.argv)
+                    .is_some_and(|sub| sub != GoSubcommand::Mod),
                 "" => true,
                 p => LEAVES_NO_MODULE.contains(&p),
             };
@@ -212,9 +176,12 @@ impl Model<'_> {
             };
             commands.iter().any(|c| {
                 c.program() == Some("go")
-                    && c.argv
-                        .get(1)
-                        .is_some_and(|w| matches!(w.text.as_str(), "build" | "install" | "run"))
+                    && go_command::subcommand(&c.argv).is_some_and(|sub| {
+                        matches!(
+                            sub,
+                            GoSubcommand::Build | GoSubcommand::Install | GoSubcommand::Run
+                        )
+                    })
                     && c.argv
                         .iter()
                         .skip(2)
@@ -275,11 +242,6 @@ impl Model<'_> {
             })
             .collect()
     }
-}
-
-/// The packages a command installs with an OS package manager (`apk add`, `apt-get install`).
-pub fn installed_packages(command: &Command) -> Option<Vec<String>> {
-    super::purpose::installs_packages(command)
 }
 
 /// A `--mount` that brings no files from the context or a stage (a cache or a secret).

@@ -4,8 +4,8 @@
 
 use super::Context;
 use crate::diagnostic::Edit;
+use crate::knowledge::go_command::{self, GoFlag};
 use crate::model::GoBuild;
-use crate::model::go::GoFlag;
 use crate::source::TextRange;
 
 /// The build's words can be edited: the whole RUN was read and the command is not inside a
@@ -130,7 +130,7 @@ pub fn remove_goflags(
     let value_range = TextRange::new(origin.end - value_at.len(), origin.end);
     let (inside, quote) = plain_inside(ctx, value_range, false)?;
     let entries: Vec<&str> = ctx.slice(inside).split_whitespace().collect();
-    let parsed = crate::model::go::parse_goflags_env(ctx.slice(inside));
+    let parsed = go_command::parse_goflags(ctx.slice(inside));
     if parsed.len() != entries.len() {
         return None;
     }

@@ -1,8 +1,13 @@
 //! GL001 single-stage-build: the shipped stage compiles Go or is a Go toolchain image.
 
+use super::fix_text::{exec_form, nonroot_user_line};
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{GoBuild, Model, StageBase, paths};
+use crate::knowledge::files::CA_BUNDLE;
+use crate::knowledge::images::DISTROLESS_STATIC;
+use crate::knowledge::users::UserSpec;
+use crate::model::{GoBuild, Model, StageBase};
+use crate::paths;
 use crate::syntax::{Args, Keyword};
 
 pub const RULE: Rule = Rule {
@@ -165,10 +170,7 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
             Keyword::User => {
                 // A numeric non-root user carries over; anything else becomes 65532.
                 if let Args::Text(word) = &instruction.args
-                    && word
-                        .value
-                        .split(':')
-                        .all(|p| p.parse::<u32>().is_ok_and(|n| n != 0))
+                    && UserSpec::parse(&word.value).is_numeric_nonroot()
                 {
                     user = Some(word.value.clone());
                 }
@@ -180,12 +182,12 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
                 {
                     argv[0] = format!("/{name}");
                 }
-                let json = serde_json::to_string(&argv)
-                    .ok()?
-                    .replace("\",\"", "\", \"");
                 let keyword = ctx.keyword(&instruction.keyword_text.to_ascii_uppercase());
                 start_commands.retain(|(k, _): &(Keyword, String)| *k != instruction.keyword);
-                start_commands.push((instruction.keyword, format!("{keyword} {json}")));
+                start_commands.push((
+                    instruction.keyword,
+                    format!("{keyword} {}", exec_form(&argv)),
+                ));
             }
             _ => {}
         }
@@ -200,16 +202,21 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
     // static brings users, certificates and time zones that scratch lacks.
     let (base, title) = if runs_after_build {
         (
-            "gcr.io/distroless/static-debian12",
-            "ship the binary from a new `FROM gcr.io/distroless/static-debian12` stage (the build runs commands after compiling, which scratch could not)",
+            DISTROLESS_STATIC,
+            format!(
+                "ship the binary from a new `FROM {DISTROLESS_STATIC}` stage (the build runs commands after compiling, which scratch could not)"
+            ),
         )
     } else {
-        ("scratch", "ship the binary from a new `FROM scratch` stage")
+        (
+            "scratch",
+            "ship the binary from a new `FROM scratch` stage".to_string(),
+        )
     };
     let mut lines = vec![format!("{} {base}", ctx.keyword("FROM"))];
     if !runs_after_build {
         lines.push(format!(
-            "{} --from={stage_name} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+            "{} --from={stage_name} {CA_BUNDLE} /etc/ssl/certs/",
             ctx.keyword("COPY")
         ));
     }
@@ -218,11 +225,10 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
         ctx.keyword("COPY")
     ));
     lines.extend(runtime);
-    lines.push(format!(
-        "{} {}",
-        ctx.keyword("USER"),
-        user.as_deref().unwrap_or("65532:65532")
-    ));
+    lines.push(match user {
+        Some(user) => format!("{} {user}", ctx.keyword("USER")),
+        None => nonroot_user_line(ctx),
+    });
     lines.extend(start_commands.into_iter().map(|(_, line)| line));
     // A blank line between the stages, whether or not the file ends with a newline.
     let prefix = if ctx.text.ends_with('\n') {
@@ -264,14 +270,12 @@ fn build_instead_of_go_run(ctx: &Context) -> Option<Fix> {
     let binary = format!("/out/{name}");
     let mut start = vec![binary.clone()];
     start.extend(rest.iter().cloned());
-    let json = serde_json::to_string(&start)
-        .ok()?
-        .replace("\",\"", "\", \"");
     let keyword = ctx.keyword(&instruction.keyword_text.to_ascii_uppercase());
     let text = format!(
-        "{} go build -o {binary} {package}{}{keyword} {json}",
+        "{} go build -o {binary} {package}{}{keyword} {}",
         ctx.keyword("RUN"),
-        ctx.newline()
+        ctx.newline(),
+        exec_form(&start)
     );
     Some(Fix::new(
         format!("build `{binary}` when the image is built, not at every start"),
@@ -369,12 +373,12 @@ fn rebase_final_stage(
     let official = build_stage
         .root_image
         .as_ref()
-        .is_some_and(|i| i.registry.is_none() && i.repository == "golang");
+        .is_some_and(|i| i.is_official_golang());
     let nl = ctx.newline();
     let mut copies = String::new();
     if official {
         copies.push_str(&format!(
-            "{nl}{} --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+            "{nl}{} --from={reference} {CA_BUNDLE} /etc/ssl/certs/",
             ctx.keyword("COPY")
         ));
     }

@@ -2,8 +2,12 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::purpose::is_base_data_package;
-use crate::model::{CgoSetting, Family, ImageRef, paths};
+use crate::knowledge::images::DISTROLESS_STATIC;
+use crate::knowledge::packages::is_base_data;
+use crate::knowledge::shells::{self, PRIVILEGE_DROPPERS};
+use crate::knowledge::tools::HTTP_CLIENTS;
+use crate::model::{CgoSetting, Family, ImageRef};
+use crate::paths;
 use crate::syntax::{Args, Keyword};
 
 pub const RULE: Rule = Rule {
@@ -94,7 +98,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Distroless static when the stage runs commands (RULES.md); such steps then belong in
     // the build stage, as the help says.
     let replacement = if runs_commands {
-        "gcr.io/distroless/static-debian12"
+        DISTROLESS_STATIC
     } else {
         "scratch"
     };
@@ -118,12 +122,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let help = if runs_commands {
         format!(
-            "move the final stage's RUN steps (and any shell-form start command) into the build stage, then ship the static binary on `scratch` or `gcr.io/distroless/static-debian12` {GOPHERFILE_HINT}"
+            "move the final stage's RUN steps (and any shell-form start command) into the build stage, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )
     } else {
-        format!(
-            "a static Go binary runs on `scratch` or `gcr.io/distroless/static-debian12` {GOPHERFILE_HINT}"
-        )
+        format!("a static Go binary runs on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}")
     };
     out.push(
         ctx.report(&RULE, word.range, message)
@@ -139,7 +141,7 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     let packages: Vec<String> = model
         .final_installed_packages()
         .into_iter()
-        .filter(|p| !is_base_data_package(p))
+        .filter(|p| !is_base_data(p))
         .collect();
     if !packages.is_empty() {
         return Some(format!("it installs {}", packages.join(", ")));
@@ -148,10 +150,9 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
         && let Some(program) = start.first()
     {
         let name = paths::basename(program);
-        if matches!(
-            name,
-            "sh" | "bash" | "ash" | "dash" | "zsh" | "su-exec" | "gosu"
-        ) || name.ends_with(".sh")
+        if shells::is_posix_shell(name)
+            || PRIVILEGE_DROPPERS.contains(&name)
+            || name.ends_with(".sh")
         {
             return Some(format!("it starts through `{program}`"));
         }
@@ -167,7 +168,9 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
                 Args::Shell(_) => return Some("its HEALTHCHECK runs a shell".into()),
                 Args::Exec(exec) => {
                     let program = exec.elements.first().map(|w| paths::basename(&w.value));
-                    if matches!(program, Some("curl" | "wget" | "sh" | "bash" | "nc")) {
+                    if program
+                        .is_some_and(|p| HTTP_CLIENTS.contains(&p) || shells::is_posix_shell(p))
+                    {
                         return Some("its HEALTHCHECK runs a shell or an HTTP client".into());
                     }
                 }

@@ -2,8 +2,9 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::go_command::{ldflags_words, strip_flags};
+use crate::knowledge::go_release::GoFeature;
 use crate::model::GoBuild;
-use crate::model::go::{ldflags_words, strip_flags};
 
 pub const RULE: Rule = Rule {
     code: "GL003",
@@ -34,9 +35,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
-    let stage = &ctx.model.stages[build.stage];
     // Before Go 1.22, `-s` alone keeps the DWARF sections; unknown versions are taken as current.
-    let old_go = stage.facts.go_version.filter(|&v| v < (1, 22));
+    let old_go = ctx
+        .model
+        .golang_release(build.stage)
+        .version()
+        .filter(|v| !v.has(GoFeature::StripImpliesNoDwarf));
     let ldflags = build.ldflags();
     let (has_s, has_w) = match ldflags.and_then(|f| f.value.as_deref()) {
         Some(raw) => {
@@ -69,18 +73,14 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
         (false, true, Some(_)) => "-s",
         (true, false, Some(_)) => "-w",
     };
-    let program = build.command.argv[0]
-        .text
-        .rsplit('/')
-        .next()
-        .unwrap_or("go");
+    let program = build.command.program().unwrap_or("go");
     let message = match (ldflags, missing) {
         (None, _) => format!(
             "`{program} {}` ships an unstripped binary: there is no `-ldflags=\"-s -w\"`",
             build.subcommand
         ),
         (Some(_), "-w") => {
-            let (major, minor) = old_go.unwrap_or((1, 21));
+            let (major, minor) = old_go.map_or((1, 21), |v| v.minor_version());
             format!(
                 "`-ldflags` lacks `-w`: before Go 1.22 `-s` alone keeps the DWARF debug info (builder is Go {major}.{minor})"
             )

@@ -2,8 +2,9 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::go::ldflags_words;
-use crate::model::{Family, GoBuild, Libc, Model, Stage};
+use crate::knowledge::go_command::{ldflags_words, links_statically};
+use crate::knowledge::images::DistributionRelease;
+use crate::model::{GoBuild, Libc, Model, Stage};
 
 pub const RULE: Rule = Rule {
     code: "GL004",
@@ -27,11 +28,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let final_chain = model.final_chain();
     for build in model.go_builds.iter().filter(|b| b.ships) {
-        if build.cgo.disabled()
-            || build.cgo.unknown()
-            || links_statically(build)
-            || build.is_debug()
-        {
+        if build.cgo.disabled() || build.cgo.unknown() || static_cgo(build) || build.is_debug() {
             continue;
         }
         // Built in the shipped chain, the binary never leaves the C library it was linked
@@ -41,7 +38,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let builder = &model.stages[build.stage];
         // An image gopherlint does not know may set CGO_ENABLED itself.
-        if !known_builder(builder.facts.family) {
+        if !builder.facts.is_known_distribution() {
             continue;
         }
         let final_libc = final_stage.facts.libc;
@@ -91,14 +88,15 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let Some((built, runs)) = releases(model, builder, final_stage) else {
                 continue;
             };
-            if built <= runs {
+            if built.newer_than(runs) != Some(true) {
                 continue;
             }
             (
                 Severity::Warning,
                 format!(
                     "{IF_LINKED} links {}'s glibc dynamically, which is newer than the final image's ({}): it may fail to start there (\"version `GLIBC_2.xx' not found\")",
-                    RELEASES[built], RELEASES[runs]
+                    built.name(),
+                    runs.name()
                 ),
             )
         } else {
@@ -135,65 +133,30 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Builder bases whose environment gopherlint knows (none of them sets `CGO_ENABLED`).
-fn known_builder(family: Family) -> bool {
-    matches!(
-        family,
-        Family::GoToolchain | Family::Alpine | Family::Debian | Family::Rpm | Family::Busybox
-    )
-}
-
 /// The releases the builder's and the final image's tags name (`golang:1.22-bookworm`,
-/// `debian:bullseye-slim`), as positions in `RELEASES`, when both tags name one.
-fn releases(model: &Model, builder: &Stage, final_stage: &Stage) -> Option<(usize, usize)> {
-    let release = |stage: &Stage| -> Option<usize> {
-        let tag = model.stages[stage.root_stage]
-            .root_image
-            .as_ref()?
-            .tag
-            .as_deref()?
-            .to_ascii_lowercase();
-        RELEASES.iter().position(|r| tag.contains(r))
+/// `debian:bullseye-slim`), when both tags name one.
+fn releases(
+    model: &Model,
+    builder: &Stage,
+    final_stage: &Stage,
+) -> Option<(DistributionRelease, DistributionRelease)> {
+    let release = |stage: &Stage| -> Option<DistributionRelease> {
+        let image = model.stages[stage.root_stage].root_image.as_ref()?;
+        DistributionRelease::of_tag(image.tag.as_deref()?)
     };
-    let (built, runs) = (release(builder)?, release(final_stage)?);
-    // Debian and Ubuntu releases do not compare.
-    ((built < FIRST_UBUNTU) == (runs < FIRST_UBUNTU)).then_some((built, runs))
+    Some((release(builder)?, release(final_stage)?))
 }
-
-/// Where Ubuntu's names start in `RELEASES`.
-const FIRST_UBUNTU: usize = 5;
-
-/// Debian, then Ubuntu, release names as they appear in image tags, oldest first within each.
-const RELEASES: &[&str] = &[
-    "stretch", "buster", "bullseye", "bookworm", "trixie", "bionic", "focal", "jammy", "noble",
-    "oracular", "plucky",
-];
 
 /// `-ldflags` asks the external linker for a static binary (`-extldflags -static`): cgo is on
 /// on purpose and the result needs no C library at run time.
-fn links_statically(build: &GoBuild) -> bool {
+fn static_cgo(build: &GoBuild) -> bool {
     let Some(value) = build.ldflags().and_then(|f| f.value.as_deref()) else {
         return false;
     };
     let Some(text) = build.env.expand(value).usable().map(str::to_string) else {
         return false;
     };
-    let Some(words) = ldflags_words(&text) else {
-        return false;
-    };
-    words.iter().enumerate().any(|(i, w)| {
-        let extldflags = match w.strip_prefix("-extldflags") {
-            Some(rest) => rest.strip_prefix('=').map(str::to_string),
-            None => return false,
-        };
-        extldflags
-            .or_else(|| words.get(i + 1).cloned())
-            .is_some_and(|flags| {
-                flags
-                    .split_whitespace()
-                    .any(|f| f == "-static" || f == "--static")
-            })
-    })
+    ldflags_words(&text).is_some_and(|words| links_statically(&words))
 }
 
 fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {

@@ -1,7 +1,9 @@
 //! GL005 root-user: the final image runs as root.
 
+use super::fix_text::nonroot_user_line;
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::users::{DEFAULT_NONROOT_USER, UserSpec};
 use crate::model::{DefaultUser, Family, ImageClass};
 use crate::syntax::Keyword;
 
@@ -17,12 +19,10 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-const HELP: &str = "run as an unprivileged numeric user, e.g. `USER 65532:65532`; a compromised process then cannot modify the image or escalate through root-owned files";
-
-/// `root`, `0`, `root:...`, `0:...`.
-fn is_root(user: &str) -> bool {
-    let name = user.split(':').next().unwrap_or(user);
-    name == "root" || name == "0"
+fn help() -> String {
+    format!(
+        "run as an unprivileged numeric user, e.g. `USER {DEFAULT_NONROOT_USER}`; a compromised process then cannot modify the image or escalate through root-owned files"
+    )
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -42,13 +42,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(value) = user.value.usable() else {
                 return;
             };
-            if !is_root(value) {
+            if !UserSpec::parse(value).is_root() {
                 return;
             }
             let fix = Fix::new(
-                "run as `65532:65532`",
+                format!("run as `{DEFAULT_NONROOT_USER}`"),
                 Applicability::Unsafe,
-                vec![Edit::replace(user.range, "65532:65532")],
+                vec![Edit::replace(user.range, DEFAULT_NONROOT_USER)],
             );
             out.push(
                 ctx.report(
@@ -56,7 +56,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     user.range,
                     format!("the final image runs as root (`USER {value}`)"),
                 )
-                .with_help(HELP)
+                .with_help(help())
                 .with_fix(Some(fix)),
             );
         }
@@ -81,7 +81,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
-                    .with_help(HELP)
+                    .with_help(help())
                     .with_fix(fix),
             );
         }
@@ -118,7 +118,7 @@ fn fix_missing_user(ctx: &Context) -> Option<Fix> {
         ));
     }
     let nl = ctx.newline();
-    let user = format!("{} 65532:65532", ctx.keyword("USER"));
+    let user = nonroot_user_line(ctx);
     let start = stage.body.iter().copied().find(|&i| {
         matches!(
             model.instruction(i).keyword,
@@ -143,7 +143,7 @@ fn fix_missing_user(ctx: &Context) -> Option<Fix> {
         }
     };
     Some(Fix::new(
-        "add `USER 65532:65532`",
+        format!("add `USER {DEFAULT_NONROOT_USER}`"),
         Applicability::Unsafe,
         vec![edit],
     ))

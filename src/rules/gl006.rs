@@ -2,6 +2,7 @@
 
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::files::CA_BUNDLE;
 use crate::model::{CopySource, Family, Model, Presence};
 
 pub const RULE: Rule = Rule {
@@ -29,9 +30,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let copy = match bundle_source(model) {
         Some((reference, _)) => format!(
-            "copy the builder's bundle: `COPY --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/`"
+            "copy the builder's bundle: `COPY --from={reference} {CA_BUNDLE} /etc/ssl/certs/`"
         ),
-        None => "copy a CA bundle to `/etc/ssl/certs/ca-certificates.crt`".to_string(),
+        None => format!("copy a CA bundle to `{CA_BUNDLE}`"),
     };
     out.push(
         ctx.report(
@@ -75,7 +76,7 @@ fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
     let official = build
         .root_image
         .as_ref()
-        .is_some_and(|i| i.registry.is_none() && i.repository == "golang");
+        .is_some_and(|i| i.is_official_golang());
     let applicability = if official {
         Applicability::Safe
     } else {
@@ -86,7 +87,7 @@ fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
     }
     let from = model.instruction(stage.from);
     let line = format!(
-        "{}{} --from={reference} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/",
+        "{}{} --from={reference} {CA_BUNDLE} /etc/ssl/certs/",
         ctx.newline(),
         ctx.keyword("COPY")
     );

@@ -1,8 +1,11 @@
 //! GL101 shell-form-without-shell: a command needs a shell the image does not have.
 
+use super::fix_text::exec_form;
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{Presence, paths};
+use crate::knowledge::shells::DEFAULT_SHELL;
+use crate::model::Presence;
+use crate::paths;
 use crate::syntax::{Args, Keyword, ShellForm};
 
 pub const RULE: Rule = Rule {
@@ -52,7 +55,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             Args::Exec(exec) => exec.elements.first().map(|w| w.value.clone()),
             _ => None,
         })
-        .unwrap_or_else(|| "/bin/sh".to_string());
+        .unwrap_or_else(|| DEFAULT_SHELL.to_string());
     let path_var = stage
         .vars
         .exported_value("PATH")
@@ -120,9 +123,7 @@ fn shell_form(
     let diagnostic = ctx.report(&RULE, ctx.instruction_head(index), message);
     match plain_words(&form.text) {
         Some(words) => {
-            let json = serde_json::to_string(&words)
-                .unwrap_or_default()
-                .replace("\",\"", "\", \"");
+            let json = exec_form(&words);
             diagnostic
                 .with_help(format!("write it in exec form, which needs no {base}: `{keyword} {json}`"))
                 .with_fix(Some(Fix::new(

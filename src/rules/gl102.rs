@@ -2,7 +2,8 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{FinalFs, Model, Presence, paths};
+use crate::model::{FinalFs, Model, Presence};
+use crate::paths;
 use crate::syntax::{Args, ExecForm, Word};
 
 pub const RULE: Rule = Rule {

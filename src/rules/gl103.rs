@@ -2,7 +2,10 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{Family, Model, paths};
+use crate::knowledge::files::PASSWD;
+use crate::knowledge::users::{UserSpec, well_known_uid};
+use crate::model::{Family, Model};
+use crate::paths;
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
@@ -45,8 +48,8 @@ pub(crate) fn known_uid(model: &Model, name: &str, table: bool) -> Option<u32> {
         Some(Family::Alpine | Family::Debian | Family::Busybox)
     );
     match name {
-        "nonroot" if table => Some(65532),
-        "nobody" if table || distro => Some(65534),
+        "nonroot" if table => well_known_uid(name),
+        "nobody" if table || distro => well_known_uid(name),
         _ => None,
     }
 }
@@ -69,15 +72,10 @@ fn passwd(model: &Model) -> Passwd {
         return Passwd::Unknown;
     }
     let fs = model.final_fs();
-    if fs.present.iter().any(|p| p == "/etc/passwd") {
+    if fs.present.iter().any(|p| p == PASSWD) {
         return Passwd::Copied;
     }
-    if !fs.known
-        || fs
-            .open_dirs
-            .iter()
-            .any(|d| paths::is_within("/etc/passwd", d))
-    {
+    if !fs.known || fs.open_dirs.iter().any(|d| paths::is_within(PASSWD, d)) {
         return Passwd::Unknown;
     }
     Passwd::Base(stage.facts.users)
@@ -85,8 +83,7 @@ fn passwd(model: &Model) -> Passwd {
 
 /// The user part of `user[:group]` when it is a name. `root` resolves without /etc/passwd.
 fn user_name(value: &str) -> Option<&str> {
-    let name = value.split(':').next().unwrap_or(value);
-    (!name.is_empty() && name != "root" && name.parse::<u32>().is_err()).then_some(name)
+    UserSpec::parse(value).name().filter(|name| *name != "root")
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {

@@ -2,6 +2,7 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::users::{NOBODY_UID, NONROOT_UID, UserSpec};
 
 pub const RULE: Rule = Rule {
     code: "GL104",
@@ -27,21 +28,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(value) = user.value.usable() else {
         return;
     };
-    let (name, group) = match value.split_once(':') {
-        Some((n, g)) => (n, Some(g)),
-        None => (value, None),
-    };
+    let spec = UserSpec::parse(value);
     // Root is GL005's finding; an empty or numeric user is fine here.
-    if name.is_empty() || name.parse::<u32>().is_ok() || name == "root" {
+    let Some(name) = spec.name().filter(|name| *name != "root") else {
         return;
-    }
+    };
+    let group = spec.group;
     let uid = super::gl103::known_uid(model, name, false);
     let gid = match group {
         None => Some(None),
         Some(g) if g.parse::<u32>().is_ok() => Some(Some(g.to_string())),
         // distroless's nonroot group has the user's id; a group made by adduser may not.
-        Some("nonroot") if name == "nonroot" && uid == Some(65532) => {
-            Some(Some("65532".to_string()))
+        Some("nonroot") if name == "nonroot" && uid == Some(NONROOT_UID) => {
+            Some(Some(NONROOT_UID.to_string()))
         }
         Some(_) => None,
     };
@@ -71,7 +70,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_help(match uid {
             Some(uid) => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
-            None if name == "nobody" => "use the numeric id of `nobody` in this base (65534 on most distributions)".to_string(),
+            None if name == "nobody" => format!("use the numeric id of `nobody` in this base ({NOBODY_UID} on most distributions)"),
             // Not created here: the base image (or a copied /etc/passwd) defines it.
             None if !model.users.iter().any(|u| u.name == name) => format!(
                 "use the numeric id `{name}` has in the base image's /etc/passwd (`USER <uid>`)"

@@ -2,6 +2,8 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::files::{GO_ZONEINFO_ZIP, ZONEINFO_DIR, ZONEINFO_ENV};
+use crate::knowledge::go_command::build_tags;
 use crate::model::{Family, GoBuild, Presence};
 
 pub const RULE: Rule = Rule {
@@ -26,9 +28,7 @@ fn embeds_tzdata(build: &GoBuild) -> Option<bool> {
         }
         let value = build.env.expand(flag.value.as_deref().unwrap_or(""));
         let text = value.usable()?;
-        found |= text
-            .split([',', ' '])
-            .any(|t| t.trim_matches(['"', '\'']) == "timetzdata");
+        found |= build_tags(text).iter().any(|t| t == "timetzdata");
     }
     Some(found)
 }
@@ -42,10 +42,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let shipped: Vec<&GoBuild> = model.go_builds.iter().filter(|b| b.ships).collect();
-    if shipped.is_empty() || stage.vars.exported_value("ZONEINFO").is_some() {
+    if shipped.is_empty() || stage.vars.exported_value(ZONEINFO_ENV).is_some() {
         return;
     }
-    if model.final_fs().presence("/usr/share/zoneinfo") != Presence::Absent {
+    if model.final_fs().presence(ZONEINFO_DIR) != Presence::Absent {
         return;
     }
     let mut edits = Vec::new();
@@ -84,10 +84,12 @@ fn help(model: &crate::model::Model, shipped: &[&GoBuild]) -> String {
         .find(|s| s.facts.tzdata);
     match with_tzdata {
         Some(stage) => format!(
-            "build with `-tags timetzdata` (about 450 KB more), or copy `/usr/share/zoneinfo` from {}",
+            "build with `-tags timetzdata` (about 450 KB more), or copy `{ZONEINFO_DIR}` from {}",
             stage.label()
         ),
-        None => "build with `-tags timetzdata` (about 450 KB more), or copy Go's `/usr/local/go/lib/time/zoneinfo.zip` from the build stage and set `ZONEINFO` to it".to_string(),
+        None => format!(
+            "build with `-tags timetzdata` (about 450 KB more), or copy Go's `{GO_ZONEINFO_ZIP}` from the build stage and set `{ZONEINFO_ENV}` to it"
+        ),
     }
 }
 

@@ -2,7 +2,10 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Copy, CopySource, Model, paths};
+use crate::knowledge::files::{GOROOT, ROOT_CACHE_DIR};
+use crate::knowledge::go_images::GOPATH;
+use crate::model::{Copy, CopySource, Model};
+use crate::paths;
 
 pub const RULE: Rule = Rule {
     code: "GL107",
@@ -25,15 +28,15 @@ fn toolchain_dir(model: &Model, stage: usize, path: &str) -> Option<&'static str
         .vars
         .exported_value("GOPATH")
         .and_then(|(v, _)| v.usable().map(str::to_string))
-        .unwrap_or_else(|| "/go".to_string());
+        .unwrap_or_else(|| GOPATH.to_string());
     let pkg = paths::join(&gopath, "pkg");
-    if path == "/usr/local/go" {
+    if path == GOROOT {
         Some("the Go toolchain")
-    } else if path == paths::normalize(&gopath) || path == "/go" {
+    } else if path == paths::normalize(&gopath) || path == GOPATH {
         Some("the GOPATH, with the module cache")
     } else if paths::is_within(path, &pkg) {
         Some("the module cache")
-    } else if paths::is_within(path, "/root/.cache") {
+    } else if paths::is_within(path, ROOT_CACHE_DIR) {
         Some("the build cache")
     } else {
         None

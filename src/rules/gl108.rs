@@ -2,7 +2,6 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::Family;
 use crate::source::TextRange;
 use crate::syntax::Keyword;
 
@@ -26,10 +25,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(final_stage) = model.final_stage() else {
         return;
     };
-    let platform_neutral = matches!(
-        final_stage.facts.family,
-        Family::Scratch | Family::DistrolessStatic | Family::ChainguardStatic
-    );
+    let platform_neutral = final_stage.facts.is_platform_neutral();
     let runs = model
         .chain_instructions(final_stage.index)
         .iter()

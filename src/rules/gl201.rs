@@ -2,7 +2,10 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::{GoGet, GoRelease, paths};
+use crate::knowledge::go_command::binary_name;
+use crate::knowledge::go_release::{GoFeature, GoRelease};
+use crate::knowledge::tools::KNOWN_GO_COMMANDS;
+use crate::model::GoGet;
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
@@ -16,36 +19,6 @@ pub const RULE: Rule = Rule {
     doc: include_str!("../../rules/GL201.md"),
     check,
 };
-
-/// Well-known commands whose main package is the module root or a directory not named `cmd`.
-const KNOWN_COMMANDS: &[&str] = &[
-    "github.com/golang/dep/cmd/dep",
-    "github.com/Masterminds/glide",
-    "github.com/tools/godep",
-    "github.com/kardianos/govendor",
-    "golang.org/x/lint/golint",
-    "github.com/golang/lint/golint",
-    "github.com/cosmtrek/air",
-    "github.com/air-verse/air",
-    "github.com/cespare/reflex",
-    "github.com/githubnemo/CompileDaemon",
-    "github.com/codegangsta/gin",
-    "github.com/pilu/fresh",
-    "github.com/oxequa/realize",
-    "github.com/golang/mock/mockgen",
-    "go.uber.org/mock/mockgen",
-    "github.com/GeertJohan/go.rice/rice",
-    "github.com/kisielk/errcheck",
-    "github.com/mattn/goveralls",
-    "github.com/axw/gocov/gocov",
-    "github.com/jstemmer/go-junit-report",
-    "github.com/beego/bee",
-    "github.com/mitchellh/gox",
-    "github.com/tcnksm/ghr",
-    "github.com/alecthomas/gometalinter",
-    "github.com/swaggo/swag",
-    "github.com/vektra/mockery",
-];
 
 /// How a `go get` reads.
 enum Reading {
@@ -100,7 +73,7 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         .position(|(_, p)| is_command(ctx, get, p))
         .map(|i| &packages[i]);
     let go = model.golang_release(run.stage);
-    let fails = go.at_least((1, 18));
+    let fails = go.has(GoFeature::GetStopsInstalling);
     let reading = match command {
         Some(_) => Reading::Command,
         // Without a command to name, a fetch outside a module is only a finding where it fails.
@@ -166,7 +139,8 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
 /// pkg@version` needs module mode.
 fn gopath_mode(ctx: &Context, get: &GoGet, mode: &str, out: &mut Vec<Diagnostic>) {
     let release = ctx.model.golang_release(get.run.stage);
-    let (true, Some(builder)) = (release.at_least((1, 22)), release.describe()) else {
+    let (true, Some(builder)) = (release.has(GoFeature::GopathGetRemoved), release.describe())
+    else {
         return;
     };
     let argv = &get.run.command.argv;
@@ -198,7 +172,7 @@ fn is_command(ctx: &Context, get: &GoGet, package: &str) -> bool {
         return false;
     }
     let known_below = || {
-        KNOWN_COMMANDS.iter().any(|k| {
+        KNOWN_GO_COMMANDS.iter().any(|k| {
             k.strip_prefix(path)
                 .is_some_and(|rest| rest.starts_with('/'))
         })
@@ -210,7 +184,7 @@ fn is_command(ctx: &Context, get: &GoGet, package: &str) -> bool {
     let name = command_name(package);
     let repo_layout = elements.len() > 3 && elements.get(2) == elements.last();
     elements.contains(&"cmd")
-        || KNOWN_COMMANDS.contains(&path)
+        || KNOWN_GO_COMMANDS.contains(&path)
         || repo_layout
         || name.starts_with("protoc-gen-")
         || (ctx.model.runs_program_after(get.run, &name) && !name_is_shared(ctx, path, &name))
@@ -237,23 +211,9 @@ fn name_is_shared(ctx: &Context, path: &str, name: &str) -> bool {
     })
 }
 
-/// The binary `go install` names after the package: its last element, skipping a major
-/// version suffix (`.../v2`).
+/// The binary `go install` names after the package.
 fn command_name(package: &str) -> String {
-    let path = package.split('@').next().unwrap_or(package);
-    let path = path
-        .strip_suffix("/...")
-        .unwrap_or(path)
-        .trim_end_matches('/');
-    let mut name = paths::basename(path);
-    if name.len() > 1
-        && name.starts_with('v')
-        && name[1..].bytes().all(|b| b.is_ascii_digit())
-        && let Some(parent) = path.rsplit('/').nth(1)
-    {
-        name = parent;
-    }
-    name.to_string()
+    binary_name(package).unwrap_or_default().to_string()
 }
 
 /// `go get -u pkg` becomes `go install pkg@latest`: `get` is replaced, the flags `go install`
@@ -267,7 +227,7 @@ fn fix(ctx: &Context, get: &GoGet, go: GoRelease) -> Option<Fix> {
     if run.command.nested || !run.script_complete || get.package_words().len() != 1 {
         return None;
     }
-    if !go.at_least((1, 16)) && go != GoRelease::Unknown {
+    if !go.has(GoFeature::InstallAtVersion) && go != GoRelease::Unknown {
         return None;
     }
     let package = &argv[get.first_positional];

@@ -2,7 +2,12 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{CopySource, paths};
+use crate::knowledge::tools::legacy_managers::{
+    DOWNLOADS, MANIFESTS, OS_PACKAGES, PACKAGES, PROGRAMS,
+};
+use crate::model::CopySource;
+use crate::model::scripts::installed_packages;
+use crate::paths;
 use crate::shell::Command;
 use crate::source::TextRange;
 use crate::syntax::Keyword;
@@ -18,47 +23,6 @@ pub const RULE: Rule = Rule {
     doc: include_str!("../../rules/GL202.md"),
     check,
 };
-
-const PROGRAMS: &[&str] = &["dep", "glide", "godep", "govendor"];
-
-/// Import paths of the managers' commands, as `go get`/`go install` name them.
-const PACKAGES: &[(&str, &str)] = &[
-    ("github.com/golang/dep/cmd/dep", "dep"),
-    ("github.com/golang/dep", "dep"),
-    ("github.com/Masterminds/glide", "glide"),
-    ("github.com/tools/godep", "godep"),
-    ("github.com/kardianos/govendor", "govendor"),
-];
-
-/// Install scripts fetched with curl or wget.
-const INSTALL_SCRIPTS: &[(&str, &str)] = &[
-    ("raw.githubusercontent.com/golang/dep/", "dep"),
-    ("glide.sh/get", "glide"),
-    ("github.com/golang/dep/releases/download/", "dep"),
-    ("github.com/Masterminds/glide/releases/download/", "glide"),
-];
-
-/// OS packages of the managers (Debian's `go-dep`, `golang-glide`; Alpine's `glide`).
-const OS_PACKAGES: &[(&str, &str)] = &[
-    ("go-dep", "dep"),
-    ("golang-dep", "dep"),
-    ("glide", "glide"),
-    ("golang-glide", "glide"),
-    ("godep", "godep"),
-    ("golang-godep", "godep"),
-    ("govendor", "govendor"),
-];
-
-/// Manifest files by name, and by parent directory and name.
-const MANIFESTS: &[(&str, &str)] = &[
-    ("Gopkg.toml", "dep"),
-    ("Gopkg.lock", "dep"),
-    ("glide.yaml", "glide"),
-    ("glide.lock", "glide"),
-    ("Godeps/Godeps.json", "godep"),
-    ("Godeps", "godep"),
-    ("vendor/vendor.json", "govendor"),
-];
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // `dep` and `glide` are ordinary words: only in a file that builds Go are they these tools.
@@ -81,9 +45,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // `ADD https://github.com/golang/dep/releases/download/...`: a download of the tool.
         if copy.is_add
             && let Some((range, manager)) = sources.iter().find_map(|word| {
-                let (_, manager) = INSTALL_SCRIPTS
-                    .iter()
-                    .find(|(url, _)| word.value.contains(url))?;
+                let (_, manager) = DOWNLOADS.iter().find(|(url, _)| word.value.contains(url))?;
                 Some((word.range, *manager))
             })
         {
@@ -170,11 +132,11 @@ fn in_command(command: &Command) -> Option<(TextRange, &'static str, String)> {
             })
         }
         "curl" | "wget" => command.argv.iter().skip(1).find_map(|w| {
-            let (_, manager) = INSTALL_SCRIPTS.iter().find(|(u, _)| w.text.contains(u))?;
+            let (_, manager) = DOWNLOADS.iter().find(|(u, _)| w.text.contains(u))?;
             installed(w, manager)
         }),
         _ => {
-            let packages = crate::model::tools::installed_packages(command)?;
+            let packages = installed_packages(command)?;
             command.argv.iter().find_map(|w| {
                 let name = w.text.split(['=', '>', '<']).next()?;
                 let (_, manager) = OS_PACKAGES.iter().find(|(p, _)| *p == name)?;

@@ -3,7 +3,7 @@
 use super::flag_edits::{delete_flag, remove_goflags};
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::build_flags::FlagSource;
+use crate::knowledge::go_command::FlagSource;
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {

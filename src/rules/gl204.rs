@@ -3,8 +3,8 @@
 use super::flag_edits::{delete_flag, remove_goflags};
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::knowledge::go_command::{FlagSource, flag_bool};
 use crate::model::GoBuild;
-use crate::model::build_flags::{FlagSource, flag_bool};
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {

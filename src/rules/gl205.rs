@@ -3,10 +3,10 @@
 use super::flag_edits::{delete_flag, plain_inside, written_value};
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::build_flags::{
-    CgoOnlyLinkerFlag, FlagSource, FlagUse, build_tags, cgo_only_linker_flags, linker_words,
+use crate::knowledge::go_command::{
+    CgoOnlyLinkerFlag, FlagSource, FlagUse, build_tags, cgo_only_linker_flags, ldflags_words,
+    linker_words,
 };
-use crate::model::go::ldflags_words;
 use crate::model::{Certainty, GoBuild};
 use crate::source::TextRange;
 

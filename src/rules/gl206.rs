@@ -2,8 +2,10 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::paths;
+use crate::knowledge::go_command;
+use crate::knowledge::go_release::GoFeature;
 use crate::model::{CopySource, GoBuild};
+use crate::paths;
 
 pub const RULE: Rule = Rule {
     code: "GL206",
@@ -34,19 +36,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if trimmed(ctx, build) != Some(false) || sources_ship(ctx, build) {
             continue;
         }
-        // `-trimpath` came with Go 1.13.
-        if ctx.model.stages[build.stage]
-            .facts
-            .go_version
-            .is_some_and(|v| v < (1, 13))
+        if ctx
+            .model
+            .golang_release(build.stage)
+            .lacks(GoFeature::Trimpath)
         {
             continue;
         }
-        let program = build.command.argv[0]
-            .text
-            .rsplit('/')
-            .next()
-            .unwrap_or("go");
+        let program = build.command.program().unwrap_or("go");
         out.push(
             ctx.report(
                 &RULE,
@@ -112,36 +109,16 @@ fn trimmed(ctx: &Context, build: &GoBuild) -> Option<bool> {
             Some(_) => {}
         }
     }
-    // The last setting wins, the command line after GOFLAGS.
-    let setting = build
-        .goflags
-        .iter()
-        .chain(&build.flags)
-        .rfind(|f| f.name == "trimpath");
-    Some(match setting {
-        None => false,
-        Some(flag) => flag_true(flag.value.as_deref()),
-    })
+    Some(
+        build
+            .effective_flag("trimpath")
+            .is_some_and(|u| u.flag.is_on()),
+    )
 }
 
 fn is_trimpath_on(word: &str) -> bool {
-    let Some(body) = word.strip_prefix('-') else {
-        return false;
-    };
-    let body = body.strip_prefix('-').unwrap_or(body);
-    match body.split_once('=') {
-        Some(("trimpath", value)) => flag_true(Some(value)),
-        None => body == "trimpath",
-        _ => false,
-    }
-}
-
-/// Go's boolean flag values.
-fn flag_true(value: Option<&str>) -> bool {
-    matches!(
-        value,
-        None | Some("true" | "1" | "t" | "T" | "TRUE" | "True")
-    )
+    matches!(go_command::flag_word(word), Some(("trimpath", value))
+        if go_command::flag_bool(value) == Some(true))
 }
 
 /// Inserts ` -trimpath` after the subcommand. A `-trimpath=false` on the command line would
@@ -154,7 +131,7 @@ fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
         return None;
     }
     let sub = build.command.argv.get(1)?;
-    if !sub.exact || ctx.slice(sub.range) != build.subcommand {
+    if !sub.exact || build.subcommand.as_str() != Some(ctx.slice(sub.range)) {
         return None;
     }
     Some(Fix::new(

@@ -63,11 +63,7 @@ fn check_build(
     {
         return;
     }
-    let program = build.command.argv[0]
-        .text
-        .rsplit('/')
-        .next()
-        .unwrap_or("go");
+    let program = build.command.program().unwrap_or("go");
     let how = match arch {
         PlatformSource::Build => "`GOARCH` comes from the build machine's `BUILD*` arguments",
         _ if model.platform_source(build, "GOOS") == PlatformSource::Target => {

@@ -49,7 +49,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some((path, landed)) = shipped else {
             continue;
         };
-        let program = argv[0].text.rsplit('/').next().unwrap_or("upx");
+        let program = run.command.program().unwrap_or("upx");
         let message = match (path.is_empty(), landed) {
             (true, _) => format!(
                 "`{program}` packs the binary built in this stage, which ships in the final image"

@@ -3,6 +3,7 @@
 
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::go_release::GoFeature;
 use crate::model::GoBuild;
 
 pub const RULE: Rule = Rule {
@@ -77,8 +78,11 @@ fn stamping_skipped(ctx: &Context, build: &GoBuild) -> bool {
     if model.has_git(build.stage, build.instruction) != Some(false) {
         return false;
     }
-    let Some(base) = model.golang_base(build.stage) else {
+    let Some(golang) = model.golang_image(build.stage) else {
         return false;
     };
-    base.version.is_none_or(|v| v.minor_version() >= (1, 18))
+    golang
+        .tag
+        .version
+        .is_none_or(|v| v.has(GoFeature::VcsStamping))
 }

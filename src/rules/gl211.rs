@@ -4,8 +4,10 @@
 
 use super::{Context, FixAvailability, Rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::go_images::GOPATH;
+use crate::knowledge::go_release::GoFeature;
 use crate::model::go_env::{EnvWrite, Setting, SettingForm};
-use crate::model::paths;
+use crate::paths;
 use crate::source::TextRange;
 use crate::syntax::Args;
 
@@ -21,9 +23,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Module mode became the default (`GO111MODULE` unset means `on`).
-const MODULES_DEFAULT: (u32, u32) = (1, 16);
-
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for write in ctx.model.env_writes(&["GOPATH", "GO111MODULE"]) {
         if !ctx.model.official_golang(write.stage) {
@@ -38,7 +37,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// `ENV GOPATH /go` where the image already set `/go`.
 fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
-    let is_go = |v: &str| paths::normalize(v) == "/go";
+    let is_go = |v: &str| paths::normalize(v) == GOPATH;
     let redundant = matches!(write.form, SettingForm::Env { .. })
         && write.value.as_deref().is_some_and(is_go)
         && matches!(&write.before, Setting::Value(v) if is_go(v));
@@ -58,7 +57,7 @@ fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
 
 fn go111module(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
     let release = ctx.model.golang_release(write.stage);
-    if !release.at_least(MODULES_DEFAULT) {
+    if !release.has(GoFeature::ModulesByDefault) {
         return;
     }
     let builder = release.describe().unwrap_or_default();

@@ -1,9 +1,9 @@
 //! GL212 go-version-mismatch: the context's go.mod needs a newer Go than the builder image has.
 
 use super::{ALL_CLASSES, Context, FixAvailability, Rule};
-use crate::context::GoVersion;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{CopySource, GolangBase, Model};
+use crate::knowledge::go_release::{GoFeature, GoVersion};
+use crate::model::{CopySource, GolangImage, Model};
 
 pub const RULE: Rule = Rule {
     code: "GL212",
@@ -35,30 +35,37 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if !takes_go_mod || !runs_go_after(model, copy.stage, copy.instruction) {
             continue;
         }
-        let Some(base) = model.golang_base(copy.stage) else {
+        let Some(golang) = model.golang_image(copy.stage) else {
             continue;
         };
-        if base.satisfies(required) != Some(false) {
+        if golang.tag.satisfies(required) != Some(false) {
             continue;
         }
         reported.push(copy.stage);
-        out.push(report(ctx, &base, required, copy.stage, copy.instruction));
+        out.push(report(ctx, &golang, required, copy.stage, copy.instruction));
     }
 }
 
 fn report(
     ctx: &Context,
-    base: &GolangBase,
+    golang: &GolangImage,
     required: GoVersion,
     stage: usize,
     copy: usize,
 ) -> Diagnostic {
     let model = ctx.model;
     let root = &model.stages[model.stages[stage].root_stage];
-    let have = base.version.map(|v| v.to_string()).unwrap_or_default();
-    let image = &base.image.raw;
+    let have = golang
+        .tag
+        .version
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let image = &golang.image.raw;
     // Before Go 1.21 the `go` line was advisory: the build fails only if the code needs it.
-    let strict = base.version.is_some_and(|v| v.minor_version() >= (1, 21));
+    let strict = golang
+        .tag
+        .version
+        .is_some_and(|v| v.has(GoFeature::ToolchainLine));
     let message = if strict {
         format!(
             "go.mod requires Go {required}, but `{image}` has Go {have}: the build stops with \"go.mod requires go >= {required}\""
@@ -86,7 +93,7 @@ fn report(
         )
         .with_help(format!(
             "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
-            base.variant
+            golang.tag.variant
         ));
     if !strict {
         diagnostic = diagnostic.with_severity(Severity::Info);

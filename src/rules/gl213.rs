@@ -4,6 +4,7 @@
 use super::{Context, FixAvailability, Rule};
 use crate::context::Read;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::go_release::GoFeature;
 use crate::model::{Certainty, Model};
 
 pub const RULE: Rule = Rule {
@@ -18,10 +19,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// The runtime sets GOMAXPROCS from the cgroup CPU limit: the `containermaxprocs` and
-/// `updatemaxprocs` GODEBUG defaults of a main module whose `go` line is 1.25 or newer.
-const CONTAINER_AWARE: (u32, u32) = (1, 25);
-
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let Some(context) = model.context() else {
@@ -34,7 +31,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(go) = model.context_go_mod().and_then(|m| m.go) else {
         return;
     };
-    if go.minor_version() < CONTAINER_AWARE || !binaries_from_module(model) {
+    if !go.has(GoFeature::ContainerGomaxprocs) || !binaries_from_module(model) {
         return;
     }
     let Some(stage) = model.final_stage() else {
@@ -78,9 +75,9 @@ fn binaries_from_module(model: &Model) -> bool {
             .is_some_and(|c| c.instruction < build.instruction);
         // A builder tag older than 1.25 cannot build the module (GL212's finding).
         let old_builder = model
-            .golang_base(build.stage)
-            .and_then(|b| b.version)
-            .is_some_and(|v| v.minor_version() < CONTAINER_AWARE);
+            .golang_image(build.stage)
+            .and_then(|golang| golang.tag.version)
+            .is_some_and(|v| !v.has(GoFeature::ContainerGomaxprocs));
         !build.is_tool_install() && copied_before && !old_builder
     })
 }

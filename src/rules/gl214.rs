@@ -3,7 +3,7 @@
 
 use super::{Context, FixAvailability, Rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::Libc;
+use crate::knowledge::go_images::GOLANG_ALPINE_PACKAGES;
 use crate::model::go_env::ApkAdd;
 use crate::shell::Connector;
 use crate::source::TextRange;
@@ -26,7 +26,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for stage in &model.stages {
         let root = &model.stages[stage.root_stage];
-        if !model.official_golang(stage.index) || root.facts.libc != Libc::Musl {
+        let alpine = model
+            .golang_image(stage.index)
+            .is_some_and(|golang| golang.tag.is_alpine());
+        if !alpine || !GOLANG_ALPINE_PACKAGES.contains(&PACKAGE) {
             continue;
         }
         let image = root

@@ -1,6 +1,7 @@
 //! The rule registry. Each rule lives in its own file with its metadata and check; its
 //! documentation is `rules/<CODE>.md`, embedded in the binary. Adding a rule adds one line here.
 
+mod fix_text;
 mod flag_edits;
 mod gl000;
 mod gl001;

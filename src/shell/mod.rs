@@ -28,6 +28,16 @@ pub struct ShellWord {
     pub exact: bool,
 }
 
+impl crate::knowledge::go_command::CommandWord for ShellWord {
+    fn text(&self) -> &str {
+        &self.text
+    }
+
+    fn has_expansion(&self) -> bool {
+        self.has_expansion
+    }
+}
+
 /// `NAME=value` before a command (or alone, as a shell variable assignment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
@@ -182,7 +192,7 @@ fn push_command(
 fn shell_c_script(argv: &[LexedWord]) -> Option<LogicalLine> {
     let program = &argv.first()?.word;
     let name = program.text.rsplit('/').next().unwrap_or(&program.text);
-    if !matches!(name, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh") {
+    if !crate::knowledge::shells::is_posix_shell(name) {
         return None;
     }
     let mut rest = argv[1..].iter();

@@ -1,18 +1,38 @@
-//! Image references and the built-in table of base-image facts.
+//! Base images: how a reference names one (Docker Hub's spellings and mirrors are one image),
+//! and the built-in table of what each holds. Every fact about a base image lives here: its
+//! family, C library, shell, CA bundle, time zone data, users, default user, working
+//! directory, PATH, environment, and the Go release of a Go toolchain image (see `go_images`).
+
+use super::go_images;
+use super::go_release::GoRelease;
 
 /// A parsed image reference: `[registry/]repository[:tag][@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
+    /// As written (for messages).
     pub raw: String,
-    /// Registry host, `None` for Docker Hub.
+    /// Registry host, `None` for Docker Hub (whichever spelling or mirror named it).
     pub registry: Option<String>,
-    /// Repository path; Docker Hub's `library/` prefix is removed (`golang`, `gcr.io/...` keeps its host in `registry`).
+    /// Repository path, lowercased; Docker Hub's `library/` prefix is removed (`golang`).
     pub repository: String,
     pub tag: Option<String>,
     pub digest: Option<String>,
 }
 
+/// Hosts that serve Docker Hub itself (docker/distribution's reference normalisation).
+const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io"];
+
+/// Mirrors of Docker Hub, with the path prefix under which they serve its repositories:
+/// Google's pull-through cache (`mirror.gcr.io/library/alpine`, cloud.google.com/artifact-
+/// registry/docs/pull-cached-dockerhub-images) and the ECR Public Gallery's copies of the Docker
+/// official images (`public.ecr.aws/docker/library/alpine`, gallery.ecr.aws/docker).
+const DOCKER_HUB_MIRRORS: &[(&str, &str)] =
+    &[("mirror.gcr.io", ""), ("public.ecr.aws", "docker/library/")];
+
 impl ImageRef {
+    /// Parses a reference. Docker Hub's spellings (`docker.io/library/alpine`,
+    /// `index.docker.io/alpine`) and its mirrors (`mirror.gcr.io/library/alpine`,
+    /// `public.ecr.aws/docker/library/alpine`) name the same image as `alpine`.
     pub fn parse(raw: &str) -> ImageRef {
         let (name, digest) = match raw.split_once('@') {
             Some((n, d)) => (n, Some(d.to_string())),
@@ -26,7 +46,7 @@ impl ImageRef {
             ),
             None => (name, None),
         };
-        let (registry, mut repository) = match name.split_once('/') {
+        let (mut registry, mut repository) = match name.split_once('/') {
             Some((host, rest))
                 if host.contains('.') || host.contains(':') || host == "localhost" =>
             {
@@ -34,7 +54,17 @@ impl ImageRef {
             }
             _ => (None, name.to_string()),
         };
-        let registry = registry.filter(|r| r != "docker.io" && r != "index.docker.io");
+        if let Some(host) = registry.as_deref() {
+            if DOCKER_HUB_HOSTS.contains(&host) {
+                registry = None;
+            } else if let Some((_, prefix)) = DOCKER_HUB_MIRRORS.iter().find(|(h, _)| *h == host)
+                && let Some(rest) = repository.strip_prefix(prefix)
+                && !rest.is_empty()
+            {
+                repository = rest.to_string();
+                registry = None;
+            }
+        }
         if registry.is_none()
             && let Some(rest) = repository.strip_prefix("library/")
         {
@@ -57,8 +87,25 @@ impl ImageRef {
         }
     }
 
+    /// The tag, or `latest` when none is written (what a pull takes).
+    pub fn tag_or_latest(&self) -> &str {
+        self.tag.as_deref().unwrap_or("latest")
+    }
+
     pub fn is_scratch(&self) -> bool {
         self.registry.is_none() && self.repository == "scratch"
+    }
+
+    /// Docker Hub's official `golang` image (docker-library/golang).
+    pub fn is_official_golang(&self) -> bool {
+        self.registry.is_none() && self.repository == "golang"
+    }
+
+    /// A Windows variant of an official image (`windowsservercore-ltsc2022`, `nanoserver-1809`).
+    pub fn has_windows_tag(&self) -> bool {
+        self.tag
+            .as_deref()
+            .is_some_and(|t| t.contains("windowsservercore") || t.contains("nanoserver"))
     }
 }
 
@@ -106,8 +153,8 @@ pub struct BaseFacts {
     pub default_user: DefaultUser,
     /// A C toolchain is present (cgo builds work): `Some(false)` for Alpine golang images.
     pub c_toolchain: Option<bool>,
-    /// `(major, minor)` of the Go toolchain from the tag, for Go images with a versioned tag.
-    pub go_version: Option<(u32, u32)>,
+    /// The Go release of a Go toolchain image, from its tag.
+    pub go: GoRelease,
     /// The users its /etc/passwd holds, where gopherlint knows them.
     pub users: &'static [(&'static str, u32)],
     /// gopherlint knows every file the image has (scratch, distroless, chainguard static):
@@ -115,11 +162,12 @@ pub struct BaseFacts {
     pub contents_known: bool,
 }
 
-/// distroless's and chainguard static's /etc/passwd.
-const DISTROLESS_USERS: &[(&str, u32)] = &[("root", 0), ("nobody", 65534), ("nonroot", 65532)];
+/// distroless's and chainguard static's /etc/passwd (GoogleContainerTools/distroless
+/// base/base.bzl; chainguard-images/images static).
+pub const DISTROLESS_USERS: &[(&str, u32)] = &[("root", 0), ("nobody", 65534), ("nonroot", 65532)];
 
 /// Files distroless static and base images have, besides libraries: what a start command or a
-/// health check could name.
+/// health check could name (GoogleContainerTools/distroless base/README.md).
 pub const DISTROLESS_FILES: &[&str] = &[
     "/etc/passwd",
     "/etc/group",
@@ -132,6 +180,13 @@ pub const DISTROLESS_FILES: &[&str] = &[
     "/tmp",
 ];
 
+/// The distroless image a minimal final stage falls back to when it must run something
+/// (GoogleContainerTools/distroless: static-debian12 has no shell, glibc or package manager).
+pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12";
+
+/// The PATH a container gets when its image sets none (moby's `oci.DefaultPathEnv`).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 impl BaseFacts {
     pub const UNKNOWN: BaseFacts = BaseFacts {
         family: Family::Other,
@@ -142,7 +197,7 @@ impl BaseFacts {
         passwd: true,
         default_user: DefaultUser::Unknown,
         c_toolchain: None,
-        go_version: None,
+        go: GoRelease::Unknown,
         users: &[],
         contents_known: false,
     };
@@ -163,6 +218,15 @@ impl BaseFacts {
                 | Family::Busybox
                 | Family::GoToolchain
                 | Family::DistrolessBase
+        )
+    }
+
+    /// A distribution or Go image whose environment gopherlint knows: none of them sets
+    /// `CGO_ENABLED` or writes module files before the Dockerfile's own steps.
+    pub fn is_known_distribution(&self) -> bool {
+        matches!(
+            self.family,
+            Family::GoToolchain | Family::Alpine | Family::Debian | Family::Rpm | Family::Busybox
         )
     }
 
@@ -191,6 +255,25 @@ impl BaseFacts {
             Family::Scratch | Family::DistrolessStatic | Family::ChainguardStatic
         )
     }
+
+    /// Holds no executable, library or file of any architecture (scratch, distroless and
+    /// chainguard static): a stage on it that runs nothing is the same on every platform.
+    pub fn is_platform_neutral(&self) -> bool {
+        matches!(
+            self.family,
+            Family::Scratch | Family::DistrolessStatic | Family::ChainguardStatic
+        )
+    }
+
+    /// The files of the base, where they are known file by file.
+    pub fn files(&self) -> &'static [&'static str] {
+        match self.family {
+            Family::DistrolessStatic | Family::DistrolessBase | Family::ChainguardStatic => {
+                DISTROLESS_FILES
+            }
+            _ => &[],
+        }
+    }
 }
 
 /// The working directory an image starts a stage in, where gopherlint knows it: the official
@@ -198,14 +281,8 @@ impl BaseFacts {
 /// may set anything, so a relative `WORKDIR`, `COPY` or `-o` there is unknown.
 pub fn default_workdir(image: &ImageRef, facts: &BaseFacts) -> Option<&'static str> {
     match facts.family {
-        Family::GoToolchain
-            if image.registry.as_deref().is_none_or(|r| r == "docker.io")
-                && image.repository == "golang"
-                && !image.tag.as_deref().is_some_and(|t| {
-                    t.contains("windowsservercore") || t.contains("nanoserver")
-                }) =>
-        {
-            Some("/go")
+        Family::GoToolchain if image.is_official_golang() && !image.has_windows_tag() => {
+            Some(go_images::GOPATH)
         }
         Family::Scratch
         | Family::DistrolessStatic
@@ -222,7 +299,7 @@ pub fn default_workdir(image: &ImageRef, facts: &BaseFacts) -> Option<&'static s
 /// Facts for an image reference, from the built-in table.
 pub fn base_facts(image: &ImageRef) -> BaseFacts {
     let name = image.name();
-    let tag = image.tag.as_deref().unwrap_or("latest");
+    let tag = image.tag_or_latest();
     let nonroot_tag = tag.contains("nonroot");
     let debug_tag = tag.contains("debug");
     let unknown = BaseFacts::UNKNOWN;
@@ -276,6 +353,25 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             ..distroless
         };
     }
+    if go_images::is_go_toolchain(&name) {
+        let alpine = tag.contains("alpine");
+        return BaseFacts {
+            family: Family::GoToolchain,
+            shell: Some("/bin/sh"),
+            libc: if alpine { Libc::Musl } else { Libc::Glibc },
+            ca_bundle: true,
+            tzdata: !alpine,
+            passwd: true,
+            default_user: if name.starts_with("cgr.dev") {
+                DefaultUser::NonRoot(65532)
+            } else {
+                DefaultUser::Root
+            },
+            c_toolchain: Some(!alpine),
+            go: go_images::release(image),
+            ..unknown
+        };
+    }
     match name.as_str() {
         "cgr.dev/chainguard/static" => BaseFacts {
             family: Family::ChainguardStatic,
@@ -289,29 +385,6 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             contents_known: true,
             ..unknown
         },
-        "golang"
-        | "cgr.dev/chainguard/go"
-        | "tinygo/tinygo"
-        | "mcr.microsoft.com/devcontainers/go"
-        | "mcr.microsoft.com/vscode/devcontainers/go" => {
-            let alpine = tag.contains("alpine");
-            BaseFacts {
-                family: Family::GoToolchain,
-                shell: Some("/bin/sh"),
-                libc: if alpine { Libc::Musl } else { Libc::Glibc },
-                ca_bundle: true,
-                tzdata: !alpine,
-                passwd: true,
-                default_user: if name.starts_with("cgr.dev") {
-                    DefaultUser::NonRoot(65532)
-                } else {
-                    DefaultUser::Root
-                },
-                c_toolchain: Some(!alpine),
-                go_version: go_version_from_tag(tag),
-                ..unknown
-            }
-        }
         "alpine" => BaseFacts {
             family: Family::Alpine,
             libc: Libc::Musl,
@@ -389,17 +462,48 @@ fn is_red_hat_ubi(name: &str) -> bool {
     rest.starts_with("ubi")
 }
 
-/// `1.22.3-alpine` → `(1, 22)`; floating tags (`alpine`, `latest`) give `None`.
-pub fn go_version_from_tag(tag: &str) -> Option<(u32, u32)> {
-    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
-    let major = parts.next()?.parse().ok()?;
-    let minor_start = tag.find('.')? + 1;
-    let minor: String = tag[minor_start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    Some((major, minor.parse().ok()?))
+/// Debian, then Ubuntu, release names as they appear in image tags, oldest first within each
+/// (wiki.debian.org/DebianReleases, wiki.ubuntu.com/Releases): a tag that names one tells the
+/// glibc release of the image.
+const DISTRIBUTION_RELEASES: &[&str] = &[
+    "stretch", "buster", "bullseye", "bookworm", "trixie", "bionic", "focal", "jammy", "noble",
+    "oracular", "plucky",
+];
+
+/// Where Ubuntu's names start in `DISTRIBUTION_RELEASES`.
+const FIRST_UBUNTU: usize = 5;
+
+/// A Debian or Ubuntu release a tag names, comparable with another of the same distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DistributionRelease(usize);
+
+impl DistributionRelease {
+    /// The release a tag names (`golang:1.22-bookworm`, `debian:bullseye-slim`).
+    pub fn of_tag(tag: &str) -> Option<DistributionRelease> {
+        let tag = tag.to_ascii_lowercase();
+        DISTRIBUTION_RELEASES
+            .iter()
+            .position(|r| tag.contains(r))
+            .map(DistributionRelease)
+    }
+
+    pub fn name(self) -> &'static str {
+        DISTRIBUTION_RELEASES[self.0]
+    }
+
+    /// Whether `self` is newer than `other`; `None` across Debian and Ubuntu, whose releases
+    /// do not compare.
+    pub fn newer_than(self, other: DistributionRelease) -> Option<bool> {
+        ((self.0 < FIRST_UBUNTU) == (other.0 < FIRST_UBUNTU)).then_some(self.0 > other.0)
+    }
 }
+
+/// Architecture names that pin an image to one platform (`amd64/alpine`,
+/// `static:nonroot-arm64`): the names Docker Hub's per-architecture repositories and tags use.
+pub const ARCH_NAMES: &[&str] = &[
+    "amd64", "arm64", "arm64v8", "arm32v6", "arm32v7", "aarch64", "x86_64", "i386", "386",
+    "ppc64le", "s390x", "riscv64", "armhf", "armv7",
+];
 
 #[cfg(test)]
 mod tests {
@@ -422,17 +526,56 @@ mod tests {
     }
 
     #[test]
+    fn docker_hub_spellings_and_mirrors_are_one_image() {
+        for raw in [
+            "alpine:3.20",
+            "docker.io/alpine:3.20",
+            "docker.io/library/alpine:3.20",
+            "index.docker.io/library/alpine:3.20",
+            "registry-1.docker.io/library/alpine:3.20",
+            "mirror.gcr.io/library/alpine:3.20",
+            "mirror.gcr.io/alpine:3.20",
+            "public.ecr.aws/docker/library/alpine:3.20",
+        ] {
+            let image = ImageRef::parse(raw);
+            assert_eq!(
+                (image.name(), image.tag.as_deref()),
+                ("alpine".into(), Some("3.20")),
+                "{raw}"
+            );
+            assert_eq!(base_facts(&image).family, Family::Alpine, "{raw}");
+        }
+        // Other images on those registries stay theirs.
+        assert_eq!(
+            ImageRef::parse("public.ecr.aws/lambda/go:1").name(),
+            "public.ecr.aws/lambda/go"
+        );
+        assert!(ImageRef::parse("mirror.gcr.io/library/golang:1.23").is_official_golang());
+    }
+
+    #[test]
     fn facts_for_common_bases() {
         let facts = base_facts(&ImageRef::parse("golang:1.21.5-alpine3.19"));
-        assert_eq!(facts.go_version, Some((1, 21)));
+        assert_eq!(facts.go.version().map(|v| v.minor_version()), Some((1, 21)));
         assert_eq!(facts.c_toolchain, Some(false));
         assert_eq!(
-            base_facts(&ImageRef::parse("golang:alpine")).go_version,
+            base_facts(&ImageRef::parse("golang:alpine")).go.version(),
             None
         );
         let nonroot = base_facts(&ImageRef::parse("gcr.io/distroless/static:nonroot"));
         assert_eq!(nonroot.default_user, DefaultUser::NonRoot(65532));
         assert!(nonroot.is_minimal());
         assert!(!base_facts(&ImageRef::parse("alpine:3.20")).is_minimal());
+    }
+
+    #[test]
+    fn distribution_releases_compare_within_a_distribution() {
+        let release = |t| DistributionRelease::of_tag(t).expect(t);
+        assert_eq!(
+            release("bookworm").newer_than(release("1.22-bullseye")),
+            Some(true)
+        );
+        assert_eq!(release("noble").newer_than(release("bookworm")), None);
+        assert_eq!(DistributionRelease::of_tag("3.20"), None);
     }
 }

@@ -1,0 +1,144 @@
+//! Well-known paths in images: where Go reads CA roots and time zones, where the Go toolchain
+//! and its caches live, which paths are always files, which copied paths are data rather
+//! than programs, and which sources `ADD` unpacks.
+
+/// The CA bundle of Debian, Alpine and the official golang image, and the path gopherlint
+/// copies it to and from.
+pub const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+/// Files Go's crypto/x509 reads CA roots from on Linux (src/crypto/x509/root_linux.go).
+pub const CA_FILES: &[&str] = &[
+    CA_BUNDLE,
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// Directories it reads every certificate from (root_linux.go's `certDirectories`).
+pub const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
+
+/// Environment variables that point Go at other roots (crypto/x509 root_unix.go).
+pub const CA_ENV: &[&str] = &["SSL_CERT_FILE", "SSL_CERT_DIR"];
+
+/// A place Go reads roots from: a bundle file, or inside (or being) a CA directory.
+pub fn is_root_location(path: &str) -> bool {
+    CA_FILES.contains(&path) || CA_DIRS.iter().any(|dir| crate::paths::is_within(path, dir))
+}
+
+/// The time zone database Go's `time` package reads on Linux (src/time/zoneinfo_unix.go).
+pub const ZONEINFO_DIR: &str = "/usr/share/zoneinfo";
+
+/// The environment variable that points `time` at another database (a zip or a directory).
+pub const ZONEINFO_ENV: &str = "ZONEINFO";
+
+/// Go's own copy of the database in the official image (`$GOROOT/lib/time/zoneinfo.zip`).
+pub const GO_ZONEINFO_ZIP: &str = "/usr/local/go/lib/time/zoneinfo.zip";
+
+/// GOROOT in the official golang image.
+pub const GOROOT: &str = "/usr/local/go";
+
+/// The build cache of root, the default user of the golang image (`$HOME/.cache/go-build`,
+/// `go help cache`), and the cache directory it is in.
+pub const ROOT_GOCACHE: &str = "/root/.cache/go-build";
+pub const ROOT_CACHE_DIR: &str = "/root/.cache";
+
+/// Paths that are files whatever a copy does with them (a copy source that is one of these is
+/// not a directory).
+pub const KNOWN_FILES: &[&str] = &["/etc/passwd", "/etc/group", CA_BUNDLE, "/etc/nsswitch.conf"];
+
+pub const PASSWD: &str = "/etc/passwd";
+
+/// Directories that hold system data, the Go toolchain or its caches, never a program a
+/// build wrote.
+const NOT_PROGRAM_DIRS: &[&str] = &[
+    "/etc",
+    "/usr/share",
+    GOROOT,
+    "/go/pkg",
+    ROOT_CACHE_DIR,
+    "/tmp",
+];
+
+/// File extensions of things that are not executables (site output, configs, scripts).
+const DATA_EXTENSIONS: &[&str] = &[
+    "html", "htm", "css", "js", "mjs", "json", "yaml", "yml", "toml", "md", "txt", "conf", "cfg",
+    "ini", "xml", "sh", "py", "sql", "pem", "crt", "key", "png", "svg", "ico", "jpg", "jpeg",
+    "gif", "map", "tmpl", "tpl", "gz", "tgz", "tar", "zip", "deb", "rpm", "csv", "proto",
+];
+
+/// Names of files and directories that hold data rather than programs.
+const DATA_NAMES: &[&str] = &[
+    "public",
+    "dist",
+    "static",
+    "www",
+    "site",
+    "docs",
+    "assets",
+    "templates",
+    "web",
+    "ui",
+    "config",
+    "configs",
+    "migrations",
+    "scripts",
+    "frontend",
+    "locales",
+    "i18n",
+    "license",
+    "readme",
+    "node_modules",
+    "src",
+    "go.mod",
+    "go.sum",
+];
+
+/// A copied path that may be an executable: no data extension, not a data directory, not a
+/// system, Go distribution or module cache location.
+pub fn may_be_program(path: &str) -> bool {
+    let path = crate::paths::normalize(path);
+    if path == "/"
+        || NOT_PROGRAM_DIRS
+            .iter()
+            .any(|dir| crate::paths::is_within(&path, dir))
+    {
+        return false;
+    }
+    let name = crate::paths::basename(&path).to_ascii_lowercase();
+    if DATA_NAMES.contains(&name.as_str()) {
+        return false;
+    }
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => !DATA_EXTENSIONS.contains(&ext),
+        _ => true,
+    }
+}
+
+/// Local tar archives, which `ADD` unpacks (Dockerfile reference, ADD).
+pub fn is_archive(path: &str) -> bool {
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_and_data() {
+        assert!(may_be_program("/src/bin/server"));
+        assert!(may_be_program("/out/app.exe"));
+        assert!(may_be_program("/go/bin/"));
+        assert!(!may_be_program("/src/public"));
+        assert!(!may_be_program("/src/site/index.html"));
+        assert!(!may_be_program(CA_BUNDLE));
+        assert!(!may_be_program(GOROOT));
+        assert!(!may_be_program("/app/config.yaml"));
+        assert!(is_root_location("/etc/ssl/certs/x.pem") && !is_root_location("/etc/ssl"));
+    }
+}

@@ -1,0 +1,578 @@
+//! The go command's reading of its command line (cmd/go's flag package usage, `go help build`,
+//! `go help environment`): subcommands, which flags take values, boolean values, GOFLAGS and
+//! its quoting, "the last flag wins", build tags, the words of `-ldflags` with their place in
+//! the written value, and the binary name `go build`/`go install` give a package.
+
+/// A word of a command line as the go command's reader needs it: its text (quotes removed) and
+/// whether it holds an expansion the shell performs at run time.
+pub trait CommandWord {
+    fn text(&self) -> &str;
+    fn has_expansion(&self) -> bool;
+}
+
+/// A go subcommand the model follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoSubcommand {
+    Build,
+    Install,
+    Get,
+    Run,
+    Mod,
+    Env,
+    Other,
+}
+
+impl GoSubcommand {
+    pub fn parse(word: &str) -> GoSubcommand {
+        match word {
+            "build" => GoSubcommand::Build,
+            "install" => GoSubcommand::Install,
+            "get" => GoSubcommand::Get,
+            "run" => GoSubcommand::Run,
+            "mod" => GoSubcommand::Mod,
+            "env" => GoSubcommand::Env,
+            _ => GoSubcommand::Other,
+        }
+    }
+
+    /// As written on the command line (`build`); `None` for one the model does not follow.
+    pub fn as_str(self) -> Option<&'static str> {
+        Some(match self {
+            GoSubcommand::Build => "build",
+            GoSubcommand::Install => "install",
+            GoSubcommand::Get => "get",
+            GoSubcommand::Run => "run",
+            GoSubcommand::Mod => "mod",
+            GoSubcommand::Env => "env",
+            GoSubcommand::Other => return None,
+        })
+    }
+
+    /// It compiles the named packages into a binary (`build`, `install`).
+    pub fn compiles(self) -> bool {
+        matches!(self, GoSubcommand::Build | GoSubcommand::Install)
+    }
+}
+
+impl std::fmt::Display for GoSubcommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str().unwrap_or("?"))
+    }
+}
+
+/// Programs that run the go command: `go`, and xx's cross-compiling wrapper `xx-go`
+/// (tonistiigi/xx).
+pub fn is_go_program(program: &str) -> bool {
+    matches!(program, "go" | "xx-go")
+}
+
+/// The subcommand of a command whose program is `go` or `xx-go`.
+pub fn subcommand<W: CommandWord>(argv: &[W]) -> Option<GoSubcommand> {
+    Some(GoSubcommand::parse(argv.get(1)?.text()))
+}
+
+/// `go build` flags that take a value (all others are booleans).
+const VALUE_FLAGS: &[&str] = &[
+    "C",
+    "o",
+    "p",
+    "asmflags",
+    "buildmode",
+    "buildvcs",
+    "compiler",
+    "coverpkg",
+    "covermode",
+    "debug-actiongraph",
+    "debug-runtime-trace",
+    "debug-trace",
+    "exec",
+    "gccgoflags",
+    "gcflags",
+    "installsuffix",
+    "ldflags",
+    "mod",
+    "modfile",
+    "overlay",
+    "pgo",
+    "pkgdir",
+    "tags",
+    "toolexec",
+];
+
+/// One flag of a go command, from argv or from GOFLAGS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoFlag {
+    /// The name without dashes (`ldflags`).
+    pub name: String,
+    /// The value as written (quotes removed, expansions not yet resolved).
+    pub value: Option<String>,
+    /// Index in argv of the word holding the flag name (`None` for GOFLAGS).
+    pub name_word: Option<usize>,
+    /// Index in argv of the word holding the value: the same word for `-flag=value`.
+    pub value_word: Option<usize>,
+}
+
+impl GoFlag {
+    /// A boolean flag is on (`-a`, `-a=true`); `false` for `-a=false` or a value `go` rejects.
+    pub fn is_on(&self) -> bool {
+        flag_bool(self.value.as_deref()) == Some(true)
+    }
+}
+
+/// Reads flags after the subcommand, up to the first package argument. Returns the flags and
+/// the index of the first positional argument.
+pub fn parse_flags<W: CommandWord>(argv: &[W]) -> (Vec<GoFlag>, usize) {
+    let mut flags = Vec::new();
+    let mut i = 2;
+    while i < argv.len() {
+        let text = argv[i].text();
+        if text == "--" {
+            return (flags, i + 1);
+        }
+        let Some(body) = text.strip_prefix('-') else {
+            // `${GCFLAGS:+-gcflags "$GCFLAGS"}` followed by more flags: a word that expands
+            // to optional flags, not the first package.
+            let more_flags = argv.get(i + 1).is_some_and(|w| w.text().starts_with('-'));
+            if text.starts_with('$') && argv[i].has_expansion() && more_flags {
+                i += 1;
+                continue;
+            }
+            break;
+        };
+        if body.is_empty() {
+            break;
+        }
+        let body = body.strip_prefix('-').unwrap_or(body);
+        match body.split_once('=') {
+            Some((name, value)) => {
+                flags.push(GoFlag {
+                    name: name.to_string(),
+                    value: Some(value.to_string()),
+                    name_word: Some(i),
+                    value_word: Some(i),
+                });
+            }
+            None if VALUE_FLAGS.contains(&body) => {
+                let value_word = (i + 1 < argv.len()).then_some(i + 1);
+                flags.push(GoFlag {
+                    name: body.to_string(),
+                    value: value_word.map(|v| argv[v].text().to_string()),
+                    name_word: Some(i),
+                    value_word,
+                });
+                i += 1;
+            }
+            None => flags.push(GoFlag {
+                name: body.to_string(),
+                value: None,
+                name_word: Some(i),
+                value_word: None,
+            }),
+        }
+        i += 1;
+    }
+    (flags, i.min(argv.len()))
+}
+
+/// GOFLAGS: space-separated `-flag=value` entries; quoting as `cmd/go` accepts it. A value
+/// with an unclosed quote gives no flags (`go` rejects it).
+pub fn parse_goflags(value: &str) -> Vec<GoFlag> {
+    split_quoted(value)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|entry| {
+            let body = entry.strip_prefix('-')?;
+            let body = body.strip_prefix('-').unwrap_or(body);
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (body.to_string(), None),
+            };
+            Some(GoFlag {
+                name,
+                value,
+                name_word: None,
+                value_word: None,
+            })
+        })
+        .collect()
+}
+
+/// A flag word as GOFLAGS or an expanded variable holds it (`-trimpath`, `--trimpath=true`):
+/// the name and value.
+pub fn flag_word(word: &str) -> Option<(&str, Option<&str>)> {
+    let body = word.strip_prefix('-')?;
+    let body = body.strip_prefix('-').unwrap_or(body);
+    Some(match body.split_once('=') {
+        Some((name, value)) => (name, Some(value)),
+        None => (body, None),
+    })
+}
+
+/// Where a flag occurrence comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagSource {
+    Argv,
+    Goflags,
+}
+
+/// One occurrence of a flag.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagUse<'a> {
+    pub flag: &'a GoFlag,
+    pub source: FlagSource,
+}
+
+/// Every occurrence of a flag, in the order `go` applies them: GOFLAGS first, then the
+/// command line. The last one is in effect.
+pub fn flag_uses<'a>(argv: &'a [GoFlag], goflags: &'a [GoFlag], name: &str) -> Vec<FlagUse<'a>> {
+    let from_env = goflags.iter().map(|flag| FlagUse {
+        flag,
+        source: FlagSource::Goflags,
+    });
+    let from_argv = argv.iter().map(|flag| FlagUse {
+        flag,
+        source: FlagSource::Argv,
+    });
+    from_env
+        .chain(from_argv)
+        .filter(|u| u.flag.name == name)
+        .collect()
+}
+
+/// A boolean flag's value as `flag.Parse` reads it (`-a`, `-a=true`, `-a=0`); `None` when the
+/// value is not a boolean `go` accepts.
+pub fn flag_bool(value: Option<&str>) -> Option<bool> {
+    match value {
+        None => Some(true),
+        Some("1" | "t" | "T" | "true" | "TRUE" | "True") => Some(true),
+        Some("0" | "f" | "F" | "false" | "FALSE" | "False") => Some(false),
+        Some(_) => None,
+    }
+}
+
+/// Splits on whitespace, honouring single and double quotes (Go's `quoted.Split`); `None` for an
+/// unclosed quote, which `go` rejects.
+pub fn split_quoted(text: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => current.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                in_word = true;
+            }
+            None if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut current));
+                    in_word = false;
+                }
+            }
+            None => {
+                current.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if in_word {
+        out.push(current);
+    }
+    Some(out)
+}
+
+/// The build tags of a `-tags` value as `cmd/go` splits them: by commas, or by spaces (the old
+/// form) when the value has a space or a quote.
+pub fn build_tags(value: &str) -> Vec<String> {
+    if value.contains([' ', '\'', '"']) {
+        split_quoted(value).unwrap_or_default()
+    } else {
+        value
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// A `-gcflags` value turns off optimisations and inlining (`all=-N -l`): a debugger build.
+pub fn gcflags_for_debugger(value: &str) -> bool {
+    let words: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == '=')
+        .collect();
+    words.contains(&"-N") && words.contains(&"-l")
+}
+
+/// A word of an `-ldflags` value with its byte span in the value text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkerWord {
+    pub start: usize,
+    pub end: usize,
+    /// Quote-removed.
+    pub text: String,
+}
+
+/// The words of an `-ldflags` value as the linker gets them: an `all=` or `pkg=` pattern
+/// unwrapped, Go's quoting, each word with its span in `value`; `None` for an unclosed quote
+/// (`go build` rejects it).
+pub fn linker_words(value: &str) -> Option<Vec<LinkerWord>> {
+    let offset = match value.split_once('=') {
+        Some((pattern, _)) if !pattern.starts_with('-') && !pattern.contains(' ') => {
+            pattern.len() + 1
+        }
+        _ => 0,
+    };
+    let mut out = Vec::new();
+    let mut current: Option<LinkerWord> = None;
+    let mut quote: Option<char> = None;
+    for (i, c) in value[offset..].char_indices() {
+        let at = offset + i;
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {
+                if let Some(w) = current.as_mut() {
+                    w.text.push(c);
+                }
+            }
+            None if c.is_whitespace() => {
+                if let Some(mut w) = current.take() {
+                    w.end = at;
+                    out.push(w);
+                }
+            }
+            None => {
+                let w = current.get_or_insert_with(|| LinkerWord {
+                    start: at,
+                    end: at,
+                    text: String::new(),
+                });
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                } else {
+                    w.text.push(c);
+                }
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if let Some(mut w) = current.take() {
+        w.end = value.len();
+        out.push(w);
+    }
+    Some(out)
+}
+
+/// The linker flags of an `-ldflags` value, as text (see [`linker_words`]).
+pub fn ldflags_words(value: &str) -> Option<Vec<String>> {
+    linker_words(value).map(|words| words.into_iter().map(|w| w.text).collect())
+}
+
+/// Whether linker flags strip the symbol table (`-s`) and DWARF (`-w`); the last setting of
+/// each wins.
+pub fn strip_flags(words: &[String]) -> (bool, bool) {
+    let has = |flag: &str| {
+        words.iter().rev().find_map(|w| match flag_word(w) {
+            Some((name, value)) if name == flag => Some(flag_bool(value) == Some(true)),
+            _ => None,
+        })
+    };
+    (has("s").unwrap_or(false), has("w").unwrap_or(false))
+}
+
+/// Linker flags that mean nothing, or fail, when cgo is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CgoOnlyLinkerFlag {
+    /// `-extldflags -static`: options for the external linker, which a cgo-free build never runs.
+    StaticExtldflags,
+    /// `-linkmode external`: needs cgo; `go build` stops with an error without it.
+    ExternalLinkmode,
+}
+
+impl CgoOnlyLinkerFlag {
+    /// The flag as usually written.
+    pub fn spelling(self) -> &'static str {
+        match self {
+            CgoOnlyLinkerFlag::StaticExtldflags => "-extldflags -static",
+            CgoOnlyLinkerFlag::ExternalLinkmode => "-linkmode external",
+        }
+    }
+}
+
+/// Where each cgo-only flag sits in a list of linker words: the indexes of its first and last
+/// word (`-linkmode external` is two words, `-linkmode=external` one).
+pub fn cgo_only_linker_flags(words: &[String]) -> Vec<(CgoOnlyLinkerFlag, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i].as_str();
+        let name = word
+            .strip_prefix("--")
+            .or_else(|| word.strip_prefix('-'))
+            .unwrap_or("");
+        let (name, inline) = match name.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (name, None),
+        };
+        let kind = match name {
+            "extldflags" => CgoOnlyLinkerFlag::StaticExtldflags,
+            "linkmode" => CgoOnlyLinkerFlag::ExternalLinkmode,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let (value, last) = match inline {
+            Some(v) => (Some(v), i),
+            None => (words.get(i + 1).map(String::as_str), i + 1),
+        };
+        let wanted = match kind {
+            CgoOnlyLinkerFlag::StaticExtldflags => "-static",
+            CgoOnlyLinkerFlag::ExternalLinkmode => "external",
+        };
+        if value == Some(wanted) {
+            out.push((kind, i, last));
+        }
+        i = last + 1;
+    }
+    out
+}
+
+/// Linker words ask the external linker for a static binary (`-extldflags -static`, or a
+/// value with `-static` among other options): cgo is on on purpose, and the result needs no C
+/// library at run time.
+pub fn links_statically(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let extldflags = match w.strip_prefix("-extldflags") {
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => return false,
+        };
+        extldflags
+            .or_else(|| words.get(i + 1).cloned())
+            .is_some_and(|flags| {
+                flags
+                    .split_whitespace()
+                    .any(|f| f == "-static" || f == "--static")
+            })
+    })
+}
+
+/// The binary name `go build` and `go install` give a package: the last element of its import
+/// path, or the element before a major version suffix (`example.com/cmd/app/v2` installs
+/// `app`). A version (`@latest`) and a trailing `/...` are ignored. `None` for an empty name.
+pub fn binary_name(package: &str) -> Option<&str> {
+    let path = package.split('@').next().unwrap_or(package);
+    let path = path
+        .strip_suffix("/...")
+        .unwrap_or(path)
+        .trim_end_matches('/');
+    let mut parts = path.rsplit('/');
+    let last = parts.next()?;
+    let is_major =
+        last.len() > 1 && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit());
+    let name = match parts.next() {
+        Some(parent) if is_major => parent,
+        _ => last,
+    };
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ldflags_forms() {
+        let strip = |v: &str| strip_flags(&ldflags_words(v).expect("splits"));
+        assert_eq!(strip("-s -w -X main.v=1"), (true, true));
+        assert_eq!(strip("all=-s"), (true, false));
+        assert_eq!(strip("-X 'main.v=a b'"), (false, false));
+        assert_eq!(strip("-s=false -w"), (false, true));
+        assert_eq!(ldflags_words("-s'-w"), None);
+    }
+
+    #[test]
+    fn optional_flags_from_a_variable_do_not_end_the_flags() {
+        let script = crate::shell::parse_script(&crate::syntax::LogicalLine::contiguous(
+            r#"go build -ldflags "-s" ${GCFLAGS:+-gcflags "$GCFLAGS"} -o /app/agent ./cmd/agent"#,
+            0,
+        ));
+        let (flags, first) = parse_flags(&script.commands[0].argv);
+        assert!(flags.iter().any(|f| f.name == "o"));
+        assert_eq!(script.commands[0].argv[first].text, "./cmd/agent");
+    }
+
+    #[test]
+    fn goflags_are_split_with_quotes() {
+        let flags = parse_goflags(r#"-trimpath "-ldflags=-s -w" -mod=vendor"#);
+        assert_eq!(flags.len(), 3);
+        assert_eq!(flags[1].name, "ldflags");
+        assert_eq!(flags[1].value.as_deref(), Some("-s -w"));
+        assert!(parse_goflags("-ldflags='-s").is_empty());
+    }
+
+    #[test]
+    fn the_last_flag_wins_and_goflags_come_first() {
+        let argv = parse_goflags("-a=false");
+        let env = parse_goflags("-a");
+        let uses = flag_uses(&argv, &env, "a");
+        assert_eq!(uses.first().map(|u| u.source), Some(FlagSource::Goflags));
+        assert!(!uses.last().expect("in effect").flag.is_on());
+    }
+
+    #[test]
+    fn tags_split_like_cmd_go() {
+        assert_eq!(build_tags("netgo,json1"), ["netgo", "json1"]);
+        assert_eq!(build_tags("netgo osusergo"), ["netgo", "osusergo"]);
+        assert!(build_tags("").is_empty());
+    }
+
+    #[test]
+    fn linker_words_keep_their_spans() {
+        let value = r#"all=-s -extldflags "-static""#;
+        let words = linker_words(value).expect("splits");
+        assert_eq!(words.len(), 3);
+        assert_eq!(&value[words[2].start..words[2].end], "\"-static\"");
+        assert_eq!(words[2].text, "-static");
+        assert_eq!(linker_words("-X 'a"), None);
+    }
+
+    #[test]
+    fn cgo_only_flags_in_every_spelling() {
+        let words: Vec<String> = ["-s", "-linkmode=external", "-extldflags", "-static", "-w"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            cgo_only_linker_flags(&words),
+            vec![
+                (CgoOnlyLinkerFlag::ExternalLinkmode, 1, 1),
+                (CgoOnlyLinkerFlag::StaticExtldflags, 2, 3)
+            ]
+        );
+        let other: Vec<String> = ["-extldflags", "-static -lm"].map(String::from).to_vec();
+        assert!(cgo_only_linker_flags(&other).is_empty());
+        assert!(links_statically(&other));
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(flag_bool(None), Some(true));
+        assert_eq!(flag_bool(Some("false")), Some(false));
+        assert_eq!(flag_bool(Some("yes")), None);
+    }
+
+    #[test]
+    fn binary_names() {
+        assert_eq!(binary_name("example.com/cmd/app/v2@latest"), Some("app"));
+        assert_eq!(binary_name("github.com/golang/dep/..."), Some("dep"));
+        assert_eq!(binary_name("./cmd/api/"), Some("api"));
+        assert_eq!(binary_name("v2"), Some("v2"));
+        assert_eq!(binary_name(""), None);
+    }
+}

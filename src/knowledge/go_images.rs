@@ -1,0 +1,239 @@
+//! Go toolchain images: which images carry Go, what their tags say about the Go release, and
+//! what the official `golang` image sets up (docker-library/golang's Dockerfiles).
+
+use super::go_release::{GoRelease, GoVersion};
+use super::images::ImageRef;
+
+/// Images that carry a Go toolchain: the official image, Chainguard's, TinyGo's, and the
+/// devcontainers Go images.
+const GO_TOOLCHAIN_IMAGES: &[&str] = &[
+    "golang",
+    "cgr.dev/chainguard/go",
+    "tinygo/tinygo",
+    "mcr.microsoft.com/devcontainers/go",
+    "mcr.microsoft.com/vscode/devcontainers/go",
+];
+
+/// Images whose tags name a devcontainer release before the Go one (`1-1.22-bookworm`).
+const DEVCONTAINER_IMAGES: &[&str] = &[
+    "mcr.microsoft.com/devcontainers/go",
+    "mcr.microsoft.com/vscode/devcontainers/go",
+];
+
+/// The GOPATH, and working directory, of the official image (`ENV GOPATH /go`, `WORKDIR $GOPATH`).
+pub const GOPATH: &str = "/go";
+
+/// The environment the official image's Linux variants set that matters to Go builds. Every
+/// other Go variable is unset there. (The PATH it sets is `IMAGE_PATH`.)
+pub const GOLANG_IMAGE_ENV: &[(&str, &str)] = &[("GOPATH", GOPATH), ("GOTOOLCHAIN", "local")];
+
+/// The PATH the official image sets: `$GOPATH/bin` and Go's own `bin` before the default.
+pub const GOLANG_IMAGE_PATH: &str =
+    "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// An image name (as `ImageRef::name` gives it) that carries a Go toolchain.
+pub fn is_go_toolchain(name: &str) -> bool {
+    GO_TOOLCHAIN_IMAGES.contains(&name)
+}
+
+/// What a Go image's tag says: the Go version it names and what follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoTag {
+    /// The Go the tag names; `None` for floating tags (`alpine`, `latest`).
+    pub version: Option<GoVersion>,
+    /// The tag names a patch release (`1.22.3`); `1.22` floats to the newest patch.
+    pub exact_patch: bool,
+    /// What the tag says after the version (`-alpine3.20`), or the whole tag with a `-` before
+    /// it when it names no version: to suggest a tag of the same kind.
+    pub variant: String,
+}
+
+impl GoTag {
+    /// Reads `1.22.3-alpine3.20`, `1.24rc1-bookworm`, `alpine`.
+    pub fn parse(tag: &str) -> GoTag {
+        let version_len = tag
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+            .unwrap_or(tag.len());
+        let (version_text, variant) = tag.split_at(version_len);
+        let version = GoVersion::parse(version_text);
+        GoTag {
+            version,
+            exact_patch: version_text.matches('.').count() >= 2,
+            variant: if version.is_some() {
+                variant.to_string()
+            } else {
+                format!("-{tag}")
+            },
+        }
+    }
+
+    /// A variant of the Alpine image, with musl and without gcc or git.
+    pub fn is_alpine(&self) -> bool {
+        self.variant.contains("alpine")
+    }
+
+    /// The builder runs at least this Go: a `1.22` tag is any 1.22 patch, so it satisfies
+    /// `go 1.22.5`; `1.22.3` does not. `None` for a tag without a version.
+    pub fn satisfies(&self, required: GoVersion) -> Option<bool> {
+        let have = self.version?;
+        if have.minor_version() != required.minor_version() {
+            return Some(have.minor_version() > required.minor_version());
+        }
+        Some(!self.exact_patch || !have.release || have >= required || required.patch == 0)
+    }
+
+    /// Whether the official image of this tag has git: the Debian variants install it, the
+    /// Alpine ones do not.
+    pub fn has_git(&self) -> bool {
+        !self.is_alpine()
+    }
+}
+
+/// The Go tag of an image that is the official `golang` image.
+pub fn golang_tag(image: &ImageRef) -> Option<GoTag> {
+    image
+        .is_official_golang()
+        .then(|| GoTag::parse(image.tag_or_latest()))
+}
+
+/// The Go release a Go toolchain image runs, as far as its reference tells.
+pub fn release(image: &ImageRef) -> GoRelease {
+    let name = image.name();
+    if !is_go_toolchain(&name) || name == "tinygo/tinygo" {
+        // TinyGo's tags name TinyGo releases, not Go's.
+        return GoRelease::Unknown;
+    }
+    let tag = image.tag_or_latest();
+    let go_tag = if DEVCONTAINER_IMAGES.contains(&name.as_str()) {
+        // `1-1.22-bookworm`: the devcontainer release, then Go's.
+        let after_release = tag
+            .split_once('-')
+            .filter(|(first, rest)| {
+                first.bytes().all(|b| b.is_ascii_digit()) && GoTag::parse(rest).version.is_some()
+            })
+            .map_or(tag, |(_, rest)| rest);
+        GoTag::parse(after_release)
+    } else {
+        GoTag::parse(tag)
+    };
+    // A digest pins whatever release was current when it was taken: the tag's version still
+    // says which, but a tag without one says nothing.
+    if let Some(version) = go_tag.version {
+        return GoRelease::Version(GoVersion::new(version.major, version.minor));
+    }
+    if image.digest.is_some() || tag.contains('$') {
+        return GoRelease::Unknown;
+    }
+    // `golang:1` and `golang:1-alpine` follow the newest Go 1; any other number is a version
+    // gopherlint could not read.
+    let major_only = tag == "1" || tag.starts_with("1-");
+    if tag.starts_with(|c: char| c.is_ascii_digit()) && !major_only {
+        return GoRelease::Unknown;
+    }
+    match retired_distribution(tag) {
+        None => GoRelease::Floating,
+        Some(Some(version)) => GoRelease::Retired(version),
+        Some(None) => GoRelease::Unknown,
+    }
+}
+
+/// A distribution release named in a tag without a Go version (`alpine3.16`, `buster`): the
+/// oldest Go its last image can have, if the official image stopped publishing it (`None` for
+/// distributions still published, `Some(None)` for ones retired before Go 1.16). Each retired
+/// tag was published until at least the Go release given here (docker-library/golang's
+/// history of `versions.json`).
+fn retired_distribution(tag: &str) -> Option<Option<GoVersion>> {
+    for part in tag.split('-') {
+        if matches!(part, "wheezy" | "jessie" | "stretch") {
+            return Some(None);
+        }
+        if part == "buster" {
+            return Some(Some(GoVersion::new(1, 18)));
+        }
+        if part == "bullseye" {
+            return Some(Some(GoVersion::new(1, 22)));
+        }
+        if let Some(minor) = part
+            .strip_prefix("alpine3.")
+            .and_then(|m| m.parse::<u32>().ok())
+        {
+            // Each Alpine release is carried for about a year after the next one arrives.
+            return match minor {
+                0..=12 => Some(None),
+                13..=15 => Some(Some(GoVersion::new(1, 16))),
+                16..=18 => Some(Some(GoVersion::new(1, 18))),
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// Packages the official Alpine variant installs itself (its Dockerfile's `apk add`).
+pub const GOLANG_ALPINE_PACKAGES: &[&str] = &["ca-certificates"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release_of(raw: &str) -> GoRelease {
+        release(&ImageRef::parse(raw))
+    }
+
+    fn v(major: u32, minor: u32) -> GoVersion {
+        GoVersion::new(major, minor)
+    }
+
+    #[test]
+    fn releases_from_tags() {
+        assert_eq!(release_of("golang:1.17"), GoRelease::Version(v(1, 17)));
+        assert_eq!(release_of("golang:alpine"), GoRelease::Floating);
+        assert_eq!(release_of("golang:1"), GoRelease::Floating);
+        assert_eq!(release_of("golang:${V}-alpine"), GoRelease::Unknown);
+        assert_eq!(release_of("alpine:3.20"), GoRelease::Unknown);
+        assert_eq!(release_of("golang@sha256:abc"), GoRelease::Unknown);
+        assert_eq!(
+            release_of("golang:1.25-alpine@sha256:abc"),
+            GoRelease::Version(v(1, 25))
+        );
+        assert_eq!(release_of("golang:1-buster"), GoRelease::Retired(v(1, 18)));
+        assert_eq!(release_of("golang:alpine3.12"), GoRelease::Unknown);
+        assert_eq!(
+            release_of("golang:alpine3.16"),
+            GoRelease::Retired(v(1, 18))
+        );
+        assert_eq!(release_of("golang:bookworm"), GoRelease::Floating);
+        assert_eq!(release_of("cgr.dev/chainguard/go"), GoRelease::Floating);
+        assert_eq!(release_of("tinygo/tinygo:0.33.0"), GoRelease::Unknown);
+        assert_eq!(
+            release_of("mcr.microsoft.com/vscode/devcontainers/go:1-1.26"),
+            GoRelease::Version(v(1, 26))
+        );
+        assert_eq!(
+            release_of("mcr.microsoft.com/devcontainers/go:1.22-bookworm"),
+            GoRelease::Version(v(1, 22))
+        );
+    }
+
+    #[test]
+    fn tags_name_versions_and_variants() {
+        let parse = |t| GoVersion::parse(t).expect(t);
+        let tag = GoTag::parse("1.22-alpine3.20");
+        assert_eq!(tag.version, Some(parse("1.22")));
+        assert_eq!(tag.variant, "-alpine3.20");
+        assert!(tag.is_alpine() && !tag.exact_patch && !tag.has_git());
+        assert_eq!(tag.satisfies(parse("1.22.5")), Some(true));
+        assert_eq!(tag.satisfies(parse("1.24")), Some(false));
+        let tag = GoTag::parse("1.22.3");
+        assert_eq!(tag.satisfies(parse("1.22.5")), Some(false));
+        assert_eq!(tag.satisfies(parse("1.22")), Some(true));
+        assert_eq!(tag.satisfies(parse("1.21.9")), Some(true));
+        let tag = GoTag::parse("alpine");
+        assert_eq!((tag.version, tag.is_alpine()), (None, true));
+        assert_eq!(tag.satisfies(parse("1.24")), None);
+        assert_eq!(
+            GoTag::parse("1.24rc1-bookworm").satisfies(parse("1.24")),
+            Some(true)
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! The knowledge layer: every domain fact gopherlint relies on, once, as a typed table or a
+//! function with its source cited. Base images and Go toolchain images, Go releases and the
+//! go command's reading of its flags, shells, OS package managers, users, well-known paths,
+//! and the programs rules recognise. The model, the rules and `--show-model` read it; nothing
+//! here depends on a Dockerfile.
+
+pub mod files;
+pub mod go_command;
+pub mod go_images;
+pub mod go_release;
+pub mod images;
+pub mod packages;
+pub mod shells;
+pub mod tools;
+pub mod users;

@@ -1,0 +1,224 @@
+//! OS package managers: the one reading of what a command installs (`apk add`, `apt-get
+//! install`, `dnf install`...), with each package's place among the command's words, and the
+//! packages that mean something to the rules (a C toolchain, Go, git, CA and time zone data).
+
+/// A package manager, by the program that runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageManager {
+    /// Alpine's apk.
+    Apk,
+    /// Debian's apt and apt-get.
+    Apt,
+    /// yum, dnf, microdnf, tdnf and zypper.
+    Rpm,
+}
+
+impl PackageManager {
+    /// The manager a program runs, and whether it is xx's wrapper (tonistiigi/xx), which
+    /// installs into the target platform's sysroot for cross-compiling.
+    fn of_program(program: &str) -> Option<(PackageManager, bool)> {
+        Some(match program {
+            "apk" => (PackageManager::Apk, false),
+            "xx-apk" => (PackageManager::Apk, true),
+            "apt-get" | "apt" => (PackageManager::Apt, false),
+            "xx-apt-get" | "xx-apt" => (PackageManager::Apt, true),
+            "yum" | "dnf" | "microdnf" | "zypper" | "tdnf" => (PackageManager::Rpm, false),
+            _ => return None,
+        })
+    }
+
+    /// The subcommand that installs.
+    fn install_verb(self) -> &'static str {
+        match self {
+            PackageManager::Apk => "add",
+            PackageManager::Apt | PackageManager::Rpm => "install",
+        }
+    }
+
+    /// Options that take the next word as their value (apk(8), apt-get(8), dnf(8)).
+    fn value_options(self) -> &'static [&'static str] {
+        match self {
+            PackageManager::Apk => &[
+                "-X",
+                "--repository",
+                "-t",
+                "--virtual",
+                "-p",
+                "--root",
+                "--arch",
+                "--cache-dir",
+                "--keys-dir",
+                "--repositories-file",
+                "--cache-max-age",
+                "--timeout",
+            ],
+            PackageManager::Apt => &[
+                "-o",
+                "--option",
+                "-c",
+                "--config-file",
+                "-t",
+                "--target-release",
+                "--default-release",
+            ],
+            PackageManager::Rpm => &[
+                "-x",
+                "--exclude",
+                "--enablerepo",
+                "--disablerepo",
+                "--repo",
+                "--setopt",
+                "--releasever",
+                "--installroot",
+                "-c",
+                "--config",
+            ],
+        }
+    }
+}
+
+/// A command that installs OS packages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageInstall {
+    pub manager: PackageManager,
+    /// Run through xx's wrapper: the packages go to the cross-compilation sysroot.
+    pub cross: bool,
+    /// The argv indexes of the package words, as written (versions kept).
+    pub packages: Vec<usize>,
+    /// apk `-U`/`--update-cache` without `--no-cache`: it also refreshes the cached package
+    /// index, which later `apk add` commands may rely on.
+    pub refreshes_index: bool,
+    /// apk `-u`/`--upgrade`/`-l`/`--latest`: installed packages are upgraded too.
+    pub upgrade: bool,
+    /// apk `-t`/`--virtual`: the packages are grouped under a name for a later `apk del`.
+    pub virtual_package: bool,
+}
+
+/// Reads `apk [options] add [options] packages...`, `apt-get install -y packages...` and the
+/// like; `program` is argv[0] without its directory. `None` when the command installs nothing.
+pub fn package_install(program: &str, argv: &[&str]) -> Option<PackageInstall> {
+    let (manager, cross) = PackageManager::of_program(program)?;
+    let verb = argv.iter().position(|w| *w == manager.install_verb())?;
+    let mut install = PackageInstall {
+        manager,
+        cross,
+        packages: Vec::new(),
+        refreshes_index: false,
+        upgrade: false,
+        virtual_package: false,
+    };
+    let mut no_cache = false;
+    let mut skip_value = false;
+    for (i, text) in argv.iter().copied().enumerate().skip(1) {
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if i == verb {
+            continue;
+        }
+        if let Some(option) = text.strip_prefix('-') {
+            if manager == PackageManager::Apk {
+                let name = text.split('=').next().unwrap_or(text);
+                match name {
+                    "-U" | "--update" | "--update-cache" => install.refreshes_index = true,
+                    "-u" | "--upgrade" | "--latest" | "-l" => install.upgrade = true,
+                    "--no-cache" => no_cache = true,
+                    "-t" | "--virtual" => install.virtual_package = true,
+                    _ if !option.starts_with('-') && option.len() > 1 => {
+                        // Short options together (`-Uu`, `-qU`).
+                        install.refreshes_index |= option.contains('U');
+                        install.upgrade |= option.contains('u') || option.contains('l');
+                        install.virtual_package |= option.contains('t');
+                    }
+                    _ => {}
+                }
+            }
+            skip_value = manager.value_options().contains(&text);
+            continue;
+        }
+        if i > verb {
+            install.packages.push(i);
+        }
+    }
+    install.refreshes_index &= !no_cache;
+    Some(install)
+}
+
+/// A package without its version pin (`gcc=12.2.0-r1` is `gcc`).
+pub fn package_name(package: &str) -> &str {
+    package.split(['=', '>', '<']).next().unwrap_or(package)
+}
+
+/// Packages that install a C compiler and libc headers: with one, Go turns cgo on.
+pub fn is_c_toolchain(name: &str) -> bool {
+    matches!(
+        package_name(name),
+        "gcc" | "build-base" | "musl-dev" | "clang" | "g++" | "build-essential"
+    )
+}
+
+/// Packages that install the Go toolchain (Alpine's `go`, Debian's `golang`, `golang-go`).
+pub fn is_go_toolchain(name: &str) -> bool {
+    matches!(package_name(name), "go" | "golang" | "golang-go")
+}
+
+/// git, which VCS stamping needs.
+pub fn is_git(name: &str) -> bool {
+    package_name(name) == "git"
+}
+
+/// Packages a minimal base would also provide (CA roots, time zone data, glibc compatibility
+/// for musl): installing them does not make the OS needed.
+pub fn is_base_data(name: &str) -> bool {
+    matches!(
+        package_name(name),
+        "ca-certificates" | "tzdata" | "ca-certificates-bundle" | "libc6-compat"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn install(text: &str) -> Option<PackageInstall> {
+        let argv: Vec<&str> = text.split(' ').collect();
+        package_install(argv[0], &argv)
+    }
+
+    #[test]
+    fn reads_what_apk_installs() {
+        let add =
+            install("apk --no-cache add -X http://mirror/x git ca-certificates").expect("apk add");
+        assert_eq!(add.packages, vec![5, 6]);
+        assert!(!add.refreshes_index && !add.upgrade && !add.virtual_package);
+        assert!(
+            install("apk add -U ca-certificates")
+                .expect("add")
+                .refreshes_index
+        );
+        assert!(
+            !install("apk add -U --no-cache ca-certificates")
+                .expect("add")
+                .refreshes_index
+        );
+        assert!(install("apk add -qu ca-certificates").expect("add").upgrade);
+        let add = install("apk add --virtual .deps ca-certificates").expect("apk add");
+        assert!(add.virtual_package);
+        assert_eq!(add.packages, vec![4]);
+        assert!(install("apk del ca-certificates").is_none());
+    }
+
+    #[test]
+    fn reads_what_apt_and_dnf_install() {
+        let apt = install("apt-get install -y -o Dpkg::Options::=--force-confold git gcc=12")
+            .expect("apt-get install");
+        assert_eq!(apt.packages, vec![5, 6]);
+        assert!(
+            install("dnf install -y --setopt tsflags=nodocs git")
+                .is_some_and(|i| i.packages == vec![5])
+        );
+        assert!(install("xx-apk add gcc").is_some_and(|i| i.cross));
+        assert!(is_c_toolchain("gcc=12.2.0-r1") && is_base_data("tzdata"));
+    }
+}

@@ -1,0 +1,176 @@
+//! Programs the rules recognise: development tools that need the Go toolchain beside them,
+//! live reloaders, build drivers that hide a `go build`, HTTP clients, upx, commands that
+//! cannot write module files, well-known Go commands, and the dependency managers Go modules
+//! replaced.
+
+/// Start programs that rebuild and rerun the sources on every change: a development image.
+pub const LIVE_RELOADERS: &[&str] = &[
+    "air",
+    "reflex",
+    "compiledaemon",
+    "modd",
+    "gow",
+    "realize",
+    "fresh",
+    "gin",
+    "watchexec",
+    "nodemon",
+    "dlv",
+];
+
+/// A program that works on Go sources (generators, linters, formatters, test runners), which
+/// needs the toolchain beside it: `mockgen`, `controller-gen`, `golangci-lint`, `gofumpt`.
+pub fn is_go_dev_tool(name: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "gen",
+        "mock",
+        "lint",
+        "protoc",
+        "fmt",
+        "fumpt",
+        "imports",
+        "swag",
+        "test",
+        "check",
+        "vet",
+        "cover",
+        "gopls",
+        "dlv",
+        "ginkgo",
+        "mage",
+        "goreleaser",
+        "sqlc",
+        "buf",
+        "wire",
+    ];
+    let name = name.to_ascii_lowercase();
+    PARTS.iter().any(|p| name.contains(p))
+}
+
+/// Programs that drive a build without showing its `go build` line.
+pub const BUILD_DRIVERS: &[&str] = &[
+    "make",
+    "gmake",
+    "mage",
+    "task",
+    "just",
+    "bazel",
+    "bazelisk",
+    "goreleaser",
+    "ko",
+    "earthly",
+    "xx-go-build",
+];
+
+/// HTTP clients a health check may run.
+pub const HTTP_CLIENTS: &[&str] = &["curl", "wget", "nc"];
+
+/// `upx`, or Debian's `upx-ucl`.
+pub fn is_upx(program: &str) -> bool {
+    matches!(program, "upx" | "upx-ucl")
+}
+
+/// Programs that cannot bring a go.mod into a stage: package managers, user and file
+/// permission tools, and shell builtins.
+pub const LEAVES_NO_MODULE: &[&str] = &[
+    "apk",
+    "apt-get",
+    "apt",
+    "yum",
+    "dnf",
+    "microdnf",
+    "zypper",
+    "mkdir",
+    "rm",
+    "chmod",
+    "chown",
+    "adduser",
+    "useradd",
+    "addgroup",
+    "groupadd",
+    "ls",
+    "true",
+    "set",
+    "export",
+    "cd",
+    "update-ca-certificates",
+    "which",
+    "[",
+    "test",
+];
+
+/// Well-known commands whose main package is the module root or a directory not named `cmd`.
+pub const KNOWN_GO_COMMANDS: &[&str] = &[
+    "github.com/golang/dep/cmd/dep",
+    "github.com/Masterminds/glide",
+    "github.com/tools/godep",
+    "github.com/kardianos/govendor",
+    "golang.org/x/lint/golint",
+    "github.com/golang/lint/golint",
+    "github.com/cosmtrek/air",
+    "github.com/air-verse/air",
+    "github.com/cespare/reflex",
+    "github.com/githubnemo/CompileDaemon",
+    "github.com/codegangsta/gin",
+    "github.com/pilu/fresh",
+    "github.com/oxequa/realize",
+    "github.com/golang/mock/mockgen",
+    "go.uber.org/mock/mockgen",
+    "github.com/GeertJohan/go.rice/rice",
+    "github.com/kisielk/errcheck",
+    "github.com/mattn/goveralls",
+    "github.com/axw/gocov/gocov",
+    "github.com/jstemmer/go-junit-report",
+    "github.com/beego/bee",
+    "github.com/mitchellh/gox",
+    "github.com/tcnksm/ghr",
+    "github.com/alecthomas/gometalinter",
+    "github.com/swaggo/swag",
+    "github.com/vektra/mockery",
+];
+
+/// The dependency managers Go modules replaced (go.dev/blog/migrating-to-go-modules), with
+/// every way a Dockerfile meets them.
+pub mod legacy_managers {
+    /// The managers' programs.
+    pub const PROGRAMS: &[&str] = &["dep", "glide", "godep", "govendor"];
+
+    /// Import paths of the managers' commands, as `go get`/`go install` name them.
+    pub const PACKAGES: &[(&str, &str)] = &[
+        ("github.com/golang/dep/cmd/dep", "dep"),
+        ("github.com/golang/dep", "dep"),
+        ("github.com/Masterminds/glide", "glide"),
+        ("github.com/tools/godep", "godep"),
+        ("github.com/kardianos/govendor", "govendor"),
+    ];
+
+    /// Install scripts and release downloads fetched with curl, wget or ADD.
+    pub const DOWNLOADS: &[(&str, &str)] = &[
+        ("raw.githubusercontent.com/golang/dep/", "dep"),
+        ("glide.sh/get", "glide"),
+        ("github.com/golang/dep/releases/download/", "dep"),
+        ("github.com/Masterminds/glide/releases/download/", "glide"),
+    ];
+
+    /// OS packages of the managers (Debian's `go-dep`, `golang-glide`; Alpine's `glide`).
+    pub const OS_PACKAGES: &[(&str, &str)] = &[
+        ("go-dep", "dep"),
+        ("golang-dep", "dep"),
+        ("glide", "glide"),
+        ("golang-glide", "glide"),
+        ("godep", "godep"),
+        ("golang-godep", "godep"),
+        ("govendor", "govendor"),
+    ];
+
+    /// Manifest files by name, and by parent directory and name.
+    pub const MANIFESTS: &[(&str, &str)] = &[
+        ("Gopkg.toml", "dep"),
+        ("Gopkg.lock", "dep"),
+        ("glide.yaml", "glide"),
+        ("glide.lock", "glide"),
+        ("Godeps/Godeps.json", "godep"),
+        ("Godeps", "godep"),
+        ("vendor/vendor.json", "govendor"),
+    ];
+}
