@@ -182,7 +182,7 @@ impl Model<'_> {
                 }
             }
             (Keyword::Run, _) => {
-                for run in self.runs.iter().filter(|r| r.instruction == index) {
+                for run in self.runs_of(index) {
                     let mut local = current.clone();
                     for command in &run.script.commands {
                         let editable = run.script.complete && !command.nested;
@@ -258,7 +258,7 @@ impl Model<'_> {
     /// with the position of the package word among the command's words.
     pub fn apk_adds_of(&self, stage: usize, package: &str) -> Vec<ApkAdd> {
         let mut found = Vec::new();
-        for run in self.runs.iter().filter(|r| r.stage == stage) {
+        for run in self.runs_in_stage(stage) {
             let commands = &run.script.commands;
             for (position, command) in commands.iter().enumerate() {
                 // xx-apk installs into the cross-compilation sysroot, not the image.

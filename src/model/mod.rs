@@ -377,6 +377,21 @@ impl<'a> Model<'a> {
         &self.file.instructions[index]
     }
 
+    /// The scripts of one RUN instruction (its shell form and the heredocs it runs). Runs are
+    /// recorded in file order, so this is a binary search, not a scan.
+    pub fn runs_of(&self, instruction: usize) -> &[RunScript] {
+        let start = self.runs.partition_point(|r| r.instruction < instruction);
+        let end = self.runs.partition_point(|r| r.instruction <= instruction);
+        &self.runs[start..end]
+    }
+
+    /// The scripts of a stage's own RUN instructions (stages hold consecutive instructions).
+    pub fn runs_in_stage(&self, stage: usize) -> &[RunScript] {
+        let start = self.runs.partition_point(|r| r.stage < stage);
+        let end = self.runs.partition_point(|r| r.stage <= stage);
+        &self.runs[start..end]
+    }
+
     pub fn final_stage(&self) -> Option<&Stage> {
         self.final_stage.map(|i| &self.stages[i])
     }
