@@ -107,11 +107,7 @@ pub fn show_model(text: &str, options: &LintOptions) -> Result<String, ModelErro
 pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, ModelError> {
     let file = syntax::parse(text);
     let model = Model::build(&file, text, &options.model_options())?;
-    let ctx = Context {
-        model: &model,
-        text,
-        settings: &options.rules,
-    };
+    let ctx = Context::new(&model, &options.rules);
     let enabled = |code: &str| options.is_enabled(code);
     let mut diagnostics = rules::check_all(&ctx, &enabled);
     if options.ignore_comments {

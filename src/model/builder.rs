@@ -1,113 +1,174 @@
-//! Building the model: one pass over the instructions, stage by stage, following variables,
-//! WORKDIR, USER, SHELL, copies and the commands of every RUN.
+//! Reading the file: one pass over the instructions, stage by stage, following variables,
+//! WORKDIR, USER, SHELL, copies and the commands of every RUN. What it reads becomes the
+//! model's first step, [`FileFacts`].
 
-use super::scripts::installed_packages;
-use super::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::context::module_binary_name;
+use super::copy::{Copy, CopySource};
+use super::facts::{FileFacts, GraphIndex};
+use super::go_build::{CgoSetting, GoBuild, output_path};
+use super::platform::Platform;
+use super::scripts::{RunScript, installed_packages, run_scripts};
+use super::stage::{CreatedUser, Stage, StageBase, UserSetting};
+use super::tools::{self, ToolRun};
+use super::vars::{Certainty, Value, Var, Vars};
+use super::{ModelError, ModelOptions};
+use crate::context::BuildContext;
 use crate::knowledge::go_command::{self, GoSubcommand};
 use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
-use crate::knowledge::images::default_workdir;
-use crate::knowledge::{packages, shells};
-use crate::shell::{self, Script};
-use crate::syntax::Args;
+use crate::knowledge::images::{BaseFacts, Family, ImageRef, base_facts, default_workdir};
+use crate::knowledge::{packages, shells, users};
+use crate::paths;
+use crate::shell::{self, Command, Script};
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword};
 
-pub(super) struct Builder<'a> {
-    pub(super) model: Model<'a>,
+/// The facts read so far, in file order.
+struct Builder<'a> {
+    file: &'a Dockerfile,
+    text: &'a str,
+    context: Option<Arc<BuildContext>>,
+    stages: Vec<Stage>,
+    /// The first stage of each name, as BuildKit resolves `FROM name` and `--from=name`.
+    stage_names: HashMap<String, usize>,
+    global_vars: Vars,
+    runs: Vec<RunScript>,
+    copies: Vec<Copy>,
+    go_builds: Vec<GoBuild>,
+    tool_runs: Vec<ToolRun>,
+    stage_of: Vec<Option<usize>>,
+    users: Vec<CreatedUser>,
+}
+
+/// Reads the file into its facts; `options.target` names the shipped stage.
+pub(super) fn read<'a>(
+    file: &'a Dockerfile,
+    text: &'a str,
+    options: &ModelOptions,
+) -> Result<FileFacts<'a>, ModelError> {
+    let mut builder = Builder {
+        file,
+        text,
+        context: options.context.clone(),
+        stages: Vec::new(),
+        stage_names: HashMap::new(),
+        global_vars: platform_args(&options.platform),
+        runs: Vec::new(),
+        copies: Vec::new(),
+        go_builds: Vec::new(),
+        tool_runs: Vec::new(),
+        stage_of: vec![None; file.instructions.len()],
+        users: Vec::new(),
+    };
+    builder.run();
+    builder.finish(options)
+}
+
+/// The automatic platform ARGs of a build for `platform`, on a build machine taken to be
+/// linux/amd64 like the default target.
+fn platform_args(platform: &Platform) -> Vars {
+    let mut vars = Vars::default();
+    for (name, value) in platform.args(&Platform::default()) {
+        vars.set(
+            name,
+            Var {
+                value: Some(Value {
+                    text: value,
+                    certainty: Certainty::Platform,
+                }),
+                origin: None,
+                from_env: false,
+                exported: false,
+            },
+        );
+    }
+    vars
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn new(
-        file: &'a Dockerfile,
-        text: &'a str,
-        platform: &Platform,
-        context: Option<std::sync::Arc<crate::context::BuildContext>>,
-    ) -> Self {
-        Builder {
-            model: Model {
-                file,
-                text,
-                stages: Vec::new(),
-                final_stage: None,
-                global_vars: Vars::default(),
-                runs: Vec::new(),
-                copies: Vec::new(),
-                go_builds: Vec::new(),
-                tool_runs: Vec::new(),
-                builds_go: false,
-                stage_of: vec![None; file.instructions.len()],
-                users: Vec::new(),
-                platform: platform.clone(),
-                purpose: Purpose::default(),
-                start: None,
-                fs: FinalFs::default(),
-                context,
-            },
-        }
-    }
-
-    pub(super) fn run(&mut self) {
-        let file = self.model.file;
-        // The build machine is taken to be linux/amd64, like the default target.
-        for (name, value) in self.model.platform.args(&Platform::default()) {
-            self.model.global_vars.set(
-                name,
-                Var {
-                    value: Some(Value {
-                        text: value,
-                        certainty: Certainty::Platform,
-                    }),
-                    origin: None,
-                    from_env: false,
-                    exported: false,
-                },
-            );
-        }
+    fn run(&mut self) {
+        let file = self.file;
         let mut current: Option<usize> = None;
         for (index, instruction) in file.instructions.iter().enumerate() {
             if instruction.keyword == Keyword::From {
                 current = Some(self.start_stage(index, instruction));
             } else if let Some(stage) = current {
-                self.model.stage_of[index] = Some(stage);
-                self.model.stages[stage].body.push(index);
+                self.stage_of[index] = Some(stage);
+                self.stages[stage].body.push(index);
                 self.stage_instruction(stage, index, instruction);
             } else if instruction.keyword == Keyword::Arg {
-                let mut globals = std::mem::take(&mut self.model.global_vars);
-                declare_args(&mut globals, None, instruction, true);
-                self.model.global_vars = globals;
+                declare_args(&mut self.global_vars, None, instruction, true);
             }
         }
     }
 
+    /// The facts, with the shipped stage chosen and the lookups made.
+    fn finish(self, options: &ModelOptions) -> Result<FileFacts<'a>, ModelError> {
+        let final_stage = match options.target.as_deref() {
+            Some(target) => match self.stage_names.get(&target.to_ascii_lowercase()) {
+                Some(&index) => Some(index),
+                None => {
+                    return Err(ModelError::UnknownTarget {
+                        target: target.to_string(),
+                        stages: self.stages.iter().filter_map(|s| s.name.clone()).collect(),
+                    });
+                }
+            },
+            None => self.stages.len().checked_sub(1),
+        };
+        let builds_go = !self.go_builds.is_empty()
+            || self.stages.iter().any(|s| s.facts.is_go_toolchain())
+            || self.runs.iter().any(|r| {
+                r.script
+                    .commands
+                    .iter()
+                    .any(|c| c.program().is_some_and(go_command::is_go_program))
+            });
+        let mut facts = FileFacts {
+            file: self.file,
+            text: self.text,
+            platform: options.platform.clone(),
+            context: self.context,
+            stages: self.stages,
+            global_vars: self.global_vars,
+            runs: self.runs,
+            copies: self.copies,
+            go_builds: self.go_builds,
+            tool_runs: self.tool_runs,
+            stage_of: self.stage_of,
+            users: self.users,
+            final_stage,
+            builds_go,
+            index: GraphIndex::default(),
+        };
+        facts.index = GraphIndex::new(&facts);
+        Ok(facts)
+    }
+
     fn start_stage(&mut self, index: usize, instruction: &Instruction) -> usize {
-        let stage_index = self.model.stages.len();
-        self.model.stage_of[index] = Some(stage_index);
+        let stage_index = self.stages.len();
+        self.stage_of[index] = Some(stage_index);
         let words = instruction.arg_words();
         let image_word = words.first().cloned();
         let name = (words.len() == 3 && words[1].value.eq_ignore_ascii_case("as"))
             .then(|| words[2].value.to_ascii_lowercase());
         let reference = image_word
             .as_ref()
-            .map(|w| image_reference(&self.model.global_vars, &w.value));
+            .map(|w| image_reference(&self.global_vars, &w.value));
         let base = match &reference {
             Some(value) => match value.resolved() {
-                Some(text) => {
-                    let lower = text.to_ascii_lowercase();
-                    match self
-                        .model
-                        .stages
-                        .iter()
-                        .find(|s| s.name.as_deref() == Some(lower.as_str()))
-                    {
-                        Some(parent) => StageBase::Stage(parent.index),
-                        None => StageBase::Image(ImageRef::parse(text)),
-                    }
-                }
+                Some(text) => match self.stage_names.get(&text.to_ascii_lowercase()) {
+                    Some(&parent) => StageBase::Stage(parent),
+                    None => StageBase::Image(ImageRef::parse(text)),
+                },
                 None => StageBase::Unknown,
             },
             None => StageBase::Unknown,
         };
         let (root_stage, root_image, facts, vars, user, workdir, posix, cc) = match &base {
             StageBase::Stage(parent) => {
-                let p = &self.model.stages[*parent];
+                let p = &self.stages[*parent];
                 (
                     p.root_stage,
                     p.root_image.clone(),
@@ -143,7 +204,10 @@ impl<'a> Builder<'a> {
                 false,
             ),
         };
-        self.model.stages.push(Stage {
+        if let Some(name) = &name {
+            self.stage_names.entry(name.clone()).or_insert(stage_index);
+        }
+        self.stages.push(Stage {
             index: stage_index,
             name,
             from: index,
@@ -166,9 +230,9 @@ impl<'a> Builder<'a> {
     fn stage_instruction(&mut self, stage: usize, index: usize, instruction: &Instruction) {
         match instruction.keyword {
             Keyword::Arg => {
-                let globals = self.model.global_vars.clone();
+                let globals = self.global_vars.clone();
                 declare_args(
-                    &mut self.model.stages[stage].vars,
+                    &mut self.stages[stage].vars,
                     Some(&globals),
                     instruction,
                     false,
@@ -177,7 +241,7 @@ impl<'a> Builder<'a> {
             Keyword::Env => {
                 if let Args::KeyValues(pairs) = &instruction.args {
                     for pair in pairs {
-                        let vars = &mut self.model.stages[stage].vars;
+                        let vars = &mut self.stages[stage].vars;
                         let value = vars.expand(&pair.value.value);
                         vars.set(
                             pair.key.value.clone(),
@@ -193,7 +257,7 @@ impl<'a> Builder<'a> {
             }
             Keyword::Workdir => {
                 if let Args::Text(word) = &instruction.args {
-                    let s = &mut self.model.stages[stage];
+                    let s = &mut self.stages[stage];
                     let value = s.vars.expand(&word.value);
                     s.workdir = match (value.usable(), &s.workdir) {
                         (Some(dir), Some(cwd)) => Some(paths::join(cwd, dir)),
@@ -204,7 +268,7 @@ impl<'a> Builder<'a> {
             }
             Keyword::User => {
                 if let Args::Text(word) = &instruction.args {
-                    let s = &mut self.model.stages[stage];
+                    let s = &mut self.stages[stage];
                     s.user = Some(UserSetting {
                         instruction: index,
                         value: s.vars.expand(&word.value),
@@ -216,8 +280,7 @@ impl<'a> Builder<'a> {
                 if let Args::Exec(exec) = &instruction.args
                     && let Some(program) = exec.elements.first()
                 {
-                    self.model.stages[stage].posix_shell =
-                        !shells::is_windows_shell(&program.value);
+                    self.stages[stage].posix_shell = !shells::is_windows_shell(&program.value);
                 }
             }
             Keyword::Copy | Keyword::Add => self.copy(stage, index, instruction),
@@ -231,7 +294,7 @@ impl<'a> Builder<'a> {
         let Some((dest_word, source_words)) = words.split_last() else {
             return;
         };
-        let s = &self.model.stages[stage];
+        let s = &self.stages[stage];
         let source = match instruction.flag("from").and_then(|f| f.value.as_deref()) {
             None => CopySource::Context,
             Some(from) => {
@@ -239,11 +302,11 @@ impl<'a> Builder<'a> {
                 match value.resolved() {
                     None => CopySource::Unknown,
                     Some(text) => {
-                        let lower = text.to_ascii_lowercase();
-                        let named = self.model.stages[..stage]
-                            .iter()
-                            .find(|s| s.name.as_deref() == Some(lower.as_str()))
-                            .map(|s| s.index);
+                        let named = self
+                            .stage_names
+                            .get(&text.to_ascii_lowercase())
+                            .copied()
+                            .filter(|&i| i < stage);
                         let numbered = text.parse::<usize>().ok().filter(|&n| n < stage);
                         match named.or(numbered) {
                             Some(i) => CopySource::Stage(i),
@@ -288,7 +351,7 @@ impl<'a> Builder<'a> {
             || dest.text == "/"
             || s.workdir.as_deref() == Some(dest.text.as_str());
         let chown_flag = instruction.flag("chown");
-        self.model.copies.push(Copy {
+        self.copies.push(Copy {
             stage,
             instruction: index,
             source,
@@ -307,12 +370,12 @@ impl<'a> Builder<'a> {
     }
 
     fn run_instruction(&mut self, stage: usize, index: usize, instruction: &Instruction) {
-        if !self.model.stages[stage].posix_shell {
+        if !self.stages[stage].posix_shell {
             return;
         }
-        for script in run_scripts(instruction, self.model.text) {
+        for script in run_scripts(instruction, self.text) {
             self.walk_script(stage, index, &script);
-            self.model.runs.push(RunScript {
+            self.runs.push(RunScript {
                 stage,
                 instruction: index,
                 script,
@@ -323,8 +386,8 @@ impl<'a> Builder<'a> {
     /// Follows a RUN's commands in order, tracking `export`, assignments and `cd`, and records
     /// every go build/install with the environment it sees.
     fn walk_script(&mut self, stage: usize, index: usize, script: &Script) {
-        let mut vars = self.model.stages[stage].vars.clone();
-        let mut cwd = self.model.stages[stage].workdir.clone();
+        let mut vars = self.stages[stage].vars.clone();
+        let mut cwd = self.stages[stage].workdir.clone();
         for command in &script.commands {
             let assign = |vars: &mut Vars, a: &shell::Assignment, export: bool| {
                 let value = vars.expand(&a.value.text);
@@ -350,13 +413,13 @@ impl<'a> Builder<'a> {
                 for a in &command.assignments {
                     assign(&mut env, a, true);
                 }
-                self.model.tool_runs.push(ToolRun {
+                self.tool_runs.push(ToolRun {
                     stage,
                     instruction: index,
                     command: command.clone(),
                     env,
                     cwd: cwd.clone(),
-                    script: self.model.runs.len(),
+                    script: self.runs.len(),
                     position: script
                         .commands
                         .iter()
@@ -407,11 +470,11 @@ impl<'a> Builder<'a> {
                     installed.iter().any(|p| packages::is_c_toolchain(p))
                 }) =>
                 {
-                    self.model.stages[stage].c_toolchain_installed = true;
+                    self.stages[stage].c_toolchain_installed = true;
                 }
-                Some("adduser" | "useradd") => {
+                Some(program) if users::creates_user(program) => {
                     if let Some(user) = super::users::created_user(stage, command, &vars) {
-                        self.model.users.push(user);
+                        self.users.push(user);
                     }
                 }
                 Some(program) if go_command::is_go_program(program) => {
@@ -421,16 +484,22 @@ impl<'a> Builder<'a> {
                         for a in &command.assignments {
                             assign(&mut env, a, true);
                         }
-                        let module = self.model.module_binary_name(stage, cwd.as_deref());
-                        let build = go_build(
+                        let module = module_binary_name(
+                            &self.stages,
+                            &self.copies,
+                            self.context.as_deref(),
                             stage,
-                            index,
+                            cwd.as_deref(),
+                        );
+                        let build = go_build(
+                            self.go_builds.len(),
+                            (stage, index),
                             command,
                             env,
                             (cwd.as_deref(), module.as_deref()),
                             script,
                         );
-                        self.model.go_builds.push(build);
+                        self.go_builds.push(build);
                     }
                 }
                 _ => {}
@@ -440,8 +509,8 @@ impl<'a> Builder<'a> {
 }
 
 fn go_build(
-    stage: usize,
-    instruction: usize,
+    index: usize,
+    (stage, instruction): (usize, usize),
     command: &Command,
     env: Vars,
     (cwd, module): (Option<&str>, Option<&str>),
@@ -465,8 +534,9 @@ fn go_build(
             origin: None,
         },
     };
-    let output = go::output_path(command, &flags, first_positional, (cwd, module), &env);
+    let output = output_path(command, &flags, first_positional, (cwd, module), &env);
     GoBuild {
+        index,
         stage,
         instruction,
         subcommand: GoSubcommand::parse(&command.argv[1].text),
@@ -479,8 +549,6 @@ fn go_build(
         cgo,
         env,
         output,
-        ships: false,
-        landed: Vec::new(),
         script_complete: script.complete,
     }
 }

@@ -1,7 +1,7 @@
 //! COPY/ADD in the model: where files come from and where they land.
 
-use super::ImageRef;
 use super::vars::Value;
+use crate::knowledge::images::ImageRef;
 use crate::paths;
 
 /// The source of a COPY/ADD.

@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{CopySource, Family, GoBuild, Libc, Model, Presence, Stage, StageBase, Value};
+use super::{CopySource, GoBuild, Model, Presence, Stage, StageBase, Value};
+use crate::knowledge::images::{Family, Libc};
 use crate::source::LineIndex;
 
 fn line_of(model: &Model, offset: usize) -> usize {
@@ -96,8 +97,8 @@ fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
     if !notes.is_empty() {
         let _ = writeln!(out, "    kind: {}", notes.join(", "));
     }
-    let ships = if build.ships {
-        let places = &build.landed;
+    let ships = if model.ships(build) {
+        let places = model.landed(build);
         if places.is_empty() {
             "yes".to_string()
         } else {
@@ -172,7 +173,7 @@ fn describe_contents(model: &Model, out: &mut String) {
     let _ = writeln!(
         out,
         "  CA certificates: {}",
-        presence(model.final_fs_ca_roots())
+        presence(model.final_fs().ca_roots)
     );
     if !fs.present.is_empty() {
         let mut copied: Vec<&str> = fs.copied_files().collect();
@@ -368,12 +369,13 @@ pub fn describe(model: &Model) -> String {
             out,
             "binaries from builds gopherlint cannot read (make, scripts), copied into the final image:"
         );
-        for binary in opaque {
+        for binary in opaque.iter() {
             let _ = writeln!(
                 out,
                 "  {}, built in {}",
                 binary
                     .landing
+                    .as_ref()
                     .map_or_else(|| "an unknown path".to_string(), |l| format!("`{l}`")),
                 stage_name(model, binary.stage)
             );

@@ -1,20 +1,25 @@
-//! What the shipped image contains: the root base's files (from the facts table), every
+//! The third step of the model: what the shipped image contains. The root base's files (from the facts table), every
 //! COPY/ADD into the shipped chain as BuildKit lands it, and RUN, which on a base with a shell
 //! may add anything. A path is Present, Absent, or Unknown; only an image whose contents are
 //! fully known (scratch, distroless, chainguard static, plus copies to known places) ever says
 //! Absent, so no rule reports a missing file it cannot be sure of.
 
-use super::{Copy, CopySource, Family, Model};
+use std::collections::HashMap;
+
+use super::copy::{Copy, CopySource};
+use super::facts::FileFacts;
 use crate::knowledge::files::{self, CA_DIRS, CA_ENV, CA_FILES, KNOWN_FILES, is_root_location};
 use crate::knowledge::images::DEFAULT_PATH;
+use crate::knowledge::images::Family;
 use crate::paths;
-use crate::syntax::{Args, Keyword};
+use crate::syntax::{Args, ExecForm, Keyword, Word};
 
 /// Whether a path is in the final image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Presence {
     Present,
     Absent,
+    #[default]
     Unknown,
 }
 
@@ -33,6 +38,24 @@ pub struct FinalFs {
     pub base_files: Vec<&'static str>,
     /// The base's shell, if it has one.
     pub base_shell: Option<&'static str>,
+    /// Whether Go finds CA roots in the image (judged for `scratch`; other bases bring their
+    /// own or not).
+    pub ca_roots: Presence,
+    /// The final WORKDIR, where relative programs are found; `None` when unknown.
+    pub workdir: Option<String>,
+    /// The PATH bare program names are looked up on.
+    pub search_path: SearchPath,
+}
+
+/// The PATH of the final image.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SearchPath {
+    /// Not set in the file: the default.
+    #[default]
+    Default,
+    Set(String),
+    /// Set from something gopherlint cannot know.
+    Unknown,
 }
 
 impl FinalFs {
@@ -90,42 +113,58 @@ impl FinalFs {
         result
     }
 
+    /// Whether the image has a program, as the final stage's WORKDIR and PATH find it.
+    pub fn find_program(&self, program: &str) -> Presence {
+        match &self.search_path {
+            // A PATH set from something unknown: a bare name could be anywhere.
+            SearchPath::Unknown if !program.contains('/') => Presence::Unknown,
+            SearchPath::Set(path) => self.program(program, self.workdir.as_deref(), Some(path)),
+            _ => self.program(program, self.workdir.as_deref(), None),
+        }
+    }
+
     /// The paths copies put in the image, for "did you mean" help.
     pub fn copied_files(&self) -> impl Iterator<Item = &str> {
         self.present.iter().map(String::as_str)
     }
 }
 
-impl Model<'_> {
-    /// The final image's files (read once, when the model is built).
-    pub fn final_fs(&self) -> &FinalFs {
-        &self.fs
-    }
-
+impl FinalFs {
     /// Reads the final image's files from the base facts, the copies and the RUNs.
-    pub(super) fn read_final_fs(&self) -> FinalFs {
-        let Some(stage) = self.final_stage() else {
+    pub(super) fn read(model: &FileFacts) -> FinalFs {
+        let Some(stage) = model.final_stage() else {
             return FinalFs::default();
         };
         let facts = stage.facts;
+        let search_path = match stage.vars.exported_value("PATH") {
+            None => SearchPath::Default,
+            Some((value, _)) => value.usable().map_or(SearchPath::Unknown, |path| {
+                SearchPath::Set(path.to_string())
+            }),
+        };
         let mut fs = FinalFs {
             known: facts.contents_known && stage.root_image.is_some(),
             base_shell: facts.shell,
             base_files: facts.files().to_vec(),
+            ca_roots: ca_roots(model),
+            workdir: stage.workdir.clone(),
+            search_path,
             ..FinalFs::default()
         };
-        let chain = self.final_chain();
+        // The outputs of the visible go builds of each source stage's chain, read once.
+        let mut outputs: HashMap<usize, Vec<String>> = HashMap::new();
+        let chain = model.final_chain();
         // RUN may add anything: exec form always runs; shell form runs where there is a shell
         // (on a base without one, it fails the build: GL101's finding).
-        let runs = self.chain_instructions(stage.index).into_iter().any(|i| {
-            let instruction = self.instruction(i);
+        let runs = model.chain_instructions(stage.index).into_iter().any(|i| {
+            let instruction = model.instruction(i);
             instruction.keyword == Keyword::Run
                 && (matches!(instruction.args, Args::Exec(_)) || facts.shell.is_some())
         });
         if runs {
             fs.known = false;
         }
-        for copy in self.copies.iter().filter(|c| chain.contains(&c.stage)) {
+        for copy in model.copies.iter().filter(|c| chain.contains(&c.stage)) {
             let Some(dest) = copy.dest.usable().map(paths::normalize) else {
                 fs.known = false;
                 continue;
@@ -143,7 +182,7 @@ impl Model<'_> {
                     continue;
                 };
                 let url = copy.is_add && src.contains("://");
-                let is_file = url || self.source_is_file(copy.source.clone(), src);
+                let is_file = url || source_is_file(model, &mut outputs, &copy.source, src);
                 let archive = copy.is_add && !url && files::is_archive(src);
                 if paths::has_glob(src) || archive {
                     fs.open_dirs.push(dest.clone());
@@ -177,22 +216,52 @@ impl Model<'_> {
         }
         fs
     }
+}
 
-    /// A copy source that is certainly a file: a known system file, or the output of a visible
-    /// `go build` in the source stage's chain.
-    fn source_is_file(&self, source: CopySource, path: &str) -> bool {
-        let path = paths::normalize(path);
-        if KNOWN_FILES.contains(&path.as_str()) {
-            return true;
-        }
-        let CopySource::Stage(stage) = source else {
-            return false;
-        };
-        let chain = self.chain(stage);
-        self.go_builds.iter().any(|b| {
-            chain.contains(&b.stage) && b.output.as_ref().and_then(|o| o.usable()) == Some(&path)
-        })
+impl super::Model<'_> {
+    /// The program an exec form starts (its word and expanded name) when the final image
+    /// certainly lacks it.
+    pub fn absent_program<'e>(&self, exec: &'e ExecForm) -> Option<(&'e Word, String)> {
+        let first = exec.elements.first()?;
+        let program = self
+            .final_stage()?
+            .vars
+            .expand(&first.value)
+            .usable()?
+            .to_string();
+        (!program.is_empty() && self.final_fs().find_program(&program) == Presence::Absent)
+            .then_some((first, program))
     }
+}
+
+/// A copy source that is certainly a file: a known system file, or the output of a visible
+/// `go build` in the source stage's chain.
+fn source_is_file(
+    model: &FileFacts,
+    outputs: &mut HashMap<usize, Vec<String>>,
+    source: &CopySource,
+    path: &str,
+) -> bool {
+    let path = paths::normalize(path);
+    if KNOWN_FILES.contains(&path.as_str()) {
+        return true;
+    }
+    let CopySource::Stage(stage) = *source else {
+        return false;
+    };
+    outputs
+        .entry(stage)
+        .or_insert_with(|| {
+            let chain = model.chain(stage);
+            model
+                .go_builds
+                .iter()
+                .filter(|b| chain.contains(&b.stage))
+                .filter_map(|b| b.output.as_ref().and_then(|o| o.usable()))
+                .map(str::to_string)
+                .collect()
+        })
+        .contains(&path)
 }
 
 /// What a copy tells about CA roots in the image.
@@ -229,43 +298,41 @@ fn provides_roots(copy: &Copy) -> Provides {
     Provides::No
 }
 
-impl Model<'_> {
-    /// Whether the final image has CA roots where Go reads them: a copy of a bundle file or
-    /// directory (or a parent of one), or `SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at something
-    /// copied. Only judged for `scratch` (every other base is taken to bring its own or not).
-    pub fn final_fs_ca_roots(&self) -> Presence {
-        let Some(stage) = self.final_stage() else {
-            return Presence::Unknown;
-        };
-        if stage.facts.ca_bundle {
+/// Whether the final image has CA roots where Go reads them: a copy of a bundle file or
+/// directory (or a parent of one), or `SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at something
+/// copied. Only judged for `scratch` (every other base is taken to bring its own or not).
+fn ca_roots(model: &FileFacts) -> Presence {
+    let Some(stage) = model.final_stage() else {
+        return Presence::Unknown;
+    };
+    if stage.facts.ca_bundle {
+        return Presence::Present;
+    }
+    if stage.facts.family != Family::Scratch {
+        return Presence::Unknown;
+    }
+    let mut copied_dirs = Vec::new();
+    for copy in model.final_copies() {
+        match provides_roots(copy) {
+            Provides::Yes => return Presence::Present,
+            Provides::Unknown => return Presence::Unknown,
+            Provides::No => {}
+        }
+        copied_dirs.extend(copy.dest.usable().map(paths::normalize));
+        copied_dirs.extend(copy.landing_paths().into_iter().flatten());
+    }
+    // SSL_CERT_FILE / SSL_CERT_DIR pointing at something copied.
+    for &name in CA_ENV {
+        if let Some((value, _)) = stage.vars.exported_value(name)
+            && let Some(path) = value.usable()
+            && copied_dirs
+                .iter()
+                .any(|c| paths::is_within(&paths::normalize(path), c) && c != "/")
+        {
             return Presence::Present;
         }
-        if stage.facts.family != Family::Scratch {
-            return Presence::Unknown;
-        }
-        let mut copied_dirs = Vec::new();
-        for copy in self.final_copies() {
-            match provides_roots(copy) {
-                Provides::Yes => return Presence::Present,
-                Provides::Unknown => return Presence::Unknown,
-                Provides::No => {}
-            }
-            copied_dirs.extend(copy.dest.usable().map(paths::normalize));
-            copied_dirs.extend(copy.landing_paths().into_iter().flatten());
-        }
-        // SSL_CERT_FILE / SSL_CERT_DIR pointing at something copied.
-        for &name in CA_ENV {
-            if let Some((value, _)) = stage.vars.exported_value(name)
-                && let Some(path) = value.usable()
-                && copied_dirs
-                    .iter()
-                    .any(|c| paths::is_within(&paths::normalize(path), c) && c != "/")
-            {
-                return Presence::Present;
-            }
-        }
-        Presence::Absent
     }
+    Presence::Absent
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The Go toolchain of each stage, from the image its chain starts from: the Go release, the
 //! official golang image's tag, and whether git is there (VCS stamping needs it).
 
-use super::Model;
+use super::facts::FileFacts;
 use super::scripts::installed_packages;
 use crate::knowledge::go_images::GoTag;
 use crate::knowledge::go_release::{GoFeature, GoRelease};
@@ -15,7 +15,7 @@ pub struct GolangImage<'m> {
     pub tag: GoTag,
 }
 
-impl Model<'_> {
+impl FileFacts<'_> {
     /// The Go release a stage's builder runs: from an official golang image's tag, or another
     /// Go toolchain image's (chainguard, devcontainers; tinygo names its own releases).
     pub fn golang_release(&self, stage: usize) -> GoRelease {

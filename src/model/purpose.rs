@@ -3,15 +3,18 @@
 //! the one place that decides whether, say, "the toolchain ships with the binary" is a finding
 //! or the whole point of the image.
 
+use super::copy::CopySource;
+use super::facts::FileFacts;
+use super::go_build::GoBuild;
 use super::scripts::installed_packages;
-use super::{CopySource, Model, StageBase};
+use super::shipping::Shipping;
+use super::stage::{Stage, StageBase};
 use crate::knowledge::files::GOROOT;
 use crate::knowledge::go_command::GoSubcommand;
 use crate::knowledge::images::DEFAULT_PATH;
 use crate::knowledge::{go_images, packages, shells, tools};
 use crate::paths;
-use crate::shell;
-use crate::syntax::{Args, Keyword};
+use crate::syntax::Keyword;
 
 /// The purpose of the shipped image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -107,98 +110,31 @@ const TEST_DIRS: &[&str] = &[
     "dummy",
 ];
 
-impl Model<'_> {
-    /// Packages the final chain installs (apk add, apt-get install, ...).
-    pub fn final_installed_packages(&self) -> Vec<String> {
-        let chain = self.final_chain();
-        self.runs
+/// What classification reads: the facts and what ships.
+struct Classifier<'m, 'a> {
+    facts: &'m FileFacts<'a>,
+    shipping: &'m Shipping,
+}
+
+impl<'a> std::ops::Deref for Classifier<'_, 'a> {
+    type Target = FileFacts<'a>;
+
+    fn deref(&self) -> &FileFacts<'a> {
+        self.facts
+    }
+}
+
+/// The fourth step of the model: classifies the shipped image. `path` is the file's path, for
+/// conventions the Dockerfile itself cannot show (`.devcontainer/`, `test/`).
+pub(super) fn classify(facts: &FileFacts, shipping: &Shipping, path: Option<&str>) -> Purpose {
+    Classifier { facts, shipping }.classify(path)
+}
+
+impl Classifier<'_, '_> {
+    fn shipped(&self) -> impl Iterator<Item = &GoBuild> {
+        self.go_builds
             .iter()
-            .filter(|r| chain.contains(&r.stage))
-            .flat_map(|r| r.script.commands.iter())
-            .filter_map(installed_packages)
-            .flatten()
-            .collect()
-    }
-
-    /// The words of the program the final image starts (ENTRYPOINT, else CMD), expanded
-    /// where known; shell form is read as a shell would. `None` when no start command is set
-    /// in this file's chain.
-    pub fn start_command(&self) -> Option<&[String]> {
-        self.start.as_deref()
-    }
-
-    /// Reads the start command (see `start_command`), once, when the model is built.
-    pub(super) fn read_start_command(&self) -> Option<Vec<String>> {
-        let (entrypoint, cmd) = self.start_instructions();
-        let index = entrypoint.or(cmd)?;
-        let vars = &self.final_stage()?.vars;
-        let words: Vec<String> = match &self.instruction(index).args {
-            Args::Exec(exec) => exec
-                .elements
-                .iter()
-                .map(|w| vars.expand(&w.value).text)
-                .collect(),
-            Args::Shell(form) => {
-                let script = shell::parse_script(&self.instruction(index).line.slice(
-                    crate::source::TextRange::new(
-                        form.logical_start,
-                        form.logical_start + form.text.len(),
-                    ),
-                ));
-                let first = script.commands.into_iter().find(|c| !c.argv.is_empty())?;
-                first.argv.into_iter().map(|w| w.text).collect()
-            }
-            _ => return None,
-        };
-        // `sh -c "exec /app"` and `/bin/sh -c ...` start what the script starts.
-        match words.as_slice() {
-            [sh, flag, script, ..]
-                if shells::is_posix_shell(paths::basename(sh)) && flag == "-c" =>
-            {
-                let line = crate::syntax::LogicalLine::contiguous(script, 0);
-                let parsed = shell::parse_script(&line);
-                let first = parsed.commands.into_iter().find(|c| !c.argv.is_empty());
-                Some(first.map_or_else(
-                    || words.clone(),
-                    |c| c.argv.into_iter().map(|w| w.text).collect(),
-                ))
-            }
-            _ => Some(words),
-        }
-    }
-
-    /// The ENTRYPOINT and CMD in effect in the final chain (instruction indexes). An
-    /// ENTRYPOINT resets a CMD set before it, as BuildKit does.
-    pub fn start_instructions(&self) -> (Option<usize>, Option<usize>) {
-        let mut entrypoint = None;
-        let mut cmd = None;
-        for &stage in self.final_chain().iter().rev() {
-            for &i in &self.stages[stage].body {
-                match self.instruction(i).keyword {
-                    Keyword::Entrypoint => {
-                        entrypoint = Some(i);
-                        cmd = None;
-                    }
-                    Keyword::Cmd => cmd = Some(i),
-                    _ => {}
-                }
-            }
-        }
-        (entrypoint, cmd)
-    }
-
-    /// The HEALTHCHECK in effect in the final chain.
-    pub fn healthcheck(&self) -> Option<usize> {
-        self.chain_instructions(self.final_stage?)
-            .into_iter()
-            .rfind(|&i| self.instruction(i).keyword == Keyword::Healthcheck)
-    }
-
-    /// The stage the final chain sets an ENTRYPOINT or CMD in.
-    fn chain_has(&self, keyword: Keyword) -> bool {
-        self.chain_instructions(self.final_stage.unwrap_or(0))
-            .iter()
-            .any(|&i| self.instruction(i).keyword == keyword)
+            .filter(|b| self.shipping.builds[b.index].ships)
     }
 
     /// The final chain holds a Go toolchain: a Go base, a copied Go distribution, or an
@@ -265,8 +201,9 @@ impl Model<'_> {
         let program = start.first()?;
         let candidates = self.started_paths(program);
         let mut found = None;
-        for build in self.go_builds.iter().filter(|b| b.ships) {
-            let hit = build.landed.iter().any(|p| candidates.contains(p))
+        for build in self.shipped() {
+            let landed = &self.shipping.builds[build.index].landed;
+            let hit = landed.iter().any(|p| candidates.contains(p))
                 || (build.output.as_ref().and_then(|o| o.usable()).is_none()
                     && build.output_name().as_deref() == Some(paths::basename(program)));
             if hit {
@@ -275,7 +212,7 @@ impl Model<'_> {
             }
         }
         if found.is_none()
-            && self.opaque_go_copies().iter().any(|binary| {
+            && self.shipping.opaque.iter().any(|binary| {
                 binary
                     .landing
                     .as_ref()
@@ -287,13 +224,12 @@ impl Model<'_> {
         found
     }
 
-    /// Classifies the shipped image. `path` is the file's path, for conventions the
-    /// Dockerfile itself cannot show (`.devcontainer/`, `test/`).
-    pub(super) fn classify(&self, path: Option<&str>) -> Purpose {
+    fn classify(&self, path: Option<&str>) -> Purpose {
         let Some(stage) = self.final_stage() else {
             return Purpose::default();
         };
-        let windows = stage.facts.family == super::Family::Windows || !stage.posix_shell;
+        let windows =
+            stage.facts.family == crate::knowledge::images::Family::Windows || !stage.posix_shell;
         let path = path.map(|p| p.replace('\\', "/"));
         let dirs: Vec<&str> = path
             .as_deref()
@@ -340,7 +276,7 @@ impl Model<'_> {
                 format!("the file is under `{dir}/`: an image built to run tests"),
             );
         }
-        let start = self.start_command().map(<[String]>::to_vec);
+        let start = self.shipping.start.clone();
         let toolchain = self.final_has_go_toolchain();
         if let Some(start) = &start {
             let program = start
@@ -393,12 +329,8 @@ impl Model<'_> {
                 "a development image (by its file name) on a Go toolchain".into(),
             );
         }
-        let local_ships = self
-            .go_builds
-            .iter()
-            .any(|b| b.ships && !b.is_tool_install());
-        let any_ships =
-            self.go_builds.iter().any(|b| b.ships) || !self.opaque_go_copies().is_empty();
+        let local_ships = self.shipped().any(|b| !b.is_tool_install());
+        let any_ships = self.shipped().next().is_some() || !self.shipping.opaque.is_empty();
         if !toolchain && any_ships {
             return purpose(
                 ImageClass::Service,
@@ -411,7 +343,7 @@ impl Model<'_> {
             let name = paths::basename(p);
             !(name.ends_with(".sh") || shells::is_posix_shell(name))
         });
-        if toolchain && local_ships && (starts_program || self.chain_has(Keyword::Expose)) {
+        if toolchain && local_ships && (starts_program || self.final_chain_has(Keyword::Expose)) {
             return purpose(
                 ImageClass::Service,
                 "it compiles Go in the shipped stage and starts a program or EXPOSEs a port".into(),
@@ -440,7 +372,7 @@ impl Model<'_> {
         if toolchain {
             let why = if local_ships {
                 "it compiles Go on a Go toolchain, and neither starts what it builds nor EXPOSEs a port: a build image"
-            } else if self.go_builds.iter().any(|b| b.ships) {
+            } else if self.shipped().next().is_some() {
                 "it installs Go tools onto a Go toolchain"
             } else {
                 "it is a Go toolchain and compiles nothing it starts"
@@ -466,7 +398,7 @@ impl Model<'_> {
         let Some(stage) = self.final_stage() else {
             return false;
         };
-        if self.chain_has(Keyword::Entrypoint) || self.chain_has(Keyword::Cmd) {
+        if self.final_chain_has(Keyword::Entrypoint) || self.final_chain_has(Keyword::Cmd) {
             return false;
         }
         let mut runs = 0;
@@ -500,7 +432,7 @@ impl Model<'_> {
 }
 
 /// The PATH a stage's image sets: the official golang image's, else the default.
-fn image_path(stage: &super::Stage) -> &'static str {
+fn image_path(stage: &Stage) -> &'static str {
     match &stage.root_image {
         Some(image) if image.is_official_golang() => go_images::GOLANG_IMAGE_PATH,
         _ => DEFAULT_PATH,

@@ -2,8 +2,8 @@
 //! environment and working directory they run in, and the facts rules ask about them: the
 //! builder's Go version, whether a go.mod can be there, which files upx packs.
 
-use super::vars::Certainty;
-use super::{Model, Vars};
+use super::facts::FileFacts;
+use super::vars::{Certainty, Vars};
 use crate::knowledge::go_command::{self, GoFlag, GoSubcommand};
 use crate::knowledge::tools::{self, LEAVES_NO_MODULE};
 use crate::paths;
@@ -55,7 +55,7 @@ impl GoGet<'_> {
     }
 }
 
-impl Model<'_> {
+impl FileFacts<'_> {
     /// Every `go get`, in file order.
     pub fn go_gets(&self) -> impl Iterator<Item = GoGet<'_>> {
         self.tool_runs
@@ -137,30 +137,6 @@ impl Model<'_> {
             all_harmless &= harmless;
         }
         all_harmless
-    }
-
-    /// Whether a program of this name runs after the command: later in the same RUN, in a later
-    /// RUN of a stage built on this one, or as the start command of a final image built on it.
-    pub fn runs_program_after(&self, run: &ToolRun, name: &str) -> bool {
-        let descendants: Vec<usize> = (0..self.stages.len())
-            .filter(|&s| self.chain(s).contains(&run.stage))
-            .collect();
-        let later_in_runs = self.runs.iter().enumerate().any(|(index, r)| {
-            let commands = if index == run.script {
-                r.script.commands.get(run.position + 1..).unwrap_or(&[])
-            } else if r.instruction > run.instruction && descendants.contains(&r.stage) {
-                &r.script.commands[..]
-            } else {
-                &[]
-            };
-            commands.iter().any(|c| c.program() == Some(name))
-        });
-        let starts = self.final_stage.is_some_and(|f| descendants.contains(&f))
-            && self
-                .start_command()
-                .and_then(|w| w.first())
-                .is_some_and(|p| paths::basename(p) == name);
-        later_in_runs || starts
     }
 
     /// A later `go build`, `go install` or `go run` in the file names this package (without a
@@ -256,12 +232,13 @@ fn is_cache_or_secret(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+
     use crate::model::ModelOptions;
 
-    fn with_model(text: &str, check: impl FnOnce(&Model)) {
+    fn with_model(text: &str, check: impl FnOnce(&crate::model::Model)) {
         let file = crate::syntax::parse(text);
-        let model = Model::build(&file, text, &ModelOptions::default()).expect("model");
+        let model =
+            crate::model::Model::build(&file, text, &ModelOptions::default()).expect("model");
         check(&model);
     }
 

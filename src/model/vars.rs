@@ -5,18 +5,6 @@ use std::collections::BTreeMap;
 
 use crate::source::TextRange;
 
-/// The automatic platform ARGs BuildKit defines in the global scope.
-pub const PLATFORM_ARGS: &[&str] = &[
-    "TARGETPLATFORM",
-    "TARGETOS",
-    "TARGETARCH",
-    "TARGETVARIANT",
-    "BUILDPLATFORM",
-    "BUILDOS",
-    "BUILDARCH",
-    "BUILDVARIANT",
-];
-
 /// How certain a value is, weakest last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Certainty {
@@ -66,78 +54,6 @@ impl Value {
     /// automatic platform ARGs (as `docker build` resolves `FROM app-$TARGETOS`).
     pub fn resolved(&self) -> Option<&str> {
         (self.certainty <= Certainty::Platform).then_some(self.text.as_str())
-    }
-}
-
-/// The platform a build targets, as `docker build --platform` names it: `os/arch[/variant]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Platform {
-    pub os: String,
-    pub arch: String,
-    pub variant: Option<String>,
-}
-
-impl Default for Platform {
-    /// `docker build` without `--platform` builds for its own machine; gopherlint assumes the
-    /// most common one.
-    fn default() -> Self {
-        Platform {
-            os: "linux".into(),
-            arch: "amd64".into(),
-            variant: None,
-        }
-    }
-}
-
-impl Platform {
-    /// Parses `linux/arm64`, `linux/arm/v7`, or a bare OS (`linux`, architecture amd64).
-    pub fn parse(text: &str) -> Result<Platform, String> {
-        let parts: Vec<&str> = text.trim().split('/').collect();
-        let valid = |p: &str| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
-        };
-        if parts.len() > 3 || !parts.iter().all(|p| valid(p)) {
-            return Err(format!(
-                "`{text}` is not a platform: write `os/arch[/variant]`, e.g. `linux/arm64`"
-            ));
-        }
-        Ok(Platform {
-            os: parts[0].to_ascii_lowercase(),
-            arch: parts.get(1).map_or("amd64", |a| a).to_ascii_lowercase(),
-            variant: parts.get(2).map(|v| v.to_ascii_lowercase()),
-        })
-    }
-
-    /// `os/arch[/variant]`.
-    pub fn name(&self) -> String {
-        match &self.variant {
-            Some(v) => format!("{}/{}/{v}", self.os, self.arch),
-            None => format!("{}/{}", self.os, self.arch),
-        }
-    }
-
-    /// The automatic platform ARGs for a build of this target on `build`'s machine.
-    pub fn args(&self, build: &Platform) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        for (prefix, p) in [("TARGET", self), ("BUILD", build)] {
-            let values = [
-                ("PLATFORM", p.name()),
-                ("OS", p.os.clone()),
-                ("ARCH", p.arch.clone()),
-                ("VARIANT", p.variant.clone().unwrap_or_default()),
-            ];
-            for (suffix, value) in values {
-                let name = PLATFORM_ARGS
-                    .iter()
-                    .find(|n| n.starts_with(prefix) && n.ends_with(suffix))
-                    .copied()
-                    .unwrap_or("TARGETPLATFORM");
-                out.push((name, value));
-            }
-        }
-        out
     }
 }
 
@@ -454,22 +370,5 @@ mod tests {
         assert!(vars.expand("$(pwd)").is_unknown());
         assert!(vars.expand("${A%x}").is_unknown());
         assert_eq!(vars.expand("cost $ 5"), Value::known("cost $ 5"));
-    }
-
-    #[test]
-    fn platforms_parse_and_give_the_automatic_args() {
-        let arm = Platform::parse("linux/arm/v7").expect("valid");
-        assert_eq!(arm.name(), "linux/arm/v7");
-        let args = arm.args(&Platform::default());
-        let get = |n: &str| args.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str());
-        assert_eq!(get("TARGETOS"), Some("linux"));
-        assert_eq!(get("TARGETARCH"), Some("arm"));
-        assert_eq!(get("TARGETVARIANT"), Some("v7"));
-        assert_eq!(get("TARGETPLATFORM"), Some("linux/arm/v7"));
-        assert_eq!(get("BUILDARCH"), Some("amd64"));
-        assert_eq!(get("BUILDVARIANT"), Some(""));
-        assert!(Platform::parse("linux/arm64/v8/x").is_err());
-        assert!(Platform::parse("linux arm").is_err());
-        assert_eq!(Platform::parse("windows").expect("os").arch, "amd64");
     }
 }

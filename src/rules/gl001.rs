@@ -1,6 +1,6 @@
 //! GL001 single-stage-build: the shipped stage compiles Go or is a Go toolchain image.
 
-use super::fix_text::{exec_form, nonroot_user_line};
+use super::text::{exec_form, nonroot_user_line};
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::files::CA_BUNDLE;
@@ -98,7 +98,7 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
     let model = ctx.model;
     let build = build?;
     let stage = model.final_stage()?;
-    if !build.ships || !build.script_complete || build.command.nested {
+    if !model.ships(build) || !build.script_complete || build.command.nested {
         return None;
     }
     let mut edits = Vec::new();

@@ -3,10 +3,11 @@
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::images::DISTROLESS_STATIC;
+use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::is_base_data;
 use crate::knowledge::shells::{self, PRIVILEGE_DROPPERS};
 use crate::knowledge::tools::HTTP_CLIENTS;
-use crate::model::{CgoSetting, Family, ImageRef};
+use crate::model::CgoSetting;
 use crate::paths;
 use crate::syntax::{Args, Keyword};
 
@@ -47,9 +48,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Cgo of every shipped binary: a visible build's setting, or for a binary built by
     // `make` or a script, the setting its stage's environment gives it.
     let mut cgo: Vec<(CgoSetting, usize)> = model
-        .go_builds
-        .iter()
-        .filter(|b| b.ships)
+        .shipped_builds()
         .map(|b| (b.cgo.clone(), b.stage))
         .collect();
     for binary in model.opaque_go_copies() {

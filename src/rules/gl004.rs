@@ -4,7 +4,8 @@ use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::{ldflags_words, links_statically};
 use crate::knowledge::images::DistributionRelease;
-use crate::model::{GoBuild, Libc, Model, Stage};
+use crate::knowledge::images::Libc;
+use crate::model::{GoBuild, Model, Stage};
 
 pub const RULE: Rule = Rule {
     code: "GL004",
@@ -27,7 +28,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let final_chain = model.final_chain();
-    for build in model.go_builds.iter().filter(|b| b.ships) {
+    for build in model.shipped_builds() {
         if build.cgo.disabled() || build.cgo.unknown() || static_cgo(build) || build.is_debug() {
             continue;
         }

@@ -1,10 +1,11 @@
 //! GL005 root-user: the final image runs as root.
 
-use super::fix_text::nonroot_user_line;
+use super::text::nonroot_user_line;
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::images::{DefaultUser, Family};
 use crate::knowledge::users::{DEFAULT_NONROOT_USER, UserSpec};
-use crate::model::{DefaultUser, Family, ImageClass};
+use crate::model::ImageClass;
 use crate::syntax::Keyword;
 
 pub const RULE: Rule = Rule {

@@ -3,7 +3,8 @@
 use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::files::CA_BUNDLE;
-use crate::model::{CopySource, Family, Model, Presence};
+use crate::knowledge::images::Family;
+use crate::model::{CopySource, Model, Presence};
 
 pub const RULE: Rule = Rule {
     code: "GL006",
@@ -25,7 +26,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if stage.facts.family != Family::Scratch || model.final_is_export_only() {
         return;
     }
-    if model.final_fs_ca_roots() != Presence::Absent {
+    if model.final_fs().ca_roots != Presence::Absent {
         return;
     }
     let copy = match bundle_source(model) {
@@ -50,9 +51,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 fn bundle_source(model: &Model) -> Option<(String, usize)> {
     let chain = model.final_chain();
     let source = model
-        .go_builds
-        .iter()
-        .filter(|b| b.ships)
+        .shipped_builds()
         .map(|b| b.stage)
         .chain(model.final_copies().filter_map(|c| match c.source {
             CopySource::Stage(s) if !chain.contains(&s) => Some(s),

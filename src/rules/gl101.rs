@@ -1,6 +1,6 @@
 //! GL101 shell-form-without-shell: a command needs a shell the image does not have.
 
-use super::fix_text::exec_form;
+use super::text::exec_form;
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::shells::DEFAULT_SHELL;
@@ -56,12 +56,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             _ => None,
         })
         .unwrap_or_else(|| DEFAULT_SHELL.to_string());
-    let path_var = stage
-        .vars
-        .exported_value("PATH")
-        .and_then(|(v, _)| v.usable().map(str::to_string));
-    let presence = fs.program(&shell, stage.workdir.as_deref(), path_var.as_deref());
-    if presence != Presence::Absent {
+    if fs.find_program(&shell) != Presence::Absent {
         return;
     }
     let image = stage

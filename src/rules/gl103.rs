@@ -3,8 +3,8 @@
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::files::PASSWD;
-use crate::knowledge::users::{UserSpec, well_known_uid};
-use crate::model::{Family, Model};
+use crate::knowledge::users::UserSpec;
+use crate::model::Model;
 use crate::paths;
 use crate::source::TextRange;
 
@@ -19,40 +19,6 @@ pub const RULE: Rule = Rule {
     doc: include_str!("../../rules/GL103.md"),
     check,
 };
-
-/// The uid of a user name, where the file shows it: a user the file creates with an explicit
-/// id (`adduser -u 10001 app`), or one of the final base's own users (distroless's `nonroot`
-/// 65532, `nobody` 65534). With `table`, distroless's names count on any base (what a `USER
-/// nonroot` on scratch means).
-pub(crate) fn known_uid(model: &Model, name: &str, table: bool) -> Option<u32> {
-    let created: Vec<Option<u32>> = model
-        .users
-        .iter()
-        .filter(|u| u.name == name)
-        .map(|u| u.uid)
-        .collect();
-    if let [uid] = created.as_slice() {
-        return *uid;
-    }
-    if !created.is_empty() {
-        return None;
-    }
-    let base_users = model.final_stage().map_or(&[][..], |s| s.facts.users);
-    if let Some((_, uid)) = base_users.iter().find(|(n, _)| *n == name) {
-        return Some(*uid);
-    }
-    let family = model.final_stage().map(|s| s.facts.family);
-    // `nobody` is 65534 on the distributions gopherlint knows.
-    let distro = matches!(
-        family,
-        Some(Family::Alpine | Family::Debian | Family::Busybox)
-    );
-    match name {
-        "nonroot" if table => well_known_uid(name),
-        "nobody" if table || distro => well_known_uid(name),
-        _ => None,
-    }
-}
 
 /// What the final image's /etc/passwd holds, as far as the file tells.
 enum Passwd {
@@ -153,7 +119,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 fn report(ctx: &Context, range: TextRange, name: &str, message: String) -> Diagnostic {
-    let uid = known_uid(ctx.model, name, true);
+    let uid = ctx.model.uid_of(name, true);
     let written = ctx.slice(range);
     // Replace the name where it is written plainly (`name` or `name:group` with the same name).
     let fix = uid.and_then(|uid| {

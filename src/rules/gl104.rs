@@ -34,7 +34,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let group = spec.group;
-    let uid = super::gl103::known_uid(model, name, false);
+    let uid = model.uid_of(name, false);
     let gid = match group {
         None => Some(None),
         Some(g) if g.parse::<u32>().is_ok() => Some(Some(g.to_string())),

@@ -4,7 +4,8 @@ use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::files::{GO_ZONEINFO_ZIP, ZONEINFO_DIR, ZONEINFO_ENV};
 use crate::knowledge::go_command::build_tags;
-use crate::model::{Family, GoBuild, Presence};
+use crate::knowledge::images::Family;
+use crate::model::{GoBuild, Presence};
 
 pub const RULE: Rule = Rule {
     code: "GL105",
@@ -41,7 +42,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if stage.facts.family != Family::Scratch || !model.opaque_go_copies().is_empty() {
         return;
     }
-    let shipped: Vec<&GoBuild> = model.go_builds.iter().filter(|b| b.ships).collect();
+    let shipped: Vec<&GoBuild> = model.shipped_builds().collect();
     if shipped.is_empty() || stage.vars.exported_value(ZONEINFO_ENV).is_some() {
         return;
     }

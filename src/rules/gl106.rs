@@ -1,5 +1,6 @@
 //! GL106 healthcheck-tool-missing: the health check runs a program the image does not have.
 
+use super::text::did_you_mean;
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::Args;
@@ -31,7 +32,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Args::Exec(exec) = command.as_ref() else {
         return;
     };
-    let Some((first, program)) = super::gl102::absent_program(model, fs, exec) else {
+    let Some((first, program)) = model.absent_program(exec) else {
         return;
     };
     let start = model
@@ -48,7 +49,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_help(format!(
             "give the service a health subcommand or flag and check with it, e.g. `HEALTHCHECK CMD [\"{start}\", \"healthcheck\"]`; {}",
-            super::gl102::suggestion(fs, &program)
+            did_you_mean(fs, &program)
         )),
     );
 }

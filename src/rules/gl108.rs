@@ -33,7 +33,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if platform_neutral && !runs {
         return;
     }
-    for &stage in &model.final_chain() {
+    for &stage in model.final_chain() {
         let from = model.instruction(model.stages[stage].from);
         let Some(flag) = from.flag("platform") else {
             continue;

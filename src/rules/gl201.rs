@@ -5,7 +5,8 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::binary_name;
 use crate::knowledge::go_release::{GoFeature, GoRelease};
 use crate::knowledge::tools::KNOWN_GO_COMMANDS;
-use crate::model::GoGet;
+use crate::model::{GoGet, Model, ToolRun};
+use crate::paths;
 use crate::source::TextRange;
 
 pub const RULE: Rule = Rule {
@@ -187,7 +188,31 @@ fn is_command(ctx: &Context, get: &GoGet, package: &str) -> bool {
         || KNOWN_GO_COMMANDS.contains(&path)
         || repo_layout
         || name.starts_with("protoc-gen-")
-        || (ctx.model.runs_program_after(get.run, &name) && !name_is_shared(ctx, path, &name))
+        || (runs_program_after(ctx.model, get.run, &name) && !name_is_shared(ctx, path, &name))
+}
+
+/// Whether a program of this name runs after the command: later in the same RUN, in a later
+/// RUN of a stage built on this one, or as the start command of a final image built on it.
+fn runs_program_after(model: &Model, run: &ToolRun, name: &str) -> bool {
+    let descendants: Vec<usize> = (0..model.stages.len())
+        .filter(|&s| model.chain(s).contains(&run.stage))
+        .collect();
+    let later_in_runs = model.runs.iter().enumerate().any(|(index, r)| {
+        let commands = if index == run.script {
+            r.script.commands.get(run.position + 1..).unwrap_or(&[])
+        } else if r.instruction > run.instruction && descendants.contains(&r.stage) {
+            &r.script.commands[..]
+        } else {
+            &[]
+        };
+        commands.iter().any(|c| c.program() == Some(name))
+    });
+    let starts = model.final_stage.is_some_and(|f| descendants.contains(&f))
+        && model
+            .start_command()
+            .and_then(|w| w.first())
+            .is_some_and(|p| paths::basename(p) == name);
+    later_in_runs || starts
 }
 
 /// Another package fetched or installed in the file has the same last element

@@ -29,9 +29,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // module-cache paths, nothing of this file's checkout.
     for build in ctx
         .model
-        .go_builds
-        .iter()
-        .filter(|b| b.ships && !b.is_debug() && !b.is_tool_install())
+        .shipped_builds()
+        .filter(|b| !b.is_debug() && !b.is_tool_install())
     {
         if trimmed(ctx, build) != Some(false) || sources_ship(ctx, build) {
             continue;

@@ -1,9 +1,11 @@
 //! GL207 hardcoded-goarch: a shipped build compiles for one architecture while the image can
 //! be built for any.
 
+use std::collections::HashMap;
+
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::model::platform::{LiteralAssignment, PlatformSource};
+use crate::model::cross::{LiteralAssignment, PlatformSource};
 use crate::model::{GoBuild, Model};
 use crate::source::TextRange;
 
@@ -24,35 +26,51 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !model.final_is_multi_platform() {
         return;
     }
-    let literal = |build: &GoBuild| match model.platform_source(build, "GOARCH") {
-        // A WebAssembly module runs on every architecture.
-        PlatformSource::Literal { value, assignment } if !value.is_empty() && value != "wasm" => {
-            Some((value, assignment))
-        }
-        _ => None,
-    };
-    // Builds of one program for several architectures (`GOARCH=amd64` beside `GOARCH=arm64`
-    // in one stage, or of the same package) are made on purpose, each for its own use.
-    let literals: Vec<(&GoBuild, String)> = model
+    // The literal GOARCH of each build, where it has one.
+    let literals: Vec<Option<(String, Option<LiteralAssignment>)>> = model
         .go_builds
         .iter()
-        .filter_map(|b| literal(b).map(|(value, _)| (b, value)))
-        .collect();
-    let deliberate = |build: &GoBuild, arch: &str| {
-        literals.iter().any(|(other, other_arch)| {
-            other_arch != arch
-                && (other.stage == build.stage || other.packages().eq(build.packages()))
+        .map(|build| match model.platform_source(build, "GOARCH") {
+            // A WebAssembly module runs on every architecture.
+            PlatformSource::Literal { value, assignment }
+                if !value.is_empty() && value != "wasm" =>
+            {
+                Some((value, assignment))
+            }
+            _ => None,
         })
+        .collect();
+    // Builds of one program for several architectures (`GOARCH=amd64` beside `GOARCH=arm64`
+    // in one stage, or of the same package) are made on purpose, each for its own use.
+    let mut by_stage: HashMap<usize, Vec<&str>> = HashMap::new();
+    let mut by_packages: HashMap<Vec<&str>, Vec<&str>> = HashMap::new();
+    for (build, literal) in model.go_builds.iter().zip(&literals) {
+        if let Some((arch, _)) = literal {
+            // Each list holds an architecture once: what matters is whether there is another.
+            for archs in [
+                by_stage.entry(build.stage).or_default(),
+                by_packages.entry(build.packages().collect()).or_default(),
+            ] {
+                if !archs.contains(&arch.as_str()) {
+                    archs.push(arch.as_str());
+                }
+            }
+        }
+    }
+    let deliberate = |build: &GoBuild, arch: &str| {
+        let other_arch =
+            |archs: Option<&Vec<&str>>| archs.is_some_and(|a| a.iter().any(|o| *o != arch));
+        other_arch(by_stage.get(&build.stage))
+            || other_arch(by_packages.get(&build.packages().collect::<Vec<_>>()))
     };
     // A debugger build ships in a development image. A build with cgo explicitly on for a
     // literal GOARCH fails on any other platform (the native C compiler cannot target it)
     // rather than shipping the wrong binary: not this finding.
     for build in model
-        .go_builds
-        .iter()
-        .filter(|b| b.ships && !b.is_debug() && !b.cgo.enabled_explicitly())
+        .shipped_builds()
+        .filter(|b| !b.is_debug() && !b.cgo.enabled_explicitly())
     {
-        let Some((value, assignment)) = literal(build) else {
+        let Some((value, assignment)) = literals[build.index].clone() else {
             continue;
         };
         if deliberate(build, &value) {

@@ -4,7 +4,7 @@
 use super::{Context, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::GoBuild;
-use crate::model::platform::{PlatformSource, UndeclaredPlatformArg};
+use crate::model::cross::{PlatformSource, UndeclaredPlatformArg};
 use crate::syntax::Keyword;
 
 pub const RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let undeclared = ctx.model.undeclared_platform_args();
-    for build in ctx.model.go_builds.iter().filter(|b| b.ships) {
+    for build in ctx.model.shipped_builds() {
         check_build(ctx, build, &undeclared, out);
     }
     for arg in &undeclared {

@@ -37,7 +37,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 // upx runs right after the build to pack what it built.
                 None => {
                     let build_ships = model.go_builds.iter().any(|b| {
-                        b.stage == run.stage && b.instruction <= run.instruction && b.ships
+                        b.stage == run.stage && b.instruction <= run.instruction && model.ships(b)
                     });
                     if build_ships {
                         shipped = Some((String::new(), None));

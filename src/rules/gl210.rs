@@ -27,7 +27,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut reported = Vec::new();
-    for build in model.go_builds.iter().filter(|b| b.ships && !b.is_debug()) {
+    for build in model.shipped_builds().filter(|b| !b.is_debug()) {
         let Some(copy) = model.context_copy_of(build.stage, ".git") else {
             continue;
         };

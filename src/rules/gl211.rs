@@ -6,7 +6,7 @@ use super::{Context, FixAvailability, Rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_images::GOPATH;
 use crate::knowledge::go_release::GoFeature;
-use crate::model::go_env::{EnvWrite, Setting, SettingForm};
+use crate::model::settings::{EnvWrite, Setting, SettingForm};
 use crate::paths;
 use crate::source::TextRange;
 use crate::syntax::Args;

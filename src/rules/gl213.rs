@@ -65,7 +65,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 /// Every Go binary the final image ships is built here from the context's module, which a
 /// COPY brings in before the build (a tool installed as `pkg@version` has its own go.mod).
 fn binaries_from_module(model: &Model) -> bool {
-    let shipped: Vec<_> = model.go_builds.iter().filter(|b| b.ships).collect();
+    let shipped: Vec<_> = model.shipped_builds().collect();
     if shipped.is_empty() || !model.opaque_go_copies().is_empty() {
         return false;
     }

@@ -4,7 +4,7 @@
 use super::{Context, FixAvailability, Rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_images::GOLANG_ALPINE_PACKAGES;
-use crate::model::go_env::ApkAdd;
+use crate::model::scripts::ApkAdd;
 use crate::shell::Connector;
 use crate::source::TextRange;
 

@@ -1,7 +1,6 @@
 //! The rule registry. Each rule lives in its own file with its metadata and check; its
 //! documentation is `rules/<CODE>.md`, embedded in the binary. Adding a rule adds one line here.
 
-mod fix_text;
 mod flag_edits;
 mod gl000;
 mod gl001;
@@ -34,6 +33,7 @@ mod gl213;
 mod gl214;
 pub(crate) mod gl900;
 mod removal;
+mod text;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ImageClass, Model};
@@ -130,9 +130,25 @@ pub struct Context<'a> {
     pub model: &'a Model<'a>,
     pub text: &'a str,
     pub settings: &'a RuleSettings,
+    /// Most instruction keywords are written in lowercase: fixes write theirs so too.
+    lowercase_keywords: bool,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(model: &'a Model<'a>, settings: &'a RuleSettings) -> Context<'a> {
+        let instructions = &model.file.instructions;
+        let lower = instructions
+            .iter()
+            .filter(|i| i.keyword_text.chars().all(|c| c.is_ascii_lowercase()))
+            .count();
+        Context {
+            model,
+            text: model.text,
+            settings,
+            lowercase_keywords: lower * 2 > instructions.len(),
+        }
+    }
+
     pub fn report(&self, rule: &Rule, range: TextRange, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code: rule.code,
@@ -156,12 +172,7 @@ impl Context<'_> {
 
     /// Writes an instruction keyword in the file's case style (all lowercase files stay so).
     pub fn keyword(&self, upper: &str) -> String {
-        let instructions = &self.model.file.instructions;
-        let lower = instructions
-            .iter()
-            .filter(|i| i.keyword_text.chars().all(|c| c.is_ascii_lowercase()))
-            .count();
-        if lower * 2 > instructions.len() {
+        if self.lowercase_keywords {
             upper.to_ascii_lowercase()
         } else {
             upper.to_string()

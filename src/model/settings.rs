@@ -1,15 +1,15 @@
 //! Go settings the file writes, with the value each one replaces: `ENV`, `ARG` defaults, inline
 //! assignments and `export` of variables such as GOPATH or GO111MODULE. A setting is only
 //! redundant when the value before it is known, so each write carries what was in effect
-//! there (from the official image's own ENV, an earlier instruction or a parent stage). Also
-//! the `apk add` commands of a stage that name a package.
+//! there (from the official image's own ENV, an earlier instruction or a parent stage).
 
 use std::collections::BTreeMap;
 
-use super::{Family, Model, StageBase};
+use super::facts::FileFacts;
+use super::stage::StageBase;
 use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
-use crate::knowledge::packages::{self, PackageManager};
-use crate::shell::{Command, Connector, ShellWord};
+use crate::knowledge::images::Family;
+use crate::shell::{Command, ShellWord};
 use crate::source::TextRange;
 use crate::syntax::{Args, Keyword};
 
@@ -71,7 +71,7 @@ fn literal(value: &str) -> Option<String> {
     (!value.contains(['$', '`'])).then(|| value.to_string())
 }
 
-impl Model<'_> {
+impl FileFacts<'_> {
     /// Every write of the named variables, in file order, each with the value it replaces.
     pub fn env_writes(&self, names: &[&str]) -> Vec<EnvWrite> {
         let mut writes = Vec::new();
@@ -252,82 +252,5 @@ impl Model<'_> {
                 local.insert(name.to_string(), after);
             }
         }
-    }
-
-    /// `apk add` commands in a stage's own RUNs that name `package` (version pins excluded),
-    /// with the position of the package word among the command's words.
-    pub fn apk_adds_of(&self, stage: usize, package: &str) -> Vec<ApkAdd> {
-        let mut found = Vec::new();
-        for run in self.runs_in_stage(stage) {
-            let commands = &run.script.commands;
-            for (position, command) in commands.iter().enumerate() {
-                // xx-apk installs into the cross-compilation sysroot, not the image.
-                if command.program() != Some("apk") {
-                    continue;
-                }
-                let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
-                let Some(add) = packages::package_install("apk", &argv)
-                    .filter(|install| install.manager == PackageManager::Apk)
-                else {
-                    continue;
-                };
-                // A pinned version (`ca-certificates=...`) is deliberate: only the bare name.
-                let Some(word) = add
-                    .packages
-                    .iter()
-                    .copied()
-                    .find(|&w| command.argv[w].text == package)
-                else {
-                    continue;
-                };
-                found.push(ApkAdd {
-                    stage: run.stage,
-                    instruction: run.instruction,
-                    command: command.clone(),
-                    word,
-                    packages: add.packages.len(),
-                    refreshes_index: add.refreshes_index,
-                    upgrade: add.upgrade,
-                    virtual_package: add.virtual_package,
-                    previous: position
-                        .checked_sub(1)
-                        .and_then(|p| commands.get(p))
-                        .cloned(),
-                    next: commands.get(position + 1).cloned(),
-                    script_complete: run.script.complete,
-                });
-            }
-        }
-        found
-    }
-}
-
-/// An `apk add` naming a package.
-#[derive(Debug, Clone)]
-pub struct ApkAdd {
-    pub stage: usize,
-    pub instruction: usize,
-    pub command: Command,
-    /// Index of the package word in `command.argv`.
-    pub word: usize,
-    /// How many packages the command names.
-    pub packages: usize,
-    /// `-U`/`--update`/`--update-cache` without `--no-cache`: it also refreshes the cached
-    /// package index, which later `apk add` commands may rely on.
-    pub refreshes_index: bool,
-    /// `-u`/`--upgrade`: installed packages are upgraded too.
-    pub upgrade: bool,
-    /// `-t`/`--virtual`: the packages are grouped under a name for a later `apk del`.
-    pub virtual_package: bool,
-    /// The commands before and after it in the same script.
-    pub previous: Option<Command>,
-    pub next: Option<Command>,
-    pub script_complete: bool,
-}
-
-impl ApkAdd {
-    /// How the command joins the one after it (`None` at the end of the script).
-    pub fn next_connector(&self) -> Option<Connector> {
-        self.next.as_ref().map(|c| c.connector)
     }
 }

@@ -1,0 +1,272 @@
+//! The first step of the model: what the file says, read in one pass (see `builder`). Stages
+//! and their graph, the shipped stage (the last, or `--target`), variables, copies, RUN
+//! scripts, go builds, tool runs and users, with the indexes that keep every query linear in
+//! the size of the file.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::copy::{Copy, CopySource};
+use super::go_build::GoBuild;
+use super::platform::Platform;
+use super::scripts::RunScript;
+use super::stage::{CreatedUser, Stage, StageBase, UserSetting, chain_of};
+use super::tools::ToolRun;
+use super::vars::Vars;
+use crate::context::BuildContext;
+use crate::knowledge::images::Family;
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword};
+
+/// What the file says, before anything is judged.
+#[derive(Debug)]
+pub struct FileFacts<'a> {
+    pub file: &'a Dockerfile,
+    pub text: &'a str,
+    /// The platform being linted (automatic platform ARGs resolve to it).
+    pub platform: Platform,
+    /// The build context, when one was read.
+    pub(super) context: Option<Arc<BuildContext>>,
+    pub stages: Vec<Stage>,
+    pub global_vars: Vars,
+    pub runs: Vec<RunScript>,
+    pub copies: Vec<Copy>,
+    pub go_builds: Vec<GoBuild>,
+    /// `go get` and `upx` commands (see `tools`).
+    pub tool_runs: Vec<ToolRun>,
+    /// The stage of each instruction (`None` before the first FROM).
+    pub stage_of: Vec<Option<usize>>,
+    /// Users created by `adduser`/`useradd` in RUN commands.
+    pub users: Vec<CreatedUser>,
+    /// Index of the shipped stage: the last, or the `--target`.
+    pub final_stage: Option<usize>,
+    /// The file compiles Go or uses a Go toolchain image: Go-scoped rules apply.
+    pub builds_go: bool,
+    pub(super) index: GraphIndex,
+}
+
+/// Lookups the queries need, made once when the facts are complete.
+#[derive(Debug, Default)]
+pub(super) struct GraphIndex {
+    /// The final stage and the stages it is built FROM, final first.
+    final_chain: Vec<usize>,
+    /// The stages built FROM each stage, in file order.
+    children: Vec<Vec<usize>>,
+    /// The copies (indexes into `copies`) that take files from each stage, in file order.
+    copies_from: Vec<Vec<usize>>,
+    /// The ARG and ENV instructions of the stages that declare each name, in file order.
+    declarations: HashMap<String, Vec<usize>>,
+}
+
+impl GraphIndex {
+    pub(super) fn new(facts: &FileFacts) -> GraphIndex {
+        let mut children = vec![Vec::new(); facts.stages.len()];
+        for stage in &facts.stages {
+            if let StageBase::Stage(parent) = stage.base {
+                children[parent].push(stage.index);
+            }
+        }
+        let mut copies_from = vec![Vec::new(); facts.stages.len()];
+        for (i, copy) in facts.copies.iter().enumerate() {
+            if let CopySource::Stage(stage) = copy.source {
+                copies_from[stage].push(i);
+            }
+        }
+        let mut declarations: HashMap<String, Vec<usize>> = HashMap::new();
+        for &index in facts.stages.iter().flat_map(|s| &s.body) {
+            let instruction = facts.instruction(index);
+            let names: Vec<&str> = match (&instruction.keyword, &instruction.args) {
+                (Keyword::Arg, _) => instruction
+                    .arg_words()
+                    .iter()
+                    .map(|w| w.value.split('=').next().unwrap_or(""))
+                    .collect(),
+                (Keyword::Env, Args::KeyValues(pairs)) => {
+                    pairs.iter().map(|p| p.key.value.as_str()).collect()
+                }
+                _ => continue,
+            };
+            for name in names {
+                let list = declarations.entry(name.to_string()).or_default();
+                if list.last() != Some(&index) {
+                    list.push(index);
+                }
+            }
+        }
+        GraphIndex {
+            final_chain: facts
+                .final_stage
+                .map_or_else(Vec::new, |stage| facts.chain(stage)),
+            children,
+            copies_from,
+            declarations,
+        }
+    }
+}
+
+impl<'a> FileFacts<'a> {
+    pub fn instruction(&self, index: usize) -> &'a Instruction {
+        &self.file.instructions[index]
+    }
+
+    /// The instruction whose source holds an offset.
+    pub fn instruction_at(&self, offset: usize) -> Option<usize> {
+        let instructions = &self.file.instructions;
+        let after = instructions.partition_point(|i| i.range.start <= offset);
+        let index = after.checked_sub(1)?;
+        let range = instructions[index].range;
+        (offset < range.end.max(range.start + 1)).then_some(index)
+    }
+
+    /// The scripts of one RUN instruction (its shell form and the heredocs it runs). Runs are
+    /// recorded in file order, so this is a binary search, not a scan.
+    pub fn runs_of(&self, instruction: usize) -> &[RunScript] {
+        let start = self.runs.partition_point(|r| r.instruction < instruction);
+        let end = self.runs.partition_point(|r| r.instruction <= instruction);
+        &self.runs[start..end]
+    }
+
+    /// The scripts of a stage's own RUN instructions (stages hold consecutive instructions).
+    pub fn runs_in_stage(&self, stage: usize) -> &[RunScript] {
+        let start = self.runs.partition_point(|r| r.stage < stage);
+        let end = self.runs.partition_point(|r| r.stage <= stage);
+        &self.runs[start..end]
+    }
+
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.final_stage.map(|i| &self.stages[i])
+    }
+
+    /// The final stage and the stages it is built FROM, final first.
+    pub fn final_chain(&self) -> &[usize] {
+        &self.index.final_chain
+    }
+
+    /// A stage and its FROM ancestors, the stage first.
+    pub fn chain(&self, stage: usize) -> Vec<usize> {
+        chain_of(&self.stages, stage)
+    }
+
+    /// Instructions of a chain in build order (root stage first).
+    pub fn chain_instructions(&self, stage: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for s in self.chain(stage).into_iter().rev() {
+            out.extend(&self.stages[s].body);
+        }
+        out
+    }
+
+    /// Whether the final chain holds an instruction of this kind.
+    pub fn final_chain_has(&self, keyword: Keyword) -> bool {
+        self.final_chain().iter().any(|&s| {
+            self.stages[s]
+                .body
+                .iter()
+                .any(|&i| self.instruction(i).keyword == keyword)
+        })
+    }
+
+    /// The final stage is an export of files, not a runtime image: root `scratch`, only
+    /// COPY/ARG/LABEL in its chain, no ENTRYPOINT/CMD (docker/buildx's `FROM binaries` pattern).
+    pub fn final_is_export_only(&self) -> bool {
+        let Some(stage) = self.final_stage() else {
+            return false;
+        };
+        stage.facts.family == Family::Scratch
+            && self.chain_instructions(stage.index).iter().all(|&i| {
+                matches!(
+                    self.instruction(i).keyword,
+                    Keyword::Copy | Keyword::Arg | Keyword::Label
+                )
+            })
+    }
+
+    /// Whether a file at `path` in `stage` (unknown path: anything the stage has) reaches the
+    /// final image, through FROM inheritance and COPY --from, transitively; and where it lands
+    /// there, where that is known.
+    pub fn trace(&self, stage: usize, path: Option<&str>) -> (bool, Vec<String>) {
+        let chain = self.final_chain();
+        let mut visited = HashSet::new();
+        let mut work = vec![(stage, path.map(str::to_string))];
+        let mut reaches = false;
+        let mut landed = Vec::new();
+        while let Some((stage, path)) = work.pop() {
+            if !visited.insert((stage, path.clone())) || visited.len() > 4096 {
+                continue;
+            }
+            if chain.contains(&stage) {
+                reaches = true;
+                landed.extend(path);
+                continue;
+            }
+            for &child in &self.index.children[stage] {
+                work.push((child, path.clone()));
+            }
+            for &copy in &self.index.copies_from[stage] {
+                let copy = &self.copies[copy];
+                if let Some(dest) = copy.destination_of(path.as_deref()) {
+                    work.push((copy.stage, dest));
+                }
+            }
+        }
+        (reaches, landed)
+    }
+
+    /// The copies that take files from a stage, in file order.
+    pub fn copies_from(&self, stage: usize) -> impl Iterator<Item = &Copy> {
+        self.index.copies_from[stage]
+            .iter()
+            .map(|&i| &self.copies[i])
+    }
+
+    /// COPY/ADD instructions of the final chain.
+    pub fn final_copies(&self) -> impl Iterator<Item = &Copy> {
+        let chain = self.final_chain();
+        self.copies.iter().filter(move |c| chain.contains(&c.stage))
+    }
+
+    /// The `USER` in effect in the final image, if any USER is set.
+    pub fn final_user(&self) -> Option<&UserSetting> {
+        self.final_stage()?.user.as_ref()
+    }
+
+    /// Whether `NAME` is declared (ARG or ENV) in a stage's chain before an instruction: only
+    /// then does a RUN see an automatic platform ARG. Stages built FROM a stage keep its ARGs,
+    /// as BuildKit does.
+    pub fn declared_before(&self, stage: usize, instruction: usize, name: &str) -> bool {
+        let Some(declarations) = self.index.declarations.get(name) else {
+            return false;
+        };
+        let chain = self.chain(stage);
+        declarations
+            .iter()
+            .take_while(|&&i| i < instruction)
+            .any(|&i| self.stage_of[i].is_some_and(|s| chain.contains(&s)))
+    }
+
+    /// The ENTRYPOINT and CMD in effect in the final chain (instruction indexes). An
+    /// ENTRYPOINT resets a CMD set before it, as BuildKit does.
+    pub fn start_instructions(&self) -> (Option<usize>, Option<usize>) {
+        let mut entrypoint = None;
+        let mut cmd = None;
+        for &stage in self.final_chain().iter().rev() {
+            for &i in &self.stages[stage].body {
+                match self.instruction(i).keyword {
+                    Keyword::Entrypoint => {
+                        entrypoint = Some(i);
+                        cmd = None;
+                    }
+                    Keyword::Cmd => cmd = Some(i),
+                    _ => {}
+                }
+            }
+        }
+        (entrypoint, cmd)
+    }
+
+    /// The HEALTHCHECK in effect in the final chain.
+    pub fn healthcheck(&self) -> Option<usize> {
+        self.chain_instructions(self.final_stage?)
+            .into_iter()
+            .rfind(|&i| self.instruction(i).keyword == Keyword::Healthcheck)
+    }
+}

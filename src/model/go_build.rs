@@ -1,0 +1,303 @@
+//! Go builds: each `go build` and `go install` with the environment it sees, its flags from
+//! the command line and GOFLAGS (read as the go command reads them, `knowledge::go_command`),
+//! the effective `CGO_ENABLED`, where it writes its binary, and the build cache it uses.
+
+use super::facts::FileFacts;
+use super::vars::{Certainty, Value, Vars};
+use crate::knowledge::files;
+use crate::knowledge::go_command::{self, FlagUse, GoFlag, GoSubcommand};
+use crate::knowledge::users::UserSpec;
+use crate::paths;
+use crate::shell::Command;
+use crate::source::TextRange;
+
+/// The effective `CGO_ENABLED` at a go command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CgoSetting {
+    /// `None`: unset, so Go decides (on when a C compiler is found).
+    pub value: Option<Value>,
+    /// Where it was set.
+    pub origin: Option<TextRange>,
+}
+
+impl CgoSetting {
+    /// Cgo is off in the default build.
+    pub fn disabled(&self) -> bool {
+        matches!(&self.value, Some(v) if v.usable() == Some("0"))
+    }
+
+    pub fn unknown(&self) -> bool {
+        matches!(&self.value, Some(v) if v.certainty >= Certainty::Platform)
+    }
+
+    /// Explicitly enabled with a known `1`.
+    pub fn enabled_explicitly(&self) -> bool {
+        matches!(&self.value, Some(v) if v.usable() == Some("1"))
+    }
+}
+
+/// A `go build` or `go install`.
+#[derive(Debug, Clone)]
+pub struct GoBuild {
+    /// Its place in `FileFacts::go_builds` (what ships is told by this index).
+    pub index: usize,
+    pub stage: usize,
+    pub instruction: usize,
+    pub command: Command,
+    /// `build` or `install`.
+    pub subcommand: GoSubcommand,
+    /// The `go build` words, where diagnostics point.
+    pub go_range: TextRange,
+    pub flags: Vec<GoFlag>,
+    pub goflags: Vec<GoFlag>,
+    /// Where GOFLAGS was set.
+    pub goflags_origin: Option<TextRange>,
+    pub first_positional: usize,
+    pub cgo: CgoSetting,
+    /// The variables the command sees.
+    pub env: Vars,
+    /// Absolute output path; `None` when it cannot be told.
+    pub output: Option<Value>,
+    /// The whole RUN could be read (no unclosed quote or substitution).
+    pub script_complete: bool,
+}
+
+impl GoBuild {
+    /// The `-ldflags` in effect: the last on the command line, else the last in GOFLAGS.
+    pub fn ldflags(&self) -> Option<&GoFlag> {
+        self.effective_flag("ldflags").map(|u| u.flag)
+    }
+
+    /// A flag in argv or GOFLAGS, by name.
+    pub fn has_flag(&self, name: &str) -> bool {
+        self.flags
+            .iter()
+            .chain(&self.goflags)
+            .any(|f| f.name == name)
+    }
+
+    /// The package arguments.
+    pub fn packages(&self) -> impl Iterator<Item = &str> {
+        self.command
+            .argv
+            .iter()
+            .skip(self.first_positional)
+            .map(|w| w.text.as_str())
+    }
+
+    /// `go install pkg@version` of a package from elsewhere: a tool, not this file's program.
+    pub fn is_tool_install(&self) -> bool {
+        self.subcommand == GoSubcommand::Install
+            && self.packages().next().is_some()
+            && self.packages().all(|p| p.contains('@'))
+    }
+
+    /// A race-detector or debugger build (`-race`, `-gcflags=all=-N -l`): made to test or
+    /// debug, where stripping and static linking are not the goal.
+    pub fn is_debug(&self) -> bool {
+        if self.has_flag("race") {
+            return true;
+        }
+        self.flags
+            .iter()
+            .chain(&self.goflags)
+            .filter(|f| f.name == "gcflags")
+            .filter_map(|f| f.value.as_deref())
+            .any(go_command::gcflags_for_debugger)
+    }
+
+    /// The binary's file name when the path is unknown but the package tells it.
+    pub fn output_name(&self) -> Option<String> {
+        if let Some(out) = self.output.as_ref().and_then(|o| o.usable()) {
+            return Some(paths::basename(out).to_string());
+        }
+        let package = self.packages().next()?;
+        let path = package.split('@').next().unwrap_or(package);
+        let last = paths::basename(path);
+        if last == "." || last.contains("...") {
+            return None;
+        }
+        go_command::binary_name(path).map(str::to_string)
+    }
+
+    /// Every occurrence of a flag, in the order `go` applies them: GOFLAGS first, then argv.
+    pub fn flag_uses(&self, name: &str) -> Vec<FlagUse<'_>> {
+        go_command::flag_uses(&self.flags, &self.goflags, name)
+    }
+
+    /// The occurrence in effect: command-line flags override GOFLAGS, and the last one wins.
+    pub fn effective_flag(&self, name: &str) -> Option<FlagUse<'_>> {
+        self.flag_uses(name).pop()
+    }
+
+    /// The source range of a command-line flag: its name word through its value word.
+    pub fn flag_range(&self, flag: &GoFlag) -> Option<TextRange> {
+        let first = self.command.argv.get(flag.name_word?)?;
+        let last = self
+            .command
+            .argv
+            .get(flag.value_word.unwrap_or(flag.name_word?))?;
+        Some(first.range.cover(last.range))
+    }
+
+    /// The GOOS the build compiles for, where it can be told: unset means the builder's own,
+    /// and builders here are Linux.
+    pub fn target_os(&self) -> Option<String> {
+        match self.env.exported_value("GOOS") {
+            None => Some("linux".into()),
+            Some((value, _)) => value.resolved().map(str::to_string),
+        }
+    }
+}
+
+impl FileFacts<'_> {
+    /// The `--mount=type=cache` of the build's RUN whose target is the build cache (GOCACHE,
+    /// by default `$HOME/.cache/go-build`, `/root/.cache/go-build` for root) or a directory
+    /// above it: the mount flag's range. `None` when there is none or the cache directory cannot be told.
+    pub fn build_cache_mount(&self, build: &GoBuild) -> Option<TextRange> {
+        let gocache = self.gocache(build)?;
+        let vars = &self.stages[build.stage].vars;
+        self.instruction(build.instruction)
+            .flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .find(|f| {
+                let Some(spec) = f.value.as_deref() else {
+                    return false;
+                };
+                let mut cache = false;
+                let mut target = None;
+                for field in spec.split(',') {
+                    match field.split_once('=') {
+                        Some(("type", "cache")) => cache = true,
+                        Some(("target" | "dst" | "destination", t)) => target = Some(t),
+                        _ => {}
+                    }
+                }
+                let target = target.map(|t| vars.expand(t));
+                // A cache on a parent directory (`target=/root/.cache`) holds GOCACHE too.
+                cache
+                    && target.as_ref().and_then(|t| t.usable()).is_some_and(|t| {
+                        let t = paths::normalize(t);
+                        t.starts_with('/')
+                            && t != "/"
+                            && paths::is_within(&paths::normalize(&gocache), &t)
+                    })
+            })
+            .map(|f| f.range)
+    }
+
+    /// The build cache directory the go command uses, where it can be told.
+    fn gocache(&self, build: &GoBuild) -> Option<String> {
+        if let Some((value, _)) = build.env.exported_value("GOCACHE") {
+            return value.usable().map(str::to_string);
+        }
+        if let Some((value, _)) = build.env.exported_value("XDG_CACHE_HOME") {
+            return value.usable().map(|v| format!("{v}/go-build"));
+        }
+        if let Some((value, _)) = build.env.exported_value("HOME") {
+            return value.usable().map(|v| format!("{v}/.cache/go-build"));
+        }
+        // Without HOME set, root's home; another user's depends on the image's passwd.
+        let stage = &self.stages[build.stage];
+        match &stage.user {
+            None => Some(files::ROOT_GOCACHE.into()),
+            Some(user) if user.instruction < build.instruction => {
+                UserSpec::parse(user.value.usable()?)
+                    .is_root()
+                    .then(|| files::ROOT_GOCACHE.into())
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+/// Where a `go build` or `go install` writes its binary, as an absolute path; `None` when it
+/// cannot be told (unknown variables, several packages).
+pub fn output_path(
+    command: &Command,
+    flags: &[GoFlag],
+    first_positional: usize,
+    (cwd, module): (Option<&str>, Option<&str>),
+    env: &Vars,
+) -> Option<Value> {
+    let subcommand = go_command::subcommand(&command.argv)?;
+    let packages: Vec<&str> = command.argv[first_positional..]
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect();
+    let binary_name = || -> Option<String> {
+        let package = packages.first().copied().unwrap_or(".");
+        if packages.iter().any(|p| p.contains("...")) {
+            return None;
+        }
+        if package.ends_with(".go") {
+            return Some(paths::basename(package).trim_end_matches(".go").to_string());
+        }
+        let package = package.split('@').next().unwrap_or(package);
+        let path = if package.starts_with('.') || package.starts_with('/') {
+            let joined = paths::join(cwd?, package);
+            // The module's own directory: the binary is named after the module path in
+            // go.mod, which only the build context shows.
+            if Some(joined.as_str()) == cwd.map(paths::normalize).as_deref() {
+                return module.map(str::to_string);
+            }
+            joined
+        } else {
+            package.to_string()
+        };
+        // `example.com/cmd/app/v2` installs `app`.
+        go_command::binary_name(&path).map(str::to_string)
+    };
+    let known = |path: String, like: &Value| Value {
+        text: path,
+        certainty: like.certainty,
+    };
+    if let Some(flag) = flags.iter().rev().find(|f| f.name == "o") {
+        let raw = flag.value.as_deref()?;
+        let value = env.expand(raw);
+        if value.is_unknown() {
+            return None;
+        }
+        let base = if value.text.starts_with('/') {
+            "/"
+        } else {
+            cwd?
+        };
+        let joined = paths::join(base, &value.text);
+        if value.text.ends_with('/') {
+            return Some(known(
+                format!("{joined}/{}", binary_name()?).replace("//", "/"),
+                &value,
+            ));
+        }
+        return Some(known(joined, &value));
+    }
+    match subcommand {
+        GoSubcommand::Build => {
+            let name = binary_name()?;
+            Some(Value::known(paths::join(cwd?, &name)))
+        }
+        GoSubcommand::Install => {
+            let name = binary_name()?;
+            let bin = match env.exported_value("GOBIN") {
+                Some((v, _)) if !v.text.is_empty() => v.clone(),
+                _ => {
+                    let gopath = env
+                        .exported_value("GOPATH")
+                        .map_or_else(|| Value::known("/root/go"), |(v, _)| v.clone());
+                    let first = gopath.text.split(':').next().unwrap_or("").to_string();
+                    Value {
+                        text: format!("{first}/bin"),
+                        certainty: gopath.certainty,
+                    }
+                }
+            };
+            if bin.is_unknown() {
+                return None;
+            }
+            Some(known(paths::join(&bin.text, &name), &bin))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,116 @@
+//! The second step of the model: what ships. For every go build, whether its binary reaches
+//! the final image and where it lands there; the binaries built by commands gopherlint cannot
+//! read and copied in; and the program the final image starts.
+
+use std::collections::HashMap;
+
+use super::facts::FileFacts;
+use super::opaque::{OpaqueBinary, opaque_binaries};
+use crate::knowledge::shells;
+use crate::paths;
+use crate::shell;
+use crate::source::TextRange;
+use crate::syntax::Args;
+
+/// Whether a go build's binary ships.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shipment {
+    /// The binary reaches the final image.
+    pub ships: bool,
+    /// Where it lands in the final image, where that is known.
+    pub landed: Vec<String>,
+}
+
+/// What the final image gets from the builds, and what it starts.
+#[derive(Debug, Clone)]
+pub struct Shipping {
+    /// One for each of `FileFacts::go_builds`, in the same order.
+    pub builds: Vec<Shipment>,
+    /// Binaries built by commands gopherlint cannot read, copied into the final image.
+    pub opaque: Vec<OpaqueBinary>,
+    /// The words of the program the final image starts (ENTRYPOINT, else CMD), expanded where
+    /// known; shell form read as a shell would. `None` when this file's chain sets none.
+    pub start: Option<Vec<String>>,
+}
+
+impl Shipping {
+    pub(super) fn resolve(facts: &FileFacts) -> Shipping {
+        let overwritten = overwritten_builds(facts);
+        let builds = facts
+            .go_builds
+            .iter()
+            .map(|build| {
+                if overwritten[build.index] {
+                    return Shipment::default();
+                }
+                let (ships, landed) =
+                    facts.trace(build.stage, build.output.as_ref().and_then(|o| o.usable()));
+                Shipment { ships, landed }
+            })
+            .collect();
+        Shipping {
+            builds,
+            opaque: opaque_binaries(facts),
+            start: start_command(facts),
+        }
+    }
+}
+
+/// Builds whose binary a later build in the same stage replaces (the same known output path)
+/// before anything can copy it: a cache-warming build. A `COPY --from` of the stage between
+/// the two could have taken the first binary out.
+fn overwritten_builds(facts: &FileFacts) -> Vec<bool> {
+    let mut out = vec![false; facts.go_builds.len()];
+    let mut last_by_output: HashMap<(usize, &str), usize> = HashMap::new();
+    // Walked backwards: each build meets the nearest later build of the same output, which
+    // decides (a farther one has at least the copies the nearest has in between).
+    for build in facts.go_builds.iter().rev() {
+        let Some(output) = build.output.as_ref().and_then(|o| o.usable()) else {
+            continue;
+        };
+        if let Some(&later) = last_by_output.get(&(build.stage, output)) {
+            let later = &facts.go_builds[later];
+            out[build.index] = !facts
+                .copies_from(build.stage)
+                .any(|c| c.instruction > build.instruction && c.instruction < later.instruction);
+        }
+        last_by_output.insert((build.stage, output), build.index);
+    }
+    out
+}
+
+/// Reads the start command (see `Shipping::start`).
+fn start_command(facts: &FileFacts) -> Option<Vec<String>> {
+    let (entrypoint, cmd) = facts.start_instructions();
+    let index = entrypoint.or(cmd)?;
+    let vars = &facts.final_stage()?.vars;
+    let words: Vec<String> = match &facts.instruction(index).args {
+        Args::Exec(exec) => exec
+            .elements
+            .iter()
+            .map(|w| vars.expand(&w.value).text)
+            .collect(),
+        Args::Shell(form) => {
+            let script = shell::parse_script(&facts.instruction(index).line.slice(TextRange::new(
+                form.logical_start,
+                form.logical_start + form.text.len(),
+            )));
+            let first = script.commands.into_iter().find(|c| !c.argv.is_empty())?;
+            first.argv.into_iter().map(|w| w.text).collect()
+        }
+        _ => return None,
+    };
+    // `sh -c "exec /app"` and `/bin/sh -c ...` start what the script starts.
+    match words.as_slice() {
+        [sh, flag, script, ..] if shells::is_posix_shell(paths::basename(sh)) && flag == "-c" => {
+            let line = crate::syntax::LogicalLine::contiguous(script, 0);
+            let parsed = shell::parse_script(&line);
+            let first = parsed.commands.into_iter().find(|c| !c.argv.is_empty());
+            Some(first.map_or_else(
+                || words.clone(),
+                |c| c.argv.into_iter().map(|w| w.text).collect(),
+            ))
+        }
+        _ => Some(words),
+    }
+}
