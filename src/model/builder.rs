@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::context::module_binary_name;
 use super::copy::{Copy, CopySource};
 use super::facts::{FileFacts, GraphIndex};
-use super::go_build::{CgoSetting, GoBuild, output_path};
+use super::go_build::GoBuild;
 use super::platform::Platform;
 use super::scripts::{RunScript, installed_packages, run_scripts};
 use super::stage::{CreatedUser, Stage, StageBase, UserSetting};
@@ -21,7 +21,7 @@ use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
 use crate::knowledge::images::{BaseFacts, Family, ImageRef, base_facts, default_workdir};
 use crate::knowledge::{packages, shells, users};
 use crate::paths;
-use crate::shell::{self, Command, Script};
+use crate::shell::{self, Script};
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword};
 
 /// The facts read so far, in file order.
@@ -491,7 +491,7 @@ impl<'a> Builder<'a> {
                             stage,
                             cwd.as_deref(),
                         );
-                        let build = go_build(
+                        let build = GoBuild::read(
                             self.go_builds.len(),
                             (stage, index),
                             command,
@@ -505,51 +505,6 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
-    }
-}
-
-fn go_build(
-    index: usize,
-    (stage, instruction): (usize, usize),
-    command: &Command,
-    env: Vars,
-    (cwd, module): (Option<&str>, Option<&str>),
-    script: &Script,
-) -> GoBuild {
-    let (flags, first_positional) = go_command::parse_flags(&command.argv);
-    let (goflags, goflags_origin) = match env.exported_value("GOFLAGS") {
-        Some((value, origin)) => match value.usable() {
-            Some(text) => (go_command::parse_goflags(text), origin),
-            None => (Vec::new(), origin),
-        },
-        None => (Vec::new(), None),
-    };
-    let cgo = match env.get("CGO_ENABLED") {
-        Some(var) if var.exported => CgoSetting {
-            value: var.value.clone(),
-            origin: var.origin,
-        },
-        _ => CgoSetting {
-            value: None,
-            origin: None,
-        },
-    };
-    let output = output_path(command, &flags, first_positional, (cwd, module), &env);
-    GoBuild {
-        index,
-        stage,
-        instruction,
-        subcommand: GoSubcommand::parse(&command.argv[1].text),
-        go_range: command.argv[0].range.cover(command.argv[1].range),
-        command: command.clone(),
-        flags,
-        goflags,
-        goflags_origin,
-        first_positional,
-        cgo,
-        env,
-        output,
-        script_complete: script.complete,
     }
 }
 

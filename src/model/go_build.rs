@@ -8,7 +8,7 @@ use crate::knowledge::files;
 use crate::knowledge::go_command::{self, FlagUse, GoFlag, GoSubcommand};
 use crate::knowledge::users::UserSpec;
 use crate::paths;
-use crate::shell::Command;
+use crate::shell::{Command, Script};
 use crate::source::TextRange;
 
 /// The effective `CGO_ENABLED` at a go command.
@@ -63,6 +63,52 @@ pub struct GoBuild {
 }
 
 impl GoBuild {
+    /// The build a `go build` or `go install` command makes, with the environment it sees.
+    pub(super) fn read(
+        index: usize,
+        (stage, instruction): (usize, usize),
+        command: &Command,
+        env: Vars,
+        (cwd, module): (Option<&str>, Option<&str>),
+        script: &Script,
+    ) -> GoBuild {
+        let (flags, first_positional) = go_command::parse_flags(&command.argv);
+        let (goflags, goflags_origin) = match env.exported_value("GOFLAGS") {
+            Some((value, origin)) => match value.usable() {
+                Some(text) => (go_command::parse_goflags(text), origin),
+                None => (Vec::new(), origin),
+            },
+            None => (Vec::new(), None),
+        };
+        let cgo = match env.get("CGO_ENABLED") {
+            Some(var) if var.exported => CgoSetting {
+                value: var.value.clone(),
+                origin: var.origin,
+            },
+            _ => CgoSetting {
+                value: None,
+                origin: None,
+            },
+        };
+        let output = output_path(command, &flags, first_positional, (cwd, module), &env);
+        GoBuild {
+            index,
+            stage,
+            instruction,
+            subcommand: GoSubcommand::parse(&command.argv[1].text),
+            go_range: command.argv[0].range.cover(command.argv[1].range),
+            command: command.clone(),
+            flags,
+            goflags,
+            goflags_origin,
+            first_positional,
+            cgo,
+            env,
+            output,
+            script_complete: script.complete,
+        }
+    }
+
     /// The `-ldflags` in effect: the last on the command line, else the last in GOFLAGS.
     pub fn ldflags(&self) -> Option<&GoFlag> {
         self.effective_flag("ldflags").map(|u| u.flag)
