@@ -82,11 +82,11 @@ struct FinalStageSection {
 pub struct Config {
     /// Where it was read from; `None` for the defaults.
     pub path: Option<PathBuf>,
-    /// Codes of rules turned off.
-    pub ignore: Vec<&'static str>,
+    /// Rules turned off.
+    pub ignore: Vec<&'static Rule>,
     /// `None` in the file means the default (warning).
     pub failure_threshold: Option<Threshold>,
-    pub severity: HashMap<&'static str, Severity>,
+    pub severity: HashMap<&'static Rule, Severity>,
     pub allowed_bases: Vec<String>,
     /// `[image] class`: the class of every image this config covers.
     pub class: Option<ImageClass>,
@@ -187,7 +187,7 @@ impl Config {
         for name in file.ignore.unwrap_or_default() {
             config
                 .ignore
-                .push(rule_named(&name, &format!("{shown}: `ignore`"))?.code);
+                .push(rule_named(&name, &format!("{shown}: `ignore`"))?);
         }
         if let Some(text) = file.failure_threshold {
             config.failure_threshold = Some(Threshold::parse(&text).ok_or_else(|| {
@@ -203,7 +203,7 @@ impl Config {
                     "{shown}: `[severity] {name}` must be error, warning or info, not `{level}`"
                 ))
             })?;
-            config.severity.insert(rule.code, severity);
+            config.severity.insert(rule, severity);
         }
         config.allowed_bases = file
             .final_stage
@@ -386,12 +386,14 @@ class = "service"
             config.class_for(Path::new("deploy/Dockerfile")),
             Some(ImageClass::Service)
         );
-        assert_eq!(config.ignore, vec!["GL006", "GL005"]);
+        let codes: Vec<&str> = config.ignore.iter().map(|r| r.code).collect();
+        assert_eq!(codes, vec!["GL006", "GL005"]);
         assert_eq!(
             config.failure_threshold,
             Some(Threshold(Some(Severity::Error)))
         );
-        assert_eq!(config.severity.get("GL003"), Some(&Severity::Info));
+        let gl003 = rules::find("GL003").expect("GL003");
+        assert_eq!(config.severity.get(gl003), Some(&Severity::Info));
         assert_eq!(config.allowed_bases, vec!["alpine:3"]);
     }
 

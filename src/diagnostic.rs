@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::rules::Rule;
 use crate::source::TextRange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -120,8 +121,9 @@ pub struct Label {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
-    pub name: &'static str,
+    /// The rule that reports it.
+    pub rule: &'static Rule,
+    /// The rule's severity, or what the configuration or the rule's own judgement made it.
     pub severity: Severity,
     pub message: String,
     pub range: TextRange,
@@ -131,6 +133,29 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A finding of `rule` at its default severity.
+    pub fn new(rule: &'static Rule, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            message: message.into(),
+            range,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    /// The rule's code (`GL003`).
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
+    /// The rule's name (`unstripped-binary`).
+    pub fn name(&self) -> &'static str {
+        self.rule.name
+    }
+
     pub fn with_label(mut self, range: TextRange, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             range,

@@ -100,7 +100,7 @@ pub fn fix(text: &str, options: &LintOptions, mode: FixMode) -> Result<FixOutcom
     for _ in 0..MAX_ROUNDS {
         let mut fixes: Vec<(&'static str, &Fix)> = diagnostics
             .iter()
-            .filter_map(|d| d.fix.as_ref().map(|f| (d.code, f)))
+            .filter_map(|d| d.fix.as_ref().map(|f| (d.code(), f)))
             .filter(|(_, f)| mode.allows(f.applicability) && !f.edits.is_empty())
             .collect();
         if fixes.is_empty() {

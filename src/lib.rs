@@ -21,11 +21,11 @@ pub mod source;
 pub mod suppress;
 pub mod syntax;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use diagnostic::{Diagnostic, Severity};
 use model::{ImageClass, Model, ModelError, ModelOptions, Platform};
-use rules::{Context, RuleSettings};
+use rules::{Context, Rule, RuleSet, RuleSettings};
 use source::TextRange;
 
 /// What a lint run is told.
@@ -42,10 +42,10 @@ pub struct LintOptions {
     /// The build context, read once per context directory (`None`: not known).
     pub context: Option<std::sync::Arc<context::BuildContext>>,
     pub rules: RuleSettings,
-    /// Codes of the rules that run; `None` runs all.
-    pub enabled: Option<HashSet<&'static str>>,
-    /// Severity overrides by code.
-    pub severity: HashMap<&'static str, Severity>,
+    /// The rules that run; `None` runs all.
+    pub enabled: Option<RuleSet>,
+    /// Severity overrides.
+    pub severity: HashMap<&'static Rule, Severity>,
     /// Honour `# gopherlint ignore=...` comments (and report unused ones).
     pub ignore_comments: bool,
 }
@@ -67,8 +67,8 @@ impl Default for LintOptions {
 }
 
 impl LintOptions {
-    pub fn is_enabled(&self, code: &str) -> bool {
-        self.enabled.as_ref().is_none_or(|e| e.contains(code))
+    pub fn is_enabled(&self, rule: &Rule) -> bool {
+        self.enabled.as_ref().is_none_or(|e| e.contains(rule))
     }
 
     /// What the model is told.
@@ -108,16 +108,16 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
     let file = syntax::parse(text);
     let model = Model::build(&file, text, &options.model_options())?;
     let ctx = Context::new(&model, &options.rules);
-    let enabled = |code: &str| options.is_enabled(code);
+    let enabled = |rule: &Rule| options.is_enabled(rule);
     let mut diagnostics = rules::check_all(&ctx, &enabled);
     if options.ignore_comments {
         let unused = suppress::apply(&file, text, &mut diagnostics, &enabled);
-        if enabled(rules::gl900::RULE.code) {
+        if enabled(rules::UNUSED_IGNORE) {
             diagnostics.extend(unused);
         }
     }
     for d in &mut diagnostics {
-        if let Some(&severity) = options.severity.get(d.code) {
+        if let Some(&severity) = options.severity.get(d.rule) {
             d.severity = severity;
         }
     }
@@ -130,7 +130,7 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+        (a.range.start, a.range.end, a.code()).cmp(&(b.range.start, b.range.end, b.code()))
     });
 }
 
@@ -146,16 +146,8 @@ pub struct Decoded {
 /// Decodes a file. A NUL byte marks it binary. Invalid UTF-8 is reported, and each invalid byte
 /// is read as `?` so that every byte offset stays the same as in the file.
 pub fn decode(bytes: &[u8]) -> Decoded {
-    let parse_error = |range: TextRange, message: String| Diagnostic {
-        code: "GL000",
-        name: "parse-error",
-        severity: Severity::Error,
-        message,
-        range,
-        labels: Vec::new(),
-        help: None,
-        fix: None,
-    };
+    let parse_error =
+        |range: TextRange, message: String| Diagnostic::new(rules::PARSE_ERROR, range, message);
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         return Decoded {
             text: String::new(),

@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::rules;
+use crate::rules::{self, Rule};
 use crate::source::{LineIndex, TextRange};
 use crate::syntax::Dockerfile;
 
 #[derive(Debug)]
 struct IgnoreCode {
     /// `None` when the text names no rule.
-    code: Option<&'static str>,
+    rule: Option<&'static Rule>,
     text: String,
     used: bool,
 }
@@ -73,7 +73,7 @@ fn collect(file: &Dockerfile, text: &str) -> Vec<IgnoreComment> {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(|c| IgnoreCode {
-                code: rules::find(c).map(|r| r.code),
+                rule: rules::find(c),
                 text: c.to_string(),
                 used: false,
             })
@@ -120,7 +120,7 @@ pub fn apply(
     file: &Dockerfile,
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
-    enabled: &dyn Fn(&str) -> bool,
+    enabled: &dyn Fn(&Rule) -> bool,
 ) -> Vec<Diagnostic> {
     let mut comments = collect(file, text);
     if comments.is_empty() {
@@ -137,7 +137,7 @@ pub fn apply(
                 continue;
             }
             for code in &mut comment.codes {
-                if code.code == Some(d.code) {
+                if code.rule == Some(d.rule) {
                     code.used = true;
                     suppressed = true;
                 }
@@ -145,13 +145,12 @@ pub fn apply(
         }
         !suppressed
     });
-    let rule = &rules::gl900::RULE;
     let mut unused = Vec::new();
     for comment in &comments {
         let stale: Vec<&IgnoreCode> = comment
             .codes
             .iter()
-            .filter(|c| !c.used && c.code.is_none_or(enabled))
+            .filter(|c| !c.used && c.rule.is_none_or(enabled))
             .collect();
         if stale.is_empty() {
             continue;
@@ -159,7 +158,7 @@ pub fn apply(
         let kept: Vec<&str> = comment
             .codes
             .iter()
-            .filter(|c| c.used || c.code.is_some_and(|code| !enabled(code)))
+            .filter(|c| c.used || c.rule.is_some_and(|rule| !enabled(rule)))
             .map(|c| c.text.as_str())
             .collect();
         let fix = if kept.is_empty() {
@@ -181,7 +180,7 @@ pub fn apply(
             )
         };
         let names: Vec<String> = stale.iter().map(|c| format!("`{}`", c.text)).collect();
-        let message = if stale.iter().any(|c| c.code.is_none()) {
+        let message = if stale.iter().any(|c| c.rule.is_none()) {
             format!("ignore comment names no known rule: {}", names.join(", "))
         } else if !comment.global && comment.target.is_none() {
             format!(
@@ -199,18 +198,11 @@ pub fn apply(
                 }
             )
         };
-        unused.push(Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            message,
-            range: comment.range,
-            labels: Vec::new(),
-            help: Some(
-                "remove stale suppressions so that they do not hide future findings".to_string(),
-            ),
-            fix: Some(fix),
-        });
+        unused.push(
+            Diagnostic::new(rules::UNUSED_IGNORE, comment.range, message)
+                .with_help("remove stale suppressions so that they do not hide future findings")
+                .with_fix(Some(fix)),
+        );
     }
     unused
 }

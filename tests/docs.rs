@@ -131,7 +131,7 @@ fn bad_examples_fire_and_good_examples_do_not() {
         );
         for example in bad {
             let found = lint(example, &options_for(rule.doc, "Bad")).expect("lint");
-            let hits = found.iter().filter(|d| d.code == rule.code).count();
+            let hits = found.iter().filter(|d| d.code() == rule.code).count();
             assert_eq!(
                 hits, 1,
                 "{}: Bad example must report it once:\n{example}\n{found:#?}",
@@ -140,7 +140,7 @@ fn bad_examples_fire_and_good_examples_do_not() {
         }
         for example in good {
             let found = lint(example, &options_for(rule.doc, "Good")).expect("lint");
-            let hits: Vec<_> = found.iter().filter(|d| d.code == rule.code).collect();
+            let hits: Vec<_> = found.iter().filter(|d| d.code() == rule.code).collect();
             assert!(
                 hits.is_empty(),
                 "{}: Good example must not report it:\n{example}\n{hits:#?}",
@@ -159,7 +159,7 @@ fn core_good_examples_are_clean() {
             let serious: Vec<_> = found
                 .iter()
                 .filter(|d| d.severity >= gopherlint::diagnostic::Severity::Warning)
-                .map(|d| format!("{} {}", d.code, d.message))
+                .map(|d| format!("{} {}", d.code(), d.message))
                 .collect();
             assert!(
                 serious.is_empty(),
@@ -182,13 +182,13 @@ fn messages_follow_the_house_style() {
             assert!(
                 first.is_lowercase() || first == '`',
                 "{}: message must start lowercase: {}",
-                d.code,
+                d.code(),
                 d.message
             );
             assert!(
                 !d.message.ends_with('.'),
                 "{}: no trailing period: {}",
-                d.code,
+                d.code(),
                 d.message
             );
             if let Some(fix) = &d.fix {
@@ -196,7 +196,7 @@ fn messages_follow_the_house_style() {
                 assert!(
                     first.is_lowercase(),
                     "{}: fix title is imperative lowercase: {}",
-                    d.code,
+                    d.code(),
                     fix.title
                 );
             }

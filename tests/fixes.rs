@@ -96,7 +96,7 @@ fn fixing_converges_parses_and_is_idempotent() {
                 }
             };
             let after = lint(&outcome.text, &LintOptions::default()).expect("lint");
-            if after.iter().any(|d| d.code == "GL000") {
+            if after.iter().any(|d| d.code() == "GL000") {
                 failures.push(format!(
                     "{} ({mode:?}): fixed file does not parse",
                     path.display()
@@ -132,11 +132,11 @@ fn unsafe_fixes_leave_no_core_finding_on_go_fixtures() {
             .iter()
             .filter(|d| {
                 matches!(
-                    d.code,
+                    d.code(),
                     "GL001" | "GL002" | "GL003" | "GL004" | "GL005" | "GL006"
                 )
             })
-            .map(|d| format!("{} {}", d.code, d.message))
+            .map(|d| format!("{} {}", d.code(), d.message))
             .collect();
         if !core.is_empty() {
             failures.push(format!("{}: {core:?}", path.display()));
@@ -164,8 +164,8 @@ fn the_single_stage_rewrite_gives_an_image_that_starts() {
     let left: Vec<String> = outcome
         .remaining
         .iter()
-        .filter(|d| d.code.starts_with("GL0") || d.code.starts_with("GL1"))
-        .map(|d| format!("{} {}", d.code, d.message))
+        .filter(|d| d.code().starts_with("GL0") || d.code().starts_with("GL1"))
+        .map(|d| format!("{} {}", d.code(), d.message))
         .collect();
     assert!(left.is_empty(), "{left:?}\n{}", outcome.text);
     assert!(outcome.text.contains("FROM scratch"), "{}", outcome.text);

@@ -65,7 +65,7 @@ fn every_fixture_reports_exactly_what_it_states() {
             .iter()
             .map(|d| {
                 let pos = index.line_col(&text, d.range.start);
-                format!("{} {} {}:{}", d.code, d.severity, pos.line, pos.column)
+                format!("{} {} {}:{}", d.code(), d.severity, pos.line, pos.column)
             })
             .collect();
         expected.sort();
@@ -151,11 +151,11 @@ fn the_seed_gopherfile_passes_the_core_rules() {
         .iter()
         .filter(|d| {
             matches!(
-                d.code,
+                d.code(),
                 "GL000" | "GL001" | "GL002" | "GL003" | "GL004" | "GL005" | "GL006"
             )
         })
-        .map(|d| format!("{} {}", d.code, d.message))
+        .map(|d| format!("{} {}", d.code(), d.message))
         .collect();
     assert!(core.is_empty(), "{core:?}");
 }
@@ -181,7 +181,7 @@ fn target_selects_the_shipped_stage() {
     let codes: Vec<_> = lint(&text, &service)
         .expect("lint")
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code())
         .collect();
     assert!(codes.contains(&"GL001"), "{codes:?}");
     // Without --target the scratch stage ships, and is a service.
@@ -205,14 +205,14 @@ fn allowed_bases_silence_gl002() {
     let codes: Vec<_> = lint(&text, &options)
         .expect("lint")
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code())
         .collect();
     assert!(!codes.contains(&"GL002"), "{codes:?}");
     options.rules.allowed_bases = vec!["alpine:3.19".into()];
     let codes: Vec<_> = lint(&text, &options)
         .expect("lint")
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code())
         .collect();
     assert!(codes.contains(&"GL002"), "{codes:?}");
 }

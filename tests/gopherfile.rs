@@ -117,7 +117,7 @@ fn the_modernised_gopherfile_is_clean_and_keeps_the_pattern() {
     let found: Vec<String> = lint(&modern, &LintOptions::default())
         .expect("lint")
         .iter()
-        .map(|d| format!("{} {}", d.code, d.message))
+        .map(|d| format!("{} {}", d.code(), d.message))
         .collect();
     assert!(found.is_empty(), "{found:?}");
     // Still the seed's pattern: a build stage, a static stripped binary on scratch with the CA

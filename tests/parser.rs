@@ -225,7 +225,7 @@ fn a_20000_line_run_does_not_overflow_and_stays_exact() {
     let diagnostics = gopherlint::lint(&text, &gopherlint::LintOptions::default()).expect("lint");
     let gl003 = diagnostics
         .iter()
-        .find(|d| d.code == "GL003")
+        .find(|d| d.code() == "GL003")
         .expect("GL003");
     assert_eq!(slice(&text, gl003.range), "go build");
 }

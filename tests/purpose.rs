@@ -150,7 +150,7 @@ fn a_class_set_by_the_user_wins() {
     let codes: Vec<_> = lint(text, &service)
         .expect("lint")
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code())
         .collect();
     assert_eq!(codes, ["GL001", "GL005", "GL003"]);
 }
@@ -238,7 +238,7 @@ fn platform_args_resolve_to_the_platform_built() {
         lint(text, options)
             .expect("lint")
             .iter()
-            .map(|d| d.code)
+            .map(|d| d.code())
             .collect()
     };
     assert_eq!(
@@ -285,7 +285,7 @@ fn messages_never_print_an_unknown_value_as_empty() {
                 assert!(
                     i % 2 == 0 || !empty_part,
                     "{}: `{all}` prints an empty value",
-                    d.code
+                    d.code()
                 );
             }
         }
@@ -295,7 +295,7 @@ fn messages_never_print_an_unknown_value_as_empty() {
     let gl004 = lint(texts[3], &LintOptions::default())
         .expect("lint")
         .into_iter()
-        .find(|d| d.code == "GL004")
+        .find(|d| d.code() == "GL004")
         .expect("GL004");
     assert_eq!(gl004.severity, gopherlint::diagnostic::Severity::Info);
 }
@@ -306,13 +306,13 @@ fn messages_name_the_real_stage_and_the_known_default_user() {
     let diagnostics = lint(text, &LintOptions::default()).expect("lint");
     let gl006 = diagnostics
         .iter()
-        .find(|d| d.code == "GL006")
+        .find(|d| d.code() == "GL006")
         .expect("GL006");
     let help = gl006.help.as_deref().unwrap_or("");
     assert!(help.contains("COPY --from=builder "), "{help}");
     let gl005 = diagnostics
         .iter()
-        .find(|d| d.code == "GL005")
+        .find(|d| d.code() == "GL005")
         .expect("GL005");
     assert_eq!(
         gl005.message,
@@ -322,7 +322,7 @@ fn messages_name_the_real_stage_and_the_known_default_user() {
     let diagnostics = lint(&other, &LintOptions::default()).expect("lint");
     let gl005 = diagnostics
         .iter()
-        .find(|d| d.code == "GL005")
+        .find(|d| d.code() == "GL005")
         .expect("GL005");
     assert!(
         gl005.message.contains("`registry.example.com/base:1`"),
@@ -337,7 +337,7 @@ fn cgo_messages_are_conditional_and_never_claim_cgo_is_on_without_a_compiler() {
     let diagnostics = lint(alpine, &LintOptions::default()).expect("lint");
     let gl004 = diagnostics
         .iter()
-        .find(|d| d.code == "GL004")
+        .find(|d| d.code() == "GL004")
         .expect("GL004");
     assert!(
         !gl004.message.contains("cgo is enabled"),
@@ -353,7 +353,7 @@ fn cgo_messages_are_conditional_and_never_claim_cgo_is_on_without_a_compiler() {
     let diagnostics = lint(&debian, &LintOptions::default()).expect("lint");
     let gl004 = diagnostics
         .iter()
-        .find(|d| d.code == "GL004")
+        .find(|d| d.code() == "GL004")
         .expect("GL004");
     assert!(
         gl004

@@ -129,7 +129,7 @@ pub(super) fn lint_one(
         .problem
         .clone()
         .into_iter()
-        .filter(|d| options.is_enabled(d.code))
+        .filter(|d| options.is_enabled(d.rule))
         .collect();
     let mut linted = Linted {
         report: FileReport {

@@ -1,7 +1,7 @@
 //! Settings of a run: flags combined with each file's configuration (flags win), and the
 //! configuration that applies to each directory.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -11,25 +11,25 @@ use crate::cache::BoundedCache;
 use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
 use crate::context::BuildContext;
 use crate::model::Platform;
-use crate::rules::{RULES, RuleSettings};
+use crate::rules::{RULES, Rule, RuleSet, RuleSettings};
 
 /// What the flags say, to be combined with each file's config (flags win).
 pub(super) struct FlagSettings {
     target: Option<String>,
     platform: Platform,
-    ignore: Vec<&'static str>,
-    select: Option<Vec<&'static str>>,
+    ignore: Vec<&'static Rule>,
+    select: Option<Vec<&'static Rule>>,
     threshold: Option<Threshold>,
     ignore_comments: bool,
 }
 
 impl FlagSettings {
     pub(super) fn from_cli(cli: &Cli) -> Result<FlagSettings, ConfigError> {
-        let codes = |names: &[String], flag: &str| -> Result<Vec<&'static str>, ConfigError> {
+        let codes = |names: &[String], flag: &str| -> Result<Vec<&'static Rule>, ConfigError> {
             names
                 .iter()
                 .filter(|n| !n.trim().is_empty())
-                .map(|n| rule_named(n, flag).map(|r| r.code))
+                .map(|n| rule_named(n, flag))
                 .collect()
         };
         let threshold = match &cli.failure_threshold {
@@ -69,19 +69,18 @@ impl FlagSettings {
     ) -> LintOptions {
         // Nothing selected or ignored: every rule runs, with no set to build or look up.
         let all = self.select.is_none() && self.ignore.is_empty() && config.ignore.is_empty();
-        let enabled: HashSet<&'static str> = match &self.select {
-            _ if all => HashSet::new(),
+        let mut enabled: RuleSet = match &self.select {
+            _ if all => RuleSet::default(),
             Some(select) => select.iter().copied().collect(),
             None => RULES
                 .iter()
-                .map(|r| r.code)
-                .filter(|c| !config.ignore.contains(c))
+                .copied()
+                .filter(|r| !config.ignore.contains(r))
                 .collect(),
         };
-        let enabled = enabled
-            .into_iter()
-            .filter(|c| !self.ignore.contains(c))
-            .collect();
+        for rule in &self.ignore {
+            enabled.remove(rule);
+        }
         LintOptions {
             target: self.target.clone(),
             platform: self.platform.clone(),

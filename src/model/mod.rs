@@ -152,6 +152,11 @@ impl<'a> Model<'a> {
         self.shipping.start.as_deref()
     }
 
+    /// The final image starts with `go run`: it compiles its sources at every start.
+    pub fn starts_with_go_run(&self) -> bool {
+        self.start_command().is_some_and(shipping::is_go_run)
+    }
+
     /// Binaries built by unseen commands in Go stages and copied into the final image.
     pub fn opaque_go_copies(&self) -> &[OpaqueBinary] {
         &self.shipping.opaque

@@ -7,7 +7,7 @@ use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::go_build::GoBuild;
 use super::scripts::installed_packages;
-use super::shipping::Shipping;
+use super::shipping::{Shipping, is_go_run};
 use super::stage::{Stage, StageBase};
 use crate::knowledge::files::GOROOT;
 use crate::knowledge::go_command::GoSubcommand;
@@ -282,7 +282,7 @@ impl Classifier<'_, '_> {
             let program = start
                 .first()
                 .map(|p| paths::basename(p).to_ascii_lowercase());
-            if program.as_deref() == Some("go") && start.get(1).is_some_and(|s| s == "run") {
+            if is_go_run(start) {
                 return purpose(
                     ImageClass::Service,
                     "the start command is `go run`: it compiles the service each time it starts"

@@ -79,6 +79,11 @@ fn overwritten_builds(facts: &FileFacts) -> Vec<bool> {
     out
 }
 
+/// A start command that is `go run`: it compiles the sources at every start.
+pub fn is_go_run(start: &[String]) -> bool {
+    matches!(start, [go, run, ..] if paths::basename(go) == "go" && run == "run")
+}
+
 /// Reads the start command (see `Shipping::start`).
 fn start_command(facts: &FileFacts) -> Option<Vec<String>> {
     let (entrypoint, cmd) = facts.start_instructions();

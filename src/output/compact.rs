@@ -14,7 +14,7 @@ pub fn render_compact(reports: &[FileReport]) -> String {
                 pos.line,
                 pos.column,
                 d.severity,
-                d.code,
+                d.code(),
                 d.message.replace('\n', " ")
             ));
         }

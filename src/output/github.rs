@@ -33,7 +33,7 @@ pub fn render_github(reports: &[FileReport]) -> String {
                 start.column,
                 end.line,
                 end.column,
-                escape_property(&format!("{} {}", d.code, d.name)),
+                escape_property(&format!("{} {}", d.code(), d.name())),
                 escape_data(&d.message),
             ));
         }

@@ -53,7 +53,8 @@ pub(crate) fn render_human_file(report: &FileReport, color: bool, counts: &mut C
             Severity::Warning => counts.warnings += 1,
             Severity::Info => counts.infos += 1,
         }
-        let mut labels = vec![Label::primary(id, d.range.start..d.range.end).with_message(d.name)];
+        let mut labels =
+            vec![Label::primary(id, d.range.start..d.range.end).with_message(d.name())];
         labels.extend(
             d.labels
                 .iter()
@@ -77,7 +78,7 @@ pub(crate) fn render_human_file(report: &FileReport, color: bool, counts: &mut C
             notes.push(format!("{kind}: {}\n{}", fix.title, indented.join("\n")));
         }
         let diagnostic = CsDiagnostic::new(severity(d.severity))
-            .with_code(d.code)
+            .with_code(d.code())
             .with_message(&d.message)
             .with_labels(labels)
             .with_notes(notes);

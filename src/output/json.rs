@@ -101,8 +101,8 @@ pub(crate) fn json_items(report: &FileReport) -> Vec<String> {
         .iter()
         .map(|d| Finding {
             path: &report.path,
-            code: d.code,
-            name: d.name,
+            code: d.code(),
+            name: d.name(),
             severity: d.severity,
             message: &d.message,
             range: range(report, &index, d.range),

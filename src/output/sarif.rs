@@ -151,7 +151,7 @@ pub(crate) fn sarif_items(report: &FileReport) -> Vec<String> {
                 )
                 .build();
             let base = fnv1a(&[
-                d.code,
+                d.code(),
                 &report.path,
                 &normalized_lines(&report.text, d.range),
             ]);
@@ -162,9 +162,9 @@ pub(crate) fn sarif_items(report: &FileReport) -> Vec<String> {
                 Some(help) => format!("{}. Help: {help}", d.message),
                 None => d.message.clone(),
             };
-            let rule_index = RULES.iter().position(|r| r.code == d.code).unwrap_or(0);
+            let rule_index = RULES.iter().position(|r| r.code == d.code()).unwrap_or(0);
             let mut result = sarif::Result::builder()
-                .rule_id(d.code)
+                .rule_id(d.code())
                 .rule_index(rule_index as i64)
                 .level(level(d.severity))
                 .message(sarif::Message::builder().text(message).build())

@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL000.md"),
+    covers: &[],
     check,
 };
 

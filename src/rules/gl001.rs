@@ -1,7 +1,7 @@
 //! GL001 single-stage-build: the shipped stage compiles Go or is a Go toolchain image.
 
 use super::text::{exec_form, nonroot_user_line};
-use super::{Context, FixAvailability, Rule};
+use super::{Context, Covered, Covers, FixAvailability, Rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::files::CA_BUNDLE;
 use crate::knowledge::images::DISTROLESS_STATIC;
@@ -19,18 +19,38 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL001.md"),
+    // The rewrite replaces the final stage: its `scratch` base, numeric USER and copied binary
+    // answer GL002, GL104 and GL107, and GL005's added USER would land in the build stage.
+    covers: &[
+        Covers {
+            rule: "GL002",
+            what: Covered::Findings,
+        },
+        Covers {
+            rule: "GL005",
+            what: Covered::Fixes,
+        },
+        Covers {
+            rule: "GL104",
+            what: Covered::Findings,
+        },
+        Covers {
+            rule: "GL107",
+            what: Covered::Findings,
+        },
+    ],
     check,
 };
 
 /// Why the final stage counts as a single-stage Go build.
-pub(crate) struct SingleStage<'m> {
+struct SingleStage<'m> {
     /// A go build in the final chain, if any.
     pub build: Option<&'m GoBuild>,
     /// The final chain descends from a Go toolchain image.
     pub toolchain_image: bool,
 }
 
-pub(crate) fn single_stage<'m>(model: &'m Model) -> Option<SingleStage<'m>> {
+fn single_stage<'m>(model: &'m Model) -> Option<SingleStage<'m>> {
     let stage = model.final_stage()?;
     let chain = model.final_chain();
     let build = model.go_builds.iter().find(|b| chain.contains(&b.stage));
@@ -39,13 +59,6 @@ pub(crate) fn single_stage<'m>(model: &'m Model) -> Option<SingleStage<'m>> {
         build,
         toolchain_image,
     })
-}
-
-/// Whether GL001 reports this model (and so rewrites its final stage): other rules leave that
-/// stage's fixes to it.
-pub(crate) fn reports(model: &Model) -> bool {
-    RULE.applies(model)
-        && single_stage(model).is_some_and(|s| !s.build.is_some_and(|b| b.is_debug()))
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -61,9 +74,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = ctx.instruction_head(stage.from);
-    let go_run = model.start_command().is_some_and(|argv| {
-        argv.len() > 1 && paths::basename(&argv[0]) == "go" && argv[1] == "run"
-    });
+    let go_run = model.starts_with_go_run();
     let image = stage.root_image.as_ref().map(|i| i.raw.as_str());
     let message = match (go_run, found.toolchain_image, found.build.is_some(), image) {
         (true, ..) => "the final image starts with `go run`: it compiles the service at every start, and the toolchain and sources ship with it".to_string(),

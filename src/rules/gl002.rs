@@ -7,7 +7,7 @@ use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::is_base_data;
 use crate::knowledge::shells::{self, PRIVILEGE_DROPPERS};
 use crate::knowledge::tools::HTTP_CLIENTS;
-use crate::model::CgoSetting;
+use crate::model::{CgoSetting, GoBuild};
 use crate::paths;
 use crate::syntax::{Args, Keyword};
 
@@ -20,12 +20,21 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL002.md"),
+    covers: &[],
     check,
 };
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    if super::gl001::single_stage(model).is_some() {
+    // Builds in the shipped stage's own chain: a single-stage build.
+    let chain = model.final_chain();
+    let compiled_here: Vec<&GoBuild> = model
+        .go_builds
+        .iter()
+        .filter(|b| chain.contains(&b.stage))
+        .collect();
+    // A race or debugger build there makes a debug image, whose base is beside the point.
+    if compiled_here.iter().any(|b| b.is_debug()) {
         return;
     }
     let Some(stage) = model.final_stage() else {
@@ -101,7 +110,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         "scratch"
     };
-    let fix = (!word.raw.contains('$') && word.raw == word.value).then(|| {
+    // A stage that compiles cannot simply change its base: the build needs the toolchain.
+    let fix = (compiled_here.is_empty() && !word.raw.contains('$') && word.raw == word.value)
+        .then(|| {
         Fix::new(
             format!("replace `{}` with `{replacement}`", word.raw),
             Applicability::Unsafe,
@@ -119,7 +130,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if cgo_on {
         message.push_str(" once it is built with `CGO_ENABLED=0`");
     }
-    let help = if runs_commands {
+    let help = if !compiled_here.is_empty() {
+        format!(
+            "compile in a separate build stage and copy only the binary into a final stage on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+        )
+    } else if runs_commands {
         format!(
             "move the final stage's RUN steps (and any shell-form start command) into the build stage, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )

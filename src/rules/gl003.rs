@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL003.md"),
+    covers: &[],
     check,
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL004.md"),
+    covers: &[],
     check,
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL005.md"),
+    covers: &[],
     check,
 };
 
@@ -74,12 +75,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     image.map_or("its base", |i| i.raw.as_str())
                 ),
             };
-            // Where GL001 rewrites the build, its new final stage sets the user.
-            let fix = if super::gl001::reports(model) {
-                None
-            } else {
-                fix_missing_user(ctx)
-            };
+            let fix = fix_missing_user(ctx);
             out.push(
                 ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
                     .with_help(help())

@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Sometimes,
     doc: include_str!("../../rules/GL006.md"),
+    covers: &[],
     check,
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL101.md"),
+    covers: &[],
     check,
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL103.md"),
+    covers: &[],
     check,
 };
 

@@ -13,15 +13,12 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL104.md"),
+    covers: &[],
     check,
 };
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    // GL001's rewrite replaces the stage, with a numeric USER: its finding comes first.
-    if super::gl001::reports(model) {
-        return;
-    }
     let Some(user) = model.final_user() else {
         return;
     };

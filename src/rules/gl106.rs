@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL106.md"),
+    covers: &[],
     check,
 };
 

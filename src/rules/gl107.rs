@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL107.md"),
+    covers: &[],
     check,
 };
 
@@ -83,8 +84,10 @@ fn workdir_data(model: &Model, copy: &Copy) -> bool {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let chain = model.final_chain();
-    // Compiled in the shipped stage itself, or on a Go toolchain: GL001's finding.
-    if super::gl001::reports(model) || model.go_builds.iter().any(|b| chain.contains(&b.stage)) {
+    // Compiled in the shipped stage itself, when the image is built or at every start (`go
+    // run`): the sources are there to build, and the single stage is the problem (GL001's
+    // finding).
+    if model.starts_with_go_run() || model.go_builds.iter().any(|b| chain.contains(&b.stage)) {
         return;
     }
     let mut sources: Vec<(usize, Vec<String>)> = Vec::new();

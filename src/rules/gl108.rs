@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL108.md"),
+    covers: &[],
     check,
 };
 

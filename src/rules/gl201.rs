@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Unsafe,
     doc: include_str!("../../rules/GL201.md"),
+    covers: &[],
     check,
 };
 

@@ -21,6 +21,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL202.md"),
+    covers: &[],
     check,
 };
 

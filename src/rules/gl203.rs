@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL203.md"),
+    covers: &[],
     check,
 };
 

@@ -17,6 +17,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL204.md"),
+    covers: &[],
     check,
 };
 

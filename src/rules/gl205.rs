@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL205.md"),
+    covers: &[],
     check,
 };
 

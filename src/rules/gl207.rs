@@ -18,6 +18,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Sometimes,
     doc: include_str!("../../rules/GL207.md"),
+    covers: &[],
     check,
 };
 

@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL208.md"),
+    covers: &[],
     check,
 };
 

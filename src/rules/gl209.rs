@@ -12,6 +12,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL209.md"),
+    covers: &[],
     check,
 };
 

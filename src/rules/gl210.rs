@@ -15,6 +15,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL210.md"),
+    covers: &[],
     check,
 };
 

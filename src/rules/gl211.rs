@@ -20,6 +20,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL211.md"),
+    covers: &[],
     check,
 };
 

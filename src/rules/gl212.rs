@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL212.md"),
+    covers: &[],
     check,
 };
 

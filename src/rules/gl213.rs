@@ -16,6 +16,7 @@ pub const RULE: Rule = Rule {
     linux_only: true,
     fix: FixAvailability::None,
     doc: include_str!("../../rules/GL213.md"),
+    covers: &[],
     check,
 };
 

@@ -14,6 +14,7 @@ pub const RULE: Rule = Rule {
     linux_only: false,
     fix: FixAvailability::Safe,
     doc: include_str!("../../rules/GL900.md"),
+    covers: &[],
     check: reported_by_suppression,
 };
 

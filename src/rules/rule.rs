@@ -1,0 +1,115 @@
+//! What a rule declares: its code and name (a public contract), severity, summary, the image
+//! classes it judges, its fix, its documentation, the findings of other rules it covers, and
+//! its check.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use super::Context;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{ImageClass, Model};
+
+/// Whether and how a rule fixes what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Safe,
+    Unsafe,
+    /// Safe in some cases, unsafe in others (the rule doc says which).
+    Sometimes,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::Sometimes => "safe or unsafe",
+        }
+    }
+}
+
+/// What of another rule's result a rule's finding covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covered {
+    /// The other rule's findings: they say a part of what this one says.
+    Findings,
+    /// The other rule's fixes: this rule's fix rewrites what they would edit.
+    Fixes,
+}
+
+/// One rule's result that a rule covers when it reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Covers {
+    /// The code of the covered rule.
+    pub rule: &'static str,
+    pub what: Covered,
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for tables and SARIF short descriptions.
+    pub summary: &'static str,
+    /// The image classes the rule judges (see `model::purpose`); silent on the others.
+    pub applies_to: &'static [ImageClass],
+    /// Silent on Windows images, which are outside the Linux runtime model.
+    pub linux_only: bool,
+    pub fix: FixAvailability,
+    /// The rule's documentation (rules/<CODE>.md).
+    pub doc: &'static str,
+    /// What of other rules this rule's findings cover: applied by the engine only when this
+    /// rule is enabled and reports, so every rule's own result stands alone.
+    pub covers: &'static [Covers],
+    pub check: fn(&Context, &mut Vec<Diagnostic>),
+}
+
+/// Rules are one per code.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Rule) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Rule {}
+
+impl Hash for Rule {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.code.hash(state);
+    }
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code, self.name)
+    }
+}
+
+/// Every class: rules about the file itself rather than the image.
+pub const ALL_CLASSES: &[ImageClass] = &ImageClass::ALL;
+/// The Go runtime rules judge images that run a Go binary built in the file.
+pub const SERVICE: &[ImageClass] = &[ImageClass::Service];
+/// Whether an image starts: images that run as containers, a service or of unknown purpose.
+pub const RUNTIME: &[ImageClass] = &[ImageClass::Service, ImageClass::Unknown];
+
+impl Rule {
+    /// Whether the rule judges this model's image.
+    pub fn applies(&self, model: &Model) -> bool {
+        self.applies_to.contains(&model.purpose.class)
+            && !(self.linux_only && model.purpose.windows)
+    }
+
+    /// The classes, for tables: `service`, `service, unknown`, `all`.
+    pub fn scope(&self) -> String {
+        if self.applies_to.len() == ImageClass::ALL.len() {
+            return "all".into();
+        }
+        self.applies_to
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
