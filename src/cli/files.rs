@@ -31,8 +31,8 @@ pub(super) struct Targets {
 /// Path arguments as files, in the order of the output (by path; standard input by the name it
 /// is reported under) with each file once: directories are searched, explicit files are always
 /// taken.
-pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, String> {
-    let excludes = crate::discover::build_excludes(&cli.exclude).map_err(|e| e.0)?;
+pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, crate::config::ConfigError> {
+    let excludes = crate::discover::build_excludes(&cli.exclude)?;
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();

@@ -2,24 +2,23 @@
 //! output streams as arguments so tests can drive it without a process.
 
 mod files;
+mod lint;
 mod settings;
 
 use std::ffi::OsString;
+use std::fmt;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
-use rayon::prelude::*;
 
+use crate::config::ConfigError;
 use crate::fix::FixMode;
-use crate::output::{
-    FileReport, OutputStream, StreamFormat, render_compact, render_github, render_human,
-    render_json, render_sarif,
-};
+use crate::output::{self, OutputError};
 use crate::rules::{FixAvailability, RULES};
 
-use files::{Input, Linted, Target, Targets, collect_targets, lint_one};
+use files::{Targets, collect_targets};
+use lint::{Resolver, lint_batch, lint_streaming, show_models};
 use settings::{ConfigResolver, ContextResolver, FlagSettings, init};
 
 /// Exit code: no finding at or above the failure threshold.
@@ -156,6 +155,56 @@ pub struct Io<'a> {
     pub no_color: bool,
 }
 
+/// Why a run stops with exit code 2. Its message follows `gopherlint: ` on standard error.
+#[derive(Debug)]
+pub enum CliError {
+    /// A configuration file or a flag value is wrong.
+    Config(ConfigError),
+    /// `--explain` names no rule.
+    UnknownRule(String),
+    /// `--init` could not write its file.
+    Init(String),
+    /// Files that could not be read, linted or fixed (the others were), one message each.
+    Files(Vec<String>),
+    /// The output could not be serialised.
+    Output(OutputError),
+    /// The output could not be written.
+    Write(std::io::Error),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Config(error) => f.write_str(&error.0),
+            CliError::UnknownRule(name) => write!(
+                f,
+                "unknown rule `{name}`: `gopherlint --list-rules` lists them"
+            ),
+            CliError::Init(message) => f.write_str(message),
+            CliError::Files(messages) => f.write_str(&messages.join("\ngopherlint: ")),
+            CliError::Output(error) => write!(f, "{error}"),
+            CliError::Write(error) => write!(f, "cannot write output: {error}"),
+        }
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(error: ConfigError) -> CliError {
+        CliError::Config(error)
+    }
+}
+
+impl From<OutputError> for CliError {
+    fn from(error: OutputError) -> CliError {
+        CliError::Output(error)
+    }
+}
+
+/// Writes output text, or says why it could not.
+pub(crate) fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    out.write_all(text.as_bytes()).map_err(CliError::Write)
+}
+
 /// Runs gopherlint and returns its exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>, io: Io) -> u8 {
     let cli = match Cli::try_parse_from(args) {
@@ -168,13 +217,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>, io: Io) -> u8 {
             return if code == 0 { EXIT_OK } else { EXIT_ERROR };
         }
     };
-    let auto_color = io.stdout_is_terminal && !io.no_color;
-    match execute(&cli, io.stdin, io.stdout, io.stderr, auto_color) {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io.stdout_is_terminal && !io.no_color,
+    };
+    match execute(&cli, io.stdin, io.stdout, io.stderr, color) {
         Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "gopherlint: {message}");
+        Err(error) => {
+            let _ = writeln!(io.stderr, "gopherlint: {error}");
             EXIT_ERROR
         }
+    }
+}
+
+/// The output format the flags ask for (`color` for human output, resolved once).
+fn output_format(cli: &Cli, color: bool) -> output::Format {
+    match cli.format {
+        Format::Human => output::Format::Human { color },
+        Format::Json => output::Format::Json,
+        Format::Sarif => output::Format::Sarif,
+        Format::Github => output::Format::Github,
+        Format::Compact => output::Format::Compact,
     }
 }
 
@@ -183,39 +247,33 @@ fn execute(
     stdin: &mut dyn Read,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
-    auto_color: bool,
-) -> Result<u8, String> {
-    let write = |stdout: &mut dyn Write, text: &str| {
-        stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write output: {e}"))
-    };
+    color: bool,
+) -> Result<u8, CliError> {
     if let Some(name) = &cli.explain {
-        let rule = crate::rules::find(name).ok_or_else(|| {
-            format!("unknown rule `{name}`: `gopherlint --list-rules` lists them")
-        })?;
-        write(stdout, rule.doc)?;
+        let rule =
+            crate::rules::find(name).ok_or_else(|| CliError::UnknownRule(name.to_string()))?;
+        write_out(stdout, rule.doc)?;
         return Ok(EXIT_OK);
     }
     if cli.list_rules {
-        write(stdout, &rules_table())?;
+        write_out(stdout, &rules_table())?;
         return Ok(EXIT_OK);
     }
     if cli.init {
-        init()?;
-        write(stdout, "Wrote gopherlint.toml\n")?;
+        init().map_err(CliError::Init)?;
+        write_out(stdout, "Wrote gopherlint.toml\n")?;
         return Ok(EXIT_OK);
     }
-    let flags = FlagSettings::from_cli(cli).map_err(|e| e.0)?;
+    let flags = FlagSettings::from_cli(cli)?;
     let Targets {
         targets,
-        mut errors,
+        errors,
         warnings,
     } = collect_targets(cli)?;
     for warning in warnings {
         let _ = writeln!(stderr, "gopherlint: warning: {warning}");
     }
-    let mut configs = ConfigResolver::new(cli).map_err(|e| e.0)?;
+    let mut configs = ConfigResolver::new(cli)?;
     let contexts = ContextResolver::new(cli.context.clone());
     if let Some(dir) = &cli.context
         && !dir.is_dir()
@@ -226,25 +284,9 @@ fn execute(
             dir.display()
         );
     }
-
     // Every file's config is found (and any config error reported) before anything is linted.
     for target in &targets {
-        configs.for_dir(&config_dir(cli, target)).map_err(|e| e.0)?;
-    }
-    let streaming = !(cli.show_model || cli.fix || cli.diff);
-    if streaming {
-        let color = match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => auto_color,
-        };
-        let mut resolver = Resolver {
-            cli,
-            configs,
-            contexts,
-            stdin,
-        };
-        return lint_streaming(cli, targets, &mut resolver, &flags, color, stdout, errors);
+        configs.for_dir(&lint::config_dir(cli, target))?;
     }
     let mut resolver = Resolver {
         cli,
@@ -252,303 +294,27 @@ fn execute(
         contexts,
         stdin,
     };
-    let mut jobs = Vec::with_capacity(targets.len());
-    for target in targets {
-        match resolver.job(target)? {
-            Ok(job) => jobs.push(job),
-            Err(message) => errors.push(message),
-        }
-    }
+    let format = output_format(cli, color);
     if cli.show_model {
-        return show_models(jobs, &flags, stdout, errors);
+        return show_models(targets, &mut resolver, &flags, stdout, errors);
     }
-    let fixing = if cli.fix || cli.diff {
-        Some(if cli.unsafe_fixes {
+    if cli.fix || cli.diff {
+        let mode = if cli.unsafe_fixes {
             FixMode::Unsafe
         } else {
             FixMode::Safe
-        })
-    } else {
-        None
-    };
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => auto_color,
-    };
-    let write_fixes = cli.fix;
-    let results: Vec<Result<Linted, String>> = jobs
-        .into_par_iter()
-        .map(|job| lint_job(job, &flags, fixing, write_fixes))
-        .collect();
-    let mut linted = Vec::new();
-    for result in results {
-        match result {
-            Ok(done) => linted.push(done),
-            Err(message) => errors.push(message),
-        }
-    }
-    linted.sort_by(|a, b| a.report.path.cmp(&b.report.path));
-    let fails = linted.iter().any(|l| {
-        l.report
-            .diagnostics
-            .iter()
-            .any(|d| l.threshold.fails(d.severity))
-    });
-    for note in linted.iter().filter_map(|l| l.fix_problem.as_ref()) {
-        let _ = writeln!(stderr, "gopherlint: {note}");
-    }
-    if cli.diff {
-        let diffs: String = linted.iter().filter_map(|l| l.diff.as_deref()).collect();
-        write(stdout, &diffs)?;
-        if !errors.is_empty() {
-            return Err(errors.join("\ngopherlint: "));
-        }
-        return Ok(if diffs.is_empty() {
-            EXIT_OK
-        } else {
-            EXIT_FINDINGS
-        });
-    }
-    let stdin_fixed: Vec<&String> = linted
-        .iter()
-        .filter_map(|l| l.stdin_fixed.as_ref())
-        .collect();
-    let reports: Vec<FileReport> = linted.iter().map(|l| l.report.clone()).collect();
-    if !reports.is_empty() || errors.is_empty() {
-        let rendered = match cli.format {
-            Format::Human => render_human(&reports, color),
-            Format::Json => render_json(&reports),
-            Format::Sarif => render_sarif(&reports),
-            Format::Github => render_github(&reports),
-            Format::Compact => render_compact(&reports),
         };
-        if stdin_fixed.is_empty() {
-            write(stdout, &rendered)?;
-        } else {
-            // The fixed file goes to standard output; what remains goes to standard error.
-            for text in stdin_fixed {
-                write(stdout, text)?;
-            }
-            let _ = stderr.write_all(rendered.as_bytes());
-        }
-    }
-    if cli.fix {
-        let applied: usize = linted.iter().map(|l| l.applied).sum();
-        let files = linted.iter().filter(|l| l.applied > 0).count();
-        let summary = format!(
-            "Applied {applied} fix{} to {files} file{}.\n",
-            if applied == 1 { "" } else { "es" },
-            if files == 1 { "" } else { "s" }
+        return lint_batch(
+            targets,
+            &mut resolver,
+            &flags,
+            (format, mode),
+            stdout,
+            stderr,
+            errors,
         );
-        if cli.format == Format::Human && linted.iter().all(|l| l.stdin_fixed.is_none()) {
-            write(stdout, &summary)?;
-        } else {
-            let _ = stderr.write_all(summary.as_bytes());
-        }
     }
-    if !errors.is_empty() {
-        return Err(errors.join("\ngopherlint: "));
-    }
-    Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-/// Lints one job with its file's settings.
-fn lint_job(
-    (input, config, file_path, context): Job,
-    flags: &FlagSettings,
-    fixing: Option<FixMode>,
-    write_fixes: bool,
-) -> Result<Linted, String> {
-    lint_one(
-        input,
-        &flags.options(&config, file_path.as_deref(), context),
-        flags.threshold(&config),
-        fixing,
-        write_fixes,
-    )
-}
-
-/// The directory whose config applies to a target.
-fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
-    match target {
-        Target::Stdin => cli
-            .stdin_filename
-            .as_deref()
-            .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| PathBuf::from(".")),
-        Target::File(path) => path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-    }
-}
-
-/// Turns targets into jobs: config, build context and input for each.
-struct Resolver<'a> {
-    cli: &'a Cli,
-    configs: ConfigResolver,
-    contexts: ContextResolver,
-    stdin: &'a mut dyn Read,
-}
-
-impl Resolver<'_> {
-    /// The job for a target; the inner error is a problem with that file (the run goes on), the
-    /// outer one a config error (the run stops).
-    fn job(&mut self, target: Target) -> Result<Result<Job, String>, String> {
-        let cli = self.cli;
-        let config = self
-            .configs
-            .for_dir(&config_dir(cli, &target))
-            .map_err(|e| e.0)?;
-        let file_path = match &target {
-            Target::Stdin => cli.stdin_filename.as_ref().map(PathBuf::from),
-            Target::File(path) => Some(path.clone()),
-        };
-        let input = match target {
-            Target::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(e) = self.stdin.read_to_end(&mut bytes) {
-                    return Ok(Err(format!("cannot read standard input: {e}")));
-                }
-                Input::Bytes(
-                    cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
-                    bytes,
-                )
-            }
-            Target::File(path) => Input::Path(path),
-        };
-        let context = self.contexts.for_file(&config, file_path.as_deref());
-        Ok(Ok((input, config, file_path, context)))
-    }
-}
-
-/// Files linted at a time: enough to keep every core busy, few enough that memory does not
-/// grow with the number of files.
-const WINDOW_PER_THREAD: usize = 32;
-
-/// Lints without fixing: files in path order, linted in parallel a window at a time, each
-/// window's output written before the next is linted.
-fn lint_streaming(
-    cli: &Cli,
-    targets: Vec<Target>,
-    resolver: &mut Resolver,
-    flags: &FlagSettings,
-    color: bool,
-    stdout: &mut dyn Write,
-    mut errors: Vec<String>,
-) -> Result<u8, String> {
-    // `targets` come in the order of the output (`collect_targets`).
-    let format = match cli.format {
-        Format::Human => StreamFormat::Human { color },
-        Format::Json => StreamFormat::Json,
-        Format::Sarif => StreamFormat::Sarif,
-        Format::Github => StreamFormat::Github,
-        Format::Compact => StreamFormat::Compact,
-    };
-    let mut stream = OutputStream::new(format);
-    let window = rayon::current_num_threads().max(1) * WINDOW_PER_THREAD;
-    let mut targets = targets.into_iter();
-    let (mut fails, mut linted) = (false, 0usize);
-    loop {
-        // Settings and contexts are resolved a window at a time, from caches filled once.
-        let mut chunk: Vec<Job> = Vec::with_capacity(window);
-        for target in targets.by_ref().take(window) {
-            match resolver.job(target)? {
-                Ok(job) => chunk.push(job),
-                Err(message) => errors.push(message),
-            }
-        }
-        if chunk.is_empty() && targets.len() == 0 {
-            break;
-        }
-        let results: Vec<Result<Linted, String>> = chunk
-            .into_par_iter()
-            .map(|job| lint_job(job, flags, None, false))
-            .collect();
-        let mut text = String::new();
-        for result in results {
-            match result {
-                Ok(done) => {
-                    linted += 1;
-                    fails |= done
-                        .report
-                        .diagnostics
-                        .iter()
-                        .any(|d| done.threshold.fails(d.severity));
-                    text.push_str(&stream.file(&done.report));
-                }
-                Err(message) => errors.push(message),
-            }
-        }
-        stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write output: {e}"))?;
-    }
-    stream
-        .finish(linted == 0 && !errors.is_empty(), stdout)
-        .map_err(|e| format!("cannot write output: {e}"))?;
-    if !errors.is_empty() {
-        return Err(errors.join("\ngopherlint: "));
-    }
-    Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
-}
-
-/// A file to lint with its config and build context.
-type Job = (
-    Input,
-    Arc<crate::config::Config>,
-    Option<PathBuf>,
-    Option<Arc<crate::context::BuildContext>>,
-);
-
-/// `--show-model`: what gopherlint understood of each file, in path order.
-fn show_models(
-    mut jobs: Vec<Job>,
-    flags: &FlagSettings,
-    stdout: &mut dyn Write,
-    mut errors: Vec<String>,
-) -> Result<u8, String> {
-    jobs.sort_by(|a, b| a.2.cmp(&b.2));
-    let mut out = String::new();
-    for (input, config, file_path, context) in jobs {
-        let (display, bytes) = match input {
-            Input::Bytes(name, bytes) => (name, bytes),
-            Input::Path(path) => match std::fs::read(&path) {
-                Ok(bytes) => (path.display().to_string(), bytes),
-                Err(e) => {
-                    errors.push(format!("cannot read `{}`: {e}", path.display()));
-                    continue;
-                }
-            },
-        };
-        let decoded = crate::decode(&bytes);
-        if decoded.binary {
-            errors.push(format!(
-                "`{display}` is not a Dockerfile: it holds binary data"
-            ));
-            continue;
-        }
-        let options = flags.options(&config, file_path.as_deref(), context);
-        match crate::show_model(&decoded.text, &options) {
-            Ok(text) => {
-                if !out.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(&format!("# {display}\n{text}"));
-            }
-            Err(e) => errors.push(format!("{display}: {e}")),
-        }
-    }
-    stdout
-        .write_all(out.as_bytes())
-        .map_err(|e| format!("cannot write output: {e}"))?;
-    if errors.is_empty() {
-        Ok(EXIT_OK)
-    } else {
-        Err(errors.join("\ngopherlint: "))
-    }
+    lint_streaming(targets, &mut resolver, &flags, format, stdout, errors)
 }
 
 /// The rule table printed by `--list-rules` (Markdown, also embedded in the README).

@@ -2,9 +2,10 @@
 
 use super::FileReport;
 
-pub fn render_compact(reports: &[FileReport]) -> String {
+/// One report's lines.
+pub(crate) fn compact_file(report: &FileReport) -> String {
     let mut out = String::new();
-    for report in reports {
+    {
         let index = report.line_index();
         for d in &report.diagnostics {
             let pos = index.line_col(&report.text, d.range.start);

@@ -15,9 +15,10 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render_github(reports: &[FileReport]) -> String {
+/// One report's annotations.
+pub(crate) fn github_file(report: &FileReport) -> String {
     let mut out = String::new();
-    for report in reports {
+    {
         let index = report.line_index();
         for d in &report.diagnostics {
             let (start, end) = super::positions(report, &index, d.range.start, d.range.end);

@@ -25,17 +25,6 @@ pub(crate) struct Counts {
     files: usize,
 }
 
-/// Renders every report, then a summary line.
-pub fn render_human(reports: &[FileReport], color: bool) -> String {
-    let mut counts = Counts::default();
-    let mut out: String = reports
-        .iter()
-        .map(|r| render_human_file(r, color, &mut counts))
-        .collect();
-    out.push_str(&human_summary(&counts));
-    out
-}
-
 /// One report's findings with their snippets; adds them to `counts`.
 pub(crate) fn render_human_file(report: &FileReport, color: bool, counts: &mut Counts) -> String {
     let mut buffer = if color {

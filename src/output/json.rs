@@ -2,23 +2,13 @@
 
 use serde::Serialize;
 
+use super::document::{ArrayFrame, OutputError, array_field, array_item, field};
 use super::{FileReport, positions};
 use crate::diagnostic::{Applicability, Severity};
 use crate::source::LineIndex;
 
 /// Bumped on any incompatible change of the JSON shape.
 pub const JSON_SCHEMA_VERSION: u32 = 1;
-
-/// The document. `diagnostics` comes before `files` so that findings can be written as each
-/// file is linted, with only the short list of files kept to the end.
-#[derive(Serialize)]
-struct Output<'a> {
-    schema_version: u32,
-    tool: Tool,
-    diagnostics: Vec<Finding<'a>>,
-    /// Every file linted, with the class of its image (see the README's "Image classes").
-    files: Vec<FileOut<'a>>,
-}
 
 #[derive(Serialize)]
 struct FileOut<'a> {
@@ -94,7 +84,15 @@ fn range(report: &FileReport, index: &LineIndex, r: crate::source::TextRange) ->
 }
 
 /// Each finding of a report, as it stands in the document's `diagnostics` array.
-pub(crate) fn json_items(report: &FileReport) -> Vec<String> {
+pub(crate) fn json_items(report: &FileReport) -> Result<Vec<String>, OutputError> {
+    findings(report)
+        .iter()
+        .map(|finding| array_item(finding, 2))
+        .collect()
+}
+
+/// A report's findings as the document writes them.
+fn findings(report: &FileReport) -> Vec<Finding<'_>> {
     let index = report.line_index();
     report
         .diagnostics
@@ -128,53 +126,31 @@ pub(crate) fn json_items(report: &FileReport) -> Vec<String> {
                     .collect(),
             }),
         })
-        .map(|finding| super::array_item(&finding, 2))
         .collect()
 }
 
-/// The document around the `diagnostics` array: the text before its items and the text after
-/// them, with the files (path and image class) listed.
-pub(crate) fn json_frame(files: &[(String, Option<&'static str>)]) -> super::ArrayFrame {
-    let output = Output {
-        schema_version: JSON_SCHEMA_VERSION,
-        tool: Tool {
-            name: "gopherlint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        diagnostics: Vec::new(),
-        files: files
-            .iter()
-            .map(|(path, class)| FileOut {
-                path,
-                image_class: *class,
-            })
-            .collect(),
+/// The document in two frames, as the stream writes it: `{`, the schema version and the tool,
+/// then the `diagnostics` array; the `files` array closes it (every file is known only at the
+/// end). The second frame's opening is the first one's closing.
+pub(crate) fn json_frames() -> Result<(ArrayFrame, ArrayFrame), OutputError> {
+    let tool = Tool {
+        name: "gopherlint",
+        version: env!("CARGO_PKG_VERSION"),
     };
-    // Serialising plain owned data cannot fail.
-    let text = serde_json::to_string_pretty(&output).unwrap_or_default();
-    super::ArrayFrame::split(&text, "\"diagnostics\": []", 1)
-}
-
-/// The document as the stream writes it, in two frames: the first around the `diagnostics`
-/// items (its closing runs through the opening of `files`), the second around the `files`
-/// items (its opening is empty).
-pub(crate) fn json_stream_frames() -> (super::ArrayFrame, super::ArrayFrame) {
-    let empty = json_frame(&[]);
-    let files = super::ArrayFrame::split(empty.after.trim_end_matches('\n'), "\"files\": []", 1);
-    let diagnostics = super::ArrayFrame {
-        after: files.before,
-        ..empty
-    };
-    let files = super::ArrayFrame {
-        before: String::new(),
-        ..files
-    };
-    (diagnostics, files)
+    let head = format!(
+        "{{\n{},\n{},\n{}",
+        field(1, "schema_version", &JSON_SCHEMA_VERSION)?,
+        field(1, "tool", &tool)?,
+        array_field(1, "diagnostics")
+    );
+    let diagnostics = ArrayFrame::new(head, 1, &format!(",\n{}", array_field(1, "files")));
+    let files = ArrayFrame::new(String::new(), 1, "\n}\n");
+    Ok((diagnostics, files))
 }
 
 /// A report's entry in the `files` array.
-pub(crate) fn json_file_item(report: &FileReport) -> String {
-    super::array_item(
+pub(crate) fn json_file_item(report: &FileReport) -> Result<String, OutputError> {
+    array_item(
         &FileOut {
             path: &report.path,
             image_class: report.class.map(|c| c.as_str()),
@@ -183,11 +159,60 @@ pub(crate) fn json_file_item(report: &FileReport) -> String {
     )
 }
 
-pub fn render_json(reports: &[FileReport]) -> String {
-    let items: Vec<String> = reports.iter().flat_map(json_items).collect();
-    let files: Vec<(String, Option<&'static str>)> = reports
-        .iter()
-        .map(|r| (r.path.clone(), r.class.map(|c| c.as_str())))
-        .collect();
-    json_frame(&files).wrap(&items)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Format, render};
+    use crate::{LintOptions, lint_result};
+
+    /// The whole document, as one value (the schema the README documents).
+    #[derive(Serialize)]
+    struct Document<'a> {
+        schema_version: u32,
+        tool: Tool,
+        diagnostics: Vec<Finding<'a>>,
+        files: Vec<FileOut<'a>>,
+    }
+
+    /// The document the stream writes is serde_json's own rendering of the whole document.
+    #[test]
+    fn the_written_document_is_what_serde_json_writes() {
+        let texts = [
+            "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n",
+            "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n",
+        ];
+        for count in 0..=texts.len() {
+            let reports: Vec<FileReport> = texts[..count]
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let result = lint_result(text, &LintOptions::default()).expect("lint");
+                    FileReport {
+                        path: format!("{i}/Dockerfile"),
+                        text: text.to_string(),
+                        diagnostics: result.diagnostics,
+                        class: Some(result.class),
+                    }
+                })
+                .collect();
+            let written = render(Format::Json, &reports).expect("render");
+            let whole = Document {
+                schema_version: JSON_SCHEMA_VERSION,
+                tool: Tool {
+                    name: "gopherlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+                diagnostics: reports.iter().flat_map(findings).collect(),
+                files: reports
+                    .iter()
+                    .map(|r| FileOut {
+                        path: &r.path,
+                        image_class: r.class.map(|c| c.as_str()),
+                    })
+                    .collect(),
+            };
+            let expected = serde_json::to_string_pretty(&whole).expect("json") + "\n";
+            assert_eq!(written, expected);
+        }
+    }
 }

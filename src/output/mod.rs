@@ -1,7 +1,10 @@
-//! Renders diagnostics: human (codespan-reporting), JSON and SARIF. Every format gets the same
-//! diagnostics; files come in the order given, findings by position.
+//! Renders diagnostics: human (codespan-reporting), JSON, SARIF, GitHub annotations and compact
+//! lines. Every format gets the same diagnostics; files come in the order given, findings by
+//! position. There is one way to write output, the stream (file by file); rendering all reports
+//! at once is the stream written into a buffer.
 
 mod compact;
+mod document;
 mod github;
 mod human;
 mod json;
@@ -11,12 +14,34 @@ mod stream;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::source::{LineCol, LineIndex};
 
-pub use compact::render_compact;
-pub use github::render_github;
-pub use human::render_human;
-pub use json::render_json;
-pub use sarif::render_sarif;
-pub use stream::{OutputStream, StreamFormat};
+pub use document::OutputError;
+pub use sarif::{REPOSITORY_URL, doc_section};
+pub use stream::OutputStream;
+
+/// An output format, as the stream writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human { color: bool },
+    Json,
+    Sarif,
+    Github,
+    Compact,
+}
+
+/// Every report in one text: the stream, written into a buffer.
+pub fn render(format: Format, reports: &[FileReport]) -> Result<String, OutputError> {
+    let mut stream = OutputStream::new(format)?;
+    let mut out = String::new();
+    for report in reports {
+        out.push_str(&stream.file(report)?);
+    }
+    let mut closing = Vec::new();
+    stream
+        .finish(false, &mut closing)
+        .map_err(|e| OutputError::from(serde_json::Error::io(e)))?;
+    out.push_str(&String::from_utf8_lossy(&closing));
+    Ok(out)
+}
 
 /// The diagnostics of one file with the text they point into.
 #[derive(Debug, Clone)]
@@ -31,65 +56,6 @@ pub struct FileReport {
 impl FileReport {
     pub fn line_index(&self) -> LineIndex {
         LineIndex::new(&self.text)
-    }
-}
-
-/// A value as one item of a pretty-printed JSON array nested `depth` levels deep: serde_json's
-/// pretty layout, indented to its place, so that documents can be written item by item.
-pub(crate) fn array_item<T: serde::Serialize>(value: &T, depth: usize) -> String {
-    let indent = "  ".repeat(depth);
-    // Serialising plain owned data cannot fail.
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.lines()
-        .map(|line| format!("{indent}{line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A pretty-printed JSON document split around one array: what comes before its items (through
-/// the `[`), and after them (from the `]`).
-#[derive(Debug, Clone)]
-pub(crate) struct ArrayFrame {
-    pub(crate) before: String,
-    pub(crate) after: String,
-    /// Indentation of the closing `]` when the array has items.
-    close_indent: String,
-}
-
-impl ArrayFrame {
-    /// Splits `text` at `marker` (`"key": []`, the array written empty), an array at `depth`.
-    pub(crate) fn split(text: &str, marker: &str, depth: usize) -> ArrayFrame {
-        let (head, tail) = text.split_once(marker).unwrap_or((text, ""));
-        ArrayFrame {
-            before: format!("{head}{}", marker.trim_end_matches(']')),
-            after: format!("]{tail}\n"),
-            close_indent: "  ".repeat(depth),
-        }
-    }
-
-    /// What separates the items from what comes before them, for the `n`th item (0-based).
-    pub(crate) fn separator(n: usize) -> &'static str {
-        if n == 0 { "\n" } else { ",\n" }
-    }
-
-    /// What closes the array after `count` items.
-    pub(crate) fn close(&self, count: usize) -> String {
-        if count == 0 {
-            self.after.clone()
-        } else {
-            format!("\n{}{}", self.close_indent, self.after)
-        }
-    }
-
-    /// The whole document with these items.
-    pub(crate) fn wrap(&self, items: &[String]) -> String {
-        let mut out = self.before.clone();
-        for (n, item) in items.iter().enumerate() {
-            out.push_str(Self::separator(n));
-            out.push_str(item);
-        }
-        out.push_str(&self.close(items.len()));
-        out
     }
 }
 

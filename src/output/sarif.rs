@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_sarif::sarif;
 
+use super::document::{ArrayFrame, OutputError, array_field, array_item, field};
 use super::{FileReport, positions};
 use crate::diagnostic::Severity;
 use crate::rules::{RULES, Rule};
@@ -13,6 +14,9 @@ use crate::source::{LineIndex, TextRange};
 pub const REPOSITORY_URL: &str = "https://github.com/gopherlint/gopherlint";
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const FINGERPRINT_KEY: &str = "gopherlint/v1";
+const SARIF_VERSION: &str = "2.1.0";
+/// Columns count UTF-16 code units, as GitHub code scanning reads them.
+const COLUMN_KIND: &str = "utf16CodeUnits";
 
 fn level(severity: Severity) -> sarif::ResultLevel {
     match severity {
@@ -136,7 +140,15 @@ fn normalized_lines(text: &str, range: TextRange) -> String {
 }
 
 /// Each finding of a report, as it stands in the log's `results` array.
-pub(crate) fn sarif_items(report: &FileReport) -> Vec<String> {
+pub(crate) fn sarif_items(report: &FileReport) -> Result<Vec<String>, OutputError> {
+    results(report)
+        .iter()
+        .map(|result| array_item(result, 4))
+        .collect()
+}
+
+/// A report's findings as SARIF results.
+fn results(report: &FileReport) -> Vec<sarif::Result> {
     let mut results = Vec::new();
     {
         let index = report.line_index();
@@ -162,7 +174,7 @@ pub(crate) fn sarif_items(report: &FileReport) -> Vec<String> {
                 Some(help) => format!("{}. Help: {help}", d.message),
                 None => d.message.clone(),
             };
-            let rule_index = RULES.iter().position(|r| r.code == d.code()).unwrap_or(0);
+            let rule_index = RULES.iter().position(|r| *r == d.rule).unwrap_or(0);
             let mut result = sarif::Result::builder()
                 .rule_id(d.code())
                 .rule_index(rule_index as i64)
@@ -202,13 +214,13 @@ pub(crate) fn sarif_items(report: &FileReport) -> Vec<String> {
         }
     }
     results
-        .iter()
-        .map(|result| super::array_item(result, 4))
-        .collect()
 }
 
-/// The log around the run's `results` array.
-pub(crate) fn sarif_frame() -> super::ArrayFrame {
+/// The tool and its rules, and the `%SRCROOT%` the relative locations are against.
+fn run_parts() -> (
+    sarif::Tool,
+    Option<BTreeMap<String, sarif::ArtifactLocation>>,
+) {
     let driver = sarif::ToolComponent::builder()
         .name("gopherlint")
         .version(env!("CARGO_PKG_VERSION"))
@@ -217,32 +229,77 @@ pub(crate) fn sarif_frame() -> super::ArrayFrame {
         .rules(RULES.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
         .build();
     let src_root = std::env::current_dir().ok().map(|cwd| {
-        format!(
+        let root = format!(
             "file://{}/",
             encode_uri_path(&cwd.to_string_lossy()).trim_end_matches('/')
-        )
-    });
-    let mut run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(Vec::<sarif::Result>::new())
-        .column_kind(serde_json::json!("utf16CodeUnits"))
-        .build();
-    if let Some(root) = src_root {
-        run.original_uri_base_ids = Some(BTreeMap::from([(
+        );
+        BTreeMap::from([(
             "%SRCROOT%".to_string(),
             sarif::ArtifactLocation::builder().uri(root).build(),
-        )]));
-    }
-    let log = sarif::Sarif::builder()
-        .schema(SARIF_SCHEMA)
-        .version(serde_json::json!("2.1.0"))
-        .runs(vec![run])
-        .build();
-    let text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    super::ArrayFrame::split(&text, "\"results\": []", 3)
+        )])
+    });
+    (sarif::Tool::builder().driver(driver).build(), src_root)
 }
 
-pub fn render_sarif(reports: &[FileReport]) -> String {
-    let items: Vec<String> = reports.iter().flat_map(sarif_items).collect();
-    sarif_frame().wrap(&items)
+/// The log around the run's `results` array, field by field in the order SARIF's types
+/// serialise them: `$schema`, one run (`columnKind`, `originalUriBaseIds`, the results, `tool`),
+/// `version`.
+pub(crate) fn sarif_frame() -> Result<ArrayFrame, OutputError> {
+    let (tool, src_root) = run_parts();
+    let mut before = format!(
+        "{{\n{},\n  \"runs\": [\n    {{\n{},\n",
+        field(1, "$schema", &SARIF_SCHEMA)?,
+        field(3, "columnKind", &COLUMN_KIND)?
+    );
+    if let Some(root) = &src_root {
+        before.push_str(&field(3, "originalUriBaseIds", root)?);
+        before.push_str(",\n");
+    }
+    before.push_str(&array_field(3, "results"));
+    let after = format!(
+        ",\n{}\n    }}\n  ],\n{}\n}}\n",
+        field(3, "tool", &tool)?,
+        field(1, "version", &SARIF_VERSION)?
+    );
+    Ok(ArrayFrame::new(before, 3, &after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Format, render};
+    use crate::{LintOptions, lint_result};
+
+    /// The log the stream writes is serde-sarif's own rendering of the whole log.
+    #[test]
+    fn the_written_log_is_what_serde_sarif_writes() {
+        let text = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
+        for count in 0..=2 {
+            let reports: Vec<FileReport> = (0..count)
+                .map(|i| {
+                    let result = lint_result(text, &LintOptions::default()).expect("lint");
+                    FileReport {
+                        path: format!("{i}/Dockerfile"),
+                        text: text.to_string(),
+                        diagnostics: result.diagnostics,
+                        class: Some(result.class),
+                    }
+                })
+                .collect();
+            let (tool, src_root) = run_parts();
+            let mut run = sarif::Run::builder()
+                .tool(tool)
+                .results(reports.iter().flat_map(results).collect::<Vec<_>>())
+                .column_kind(serde_json::json!(COLUMN_KIND))
+                .build();
+            run.original_uri_base_ids = src_root;
+            let log = sarif::Sarif::builder()
+                .schema(SARIF_SCHEMA)
+                .version(serde_json::json!(SARIF_VERSION))
+                .runs(vec![run])
+                .build();
+            let expected = serde_json::to_string_pretty(&log).expect("json") + "\n";
+            assert_eq!(render(Format::Sarif, &reports).expect("render"), expected);
+        }
+    }
 }

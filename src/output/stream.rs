@@ -4,23 +4,14 @@
 
 use std::io::{self, Write};
 
+use super::document::{ArrayFrame, OutputError};
 use super::human::{Counts, human_summary, render_human_file};
-use super::{ArrayFrame, FileReport, json, render_compact, render_github, sarif};
-
-/// The formats, as the stream writes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamFormat {
-    Human { color: bool },
-    Json,
-    Sarif,
-    Github,
-    Compact,
-}
+use super::{FileReport, Format, compact, github, json, sarif};
 
 /// Writes reports one at a time. `file` returns what to print for a report (the document's
 /// opening comes with the first one); `finish` writes what closes the output.
 pub struct OutputStream {
-    format: StreamFormat,
+    format: Format,
     counts: Counts,
     /// Items written into the document's array.
     items: usize,
@@ -36,16 +27,16 @@ pub struct OutputStream {
 }
 
 impl OutputStream {
-    pub fn new(format: StreamFormat) -> OutputStream {
+    pub fn new(format: Format) -> Result<OutputStream, OutputError> {
         let (frame, files_frame) = match format {
-            StreamFormat::Json => {
-                let (diagnostics, files) = json::json_stream_frames();
+            Format::Json => {
+                let (diagnostics, files) = json::json_frames()?;
                 (Some(diagnostics), Some(files))
             }
-            StreamFormat::Sarif => (Some(sarif::sarif_frame()), None),
+            Format::Sarif => (Some(sarif::sarif_frame()?), None),
             _ => (None, None),
         };
-        OutputStream {
+        Ok(OutputStream {
             format,
             counts: Counts::default(),
             items: 0,
@@ -54,41 +45,44 @@ impl OutputStream {
             files_frame,
             files_text: String::new(),
             file_count: 0,
-        }
+        })
     }
 
     /// The output for one report.
-    pub fn file(&mut self, report: &FileReport) -> String {
-        match self.format {
-            StreamFormat::Human { color } => render_human_file(report, color, &mut self.counts),
-            StreamFormat::Compact => render_compact(std::slice::from_ref(report)),
-            StreamFormat::Github => render_github(std::slice::from_ref(report)),
-            StreamFormat::Json => {
+    pub fn file(&mut self, report: &FileReport) -> Result<String, OutputError> {
+        Ok(match self.format {
+            Format::Human { color } => render_human_file(report, color, &mut self.counts),
+            Format::Compact => compact::compact_file(report),
+            Format::Github => github::github_file(report),
+            Format::Json => {
+                let item = json::json_file_item(report)?;
                 self.files_text
                     .push_str(ArrayFrame::separator(self.file_count));
-                self.files_text.push_str(&json::json_file_item(report));
+                self.files_text.push_str(&item);
                 self.file_count += 1;
+                let items = json::json_items(report)?;
                 let mut out = self.open();
-                out.push_str(&self.items_text(json::json_items(report)));
+                out.push_str(&self.items_text(items));
                 out
             }
-            StreamFormat::Sarif => {
+            Format::Sarif => {
+                let items = sarif::sarif_items(report)?;
                 let mut out = self.open();
-                out.push_str(&self.items_text(sarif::sarif_items(report)));
+                out.push_str(&self.items_text(items));
                 out
             }
-        }
+        })
     }
 
     /// Writes what closes the output. With `nothing_linted` (every file failed to read), the
-    /// documents write nothing at all, as before any streaming.
+    /// documents write nothing at all.
     pub fn finish(&mut self, nothing_linted: bool, out: &mut dyn Write) -> io::Result<()> {
         match self.format {
-            StreamFormat::Human { .. } if nothing_linted => Ok(()),
-            StreamFormat::Human { .. } => out.write_all(human_summary(&self.counts).as_bytes()),
-            StreamFormat::Compact | StreamFormat::Github => Ok(()),
-            StreamFormat::Json | StreamFormat::Sarif if nothing_linted && !self.opened => Ok(()),
-            StreamFormat::Json | StreamFormat::Sarif => {
+            Format::Human { .. } if nothing_linted => Ok(()),
+            Format::Human { .. } => out.write_all(human_summary(&self.counts).as_bytes()),
+            Format::Compact | Format::Github => Ok(()),
+            Format::Json | Format::Sarif if nothing_linted && !self.opened => Ok(()),
+            Format::Json | Format::Sarif => {
                 let opening = self.open();
                 out.write_all(opening.as_bytes())?;
                 if let Some(frame) = &self.frame {
@@ -124,67 +118,5 @@ impl OutputStream {
             self.items += 1;
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::output::{render_human, render_json, render_sarif};
-    use crate::{LintOptions, lint_result};
-
-    fn report(path: &str, text: &str) -> FileReport {
-        let result = lint_result(text, &LintOptions::default()).expect("lint");
-        FileReport {
-            path: path.into(),
-            text: text.into(),
-            diagnostics: result.diagnostics,
-            class: Some(result.class),
-        }
-    }
-
-    fn streamed(format: StreamFormat, reports: &[FileReport]) -> String {
-        let mut stream = OutputStream::new(format);
-        let mut out: String = reports.iter().map(|r| stream.file(r)).collect();
-        let mut closing = Vec::new();
-        stream.finish(false, &mut closing).expect("write to memory");
-        out.push_str(&String::from_utf8(closing).expect("UTF-8"));
-        out
-    }
-
-    #[test]
-    fn streaming_writes_what_rendering_all_at_once_does() {
-        let bad = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
-        let clean = "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n";
-        for reports in [
-            vec![
-                report("a/Dockerfile", bad),
-                report("b/Dockerfile", clean),
-                report("c/Dockerfile", bad),
-            ],
-            vec![report("clean/Dockerfile", clean)],
-            vec![],
-        ] {
-            assert_eq!(
-                streamed(StreamFormat::Json, &reports),
-                render_json(&reports)
-            );
-            assert_eq!(
-                streamed(StreamFormat::Sarif, &reports),
-                render_sarif(&reports)
-            );
-            for color in [false, true] {
-                assert_eq!(
-                    streamed(StreamFormat::Human { color }, &reports),
-                    render_human(&reports, color)
-                );
-            }
-            let parsed: serde_json::Value =
-                serde_json::from_str(&streamed(StreamFormat::Json, &reports)).expect("JSON");
-            assert_eq!(
-                parsed["files"].as_array().map(Vec::len),
-                Some(reports.len())
-            );
-        }
     }
 }

@@ -1,0 +1,284 @@
+//! Running a lint: each target resolved into a job (its input, config and build context),
+//! linted in parallel, and written. Three ways: streaming findings (the default), fixing or
+//! diffing (`--fix`, `--diff`), and `--show-model`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::files::{Input, Linted, Target, lint_one};
+use super::settings::{ConfigResolver, ContextResolver, FlagSettings};
+use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK, write_out};
+use crate::fix::FixMode;
+use crate::output::{self, FileReport, OutputStream};
+
+/// A file to lint with its config and build context.
+pub(super) type Job = (
+    Input,
+    Arc<crate::config::Config>,
+    Option<PathBuf>,
+    Option<Arc<crate::context::BuildContext>>,
+);
+
+/// The directory whose config applies to a target.
+pub(super) fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
+    match target {
+        Target::Stdin => cli
+            .stdin_filename
+            .as_deref()
+            .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")),
+        Target::File(path) => path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+    }
+}
+
+/// Turns targets into jobs: config, build context and input for each.
+pub(super) struct Resolver<'a> {
+    pub(super) cli: &'a Cli,
+    pub(super) configs: ConfigResolver,
+    pub(super) contexts: ContextResolver,
+    pub(super) stdin: &'a mut dyn Read,
+}
+
+impl Resolver<'_> {
+    /// The job for a target; the inner error is a problem with that file (the run goes on), the
+    /// outer one a config error (the run stops).
+    fn job(&mut self, target: Target) -> Result<Result<Job, String>, CliError> {
+        let cli = self.cli;
+        let config = self.configs.for_dir(&config_dir(cli, &target))?;
+        let file_path = match &target {
+            Target::Stdin => cli.stdin_filename.as_ref().map(PathBuf::from),
+            Target::File(path) => Some(path.clone()),
+        };
+        let input = match target {
+            Target::Stdin => {
+                let mut bytes = Vec::new();
+                if let Err(e) = self.stdin.read_to_end(&mut bytes) {
+                    return Ok(Err(format!("cannot read standard input: {e}")));
+                }
+                Input::Bytes(
+                    cli.stdin_filename.clone().unwrap_or_else(|| "-".into()),
+                    bytes,
+                )
+            }
+            Target::File(path) => Input::Path(path),
+        };
+        let context = self.contexts.for_file(&config, file_path.as_deref());
+        Ok(Ok((input, config, file_path, context)))
+    }
+
+    /// Jobs for every target, with the problems of those that have none.
+    fn jobs(
+        &mut self,
+        targets: impl IntoIterator<Item = Target>,
+        errors: &mut Vec<String>,
+    ) -> Result<Vec<Job>, CliError> {
+        let mut jobs = Vec::new();
+        for target in targets {
+            match self.job(target)? {
+                Ok(job) => jobs.push(job),
+                Err(message) => errors.push(message),
+            }
+        }
+        Ok(jobs)
+    }
+}
+
+/// Lints one job with its file's settings.
+fn lint_job(
+    (input, config, file_path, context): Job,
+    flags: &FlagSettings,
+    fixing: Option<FixMode>,
+    write_fixes: bool,
+) -> Result<Linted, String> {
+    lint_one(
+        input,
+        &flags.options(&config, file_path.as_deref(), context),
+        flags.threshold(&config),
+        fixing,
+        write_fixes,
+    )
+}
+
+/// The exit code once everything is written: per-file problems stop with 2.
+fn outcome(fails: bool, errors: Vec<String>) -> Result<u8, CliError> {
+    if !errors.is_empty() {
+        return Err(CliError::Files(errors));
+    }
+    Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// Files linted at a time: enough to keep every core busy, few enough that memory does not
+/// grow with the number of files.
+const WINDOW_PER_THREAD: usize = 32;
+
+/// Lints without fixing: files in path order (`targets` come in the order of the output),
+/// linted in parallel a window at a time, each window's output written before the next is
+/// linted.
+pub(super) fn lint_streaming(
+    targets: Vec<Target>,
+    resolver: &mut Resolver,
+    flags: &FlagSettings,
+    format: output::Format,
+    stdout: &mut dyn Write,
+    mut errors: Vec<String>,
+) -> Result<u8, CliError> {
+    let mut stream = OutputStream::new(format)?;
+    let window = rayon::current_num_threads().max(1) * WINDOW_PER_THREAD;
+    let mut targets = targets.into_iter();
+    let (mut fails, mut linted) = (false, 0usize);
+    loop {
+        // Settings and contexts are resolved a window at a time, from caches filled once.
+        let chunk = resolver.jobs(targets.by_ref().take(window), &mut errors)?;
+        if chunk.is_empty() && targets.len() == 0 {
+            break;
+        }
+        let results: Vec<Result<Linted, String>> = chunk
+            .into_par_iter()
+            .map(|job| lint_job(job, flags, None, false))
+            .collect();
+        let mut text = String::new();
+        for result in results {
+            match result {
+                Ok(done) => {
+                    linted += 1;
+                    fails |= done
+                        .report
+                        .diagnostics
+                        .iter()
+                        .any(|d| done.threshold.fails(d.severity));
+                    text.push_str(&stream.file(&done.report)?);
+                }
+                Err(message) => errors.push(message),
+            }
+        }
+        write_out(stdout, &text)?;
+    }
+    stream
+        .finish(linted == 0 && !errors.is_empty(), stdout)
+        .map_err(CliError::Write)?;
+    outcome(fails, errors)
+}
+
+/// `--fix` and `--diff`: every file linted and fixed, then the output (findings, or the diffs)
+/// written in path order.
+pub(super) fn lint_batch(
+    targets: Vec<Target>,
+    resolver: &mut Resolver,
+    flags: &FlagSettings,
+    (format, mode): (output::Format, FixMode),
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+    mut errors: Vec<String>,
+) -> Result<u8, CliError> {
+    let cli = resolver.cli;
+    let jobs = resolver.jobs(targets, &mut errors)?;
+    let write_fixes = cli.fix;
+    let results: Vec<Result<Linted, String>> = jobs
+        .into_par_iter()
+        .map(|job| lint_job(job, flags, Some(mode), write_fixes))
+        .collect();
+    let mut linted = Vec::new();
+    for result in results {
+        match result {
+            Ok(done) => linted.push(done),
+            Err(message) => errors.push(message),
+        }
+    }
+    linted.sort_by(|a, b| a.report.path.cmp(&b.report.path));
+    let fails = linted.iter().any(|l| {
+        l.report
+            .diagnostics
+            .iter()
+            .any(|d| l.threshold.fails(d.severity))
+    });
+    for note in linted.iter().filter_map(|l| l.fix_problem.as_ref()) {
+        let _ = writeln!(stderr, "gopherlint: {note}");
+    }
+    if cli.diff {
+        let diffs: String = linted.iter().filter_map(|l| l.diff.as_deref()).collect();
+        write_out(stdout, &diffs)?;
+        return outcome(!diffs.is_empty(), errors);
+    }
+    let stdin_fixed: Vec<&String> = linted
+        .iter()
+        .filter_map(|l| l.stdin_fixed.as_ref())
+        .collect();
+    let reports: Vec<FileReport> = linted.iter().map(|l| l.report.clone()).collect();
+    if !reports.is_empty() || errors.is_empty() {
+        let rendered = output::render(format, &reports)?;
+        if stdin_fixed.is_empty() {
+            write_out(stdout, &rendered)?;
+        } else {
+            // The fixed file goes to standard output; what remains goes to standard error.
+            for text in stdin_fixed {
+                write_out(stdout, text)?;
+            }
+            let _ = stderr.write_all(rendered.as_bytes());
+        }
+    }
+    let applied: usize = linted.iter().map(|l| l.applied).sum();
+    let files = linted.iter().filter(|l| l.applied > 0).count();
+    let summary = format!(
+        "Applied {applied} fix{} to {files} file{}.\n",
+        if applied == 1 { "" } else { "es" },
+        if files == 1 { "" } else { "s" }
+    );
+    let human = matches!(format, output::Format::Human { .. });
+    if human && linted.iter().all(|l| l.stdin_fixed.is_none()) {
+        write_out(stdout, &summary)?;
+    } else {
+        let _ = stderr.write_all(summary.as_bytes());
+    }
+    outcome(fails, errors)
+}
+
+/// `--show-model`: what gopherlint understood of each file, in path order.
+pub(super) fn show_models(
+    targets: Vec<Target>,
+    resolver: &mut Resolver,
+    flags: &FlagSettings,
+    stdout: &mut dyn Write,
+    mut errors: Vec<String>,
+) -> Result<u8, CliError> {
+    let mut jobs = resolver.jobs(targets, &mut errors)?;
+    jobs.sort_by(|a, b| a.2.cmp(&b.2));
+    let mut out = String::new();
+    for (input, config, file_path, context) in jobs {
+        let (display, bytes) = match input {
+            Input::Bytes(name, bytes) => (name, bytes),
+            Input::Path(path) => match std::fs::read(&path) {
+                Ok(bytes) => (path.display().to_string(), bytes),
+                Err(e) => {
+                    errors.push(format!("cannot read `{}`: {e}", path.display()));
+                    continue;
+                }
+            },
+        };
+        let decoded = crate::decode(&bytes);
+        if decoded.binary {
+            errors.push(format!(
+                "`{display}` is not a Dockerfile: it holds binary data"
+            ));
+            continue;
+        }
+        let options = flags.options(&config, file_path.as_deref(), context);
+        match crate::show_model(&decoded.text, &options) {
+            Ok(text) => {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(&format!("# {display}\n{text}"));
+            }
+            Err(e) => errors.push(format!("{display}: {e}")),
+        }
+    }
+    write_out(stdout, &out)?;
+    outcome(false, errors)
+}
