@@ -5,6 +5,9 @@
 use std::fs;
 use std::path::Path;
 
+mod common;
+
+use common::{examples, options_for};
 use gopherlint::rules::RULES;
 use gopherlint::{LintOptions, lint};
 
@@ -16,53 +19,6 @@ const SECTIONS: &[&str] = &[
     "## Good",
     "## Fix safety",
 ];
-
-/// The ```dockerfile blocks under a `## <heading>` section.
-fn examples<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
-    let Some(start) = doc.find(&format!("## {heading}\n")) else {
-        return Vec::new();
-    };
-    let section = &doc[start + heading.len() + 4..];
-    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-    section
-        .split("```dockerfile\n")
-        .skip(1)
-        .filter_map(|block| block.split("```").next())
-        .collect()
-}
-
-/// The first block of a kind (```go.mod, ```.dockerignore, ```context) under a heading.
-fn block<'a>(doc: &'a str, heading: &str, kind: &str) -> Option<&'a str> {
-    let start = doc.find(&format!("## {heading}\n"))?;
-    let section = &doc[start + heading.len() + 4..];
-    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
-    let after = section.split(&format!("```{kind}\n")).nth(1)?;
-    after.split("```").next()
-}
-
-/// The lint options for a section's examples: the build context its ```go.mod,
-/// ```.dockerignore and ```context (the names in the context root) blocks describe.
-fn options_for(doc: &str, heading: &str) -> LintOptions {
-    use gopherlint::context::{BuildContext, DockerIgnore, GoMod, Read};
-    let go_mod = block(doc, heading, "go.mod");
-    let ignore = block(doc, heading, ".dockerignore");
-    let listing = block(doc, heading, "context");
-    if go_mod.is_none() && ignore.is_none() && listing.is_none() {
-        return LintOptions::default();
-    }
-    let mut context = BuildContext::absent("ctx");
-    context.exists = true;
-    context.go_mod = go_mod.map_or(Read::Missing, |t| Read::Read(GoMod::parse(t)));
-    if let Some(text) = ignore {
-        context.dockerignore = Read::Read(DockerIgnore::parse(text));
-        context.dockerignore_name = Some(".dockerignore".into());
-    }
-    context.git = listing.is_some_and(|l| l.lines().any(|n| n.trim_end_matches('/') == ".git"));
-    LintOptions {
-        context: Some(std::sync::Arc::new(context)),
-        ..LintOptions::default()
-    }
-}
 
 #[test]
 fn every_rule_has_a_complete_doc() {

@@ -1,6 +1,10 @@
 //! Fixture-driven rule tests. Every `fixtures/rules/*.Dockerfile` and `fixtures/Dockerfile.*`
 //! states at its end what gopherlint must report, as `# expect: CODE SEVERITY LINE:COLUMN`
-//! lines (or `# expect: nothing`); the test compares that with exactly what is reported.
+//! lines (or `# expect: nothing`); the test compares that with exactly what is reported. A
+//! rule's own fixture (`GL003-bad-....Dockerfile`) is linted with that rule alone, so a new rule
+//! changes no other rule's fixtures; the other fixtures (image classes, heredocs, platforms) are
+//! scenarios linted with every rule. How the rules play together on every fixture is the
+//! all-rules snapshot (`every_fixture_with_every_rule`).
 //! `GOPHERLINT_UPDATE_EXPECT=1 cargo test --test fixtures` rewrites the `# expect:` lines to
 //! what is reported now; review the diff before committing it.
 
@@ -32,6 +36,62 @@ fn fixture_files() -> Vec<PathBuf> {
     files
 }
 
+/// The rule a fixture belongs to, by its name (`GL003-bad-no-ldflags.Dockerfile`).
+fn own_rule(path: &Path) -> Option<&'static gopherlint::rules::Rule> {
+    let name = path.file_name()?.to_str()?;
+    let code = name.get(..5)?;
+    name[5..]
+        .starts_with('-')
+        .then(|| gopherlint::rules::find(code))
+        .flatten()
+}
+
+/// A rule's fixture runs that rule alone; a scenario runs every rule.
+fn options_for(path: &Path) -> LintOptions {
+    match own_rule(path) {
+        Some(rule) => LintOptions {
+            enabled: Some([rule].into_iter().collect()),
+            ..LintOptions::default()
+        },
+        None => LintOptions::default(),
+    }
+}
+
+/// Every finding of every rule on every fixture, one line each: what the rules report together.
+#[test]
+fn every_fixture_with_every_rule() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = String::new();
+    for path in fixture_files() {
+        let text = fs::read_to_string(&path).expect("read fixture");
+        let index = LineIndex::new(&text);
+        let name = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let found = lint(&text, &LintOptions::default()).expect("lint");
+        if found.is_empty() {
+            out.push_str(&format!("{name}: nothing\n"));
+        }
+        for d in found {
+            let pos = index.line_col(&text, d.range.start);
+            let fix = match &d.fix {
+                Some(fix) => format!(" [{:?} fix]", fix.applicability),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "{name}:{}:{} {} {}{fix}\n",
+                pos.line,
+                pos.column,
+                d.code(),
+                d.severity
+            ));
+        }
+    }
+    insta::assert_snapshot!("all_rules", out);
+}
+
 fn expectations(text: &str) -> Option<Vec<String>> {
     let lines: Vec<String> = text
         .lines()
@@ -60,7 +120,7 @@ fn every_fixture_reports_exactly_what_it_states() {
             continue;
         };
         let index = LineIndex::new(&text);
-        let mut actual: Vec<String> = lint(&text, &LintOptions::default())
+        let mut actual: Vec<String> = lint(&text, &options_for(path))
             .expect("lint")
             .iter()
             .map(|d| {

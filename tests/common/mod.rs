@@ -1,0 +1,53 @@
+//! What several test files share: reading a rule doc's examples and the build context they
+//! describe.
+
+#![allow(dead_code)]
+
+use gopherlint::LintOptions;
+
+/// The ```dockerfile blocks under a `## <heading>` section.
+pub fn examples<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
+    let Some(start) = doc.find(&format!("## {heading}\n")) else {
+        return Vec::new();
+    };
+    let section = &doc[start + heading.len() + 4..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    section
+        .split("```dockerfile\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect()
+}
+
+/// The first block of a kind (```go.mod, ```.dockerignore, ```context) under a heading.
+fn block<'a>(doc: &'a str, heading: &str, kind: &str) -> Option<&'a str> {
+    let start = doc.find(&format!("## {heading}\n"))?;
+    let section = &doc[start + heading.len() + 4..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let after = section.split(&format!("```{kind}\n")).nth(1)?;
+    after.split("```").next()
+}
+
+/// The lint options for a section's examples: the build context its ```go.mod,
+/// ```.dockerignore and ```context (the names in the context root) blocks describe.
+pub fn options_for(doc: &str, heading: &str) -> LintOptions {
+    use gopherlint::context::{BuildContext, DockerIgnore, GoMod, Read};
+    let go_mod = block(doc, heading, "go.mod");
+    let ignore = block(doc, heading, ".dockerignore");
+    let listing = block(doc, heading, "context");
+    if go_mod.is_none() && ignore.is_none() && listing.is_none() {
+        return LintOptions::default();
+    }
+    let mut context = BuildContext::absent("ctx");
+    context.exists = true;
+    context.go_mod = go_mod.map_or(Read::Missing, |t| Read::Read(GoMod::parse(t)));
+    if let Some(text) = ignore {
+        context.dockerignore = Read::Read(DockerIgnore::parse(text));
+        context.dockerignore_name = Some(".dockerignore".into());
+    }
+    context.git = listing.is_some_and(|l| l.lines().any(|n| n.trim_end_matches('/') == ".git"));
+    LintOptions {
+        context: Some(std::sync::Arc::new(context)),
+        ..LintOptions::default()
+    }
+}
