@@ -39,6 +39,9 @@ pub const GO_ZONEINFO_ZIP: &str = "/usr/local/go/lib/time/zoneinfo.zip";
 /// GOROOT in the official golang image.
 pub const GOROOT: &str = "/usr/local/go";
 
+/// GOPATH when none is set: `$HOME/go` (`go help gopath`), for root.
+pub const ROOT_DEFAULT_GOPATH: &str = "/root/go";
+
 /// The build cache of root, the default user of the golang image (`$HOME/.cache/go-build`,
 /// `go help cache`), and the cache directory it is in.
 pub const ROOT_GOCACHE: &str = "/root/.cache/go-build";

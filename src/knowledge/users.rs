@@ -48,6 +48,12 @@ impl<'a> UserSpec<'a> {
         (!self.user.is_empty() && self.uid().is_none()).then_some(self.user)
     }
 
+    /// The user as a name other than `root` (which needs no /etc/passwd entry to resolve, and
+    /// is a root user's finding, not a name's).
+    pub fn non_root_name(&self) -> Option<&'a str> {
+        self.name().filter(|_| !self.is_root())
+    }
+
     /// User and group (if any) are numbers other than 0: an unprivileged id that needs no
     /// /etc/passwd.
     pub fn is_numeric_nonroot(&self) -> bool {

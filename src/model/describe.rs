@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::{CopySource, GoBuild, Model, Presence, Stage, StageBase, Value};
 use crate::knowledge::images::{Family, Libc};
+use crate::knowledge::shells::DEFAULT_SHELL;
 use crate::source::LineIndex;
 
 fn line_of(model: &Model, offset: usize) -> usize {
@@ -102,19 +103,21 @@ fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
         if places.is_empty() {
             "yes".to_string()
         } else {
-            format!(
-                "yes, as {}",
-                places
-                    .iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!("yes, as {}", code_list(places))
         }
     } else {
         "no".to_string()
     };
     let _ = writeln!(out, "    ships in the final image: {ships}");
+}
+
+/// `a`, `b`: paths as code, comma-separated.
+fn code_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|p| format!("`{}`", p.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn presence(p: Presence) -> &'static str {
@@ -142,8 +145,8 @@ fn describe_contents(model: &Model, out: &mut String) {
     );
     let shell = match fs.base_shell {
         Some(shell) => format!("`{shell}` (base)"),
-        None => match fs.presence("/bin/sh") {
-            Presence::Present => "`/bin/sh` (copied)".to_string(),
+        None => match fs.presence(DEFAULT_SHELL) {
+            Presence::Present => format!("`{DEFAULT_SHELL}` (copied)"),
             other => presence(other).to_string(),
         },
     };
@@ -179,15 +182,7 @@ fn describe_contents(model: &Model, out: &mut String) {
         let mut copied: Vec<&str> = fs.copied_files().collect();
         copied.sort_unstable();
         copied.dedup();
-        let _ = writeln!(
-            out,
-            "  copied: {}",
-            copied
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let _ = writeln!(out, "  copied: {}", code_list(&copied));
     }
 }
 

@@ -220,7 +220,7 @@ impl FinalFs {
 
 impl super::Model<'_> {
     /// The program an exec form starts (its word and expanded name) when the final image
-    /// certainly lacks it.
+    /// certainly lacks it (only an image whose every file is known can).
     pub fn absent_program<'e>(&self, exec: &'e ExecForm) -> Option<(&'e Word, String)> {
         let first = exec.elements.first()?;
         let program = self

@@ -329,9 +329,10 @@ pub fn output_path(
             let bin = match env.exported_value("GOBIN") {
                 Some((v, _)) if !v.text.is_empty() => v.clone(),
                 _ => {
-                    let gopath = env
-                        .exported_value("GOPATH")
-                        .map_or_else(|| Value::known("/root/go"), |(v, _)| v.clone());
+                    let gopath = env.exported_value("GOPATH").map_or_else(
+                        || Value::known(files::ROOT_DEFAULT_GOPATH),
+                        |(v, _)| v.clone(),
+                    );
                     let first = gopath.text.split(':').next().unwrap_or("").to_string();
                     Value {
                         text: format!("{first}/bin"),

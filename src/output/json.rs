@@ -162,8 +162,7 @@ pub(crate) fn json_file_item(report: &FileReport) -> Result<String, OutputError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Format, render};
-    use crate::{LintOptions, lint_result};
+    use crate::output::{Format, linted_reports, render};
 
     /// The whole document, as one value (the schema the README documents).
     #[derive(Serialize)]
@@ -182,19 +181,7 @@ mod tests {
             "FROM scratch\nCOPY app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n",
         ];
         for count in 0..=texts.len() {
-            let reports: Vec<FileReport> = texts[..count]
-                .iter()
-                .enumerate()
-                .map(|(i, text)| {
-                    let result = lint_result(text, &LintOptions::default()).expect("lint");
-                    FileReport {
-                        path: format!("{i}/Dockerfile"),
-                        text: text.to_string(),
-                        diagnostics: result.diagnostics,
-                        class: Some(result.class),
-                    }
-                })
-                .collect();
+            let reports = linted_reports(&texts[..count]);
             let written = render(Format::Json, &reports).expect("render");
             let whole = Document {
                 schema_version: JSON_SCHEMA_VERSION,

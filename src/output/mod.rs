@@ -105,3 +105,21 @@ pub(crate) fn fix_preview(text: &str, fix: &Fix) -> String {
         .collect::<Vec<_>>()
         .join("\n...\n")
 }
+
+/// Reports of texts linted with the default options, for the output tests.
+#[cfg(test)]
+pub(crate) fn linted_reports(texts: &[&str]) -> Vec<FileReport> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let result = crate::lint_result(text, &crate::LintOptions::default()).expect("lint");
+            FileReport {
+                path: format!("{i}/Dockerfile"),
+                text: text.to_string(),
+                diagnostics: result.diagnostics,
+                class: Some(result.class),
+            }
+        })
+        .collect()
+}

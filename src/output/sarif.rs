@@ -267,25 +267,14 @@ pub(crate) fn sarif_frame() -> Result<ArrayFrame, OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::{Format, render};
-    use crate::{LintOptions, lint_result};
+    use crate::output::{Format, linted_reports, render};
 
     /// The log the stream writes is serde-sarif's own rendering of the whole log.
     #[test]
     fn the_written_log_is_what_serde_sarif_writes() {
         let text = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
         for count in 0..=2 {
-            let reports: Vec<FileReport> = (0..count)
-                .map(|i| {
-                    let result = lint_result(text, &LintOptions::default()).expect("lint");
-                    FileReport {
-                        path: format!("{i}/Dockerfile"),
-                        text: text.to_string(),
-                        diagnostics: result.diagnostics,
-                        class: Some(result.class),
-                    }
-                })
-                .collect();
+            let reports = linted_reports(&vec![text; count]);
             let (tool, src_root) = run_parts();
             let mut run = sarif::Run::builder()
                 .tool(tool)

@@ -1,20 +1,12 @@
 //! GL000 parse-error: the parser's errors, as diagnostics.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "GL000",
-    name: "parse-error",
-    severity: Severity::Error,
-    summary: "The file cannot be read as a Dockerfile at this place",
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL000.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL000 "parse-error", Error, fix: None, applies: ALL_CLASSES, linux: false,
+    "The file cannot be read as a Dockerfile at this place"
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for error in &ctx.model.file.errors {

@@ -1,8 +1,8 @@
 //! GL001 single-stage-build: the shipped stage compiles Go or is a Go toolchain image.
 
 use super::text::{exec_form, nonroot_user_line};
-use super::{Context, Covered, Covers, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::CA_BUNDLE;
 use crate::knowledge::images::DISTROLESS_STATIC;
 use crate::knowledge::users::UserSpec;
@@ -10,37 +10,13 @@ use crate::model::{GoBuild, Model, StageBase};
 use crate::paths;
 use crate::syntax::{Args, Keyword};
 
-pub const RULE: Rule = Rule {
-    code: "GL001",
-    name: "single-stage-build",
-    severity: Severity::Error,
-    summary: "The final image compiles Go or is built on a Go toolchain image",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::Unsafe,
-    doc: include_str!("../../rules/GL001.md"),
+declare_rule! {
     // The rewrite replaces the final stage: its `scratch` base, numeric USER and copied binary
     // answer GL002, GL104 and GL107, and GL005's added USER would land in the build stage.
-    covers: &[
-        Covers {
-            rule: "GL002",
-            what: Covered::Findings,
-        },
-        Covers {
-            rule: "GL005",
-            what: Covered::Fixes,
-        },
-        Covers {
-            rule: "GL104",
-            what: Covered::Findings,
-        },
-        Covers {
-            rule: "GL107",
-            what: Covered::Findings,
-        },
-    ],
-    check,
-};
+    GL001 "single-stage-build", Error, fix: Unsafe, applies: SERVICE, linux: false,
+    "The final image compiles Go or is built on a Go toolchain image",
+    covers: [GL002 Findings, GL005 Fixes, GL104 Findings, GL107 Findings],
+}
 
 /// Why the final stage counts as a single-stage Go build.
 struct SingleStage<'m> {
@@ -59,49 +35,6 @@ fn single_stage<'m>(model: &'m Model) -> Option<SingleStage<'m>> {
         build,
         toolchain_image,
     })
-}
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = ctx.model;
-    let Some(found) = single_stage(model) else {
-        return;
-    };
-    // A race or debugger build is made to test or debug: its toolchain is beside the point.
-    if found.build.is_some_and(|b| b.is_debug()) {
-        return;
-    }
-    let Some(stage) = model.final_stage() else {
-        return;
-    };
-    let range = ctx.instruction_head(stage.from);
-    let go_run = model.starts_with_go_run();
-    let image = stage.root_image.as_ref().map(|i| i.raw.as_str());
-    let message = match (go_run, found.toolchain_image, found.build.is_some(), image) {
-        (true, ..) => "the final image starts with `go run`: it compiles the service at every start, and the toolchain and sources ship with it".to_string(),
-        (false, true, true, Some(image)) => format!(
-            "the final image is built on the Go toolchain image `{image}`: compiler, sources and caches ship with the binary"
-        ),
-        (false, true, false, Some(image)) => format!(
-            "the final image is built on the Go toolchain image `{image}`: the compiler and its caches ship with the binary"
-        ),
-        (false, true, false, None) => "the final image is built on a Go toolchain: the compiler and its caches ship with the binary".to_string(),
-        _ => "the final image compiles Go: the toolchain, sources and build cache ship with the binary"
-            .to_string(),
-    };
-    let mut diagnostic = ctx
-        .report(&RULE, range, message)
-        .with_help(
-            "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
-        )
-        .with_fix(if go_run && found.build.is_none() {
-            build_instead_of_go_run(ctx)
-        } else {
-            rewrite(ctx, found.build)
-        });
-    if let Some(build) = found.build {
-        diagnostic = diagnostic.with_label(build.go_range, "compiled here, in the shipped stage");
-    }
-    out.push(diagnostic);
 }
 
 /// Rewrites a single-stage build into the Gopherfile pattern (see rules/GL001.md, "Fix").
@@ -407,4 +340,47 @@ fn rebase_final_stage(
         Applicability::Unsafe,
         edits,
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(found) = single_stage(model) else {
+        return;
+    };
+    // A race or debugger build is made to test or debug: its toolchain is beside the point.
+    if found.build.is_some_and(|b| b.is_debug()) {
+        return;
+    }
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    let range = ctx.instruction_head(stage.from);
+    let go_run = model.starts_with_go_run();
+    let image = stage.root_image.as_ref().map(|i| i.raw.as_str());
+    let message = match (go_run, found.toolchain_image, found.build.is_some(), image) {
+        (true, ..) => "the final image starts with `go run`: it compiles the service at every start, and the toolchain and sources ship with it".to_string(),
+        (false, true, true, Some(image)) => format!(
+            "the final image is built on the Go toolchain image `{image}`: compiler, sources and caches ship with the binary"
+        ),
+        (false, true, false, Some(image)) => format!(
+            "the final image is built on the Go toolchain image `{image}`: the compiler and its caches ship with the binary"
+        ),
+        (false, true, false, None) => "the final image is built on a Go toolchain: the compiler and its caches ship with the binary".to_string(),
+        _ => "the final image compiles Go: the toolchain, sources and build cache ship with the binary"
+            .to_string(),
+    };
+    let mut diagnostic = ctx
+        .report(&RULE, range, message)
+        .with_help(
+            "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
+        )
+        .with_fix(if go_run && found.build.is_none() {
+            build_instead_of_go_run(ctx)
+        } else {
+            rewrite(ctx, found.build)
+        });
+    if let Some(build) = found.build {
+        diagnostic = diagnostic.with_label(build.go_range, "compiled here, in the shipped stage");
+    }
+    out.push(diagnostic);
 }

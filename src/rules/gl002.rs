@@ -1,7 +1,7 @@
 //! GL002 heavy-final-base: the shipped Go binary sits on a full OS image.
 
-use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, GOPHERFILE_HINT, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::images::DISTROLESS_STATIC;
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::is_base_data;
@@ -11,18 +11,70 @@ use crate::model::{CgoSetting, GoBuild};
 use crate::paths;
 use crate::syntax::{Args, Keyword};
 
-pub const RULE: Rule = Rule {
-    code: "GL002",
-    name: "heavy-final-base",
-    severity: Severity::Warning,
-    summary: "The final image's base is not a minimal image (scratch, distroless static, chainguard static)",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::Unsafe,
-    doc: include_str!("../../rules/GL002.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL002 "heavy-final-base", Warning, fix: Unsafe, applies: SERVICE, linux: false,
+    "The final image's base is not a minimal image (scratch, distroless static, chainguard static)"
+}
+
+/// Why the final image needs its OS, if it does: it installs programs, starts through a
+/// shell or a script, or checks its health with a shell or an HTTP client.
+fn needs_its_os(ctx: &Context) -> Option<String> {
+    let model = ctx.model;
+    let packages: Vec<String> = model
+        .final_installed_packages()
+        .into_iter()
+        .filter(|p| !is_base_data(p))
+        .collect();
+    if !packages.is_empty() {
+        return Some(format!("it installs {}", packages.join(", ")));
+    }
+    if let Some(start) = model.start_command()
+        && let Some(program) = start.first()
+    {
+        let name = paths::basename(program);
+        if shells::is_posix_shell(name)
+            || PRIVILEGE_DROPPERS.contains(&name)
+            || name.ends_with(".sh")
+        {
+            return Some(format!("it starts through `{program}`"));
+        }
+    }
+    let chain = model.chain_instructions(model.final_stage.unwrap_or(0));
+    for &i in &chain {
+        let instruction = model.instruction(i);
+        if instruction.keyword != Keyword::Healthcheck {
+            continue;
+        }
+        if let Args::Healthcheck { command, .. } = &instruction.args {
+            match command.as_ref() {
+                Args::Shell(_) => return Some("its HEALTHCHECK runs a shell".into()),
+                Args::Exec(exec) => {
+                    let program = exec.elements.first().map(|w| paths::basename(&w.value));
+                    if program
+                        .is_some_and(|p| HTTP_CLIENTS.contains(&p) || shells::is_posix_shell(p))
+                    {
+                        return Some("its HEALTHCHECK runs a shell or an HTTP client".into());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Whether the image matches an allowed base: `name` matches any tag, `name:tag` that tag.
+fn allowed(image: &ImageRef, allowed: &[String]) -> bool {
+    allowed.iter().any(|entry| {
+        let wanted = ImageRef::parse(entry);
+        wanted.name() == image.name()
+            && (wanted.tag.is_none()
+                || image.tag.as_deref().is_some_and(|t| {
+                    Some(t) == wanted.tag.as_deref()
+                        || t.starts_with(&format!("{}.", wanted.tag.as_deref().unwrap_or("")))
+                }))
+    })
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -146,64 +198,4 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .with_help(help)
             .with_fix(fix),
     );
-}
-
-/// Why the final image needs its OS, if it does: it installs programs, starts through a
-/// shell or a script, or checks its health with a shell or an HTTP client.
-fn needs_its_os(ctx: &Context) -> Option<String> {
-    let model = ctx.model;
-    let packages: Vec<String> = model
-        .final_installed_packages()
-        .into_iter()
-        .filter(|p| !is_base_data(p))
-        .collect();
-    if !packages.is_empty() {
-        return Some(format!("it installs {}", packages.join(", ")));
-    }
-    if let Some(start) = model.start_command()
-        && let Some(program) = start.first()
-    {
-        let name = paths::basename(program);
-        if shells::is_posix_shell(name)
-            || PRIVILEGE_DROPPERS.contains(&name)
-            || name.ends_with(".sh")
-        {
-            return Some(format!("it starts through `{program}`"));
-        }
-    }
-    let chain = model.chain_instructions(model.final_stage.unwrap_or(0));
-    for &i in &chain {
-        let instruction = model.instruction(i);
-        if instruction.keyword != Keyword::Healthcheck {
-            continue;
-        }
-        if let Args::Healthcheck { command, .. } = &instruction.args {
-            match command.as_ref() {
-                Args::Shell(_) => return Some("its HEALTHCHECK runs a shell".into()),
-                Args::Exec(exec) => {
-                    let program = exec.elements.first().map(|w| paths::basename(&w.value));
-                    if program
-                        .is_some_and(|p| HTTP_CLIENTS.contains(&p) || shells::is_posix_shell(p))
-                    {
-                        return Some("its HEALTHCHECK runs a shell or an HTTP client".into());
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    None
-}
-
-/// Whether the image matches an allowed base: `name` matches any tag, `name:tag` that tag.
-fn allowed(image: &ImageRef, allowed: &[String]) -> bool {
-    allowed.iter().any(|entry| {
-        let wanted = ImageRef::parse(entry);
-        wanted.name() == image.name()
-            && (wanted.tag.is_none()
-                || image.tag.as_deref().is_some_and(|t| {
-                    Some(t) == wanted.tag.as_deref()
-                        || t.starts_with(&format!("{}.", wanted.tag.as_deref().unwrap_or("")))
-                }))
-    })
 }

@@ -1,33 +1,14 @@
 //! GL003 unstripped-binary: a shipped go build keeps its symbol table and debug info.
 
-use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, GOPHERFILE_HINT, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_command::{ldflags_words, strip_flags};
 use crate::knowledge::go_release::GoFeature;
 use crate::model::GoBuild;
 
-pub const RULE: Rule = Rule {
-    code: "GL003",
-    name: "unstripped-binary",
-    severity: Severity::Warning,
-    summary: "A shipped `go build` lacks `-ldflags=\"-s -w\"`",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL003.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    // An export-only final stage is an artifact for the host, not an image.
-    if ctx.model.final_is_export_only() {
-        return;
-    }
-    // Race and debugger builds keep their symbols on purpose.
-    for build in ctx.model.shipped_builds().filter(|b| !b.is_debug()) {
-        check_build(ctx, build, out);
-    }
+declare_rule! {
+    GL003 "unstripped-binary", Warning, fix: Safe, applies: SERVICE, linux: false,
+    "A shipped `go build` lacks `-ldflags=\"-s -w\"`"
 }
 
 fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
@@ -220,4 +201,15 @@ fn append_to_value(
         crate::source::TextRange::new(range.start + value_start, range.end),
         replacement,
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // An export-only final stage is an artifact for the host, not an image.
+    if ctx.model.final_is_export_only() {
+        return;
+    }
+    // Race and debugger builds keep their symbols on purpose.
+    for build in ctx.model.shipped_builds().filter(|b| !b.is_debug()) {
+        check_build(ctx, build, out);
+    }
 }

@@ -1,27 +1,81 @@
 //! GL004 cgo-not-disabled: a shipped go build may link against the C library.
 
-use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
+use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::{ldflags_words, links_statically};
 use crate::knowledge::images::DistributionRelease;
 use crate::knowledge::images::Libc;
 use crate::model::{GoBuild, Model, Stage};
 
-pub const RULE: Rule = Rule {
-    code: "GL004",
-    name: "cgo-not-disabled",
-    severity: Severity::Error,
-    summary: "A shipped `go build` runs without `CGO_ENABLED=0`",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::Unsafe,
-    doc: include_str!("../../rules/GL004.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL004 "cgo-not-disabled", Error, fix: Unsafe, applies: SERVICE, linux: false,
+    "A shipped `go build` runs without `CGO_ENABLED=0`"
+}
 
 /// What a dynamically linked binary may depend on, said only as far as the file shows it.
 const IF_LINKED: &str = "if the program or a dependency uses net, os/user or C code, the binary";
+
+/// The releases the builder's and the final image's tags name (`golang:1.22-bookworm`,
+/// `debian:bullseye-slim`), when both tags name one.
+fn releases(
+    model: &Model,
+    builder: &Stage,
+    final_stage: &Stage,
+) -> Option<(DistributionRelease, DistributionRelease)> {
+    let release = |stage: &Stage| -> Option<DistributionRelease> {
+        let image = model.stages[stage.root_stage].root_image.as_ref()?;
+        DistributionRelease::of_tag(image.tag.as_deref()?)
+    };
+    Some((release(builder)?, release(final_stage)?))
+}
+
+/// `-ldflags` asks the external linker for a static binary (`-extldflags -static`): cgo is on
+/// on purpose and the result needs no C library at run time.
+fn static_cgo(build: &GoBuild) -> bool {
+    let Some(value) = build.ldflags().and_then(|f| f.value.as_deref()) else {
+        return false;
+    };
+    let Some(text) = build.env.expand(value).usable().map(str::to_string) else {
+        return false;
+    };
+    ldflags_words(&text).is_some_and(|words| links_statically(&words))
+}
+
+fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
+    if !build.script_complete {
+        return None;
+    }
+    if build.cgo.value.is_some() {
+        // Set somewhere (ENV, ARG default, export, inline): make that `0`. A prefix would not
+        // win over an assignment on the command itself.
+        let origin = build.cgo.origin?;
+        let text = ctx.slice(origin);
+        let rest = text.strip_prefix("CGO_ENABLED")?;
+        let separator = rest.chars().next()?;
+        if text.contains('\n') || !(separator == '=' || separator == ' ' || separator == '\t') {
+            return None;
+        }
+        return Some(Fix::new(
+            "set `CGO_ENABLED=0`",
+            Applicability::Unsafe,
+            vec![Edit::replace(origin, format!("CGO_ENABLED{separator}0"))],
+        ));
+    }
+    let command = &build.command;
+    let first = command
+        .assignments
+        .first()
+        .map(|a| (a.range, a.value.exact))
+        .or_else(|| command.argv.first().map(|w| (w.range, w.exact)))?;
+    if command.nested || !first.1 {
+        return None;
+    }
+    Some(Fix::new(
+        "prefix the command with `CGO_ENABLED=0`",
+        Applicability::Unsafe,
+        vec![Edit::insert(first.0.start, "CGO_ENABLED=0 ")],
+    ))
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -133,66 +187,4 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         out.push(diagnostic);
     }
-}
-
-/// The releases the builder's and the final image's tags name (`golang:1.22-bookworm`,
-/// `debian:bullseye-slim`), when both tags name one.
-fn releases(
-    model: &Model,
-    builder: &Stage,
-    final_stage: &Stage,
-) -> Option<(DistributionRelease, DistributionRelease)> {
-    let release = |stage: &Stage| -> Option<DistributionRelease> {
-        let image = model.stages[stage.root_stage].root_image.as_ref()?;
-        DistributionRelease::of_tag(image.tag.as_deref()?)
-    };
-    Some((release(builder)?, release(final_stage)?))
-}
-
-/// `-ldflags` asks the external linker for a static binary (`-extldflags -static`): cgo is on
-/// on purpose and the result needs no C library at run time.
-fn static_cgo(build: &GoBuild) -> bool {
-    let Some(value) = build.ldflags().and_then(|f| f.value.as_deref()) else {
-        return false;
-    };
-    let Some(text) = build.env.expand(value).usable().map(str::to_string) else {
-        return false;
-    };
-    ldflags_words(&text).is_some_and(|words| links_statically(&words))
-}
-
-fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
-    if !build.script_complete {
-        return None;
-    }
-    if build.cgo.value.is_some() {
-        // Set somewhere (ENV, ARG default, export, inline): make that `0`. A prefix would not
-        // win over an assignment on the command itself.
-        let origin = build.cgo.origin?;
-        let text = ctx.slice(origin);
-        let rest = text.strip_prefix("CGO_ENABLED")?;
-        let separator = rest.chars().next()?;
-        if text.contains('\n') || !(separator == '=' || separator == ' ' || separator == '\t') {
-            return None;
-        }
-        return Some(Fix::new(
-            "set `CGO_ENABLED=0`",
-            Applicability::Unsafe,
-            vec![Edit::replace(origin, format!("CGO_ENABLED{separator}0"))],
-        ));
-    }
-    let command = &build.command;
-    let first = command
-        .assignments
-        .first()
-        .map(|a| (a.range, a.value.exact))
-        .or_else(|| command.argv.first().map(|w| (w.range, w.exact)))?;
-    if command.nested || !first.1 {
-        return None;
-    }
-    Some(Fix::new(
-        "prefix the command with `CGO_ENABLED=0`",
-        Applicability::Unsafe,
-        vec![Edit::insert(first.0.start, "CGO_ENABLED=0 ")],
-    ))
 }

@@ -1,88 +1,21 @@
 //! GL005 root-user: the final image runs as root.
 
 use super::text::nonroot_user_line;
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::images::{DefaultUser, Family};
 use crate::knowledge::users::{DEFAULT_NONROOT_USER, UserSpec};
-use crate::model::ImageClass;
 use crate::syntax::Keyword;
 
-pub const RULE: Rule = Rule {
-    code: "GL005",
-    name: "root-user",
-    severity: Severity::Warning,
-    summary: "The final image runs as root",
-    applies_to: &[ImageClass::Service, ImageClass::Unknown],
-    linux_only: true,
-    fix: FixAvailability::Unsafe,
-    doc: include_str!("../../rules/GL005.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL005 "root-user", Warning, fix: Unsafe, applies: RUNTIME, linux: true,
+    "The final image runs as root"
+}
 
 fn help() -> String {
     format!(
         "run as an unprivileged numeric user, e.g. `USER {DEFAULT_NONROOT_USER}`; a compromised process then cannot modify the image or escalate through root-owned files"
     )
-}
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = ctx.model;
-    if model.final_is_export_only() {
-        return;
-    }
-    let Some(stage) = model.final_stage() else {
-        return;
-    };
-    // An image that cannot be resolved has a default user nobody can tell.
-    if stage.root_image.is_none() && model.final_user().is_none() {
-        return;
-    }
-    match model.final_user() {
-        Some(user) => {
-            let Some(value) = user.value.usable() else {
-                return;
-            };
-            if !UserSpec::parse(value).is_root() {
-                return;
-            }
-            let fix = Fix::new(
-                format!("run as `{DEFAULT_NONROOT_USER}`"),
-                Applicability::Unsafe,
-                vec![Edit::replace(user.range, DEFAULT_NONROOT_USER)],
-            );
-            out.push(
-                ctx.report(
-                    &RULE,
-                    user.range,
-                    format!("the final image runs as root (`USER {value}`)"),
-                )
-                .with_help(help())
-                .with_fix(Some(fix)),
-            );
-        }
-        None => {
-            let image = stage.root_image.as_ref();
-            let reason = match stage.facts.default_user {
-                DefaultUser::NonRoot(_) => return,
-                DefaultUser::Root => format!(
-                    "no USER is set and `{}` runs as root by default",
-                    image.map_or("the base image", |i| i.raw.as_str())
-                ),
-                DefaultUser::Unknown => format!(
-                    "no USER is set, so the image runs as the default user of `{}`: root, unless that image sets another",
-                    image.map_or("its base", |i| i.raw.as_str())
-                ),
-            };
-            let fix = fix_missing_user(ctx);
-            out.push(
-                ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
-                    .with_help(help())
-                    .with_fix(fix),
-            );
-        }
-    }
 }
 
 /// For distroless, switch to its `:nonroot` tag; otherwise insert `USER 65532:65532` before
@@ -144,4 +77,62 @@ fn fix_missing_user(ctx: &Context) -> Option<Fix> {
         Applicability::Unsafe,
         vec![edit],
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    if model.final_is_export_only() {
+        return;
+    }
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    // An image that cannot be resolved has a default user nobody can tell.
+    if stage.root_image.is_none() && model.final_user().is_none() {
+        return;
+    }
+    match model.final_user() {
+        Some(user) => {
+            let Some(value) = user.value.usable() else {
+                return;
+            };
+            if !UserSpec::parse(value).is_root() {
+                return;
+            }
+            let fix = Fix::new(
+                format!("run as `{DEFAULT_NONROOT_USER}`"),
+                Applicability::Unsafe,
+                vec![Edit::replace(user.range, DEFAULT_NONROOT_USER)],
+            );
+            out.push(
+                ctx.report(
+                    &RULE,
+                    user.range,
+                    format!("the final image runs as root (`USER {value}`)"),
+                )
+                .with_help(help())
+                .with_fix(Some(fix)),
+            );
+        }
+        None => {
+            let image = stage.root_image.as_ref();
+            let reason = match stage.facts.default_user {
+                DefaultUser::NonRoot(_) => return,
+                DefaultUser::Root => format!(
+                    "no USER is set and `{}` runs as root by default",
+                    image.map_or("the base image", |i| i.raw.as_str())
+                ),
+                DefaultUser::Unknown => format!(
+                    "no USER is set, so the image runs as the default user of `{}`: root, unless that image sets another",
+                    image.map_or("its base", |i| i.raw.as_str())
+                ),
+            };
+            let fix = fix_missing_user(ctx);
+            out.push(
+                ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
+                    .with_help(help())
+                    .with_fix(fix),
+            );
+        }
+    }
 }

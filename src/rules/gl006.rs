@@ -1,50 +1,14 @@
 //! GL006 missing-ca-certificates: a `scratch` image with no CA bundle for Go's TLS.
 
-use super::{Context, FixAvailability, GOPHERFILE_HINT, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, GOPHERFILE_HINT, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::CA_BUNDLE;
 use crate::knowledge::images::Family;
 use crate::model::{CopySource, Model, Presence};
 
-pub const RULE: Rule = Rule {
-    code: "GL006",
-    name: "missing-ca-certificates",
-    severity: Severity::Warning,
-    summary: "A `scratch` final image has no CA certificates for TLS",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::Sometimes,
-    doc: include_str!("../../rules/GL006.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = ctx.model;
-    let Some(stage) = model.final_stage() else {
-        return;
-    };
-    if stage.facts.family != Family::Scratch || model.final_is_export_only() {
-        return;
-    }
-    if model.final_fs().ca_roots != Presence::Absent {
-        return;
-    }
-    let copy = match bundle_source(model) {
-        Some((reference, _)) => format!(
-            "copy the builder's bundle: `COPY --from={reference} {CA_BUNDLE} /etc/ssl/certs/`"
-        ),
-        None => format!("copy a CA bundle to `{CA_BUNDLE}`"),
-    };
-    out.push(
-        ctx.report(
-            &RULE,
-            ctx.instruction_head(stage.from),
-            "the final image is `scratch` and nothing copies CA certificates into it: TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
-        )
-        .with_help(format!("{copy} {GOPHERFILE_HINT}"))
-        .with_fix(fix(ctx, model)),
-    );
+declare_rule! {
+    GL006 "missing-ca-certificates", Warning, fix: Sometimes, applies: SERVICE, linux: false,
+    "A `scratch` final image has no CA certificates for TLS"
 }
 
 /// The stage to copy the CA bundle from (how COPY --from names it, and its index): the one
@@ -96,4 +60,32 @@ fn fix(ctx: &Context, model: &Model) -> Option<Fix> {
         applicability,
         vec![Edit::insert(from.range.end, line)],
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    if stage.facts.family != Family::Scratch || model.final_is_export_only() {
+        return;
+    }
+    if model.final_fs().ca_roots != Presence::Absent {
+        return;
+    }
+    let copy = match bundle_source(model) {
+        Some((reference, _)) => format!(
+            "copy the builder's bundle: `COPY --from={reference} {CA_BUNDLE} /etc/ssl/certs/`"
+        ),
+        None => format!("copy a CA bundle to `{CA_BUNDLE}`"),
+    };
+    out.push(
+        ctx.report(
+            &RULE,
+            ctx.instruction_head(stage.from),
+            "the final image is `scratch` and nothing copies CA certificates into it: TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
+        )
+        .with_help(format!("{copy} {GOPHERFILE_HINT}"))
+        .with_fix(fix(ctx, model)),
+    );
 }

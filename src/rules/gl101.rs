@@ -1,25 +1,17 @@
 //! GL101 shell-form-without-shell: a command needs a shell the image does not have.
 
 use super::text::exec_form;
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::shells::DEFAULT_SHELL;
 use crate::model::Presence;
 use crate::paths;
 use crate::syntax::{Args, Keyword, ShellForm};
 
-pub const RULE: Rule = Rule {
-    code: "GL101",
-    name: "shell-form-without-shell",
-    severity: Severity::Error,
-    summary: "A shell-form command or RUN in an image that has no shell",
-    applies_to: super::RUNTIME,
-    linux_only: true,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL101.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL101 "shell-form-without-shell", Error, fix: Safe, applies: RUNTIME, linux: true,
+    "A shell-form command or RUN in an image that has no shell"
+}
 
 /// The words of a shell-form command when it has no shell syntax, split as the shell would;
 /// `None` when the shell would do more than split on blanks.
@@ -34,6 +26,36 @@ pub(crate) fn plain_words(text: &str) -> Option<Vec<String>> {
         return None;
     }
     Some(words)
+}
+
+fn shell_form(
+    ctx: &Context,
+    index: usize,
+    keyword: &str,
+    form: &ShellForm,
+    shell: &str,
+    image: &str,
+) -> Diagnostic {
+    let base = paths::basename(shell);
+    let message = format!(
+        "`{keyword}` in shell form runs through `{shell}`, which {image} does not have: it fails with \"exec: \\\"{shell}\\\": no such file or directory\""
+    );
+    let diagnostic = ctx.report(&RULE, ctx.instruction_head(index), message);
+    match plain_words(&form.text) {
+        Some(words) => {
+            let json = exec_form(&words);
+            diagnostic
+                .with_help(format!("write it in exec form, which needs no {base}: `{keyword} {json}`"))
+                .with_fix(Some(Fix::new(
+                    "rewrite in exec form",
+                    Applicability::Safe,
+                    vec![Edit::replace(form.range, json)],
+                )))
+        }
+        None => diagnostic.with_help(format!(
+            "write it in exec form (`[\"/app\", \"arg\"]`); no fix is offered because the command uses shell syntax ({base} expansions, quotes or operators) that exec form would not interpret"
+        )),
+    }
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -101,35 +123,5 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .with_help("run the command in the build stage and copy its result, or use exec form with a program the image contains"),
             );
         }
-    }
-}
-
-fn shell_form(
-    ctx: &Context,
-    index: usize,
-    keyword: &str,
-    form: &ShellForm,
-    shell: &str,
-    image: &str,
-) -> Diagnostic {
-    let base = paths::basename(shell);
-    let message = format!(
-        "`{keyword}` in shell form runs through `{shell}`, which {image} does not have: it fails with \"exec: \\\"{shell}\\\": no such file or directory\""
-    );
-    let diagnostic = ctx.report(&RULE, ctx.instruction_head(index), message);
-    match plain_words(&form.text) {
-        Some(words) => {
-            let json = exec_form(&words);
-            diagnostic
-                .with_help(format!("write it in exec form, which needs no {base}: `{keyword} {json}`"))
-                .with_fix(Some(Fix::new(
-                    "rewrite in exec form",
-                    Applicability::Safe,
-                    vec![Edit::replace(form.range, json)],
-                )))
-        }
-        None => diagnostic.with_help(format!(
-            "write it in exec form (`[\"/app\", \"arg\"]`); no fix is offered because the command uses shell syntax ({base} expansions, quotes or operators) that exec form would not interpret"
-        )),
     }
 }

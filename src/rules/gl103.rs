@@ -1,25 +1,17 @@
 //! GL103 user-name-unresolvable: a user name the image has no /etc/passwd entry for.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::PASSWD;
-use crate::knowledge::users::UserSpec;
+use crate::knowledge::users::{DEFAULT_NONROOT_USER, UserSpec};
 use crate::model::Model;
 use crate::paths;
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL103",
-    name: "user-name-unresolvable",
-    severity: Severity::Error,
-    summary: "A USER or `--chown` name the image cannot resolve (no /etc/passwd entry)",
-    applies_to: super::RUNTIME,
-    linux_only: true,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL103.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL103 "user-name-unresolvable", Error, fix: Safe, applies: RUNTIME, linux: true,
+    "A USER or `--chown` name the image cannot resolve (no /etc/passwd entry)"
+}
 
 /// What the final image's /etc/passwd holds, as far as the file tells.
 enum Passwd {
@@ -50,7 +42,38 @@ fn passwd(model: &Model) -> Passwd {
 
 /// The user part of `user[:group]` when it is a name. `root` resolves without /etc/passwd.
 fn user_name(value: &str) -> Option<&str> {
-    UserSpec::parse(value).name().filter(|name| *name != "root")
+    UserSpec::parse(value).non_root_name()
+}
+
+fn report(ctx: &Context, range: TextRange, name: &str, message: String) -> Diagnostic {
+    let uid = ctx.model.uid_of(name, true);
+    let written = ctx.slice(range);
+    // Replace the name where it is written plainly (`name` or `name:group` with the same name).
+    let fix = uid.and_then(|uid| {
+        let replacement = match written.split_once(':') {
+            None if written == name => uid.to_string(),
+            // distroless's nonroot group has the user's id; a group made by adduser may not.
+            Some((user, group)) if user == name && group == name && name == "nonroot" => {
+                format!("{uid}:{uid}")
+            }
+            Some((user, group)) if user == name && group.parse::<u32>().is_ok() => {
+                format!("{uid}:{group}")
+            }
+            _ => return None,
+        };
+        Some(Fix::new(
+            format!("use the numeric id `{replacement}`"),
+            Applicability::Safe,
+            vec![Edit::replace(range, replacement)],
+        ))
+    });
+    let help = match uid {
+        Some(uid) => format!("use the numeric id: `{name}` is {uid} in this file"),
+        None => format!("use a numeric uid:gid (e.g. `{DEFAULT_NONROOT_USER}`), or copy an /etc/passwd that has the user from the build stage"),
+    };
+    ctx.report(&RULE, range, message)
+        .with_help(help)
+        .with_fix(fix)
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -117,35 +140,4 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             format!("`--chown={name}` cannot be resolved: {lacks}; the build fails, or with some builders the files stay owned by root"),
         ));
     }
-}
-
-fn report(ctx: &Context, range: TextRange, name: &str, message: String) -> Diagnostic {
-    let uid = ctx.model.uid_of(name, true);
-    let written = ctx.slice(range);
-    // Replace the name where it is written plainly (`name` or `name:group` with the same name).
-    let fix = uid.and_then(|uid| {
-        let replacement = match written.split_once(':') {
-            None if written == name => uid.to_string(),
-            // distroless's nonroot group has the user's id; a group made by adduser may not.
-            Some((user, group)) if user == name && group == name && name == "nonroot" => {
-                format!("{uid}:{uid}")
-            }
-            Some((user, group)) if user == name && group.parse::<u32>().is_ok() => {
-                format!("{uid}:{group}")
-            }
-            _ => return None,
-        };
-        Some(Fix::new(
-            format!("use the numeric id `{replacement}`"),
-            Applicability::Safe,
-            vec![Edit::replace(range, replacement)],
-        ))
-    });
-    let help = match uid {
-        Some(uid) => format!("use the numeric id: `{name}` is {uid} in this file"),
-        None => "use a numeric uid:gid (e.g. `65532:65532`), or copy an /etc/passwd that has the user from the build stage".to_string(),
-    };
-    ctx.report(&RULE, range, message)
-        .with_help(help)
-        .with_fix(fix)
 }

@@ -1,21 +1,13 @@
 //! GL104 non-numeric-user: the shipped USER is a name, which Kubernetes cannot verify.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::users::{NOBODY_UID, NONROOT_UID, UserSpec};
 
-pub const RULE: Rule = Rule {
-    code: "GL104",
-    name: "non-numeric-user",
-    severity: Severity::Warning,
-    summary: "The shipped USER is a name, not a numeric uid",
-    applies_to: super::RUNTIME,
-    linux_only: true,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL104.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL104 "non-numeric-user", Warning, fix: Safe, applies: RUNTIME, linux: true,
+    "The shipped USER is a name, not a numeric uid"
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -27,7 +19,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let spec = UserSpec::parse(value);
     // Root is GL005's finding; an empty or numeric user is fine here.
-    let Some(name) = spec.name().filter(|name| *name != "root") else {
+    let Some(name) = spec.non_root_name() else {
         return;
     };
     let group = spec.group;

@@ -1,24 +1,16 @@
 //! GL105 missing-tzdata: a `scratch` image has no time zone database.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::{GO_ZONEINFO_ZIP, ZONEINFO_DIR, ZONEINFO_ENV};
 use crate::knowledge::go_command::build_tags;
 use crate::knowledge::images::Family;
 use crate::model::{GoBuild, Presence};
 
-pub const RULE: Rule = Rule {
-    code: "GL105",
-    name: "missing-tzdata",
-    severity: Severity::Info,
-    summary: "A `scratch` final image has no time zone database",
-    applies_to: super::SERVICE,
-    linux_only: true,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL105.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL105 "missing-tzdata", Info, fix: Safe, applies: SERVICE, linux: true,
+    "A `scratch` final image has no time zone database"
+}
 
 /// Whether a build embeds the time zone database (`-tags timetzdata`); `None` when its tags
 /// cannot be read.
@@ -33,49 +25,6 @@ fn embeds_tzdata(build: &GoBuild) -> Option<bool> {
         found |= build_tags(text).iter().any(|t| t == "timetzdata");
     }
     Some(found)
-}
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = ctx.model;
-    let Some(stage) = model.final_stage() else {
-        return;
-    };
-    if stage.facts.family != Family::Scratch || !model.opaque_go_copies().is_empty() {
-        return;
-    }
-    let shipped: Vec<&GoBuild> = model.shipped_builds().collect();
-    if shipped.is_empty() || stage.vars.exported_value(ZONEINFO_ENV).is_some() {
-        return;
-    }
-    if model.final_fs().presence(ZONEINFO_DIR) != Presence::Absent {
-        return;
-    }
-    let mut edits = Vec::new();
-    for build in &shipped {
-        match embeds_tzdata(build) {
-            None | Some(true) => return,
-            Some(false) => {}
-        }
-        if let Some(edit) = add_tag(ctx, build) {
-            edits.push(edit);
-        }
-    }
-    let fix = (edits.len() == shipped.len()).then(|| {
-        Fix::new(
-            "embed the time zone database with `-tags timetzdata`",
-            Applicability::Safe,
-            edits,
-        )
-    });
-    out.push(
-        ctx.report(
-            &RULE,
-            ctx.instruction_head(stage.from),
-            "the final image is `scratch` and has no time zone database: if the program loads a time zone, `time.LoadLocation` fails with \"unknown time zone\" and a `TZ` setting is ignored (UTC)",
-        )
-        .with_help(help(model, &shipped))
-        .with_fix(fix),
-    );
 }
 
 /// The remedy: the tag always works; a copy only from a build stage that has the database.
@@ -135,4 +84,47 @@ fn add_tag(ctx: &Context, build: &GoBuild) -> Option<Edit> {
         word.range.end,
         format!("{separator}timetzdata"),
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    if stage.facts.family != Family::Scratch || !model.opaque_go_copies().is_empty() {
+        return;
+    }
+    let shipped: Vec<&GoBuild> = model.shipped_builds().collect();
+    if shipped.is_empty() || stage.vars.exported_value(ZONEINFO_ENV).is_some() {
+        return;
+    }
+    if model.final_fs().presence(ZONEINFO_DIR) != Presence::Absent {
+        return;
+    }
+    let mut edits = Vec::new();
+    for build in &shipped {
+        match embeds_tzdata(build) {
+            None | Some(true) => return,
+            Some(false) => {}
+        }
+        if let Some(edit) = add_tag(ctx, build) {
+            edits.push(edit);
+        }
+    }
+    let fix = (edits.len() == shipped.len()).then(|| {
+        Fix::new(
+            "embed the time zone database with `-tags timetzdata`",
+            Applicability::Safe,
+            edits,
+        )
+    });
+    out.push(
+        ctx.report(
+            &RULE,
+            ctx.instruction_head(stage.from),
+            "the final image is `scratch` and has no time zone database: if the program loads a time zone, `time.LoadLocation` fails with \"unknown time zone\" and a `TZ` setting is ignored (UTC)",
+        )
+        .with_help(help(model, &shipped))
+        .with_fix(fix),
+    );
 }

@@ -1,29 +1,17 @@
 //! GL106 healthcheck-tool-missing: the health check runs a program the image does not have.
 
 use super::text::did_you_mean;
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
 use crate::syntax::Args;
 
-pub const RULE: Rule = Rule {
-    code: "GL106",
-    name: "healthcheck-tool-missing",
-    severity: Severity::Error,
-    summary: "The HEALTHCHECK runs a program the image does not contain",
-    applies_to: super::RUNTIME,
-    linux_only: true,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL106.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL106 "healthcheck-tool-missing", Error, fix: None, applies: RUNTIME, linux: true,
+    "The HEALTHCHECK runs a program the image does not contain"
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    let fs = model.final_fs();
-    if !fs.known {
-        return;
-    }
     let Some(index) = model.healthcheck() else {
         return;
     };
@@ -50,7 +38,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_help(format!(
             "give the service a health subcommand or flag and check with it, e.g. `HEALTHCHECK CMD [\"{start}\", \"healthcheck\"]`; {}",
-            did_you_mean(fs, &program)
+            did_you_mean(model.final_fs(), &program)
         )),
     );
 }

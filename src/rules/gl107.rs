@@ -1,24 +1,16 @@
 //! GL107 build-inputs-in-final-image: sources, the Go toolchain or its caches ship.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
 use crate::knowledge::files::{GOROOT, ROOT_CACHE_DIR};
 use crate::knowledge::go_images::GOPATH;
 use crate::model::{Copy, CopySource, Model};
 use crate::paths;
 
-pub const RULE: Rule = Rule {
-    code: "GL107",
-    name: "build-inputs-in-final-image",
-    severity: Severity::Warning,
-    summary: "The final image copies the build context, the Go toolchain or its caches",
-    applies_to: super::SERVICE,
-    linux_only: true,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL107.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL107 "build-inputs-in-final-image", Warning, fix: None, applies: SERVICE, linux: true,
+    "The final image copies the build context, the Go toolchain or its caches"
+}
 
 /// Build-time directories of a Go stage.
 fn toolchain_dir(model: &Model, stage: usize, path: &str) -> Option<&'static str> {

@@ -1,22 +1,14 @@
 //! GL108 runtime-stage-on-build-platform: the shipped image is built for the build machine.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::source::TextRange;
 use crate::syntax::Keyword;
 
-pub const RULE: Rule = Rule {
-    code: "GL108",
-    name: "runtime-stage-on-build-platform",
-    severity: Severity::Error,
-    summary: "The shipped stage's FROM has `--platform=$BUILDPLATFORM`",
-    applies_to: super::RUNTIME,
-    linux_only: true,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL108.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL108 "runtime-stage-on-build-platform", Error, fix: Safe, applies: RUNTIME, linux: true,
+    "The shipped stage's FROM has `--platform=$BUILDPLATFORM`"
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;

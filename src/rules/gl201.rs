@@ -1,6 +1,6 @@
 //! GL201 go-get-install: `go get` used to install a command, which it stopped doing in Go 1.18.
 
-use super::{Context, FixAvailability, Rule};
+use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::binary_name;
 use crate::knowledge::go_release::{GoFeature, GoRelease};
@@ -9,18 +9,10 @@ use crate::model::{GoGet, Model, ToolRun};
 use crate::paths;
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL201",
-    name: "go-get-install",
-    severity: Severity::Error,
-    summary: "`go get` is used to install a command, which it no longer does since Go 1.18",
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::Unsafe,
-    doc: include_str!("../../rules/GL201.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL201 "go-get-install", Error, fix: Unsafe, applies: ALL_CLASSES, linux: false,
+    "`go get` is used to install a command, which it no longer does since Go 1.18"
+}
 
 /// How a `go get` reads.
 enum Reading {
@@ -28,12 +20,6 @@ enum Reading {
     Command,
     /// Packages fetched outside any module, the GOPATH way; since Go 1.18 that fails.
     OutsideModule,
-}
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for get in ctx.model.go_gets() {
-        check_get(ctx, &get, out);
-    }
 }
 
 fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
@@ -298,4 +284,10 @@ fn delete_word(ctx: &Context, before: TextRange, word: TextRange, exact: bool) -
         return None;
     }
     Some(Edit::replace(TextRange::new(before.end, word.end), ""))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for get in ctx.model.go_gets() {
+        check_get(ctx, &get, out);
+    }
 }

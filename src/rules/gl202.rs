@@ -1,7 +1,7 @@
 //! GL202 legacy-dependency-manager: dep, glide, godep or govendor, which Go modules replaced.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
 use crate::knowledge::tools::legacy_managers::{
     DOWNLOADS, MANIFESTS, OS_PACKAGES, PACKAGES, PROGRAMS,
 };
@@ -12,85 +12,9 @@ use crate::shell::Command;
 use crate::source::TextRange;
 use crate::syntax::Keyword;
 
-pub const RULE: Rule = Rule {
-    code: "GL202",
-    name: "legacy-dependency-manager",
-    severity: Severity::Warning,
-    summary: "The build uses dep, glide, godep or govendor, which Go modules replaced",
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL202.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    // `dep` and `glide` are ordinary words: only in a file that builds Go are they these tools.
-    if !ctx.model.builds_go {
-        return;
-    }
-    // Every use, in file order: (where, manager, what the file does with it).
-    let mut uses: Vec<(TextRange, &'static str, String)> = Vec::new();
-    for run in &ctx.model.runs {
-        uses.extend(run.script.commands.iter().filter_map(in_command));
-    }
-    for copy in &ctx.model.copies {
-        if copy.source != CopySource::Context {
-            continue;
-        }
-        let words = ctx.model.instruction(copy.instruction).arg_words();
-        let Some((_, sources)) = words.split_last() else {
-            continue;
-        };
-        // `ADD https://github.com/golang/dep/releases/download/...`: a download of the tool.
-        if copy.is_add
-            && let Some((range, manager)) = sources.iter().find_map(|word| {
-                let (_, manager) = DOWNLOADS.iter().find(|(url, _)| word.value.contains(url))?;
-                Some((word.range, *manager))
-            })
-        {
-            uses.push((range, manager, format!("the build installs `{manager}`")));
-            continue;
-        }
-        let found = sources.iter().zip(&copy.sources).find_map(|(word, value)| {
-            let path = value.usable()?;
-            manifest(path).map(|manager| (word.range, manager))
-        });
-        if let Some((range, manager)) = found {
-            let keyword = match ctx.model.instruction(copy.instruction).keyword {
-                Keyword::Add => "adds",
-                _ => "copies",
-            };
-            uses.push((
-                range,
-                manager,
-                format!("the build {keyword} a manifest of `{manager}`"),
-            ));
-        }
-    }
-    uses.sort_by_key(|(range, _, _)| range.start);
-    // One finding per manager, at its first use; the other uses are labels (installing dep,
-    // then running `dep ensure`, is one problem to solve).
-    let mut managers: Vec<&str> = uses.iter().map(|(_, m, _)| *m).collect();
-    managers.dedup();
-    let mut seen = Vec::new();
-    for manager in managers {
-        if seen.contains(&manager) {
-            continue;
-        }
-        seen.push(manager);
-        let mut of_manager = uses.iter().filter(|(_, m, _)| *m == manager);
-        let Some((range, _, what)) = of_manager.next() else {
-            continue;
-        };
-        let mut found = diagnostic(ctx, *range, manager, what.clone());
-        for (range, _, what) in of_manager {
-            let what = what.strip_prefix("the build ").unwrap_or(what);
-            found = found.with_label(*range, format!("also {what} here"));
-        }
-        out.push(found);
-    }
+declare_rule! {
+    GL202 "legacy-dependency-manager", Warning, fix: None, applies: ALL_CLASSES, linux: false,
+    "The build uses dep, glide, godep or govendor, which Go modules replaced"
 }
 
 fn diagnostic(ctx: &Context, range: TextRange, manager: &str, what: String) -> Diagnostic {
@@ -167,4 +91,72 @@ fn manifest(path: &str) -> Option<&'static str> {
 fn glob_names(pattern: &str, name: &str) -> bool {
     let literal = pattern.split(['*', '?', '[']).next().unwrap_or_default();
     literal.len() >= 4 && name.starts_with(literal) && paths::glob_match(pattern, name)
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // `dep` and `glide` are ordinary words: only in a file that builds Go are they these tools.
+    if !ctx.model.builds_go {
+        return;
+    }
+    // Every use, in file order: (where, manager, what the file does with it).
+    let mut uses: Vec<(TextRange, &'static str, String)> = Vec::new();
+    for run in &ctx.model.runs {
+        uses.extend(run.script.commands.iter().filter_map(in_command));
+    }
+    for copy in &ctx.model.copies {
+        if copy.source != CopySource::Context {
+            continue;
+        }
+        let words = ctx.model.instruction(copy.instruction).arg_words();
+        let Some((_, sources)) = words.split_last() else {
+            continue;
+        };
+        // `ADD https://github.com/golang/dep/releases/download/...`: a download of the tool.
+        if copy.is_add
+            && let Some((range, manager)) = sources.iter().find_map(|word| {
+                let (_, manager) = DOWNLOADS.iter().find(|(url, _)| word.value.contains(url))?;
+                Some((word.range, *manager))
+            })
+        {
+            uses.push((range, manager, format!("the build installs `{manager}`")));
+            continue;
+        }
+        let found = sources.iter().zip(&copy.sources).find_map(|(word, value)| {
+            let path = value.usable()?;
+            manifest(path).map(|manager| (word.range, manager))
+        });
+        if let Some((range, manager)) = found {
+            let keyword = match ctx.model.instruction(copy.instruction).keyword {
+                Keyword::Add => "adds",
+                _ => "copies",
+            };
+            uses.push((
+                range,
+                manager,
+                format!("the build {keyword} a manifest of `{manager}`"),
+            ));
+        }
+    }
+    uses.sort_by_key(|(range, _, _)| range.start);
+    // One finding per manager, at its first use; the other uses are labels (installing dep,
+    // then running `dep ensure`, is one problem to solve).
+    let mut managers: Vec<&str> = uses.iter().map(|(_, m, _)| *m).collect();
+    managers.dedup();
+    let mut seen = Vec::new();
+    for manager in managers {
+        if seen.contains(&manager) {
+            continue;
+        }
+        seen.push(manager);
+        let mut of_manager = uses.iter().filter(|(_, m, _)| *m == manager);
+        let Some((range, _, what)) = of_manager.next() else {
+            continue;
+        };
+        let mut found = diagnostic(ctx, *range, manager, what.clone());
+        for (range, _, what) in of_manager {
+            let what = what.strip_prefix("the build ").unwrap_or(what);
+            found = found.with_label(*range, format!("also {what} here"));
+        }
+        out.push(found);
+    }
 }

@@ -1,24 +1,16 @@
 //! GL203 obsolete-installsuffix: `-installsuffix` in a go build's flags or GOFLAGS.
 
 use super::flag_edits::{delete_flag, remove_goflags};
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::knowledge::go_command::FlagSource;
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL203",
-    name: "obsolete-installsuffix",
-    severity: Severity::Warning,
-    summary: "`-installsuffix` in the go flags or GOFLAGS: a leftover from before the build cache",
+declare_rule! {
     // A go flag is obsolete wherever the build runs, whatever the image is for.
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL203.md"),
-    covers: &[],
-    check,
-};
+    GL203 "obsolete-installsuffix", Warning, fix: Safe, applies: ALL_CLASSES, linux: false,
+    "`-installsuffix` in the go flags or GOFLAGS: a leftover from before the build cache"
+}
 
 const WHY: &str = "module builds install no packages, and since Go 1.10 the build cache keeps cgo and non-cgo builds apart";
 const HELP: &str = "delete it: it changes nothing in the binary, and `CGO_ENABLED=0` alone makes the static build it was once paired with";

@@ -1,25 +1,17 @@
 //! GL204 force-rebuild-flag: `-a` in a go build's flags or GOFLAGS.
 
 use super::flag_edits::{delete_flag, remove_goflags};
-use super::{Context, FixAvailability, Rule};
+use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::knowledge::go_command::{FlagSource, flag_bool};
 use crate::model::GoBuild;
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL204",
-    name: "force-rebuild-flag",
-    severity: Severity::Info,
-    summary: "`-a` in the go flags or GOFLAGS: every package is rebuilt, cached or not",
+declare_rule! {
     // Rebuilding everything is wasted time wherever the build runs, whatever the image is for.
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL204.md"),
-    covers: &[],
-    check,
-};
+    GL204 "force-rebuild-flag", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    "`-a` in the go flags or GOFLAGS: every package is rebuilt, cached or not"
+}
 
 const HELP: &str = "delete `-a`: since Go 1.10 the build cache rebuilds exactly what changed, and it keys every package by its flags, build tags, `CGO_ENABLED` and Go version";
 
@@ -28,6 +20,41 @@ fn forces_rebuild(build: &GoBuild) -> bool {
     build
         .effective_flag("a")
         .is_some_and(|u| flag_bool(u.flag.value.as_deref()) == Some(true))
+}
+
+fn diagnostic(
+    ctx: &Context,
+    range: TextRange,
+    subject: &str,
+    mount: Option<TextRange>,
+) -> Diagnostic {
+    let rebuilds = if subject.ends_with("which") {
+        "rebuilds"
+    } else {
+        "forces a rebuild of"
+    };
+    match mount {
+        Some(mount) => ctx
+            .report(
+                &RULE,
+                range,
+                format!(
+                    "{subject} {rebuilds} every package, the standard library included, so the build cache mounted for the build goes unused"
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .with_label(mount, "build cache mounted here")
+            .with_help(HELP),
+        None => ctx
+            .report(
+                &RULE,
+                range,
+                format!(
+                    "{subject} {rebuilds} every package, the standard library included: a leftover from before the build cache, and it makes any build cache this build is given useless"
+                ),
+            )
+            .with_help(HELP),
+    }
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -84,40 +111,5 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             d = d.with_label(build.go_range, "a go command reads `GOFLAGS` here");
         }
         out.push(d);
-    }
-}
-
-fn diagnostic(
-    ctx: &Context,
-    range: TextRange,
-    subject: &str,
-    mount: Option<TextRange>,
-) -> Diagnostic {
-    let rebuilds = if subject.ends_with("which") {
-        "rebuilds"
-    } else {
-        "forces a rebuild of"
-    };
-    match mount {
-        Some(mount) => ctx
-            .report(
-                &RULE,
-                range,
-                format!(
-                    "{subject} {rebuilds} every package, the standard library included, so the build cache mounted for the build goes unused"
-                ),
-            )
-            .with_severity(Severity::Warning)
-            .with_label(mount, "build cache mounted here")
-            .with_help(HELP),
-        None => ctx
-            .report(
-                &RULE,
-                range,
-                format!(
-                    "{subject} {rebuilds} every package, the standard library included: a leftover from before the build cache, and it makes any build cache this build is given useless"
-                ),
-            )
-            .with_help(HELP),
     }
 }

@@ -1,7 +1,7 @@
 //! GL205 redundant-static-flags: flags for a static cgo build on a build with cgo off.
 
 use super::flag_edits::{delete_flag, plain_inside, written_value};
-use super::{Context, FixAvailability, Rule};
+use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::{
     CgoOnlyLinkerFlag, FlagSource, FlagUse, build_tags, cgo_only_linker_flags, ldflags_words,
@@ -10,31 +10,14 @@ use crate::knowledge::go_command::{
 use crate::model::{Certainty, GoBuild};
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL205",
-    name: "redundant-static-flags",
-    severity: Severity::Info,
-    summary: "`-tags netgo`/`osusergo`, `-extldflags -static` or `-linkmode external` on a build with `CGO_ENABLED=0`",
+declare_rule! {
     // The flags are redundant (or fail) wherever the build runs, whatever the image is for.
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL205.md"),
-    covers: &[],
-    check,
-};
+    GL205 "redundant-static-flags", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    "`-tags netgo`/`osusergo`, `-extldflags -static` or `-linkmode external` on a build with `CGO_ENABLED=0`"
+}
 
 /// Tags that pick the pure Go code of `net` and `os/user` over their cgo versions.
 const PURE_GO_TAGS: &[&str] = &["netgo", "osusergo"];
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    // A GOFLAGS set by ENV or ARG reaches several builds: reported once, where it is set.
-    let mut origins: Vec<(TextRange, &str)> = Vec::new();
-    for build in ctx.model.go_builds.iter().filter(|b| cgo_known_off(b)) {
-        check_tags(ctx, build, &mut origins, out);
-        check_ldflags(ctx, build, &mut origins, out);
-    }
-}
 
 /// Cgo is off for certain. A `0` that is only a build argument's default (`ARG CGO_ENABLED=0`)
 /// is there to be overridden, and with `--build-arg CGO_ENABLED=1` the static flags matter.
@@ -286,4 +269,13 @@ fn written_linker_flag(
         None
     };
     Some((range, edit))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // A GOFLAGS set by ENV or ARG reaches several builds: reported once, where it is set.
+    let mut origins: Vec<(TextRange, &str)> = Vec::new();
+    for build in ctx.model.go_builds.iter().filter(|b| cgo_known_off(b)) {
+        check_tags(ctx, build, &mut origins, out);
+        check_ldflags(ctx, build, &mut origins, out);
+    }
 }

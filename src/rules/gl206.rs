@@ -1,62 +1,15 @@
 //! GL206 missing-trimpath: a shipped go build embeds the build machine's paths.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_command;
 use crate::knowledge::go_release::GoFeature;
 use crate::model::{CopySource, GoBuild};
 use crate::paths;
 
-pub const RULE: Rule = Rule {
-    code: "GL206",
-    name: "missing-trimpath",
-    severity: Severity::Info,
-    summary: "A shipped `go build` lacks `-trimpath`",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL206.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    // An export-only final stage is an artifact for the host, not an image. An example image
-    // shows how to use a project: where its binary's paths point matters to no one.
-    if ctx.model.final_is_export_only() || ctx.model.purpose.example.is_some() {
-        return;
-    }
-    // Debugger builds want the real source paths; `go install pkg@version` embeds only
-    // module-cache paths, nothing of this file's checkout.
-    for build in ctx
-        .model
-        .shipped_builds()
-        .filter(|b| !b.is_debug() && !b.is_tool_install())
-    {
-        if trimmed(ctx, build) != Some(false) || sources_ship(ctx, build) {
-            continue;
-        }
-        if ctx
-            .model
-            .golang_release(build.stage)
-            .lacks(GoFeature::Trimpath)
-        {
-            continue;
-        }
-        let program = build.command.program().unwrap_or("go");
-        out.push(
-            ctx.report(
-                &RULE,
-                build.go_range,
-                format!(
-                    "`{program} {}` ships a binary without `-trimpath`: it embeds the build stage's file paths",
-                    build.subcommand
-                ),
-            )
-            .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was")
-            .with_fix(fix(ctx, build)),
-        );
-    }
+declare_rule! {
+    GL206 "missing-trimpath", Info, fix: Safe, applies: SERVICE, linux: false,
+    "A shipped `go build` lacks `-trimpath`"
 }
 
 /// The build's source directory reaches the final image (a single-stage image, or a copy of
@@ -139,4 +92,43 @@ fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
         Applicability::Safe,
         vec![Edit::insert(sub.range.end, " -trimpath")],
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // An export-only final stage is an artifact for the host, not an image. An example image
+    // shows how to use a project: where its binary's paths point matters to no one.
+    if ctx.model.final_is_export_only() || ctx.model.purpose.example.is_some() {
+        return;
+    }
+    // Debugger builds want the real source paths; `go install pkg@version` embeds only
+    // module-cache paths, nothing of this file's checkout.
+    for build in ctx
+        .model
+        .shipped_builds()
+        .filter(|b| !b.is_debug() && !b.is_tool_install())
+    {
+        if trimmed(ctx, build) != Some(false) || sources_ship(ctx, build) {
+            continue;
+        }
+        if ctx
+            .model
+            .golang_release(build.stage)
+            .lacks(GoFeature::Trimpath)
+        {
+            continue;
+        }
+        let program = build.command.program().unwrap_or("go");
+        out.push(
+            ctx.report(
+                &RULE,
+                build.go_range,
+                format!(
+                    "`{program} {}` ships a binary without `-trimpath`: it embeds the build stage's file paths",
+                    build.subcommand
+                ),
+            )
+            .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was")
+            .with_fix(fix(ctx, build)),
+        );
+    }
 }

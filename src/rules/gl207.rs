@@ -3,24 +3,69 @@
 
 use std::collections::HashMap;
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::model::cross::{LiteralAssignment, PlatformSource};
 use crate::model::{GoBuild, Model};
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL207",
-    name: "hardcoded-goarch",
-    severity: Severity::Warning,
-    summary: "A shipped `go build` sets a literal GOARCH while the final image is multi-platform",
-    applies_to: super::SERVICE,
-    linux_only: true,
-    fix: FixAvailability::Sometimes,
-    doc: include_str!("../../rules/GL207.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL207 "hardcoded-goarch", Warning, fix: Sometimes, applies: SERVICE, linux: true,
+    "A shipped `go build` sets a literal GOARCH while the final image is multi-platform"
+}
+
+/// Replaces the literal with `$TARGETARCH`, declaring `ARG TARGETARCH` after the FROM of the
+/// assignment's stage when it is not declared before it.
+fn fix(ctx: &Context, build: &GoBuild, assignment: &LiteralAssignment) -> Option<Fix> {
+    let model = ctx.model;
+    let stage = model
+        .stage_of
+        .get(assignment.instruction)
+        .copied()
+        .flatten()?;
+    // A RUN that could not be read completely is not edited.
+    if model.instruction(assignment.instruction).keyword == crate::syntax::Keyword::Run
+        && (!build.script_complete || build.command.nested)
+    {
+        return None;
+    }
+    if assignment.platform_arg_default {
+        // `ARG TARGETARCH=amd64` becomes `ARG TARGETARCH`: BuildKit then sets it.
+        return Some(Fix::new(
+            "drop the default of the platform ARG",
+            applicability(model, build, assignment),
+            vec![Edit::replace(assignment.value, "")],
+        ));
+    }
+    let mut edits = vec![Edit::replace(assignment.value, "$TARGETARCH")];
+    if !model.declared_before(stage, assignment.instruction, "TARGETARCH") {
+        let from = model.stages[stage].from;
+        if !ctx.can_insert_after(from) {
+            return None;
+        }
+        edits.push(Edit::insert(
+            model.instruction(from).range.end,
+            format!("{}{} TARGETARCH", ctx.newline(), ctx.keyword("ARG")),
+        ));
+    }
+    Some(Fix::new(
+        "take GOARCH from `$TARGETARCH`",
+        applicability(model, build, assignment),
+        edits,
+    ))
+}
+
+/// On a build-platform stage, cross-compiling with cgo needs a C cross-compiler the stage may
+/// lack, and an ENV or ARG also retargets whatever else the stage compiles and runs
+/// (`go run ./gen`), which then cannot run on the build machine.
+fn applicability(model: &Model, build: &GoBuild, assignment: &LiteralAssignment) -> Applicability {
+    let stage_wide = assignment.instruction != build.instruction;
+    if model.runs_on_build_platform(build.stage) && (!build.cgo.disabled() || stage_wide) {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    }
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -107,58 +152,5 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             diagnostic = diagnostic.with_label(build.go_range, "the shipped binary is built here");
         }
         out.push(diagnostic);
-    }
-}
-
-/// Replaces the literal with `$TARGETARCH`, declaring `ARG TARGETARCH` after the FROM of the
-/// assignment's stage when it is not declared before it.
-fn fix(ctx: &Context, build: &GoBuild, assignment: &LiteralAssignment) -> Option<Fix> {
-    let model = ctx.model;
-    let stage = model
-        .stage_of
-        .get(assignment.instruction)
-        .copied()
-        .flatten()?;
-    // A RUN that could not be read completely is not edited.
-    if model.instruction(assignment.instruction).keyword == crate::syntax::Keyword::Run
-        && (!build.script_complete || build.command.nested)
-    {
-        return None;
-    }
-    if assignment.platform_arg_default {
-        // `ARG TARGETARCH=amd64` becomes `ARG TARGETARCH`: BuildKit then sets it.
-        return Some(Fix::new(
-            "drop the default of the platform ARG",
-            applicability(model, build, assignment),
-            vec![Edit::replace(assignment.value, "")],
-        ));
-    }
-    let mut edits = vec![Edit::replace(assignment.value, "$TARGETARCH")];
-    if !model.declared_before(stage, assignment.instruction, "TARGETARCH") {
-        let from = model.stages[stage].from;
-        if !ctx.can_insert_after(from) {
-            return None;
-        }
-        edits.push(Edit::insert(
-            model.instruction(from).range.end,
-            format!("{}{} TARGETARCH", ctx.newline(), ctx.keyword("ARG")),
-        ));
-    }
-    Some(Fix::new(
-        "take GOARCH from `$TARGETARCH`",
-        applicability(model, build, assignment),
-        edits,
-    ))
-}
-
-/// On a build-platform stage, cross-compiling with cgo needs a C cross-compiler the stage may
-/// lack, and an ENV or ARG also retargets whatever else the stage compiles and runs
-/// (`go run ./gen`), which then cannot run on the build machine.
-fn applicability(model: &Model, build: &GoBuild, assignment: &LiteralAssignment) -> Applicability {
-    let stage_wide = assignment.instruction != build.instruction;
-    if model.runs_on_build_platform(build.stage) && (!build.cgo.disabled() || stage_wide) {
-        Applicability::Unsafe
-    } else {
-        Applicability::Safe
     }
 }

@@ -1,33 +1,15 @@
 //! GL208 target-platform-not-propagated: a build-platform stage compiles for the build
 //! machine, or a RUN reads an automatic platform ARG its stage never declared.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::model::GoBuild;
 use crate::model::cross::{PlatformSource, UndeclaredPlatformArg};
 use crate::syntax::Keyword;
 
-pub const RULE: Rule = Rule {
-    code: "GL208",
-    name: "target-platform-not-propagated",
-    severity: Severity::Error,
-    summary: "A `$BUILDPLATFORM` stage builds without `$TARGETARCH`, or a RUN uses an undeclared platform ARG",
-    applies_to: super::ALL_CLASSES,
-    linux_only: true,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL208.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let undeclared = ctx.model.undeclared_platform_args();
-    for build in ctx.model.shipped_builds() {
-        check_build(ctx, build, &undeclared, out);
-    }
-    for arg in &undeclared {
-        check_undeclared(ctx, arg, out);
-    }
+declare_rule! {
+    GL208 "target-platform-not-propagated", Error, fix: Safe, applies: ALL_CLASSES, linux: true,
+    "A `$BUILDPLATFORM` stage builds without `$TARGETARCH`, or a RUN uses an undeclared platform ARG"
 }
 
 /// Case (a): the stage runs on the build machine and nothing tells `go` the target.
@@ -207,4 +189,14 @@ fn check_undeclared(ctx: &Context, arg: &UndeclaredPlatformArg, out: &mut Vec<Di
         ))
         .with_fix(fix),
     );
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let undeclared = ctx.model.undeclared_platform_args();
+    for build in ctx.model.shipped_builds() {
+        check_build(ctx, build, &undeclared, out);
+    }
+    for arg in &undeclared {
+        check_undeclared(ctx, arg, out);
+    }
 }

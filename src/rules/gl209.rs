@@ -1,20 +1,12 @@
 //! GL209 upx-packed-binary: a binary that ships is packed with upx.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
 
-pub const RULE: Rule = Rule {
-    code: "GL209",
-    name: "upx-packed-binary",
-    severity: Severity::Info,
-    summary: "A binary that ships in the final image is packed with `upx`",
-    applies_to: super::RUNTIME,
-    linux_only: true,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL209.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL209 "upx-packed-binary", Info, fix: None, applies: RUNTIME, linux: true,
+    "A binary that ships in the final image is packed with `upx`"
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;

@@ -1,23 +1,42 @@
 //! GL210 vcs-stamping: `.git` is sent into a builder without git, where `go build` quietly
 //! skips VCS stamping; the directory only busts the cache.
 
-use super::{Context, FixAvailability, Rule};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
 use crate::knowledge::go_release::GoFeature;
 use crate::model::GoBuild;
 
-pub const RULE: Rule = Rule {
-    code: "GL210",
-    name: "vcs-stamping",
-    severity: Severity::Info,
-    summary: "The context sends `.git` to a builder without git: no VCS stamp, only cache misses",
-    applies_to: super::SERVICE,
-    linux_only: false,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL210.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL210 "vcs-stamping", Info, fix: None, applies: SERVICE, linux: false,
+    "The context sends `.git` to a builder without git: no VCS stamp, only cache misses"
+}
+
+/// The build runs where git is known to be missing, says nothing about `-buildvcs`, and uses a
+/// Go that skips stamping quietly (1.18.1 and later; a floating tag is taken as current).
+fn stamping_skipped(ctx: &Context, build: &GoBuild) -> bool {
+    let model = ctx.model;
+    if build.has_flag("buildvcs") {
+        return false;
+    }
+    // GOFLAGS from a value gopherlint cannot know may hold `-buildvcs`.
+    if build
+        .env
+        .exported_value("GOFLAGS")
+        .is_some_and(|(v, _)| v.usable().is_none())
+    {
+        return false;
+    }
+    if model.has_git(build.stage, build.instruction) != Some(false) {
+        return false;
+    }
+    let Some(golang) = model.golang_image(build.stage) else {
+        return false;
+    };
+    golang
+        .tag
+        .version
+        .is_none_or(|v| v.has(GoFeature::VcsStamping))
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -59,31 +78,4 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-}
-
-/// The build runs where git is known to be missing, says nothing about `-buildvcs`, and uses a
-/// Go that skips stamping quietly (1.18.1 and later; a floating tag is taken as current).
-fn stamping_skipped(ctx: &Context, build: &GoBuild) -> bool {
-    let model = ctx.model;
-    if build.has_flag("buildvcs") {
-        return false;
-    }
-    // GOFLAGS from a value gopherlint cannot know may hold `-buildvcs`.
-    if build
-        .env
-        .exported_value("GOFLAGS")
-        .is_some_and(|(v, _)| v.usable().is_none())
-    {
-        return false;
-    }
-    if model.has_git(build.stage, build.instruction) != Some(false) {
-        return false;
-    }
-    let Some(golang) = model.golang_image(build.stage) else {
-        return false;
-    };
-    golang
-        .tag
-        .version
-        .is_none_or(|v| v.has(GoFeature::VcsStamping))
 }

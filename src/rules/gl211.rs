@@ -2,7 +2,7 @@
 //! `ENV GOPATH /go` (the image sets it), `GO111MODULE=on` (the default since Go 1.16) and
 //! `GO111MODULE=off` (the legacy GOPATH mode).
 
-use super::{Context, FixAvailability, Rule, removal};
+use super::{Context, declare_rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_images::GOPATH;
 use crate::knowledge::go_release::GoFeature;
@@ -11,29 +11,9 @@ use crate::paths;
 use crate::source::TextRange;
 use crate::syntax::Args;
 
-pub const RULE: Rule = Rule {
-    code: "GL211",
-    name: "gopath-era-config",
-    severity: Severity::Info,
-    summary: "`ENV GOPATH /go` on the golang image, or `GO111MODULE` set on Go 1.16 or newer",
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL211.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for write in ctx.model.env_writes(&["GOPATH", "GO111MODULE"]) {
-        if !ctx.model.official_golang(write.stage) {
-            continue;
-        }
-        match write.name.as_str() {
-            "GOPATH" => gopath(ctx, &write, out),
-            _ => go111module(ctx, &write, out),
-        }
-    }
+declare_rule! {
+    GL211 "gopath-era-config", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    "`ENV GOPATH /go` on the golang image, or `GO111MODULE` set on Go 1.16 or newer"
 }
 
 /// `ENV GOPATH /go` where the image already set `/go`.
@@ -136,4 +116,16 @@ fn delete_inline(ctx: &Context, write: &EnvWrite) -> Option<Edit> {
         TextRange::new(write.range.start, next.start),
         String::new(),
     ))
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for write in ctx.model.env_writes(&["GOPATH", "GO111MODULE"]) {
+        if !ctx.model.official_golang(write.stage) {
+            continue;
+        }
+        match write.name.as_str() {
+            "GOPATH" => gopath(ctx, &write, out),
+            _ => go111module(ctx, &write, out),
+        }
+    }
 }

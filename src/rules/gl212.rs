@@ -1,50 +1,13 @@
 //! GL212 go-version-mismatch: the context's go.mod needs a newer Go than the builder image has.
 
-use super::{ALL_CLASSES, Context, FixAvailability, Rule};
+use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::go_release::{GoFeature, GoVersion};
 use crate::model::{CopySource, GolangImage, Model};
 
-pub const RULE: Rule = Rule {
-    code: "GL212",
-    name: "go-version-mismatch",
-    severity: Severity::Error,
-    summary: "The build context's go.mod needs a newer Go than the builder image's tag",
-    applies_to: ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL212.md"),
-    covers: &[],
-    check,
-};
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = ctx.model;
-    // Only the `go` line is a requirement: with GOTOOLCHAIN=local the `toolchain` line is a
-    // suggestion the local Go ignores.
-    let Some(required) = model.context_go_mod().and_then(|m| m.go) else {
-        return;
-    };
-    let mut reported = Vec::new();
-    for copy in &model.copies {
-        if copy.source != CopySource::Context || reported.contains(&copy.stage) {
-            continue;
-        }
-        let takes_go_mod = model
-            .context_copy_of(copy.stage, "go.mod")
-            .is_some_and(|c| c.instruction == copy.instruction);
-        if !takes_go_mod || !runs_go_after(model, copy.stage, copy.instruction) {
-            continue;
-        }
-        let Some(golang) = model.golang_image(copy.stage) else {
-            continue;
-        };
-        if golang.tag.satisfies(required) != Some(false) {
-            continue;
-        }
-        reported.push(copy.stage);
-        out.push(report(ctx, &golang, required, copy.stage, copy.instruction));
-    }
+declare_rule! {
+    GL212 "go-version-mismatch", Error, fix: None, applies: ALL_CLASSES, linux: false,
+    "The build context's go.mod needs a newer Go than the builder image's tag"
 }
 
 fn report(
@@ -136,4 +99,33 @@ fn runs_go_after(model: &Model, stage: usize, instruction: usize) -> bool {
         }
     }
     runs_go
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    // Only the `go` line is a requirement: with GOTOOLCHAIN=local the `toolchain` line is a
+    // suggestion the local Go ignores.
+    let Some(required) = model.context_go_mod().and_then(|m| m.go) else {
+        return;
+    };
+    let mut reported = Vec::new();
+    for copy in &model.copies {
+        if copy.source != CopySource::Context || reported.contains(&copy.stage) {
+            continue;
+        }
+        let takes_go_mod = model
+            .context_copy_of(copy.stage, "go.mod")
+            .is_some_and(|c| c.instruction == copy.instruction);
+        if !takes_go_mod || !runs_go_after(model, copy.stage, copy.instruction) {
+            continue;
+        }
+        let Some(golang) = model.golang_image(copy.stage) else {
+            continue;
+        };
+        if golang.tag.satisfies(required) != Some(false) {
+            continue;
+        }
+        reported.push(copy.stage);
+        out.push(report(ctx, &golang, required, copy.stage, copy.instruction));
+    }
 }

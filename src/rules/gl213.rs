@@ -1,24 +1,49 @@
 //! GL213 gomaxprocs-hardcoded: `ENV GOMAXPROCS` in the final image of a service whose module
 //! is at Go 1.25 or newer, where the runtime already follows the container's CPU limit.
 
-use super::{Context, FixAvailability, Rule};
+use super::{Context, declare_rule};
 use crate::context::Read;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::knowledge::go_release::GoFeature;
 use crate::model::{Certainty, Model};
 
-pub const RULE: Rule = Rule {
-    code: "GL213",
-    name: "gomaxprocs-hardcoded",
-    severity: Severity::Info,
-    summary: "`ENV GOMAXPROCS` in the final image of a service whose go.mod is at Go 1.25 or newer",
-    applies_to: super::SERVICE,
-    linux_only: true,
-    fix: FixAvailability::None,
-    doc: include_str!("../../rules/GL213.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL213 "gomaxprocs-hardcoded", Info, fix: None, applies: SERVICE, linux: true,
+    "`ENV GOMAXPROCS` in the final image of a service whose go.mod is at Go 1.25 or newer"
+}
+
+/// Every Go binary the final image ships is built here from the context's module, which a
+/// COPY brings in before the build (a tool installed as `pkg@version` has its own go.mod).
+fn binaries_from_module(model: &Model) -> bool {
+    let shipped: Vec<_> = model.shipped_builds().collect();
+    if shipped.is_empty() || !model.opaque_go_copies().is_empty() {
+        return false;
+    }
+    shipped.iter().all(|build| {
+        let copied_before = model
+            .context_copy_of(build.stage, "go.mod")
+            .is_some_and(|c| c.instruction < build.instruction);
+        // A builder tag older than 1.25 cannot build the module (GL212's finding).
+        let old_builder = model
+            .golang_image(build.stage)
+            .and_then(|golang| golang.tag.version)
+            .is_some_and(|v| !v.has(GoFeature::ContainerGomaxprocs));
+        !build.is_tool_install() && copied_before && !old_builder
+    })
+}
+
+/// `GODEBUG=containermaxprocs=0` (or a value gopherlint cannot read) in the final image.
+fn awareness_turned_off(model: &Model) -> bool {
+    let Some(stage) = model.final_stage() else {
+        return true;
+    };
+    match stage.vars.exported_value("GODEBUG") {
+        None => false,
+        Some((value, _)) => value
+            .usable()
+            .is_none_or(|v| v.split(',').any(|s| s.trim() == "containermaxprocs=0")),
+    }
+}
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -61,37 +86,4 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_help("delete it and let each container's CPU limit decide; a fixed value also stops the runtime from following changes to the limit (the `containermaxprocs` and `updatemaxprocs` defaults since Go 1.25)"),
     );
-}
-
-/// Every Go binary the final image ships is built here from the context's module, which a
-/// COPY brings in before the build (a tool installed as `pkg@version` has its own go.mod).
-fn binaries_from_module(model: &Model) -> bool {
-    let shipped: Vec<_> = model.shipped_builds().collect();
-    if shipped.is_empty() || !model.opaque_go_copies().is_empty() {
-        return false;
-    }
-    shipped.iter().all(|build| {
-        let copied_before = model
-            .context_copy_of(build.stage, "go.mod")
-            .is_some_and(|c| c.instruction < build.instruction);
-        // A builder tag older than 1.25 cannot build the module (GL212's finding).
-        let old_builder = model
-            .golang_image(build.stage)
-            .and_then(|golang| golang.tag.version)
-            .is_some_and(|v| !v.has(GoFeature::ContainerGomaxprocs));
-        !build.is_tool_install() && copied_before && !old_builder
-    })
-}
-
-/// `GODEBUG=containermaxprocs=0` (or a value gopherlint cannot read) in the final image.
-fn awareness_turned_off(model: &Model) -> bool {
-    let Some(stage) = model.final_stage() else {
-        return true;
-    };
-    match stage.vars.exported_value("GODEBUG") {
-        None => false,
-        Some((value, _)) => value
-            .usable()
-            .is_none_or(|v| v.split(',').any(|s| s.trim() == "containermaxprocs=0")),
-    }
 }

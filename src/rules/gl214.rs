@@ -1,60 +1,19 @@
 //! GL214 redundant-ca-install: `apk add ca-certificates` on an official golang alpine image,
 //! which installs that package itself.
 
-use super::{Context, FixAvailability, Rule, removal};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use super::{Context, declare_rule, removal};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_images::GOLANG_ALPINE_PACKAGES;
 use crate::model::scripts::ApkAdd;
 use crate::shell::Connector;
 use crate::source::TextRange;
 
-pub const RULE: Rule = Rule {
-    code: "GL214",
-    name: "redundant-ca-install",
-    severity: Severity::Info,
-    summary: "`apk add ca-certificates` on a `golang:*-alpine` image, which already has it",
-    applies_to: super::ALL_CLASSES,
-    linux_only: false,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../rules/GL214.md"),
-    covers: &[],
-    check,
-};
+declare_rule! {
+    GL214 "redundant-ca-install", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    "`apk add ca-certificates` on a `golang:*-alpine` image, which already has it"
+}
 
 const PACKAGE: &str = "ca-certificates";
-
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = ctx.model;
-    for stage in &model.stages {
-        let root = &model.stages[stage.root_stage];
-        let alpine = model
-            .golang_image(stage.index)
-            .is_some_and(|golang| golang.tag.is_alpine());
-        if !alpine || !GOLANG_ALPINE_PACKAGES.contains(&PACKAGE) {
-            continue;
-        }
-        let image = root
-            .root_image
-            .as_ref()
-            .map_or("golang", |i| i.raw.as_str());
-        for add in model.apk_adds_of(stage.index, PACKAGE) {
-            // `apk add -u` upgrades the installed bundle to the newest: not a no-op.
-            if add.upgrade {
-                continue;
-            }
-            let word = &add.command.argv[add.word];
-            out.push(
-                ctx.report(
-                    &RULE,
-                    word.range,
-                    format!("`{PACKAGE}` is already installed in `{image}`"),
-                )
-                .with_help("drop it: the official golang alpine images install `ca-certificates` themselves, so `/etc/ssl/certs/ca-certificates.crt` is there to use or copy")
-                .with_fix(fix(ctx, &add)),
-            );
-        }
-    }
-}
 
 fn fix(ctx: &Context, add: &ApkAdd) -> Option<Fix> {
     let command = &add.command;
@@ -134,5 +93,38 @@ fn delete_command(ctx: &Context, add: &ApkAdd) -> Option<Edit> {
             ok.then(|| Edit::replace(TextRange::new(previous.end, range.end), String::new()))
         }
         _ => None,
+    }
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for stage in &model.stages {
+        let root = &model.stages[stage.root_stage];
+        let alpine = model
+            .golang_image(stage.index)
+            .is_some_and(|golang| golang.tag.is_alpine());
+        if !alpine || !GOLANG_ALPINE_PACKAGES.contains(&PACKAGE) {
+            continue;
+        }
+        let image = root
+            .root_image
+            .as_ref()
+            .map_or("golang", |i| i.raw.as_str());
+        for add in model.apk_adds_of(stage.index, PACKAGE) {
+            // `apk add -u` upgrades the installed bundle to the newest: not a no-op.
+            if add.upgrade {
+                continue;
+            }
+            let word = &add.command.argv[add.word];
+            out.push(
+                ctx.report(
+                    &RULE,
+                    word.range,
+                    format!("`{PACKAGE}` is already installed in `{image}`"),
+                )
+                .with_help("drop it: the official golang alpine images install `ca-certificates` themselves, so `/etc/ssl/certs/ca-certificates.crt` is there to use or copy")
+                .with_fix(fix(ctx, &add)),
+            );
+        }
     }
 }

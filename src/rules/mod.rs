@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use crate::diagnostic::Diagnostic;
 
 pub use context::{Context, RuleSettings};
+use rule::declare_rule;
 pub use rule::{ALL_CLASSES, Covered, Covers, FixAvailability, RUNTIME, Rule, SERVICE};
 
 /// Declares the rule modules and `RULES` from one list.

@@ -87,6 +87,42 @@ impl fmt::Debug for Rule {
     }
 }
 
+/// Declares a rule module's `RULE`: its code (which also names its doc, `rules/<CODE>.md`),
+/// name, severity, fix, the classes it judges (and whether it is Linux-only), summary, what it
+/// covers of other rules, and its `check` function, which the module defines.
+///
+/// ```text
+/// declare_rule! {
+///     GL003 "unstripped-binary", Warning, fix: Safe, applies: SERVICE, linux: false,
+///     "A shipped `go build` lacks `-ldflags=\"-s -w\"`"
+/// }
+/// ```
+macro_rules! declare_rule {
+    (
+        $code:ident $name:literal, $severity:ident, fix: $fix:ident, applies: $applies:ident,
+        linux: $linux:literal, $summary:literal
+        $(, covers: [$($covered:ident $what:ident),+ $(,)?])? $(,)?
+    ) => {
+        pub const RULE: $crate::rules::Rule = $crate::rules::Rule {
+            code: stringify!($code),
+            name: $name,
+            severity: $crate::diagnostic::Severity::$severity,
+            summary: $summary,
+            applies_to: $crate::rules::$applies,
+            linux_only: $linux,
+            fix: $crate::rules::FixAvailability::$fix,
+            doc: include_str!(concat!("../../rules/", stringify!($code), ".md")),
+            covers: &[$($($crate::rules::Covers {
+                rule: stringify!($covered),
+                what: $crate::rules::Covered::$what,
+            }),+)?],
+            check,
+        };
+    };
+}
+
+pub(crate) use declare_rule;
+
 /// Every class: rules about the file itself rather than the image.
 pub const ALL_CLASSES: &[ImageClass] = &ImageClass::ALL;
 /// The Go runtime rules judge images that run a Go binary built in the file.
