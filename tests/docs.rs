@@ -59,6 +59,35 @@ fn docs_state_the_classes_each_rule_applies_to() {
     }
 }
 
+/// The doc's header states the severity and fix the rule declares.
+#[test]
+fn docs_state_the_declared_severity_and_fix() {
+    use gopherlint::rules::FixAvailability;
+    for rule in RULES {
+        let header = rule.doc.lines().nth(2).unwrap_or("");
+        let severity = header
+            .strip_prefix("Severity: ")
+            .unwrap_or_else(|| panic!("{}: header `{header}`", rule.code));
+        assert!(
+            severity.starts_with(rule.severity.as_str()),
+            "{}: header `{header}` should start with `Severity: {}`",
+            rule.code,
+            rule.severity
+        );
+        let fix = header.rsplit(" · Fix: ").next().unwrap_or("");
+        let states = match rule.fix {
+            FixAvailability::Sometimes => fix.starts_with("safe") && fix.ends_with("or unsafe"),
+            other => fix == other.as_str(),
+        };
+        assert!(
+            states,
+            "{}: header `{header}` should say `Fix: {}`",
+            rule.code,
+            rule.fix.as_str()
+        );
+    }
+}
+
 #[test]
 fn doc_files_and_registry_agree() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
