@@ -3,7 +3,7 @@
 #![no_main]
 
 use gopherlint::fix::{FixError, FixMode, fix};
-use gopherlint::output::{FileReport, render_human, render_json, render_sarif};
+use gopherlint::output::{FileReport, Format, render};
 use gopherlint::{LintOptions, decode, lint, show_model};
 use libfuzzer_sys::fuzz_target;
 
@@ -48,9 +48,15 @@ fuzz_target!(|data: &[u8]| {
         class: None,
     };
     let reports = [report];
-    let _ = render_human(&reports, false);
-    let _ = render_json(&reports);
-    let _ = render_sarif(&reports);
+    for format in [
+        Format::Human { color: false },
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Compact,
+    ] {
+        render(format, &reports).expect("output serialises");
+    }
     for mode in [FixMode::Safe, FixMode::Unsafe] {
         match fix(&decoded.text, &options, mode) {
             Ok(outcome) => {
