@@ -10,43 +10,38 @@ COPY and RUN lines). Each is valid and keeps the rules busy; none is a real proj
 import sys
 
 
+def repeated(head, part, size):
+    """`head`, then `part(n)` for n = 0, 1, ... until the text reaches `size` bytes; the count."""
+    parts, n, total = [head], 0, len(head)
+    while total < size:
+        text = part(n)
+        parts.append(text)
+        total += len(text)
+        n += 1
+    return "".join(parts), n
+
+
 def runs(size):
-    text = "FROM golang:1.23 AS build\n"
     line = "RUN echo 'some fairly long line of shell to pad the file out' && true\n"
-    text += line * ((size - len(text)) // len(line) + 1)
+    text, _ = repeated("FROM golang:1.23 AS build\n", lambda n: line, size)
     return text + 'RUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n'
 
 
 def stages(size):
-    parts, n, total = [], 0, 0
-    while total < size:
-        part = f"FROM golang:1.23 AS s{n}\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app{n} ./cmd/app{n}\n"
-        parts.append(part)
-        total += len(part)
-        n += 1
+    text, n = repeated("", lambda n: f"FROM golang:1.23 AS s{n}\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app{n} ./cmd/app{n}\n", size)
     step = max(1, n // 50)
     copies = "".join(f"COPY --from=s{i} /out/app{i} /app{i}\n" for i in range(0, n, step))
-    return "".join(parts) + "FROM scratch\n" + copies + 'ENTRYPOINT ["/app0"]\n'
+    return text + "FROM scratch\n" + copies + 'ENTRYPOINT ["/app0"]\n'
 
 
 def builds(size):
-    parts, n, total = ["FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\n"], 0, 0
-    while total < size:
-        part = f"RUN GOOS=linux GOARCH=amd64 go build -a -installsuffix cgo -ldflags '-X main.v={n}' -o /out/app{n} ./cmd/app{n} && upx /out/app{n}\n"
-        parts.append(part)
-        total += len(part)
-        n += 1
-    return "".join(parts) + 'FROM scratch\nCOPY --from=build /out/ /\nENTRYPOINT ["/app0"]\n'
+    text, _ = repeated("FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\n", lambda n: f"RUN GOOS=linux GOARCH=amd64 go build -a -installsuffix cgo -ldflags '-X main.v={n}' -o /out/app{n} ./cmd/app{n} && upx /out/app{n}\n", size)
+    return text + 'FROM scratch\nCOPY --from=build /out/ /\nENTRYPOINT ["/app0"]\n'
 
 
 def copies(size):
-    parts, n, total = ["FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\n"], 0, 0
-    while total < size:
-        part = f"COPY --from=build /app /bin/app{n}\nRUN apk add --no-cache ca-certificates tzdata\n"
-        parts.append(part)
-        total += len(part)
-        n += 1
-    return "".join(parts) + 'USER nobody\nENTRYPOINT ["/bin/app0"]\n'
+    text, _ = repeated("FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM alpine:3.20\n", lambda n: f"COPY --from=build /app /bin/app{n}\nRUN apk add --no-cache ca-certificates tzdata\n", size)
+    return text + 'USER nobody\nENTRYPOINT ["/bin/app0"]\n'
 
 
 SHAPES = {"runs": runs, "stages": stages, "builds": builds, "copies": copies}
