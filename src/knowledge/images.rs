@@ -187,6 +187,15 @@ pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12";
 /// The PATH a container gets when its image sets none (moby's `oci.DefaultPathEnv`).
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/// The PATH an image's processes get when the Dockerfile sets none: the official golang
+/// image's own (with `$GOPATH/bin`), else the default.
+pub fn image_path(image: Option<&ImageRef>) -> &'static str {
+    match image {
+        Some(image) if image.is_official_golang() => go_images::GOLANG_IMAGE_PATH,
+        _ => DEFAULT_PATH,
+    }
+}
+
 impl BaseFacts {
     pub const UNKNOWN: BaseFacts = BaseFacts {
         family: Family::Other,

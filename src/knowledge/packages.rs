@@ -14,15 +14,14 @@ pub enum PackageManager {
 }
 
 impl PackageManager {
-    /// The manager a program runs, and whether it is xx's wrapper (tonistiigi/xx), which
-    /// installs into the target platform's sysroot for cross-compiling.
-    fn of_program(program: &str) -> Option<(PackageManager, bool)> {
+    /// The manager a program runs. xx's wrappers (tonistiigi/xx) install into the target
+    /// platform's sysroot for cross-compiling; they count as installing all the same (a C
+    /// toolchain for the target turns cgo on).
+    fn of_program(program: &str) -> Option<PackageManager> {
         Some(match program {
-            "apk" => (PackageManager::Apk, false),
-            "xx-apk" => (PackageManager::Apk, true),
-            "apt-get" | "apt" => (PackageManager::Apt, false),
-            "xx-apt-get" | "xx-apt" => (PackageManager::Apt, true),
-            "yum" | "dnf" | "microdnf" | "zypper" | "tdnf" => (PackageManager::Rpm, false),
+            "apk" | "xx-apk" => PackageManager::Apk,
+            "apt-get" | "apt" | "xx-apt-get" | "xx-apt" => PackageManager::Apt,
+            "yum" | "dnf" | "microdnf" | "zypper" | "tdnf" => PackageManager::Rpm,
             _ => return None,
         })
     }
@@ -81,8 +80,6 @@ impl PackageManager {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageInstall {
     pub manager: PackageManager,
-    /// Run through xx's wrapper: the packages go to the cross-compilation sysroot.
-    pub cross: bool,
     /// The argv indexes of the package words, as written (versions kept).
     pub packages: Vec<usize>,
     /// apk `-U`/`--update-cache` without `--no-cache`: it also refreshes the cached package
@@ -97,11 +94,10 @@ pub struct PackageInstall {
 /// Reads `apk [options] add [options] packages...`, `apt-get install -y packages...` and the
 /// like; `program` is argv[0] without its directory. `None` when the command installs nothing.
 pub fn package_install(program: &str, argv: &[&str]) -> Option<PackageInstall> {
-    let (manager, cross) = PackageManager::of_program(program)?;
+    let manager = PackageManager::of_program(program)?;
     let verb = argv.iter().position(|w| *w == manager.install_verb())?;
     let mut install = PackageInstall {
         manager,
-        cross,
         packages: Vec::new(),
         refreshes_index: false,
         upgrade: false,
@@ -218,7 +214,7 @@ mod tests {
             install("dnf install -y --setopt tsflags=nodocs git")
                 .is_some_and(|i| i.packages == vec![5])
         );
-        assert!(install("xx-apk add gcc").is_some_and(|i| i.cross));
+        assert!(install("xx-apk add gcc").is_some_and(|i| i.manager == PackageManager::Apk));
         assert!(is_c_toolchain("gcc=12.2.0-r1") && is_base_data("tzdata"));
     }
 }

@@ -125,7 +125,8 @@ impl<'a> Builder<'a> {
                     .iter()
                     .any(|c| c.program().is_some_and(go_command::is_go_program))
             });
-        let mut facts = FileFacts {
+        let index = GraphIndex::new(self.file, &self.stages, &self.copies, final_stage);
+        Ok(FileFacts {
             file: self.file,
             text: self.text,
             platform: options.platform.clone(),
@@ -140,10 +141,8 @@ impl<'a> Builder<'a> {
             users: self.users,
             final_stage,
             builds_go,
-            index: GraphIndex::default(),
-        };
-        facts.index = GraphIndex::new(&facts);
-        Ok(facts)
+            index,
+        })
     }
 
     fn start_stage(&mut self, index: usize, instruction: &Instruction) -> usize {

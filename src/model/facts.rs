@@ -45,7 +45,7 @@ pub struct FileFacts<'a> {
 }
 
 /// Lookups the queries need, made once when the facts are complete.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct GraphIndex {
     /// The final stage and the stages it is built FROM, final first.
     final_chain: Vec<usize>,
@@ -58,22 +58,28 @@ pub(super) struct GraphIndex {
 }
 
 impl GraphIndex {
-    pub(super) fn new(facts: &FileFacts) -> GraphIndex {
-        let mut children = vec![Vec::new(); facts.stages.len()];
-        for stage in &facts.stages {
+    /// The lookups over a file's stages and copies, with `final_stage` the shipped stage.
+    pub(super) fn new(
+        file: &Dockerfile,
+        stages: &[Stage],
+        copies: &[Copy],
+        final_stage: Option<usize>,
+    ) -> GraphIndex {
+        let mut children = vec![Vec::new(); stages.len()];
+        for stage in stages {
             if let StageBase::Stage(parent) = stage.base {
                 children[parent].push(stage.index);
             }
         }
-        let mut copies_from = vec![Vec::new(); facts.stages.len()];
-        for (i, copy) in facts.copies.iter().enumerate() {
+        let mut copies_from = vec![Vec::new(); stages.len()];
+        for (i, copy) in copies.iter().enumerate() {
             if let CopySource::Stage(stage) = copy.source {
                 copies_from[stage].push(i);
             }
         }
         let mut declarations: HashMap<String, Vec<usize>> = HashMap::new();
-        for &index in facts.stages.iter().flat_map(|s| &s.body) {
-            let instruction = facts.instruction(index);
+        for &index in stages.iter().flat_map(|s| &s.body) {
+            let instruction = &file.instructions[index];
             let names: Vec<&str> = match (&instruction.keyword, &instruction.args) {
                 (Keyword::Arg, _) => instruction
                     .arg_words()
@@ -93,9 +99,7 @@ impl GraphIndex {
             }
         }
         GraphIndex {
-            final_chain: facts
-                .final_stage
-                .map_or_else(Vec::new, |stage| facts.chain(stage)),
+            final_chain: final_stage.map_or_else(Vec::new, |stage| chain_of(stages, stage)),
             children,
             copies_from,
             declarations,

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use super::copy::{Copy, CopySource};
 use super::facts::FileFacts;
 use crate::knowledge::files::{self, CA_DIRS, CA_ENV, CA_FILES, KNOWN_FILES, is_root_location};
-use crate::knowledge::images::DEFAULT_PATH;
 use crate::knowledge::images::Family;
+use crate::knowledge::images::{DEFAULT_PATH, image_path};
 use crate::paths;
 use crate::syntax::{Args, ExecForm, Keyword, Word};
 
@@ -50,7 +50,7 @@ pub struct FinalFs {
 /// The PATH of the final image.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum SearchPath {
-    /// Not set in the file: the default.
+    /// No final stage: the default.
     #[default]
     Default,
     Set(String),
@@ -137,7 +137,7 @@ impl FinalFs {
         };
         let facts = stage.facts;
         let search_path = match stage.vars.exported_value("PATH") {
-            None => SearchPath::Default,
+            None => SearchPath::Set(image_path(stage.root_image.as_ref()).to_string()),
             Some((value, _)) => value.usable().map_or(SearchPath::Unknown, |path| {
                 SearchPath::Set(path.to_string())
             }),

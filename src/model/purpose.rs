@@ -8,11 +8,11 @@ use super::facts::FileFacts;
 use super::go_build::GoBuild;
 use super::scripts::installed_packages;
 use super::shipping::{Shipping, is_go_run};
-use super::stage::{Stage, StageBase};
+use super::stage::StageBase;
 use crate::knowledge::files::GOROOT;
 use crate::knowledge::go_command::GoSubcommand;
-use crate::knowledge::images::DEFAULT_PATH;
-use crate::knowledge::{go_images, packages, shells, tools};
+use crate::knowledge::images::image_path;
+use crate::knowledge::{packages, shells, tools};
 use crate::paths;
 use crate::syntax::Keyword;
 
@@ -188,7 +188,7 @@ impl Classifier<'_, '_> {
             .vars
             .exported_value("PATH")
             .and_then(|(v, _)| v.usable().map(str::to_string))
-            .unwrap_or_else(|| image_path(stage).into());
+            .unwrap_or_else(|| image_path(stage.root_image.as_ref()).into());
         path.split(':')
             .filter(|d| d.starts_with('/'))
             .map(|d| paths::join(d, program))
@@ -428,13 +428,5 @@ impl Classifier<'_, '_> {
             b.stage == stage.index && (b.subcommand == GoSubcommand::Install || b.has_flag("o"))
         });
         runs > 0 && !installs && !builds
-    }
-}
-
-/// The PATH a stage's image sets: the official golang image's, else the default.
-fn image_path(stage: &Stage) -> &'static str {
-    match &stage.root_image {
-        Some(image) if image.is_official_golang() => go_images::GOLANG_IMAGE_PATH,
-        _ => DEFAULT_PATH,
     }
 }

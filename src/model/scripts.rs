@@ -2,7 +2,7 @@
 //! packages they install.
 
 use super::facts::FileFacts;
-use crate::knowledge::packages::{self, PackageManager};
+use crate::knowledge::packages;
 use crate::knowledge::shells;
 use crate::shell::{self, Command, Connector, Script};
 use crate::source::TextRange;
@@ -159,9 +159,7 @@ impl FileFacts<'_> {
                     continue;
                 }
                 let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
-                let Some(add) = packages::package_install("apk", &argv)
-                    .filter(|install| install.manager == PackageManager::Apk)
-                else {
+                let Some(add) = packages::package_install("apk", &argv) else {
                     continue;
                 };
                 // A pinned version (`ca-certificates=...`) is deliberate: only the bare name.

@@ -50,17 +50,8 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 pub struct RuleSet(HashSet<&'static Rule>);
 
 impl RuleSet {
-    /// Every rule.
-    pub fn all() -> RuleSet {
-        RuleSet(RULES.iter().copied().collect())
-    }
-
     pub fn contains(&self, rule: &Rule) -> bool {
         self.0.contains(rule)
-    }
-
-    pub fn insert(&mut self, rule: &'static Rule) {
-        self.0.insert(rule);
     }
 
     pub fn remove(&mut self, rule: &Rule) {
