@@ -20,6 +20,47 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || name.ends_with(".containerfile")
 }
 
+/// Template extensions: a `Dockerfile.tmpl` is rendered into a Dockerfile, and is not one.
+const TEMPLATE_EXTENSIONS: &[&str] = &[
+    ".tmpl",
+    ".tpl",
+    ".template",
+    ".j2",
+    ".jinja",
+    ".jinja2",
+    ".gotmpl",
+    ".in",
+    ".erb",
+    ".mustache",
+    ".hbs",
+];
+
+/// Whether a file name is a template's: `Dockerfile.tmpl`, `Dockerfile.in`, `api.Dockerfile.j2`.
+pub fn is_template_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    TEMPLATE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Whether a Dockerfile's text is a template: a FROM line holds template syntax (`{{ .Base }}`,
+/// `{% if %}`, `<%= image %>`), which no Dockerfile parser reads.
+pub fn is_template_text(text: &str) -> bool {
+    template_from_line(text).is_some()
+}
+
+/// The byte offset and length of the first FROM line with template syntax.
+pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let is_from = trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("from ");
+        if is_from && ["{{", "{%", "<%"].iter().any(|m| trimmed.contains(m)) {
+            return Some((offset, line.trim_end().len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// The `files:` regex for pre-commit hooks, kept next to the rule it mirrors.
 pub const PRE_COMMIT_FILES_REGEX: &str =
     r"(^|/)((Dockerfile|Containerfile)(\.[^/]*)?|[^/]*\.(Dockerfile|dockerfile|containerfile))$";
@@ -78,8 +119,17 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> (Vec<PathBuf>, Vec<String>) {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                if is_file && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
-                    files.push(entry.into_path());
+                let name = entry.file_name().to_string_lossy();
+                if is_file && is_dockerfile_name(&name) && !is_template_name(&name) {
+                    // A template is read here only to be skipped; a failed read is left to
+                    // the linting, which reports it.
+                    let template = std::fs::read(entry.path())
+                        .ok()
+                        .and_then(|bytes| String::from_utf8(bytes).ok())
+                        .is_some_and(|text| is_template_text(&text));
+                    if !template {
+                        files.push(entry.into_path());
+                    }
                 }
             }
             Err(error) => errors.push(error.to_string()),
@@ -114,6 +164,23 @@ mod tests {
         ] {
             assert!(!is_dockerfile_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn templates_are_not_dockerfiles() {
+        for name in ["Dockerfile.tmpl", "Dockerfile.in", "Dockerfile.template"] {
+            assert!(is_dockerfile_name(name) && is_template_name(name), "{name}");
+        }
+        assert!(is_template_name("api.Dockerfile.j2"));
+        assert!(!is_template_name("Dockerfile.integration"));
+        assert!(is_template_text(
+            "# x\nFROM {{ .Image }}:{{ .Tag }}\nRUN x\n"
+        ));
+        assert!(is_template_text(
+            "FROM {% if arm %}arm64v8/{% endif %}alpine\n"
+        ));
+        assert!(!is_template_text("FROM alpine\nRUN echo '{{ x }}'\n"));
+        assert_eq!(template_from_line("FROM a\nfrom {{x}}\n"), Some((7, 10)));
     }
 
     #[test]

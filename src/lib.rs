@@ -105,6 +105,15 @@ pub fn show_model(text: &str, options: &LintOptions) -> Result<String, ModelErro
 
 /// [`lint`], with the image class.
 pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, ModelError> {
+    if let Some(problem) = template_problem(text, options.path.as_deref()) {
+        return Ok(LintResult {
+            diagnostics: [problem]
+                .into_iter()
+                .filter(|d| options.is_enabled(d.rule))
+                .collect(),
+            class: ImageClass::Unknown,
+        });
+    }
     let file = syntax::parse(text);
     let model = Model::build(&file, text, &options.model_options())?;
     let ctx = Context::new(&model, &options.rules);
@@ -126,6 +135,30 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
         diagnostics,
         class: model.purpose.class,
     })
+}
+
+/// A template is not a Dockerfile: what it renders is. Named explicitly, it gets one GL000
+/// (at the FROM with template syntax, or at the start for a template's file name) and nothing
+/// else; directory searches skip it.
+fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
+    let name = path.map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p));
+    let (range, why) = match discover::template_from_line(text) {
+        Some((start, len)) => (
+            TextRange::new(start, start + len),
+            "its FROM holds template syntax",
+        ),
+        None if name.is_some_and(discover::is_template_name) => {
+            (TextRange::empty(0), "its name is a template's")
+        }
+        None => return None,
+    };
+    Some(Diagnostic::new(
+        rules::PARSE_ERROR,
+        range,
+        format!(
+            "this is a template, not a Dockerfile ({why}): lint the Dockerfile it renders instead"
+        ),
+    ))
 }
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {

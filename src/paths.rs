@@ -31,6 +31,14 @@ pub fn basename(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// The directory that holds `path` (`/usr/bin` for `/usr/bin/app`; `/` at the top).
+pub fn parent(path: &str) -> &str {
+    match path.trim_end_matches('/').rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
 /// Whether `dir` is `path` or one of its parent directories.
 pub fn is_within(path: &str, dir: &str) -> bool {
     dir == "/"

@@ -49,7 +49,11 @@ fn docs_state_the_classes_each_rule_applies_to() {
         let expected = match rule.scope().as_str() {
             "all" => "Applies to: all files".to_string(),
             "service" => "Applies to: service images".to_string(),
-            other => format!("Applies to: {} images", other.replace(", ", " and ")),
+            other => {
+                let classes: Vec<&str> = other.split(", ").collect();
+                let (last, rest) = classes.split_last().expect("a class");
+                format!("Applies to: {} and {last} images", rest.join(", "))
+            }
         };
         assert!(
             header.contains(&expected),

@@ -208,7 +208,7 @@ fn config_sets_classes_by_path() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "must be one of service, toolchain",
+            "must be one of service, prebuilt, toolchain",
         ));
 }
 
@@ -410,7 +410,7 @@ fn example_images_get_no_build_hygiene_notes() {
             .write_stdin(text),
     );
     assert!(
-        shown.contains("under `examples/`: an example image"),
+        shown.contains("class: example (by the directory): the file is under `examples/`"),
         "{shown}"
     );
 }

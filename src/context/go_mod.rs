@@ -13,6 +13,8 @@ pub struct GoMod {
     pub go: Option<GoVersion>,
     /// The `toolchain` line.
     pub toolchain: Option<GoVersion>,
+    /// The module paths of the `require` directives.
+    pub requires: Vec<String>,
 }
 
 impl GoMod {
@@ -24,10 +26,21 @@ impl GoMod {
                 "module" => out.module = args.first().map(|a| unquote(a)),
                 "go" => out.go = args.first().and_then(|a| GoVersion::parse(a)),
                 "toolchain" => out.toolchain = args.first().and_then(|a| GoVersion::parse(a)),
+                // A module path's first element has a dot (`golang.org/x/net`).
+                "require" => out.requires.extend(
+                    args.first()
+                        .map(|a| unquote(a))
+                        .filter(|p| p.split('/').next().is_some_and(|e| e.contains('.'))),
+                ),
                 _ => {}
             }
         }
         out
+    }
+
+    /// The module requires `path` (directly or as an indirect dependency).
+    pub fn requires(&self, path: &str) -> bool {
+        self.requires.iter().any(|r| r == path)
     }
 
     /// The newest Go the module asks for: the `toolchain` line, else the `go` line.
@@ -126,6 +139,7 @@ mod tests {
             Some("1.24.3")
         );
         assert_eq!(m.binary_name(".").as_deref(), Some("server"));
+        assert!(m.requires("golang.org/x/net") && !m.requires("go"));
         assert_eq!(m.binary_name("./cmd/api/").as_deref(), Some("api"));
         assert_eq!(
             GoMod::parse("module \"example.com/m\"\n").module.as_deref(),

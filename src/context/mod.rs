@@ -80,14 +80,28 @@ impl BuildContext {
             return BuildContext::absent(&shown);
         }
         let dockerignore = read_file(&dir.join(".dockerignore"), DockerIgnore::parse);
+        let go_mod = read_file(&dir.join("go.mod"), GoMod::parse);
         BuildContext {
             dir: shown,
             exists: true,
-            go_mod: read_file(&dir.join("go.mod"), GoMod::parse),
+            go_mod,
             go_work: read_file(&dir.join("go.work"), GoWork::parse),
             dockerignore_name: (dockerignore != Read::Missing).then(|| ".dockerignore".into()),
             dockerignore,
             git: dir.join(".git").exists(),
+        }
+    }
+
+    /// The text of a small file of the context (a start script), by its path relative to
+    /// the root; `None` when it is missing, outside the context, large or binary.
+    pub fn read_small_file(&self, path: &str) -> Option<String> {
+        let path = path.trim_start_matches("./");
+        if !self.exists || path.starts_with('/') || path.split('/').any(|p| p == "..") {
+            return None;
+        }
+        match read_file(&Path::new(&self.dir).join(path), str::to_string) {
+            Read::Read(text) => Some(text),
+            _ => None,
         }
     }
 

@@ -22,6 +22,14 @@ pub const CA_DIRS: &[&str] = &["/etc/ssl/certs", "/etc/pki/tls/certs"];
 /// Environment variables that point Go at other roots (crypto/x509 root_unix.go).
 pub const CA_ENV: &[&str] = &["SSL_CERT_FILE", "SSL_CERT_DIR"];
 
+/// Go modules that embed a CA root bundle in the binary and use it when the system has none:
+/// a program that imports one verifies TLS on `scratch` without a CA file
+/// (pkg.go.dev/golang.org/x/crypto/x509roots/fallback, github.com/breml/rootcerts).
+pub const EMBEDDED_CA_MODULES: &[&str] = &[
+    "golang.org/x/crypto/x509roots/fallback",
+    "github.com/breml/rootcerts",
+];
+
 /// A place Go reads roots from: a bundle file, or inside (or being) a CA directory.
 pub fn is_root_location(path: &str) -> bool {
     CA_FILES.contains(&path) || CA_DIRS.iter().any(|dir| crate::paths::is_within(path, dir))

@@ -17,6 +17,8 @@ pub enum GoSubcommand {
     Install,
     Get,
     Run,
+    /// `go test`: a build only with `-c`, which writes the test binary instead of running it.
+    Test,
     Mod,
     Env,
     Other,
@@ -29,6 +31,7 @@ impl GoSubcommand {
             "install" => GoSubcommand::Install,
             "get" => GoSubcommand::Get,
             "run" => GoSubcommand::Run,
+            "test" => GoSubcommand::Test,
             "mod" => GoSubcommand::Mod,
             "env" => GoSubcommand::Env,
             _ => GoSubcommand::Other,
@@ -42,6 +45,7 @@ impl GoSubcommand {
             GoSubcommand::Install => "install",
             GoSubcommand::Get => "get",
             GoSubcommand::Run => "run",
+            GoSubcommand::Test => "test",
             GoSubcommand::Mod => "mod",
             GoSubcommand::Env => "env",
             GoSubcommand::Other => return None,
@@ -51,6 +55,16 @@ impl GoSubcommand {
     /// It compiles the named packages into a binary (`build`, `install`).
     pub fn compiles(self) -> bool {
         matches!(self, GoSubcommand::Build | GoSubcommand::Install)
+    }
+}
+
+/// The go command writes a binary: `go build`, `go install`, or `go test -c`, which compiles
+/// the test binary instead of running it.
+pub fn writes_binary<W: CommandWord>(argv: &[W]) -> bool {
+    match subcommand(argv) {
+        Some(sub) if sub.compiles() => true,
+        Some(GoSubcommand::Test) => argv.iter().skip(2).any(|w| w.text() == "-c"),
+        _ => false,
     }
 }
 

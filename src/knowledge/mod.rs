@@ -4,6 +4,7 @@
 //! and the programs rules recognise. The model, the rules and `--show-model` read it; nothing
 //! here depends on a Dockerfile.
 
+pub mod conventions;
 pub mod files;
 pub mod go_command;
 pub mod go_images;

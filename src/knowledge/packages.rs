@@ -141,6 +141,41 @@ pub fn package_install(program: &str, argv: &[&str]) -> Option<PackageInstall> {
     Some(install)
 }
 
+/// The command only refreshes or upgrades what the base image has installed (`apk upgrade`,
+/// `apt-get update`, `apt-get dist-upgrade`, `dnf upgrade`), or cleans up after that.
+pub fn only_maintains_base(program: &str, argv: &[&str]) -> bool {
+    const VERBS: &[&str] = &[
+        "update",
+        "upgrade",
+        "dist-upgrade",
+        "full-upgrade",
+        "clean",
+        "autoremove",
+        "autoclean",
+        "cache",
+    ];
+    match program {
+        "apk" | "apt-get" | "apt" | "dnf" | "microdnf" | "yum" | "zypper" => argv
+            .iter()
+            .skip(1)
+            .find(|w| !w.starts_with('-'))
+            .is_some_and(|verb| VERBS.contains(verb)),
+        "rm" => argv.iter().skip(1).all(|w| {
+            w.starts_with('-') || w.starts_with("/var/cache") || w.starts_with("/var/lib/apt")
+        }),
+        _ => false,
+    }
+}
+
+/// Tools that build OS packages (`rpmbuild`, `dpkg-buildpackage`, `fpm`, `nfpm`): an image that
+/// installs one and starts nothing is a packaging image, which builds rather than runs.
+pub fn is_packaging_tool(name: &str) -> bool {
+    matches!(
+        package_name(name),
+        "rpm-build" | "rpmdevtools" | "dpkg-dev" | "debhelper" | "devscripts" | "fpm" | "nfpm"
+    )
+}
+
 /// A package without its version pin (`gcc=12.2.0-r1` is `gcc`).
 pub fn package_name(package: &str) -> &str {
     package.split(['=', '>', '<']).next().unwrap_or(package)

@@ -23,10 +23,6 @@ pub fn shebang_is_posix(interpreter: &str) -> bool {
     interpreter.split([' ', '/']).any(is_posix_shell)
 }
 
-/// Programs that start another program as a different user (`su-exec app /server`, `gosu`):
-/// an entrypoint through one of them drops root itself.
-pub const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu"];
-
 /// The shell shell-form commands run through unless `SHELL` says otherwise (BuildKit's
 /// default on Linux).
 pub const DEFAULT_SHELL: &str = "/bin/sh";

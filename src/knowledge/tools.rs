@@ -18,6 +18,9 @@ pub const LIVE_RELOADERS: &[&str] = &[
     "dlv",
 ];
 
+/// Debuggers: an image that starts one is made to debug (`dlv exec /server`).
+pub const DEBUGGERS: &[&str] = &["dlv", "gdb", "lldb"];
+
 /// A program that works on Go sources (generators, linters, formatters, test runners), which
 /// needs the toolchain beside it: `mockgen`, `controller-gen`, `golangci-lint`, `gofumpt`.
 pub fn is_go_dev_tool(name: &str) -> bool {

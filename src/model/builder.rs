@@ -16,7 +16,7 @@ use super::tools::{self, ToolRun};
 use super::vars::{Certainty, Value, Var, Vars};
 use super::{ModelError, ModelOptions};
 use crate::context::BuildContext;
-use crate::knowledge::go_command::{self, GoSubcommand};
+use crate::knowledge::go_command;
 use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
 use crate::knowledge::images::{BaseFacts, Family, ImageRef, base_facts, default_workdir};
 use crate::knowledge::{packages, shells, users};
@@ -126,6 +126,8 @@ impl<'a> Builder<'a> {
                     .any(|c| c.program().is_some_and(go_command::is_go_program))
             });
         let index = GraphIndex::new(self.file, &self.stages, &self.copies, final_stage);
+        let mut go_builds = self.go_builds;
+        super::go_build::land_in_made_dirs(&mut go_builds, &self.stages, &self.runs);
         Ok(FileFacts {
             file: self.file,
             text: self.text,
@@ -135,7 +137,7 @@ impl<'a> Builder<'a> {
             global_vars: self.global_vars,
             runs: self.runs,
             copies: self.copies,
-            go_builds: self.go_builds,
+            go_builds,
             tool_runs: self.tool_runs,
             stage_of: self.stage_of,
             users: self.users,
@@ -476,30 +478,30 @@ impl<'a> Builder<'a> {
                         self.users.push(user);
                     }
                 }
-                Some(program) if go_command::is_go_program(program) => {
-                    let sub = go_command::subcommand(&command.argv);
-                    if sub.is_some_and(GoSubcommand::compiles) {
-                        let mut env = vars.clone();
-                        for a in &command.assignments {
-                            assign(&mut env, a, true);
-                        }
-                        let module = module_binary_name(
-                            &self.stages,
-                            &self.copies,
-                            self.context.as_deref(),
-                            stage,
-                            cwd.as_deref(),
-                        );
-                        let build = GoBuild::read(
-                            self.go_builds.len(),
-                            (stage, index),
-                            command,
-                            env,
-                            (cwd.as_deref(), module.as_deref()),
-                            script,
-                        );
-                        self.go_builds.push(build);
+                Some(program)
+                    if go_command::is_go_program(program)
+                        && go_command::writes_binary(&command.argv) =>
+                {
+                    let mut env = vars.clone();
+                    for a in &command.assignments {
+                        assign(&mut env, a, true);
                     }
+                    let module = module_binary_name(
+                        &self.stages,
+                        &self.copies,
+                        self.context.as_deref(),
+                        stage,
+                        cwd.as_deref(),
+                    );
+                    let build = GoBuild::read(
+                        self.go_builds.len(),
+                        (stage, index),
+                        command,
+                        env,
+                        (cwd.as_deref(), module.as_deref()),
+                        script,
+                    );
+                    self.go_builds.push(build);
                 }
                 _ => {}
             }

@@ -92,8 +92,11 @@ fn describe_build(model: &Model, build: &GoBuild, out: &mut String) {
     if build.is_tool_install() {
         notes.push("a tool install (`pkg@version`)");
     }
-    if build.is_debug() {
-        notes.push("a race or debug build");
+    if build.is_test_or_debug() {
+        notes.push("a race, coverage, test or debug build");
+    }
+    if build.is_wasm() {
+        notes.push("WebAssembly, not a program the image runs");
     }
     if !notes.is_empty() {
         let _ = writeln!(out, "    kind: {}", notes.join(", "));
@@ -337,13 +340,13 @@ pub fn describe(model: &Model) -> String {
     }
     describe_contents(model, &mut out);
     let purpose = &model.purpose;
-    let _ = writeln!(out, "class: {}: {}", purpose.class, purpose.reason);
-    if let Some(dir) = &purpose.example {
-        let _ = writeln!(
-            out,
-            "  under `{dir}/`: an example image, where build hygiene notes (GL206) are left out"
-        );
-    }
+    let _ = writeln!(
+        out,
+        "class: {} (by {}): {}",
+        purpose.class,
+        purpose.signal.as_str(),
+        purpose.reason
+    );
     if purpose.windows {
         let _ = writeln!(
             out,

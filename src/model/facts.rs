@@ -248,7 +248,7 @@ impl<'a> FileFacts<'a> {
     }
 
     /// The ENTRYPOINT and CMD in effect in the final chain (instruction indexes). An
-    /// ENTRYPOINT resets a CMD set before it, as BuildKit does.
+    /// ENTRYPOINT resets a CMD set before it, as BuildKit does; `ENTRYPOINT []` clears it.
     pub fn start_instructions(&self) -> (Option<usize>, Option<usize>) {
         let mut entrypoint = None;
         let mut cmd = None;
@@ -256,7 +256,10 @@ impl<'a> FileFacts<'a> {
             for &i in &self.stages[stage].body {
                 match self.instruction(i).keyword {
                     Keyword::Entrypoint => {
-                        entrypoint = Some(i);
+                        // `ENTRYPOINT []` clears the entrypoint: the CMD that follows starts.
+                        let empty = matches!(&self.instruction(i).args,
+                            crate::syntax::Args::Exec(exec) if exec.elements.is_empty());
+                        entrypoint = (!empty).then_some(i);
                         cmd = None;
                     }
                     Keyword::Cmd => cmd = Some(i),

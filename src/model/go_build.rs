@@ -3,6 +3,8 @@
 //! the effective `CGO_ENABLED`, where it writes its binary, and the build cache it uses.
 
 use super::facts::FileFacts;
+use super::scripts::RunScript;
+use super::stage::{Stage, chain_of};
 use super::vars::{Certainty, Value, Vars};
 use crate::knowledge::files;
 use crate::knowledge::go_command::{self, FlagUse, GoFlag, GoSubcommand};
@@ -138,10 +140,12 @@ impl GoBuild {
             && self.packages().all(|p| p.contains('@'))
     }
 
-    /// A race-detector or debugger build (`-race`, `-gcflags=all=-N -l`): made to test or
-    /// debug, where stripping and static linking are not the goal.
-    pub fn is_debug(&self) -> bool {
-        if self.has_flag("race") {
+    /// A race-detector, coverage, test or debugger build (`-race`, `-cover`, `go test -c`,
+    /// `-gcflags=all=-N -l`): made to test or debug, where stripping and static linking are
+    /// not the goal.
+    pub fn is_test_or_debug(&self) -> bool {
+        if self.has_flag("race") || self.has_flag("cover") || self.subcommand == GoSubcommand::Test
+        {
             return true;
         }
         self.flags
@@ -184,6 +188,15 @@ impl GoBuild {
             .argv
             .get(flag.value_word.unwrap_or(flag.name_word?))?;
         Some(first.range.cover(last.range))
+    }
+
+    /// The build writes WebAssembly (`GOARCH=wasm`, for a browser or a wasm runtime), not a
+    /// program the image runs.
+    pub fn is_wasm(&self) -> bool {
+        self.env
+            .exported_value("GOARCH")
+            .and_then(|(v, _)| v.resolved())
+            == Some("wasm")
     }
 
     /// The GOOS the build compiles for, where it can be told: unset means the builder's own,
@@ -324,6 +337,11 @@ pub fn output_path(
             let name = binary_name()?;
             Some(Value::known(paths::join(cwd?, &name)))
         }
+        // `go test -c` names the binary after the package, with `.test`.
+        GoSubcommand::Test => {
+            let name = binary_name()?;
+            Some(Value::known(paths::join(cwd?, &format!("{name}.test"))))
+        }
         GoSubcommand::Install => {
             let name = binary_name()?;
             let bin = match env.exported_value("GOBIN") {
@@ -346,5 +364,39 @@ pub fn output_path(
             Some(known(paths::join(&bin.text, &name), &bin))
         }
         _ => None,
+    }
+}
+
+/// `go build -o /out` writes `/out/<name>` when `/out` is a directory: one an earlier `mkdir`
+/// of the build's chain made. The output path is corrected in place, so what ships is read
+/// from where the binary really is.
+pub(super) fn land_in_made_dirs(builds: &mut [GoBuild], stages: &[Stage], runs: &[RunScript]) {
+    for build in builds.iter_mut() {
+        let Some(output) = build.output.as_ref().filter(|o| !o.is_unknown()) else {
+            continue;
+        };
+        let chain = chain_of(stages, build.stage);
+        let made = runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage) && r.instruction <= build.instruction)
+            .flat_map(|r| &r.script.commands)
+            .filter(|c| c.program() == Some("mkdir"))
+            .flat_map(|c| c.argv.iter().skip(1))
+            .filter(|w| w.text.starts_with('/'))
+            .any(|w| paths::normalize(&w.text) == paths::normalize(&output.text));
+        let name = build
+            .packages()
+            .next()
+            .map(|p| p.split('@').next().unwrap_or(p));
+        let name = name
+            .filter(|p| !matches!(paths::basename(p), "." | "") && !p.contains("..."))
+            .and_then(go_command::binary_name);
+        if made && let Some(name) = name {
+            let text = paths::join(&output.text, name);
+            build.output = Some(Value {
+                text,
+                ..output.clone()
+            });
+        }
     }
 }

@@ -21,6 +21,7 @@ pub mod facts;
 pub mod filesystem;
 pub mod go_build;
 mod golang;
+mod intent;
 mod opaque;
 pub mod platform;
 pub mod purpose;
@@ -121,6 +122,7 @@ impl<'a> Model<'a> {
                 purpose.class, purpose.reason
             );
             purpose.class = class;
+            purpose.signal = purpose::Signal::Config;
         }
         Ok(Model {
             facts,

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::copy::CopySource;
 use super::facts::FileFacts;
 use crate::knowledge::files::may_be_program;
+use crate::knowledge::go_command::{self, GoSubcommand};
 use crate::knowledge::shells;
 use crate::knowledge::tools::BUILD_DRIVERS;
 use crate::paths;
@@ -21,7 +22,8 @@ pub struct OpaqueBinary {
     pub landing: Option<String>,
 }
 
-/// A command that builds without showing its `go build`: a build driver, a script.
+/// A command that builds without showing its `go build`: a build driver, a script, a Go
+/// build program run with `go run`.
 fn is_opaque_build(command: &Command) -> bool {
     let Some(program) = command.program() else {
         return false;
@@ -32,7 +34,11 @@ fn is_opaque_build(command: &Command) -> bool {
             .argv
             .get(1)
             .is_some_and(|a| a.text.ends_with(".sh") || a.text.contains('/'));
+    // `go run build/ci.go install ./cmd/geth`: a Go program that drives the build.
+    let go_run_builder = go_command::is_go_program(program)
+        && go_command::subcommand(&command.argv) == Some(GoSubcommand::Run);
     BUILD_DRIVERS.contains(&program)
+        || go_run_builder
         || program.ends_with(".sh")
         || first.starts_with("./")
         || (first.contains('/') && !first.starts_with('/'))

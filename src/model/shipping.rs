@@ -40,7 +40,9 @@ impl Shipping {
             .go_builds
             .iter()
             .map(|build| {
-                if overwritten[build.index] {
+                // A WebAssembly module is served or loaded, not run by the image: none of
+                // what the rules say of a shipped program (symbols, cgo, GOARCH) holds for it.
+                if overwritten[build.index] || build.is_wasm() {
                     return Shipment::default();
                 }
                 let (ships, landed) =

@@ -4,9 +4,13 @@
 use super::facts::FileFacts;
 use super::stage::CreatedUser;
 use super::vars::Vars;
+use crate::knowledge::conventions::{DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS};
+use crate::knowledge::files::PASSWD;
 use crate::knowledge::images::Family;
 use crate::knowledge::users::{created_user_words, is_valid_user_name, well_known_uid};
+use crate::paths;
 use crate::shell::Command;
+use crate::syntax::Keyword;
 
 /// The user a command creates, with the uid when it is given (`--uid "${UID}"` with `ENV
 /// UID=10001` counts).
@@ -40,6 +44,9 @@ impl FileFacts<'_> {
         if !created.is_empty() {
             return None;
         }
+        if let Some(uid) = self.written_passwd_uid(name) {
+            return Some(uid);
+        }
         let base_users = self.final_stage().map_or(&[][..], |s| s.facts.users);
         if let Some((_, uid)) = base_users.iter().find(|(n, _)| *n == name) {
             return Some(*uid);
@@ -55,5 +62,175 @@ impl FileFacts<'_> {
             "nobody" if table || distro => well_known_uid(name),
             _ => None,
         }
+    }
+}
+
+impl FileFacts<'_> {
+    /// The file writes an /etc/passwd of its own: it copies one in, or a RUN edits it
+    /// (`echo "app:x:10001:10001::/:/sbin/nologin" >> /etc/passwd`).
+    pub fn writes_passwd(&self) -> bool {
+        self.copies.iter().any(|c| {
+            c.dest
+                .usable()
+                .is_some_and(|d| paths::normalize(d) == PASSWD)
+        }) || self
+            .runs
+            .iter()
+            .flat_map(|r| &r.script.commands)
+            .flat_map(|c| &c.argv)
+            .any(|w| w.text.contains(PASSWD))
+    }
+
+    /// The uid of `name` in a passwd line the file writes literally (`name:x:10001:...`).
+    fn written_passwd_uid(&self, name: &str) -> Option<u32> {
+        if !self.writes_passwd() {
+            return None;
+        }
+        let entry = format!("{name}:x:");
+        let at = self.text.find(&entry)? + entry.len();
+        let digits: String = self.text[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    }
+}
+
+/// Environment variables through which a program is told which uid or gid to drop to
+/// (`PUID`, `APP_UID`, `VHS_GID`, `USER_ID`).
+fn names_an_id(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    ["UID", "GID", "USER_ID", "GROUP_ID"]
+        .iter()
+        .any(|suffix| upper == *suffix || upper.ends_with(&format!("_{suffix}")))
+        || matches!(upper.as_str(), "PUID" | "PGID")
+}
+
+impl FileFacts<'_> {
+    /// How the image's program leaves root by itself, where the file shows it: a privilege
+    /// dropper in the image (`gosu`, `su-exec`, `setpriv`) or in its start command, or a uid
+    /// handed to the program in the environment next to a user the file creates.
+    pub fn drops_root_itself(&self) -> Option<String> {
+        let chain = self.final_chain();
+        let words = self.final_chain_words();
+        if let Some(dropper) = PRIVILEGE_DROPPERS
+            .iter()
+            .find(|d| words.iter().any(|w| paths::basename(w) == **d))
+        {
+            return Some(format!("it starts its program through `{dropper}`"));
+        }
+        if words.iter().any(|w| w == "--userspec") {
+            return Some("it starts its program through `chroot --userspec`".into());
+        }
+        let creates_user = self.users.iter().any(|u| chain.contains(&u.stage));
+        let stage = self.final_stage()?;
+        let (id_var, _) = stage
+            .vars
+            .iter()
+            .find(|(name, v)| v.exported && v.from_env && names_an_id(name))?;
+        creates_user
+            .then(|| format!("it creates a user and hands its id to the program in `{id_var}`"))
+    }
+
+    /// Why the image's program needs root, where the file shows it: it talks to the Docker
+    /// socket, or does host or cluster plumbing (a firewall, a VPN, the kubelet).
+    pub fn needs_root(&self) -> Option<String> {
+        let words = self.final_chain_words();
+        if words.iter().any(|w| w.contains(DOCKER_SOCKET)) {
+            return Some("it uses the Docker socket".into());
+        }
+        let packages = self.final_installed_packages();
+        if let Some(tool) = HOST_PLUMBING.iter().find(|t| {
+            packages.iter().any(|p| p == *t) || words.iter().any(|w| paths::basename(w) == **t)
+        }) {
+            return Some(format!("it runs `{tool}`, which needs root"));
+        }
+        // The Docker client, installed or copied in: the program drives a Docker daemon.
+        if packages
+            .iter()
+            .any(|p| matches!(p.as_str(), "docker" | "docker-cli" | "docker-ce-cli"))
+            || words.iter().any(|w| paths::basename(w) == "docker")
+        {
+            return Some("it ships the Docker client".into());
+        }
+        None
+    }
+
+    /// The uid the file gives its own user in the final image, where it shows one: a user it
+    /// creates with an id (`adduser -u 1000`), a uid build argument (`ARG UID=1000`), or what
+    /// it chowns to (`chown 1000:1000`, `COPY --chown=1000`). The image's own files belong
+    /// to it, so a USER fix should name it rather than a stranger.
+    pub fn own_uid(&self) -> Option<u32> {
+        let chain = self.final_chain();
+        let nonzero = |text: &str| text.parse::<u32>().ok().filter(|&uid| uid != 0);
+        if let Some(uid) = self
+            .users
+            .iter()
+            .rev()
+            .filter(|u| chain.contains(&u.stage))
+            .find_map(|u| u.uid)
+        {
+            return Some(uid);
+        }
+        let stage = self.final_stage()?;
+        let from_var = stage.vars.iter().find_map(|(name, var)| {
+            let upper = name.to_ascii_uppercase();
+            let user_id = names_an_id(name) && !upper.contains("GID") && !upper.contains("GROUP");
+            user_id
+                .then(|| var.value.as_ref()?.usable().and_then(nonzero))
+                .flatten()
+        });
+        if from_var.is_some() {
+            return from_var;
+        }
+        let chowns = self
+            .runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .flat_map(|r| &r.script.commands)
+            .filter(|c| c.program() == Some("chown"))
+            .filter_map(|c| c.argv.iter().skip(1).find(|w| !w.text.starts_with('-')))
+            .map(|w| w.text.clone())
+            .chain(
+                self.copies
+                    .iter()
+                    .filter(|c| chain.contains(&c.stage))
+                    .filter_map(|c| c.chown.as_ref()?.usable().map(str::to_string)),
+            );
+        chowns
+            .filter_map(|owner| nonzero(owner.split(':').next().unwrap_or("")))
+            .next_back()
+    }
+
+    /// The words of the final chain's RUN commands, copies (sources and destinations),
+    /// VOLUMEs and start commands.
+    fn final_chain_words(&self) -> Vec<String> {
+        let chain = self.final_chain();
+        let mut words: Vec<String> = self
+            .runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .flat_map(|r| &r.script.commands)
+            .flat_map(|c| c.argv.iter().map(|w| w.text.clone()))
+            .collect();
+        for copy in self.copies.iter().filter(|c| chain.contains(&c.stage)) {
+            words.extend(copy.sources.iter().map(|s| s.text.clone()));
+            words.push(copy.dest.text.clone());
+        }
+        for &i in &self.chain_instructions(self.final_stage.unwrap_or(0)) {
+            let instruction = self.instruction(i);
+            if matches!(
+                instruction.keyword,
+                Keyword::Volume | Keyword::Entrypoint | Keyword::Cmd
+            ) {
+                words.extend(instruction.arg_words().iter().flat_map(|w| {
+                    w.value
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                }));
+            }
+        }
+        words
     }
 }

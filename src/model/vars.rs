@@ -89,6 +89,11 @@ impl Vars {
         self.map.remove(name);
     }
 
+    /// Every variable in scope, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Var)> {
+        self.map.iter().map(|(name, var)| (name.as_str(), var))
+    }
+
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
         self.map.get_mut(name)
     }
@@ -116,7 +121,8 @@ impl Vars {
     }
 
     /// Expands a value where a variable that nothing sets, used without a default, means the
-    /// value is given at build time: Unknown, not empty (`-ldflags "$LDFLAGS"`).
+    /// value is given at build time: Unknown, not empty (`-ldflags "$LDFLAGS"`). A build
+    /// argument whose default is empty (`ARG LDFLAGS=""`) is such a slot too.
     pub fn expand_strict(&self, text: &str) -> Value {
         expand_nested(text, &|name| self.lookup(name), 0, true)
     }
@@ -264,7 +270,12 @@ fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize, stri
             return Value::unknown();
         }
         let found = lookup(name);
-        if strict && operator.is_none() && matches!(found, Lookup::Absent | Lookup::Unset) {
+        // `ARG LDFLAGS=""` is a slot for a build argument, as unknown as `ARG LDFLAGS`.
+        let empty_default = matches!(&found, Lookup::Set(v) if v.text.is_empty() && v.certainty == Certainty::Default);
+        if strict
+            && operator.is_none()
+            && (empty_default || matches!(found, Lookup::Absent | Lookup::Unset))
+        {
             return Value::unknown();
         }
         let declared_unset = matches!(found, Lookup::Unset);

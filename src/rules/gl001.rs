@@ -348,7 +348,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     // A race or debugger build is made to test or debug: its toolchain is beside the point.
-    if found.build.is_some_and(|b| b.is_debug()) {
+    if found.build.is_some_and(|b| b.is_test_or_debug()) {
         return;
     }
     let Some(stage) = model.final_stage() else {

@@ -4,8 +4,9 @@ use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::images::DISTROLESS_STATIC;
 use crate::knowledge::images::{Family, ImageRef};
-use crate::knowledge::packages::is_base_data;
-use crate::knowledge::shells::{self, PRIVILEGE_DROPPERS};
+use crate::knowledge::packages::{self, is_base_data};
+use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
+use crate::knowledge::shells;
 use crate::knowledge::tools::HTTP_CLIENTS;
 use crate::model::{CgoSetting, GoBuild};
 use crate::paths;
@@ -15,6 +16,9 @@ declare_rule! {
     GL002 "heavy-final-base", Warning, fix: Unsafe, applies: SERVICE, linux: false,
     "The final image's base is not a minimal image (scratch, distroless static, chainguard static)"
 }
+
+/// Words with which a comment explains the choice of a final base.
+const BASE_TOPICS: &[&str] = &["shell", "busybox", "distroless", "scratch", "base image"];
 
 /// Why the final image needs its OS, if it does: it installs programs, starts through a
 /// shell or a script, or checks its health with a shell or an HTTP client.
@@ -63,6 +67,26 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     None
 }
 
+/// Every RUN of the final stage only refreshes, upgrades or cleans the base's packages.
+fn only_maintains_base(ctx: &Context) -> bool {
+    let model = ctx.model;
+    let Some(stage) = model.final_stage() else {
+        return false;
+    };
+    let commands: Vec<_> = model
+        .runs_in_stage(stage.index)
+        .iter()
+        .flat_map(|r| &r.script.commands)
+        .filter(|c| !c.argv.is_empty())
+        .collect();
+    !commands.is_empty()
+        && commands.iter().all(|c| {
+            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            c.program()
+                .is_some_and(|program| packages::only_maintains_base(program, &argv))
+        })
+}
+
 /// Whether the image matches an allowed base: `name` matches any tag, `name:tag` that tag.
 fn allowed(image: &ImageRef, allowed: &[String]) -> bool {
     allowed.iter().any(|entry| {
@@ -86,7 +110,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .filter(|b| chain.contains(&b.stage))
         .collect();
     // A race or debugger build there makes a debug image, whose base is beside the point.
-    if compiled_here.iter().any(|b| b.is_debug()) {
+    if compiled_here.iter().any(|b| b.is_test_or_debug()) {
         return;
     }
     let Some(stage) = model.final_stage() else {
@@ -104,6 +128,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     if needs_its_os(ctx).is_some() {
+        return;
+    }
+    // A comment that gives the reason for the base ("Alpine rather than distroless because
+    // the probes need busybox") answers this finding.
+    let short_name = image.name().rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+    let mut topics = vec![short_name.as_str()];
+    topics.extend(BASE_TOPICS);
+    if model.explained_choice(stage.from, &topics).is_some() {
         return;
     }
     // Cgo of every shipped binary: a visible build's setting, or for a binary built by
@@ -185,6 +217,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let help = if !compiled_here.is_empty() {
         format!(
             "compile in a separate build stage and copy only the binary into a final stage on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+        )
+    } else if only_maintains_base(ctx) {
+        format!(
+            "its RUN steps only update or upgrade the base's packages, and a minimal base has none to patch: ship the static binary on `scratch` or `{DISTROLESS_STATIC}` (rebuilt with each security fix) and drop the RUN {GOPHERFILE_HINT}"
         )
     } else if runs_commands {
         format!(

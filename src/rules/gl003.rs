@@ -209,7 +209,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Race and debugger builds keep their symbols on purpose.
-    for build in ctx.model.shipped_builds().filter(|b| !b.is_debug()) {
+    for build in ctx.model.shipped_builds().filter(|b| !b.is_test_or_debug()) {
         check_build(ctx, build, out);
     }
 }

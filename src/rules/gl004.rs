@@ -8,7 +8,7 @@ use crate::knowledge::images::Libc;
 use crate::model::{GoBuild, Model, Stage};
 
 declare_rule! {
-    GL004 "cgo-not-disabled", Error, fix: Unsafe, applies: SERVICE, linux: false,
+    GL004 "cgo-not-disabled", Error, fix: Unsafe, applies: GO_BINARY, linux: false,
     "A shipped `go build` runs without `CGO_ENABLED=0`"
 }
 
@@ -84,7 +84,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let final_chain = model.final_chain();
     for build in model.shipped_builds() {
-        if build.cgo.disabled() || build.cgo.unknown() || static_cgo(build) || build.is_debug() {
+        if build.cgo.disabled() || build.cgo.unknown() || static_cgo(build) || build.is_test_or_debug() {
             continue;
         }
         // Built in the shipped chain, the binary never leaves the C library it was linked
@@ -105,8 +105,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             builder.facts.c_toolchain == Some(false) && !builder.c_toolchain_installed;
         let same_family =
             final_libc == builder_libc && matches!(final_libc, Libc::Glibc | Libc::Musl);
-        // Cgo on purpose for a final image with the same C library is a decision.
-        if deliberate && same_family {
+        // Cgo on purpose for a final image with the same C library is a decision; for one
+        // whose C library cannot be told, nothing says it is a wrong one.
+        if deliberate && (same_family || final_libc == Libc::Unknown) {
             continue;
         }
         let final_name = final_stage

@@ -1,6 +1,5 @@
 //! GL005 root-user: the final image runs as root.
 
-use super::text::nonroot_user_line;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::images::{DefaultUser, Family};
@@ -8,13 +7,31 @@ use crate::knowledge::users::{DEFAULT_NONROOT_USER, UserSpec};
 use crate::syntax::Keyword;
 
 declare_rule! {
-    GL005 "root-user", Warning, fix: Unsafe, applies: RUNTIME, linux: true,
+    GL005 "root-user", Warning, fix: Unsafe, applies: HARDENING, linux: true,
     "The final image runs as root"
 }
 
-fn help() -> String {
+/// Words with which a comment explains running as root ("use only when root is really
+/// needed").
+const TOPICS: &[&str] = &["root", "privileged", "privileges"];
+
+/// The user to suggest: the file's own user id when it shows one (its files belong to it),
+/// else the conventional unprivileged one.
+fn suggested_user(ctx: &Context) -> String {
+    ctx.model
+        .own_uid()
+        .map_or_else(|| DEFAULT_NONROOT_USER.to_string(), |uid| uid.to_string())
+}
+
+fn help(ctx: &Context) -> String {
+    let user = suggested_user(ctx);
+    let whose = if ctx.model.own_uid().is_some() {
+        " (the id this file gives its own user)"
+    } else {
+        ""
+    };
     format!(
-        "run as an unprivileged numeric user, e.g. `USER {DEFAULT_NONROOT_USER}`; a compromised process then cannot modify the image or escalate through root-owned files"
+        "run as an unprivileged numeric user, e.g. `USER {user}`{whose}; a compromised process then cannot modify the image or escalate through root-owned files"
     )
 }
 
@@ -48,7 +65,7 @@ fn fix_missing_user(ctx: &Context) -> Option<Fix> {
         ));
     }
     let nl = ctx.newline();
-    let user = nonroot_user_line(ctx);
+    let user = format!("{} {}", ctx.keyword("USER"), suggested_user(ctx));
     let start = stage.body.iter().copied().find(|&i| {
         matches!(
             model.instruction(i).keyword,
@@ -73,7 +90,7 @@ fn fix_missing_user(ctx: &Context) -> Option<Fix> {
         }
     };
     Some(Fix::new(
-        format!("add `USER {DEFAULT_NONROOT_USER}`"),
+        format!("add `USER {}`", suggested_user(ctx)),
         Applicability::Unsafe,
         vec![edit],
     ))
@@ -87,8 +104,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(stage) = model.final_stage() else {
         return;
     };
-    // An image that cannot be resolved has a default user nobody can tell.
-    if stage.root_image.is_none() && model.final_user().is_none() {
+    // Root on purpose: the program drops it itself, needs it, or a comment says why.
+    let at = model.final_user().map_or(stage.from, |u| u.instruction);
+    if model.drops_root_itself().is_some()
+        || model.needs_root().is_some()
+        || model.explained_choice(at, TOPICS).is_some()
+    {
         return;
     }
     match model.final_user() {
@@ -100,9 +121,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 return;
             }
             let fix = Fix::new(
-                format!("run as `{DEFAULT_NONROOT_USER}`"),
+                format!("run as `{}`", suggested_user(ctx)),
                 Applicability::Unsafe,
-                vec![Edit::replace(user.range, DEFAULT_NONROOT_USER)],
+                vec![Edit::replace(user.range, suggested_user(ctx))],
             );
             out.push(
                 ctx.report(
@@ -110,27 +131,30 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     user.range,
                     format!("the final image runs as root (`USER {value}`)"),
                 )
-                .with_help(help())
+                .with_help(help(ctx))
                 .with_fix(Some(fix)),
             );
         }
         None => {
-            let image = stage.root_image.as_ref();
+            // A base that cannot be resolved (`FROM $BASE`, `img:tag-$ARCH`) has a default
+            // user nobody can tell.
+            let Some(image) = stage.root_image.as_ref().filter(|i| !i.raw.contains('$')) else {
+                return;
+            };
             let reason = match stage.facts.default_user {
                 DefaultUser::NonRoot(_) => return,
-                DefaultUser::Root => format!(
-                    "no USER is set and `{}` runs as root by default",
-                    image.map_or("the base image", |i| i.raw.as_str())
-                ),
+                DefaultUser::Root => {
+                    format!("no USER is set and `{}` runs as root by default", image.raw)
+                }
                 DefaultUser::Unknown => format!(
                     "no USER is set, so the image runs as the default user of `{}`: root, unless that image sets another",
-                    image.map_or("its base", |i| i.raw.as_str())
+                    image.raw
                 ),
             };
             let fix = fix_missing_user(ctx);
             out.push(
                 ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
-                    .with_help(help())
+                    .with_help(help(ctx))
                     .with_fix(fix),
             );
         }

@@ -2,12 +2,12 @@
 
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::knowledge::files::CA_BUNDLE;
+use crate::knowledge::files::{CA_BUNDLE, EMBEDDED_CA_MODULES};
 use crate::knowledge::images::Family;
 use crate::model::{CopySource, Model, Presence};
 
 declare_rule! {
-    GL006 "missing-ca-certificates", Warning, fix: Sometimes, applies: SERVICE, linux: false,
+    GL006 "missing-ca-certificates", Warning, fix: Sometimes, applies: GO_BINARY, linux: false,
     "A `scratch` final image has no CA certificates for TLS"
 }
 
@@ -67,10 +67,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(stage) = model.final_stage() else {
         return;
     };
-    if stage.facts.family != Family::Scratch || model.final_is_export_only() {
+    // A debug or example image may ship anything: only a Go binary built here is judged.
+    if stage.facts.family != Family::Scratch
+        || model.final_is_export_only()
+        || !model.final_ships_go()
+    {
         return;
     }
     if model.final_fs().ca_roots != Presence::Absent {
+        return;
+    }
+    // The binary brings its own roots: TLS works without a CA file.
+    if model
+        .context_go_mod()
+        .is_some_and(|m| EMBEDDED_CA_MODULES.iter().any(|path| m.requires(path)))
+    {
         return;
     }
     let copy = match bundle_source(model) {
@@ -79,13 +90,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ),
         None => format!("copy a CA bundle to `{CA_BUNDLE}`"),
     };
+    // Without the module's go.mod, whether the binary embeds its own roots is unknown.
+    let unless = if model.context_go_mod().is_none() {
+        format!(
+            "; if the program embeds its roots (`{}`), this does not apply",
+            EMBEDDED_CA_MODULES[0]
+        )
+    } else {
+        String::new()
+    };
     out.push(
         ctx.report(
             &RULE,
             ctx.instruction_head(stage.from),
             "the final image is `scratch` and nothing copies CA certificates into it: TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
         )
-        .with_help(format!("{copy} {GOPHERFILE_HINT}"))
+        .with_help(format!("{copy} {GOPHERFILE_HINT}{unless}"))
         .with_fix(fix(ctx, model)),
     );
 }

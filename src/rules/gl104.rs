@@ -5,7 +5,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::users::{NOBODY_UID, NONROOT_UID, UserSpec};
 
 declare_rule! {
-    GL104 "non-numeric-user", Warning, fix: Safe, applies: RUNTIME, linux: true,
+    GL104 "non-numeric-user", Warning, fix: Safe, applies: HARDENING, linux: true,
     "The shipped USER is a name, not a numeric uid"
 }
 
@@ -60,7 +60,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .with_help(match uid {
             Some(uid) => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
             None if name == "nobody" => format!("use the numeric id of `nobody` in this base ({NOBODY_UID} on most distributions)"),
-            // Not created here: the base image (or a copied /etc/passwd) defines it.
+            // Not created here: an /etc/passwd the file writes, or the base image, defines it.
+            None if !model.users.iter().any(|u| u.name == name) && model.writes_passwd() => format!(
+                "use the numeric id `{name}` has in the /etc/passwd this file writes (`USER <uid>`)"
+            ),
             None if !model.users.iter().any(|u| u.name == name) => format!(
                 "use the numeric id `{name}` has in the base image's /etc/passwd (`USER <uid>`)"
             ),

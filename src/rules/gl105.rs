@@ -8,7 +8,7 @@ use crate::knowledge::images::Family;
 use crate::model::{GoBuild, Presence};
 
 declare_rule! {
-    GL105 "missing-tzdata", Info, fix: Safe, applies: SERVICE, linux: true,
+    GL105 "missing-tzdata", Info, fix: Safe, applies: GO_BINARY, linux: true,
     "A `scratch` final image has no time zone database"
 }
 

@@ -108,13 +108,24 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         .report(&RULE, get_range, message)
         .with_severity(severity);
     diagnostic = match (&reading, command) {
-        (Reading::Command, Some((word, package))) => diagnostic
-            .with_label(argv[*word].range, "a command")
-            .with_help(format!(
-                "install it with `go install {}@<version>`, pinned to a release (or `@latest`)",
-                package.split('@').next().unwrap_or(package)
-            ))
-            .with_fix(fix(ctx, get, go)),
+        (Reading::Command, Some((word, package))) => {
+            let package = package.split('@').next().unwrap_or(package);
+            // Before Go 1.16 `go install pkg@version` does not exist: on that release `go
+            // get` is the way, and the lasting fix is a newer builder.
+            let help = if go.lacks(GoFeature::InstallAtVersion) {
+                format!(
+                    "{builder}, older than `go install pkg@version` (Go 1.16), so `go get` still installs here; once the builder is on a supported Go release, install it with `go install {package}@<version>`"
+                )
+            } else {
+                format!(
+                    "install it with `go install {package}@<version>`, pinned to a release (or `@latest`)"
+                )
+            };
+            diagnostic
+                .with_label(argv[*word].range, "a command")
+                .with_help(help)
+                .with_fix(fix(ctx, get, go))
+        }
         _ => diagnostic.with_help(
             "build inside a module: copy go.mod and go.sum and let `go mod download` or `go build` fetch the dependencies; install commands with `go install pkg@version`",
         ),

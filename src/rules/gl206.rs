@@ -97,7 +97,7 @@ fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An export-only final stage is an artifact for the host, not an image. An example image
     // shows how to use a project: where its binary's paths point matters to no one.
-    if ctx.model.final_is_export_only() || ctx.model.purpose.example.is_some() {
+    if ctx.model.final_is_export_only() {
         return;
     }
     // Debugger builds want the real source paths; `go install pkg@version` embeds only
@@ -105,7 +105,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for build in ctx
         .model
         .shipped_builds()
-        .filter(|b| !b.is_debug() && !b.is_tool_install())
+        .filter(|b| !b.is_test_or_debug() && !b.is_tool_install())
     {
         if trimmed(ctx, build) != Some(false) || sources_ship(ctx, build) {
             continue;

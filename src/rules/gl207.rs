@@ -10,7 +10,7 @@ use crate::model::{GoBuild, Model};
 use crate::source::TextRange;
 
 declare_rule! {
-    GL207 "hardcoded-goarch", Warning, fix: Sometimes, applies: SERVICE, linux: true,
+    GL207 "hardcoded-goarch", Warning, fix: Sometimes, applies: GO_BINARY, linux: true,
     "A shipped `go build` sets a literal GOARCH while the final image is multi-platform"
 }
 
@@ -114,7 +114,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // rather than shipping the wrong binary: not this finding.
     for build in model
         .shipped_builds()
-        .filter(|b| !b.is_debug() && !b.cgo.enabled_explicitly())
+        .filter(|b| !b.is_test_or_debug() && !b.cgo.enabled_explicitly())
     {
         let Some((value, assignment)) = literals[build.index].clone() else {
             continue;

@@ -2,7 +2,8 @@
 //! machine, or a RUN reads an automatic platform ARG its stage never declared.
 
 use super::{Context, declare_rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::knowledge::go_command;
 use crate::model::GoBuild;
 use crate::model::cross::{PlatformSource, UndeclaredPlatformArg};
 use crate::syntax::Keyword;
@@ -162,33 +163,116 @@ fn declare(ctx: &Context, stage: usize, instruction: usize, names: &[&str]) -> O
     )])
 }
 
-/// Case (b): `$TARGETARCH` in a RUN of a stage without `ARG TARGETARCH` is empty.
-fn check_undeclared(ctx: &Context, arg: &UndeclaredPlatformArg, out: &mut Vec<Diagnostic>) {
-    let name = arg.name;
-    let fix = (ctx.model.instruction(arg.instruction).keyword == Keyword::Run)
-        .then(|| declare(ctx, arg.stage, arg.instruction, &[name]))
+/// What an empty platform ARG does where it is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// GOOS/GOARCH of a go build in a stage on `$BUILDPLATFORM`: the binary is the build
+    /// machine's.
+    WrongBinary,
+    /// Harmless: printed, written `${X:-}` (empty allowed on purpose), or GOOS/GOARCH of a go
+    /// build on the target platform, where empty means the target.
+    Harmless,
+    /// Anything else (a download URL, a path): the command gets a wrong value.
+    Other,
+}
+
+fn use_of(ctx: &Context, arg: &UndeclaredPlatformArg) -> Use {
+    let model = ctx.model;
+    let reference = ctx.slice(arg.range);
+    if reference.starts_with("${") && reference.contains('-') {
+        return Use::Harmless;
+    }
+    let command = model
+        .runs_of(arg.instruction)
+        .iter()
+        .flat_map(|r| &r.script.commands)
+        .find(|c| c.range().is_some_and(|r| r.start <= arg.range.start && arg.range.end <= r.end));
+    let Some(command) = command else {
+        return Use::Other;
+    };
+    if matches!(command.program(), Some("echo" | "printf")) {
+        return Use::Harmless;
+    }
+    let platform_env = command.assignments.iter().any(|a| {
+        matches!(a.name.as_str(), "GOOS" | "GOARCH")
+            && a.range.start <= arg.range.start
+            && arg.range.end <= a.range.end
+    });
+    if platform_env && command.program().is_some_and(go_command::is_go_program) {
+        return if model.runs_on_build_platform(arg.stage) {
+            Use::WrongBinary
+        } else {
+            Use::Harmless
+        };
+    }
+    Use::Other
+}
+
+/// Case (b): `$TARGETARCH` in a RUN of a stage without `ARG TARGETARCH` is empty. One
+/// finding per RUN, for every such variable in it. An error where the empty value does harm
+/// (a go build on `$BUILDPLATFORM` compiles for the build machine, a download gets a wrong
+/// URL); a note where it does none (printed, `${X:-}`, or GOARCH on the target platform,
+/// where empty means the target).
+fn check_undeclared(ctx: &Context, args: &[&UndeclaredPlatformArg], out: &mut Vec<Diagnostic>) {
+    let Some(first) = args.first() else {
+        return;
+    };
+    let model = ctx.model;
+    let mut names: Vec<&str> = Vec::new();
+    for arg in args {
+        if !names.contains(&arg.name) {
+            names.push(arg.name);
+        }
+    }
+    let listed = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let (verb, pronoun) = if names.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "them")
+    };
+    let args_list = names.join(" ");
+    let uses: Vec<Use> = args.iter().map(|a| use_of(ctx, a)).collect();
+    let wrong_binary = uses.contains(&Use::WrongBinary);
+    let harmful = wrong_binary || uses.contains(&Use::Other);
+    let consequence = if wrong_binary {
+        ", so the go build here compiles for the build machine"
+    } else {
+        ""
+    };
+    let fix = (model.instruction(first.instruction).keyword == Keyword::Run)
+        .then(|| declare(ctx, first.stage, first.instruction, &names))
         .flatten()
         .map(|edits| {
             Fix::new(
-                format!("declare `ARG {name}` in the stage"),
+                format!("declare `ARG {args_list}` in the stage"),
                 Applicability::Safe,
                 edits,
             )
         });
-    out.push(
-        ctx.report(
+    let mut diagnostic = ctx
+        .report(
             &RULE,
-            arg.range,
+            first.range,
             format!(
-                "`{name}` is not set in this RUN: the {} has no `ARG {name}`, and automatic platform ARGs reach a RUN only when the stage declares them",
-                ctx.model.stages[arg.stage].label()
+                "{listed} {verb} empty in this RUN: the {} has no `ARG {args_list}`, and automatic platform ARGs reach a RUN only when the stage declares {pronoun}{consequence}",
+                model.stages[first.stage].label()
             ),
         )
         .with_help(format!(
-            "add `ARG {name}` (no value) to the stage before this RUN; BuildKit then sets it for the platform being built"
+            "add `ARG {args_list}` (no value) to the stage before this RUN; BuildKit then sets {pronoun} for the platform being built"
         ))
-        .with_fix(fix),
-    );
+        .with_fix(fix);
+    for arg in &args[1..] {
+        diagnostic = diagnostic.with_label(arg.range, format!("`{}` is empty here too", arg.name));
+    }
+    if !harmful {
+        diagnostic = diagnostic.with_severity(Severity::Info);
+    }
+    out.push(diagnostic);
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -196,7 +280,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for build in ctx.model.shipped_builds() {
         check_build(ctx, build, &undeclared, out);
     }
-    for arg in &undeclared {
-        check_undeclared(ctx, arg, out);
+    let mut runs: Vec<usize> = undeclared.iter().map(|u| u.instruction).collect();
+    runs.dedup();
+    for run in runs {
+        let args: Vec<&UndeclaredPlatformArg> =
+            undeclared.iter().filter(|u| u.instruction == run).collect();
+        check_undeclared(ctx, &args, out);
     }
 }

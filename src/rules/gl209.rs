@@ -4,7 +4,7 @@ use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
-    GL209 "upx-packed-binary", Info, fix: None, applies: RUNTIME, linux: true,
+    GL209 "upx-packed-binary", Info, fix: None, applies: HARDENING, linux: true,
     "A binary that ships in the final image is packed with `upx`"
 }
 

@@ -47,7 +47,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut reported = Vec::new();
-    for build in model.shipped_builds().filter(|b| !b.is_debug()) {
+    for build in model.shipped_builds().filter(|b| !b.is_test_or_debug()) {
         let Some(copy) = model.context_copy_of(build.stage, ".git") else {
             continue;
         };

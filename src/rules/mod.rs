@@ -14,7 +14,9 @@ use crate::diagnostic::Diagnostic;
 
 pub use context::{Context, RuleSettings};
 use rule::declare_rule;
-pub use rule::{ALL_CLASSES, Covered, Covers, FixAvailability, RUNTIME, Rule, SERVICE};
+pub use rule::{
+    ALL_CLASSES, Covered, Covers, FixAvailability, GO_BINARY, HARDENING, RUNTIME, Rule, SERVICE,
+};
 
 /// Declares the rule modules and `RULES` from one list.
 macro_rules! registry {

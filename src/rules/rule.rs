@@ -125,10 +125,24 @@ pub(crate) use declare_rule;
 
 /// Every class: rules about the file itself rather than the image.
 pub const ALL_CLASSES: &[ImageClass] = &ImageClass::ALL;
-/// The Go runtime rules judge images that run a Go binary built in the file.
+/// How the Go binary built here ships (size, symbols, paths): judged where it is the point
+/// of the image, a service.
 pub const SERVICE: &[ImageClass] = &[ImageClass::Service];
-/// Whether an image starts: images that run as containers, a service or of unknown purpose.
-pub const RUNTIME: &[ImageClass] = &[ImageClass::Service, ImageClass::Unknown];
+/// Whether a Go binary built here works where it runs (cgo and the C library, CA roots, time
+/// zones, its architecture): in services, and in debug and example images, which must work too.
+pub const GO_BINARY: &[ImageClass] = &[ImageClass::Service, ImageClass::Dev, ImageClass::Example];
+/// Hardening of a deployed program (its user, packing): services, and release images of
+/// binaries built outside the file.
+pub const HARDENING: &[ImageClass] = &[ImageClass::Service, ImageClass::Prebuilt];
+/// Whether an image starts at all (its shell, its programs, its users, its platform): every
+/// image that runs as a container.
+pub const RUNTIME: &[ImageClass] = &[
+    ImageClass::Service,
+    ImageClass::Prebuilt,
+    ImageClass::Dev,
+    ImageClass::Example,
+    ImageClass::Unknown,
+];
 
 impl Rule {
     /// Whether the rule judges this model's image.

@@ -3,15 +3,13 @@
 //! the one place that decides whether, say, "the toolchain ships with the binary" is a finding
 //! or the whole point of the image.
 
-use super::copy::CopySource;
+mod evidence;
+
 use super::facts::FileFacts;
 use super::go_build::GoBuild;
-use super::scripts::installed_packages;
 use super::shipping::{Shipping, is_go_run};
 use super::stage::StageBase;
-use crate::knowledge::files::GOROOT;
-use crate::knowledge::go_command::GoSubcommand;
-use crate::knowledge::images::image_path;
+use crate::knowledge::conventions::{self, Intent};
 use crate::knowledge::{packages, shells, tools};
 use crate::paths;
 use crate::syntax::Keyword;
@@ -21,43 +19,67 @@ use crate::syntax::Keyword;
 pub enum ImageClass {
     /// Runs or ships a Go binary this file builds.
     Service,
-    /// Exists to run Go: a build image, tools on a Go base, a devcontainer.
+    /// Ships a program built outside the file (copied in from the build context) in a Go
+    /// module's repository: a release image of a binary that a Makefile or GoReleaser built.
+    Prebuilt,
+    /// Exists to run Go: a build image, tools on a Go base, a devcontainer, a program that
+    /// needs Go at run time.
     Toolchain,
     /// Only RUNs checks (lint, validate, vendor), starts nothing and ships nothing built.
     Check,
     /// Files for the host (`docker build --output`), not an image that runs.
     ExportOnly,
-    /// Built to run tests (under `test/`, `e2e/`...): size and hardening advice is beside
-    /// the point there.
+    /// Built to run tests or CI jobs (under `test/` or `.circleci/`, a test build, a CI
+    /// runner base): size and hardening advice is beside the point there.
     Test,
+    /// A debug or local-development image: symbols, a debugger, a shell and root on purpose.
+    Dev,
+    /// Shows how to use the project (examples, demos, tutorials, docs): build hygiene is
+    /// beside the point, whether it works is not.
+    Example,
     /// Nothing tells.
     #[default]
     Unknown,
 }
 
 impl ImageClass {
-    pub const ALL: [ImageClass; 6] = [
+    pub const ALL: [ImageClass; 9] = [
         ImageClass::Service,
+        ImageClass::Prebuilt,
         ImageClass::Toolchain,
         ImageClass::Check,
         ImageClass::ExportOnly,
         ImageClass::Test,
+        ImageClass::Dev,
+        ImageClass::Example,
         ImageClass::Unknown,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ImageClass::Service => "service",
+            ImageClass::Prebuilt => "prebuilt",
             ImageClass::Toolchain => "toolchain",
             ImageClass::Check => "check",
             ImageClass::ExportOnly => "export-only",
             ImageClass::Test => "test",
+            ImageClass::Dev => "dev",
+            ImageClass::Example => "example",
             ImageClass::Unknown => "unknown",
         }
     }
 
     pub fn parse(text: &str) -> Option<ImageClass> {
         ImageClass::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The class an intent stated in a name or a comment gives an image.
+    fn of_intent(intent: Intent) -> ImageClass {
+        match intent {
+            Intent::Test | Intent::Ci => ImageClass::Test,
+            Intent::Example => ImageClass::Example,
+            Intent::Dev => ImageClass::Dev,
+        }
     }
 }
 
@@ -67,48 +89,47 @@ impl std::fmt::Display for ImageClass {
     }
 }
 
+/// Which kind of evidence decided the class. The file's own words come first (a comment,
+/// then its name, then its directory), then what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Signal {
+    Config,
+    Comment,
+    FileName,
+    Directory,
+    Base,
+    Start,
+    Builds,
+    #[default]
+    Contents,
+}
+
+impl Signal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Signal::Config => "configuration",
+            Signal::Comment => "a comment",
+            Signal::FileName => "the file name",
+            Signal::Directory => "the directory",
+            Signal::Base => "the base image",
+            Signal::Start => "the start command",
+            Signal::Builds => "the go builds",
+            Signal::Contents => "the contents",
+        }
+    }
+}
+
 /// The class of the shipped image and why.
 #[derive(Debug, Clone, Default)]
 pub struct Purpose {
     pub class: ImageClass,
+    /// The kind of evidence that decided, for `--show-model`.
+    pub signal: Signal,
     /// One sentence: the evidence, for `--show-model`.
     pub reason: String,
     /// A Windows image (Windows base or a PowerShell/cmd SHELL): outside the Linux runtime model.
     pub windows: bool,
-    /// The file is under an examples directory (`examples/`, `_example/`, `demo/`): an image
-    /// that shows how to use the project, where build hygiene notes are beside the point.
-    pub example: Option<String>,
 }
-
-/// Directory names that hold example and demonstration images.
-const EXAMPLE_DIRS: &[&str] = &[
-    "example",
-    "examples",
-    "_example",
-    "_examples",
-    "demo",
-    "demos",
-    "sample",
-    "samples",
-];
-
-/// Directory names that hold images built to run tests.
-const TEST_DIRS: &[&str] = &[
-    "test",
-    "tests",
-    "testing",
-    "e2e",
-    "e2e-test",
-    "e2e-tests",
-    "e2etest",
-    "integration",
-    "integrationtest",
-    "integration-test",
-    "integration-tests",
-    "interop",
-    "conformance",
-    "dummy",
-];
 
 /// What classification reads: the facts and what ships.
 struct Classifier<'m, 'a> {
@@ -137,154 +158,135 @@ impl Classifier<'_, '_> {
             .filter(|b| self.shipping.builds[b.index].ships)
     }
 
-    /// The final chain holds a Go toolchain: a Go base, a copied Go distribution, or an
-    /// installed `go` package.
-    fn final_has_go_toolchain(&self) -> bool {
-        let Some(stage) = self.final_stage() else {
-            return false;
-        };
-        if stage.facts.is_go_toolchain() {
-            return true;
-        }
-        let copies_go = self.final_copies().any(|c| {
-            c.source != CopySource::Context
-                && c.sources
-                    .iter()
-                    .any(|s| s.usable().is_some_and(|p| paths::normalize(p) == GOROOT))
-        });
-        let chain = self.final_chain();
-        // A `go` command run in the shipped chain: Go is there, however it was installed
-        // (a tarball, gimme, a distribution package).
-        let runs_go = self
-            .runs
-            .iter()
-            .filter(|r| chain.contains(&r.stage))
-            .flat_map(|r| r.script.commands.iter())
-            .any(|c| matches!(c.program(), Some("go" | "gimme")));
-        copies_go
-            || runs_go
-            || self
-                .final_installed_packages()
-                .iter()
-                .any(|p| packages::is_go_toolchain(p))
-    }
-
-    /// Where a started program lives, resolved against the final WORKDIR and PATH.
-    fn started_paths(&self, program: &str) -> Vec<String> {
-        if program.starts_with('/') {
-            return vec![paths::normalize(program)];
-        }
-        let Some(stage) = self.final_stage() else {
-            return Vec::new();
-        };
-        if program.contains('/') {
-            return stage
-                .workdir
-                .as_deref()
-                .map(|cwd| vec![paths::join(cwd, program)])
-                .unwrap_or_default();
-        }
-        let path = stage
-            .vars
-            .exported_value("PATH")
-            .and_then(|(v, _)| v.usable().map(str::to_string))
-            .unwrap_or_else(|| image_path(stage.root_image.as_ref()).into());
-        path.split(':')
-            .filter(|d| d.starts_with('/'))
-            .map(|d| paths::join(d, program))
-            .collect()
-    }
-
-    /// Whether the start program is a binary this file builds, and whether that build is a
-    /// tool install (`go install pkg@version`).
-    fn starts_built_binary(&self, start: &[String]) -> Option<bool> {
-        let program = start.first()?;
-        let candidates = self.started_paths(program);
-        let mut found = None;
-        for build in self.shipped() {
-            let landed = &self.shipping.builds[build.index].landed;
-            let hit = landed.iter().any(|p| candidates.contains(p))
-                || (build.output.as_ref().and_then(|o| o.usable()).is_none()
-                    && build.output_name().as_deref() == Some(paths::basename(program)));
-            if hit {
-                let tool = build.is_tool_install();
-                found = Some(found.unwrap_or(true) && tool);
-            }
-        }
-        if found.is_none()
-            && self.shipping.opaque.iter().any(|binary| {
-                binary
-                    .landing
-                    .as_ref()
-                    .is_some_and(|l| candidates.contains(l) || paths::basename(l) == program)
-            })
-        {
-            found = Some(false);
-        }
-        found
-    }
-
     fn classify(&self, path: Option<&str>) -> Purpose {
         let Some(stage) = self.final_stage() else {
             return Purpose::default();
         };
         let windows =
             stage.facts.family == crate::knowledge::images::Family::Windows || !stage.posix_shell;
-        let path = path.map(|p| p.replace('\\', "/"));
-        let dirs: Vec<&str> = path
-            .as_deref()
-            .map(|p| p.split('/').collect::<Vec<_>>())
-            .map(|parts| parts[..parts.len().saturating_sub(1)].to_vec())
-            .unwrap_or_default();
-        let example = dirs
-            .iter()
-            .find(|d| EXAMPLE_DIRS.contains(&d.to_ascii_lowercase().as_str()))
-            .map(|d| d.to_string());
-        let purpose = |class: ImageClass, reason: String| Purpose {
+        let (class, signal, reason) = self.decide(path);
+        Purpose {
             class,
+            signal,
             reason,
             windows,
-            example: example.clone(),
+        }
+    }
+
+    /// The class, the kind of evidence and the reason. What the image is, structurally, comes
+    /// first (files for the host, a devcontainer); then what the file says it is for, in its
+    /// own words before its name and its directory; then what it does.
+    fn decide(&self, path: Option<&str>) -> (ImageClass, Signal, String) {
+        let path = path.map(|p| p.replace('\\', "/")).unwrap_or_default();
+        let parts: Vec<&str> = path.split('/').collect();
+        let (dirs, file_name) = match parts.split_last() {
+            Some((name, dirs)) if !path.is_empty() => (dirs.to_vec(), *name),
+            _ => (Vec::new(), ""),
         };
         if self.final_is_export_only() {
-            return purpose(
+            return (
                 ImageClass::ExportOnly,
+                Signal::Contents,
                 "the shipped stage is `scratch` with only COPY/ARG/LABEL and no start command: files for the host, not an image that runs".into(),
             );
         }
-        let file_name = path
-            .as_deref()
-            .map(|p| p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase())
-            .unwrap_or_default();
-        let devcontainer_base = stage.root_image.as_ref().is_some_and(|i| {
+        let root_image = self.final_stage().and_then(|s| s.root_image.as_ref());
+        let devcontainer_base = root_image.is_some_and(|i| {
             let name = i.name();
             name.starts_with("mcr.microsoft.com/devcontainers/")
                 || name.starts_with("mcr.microsoft.com/vscode/devcontainers/")
         });
         if dirs.contains(&".devcontainer") || devcontainer_base {
-            return purpose(
+            let signal = if devcontainer_base {
+                Signal::Base
+            } else {
+                Signal::Directory
+            };
+            return (
                 ImageClass::Toolchain,
+                signal,
                 "a devcontainer: a development environment that exists to run Go".into(),
             );
         }
-        if let Some(dir) = dirs
-            .iter()
-            .find(|d| TEST_DIRS.contains(&d.to_ascii_lowercase().as_str()))
-        {
-            return purpose(
-                ImageClass::Test,
-                format!("the file is under `{dir}/`: an image built to run tests"),
+        // A development image that carries Go is a toolchain: it exists to run Go.
+        let of_intent = |intent: Intent| match ImageClass::of_intent(intent) {
+            ImageClass::Dev if self.final_has_go_toolchain() => ImageClass::Toolchain,
+            class => class,
+        };
+        if let Some(stated) = self.stated_intent() {
+            return (
+                of_intent(stated.intent),
+                Signal::Comment,
+                format!(
+                    "line {} says \"{}\": {}",
+                    stated.line,
+                    stated.phrase,
+                    stated.intent.describe()
+                ),
             );
         }
+        if let Some((intent, word)) = conventions::name_intent(file_name) {
+            return (
+                of_intent(intent),
+                Signal::FileName,
+                format!("the file name says `{word}`: {}", intent.describe()),
+            );
+        }
+        if let Some((intent, dir)) = conventions::dir_intent(&dirs) {
+            return (
+                of_intent(intent),
+                Signal::Directory,
+                format!("the file is under `{dir}/`: {}", intent.describe()),
+            );
+        }
+        if let Some(image) = root_image.filter(|i| conventions::is_ci_runner_image(&i.name())) {
+            return (
+                ImageClass::Test,
+                Signal::Base,
+                format!(
+                    "`{}` is a CI runner image: {}",
+                    image.name(),
+                    Intent::Ci.describe()
+                ),
+            );
+        }
+        self.by_contents()
+    }
+
+    /// The class from what the file does: what it starts, builds and ships.
+    fn by_contents(&self) -> (ImageClass, Signal, String) {
+        let Some(stage) = self.final_stage() else {
+            return (ImageClass::Unknown, Signal::Contents, String::new());
+        };
         let start = self.shipping.start.clone();
         let toolchain = self.final_has_go_toolchain();
+        if let Some(program) = start.as_ref().and_then(|s| s.first()) {
+            let name = paths::basename(program).to_ascii_lowercase();
+            if tools::DEBUGGERS.contains(&name.as_str()) {
+                return (
+                    ImageClass::Dev,
+                    Signal::Start,
+                    format!(
+                        "it starts the debugger `{name}`: {}",
+                        Intent::Dev.describe()
+                    ),
+                );
+            }
+        }
+        if let Some(why) = self.needs_go_at_run_time() {
+            return (ImageClass::Toolchain, Signal::Contents, why);
+        }
+        if let Some(found) = self.test_or_debug_builds() {
+            return found;
+        }
         if let Some(start) = &start {
             let program = start
                 .first()
                 .map(|p| paths::basename(p).to_ascii_lowercase());
             if is_go_run(start) {
-                return purpose(
+                return (
                     ImageClass::Service,
+                    Signal::Start,
                     "the start command is `go run`: it compiles the service each time it starts"
                         .into(),
                 );
@@ -293,8 +295,9 @@ impl Classifier<'_, '_> {
                 && let Some(p) = program.as_deref()
                 && tools::LIVE_RELOADERS.contains(&p)
             {
-                return purpose(
+                return (
                     ImageClass::Toolchain,
+                    Signal::Start,
                     format!(
                         "the start command runs `{p}`, which rebuilds and reruns the sources: a development image"
                     ),
@@ -302,8 +305,9 @@ impl Classifier<'_, '_> {
             }
             match self.starts_built_binary(start) {
                 Some(true) if toolchain && tools::is_go_dev_tool(paths::basename(&start[0])) => {
-                    return purpose(
+                    return (
                         ImageClass::Toolchain,
+                        Signal::Start,
                         format!(
                             "it starts `{}`, a Go development tool installed with `go install pkg@version` on a Go toolchain",
                             start[0]
@@ -311,29 +315,35 @@ impl Classifier<'_, '_> {
                     );
                 }
                 Some(_) => {
-                    return purpose(
+                    return (
                         ImageClass::Service,
+                        Signal::Start,
                         format!("the start command runs `{}`, built in this file", start[0]),
                     );
                 }
                 None => {}
             }
         }
-        let dev_name = file_name.starts_with("dev.")
-            || file_name.ends_with(".dev")
-            || file_name.contains(".dev.")
-            || file_name.contains("-dev.");
-        if toolchain && dev_name {
-            return purpose(
+        if start.is_none()
+            && let Some(tool) = self
+                .final_installed_packages()
+                .into_iter()
+                .find(|p| packages::is_packaging_tool(p))
+        {
+            return (
                 ImageClass::Toolchain,
-                "a development image (by its file name) on a Go toolchain".into(),
+                Signal::Contents,
+                format!(
+                    "it installs `{tool}` and starts nothing: an image that builds OS packages"
+                ),
             );
         }
         let local_ships = self.shipped().any(|b| !b.is_tool_install());
         let any_ships = self.shipped().next().is_some() || !self.shipping.opaque.is_empty();
         if !toolchain && any_ships {
-            return purpose(
+            return (
                 ImageClass::Service,
+                Signal::Contents,
                 "a Go binary built in this file is copied into the shipped image".into(),
             );
         }
@@ -344,8 +354,9 @@ impl Classifier<'_, '_> {
             !(name.ends_with(".sh") || shells::is_posix_shell(name))
         });
         if toolchain && local_ships && (starts_program || self.final_chain_has(Keyword::Expose)) {
-            return purpose(
+            return (
                 ImageClass::Service,
+                Signal::Contents,
                 "it compiles Go in the shipped stage and starts a program or EXPOSEs a port".into(),
             );
         }
@@ -364,8 +375,9 @@ impl Classifier<'_, '_> {
             && ((toolchain && extends_stage) || mounts_tools)
             && self.is_check_stage()
         {
-            return purpose(
+            return (
                 ImageClass::Check,
+                Signal::Contents,
                 "the shipped stage only RUNs commands, starts nothing and ships nothing built: a check stage".into(),
             );
         }
@@ -377,56 +389,28 @@ impl Classifier<'_, '_> {
             } else {
                 "it is a Go toolchain and compiles nothing it starts"
             };
-            return purpose(ImageClass::Toolchain, why.into());
+            return (ImageClass::Toolchain, Signal::Contents, why.into());
         }
         if matches!(stage.base, StageBase::Unknown) || stage.root_image.is_none() {
-            return purpose(
+            return (
                 ImageClass::Unknown,
+                Signal::Base,
                 "the base image cannot be resolved".into(),
             );
         }
-        purpose(
+        if let Some(program) = self.prebuilt_program() {
+            return (
+                ImageClass::Prebuilt,
+                Signal::Contents,
+                format!(
+                    "it ships {program}, copied in from the build context: a binary built outside this file"
+                ),
+            );
+        }
+        (
             ImageClass::Unknown,
+            Signal::Contents,
             "it ships no Go binary built in this file".into(),
         )
-    }
-
-    /// The shipped stage only RUNs checks: no start command in its chain, at least one RUN
-    /// of its own, nothing copied in from other stages, no packages installed and no binary
-    /// written by a `go build -o` or `go install` of its own.
-    fn is_check_stage(&self) -> bool {
-        let Some(stage) = self.final_stage() else {
-            return false;
-        };
-        if self.final_chain_has(Keyword::Entrypoint) || self.final_chain_has(Keyword::Cmd) {
-            return false;
-        }
-        let mut runs = 0;
-        for &i in &stage.body {
-            match self.instruction(i).keyword {
-                Keyword::Run => runs += 1,
-                Keyword::Arg | Keyword::Env | Keyword::Workdir | Keyword::Label => {}
-                Keyword::Copy | Keyword::Add => {
-                    if self
-                        .copies
-                        .iter()
-                        .any(|c| c.instruction == i && c.source != CopySource::Context)
-                    {
-                        return false;
-                    }
-                }
-                _ => return false,
-            }
-        }
-        let installs = self
-            .runs
-            .iter()
-            .filter(|r| r.stage == stage.index)
-            .flat_map(|r| r.script.commands.iter())
-            .any(|c| installed_packages(c).is_some());
-        let builds = self.go_builds.iter().any(|b| {
-            b.stage == stage.index && (b.subcommand == GoSubcommand::Install || b.has_flag("o"))
-        });
-        runs > 0 && !installs && !builds
     }
 }

@@ -1,0 +1,367 @@
+//! What real repositories say about an image's purpose in names and comments, and the images
+//! that exist to run other programs' jobs. Learnt from public Go projects' Dockerfiles: the
+//! directory and file-name conventions of test, CI, debug and example images, the phrases
+//! their authors use to say so, and the words that explain a deliberate choice.
+
+/// What a name or a comment says an image is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    /// Built to run tests: a test suite, a mock or fake server, a test harness.
+    Test,
+    /// Runs CI jobs: a CI provider's image folder, a CI runner or agent base.
+    Ci,
+    /// Shows how to use the project: examples, demos, tutorials, documentation.
+    Example,
+    /// Debugging or local development: symbols, a debugger, a shell on purpose.
+    Dev,
+}
+
+impl Intent {
+    /// What the intent makes the image, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Intent::Test => "an image built to run tests",
+            Intent::Ci => "an image that runs CI jobs",
+            Intent::Example => "an example, demo or tutorial image",
+            Intent::Dev => "a debug or local-development image",
+        }
+    }
+}
+
+/// Directory names and what a file under them is for (compared lowercase).
+const DIRS: &[(&str, Intent)] = &[
+    ("test", Intent::Test),
+    ("tests", Intent::Test),
+    ("testing", Intent::Test),
+    ("testdata", Intent::Test),
+    ("e2e", Intent::Test),
+    ("e2e-test", Intent::Test),
+    ("e2e-tests", Intent::Test),
+    ("e2etest", Intent::Test),
+    ("integration", Intent::Test),
+    ("integrationtest", Intent::Test),
+    ("integration-test", Intent::Test),
+    ("integration-tests", Intent::Test),
+    ("interop", Intent::Test),
+    ("conformance", Intent::Test),
+    ("dummy", Intent::Test),
+    ("mock", Intent::Test),
+    ("mocks", Intent::Test),
+    ("benchmark", Intent::Test),
+    ("benchmarks", Intent::Test),
+    (".circleci", Intent::Ci),
+    (".gitlab", Intent::Ci),
+    (".buildkite", Intent::Ci),
+    (".woodpecker", Intent::Ci),
+    (".drone", Intent::Ci),
+    ("example", Intent::Example),
+    ("examples", Intent::Example),
+    ("_example", Intent::Example),
+    ("_examples", Intent::Example),
+    ("demo", Intent::Example),
+    ("demos", Intent::Example),
+    ("sample", Intent::Example),
+    ("samples", Intent::Example),
+    ("tutorial", Intent::Example),
+    ("tutorials", Intent::Example),
+    ("docs", Intent::Example),
+    ("doc", Intent::Example),
+    ("quickstart", Intent::Example),
+    ("playground", Intent::Example),
+];
+
+/// The folders of `.github/` whose Dockerfiles run in CI.
+const GITHUB_CI_DIRS: &[&str] = &["workflows", "actions", "scripts"];
+
+/// The intent of the nearest directory (from the file upward) that names one, with the
+/// directory. `dirs` runs from the root down, as a path does.
+pub fn dir_intent<'a>(dirs: &[&'a str]) -> Option<(Intent, &'a str)> {
+    // `.github/` also holds release Dockerfiles (`.github/docker/`); its workflows, actions and
+    // scripts run in CI.
+    let ci = dirs.windows(2).find_map(|pair| {
+        (pair[0] == ".github" && GITHUB_CI_DIRS.contains(&pair[1])).then_some(pair[1])
+    });
+    if let Some(dir) = ci {
+        return Some((Intent::Ci, dir));
+    }
+    dirs.iter().rev().find_map(|dir| {
+        let lower = dir.to_ascii_lowercase();
+        DIRS.iter()
+            .find(|(name, _)| *name == lower)
+            .map(|&(_, intent)| (intent, *dir))
+    })
+}
+
+/// Words of a Dockerfile's name (split at `.`, `-`, `_`) and what they make it. `Dockerfile`
+/// and `Containerfile` themselves say nothing.
+const NAME_WORDS: &[(&str, Intent)] = &[
+    ("test", Intent::Test),
+    ("tests", Intent::Test),
+    ("testing", Intent::Test),
+    ("e2e", Intent::Test),
+    ("integration", Intent::Test),
+    ("mock", Intent::Test),
+    ("fake", Intent::Test),
+    ("complement", Intent::Test),
+    ("bench", Intent::Test),
+    ("ci", Intent::Ci),
+    ("circleci", Intent::Ci),
+    ("debug", Intent::Dev),
+    ("dsym", Intent::Dev),
+    ("dev", Intent::Dev),
+    ("devel", Intent::Dev),
+    ("develop", Intent::Dev),
+    ("development", Intent::Dev),
+    ("local", Intent::Dev),
+    ("delve", Intent::Dev),
+    ("dlv", Intent::Dev),
+    ("example", Intent::Example),
+    ("demo", Intent::Example),
+    ("sample", Intent::Example),
+    ("tutorial", Intent::Example),
+    ("docs", Intent::Example),
+];
+
+/// What a Dockerfile's file name says it is for: `Dockerfile.debug`, `test-server.Dockerfile`,
+/// `Complement.Dockerfile`, `Dockerfile.integration`.
+pub fn name_intent(file_name: &str) -> Option<(Intent, String)> {
+    let lower = file_name.to_ascii_lowercase();
+    lower
+        .split(['.', '-', '_'])
+        .filter(|w| !matches!(*w, "" | "dockerfile" | "containerfile"))
+        .find_map(|word| {
+            NAME_WORDS
+                .iter()
+                .find(|(w, _)| *w == word)
+                .map(|&(w, intent)| (intent, w.to_string()))
+        })
+}
+
+/// Phrases with which a comment says what the whole image is for (compared lowercase). They
+/// are read only where a file describes itself: its header and the comments just above the
+/// shipped stage.
+const PURPOSE_PHRASES: &[(&str, Intent)] = &[
+    ("for testing", Intent::Test),
+    ("testing purpose", Intent::Test),
+    ("test purpose", Intent::Test),
+    ("testing only", Intent::Test),
+    ("tests only", Intent::Test),
+    ("integration test", Intent::Test),
+    ("e2e test", Intent::Test),
+    ("end-to-end test", Intent::Test),
+    ("test image", Intent::Test),
+    ("test server", Intent::Test),
+    ("test client", Intent::Test),
+    ("test harness", Intent::Test),
+    ("mock server", Intent::Test),
+    ("fake server", Intent::Test),
+    ("used by the tests", Intent::Test),
+    ("used in tests", Intent::Test),
+    ("used for tests", Intent::Test),
+    ("for the tests", Intent::Test),
+    ("ci image", Intent::Ci),
+    ("for ci", Intent::Ci),
+    ("ci runner", Intent::Ci),
+    ("ci job", Intent::Ci),
+    ("local development", Intent::Dev),
+    ("development only", Intent::Dev),
+    ("for development", Intent::Dev),
+    ("development image", Intent::Dev),
+    ("development environment", Intent::Dev),
+    ("dev environment", Intent::Dev),
+    ("dev image", Intent::Dev),
+    ("debug image", Intent::Dev),
+    ("debug build", Intent::Dev),
+    ("debug version", Intent::Dev),
+    ("debugging image", Intent::Dev),
+    ("with a debugger", Intent::Dev),
+    ("not for production", Intent::Dev),
+    ("not meant for production", Intent::Dev),
+    ("not intended for production", Intent::Dev),
+    ("do not use in production", Intent::Dev),
+    ("don't use in production", Intent::Dev),
+    ("example image", Intent::Example),
+    ("demo image", Intent::Example),
+    ("demo app", Intent::Example),
+    ("for demonstration", Intent::Example),
+    ("for demo", Intent::Example),
+    ("this example", Intent::Example),
+    ("tutorial", Intent::Example),
+];
+
+/// What a comment says the image is for, and the phrase that says it.
+pub fn comment_intent(comment: &str) -> Option<(Intent, &'static str)> {
+    let lower = comment.to_ascii_lowercase();
+    PURPOSE_PHRASES
+        .iter()
+        .find(|(phrase, _)| contains_phrase(&lower, phrase))
+        .map(|&(phrase, intent)| (intent, phrase))
+}
+
+/// Words with which a comment gives the reason for a choice (compared lowercase): "Alpine
+/// rather than distroless because the probes need busybox", "use only when root is really
+/// needed".
+const REASON_WORDS: &[&str] = &[
+    "because",
+    "since",
+    "need",
+    "needs",
+    "needed",
+    "require",
+    "requires",
+    "required",
+    "rather than",
+    "instead of",
+    "only when",
+    "so that",
+    "on purpose",
+    "intentional",
+    "intentionally",
+    "deliberate",
+    "deliberately",
+    "for debugging",
+    "to debug",
+    "provides",
+];
+
+/// A comment explains a choice about one of `topics` (lowercase words or phrases): it names
+/// the topic and gives a reason.
+pub fn explains_choice(comment: &str, topics: &[&str]) -> bool {
+    let lower = comment.to_ascii_lowercase();
+    topics.iter().any(|t| contains_phrase(&lower, t))
+        && REASON_WORDS.iter().any(|r| contains_phrase(&lower, r))
+}
+
+/// `phrase` occurs in `text` at word boundaries.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    text.match_indices(phrase).any(|(at, _)| {
+        boundary(text[..at].chars().next_back())
+            && boundary(text[at + phrase.len()..].chars().next())
+    })
+}
+
+/// Base images of CI runners and agents, by name prefix: they exist to run other people's
+/// build jobs (CircleCI's convenience images, Buildkite's agent, GitHub's and GitLab's
+/// runners, Gitpod and Jenkins agents).
+const CI_RUNNER_IMAGES: &[&str] = &[
+    "cimg/",
+    "circleci/",
+    "buildkite/agent",
+    "public.ecr.aws/buildkite/agent",
+    "ghcr.io/actions/actions-runner",
+    "myoung34/github-runner",
+    "gitlab/gitlab-runner",
+    "registry.gitlab.com/gitlab-org/gitlab-runner",
+    "jenkins/",
+    "gitpod/workspace-",
+];
+
+/// The image is a CI runner or agent image.
+pub fn is_ci_runner_image(name: &str) -> bool {
+    CI_RUNNER_IMAGES.iter().any(|p| name.starts_with(p))
+}
+
+/// Packages and programs of host and cluster plumbing, which need root (or capabilities only
+/// root has by default): firewalls, VPN and overlay-network clients (a TUN device needs
+/// NET_ADMIN), the kubelet and k3s, container runtimes, FUSE mounts.
+pub const HOST_PLUMBING: &[&str] = &[
+    "iptables",
+    "ip6tables",
+    "iptables-legacy",
+    "nftables",
+    "nft",
+    "ipset",
+    "conntrack",
+    "conntrack-tools",
+    "openvpn",
+    "wireguard-tools",
+    "wg-quick",
+    "k3s",
+    "kubelet",
+    "kubeadm",
+    "containerd",
+    "runc",
+    "dockerd",
+    "fuse",
+    "fuse3",
+    "sshfs",
+    "tailscaled",
+    "nebula",
+    "zerotier-one",
+    "netbird",
+    "boringtun",
+];
+
+/// Programs that start another program as a different user: an image that uses one drops
+/// root itself (`gosu app /server`, `su-exec`, `setpriv --reuid`, `chroot --userspec`).
+pub const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "setpriv", "runuser", "s6-setuidgid"];
+
+/// The Docker daemon's socket: an image that talks to it needs its group or root.
+pub const DOCKER_SOCKET: &str = "docker.sock";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_say_what_an_image_is_for() {
+        assert_eq!(
+            name_intent("Dockerfile.debug").map(|i| i.0),
+            Some(Intent::Dev)
+        );
+        assert_eq!(
+            name_intent("Complement.Dockerfile").map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(
+            name_intent("test-server.Dockerfile").map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(
+            name_intent("Dockerfile.integration").map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(name_intent("Dockerfile"), None);
+        assert_eq!(name_intent("Dockerfile.latest"), None);
+        assert_eq!(name_intent("contest.Dockerfile"), None);
+        assert_eq!(
+            dir_intent(&["docs", "tutorial", "v1"]).map(|i| i.0),
+            Some(Intent::Example)
+        );
+        assert_eq!(
+            dir_intent(&[".circleci", "images"]).map(|i| i.0),
+            Some(Intent::Ci)
+        );
+        assert_eq!(dir_intent(&["build", "package"]), None);
+        assert_eq!(dir_intent(&[".github", "docker"]), None);
+        assert_eq!(
+            dir_intent(&[".github", "workflows", "smoke"]).map(|i| i.0),
+            Some(Intent::Ci)
+        );
+    }
+
+    #[test]
+    fn comments_say_what_an_image_is_for_and_why() {
+        assert_eq!(
+            comment_intent("This image is for testing purposes only").map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(
+            comment_intent("purely for local development").map(|i| i.0),
+            Some(Intent::Dev)
+        );
+        assert_eq!(comment_intent("Test deps"), None);
+        assert_eq!(comment_intent("Final image with shell for debugging"), None);
+        assert!(explains_choice(
+            "use only when root is really needed",
+            &["root"]
+        ));
+        assert!(explains_choice(
+            "Alpine rather than distroless because the probes need busybox",
+            &["alpine"]
+        ));
+        assert!(!explains_choice("Run as root", &["root"]));
+        assert!(!explains_choice("chroot because", &["root"]));
+    }
+}

@@ -1,0 +1,103 @@
+//! What the file says about itself in its comments: what the image is for ("for testing
+//! purposes only"), and the reasons it gives for a choice ("use only when root is really
+//! needed"). Read where a file describes itself, so a comment about one step does not
+//! re-class the whole image.
+
+use super::facts::FileFacts;
+use crate::knowledge::conventions::{self, Intent};
+use crate::syntax::Comment;
+
+/// A comment that says what the image is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedIntent {
+    pub intent: Intent,
+    /// The 1-based line of the comment.
+    pub line: usize,
+    /// The phrase that says it.
+    pub phrase: &'static str,
+}
+
+impl<'a> FileFacts<'a> {
+    /// The comments just above an instruction: the lines between the previous instruction
+    /// (or the start of the file) and it, with none of its own continuation comments.
+    pub fn comments_above(&self, instruction: usize) -> impl Iterator<Item = &'a Comment> + 'a {
+        let file = self.file;
+        let end = file.instructions[instruction].range.start;
+        let start = instruction
+            .checked_sub(1)
+            .map_or(0, |previous| file.instructions[previous].range.end);
+        file.comments
+            .iter()
+            .filter(move |c| c.range.start >= start && c.range.end <= end)
+    }
+
+    /// The comments where a file describes the image it ships: its header (above the first
+    /// instruction) and the lines just above the shipped stage's FROM.
+    fn describing_comments(&self) -> Vec<&'a Comment> {
+        let mut out: Vec<&Comment> = Vec::new();
+        if !self.file.instructions.is_empty() {
+            let header: Vec<&Comment> = self.comments_above(0).collect();
+            // The block that touches the first FROM describes that stage, which is not the
+            // image when another stage ships.
+            let first_ships = self.final_stage().is_some_and(|s| s.from == 0);
+            let own = if first_ships {
+                0
+            } else {
+                self.touching_block(&header, 0)
+            };
+            out.extend(&header[..header.len() - own]);
+        }
+        if let Some(stage) = self.final_stage()
+            && stage.from != 0
+        {
+            out.extend(self.comments_above(stage.from));
+        }
+        out
+    }
+
+    /// What the file's own comments say the shipped image is for.
+    pub fn stated_intent(&self) -> Option<StatedIntent> {
+        self.describing_comments().into_iter().find_map(|c| {
+            let (intent, phrase) = conventions::comment_intent(&c.text)?;
+            Some(StatedIntent {
+                intent,
+                line: self.line_of(c.range.start),
+                phrase,
+            })
+        })
+    }
+
+    /// A comment that explains a choice about one of `topics` (lowercase words: `root`,
+    /// `alpine`), next to the instruction it is about or where the file describes its image.
+    /// A rule whose finding such a choice answers stays silent.
+    pub fn explained_choice(&self, instruction: usize, topics: &[&str]) -> Option<&'a Comment> {
+        self.comments_above(instruction)
+            .chain(self.describing_comments())
+            .find(|c| conventions::explains_choice(&c.text, topics))
+    }
+
+    /// How many of `comments` (in order, all above `instruction`) form the block that ends
+    /// on the line just above it, with no blank line between.
+    fn touching_block(&self, comments: &[&Comment], instruction: usize) -> usize {
+        let mut end = self.file.instructions[instruction].range.start;
+        let mut count = 0;
+        for comment in comments.iter().rev() {
+            let between = &self.text[comment.range.end.min(end)..end];
+            if between.chars().filter(|&c| c == '\n').count() > 1 {
+                break;
+            }
+            count += 1;
+            end = comment.range.start;
+        }
+        count
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
+            + 1
+    }
+}
