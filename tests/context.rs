@@ -284,3 +284,54 @@ fn the_module_path_names_a_build_without_output() {
     assert!(shown.contains("output: unknown"), "{shown}");
     let _ = fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_binary_with_embedded_ca_roots_needs_no_bundle() {
+    let (lines, _) = compact(
+        gopherlint()
+            .args(["--format", "compact", "--select", "GL006"])
+            .arg("fixtures/context/embedded-ca-roots/Dockerfile"),
+    );
+    assert!(lines.is_empty(), "{lines:?}");
+    // The same file without that go.mod: GL006 reports, and says what would answer it.
+    let dir = scratch("no-embedded-roots");
+    fs::copy(
+        "fixtures/context/embedded-ca-roots/Dockerfile",
+        dir.join("Dockerfile"),
+    )
+    .expect("copy");
+    let shown = stdout_of(
+        gopherlint()
+            .args(["--select", "GL006"])
+            .arg(dir.join("Dockerfile")),
+    );
+    assert!(shown.contains("warning[GL006]"), "{shown}");
+    assert!(
+        shown.contains("if the program embeds its roots (`golang.org/x/crypto/x509roots/fallback`), this does not apply"),
+        "{shown}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_start_script_that_compiles_needs_the_toolchain() {
+    let shown = stdout_of(
+        gopherlint()
+            .arg("--show-model")
+            .arg("fixtures/context/start-script-builds/Dockerfile"),
+    );
+    assert!(
+        shown.contains("class: toolchain (by the contents): its start script compiles Go"),
+        "{shown}"
+    );
+    let (lines, _) = compact(
+        gopherlint()
+            .args(["--format", "compact"])
+            .arg("fixtures/context/start-script-builds/Dockerfile"),
+    );
+    assert_eq!(
+        codes(&lines, "GL001") + codes(&lines, "GL107"),
+        0,
+        "{lines:?}"
+    );
+}

@@ -194,6 +194,8 @@ fn every_rule_has_bad_and_good_fixtures() {
         "no-go-mod",
         "gomaxprocs-go124",
         "gomaxprocs-go125",
+        "embedded-ca-roots",
+        "start-script-builds",
     ] {
         assert!(
             contexts.join(dir).join("Dockerfile").is_file(),

@@ -83,6 +83,33 @@ fn each_kind_of_image_gets_its_class() {
             ImageClass::Unknown,
         ),
         ("rules/no-go.Dockerfile", ImageClass::Unknown),
+        ("rules/class-test-comment.Dockerfile", ImageClass::Test),
+        (
+            "rules/class-test-coverage-target.Dockerfile",
+            ImageClass::Test,
+        ),
+        (
+            "rules/class-test-ci-runner-base.Dockerfile",
+            ImageClass::Test,
+        ),
+        ("rules/class-dev-debugger.Dockerfile", ImageClass::Dev),
+        (
+            "rules/class-toolchain-go-at-run-time.Dockerfile",
+            ImageClass::Toolchain,
+        ),
+        (
+            "rules/class-toolchain-packaging.Dockerfile",
+            ImageClass::Toolchain,
+        ),
+        (
+            "rules/class-service-go-run-builder.Dockerfile",
+            ImageClass::Service,
+        ),
+        ("rules/GL005-bad-prebuilt.Dockerfile", ImageClass::Prebuilt),
+        (
+            "rules/GL003-good-coverage-build.Dockerfile",
+            ImageClass::Test,
+        ),
     ];
     for (name, class) in cases {
         assert_eq!(
@@ -128,6 +155,70 @@ fn paths_tell_test_images_and_devcontainers() {
     assert_eq!(
         class_of(devcontainer, &at(".devcontainer/Dockerfile")),
         ImageClass::Toolchain
+    );
+}
+
+#[test]
+fn names_and_folders_say_what_an_image_is_for() {
+    let at = |path: &str| LintOptions {
+        path: Some(path.into()),
+        ..LintOptions::default()
+    };
+    let cases = [
+        (
+            "docs/tutorial/v1/images/guestbook/Dockerfile",
+            ImageClass::Example,
+        ),
+        ("examples/compose/Dockerfile", ImageClass::Example),
+        (".circleci/images/primary/Dockerfile", ImageClass::Test),
+        (".github/workflows/smoke/Dockerfile", ImageClass::Test),
+        ("Complement.Dockerfile", ImageClass::Test),
+        ("build/test-server.Dockerfile", ImageClass::Test),
+        ("Dockerfile.integration", ImageClass::Test),
+        ("Dockerfile.debug", ImageClass::Dev),
+        ("scanner.dsym.Dockerfile", ImageClass::Dev),
+        // Release images live in `.github/docker/` too, and `contrib/` often holds the real one.
+        (".github/docker/Dockerfile", ImageClass::Service),
+        ("contrib/docker/Dockerfile", ImageClass::Service),
+        ("Dockerfile.latest", ImageClass::Service),
+    ];
+    for (path, class) in cases {
+        assert_eq!(class_of(TEST_HELPER, &at(path)), class, "{path}");
+    }
+    // The file's own words come first, and --show-model says which signal decided.
+    let stated =
+        format!("# Used for tests only: a fake server for the client's tests.\n{TEST_HELPER}");
+    assert_eq!(
+        class_of(&stated, &at("cmd/helper/Dockerfile")),
+        ImageClass::Test
+    );
+    let shown = stdout(
+        gopherlint()
+            .args([
+                "--show-model",
+                "--stdin-filename",
+                "cmd/helper/Dockerfile",
+                "-",
+            ])
+            .write_stdin(stated),
+    );
+    assert!(
+        shown.contains("class: test (by a comment): line 1 says \"tests only\""),
+        "{shown}"
+    );
+    // A comment just above the first stage of a multi-stage file speaks of that stage only.
+    let first_stage = format!(
+        "# Licensed under the Apache License.\n\n# Development image, for local development only.\nFROM alpine:3.20 AS dev\nRUN true\n\n{TEST_HELPER}"
+    );
+    assert_eq!(
+        class_of(&first_stage, &LintOptions::default()),
+        ImageClass::Service
+    );
+    // A comment elsewhere (about one step) does not re-class the image.
+    let step = TEST_HELPER.replace("FROM alpine:3.20\n", "FROM alpine:3.20\n# Test deps\n");
+    assert_eq!(
+        class_of(&step, &LintOptions::default()),
+        ImageClass::Service
     );
 }
 

@@ -389,3 +389,33 @@ fn sarif_fingerprints_survive_lines_added_above() {
     assert_eq!(before.len(), 6);
     assert_eq!(before, after);
 }
+
+#[test]
+fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "Dockerfile", ROOT_ONLY);
+    write(root, "Dockerfile.tmpl", "FROM {{ .Image }}\nUSER root\n");
+    write(
+        root,
+        "deploy/Dockerfile",
+        "FROM cockroachdb/cockroach:{{ .Tag }}\nUSER root\n",
+    );
+    let out = stdout(gopherlint(root).args(["--format", "json"]));
+    let value: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let paths: Vec<&str> = value["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(paths, vec!["Dockerfile"]);
+    for named in ["Dockerfile.tmpl", "deploy/Dockerfile"] {
+        let out = stdout(gopherlint(root).args(["--format", "compact", named]));
+        assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
+        assert!(
+            out.contains("this is a template, not a Dockerfile"),
+            "{out}"
+        );
+    }
+}

@@ -38,12 +38,11 @@ impl<'a> FileFacts<'a> {
         if !self.file.instructions.is_empty() {
             let header: Vec<&Comment> = self.comments_above(0).collect();
             // The block that touches the first FROM describes that stage, which is not the
-            // image when another stage ships.
+            // image when another stage ships; unless it is the whole header, the file's own.
             let first_ships = self.final_stage().is_some_and(|s| s.from == 0);
-            let own = if first_ships {
-                0
-            } else {
-                self.touching_block(&header, 0)
+            let own = match self.touching_block(&header, 0) {
+                n if first_ships || n == header.len() => 0,
+                n => n,
             };
             out.extend(&header[..header.len() - own]);
         }

@@ -1,5 +1,6 @@
 //! GL002 heavy-final-base: the shipped Go binary sits on a full OS image.
 
+use super::removal::delete_instruction;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::images::DISTROLESS_STATIC;
@@ -194,15 +195,36 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         "scratch"
     };
+    // RUN steps that only patch the base go with it: the fix deletes them too.
+    let maintenance = only_maintains_base(ctx);
+    let deletions: Option<Vec<Edit>> = if maintenance {
+        model
+            .runs_in_stage(stage.index)
+            .iter()
+            .map(|r| r.instruction)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|i| delete_instruction(ctx, i))
+            .collect()
+    } else {
+        Some(Vec::new())
+    };
     // A stage that compiles cannot simply change its base: the build needs the toolchain.
     let fix = (compiled_here.is_empty() && !word.raw.contains('$') && word.raw == word.value)
-        .then(|| {
-        Fix::new(
-            format!("replace `{}` with `{replacement}`", word.raw),
-            Applicability::Unsafe,
-            vec![Edit::replace(word.range, replacement)],
-        )
-    });
+        .then_some(deletions)
+        .flatten()
+        .map(|mut edits| {
+            edits.insert(0, Edit::replace(word.range, replacement));
+            let title = if maintenance {
+                format!(
+                    "replace `{}` with `{replacement}` and drop the package upgrade",
+                    word.raw
+                )
+            } else {
+                format!("replace `{}` with `{replacement}`", word.raw)
+            };
+            Fix::new(title, Applicability::Unsafe, edits)
+        });
     let what = match stage.facts.family {
         Family::DistrolessBase => {
             "which adds glibc and OpenSSL that a binary built without cgo does not use"
