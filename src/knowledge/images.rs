@@ -63,6 +63,12 @@ impl ImageRef {
             {
                 repository = rest.to_string();
                 registry = None;
+            } else if host.split('.').any(|label| label == "mirror")
+                && (!repository.contains('/') || repository.starts_with("library/"))
+            {
+                // A pull-through cache by its conventional name (`docker.mirror.example.com/
+                // alpine`): an official image under its own name.
+                registry = None;
             }
         }
         if registry.is_none()
@@ -80,6 +86,20 @@ impl ImageRef {
     }
 
     /// `registry/repository`, or just the repository for Docker Hub.
+    /// The reference cannot be pulled as written: its repository has capitals (a placeholder
+    /// a script replaces, `FROM BASEIMAGE`) or template syntax.
+    pub fn is_placeholder(&self) -> bool {
+        let written = self.raw.split(['@']).next().unwrap_or(&self.raw);
+        let repository = match written.rfind('/') {
+            Some(slash) => match written[slash..].rfind(':') {
+                Some(colon) => &written[..slash + colon],
+                None => written,
+            },
+            None => written.split(':').next().unwrap_or(written),
+        };
+        repository.chars().any(|c| c.is_ascii_uppercase()) || written.contains("{{")
+    }
+
     pub fn name(&self) -> String {
         match &self.registry {
             Some(r) => format!("{r}/{}", self.repository),
@@ -560,6 +580,17 @@ mod tests {
             "public.ecr.aws/lambda/go"
         );
         assert!(ImageRef::parse("mirror.gcr.io/library/golang:1.23").is_official_golang());
+        assert_eq!(
+            ImageRef::parse("docker.mirror.example.com/alpine:3.20").name(),
+            "alpine"
+        );
+        assert_eq!(
+            ImageRef::parse("mirror.example.com/acme/app:1").name(),
+            "mirror.example.com/acme/app"
+        );
+        assert!(ImageRef::parse("BASEIMAGE").is_placeholder());
+        assert!(ImageRef::parse("registry.k8s.io/ARCH/base:1").is_placeholder());
+        assert!(!ImageRef::parse("registry.k8s.io/base:V1").is_placeholder());
     }
 
     #[test]

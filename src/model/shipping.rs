@@ -92,10 +92,19 @@ fn start_command(facts: &FileFacts) -> Option<Vec<String>> {
     let index = entrypoint.or(cmd)?;
     let vars = &facts.final_stage()?.vars;
     let words: Vec<String> = match &facts.instruction(index).args {
+        // A word whose value cannot be known (`$(ps ...)` in a `sh -c` script) is kept as
+        // written: the shell reads it, and its program words are still plain.
         Args::Exec(exec) => exec
             .elements
             .iter()
-            .map(|w| vars.expand(&w.value).text)
+            .map(|w| {
+                let value = vars.expand(&w.value);
+                if value.is_unknown() {
+                    w.value.clone()
+                } else {
+                    value.text
+                }
+            })
             .collect(),
         Args::Shell(form) => {
             let script = shell::parse_script(&facts.instruction(index).line.slice(TextRange::new(

@@ -136,21 +136,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
         None => {
-            // A base that cannot be resolved (`FROM $BASE`, `img:tag-$ARCH`) has a default
-            // user nobody can tell.
-            let Some(image) = stage.root_image.as_ref().filter(|i| !i.raw.contains('$')) else {
+            // A base that cannot be resolved (`FROM $BASE`, `img:tag-$ARCH`, `FROM BASEIMAGE`)
+            // or one gopherlint does not know has a default user nobody can tell: another
+            // project's base may set a user, or start through an init that drops root.
+            let Some(image) = stage
+                .root_image
+                .as_ref()
+                .filter(|i| !i.raw.contains('$') && !i.is_placeholder())
+            else {
                 return;
             };
-            let reason = match stage.facts.default_user {
-                DefaultUser::NonRoot(_) => return,
-                DefaultUser::Root => {
-                    format!("no USER is set and `{}` runs as root by default", image.raw)
-                }
-                DefaultUser::Unknown => format!(
-                    "no USER is set, so the image runs as the default user of `{}`: root, unless that image sets another",
-                    image.raw
-                ),
+            let DefaultUser::Root = stage.facts.default_user else {
+                return;
             };
+            let reason = format!("no USER is set and `{}` runs as root by default", image.raw);
             let fix = fix_missing_user(ctx);
             out.push(
                 ctx.report(&RULE, ctx.instruction_head(stage.from), reason)
