@@ -91,6 +91,13 @@ impl<'a> FileFacts<'a> {
         count
     }
 
+    /// A comment just above `instruction` that explains a choice about one of `topics`: for a
+    /// choice about one step (a build's flags), which the file's header does not speak for.
+    pub fn explained_here(&self, instruction: usize, topics: &[&str]) -> Option<&'a Comment> {
+        self.comments_above(instruction)
+            .find(|c| conventions::explains_choice(&c.text, topics))
+    }
+
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
         self.text[..offset.min(self.text.len())]

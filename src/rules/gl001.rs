@@ -342,6 +342,16 @@ fn rebase_final_stage(
     ))
 }
 
+/// Words with which a comment explains shipping the toolchain.
+const TOPICS: &[&str] = &[
+    "toolchain",
+    "compiler",
+    "single stage",
+    "single-stage",
+    "go at run time",
+    "go at runtime",
+];
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let Some(found) = single_stage(model) else {
@@ -354,6 +364,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(stage) = model.final_stage() else {
         return;
     };
+    // "Single stage because the plugins are compiled at run time": the file answers it.
+    if model.explained_choice(stage.from, TOPICS).is_some() {
+        return;
+    }
     let range = ctx.instruction_head(stage.from);
     let go_run = model.starts_with_go_run();
     let image = stage.root_image.as_ref().map(|i| i.raw.as_str());

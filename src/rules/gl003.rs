@@ -203,13 +203,19 @@ fn append_to_value(
     ))
 }
 
+/// Words with which a comment explains keeping the symbols.
+const TOPICS: &[&str] = &["symbols", "symbol table", "debug info", "dwarf", "strip", "stripped"];
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An export-only final stage is an artifact for the host, not an image.
     if ctx.model.final_is_export_only() {
         return;
     }
-    // Race and debugger builds keep their symbols on purpose.
-    for build in ctx.model.shipped_builds().filter(|b| !b.is_test_or_debug()) {
+    // Race and debugger builds keep their symbols on purpose; so does a build whose comment
+    // says why ("keep the symbols for the profiler").
+    for build in ctx.model.shipped_builds().filter(|b| {
+        !b.is_test_or_debug() && ctx.model.explained_here(b.instruction, TOPICS).is_none()
+    }) {
         check_build(ctx, build, out);
     }
 }

@@ -77,6 +77,10 @@ fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
     ))
 }
 
+/// Words with which a comment explains building with cgo ("cgo is needed because the SQLite
+/// driver is C").
+const TOPICS: &[&str] = &["cgo", "cgo_enabled", "c library", "glibc", "musl", "sqlite"];
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let Some(final_stage) = model.final_stage() else {
@@ -84,7 +88,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let final_chain = model.final_chain();
     for build in model.shipped_builds() {
-        if build.cgo.disabled() || build.cgo.unknown() || static_cgo(build) || build.is_test_or_debug() {
+        if build.cgo.disabled()
+            || build.cgo.unknown()
+            || static_cgo(build)
+            || build.is_test_or_debug()
+            || model.explained_here(build.instruction, TOPICS).is_some()
+        {
             continue;
         }
         // Built in the shipped chain, the binary never leaves the C library it was linked
