@@ -68,11 +68,21 @@ impl<'a> FileFacts<'a> {
 
     /// A comment that explains a choice about one of `topics` (lowercase words: `root`,
     /// `alpine`), next to the instruction it is about or where the file describes its image.
-    /// A rule whose finding such a choice answers stays silent.
-    pub fn explained_choice(&self, instruction: usize, topics: &[&str]) -> Option<&'a Comment> {
-        self.comments_above(instruction)
-            .chain(self.describing_comments())
-            .find(|c| conventions::explains_choice(&c.text, topics))
+    /// A rule whose finding such a choice answers stays silent. A comment of several lines is
+    /// read as one text: the reason and the topic are often on different lines.
+    pub fn explained_choice(&self, instruction: usize, topics: &[&str]) -> Option<String> {
+        self.explained_here(instruction, topics).or_else(|| {
+            let text = joined(self.describing_comments());
+            conventions::explains_choice(&text, topics).then_some(text)
+        })
+    }
+
+    /// The comment just above `instruction`, when it explains a choice about one of `topics`:
+    /// for a choice about one step (a build's flags), which the file's header does not speak
+    /// for.
+    pub fn explained_here(&self, instruction: usize, topics: &[&str]) -> Option<String> {
+        let text = joined(self.comments_above(instruction));
+        conventions::explains_choice(&text, topics).then_some(text)
     }
 
     /// How many of `comments` (in order, all above `instruction`) form the block that ends
@@ -91,13 +101,6 @@ impl<'a> FileFacts<'a> {
         count
     }
 
-    /// A comment just above `instruction` that explains a choice about one of `topics`: for a
-    /// choice about one step (a build's flags), which the file's header does not speak for.
-    pub fn explained_here(&self, instruction: usize, topics: &[&str]) -> Option<&'a Comment> {
-        self.comments_above(instruction)
-            .find(|c| conventions::explains_choice(&c.text, topics))
-    }
-
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
         self.text[..offset.min(self.text.len())]
@@ -106,4 +109,13 @@ impl<'a> FileFacts<'a> {
             .count()
             + 1
     }
+}
+
+/// Comment lines as one text.
+fn joined<'a>(comments: impl IntoIterator<Item = &'a Comment>) -> String {
+    comments
+        .into_iter()
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

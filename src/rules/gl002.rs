@@ -19,7 +19,15 @@ declare_rule! {
 }
 
 /// Words with which a comment explains the choice of a final base.
-const BASE_TOPICS: &[&str] = &["shell", "busybox", "distroless", "scratch", "base image"];
+const BASE_TOPICS: &[&str] = &[
+    "shell",
+    "busybox",
+    "distroless",
+    "scratch",
+    "base image",
+    "toolchain",
+    "compiler",
+];
 
 /// Why the final image needs its OS, if it does: it installs programs, starts through a
 /// shell or a script, or checks its health with a shell or an HTTP client.
