@@ -174,6 +174,8 @@ fn names_and_folders_say_what_an_image_is_for() {
         (".github/workflows/smoke/Dockerfile", ImageClass::Test),
         ("Complement.Dockerfile", ImageClass::Test),
         ("build/test-server.Dockerfile", ImageClass::Test),
+        ("cmd/test-server/Dockerfile", ImageClass::Test),
+        ("deploy/demo-app/Dockerfile", ImageClass::Example),
         ("Dockerfile.integration", ImageClass::Test),
         ("Dockerfile.debug", ImageClass::Dev),
         ("scanner.dsym.Dockerfile", ImageClass::Dev),

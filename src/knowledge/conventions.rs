@@ -88,6 +88,14 @@ pub fn dir_intent<'a>(dirs: &[&'a str]) -> Option<(Intent, &'a str)> {
         let lower = dir.to_ascii_lowercase();
         DIRS.iter()
             .find(|(name, _)| *name == lower)
+            .or_else(|| {
+                // `test-server/`, `e2e_utils/`, `demo-app/`: a word of the name says it.
+                lower.split(['-', '_', '.']).find_map(|word| {
+                    DIRS.iter().find(|(name, intent)| {
+                        *name == word && matches!(intent, Intent::Test | Intent::Example)
+                    })
+                })
+            })
             .map(|&(_, intent)| (intent, *dir))
     })
 }
@@ -334,6 +342,11 @@ mod tests {
             Some(Intent::Ci)
         );
         assert_eq!(dir_intent(&["build", "package"]), None);
+        assert_eq!(
+            dir_intent(&["cmd", "test-server"]).map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(dir_intent(&["cmd", "latest-tools"]), None);
         assert_eq!(dir_intent(&[".github", "docker"]), None);
         assert_eq!(
             dir_intent(&[".github", "workflows", "smoke"]).map(|i| i.0),
