@@ -73,7 +73,8 @@ fn every_rule_alone_reports_what_the_full_run_reports() {
 
 #[test]
 fn gl001_covers_gl005s_fix_only_when_it_reports() {
-    let text = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/server .\nENTRYPOINT [\"/bin/server\"]\n";
+    // A server (it EXPOSEs a port) with no USER: GL005 reports it.
+    let text = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/server .\nEXPOSE 8080\nENTRYPOINT [\"/bin/server\"]\n";
     let gl005 = |options: &LintOptions| {
         lint(text, options)
             .expect("lint")

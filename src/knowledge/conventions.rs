@@ -45,6 +45,9 @@ const DIRS: &[(&str, Intent)] = &[
     ("interop", Intent::Test),
     ("conformance", Intent::Test),
     ("dummy", Intent::Test),
+    ("hello", Intent::Example),
+    ("helloworld", Intent::Example),
+    ("greeter", Intent::Example),
     ("mock", Intent::Test),
     ("mocks", Intent::Test),
     ("benchmark", Intent::Test),
@@ -69,6 +72,25 @@ const DIRS: &[(&str, Intent)] = &[
     ("quickstart", Intent::Example),
     ("playground", Intent::Example),
 ];
+
+/// Directories of test data: the files there are inputs to a program's tests (a parser's,
+/// a linter's, a scanner's), not images anyone builds, and may be wrong on purpose.
+const TEST_DATA_DIRS: &[&str] = &[
+    "testdata",
+    "testfiles",
+    "testcases",
+    "test-fixtures",
+    "test_fixtures",
+    "golden",
+];
+
+/// The nearest test-data directory above the file, if any.
+pub fn test_data_dir<'a>(dirs: &[&'a str]) -> Option<&'a str> {
+    dirs.iter()
+        .rev()
+        .find(|d| TEST_DATA_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+        .copied()
+}
 
 /// The folders of `.github/` whose Dockerfiles run in CI.
 const GITHUB_CI_DIRS: &[&str] = &["workflows", "actions", "scripts"];
@@ -112,6 +134,11 @@ const NAME_WORDS: &[(&str, Intent)] = &[
     ("fake", Intent::Test),
     ("complement", Intent::Test),
     ("bench", Intent::Test),
+    ("hello", Intent::Example),
+    ("helloworld", Intent::Example),
+    ("greeter", Intent::Example),
+    ("tilt", Intent::Dev),
+    ("skaffold", Intent::Dev),
     ("ci", Intent::Ci),
     ("circleci", Intent::Ci),
     ("debug", Intent::Dev),
@@ -133,8 +160,17 @@ const NAME_WORDS: &[(&str, Intent)] = &[
 /// What a Dockerfile's file name says it is for: `Dockerfile.debug`, `test-server.Dockerfile`,
 /// `Complement.Dockerfile`, `Dockerfile.integration`.
 pub fn name_intent(file_name: &str) -> Option<(Intent, String)> {
-    let lower = file_name.to_ascii_lowercase();
-    lower
+    // `ComplementPostgres.Dockerfile`: a capital starts a word too.
+    let mut spaced = String::with_capacity(file_name.len() + 8);
+    let mut previous_lower = false;
+    for c in file_name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            spaced.push('-');
+        }
+        previous_lower = c.is_ascii_lowercase();
+        spaced.push(c.to_ascii_lowercase());
+    }
+    spaced
         .split(['.', '-', '_'])
         .filter(|w| !matches!(*w, "" | "dockerfile" | "containerfile"))
         .find_map(|word| {
@@ -321,6 +357,18 @@ mod tests {
         assert_eq!(
             name_intent("Complement.Dockerfile").map(|i| i.0),
             Some(Intent::Test)
+        );
+        assert_eq!(
+            name_intent("ComplementPostgres.Dockerfile").map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(
+            name_intent("tilt.dockerfile").map(|i| i.0),
+            Some(Intent::Dev)
+        );
+        assert_eq!(
+            test_data_dir(&["frontend", "parser", "testfiles", "flags"]),
+            Some("testfiles")
         );
         assert_eq!(
             name_intent("test-server.Dockerfile").map(|i| i.0),

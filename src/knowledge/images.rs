@@ -204,6 +204,26 @@ pub const DISTROLESS_FILES: &[&str] = &[
 /// (GoogleContainerTools/distroless: static-debian12 has no shell, glibc or package manager).
 pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12";
 
+/// The distroless static image that matches a distroless `base`/`cc` reference: the same Debian
+/// release and tag (`gcr.io/distroless/base-debian13:nonroot-amd64` →
+/// `gcr.io/distroless/static-debian13:nonroot-amd64`); `None` for any other image.
+pub fn distroless_static_for(image: &ImageRef) -> Option<String> {
+    let name = image.name();
+    let rest = name.strip_prefix("gcr.io/distroless/")?;
+    let debian = rest
+        .split('-')
+        .find(|part| part.starts_with("debian"))
+        .unwrap_or("debian12");
+    let family = rest.split('-').next()?;
+    if !matches!(family, "base" | "cc" | "java" | "static") {
+        return None;
+    }
+    Some(match image.tag.as_deref() {
+        Some(tag) => format!("gcr.io/distroless/static-{debian}:{tag}"),
+        None => format!("gcr.io/distroless/static-{debian}"),
+    })
+}
+
 /// The PATH a container gets when its image sets none (moby's `oci.DefaultPathEnv`).
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -589,6 +609,14 @@ mod tests {
             "mirror.example.com/acme/app"
         );
         assert!(ImageRef::parse("BASEIMAGE").is_placeholder());
+        assert_eq!(
+            distroless_static_for(&ImageRef::parse(
+                "gcr.io/distroless/base-debian13:nonroot-amd64"
+            ))
+            .as_deref(),
+            Some("gcr.io/distroless/static-debian13:nonroot-amd64")
+        );
+        assert_eq!(distroless_static_for(&ImageRef::parse("alpine:3.20")), None);
         assert!(ImageRef::parse("registry.k8s.io/ARCH/base:1").is_placeholder());
         assert!(!ImageRef::parse("registry.k8s.io/base:V1").is_placeholder());
     }

@@ -347,6 +347,9 @@ pub fn describe(model: &Model) -> String {
         purpose.signal.as_str(),
         purpose.reason
     );
+    if purpose.test_data {
+        let _ = writeln!(out, "  test data: no rule judges it");
+    }
     if purpose.windows {
         let _ = writeln!(
             out,

@@ -190,6 +190,14 @@ impl GoBuild {
         Some(first.range.cover(last.range))
     }
 
+    /// `go build` of several packages (or a `...` pattern) without `-o` compiles them and
+    /// throws the results away: it writes no binary (a cache-warming or check build).
+    pub fn writes_nothing(&self) -> bool {
+        self.subcommand == GoSubcommand::Build
+            && !self.has_flag("o")
+            && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
+    }
+
     /// The build writes WebAssembly (`GOARCH=wasm`, for a browser or a wasm runtime), not a
     /// program the image runs.
     pub fn is_wasm(&self) -> bool {

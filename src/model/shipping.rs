@@ -42,7 +42,8 @@ impl Shipping {
             .map(|build| {
                 // A WebAssembly module is served or loaded, not run by the image: none of
                 // what the rules say of a shipped program (symbols, cgo, GOARCH) holds for it.
-                if overwritten[build.index] || build.is_wasm() {
+                // A build of several packages without `-o` writes nothing at all.
+                if overwritten[build.index] || build.is_wasm() || build.writes_nothing() {
                     return Shipment::default();
                 }
                 let (ships, landed) =

@@ -119,7 +119,7 @@ impl FileFacts<'_> {
         {
             return Some(format!("it starts its program through `{dropper}`"));
         }
-        if words.iter().any(|w| w == "--userspec") {
+        if words.contains(&"--userspec") {
             return Some("it starts its program through `chroot --userspec`".into());
         }
         let creates_user = self.users.iter().any(|u| chain.contains(&u.stage));
@@ -204,31 +204,32 @@ impl FileFacts<'_> {
 
     /// The words of the final chain's RUN commands, copies (sources and destinations),
     /// VOLUMEs and start commands.
-    fn final_chain_words(&self) -> Vec<String> {
+    fn final_chain_words(&self) -> Vec<&str> {
         let chain = self.final_chain();
-        let mut words: Vec<String> = self
+        let mut words: Vec<&str> = self
             .runs
             .iter()
             .filter(|r| chain.contains(&r.stage))
             .flat_map(|r| &r.script.commands)
-            .flat_map(|c| c.argv.iter().map(|w| w.text.clone()))
+            .flat_map(|c| c.argv.iter().map(|w| w.text.as_str()))
             .collect();
         for copy in self.copies.iter().filter(|c| chain.contains(&c.stage)) {
-            words.extend(copy.sources.iter().map(|s| s.text.clone()));
-            words.push(copy.dest.text.clone());
+            words.extend(copy.sources.iter().map(|s| s.text.as_str()));
+            words.push(copy.dest.text.as_str());
         }
+        let file = self.file;
         for &i in &self.chain_instructions(self.final_stage.unwrap_or(0)) {
-            let instruction = self.instruction(i);
+            let instruction = &file.instructions[i];
             if matches!(
                 instruction.keyword,
                 Keyword::Volume | Keyword::Entrypoint | Keyword::Cmd
             ) {
-                words.extend(instruction.arg_words().iter().flat_map(|w| {
-                    w.value
-                        .split_whitespace()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                }));
+                words.extend(
+                    instruction
+                        .arg_words()
+                        .iter()
+                        .flat_map(|w| w.value.split_whitespace()),
+                );
             }
         }
         words

@@ -3,7 +3,7 @@
 use super::removal::delete_instruction;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::knowledge::images::DISTROLESS_STATIC;
+use crate::knowledge::images::{DISTROLESS_STATIC, distroless_static_for};
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
 use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
@@ -196,13 +196,27 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             _ => false,
         }
     });
-    // Distroless static when the stage runs commands (RULES.md); such steps then belong in
-    // the build stage, as the help says.
-    let replacement = if runs_commands {
-        DISTROLESS_STATIC
-    } else {
-        "scratch"
+    // Distroless static when the stage runs commands (RULES.md; such steps then belong in the
+    // build stage, as the help says), names users (`--chown=nonroot`, `USER app`: scratch has
+    // no /etc/passwd) or had CA roots from its base; for a distroless base, the static image of
+    // the same release and tag. Otherwise scratch.
+    let names_users = model.final_copies().any(|c| {
+        c.chown
+            .as_ref()
+            .and_then(|v| v.usable())
+            .is_some_and(|o| o.split(':').any(|part| part.parse::<u32>().is_err()))
+    }) || model
+        .final_user()
+        .and_then(|u| u.value.usable())
+        .is_some_and(|u| u.split(':').any(|part| part.parse::<u32>().is_err()));
+    let base_roots = stage.facts.ca_bundle;
+    let same_release = distroless_static_for(image);
+    let replacement: String = match &same_release {
+        Some(static_image) => static_image.clone(),
+        None if runs_commands || names_users || base_roots => DISTROLESS_STATIC.to_string(),
+        None => "scratch".to_string(),
     };
+    let replacement = replacement.as_str();
     // RUN steps that only patch the base go with it: the fix deletes them too.
     let maintenance = only_maintains_base(ctx);
     let deletions: Option<Vec<Edit>> = if maintenance {
@@ -257,7 +271,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "move the final stage's RUN steps (and any shell-form start command) into the build stage, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )
     } else {
-        format!("a static Go binary runs on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}")
+        let on = if replacement == "scratch" {
+            format!("`scratch` or `{DISTROLESS_STATIC}`")
+        } else {
+            format!("`{replacement}`, which keeps its users and CA roots")
+        };
+        format!("a static Go binary runs on {on} {GOPHERFILE_HINT}")
     };
     out.push(
         ctx.report(&RULE, word.range, message)

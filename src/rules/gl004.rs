@@ -92,7 +92,6 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             || build.cgo.unknown()
             || static_cgo(build)
             || build.is_test_or_debug()
-            || model.explained_here(build.instruction, TOPICS).is_some()
         {
             continue;
         }
@@ -194,6 +193,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .with_fix(fix(ctx, build));
         if range != build.go_range {
             diagnostic = diagnostic.with_label(build.go_range, "the build it affects");
+        }
+        // A comment just above the build that gives the reason for cgo answers it.
+        if model.explained_here(build.instruction, TOPICS).is_some() {
+            continue;
         }
         out.push(diagnostic);
     }

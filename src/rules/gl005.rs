@@ -23,6 +23,40 @@ fn suggested_user(ctx: &Context) -> String {
         .map_or_else(|| DEFAULT_NONROOT_USER.to_string(), |uid| uid.to_string())
 }
 
+/// The user the file prepares in the final image: one it creates (`adduser app`), or the
+/// uid it gives its files (`chown 1000`).
+fn prepared_user(ctx: &Context) -> Option<String> {
+    let model = ctx.model;
+    let chain = model.final_chain();
+    if let Some(user) = model.users.iter().rev().find(|u| chain.contains(&u.stage)) {
+        return Some(match user.uid {
+            Some(uid) => format!("the user `{}` (uid {uid})", user.name),
+            None => format!("the user `{}`", user.name),
+        });
+    }
+    model.own_uid().map(|uid| format!("uid {uid} for its files"))
+}
+
+/// The final chain declares a VOLUME, or works in a directory it made with `mkdir` (`RUN mkdir
+/// /data` then `WORKDIR /data`): places where the program keeps state, which root owns.
+fn keeps_state(ctx: &Context) -> bool {
+    let model = ctx.model;
+    let chain = model.final_chain();
+    let made: Vec<&str> = model
+        .runs
+        .iter()
+        .filter(|r| chain.contains(&r.stage))
+        .flat_map(|r| &r.script.commands)
+        .filter(|c| c.program() == Some("mkdir"))
+        .flat_map(|c| c.argv.iter().skip(1).map(|w| w.text.trim_end_matches('/')))
+        .collect();
+    model.final_chain_has(Keyword::Volume)
+        || chain
+            .iter()
+            .filter_map(|&s| model.stages[s].workdir.as_deref())
+            .any(|dir| made.contains(&dir.trim_end_matches('/')))
+}
+
 fn help(ctx: &Context) -> String {
     let user = suggested_user(ctx);
     let whose = if ctx.model.own_uid().is_some() {
@@ -31,7 +65,7 @@ fn help(ctx: &Context) -> String {
         ""
     };
     format!(
-        "run as an unprivileged numeric user, e.g. `USER {user}`{whose}; a compromised process then cannot modify the image or escalate through root-owned files"
+        "run as an unprivileged numeric user, e.g. `USER {user}`{whose}, and give it the directories the program writes; a compromised process then cannot modify the image or escalate through root-owned files"
     )
 }
 
@@ -104,20 +138,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(stage) = model.final_stage() else {
         return;
     };
-    // Root on purpose: the program drops it itself, needs it, or a comment says why.
-    let at = model.final_user().map_or(stage.from, |u| u.instruction);
-    if model.drops_root_itself().is_some()
-        || model.needs_root().is_some()
-        || model.explained_choice(at, TOPICS).is_some()
-    {
-        return;
-    }
+    // Root on purpose: the program drops it itself, needs it, or a comment says why. Asked
+    // only of an image that runs as root.
+    let on_purpose = || {
+        let at = model.final_user().map_or(stage.from, |u| u.instruction);
+        model.drops_root_itself().is_some()
+            || model.needs_root().is_some()
+            || model.explained_choice(at, TOPICS).is_some()
+    };
     match model.final_user() {
         Some(user) => {
             let Some(value) = user.value.usable() else {
                 return;
             };
-            if !UserSpec::parse(value).is_root() {
+            if !UserSpec::parse(value).is_root() || on_purpose() {
                 return;
             }
             let fix = Fix::new(
@@ -146,10 +180,29 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             else {
                 return;
             };
-            let DefaultUser::Root = stage.facts.default_user else {
+            if stage.facts.default_user != DefaultUser::Root {
                 return;
+            }
+            // The file prepares a user of its own and never switches to it: the clearest
+            // case. Otherwise only a long-running service (it EXPOSEs a port) that keeps no
+            // state in places the file makes as root (a VOLUME, a WORKDIR): a command-line
+            // tool run against mounted files, or a program that writes where root made the
+            // directory, breaks under another user.
+            let prepared = prepared_user(ctx);
+            let plain_service = model.final_chain_has(Keyword::Expose) && !keeps_state(ctx);
+            if prepared.is_none() && !plain_service {
+                return;
+            }
+            if on_purpose() {
+                return;
+            }
+            let reason = match prepared {
+                Some(user) => format!(
+                    "the file creates {user} but never switches to it: no USER is set, and `{}` runs as root by default",
+                    image.raw
+                ),
+                None => format!("no USER is set and `{}` runs as root by default", image.raw),
             };
-            let reason = format!("no USER is set and `{}` runs as root by default", image.raw);
             let fix = fix_missing_user(ctx);
             out.push(
                 ctx.report(&RULE, ctx.instruction_head(stage.from), reason)

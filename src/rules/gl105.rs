@@ -86,6 +86,25 @@ fn add_tag(ctx: &Context, build: &GoBuild) -> Option<Edit> {
     ))
 }
 
+/// The file shows that a time zone is wanted: the final image sets `TZ` to a zone (not UTC), or
+/// a stage installs the `tzdata` package (which then does not reach `scratch`).
+fn wants_time_zones(model: &crate::model::Model) -> bool {
+    let tz = model.final_stage().and_then(|s| s.vars.exported_value("TZ"));
+    let zone_set = tz.is_some_and(|(value, _)| {
+        value.usable().is_none_or(|v| {
+            !matches!(v.trim_start_matches(':'), "" | "UTC" | "Etc/UTC" | "GMT" | "Etc/GMT")
+        })
+    });
+    zone_set
+        || model
+            .runs
+            .iter()
+            .flat_map(|r| &r.script.commands)
+            .filter_map(crate::model::scripts::installed_packages)
+            .flatten()
+            .any(|p| crate::knowledge::packages::package_name(&p) == "tzdata")
+}
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let Some(stage) = model.final_stage() else {
@@ -99,6 +118,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     if model.final_fs().presence(ZONEINFO_DIR) != Presence::Absent {
+        return;
+    }
+    // Most programs never load a zone: report only where the file shows one is wanted.
+    if !wants_time_zones(model) {
         return;
     }
     let mut edits = Vec::new();

@@ -61,6 +61,11 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         .position(|(_, p)| is_command(ctx, get, p))
         .map(|i| &packages[i]);
     let go = model.golang_release(run.stage);
+    // Before Go 1.16 `go get` is the only way to install a command: on such a pinned release
+    // it works, and nothing better exists there.
+    if go.lacks(GoFeature::InstallAtVersion) {
+        return;
+    }
     let fails = go.has(GoFeature::GetStopsInstalling);
     let reading = match command {
         Some(_) => Reading::Command,
@@ -110,17 +115,9 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
     diagnostic = match (&reading, command) {
         (Reading::Command, Some((word, package))) => {
             let package = package.split('@').next().unwrap_or(package);
-            // Before Go 1.16 `go install pkg@version` does not exist: on that release `go
-            // get` is the way, and the lasting fix is a newer builder.
-            let help = if go.lacks(GoFeature::InstallAtVersion) {
-                format!(
-                    "{builder}, older than `go install pkg@version` (Go 1.16), so `go get` still installs here; once the builder is on a supported Go release, install it with `go install {package}@<version>`"
-                )
-            } else {
-                format!(
-                    "install it with `go install {package}@<version>`, pinned to a release (or `@latest`)"
-                )
-            };
+            let help = format!(
+                "install it with `go install {package}@<version>`, pinned to a release (or `@latest`)"
+            );
             diagnostic
                 .with_label(argv[*word].range, "a command")
                 .with_help(help)

@@ -169,9 +169,12 @@ enum Use {
     /// GOOS/GOARCH of a go build in a stage on `$BUILDPLATFORM`: the binary is the build
     /// machine's.
     WrongBinary,
-    /// Harmless: printed, written `${X:-}` (empty allowed on purpose), or GOOS/GOARCH of a go
-    /// build on the target platform, where empty means the target.
+    /// Harmless but worth a note: printed, or written `${X:-}` (empty allowed on purpose,
+    /// which can hide a platform check that never fires).
     Harmless,
+    /// No effect at all: GOOS/GOARCH of a go build in a stage on the target platform, where
+    /// empty means the target's.
+    NoEffect,
     /// Anything else (a download URL, a path): the command gets a wrong value.
     Other,
 }
@@ -202,7 +205,7 @@ fn use_of(ctx: &Context, arg: &UndeclaredPlatformArg) -> Use {
         return if model.runs_on_build_platform(arg.stage) {
             Use::WrongBinary
         } else {
-            Use::Harmless
+            Use::NoEffect
         };
     }
     Use::Other
@@ -236,6 +239,9 @@ fn check_undeclared(ctx: &Context, args: &[&UndeclaredPlatformArg], out: &mut Ve
     };
     let args_list = names.join(" ");
     let uses: Vec<Use> = args.iter().map(|a| use_of(ctx, a)).collect();
+    if uses.iter().all(|u| *u == Use::NoEffect) {
+        return;
+    }
     let wrong_binary = uses.contains(&Use::WrongBinary);
     let harmful = wrong_binary || uses.contains(&Use::Other);
     let consequence = if wrong_binary {

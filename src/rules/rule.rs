@@ -149,6 +149,7 @@ impl Rule {
     pub fn applies(&self, model: &Model) -> bool {
         self.applies_to.contains(&model.purpose.class)
             && !(self.linux_only && model.purpose.windows)
+            && !model.purpose.test_data
     }
 
     /// The classes, for tables: `service`, `service, unknown`, `all`.

@@ -129,6 +129,9 @@ pub struct Purpose {
     pub reason: String,
     /// A Windows image (Windows base or a PowerShell/cmd SHELL): outside the Linux runtime model.
     pub windows: bool,
+    /// The file is test data (under `testdata/`, `testfiles/`...): an input to a program's
+    /// tests, possibly wrong on purpose, that no rule judges.
+    pub test_data: bool,
 }
 
 /// What classification reads: the facts and what ships.
@@ -165,11 +168,17 @@ impl Classifier<'_, '_> {
         let windows =
             stage.facts.family == crate::knowledge::images::Family::Windows || !stage.posix_shell;
         let (class, signal, reason) = self.decide(path);
+        let test_data = path.is_some_and(|p| {
+            let p = p.replace('\\', "/");
+            let parts: Vec<&str> = p.split('/').collect();
+            conventions::test_data_dir(&parts[..parts.len().saturating_sub(1)]).is_some()
+        });
         Purpose {
             class,
             signal,
             reason,
             windows,
+            test_data,
         }
     }
 
@@ -213,6 +222,15 @@ impl Classifier<'_, '_> {
             ImageClass::Dev if self.final_has_go_toolchain() => ImageClass::Toolchain,
             class => class,
         };
+        if let Some(dir) = conventions::test_data_dir(&dirs) {
+            return (
+                ImageClass::Test,
+                Signal::Directory,
+                format!(
+                    "the file is under `{dir}/`: test data, an input to a program's tests rather than an image anyone builds"
+                ),
+            );
+        }
         if let Some(stated) = self.stated_intent() {
             return (
                 of_intent(stated.intent),
