@@ -7,10 +7,13 @@ use std::path::Path;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
-const SINGLE_STAGE: &str = "FROM golang:1.23\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n";
-/// Built in one stage, shipped on scratch: GL003 at 2:5, GL004, GL005, GL006 and GL105.
-const TO_SCRATCH: &str = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
-const ROOT_ONLY: &str = "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n";
+const SINGLE_STAGE: &str =
+    "FROM golang:1.23\nRUN go build -o /app .\nEXPOSE 8080\nENTRYPOINT [\"/app\"]\n";
+/// Built in one stage, shipped on scratch as a server with a time zone: GL003 at 2:5, GL004,
+/// GL005, GL006 and GL105.
+const TO_SCRATCH: &str = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\nENV TZ=Europe/Paris\nENTRYPOINT [\"/app\"]\n";
+// A server (it EXPOSEs a port) with no USER: every search finds it through GL005.
+const ROOT_ONLY: &str = "FROM scratch\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT [\"/app\"]\n";
 
 fn gopherlint(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("gopherlint").expect("binary");
@@ -320,6 +323,7 @@ fn ignore_comments_local_global_and_unused() {
 FROM golang:1.23
 # gopherlint ignore=GL003
 RUN go build -o /app .
+EXPOSE 8080
 # gopherlint ignore=GL006
 ENTRYPOINT [\"/app\"]
 
@@ -329,8 +333,8 @@ ENTRYPOINT [\"/app\"]
     let out = stdout(gopherlint(dir.path()).args(["--format", "compact"]));
     assert_eq!(
         out,
-        "Dockerfile:6:1: info[GL900] unused ignore: `GL006` reported nothing here\n\
-         Dockerfile:9:1: info[GL900] ignore comment for `GL002` is not directly above an instruction\n"
+        "Dockerfile:7:1: info[GL900] unused ignore: `GL006` reported nothing here\n\
+         Dockerfile:10:1: info[GL900] ignore comment for `GL002` is not directly above an instruction\n"
     );
     gopherlint(dir.path()).assert().code(0);
     let audit = findings(&stdout(gopherlint(dir.path()).args([
