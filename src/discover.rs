@@ -52,7 +52,9 @@ pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        let is_from = trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("from ");
+        let is_from = trimmed
+            .get(..5)
+            .is_some_and(|word| word.eq_ignore_ascii_case("from "));
         if is_from && ["{{", "{%", "<%"].iter().any(|m| trimmed.contains(m)) {
             return Some((offset, line.trim_end().len()));
         }
@@ -181,6 +183,9 @@ mod tests {
         ));
         assert!(!is_template_text("FROM alpine\nRUN echo '{{ x }}'\n"));
         assert_eq!(template_from_line("FROM a\nfrom {{x}}\n"), Some((7, 10)));
+        // Lines of any text, non-ASCII included, are read without panicking.
+        assert!(!is_template_text("#  ├── file.txt\nFROM alpine\n"));
+        assert!(!is_template_text("ü\nFRO\n"));
     }
 
     #[test]
