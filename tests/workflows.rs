@@ -42,6 +42,19 @@ fn findings(out: &str) -> Vec<String> {
         .collect()
 }
 
+/// The files a search of `root` lints: every one is listed in the JSON report, with findings
+/// or not.
+fn files_listed(root: &Path) -> Vec<String> {
+    let out = stdout(gopherlint(root).args(["--format", "json"]));
+    let value: serde_json::Value = serde_json::from_str(&out).expect("json");
+    value["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str().map(str::to_string))
+        .collect()
+}
+
 fn tree() -> TempDir {
     let dir = TempDir::new().expect("tempdir");
     let root = dir.path();
@@ -71,16 +84,7 @@ fn tree() -> TempDir {
 #[test]
 fn directories_are_searched_with_gitignore_and_hidden_rules() {
     let dir = tree();
-    // Every file found is listed in the JSON report, with findings or not (the one under
-    // `.github/` is a CI image, where the root-user rule is silent).
-    let out = stdout(gopherlint(dir.path()).args(["--format", "json"]));
-    let value: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let paths: Vec<&str> = value["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
+    let paths = files_listed(dir.path());
     assert_eq!(
         paths,
         vec![
@@ -405,14 +409,7 @@ fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
         "deploy/Dockerfile",
         "FROM cockroachdb/cockroach:{{ .Tag }}\nUSER root\n",
     );
-    let out = stdout(gopherlint(root).args(["--format", "json"]));
-    let value: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let paths: Vec<&str> = value["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .filter_map(|f| f["path"].as_str())
-        .collect();
+    let paths = files_listed(root);
     assert_eq!(paths, vec!["Dockerfile"]);
     for named in ["Dockerfile.tmpl", "deploy/Dockerfile"] {
         let out = stdout(gopherlint(root).args(["--format", "compact", named]));
