@@ -55,7 +55,10 @@ pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
         let is_from = trimmed
             .get(..5)
             .is_some_and(|word| word.eq_ignore_ascii_case("from "));
-        if is_from && ["{{", "{%", "<%"].iter().any(|m| trimmed.contains(m)) {
+        // A whole line that is a placeholder (`${LABELS}` for envsubst) stands where an
+        // instruction must be.
+        let placeholder_line = trimmed.starts_with("${") && trimmed.trim_end().ends_with('}');
+        if (is_from && ["{{", "{%", "<%"].iter().any(|m| trimmed.contains(m))) || placeholder_line {
             return Some((offset, line.trim_end().len()));
         }
         offset += line.len();
@@ -186,6 +189,7 @@ mod tests {
         // Lines of any text, non-ASCII included, are read without panicking.
         assert!(!is_template_text("#  ├── file.txt\nFROM alpine\n"));
         assert!(!is_template_text("ü\nFRO\n"));
+        assert!(is_template_text("FROM scratch\n${LABELS}\nCOPY a /a\n"));
     }
 
     #[test]

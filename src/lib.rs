@@ -152,13 +152,17 @@ fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
         }
         None => return None,
     };
-    Some(Diagnostic::new(
-        rules::PARSE_ERROR,
-        range,
-        format!(
-            "this is a template, not a Dockerfile ({why}): lint the Dockerfile it renders instead"
-        ),
-    ))
+    // A note, not an error: nothing is wrong with a template, it is just not linted.
+    Some(
+        Diagnostic::new(
+            rules::PARSE_ERROR,
+            range,
+            format!(
+                "this is a template, not a Dockerfile ({why}): gopherlint lints the Dockerfile it renders"
+            ),
+        )
+        .with_severity(Severity::Info),
+    )
 }
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {

@@ -335,3 +335,23 @@ fn a_start_script_that_compiles_needs_the_toolchain() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_frameworks_generated_scaffolding_is_an_example() {
+    let dir = scratch("wails");
+    fs::write(dir.join("wails.json"), "{\"name\": \"app\"}\n").expect("wails.json");
+    fs::create_dir_all(dir.join("build/docker")).expect("mkdir");
+    fs::write(dir.join("build/docker/Dockerfile"), SERVICE).expect("Dockerfile");
+    let shown = stdout_of(
+        gopherlint()
+            .arg("--show-model")
+            .arg(dir.join("build/docker/Dockerfile")),
+    );
+    assert!(
+        shown.contains(
+            "class: example (by the directory): the file is Wails's generated project scaffolding"
+        ),
+        "{shown}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

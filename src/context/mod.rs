@@ -56,6 +56,9 @@ pub struct BuildContext {
     pub dockerignore_name: Option<String>,
     /// The root holds `.git` (a directory, or the file a worktree has).
     pub git: bool,
+    /// The framework whose project scaffolding holds the directory (a `wails.json` in it or up
+    /// to four folders above): files it generated, which the project does not deploy.
+    pub scaffold: Option<&'static str>,
 }
 
 impl BuildContext {
@@ -69,6 +72,7 @@ impl BuildContext {
             dockerignore: Read::Missing,
             dockerignore_name: None,
             git: false,
+            scaffold: None,
         }
     }
 
@@ -89,6 +93,7 @@ impl BuildContext {
             dockerignore_name: (dockerignore != Read::Missing).then(|| ".dockerignore".into()),
             dockerignore,
             git: dir.join(".git").exists(),
+            scaffold: scaffold_of(dir),
         }
     }
 
@@ -132,6 +137,19 @@ impl BuildContext {
             Read::Read(ignore) => Some(!ignore.excludes(path)),
         }
     }
+}
+
+/// Files that mark a framework's generated project (Wails writes `build/` assets, Dockerfiles
+/// among them, next to its `wails.json`).
+const SCAFFOLD_MARKERS: &[(&str, &str)] = &[("wails.json", "Wails")];
+
+fn scaffold_of(dir: &Path) -> Option<&'static str> {
+    dir.ancestors().take(5).find_map(|d| {
+        SCAFFOLD_MARKERS
+            .iter()
+            .find(|(file, _)| d.join(file).is_file())
+            .map(|&(_, name)| name)
+    })
 }
 
 fn read_file<T>(path: &Path, parse: fn(&str) -> T) -> Read<T> {

@@ -264,7 +264,9 @@ const REASON_WORDS: &[&str] = &[
     "deliberate",
     "deliberately",
     "for debugging",
+    "debugging",
     "to debug",
+    "easier",
     "provides",
 ];
 

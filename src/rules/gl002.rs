@@ -76,6 +76,21 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     None
 }
 
+/// The start command or health check is in shell form: it needs `/bin/sh`.
+fn shell_form_start(ctx: &Context) -> bool {
+    let model = ctx.model;
+    model
+        .chain_instructions(model.final_stage.unwrap_or(0))
+        .iter()
+        .map(|&i| model.instruction(i))
+        .any(|i| {
+            matches!(
+                i.keyword,
+                Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck
+            ) && matches!(i.args, Args::Shell(_))
+        })
+}
+
 /// Every RUN of the final stage only refreshes, upgrades or cleans the base's packages.
 fn only_maintains_base(ctx: &Context) -> bool {
     let model = ctx.model;
@@ -136,7 +151,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    if needs_its_os(ctx).is_some() {
+    // `Dockerfile.alpine`: the file is the image's flavour on that base, on purpose.
+    if needs_its_os(ctx).is_some() || model.purpose.base_flavour.is_some() {
         return;
     }
     // A comment that gives the reason for the base ("Alpine rather than distroless because
@@ -231,8 +247,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         Some(Vec::new())
     };
-    // A stage that compiles cannot simply change its base: the build needs the toolchain.
-    let fix = (compiled_here.is_empty() && !word.raw.contains('$') && word.raw == word.value)
+    // A stage that compiles cannot simply change its base: the build needs the toolchain. Nor
+    // can one whose binary links the C library (cgo on: it needs `CGO_ENABLED=0` first), or
+    // whose RUN steps or shell-form commands need a shell (they must move first): the new
+    // base alone would break the image.
+    let base_swap_alone_works = compiled_here.is_empty()
+        && !cgo_on
+        && (!runs_commands || maintenance && !shell_form_start(ctx));
+    let fix = (base_swap_alone_works && !word.raw.contains('$') && word.raw == word.value)
         .then_some(deletions)
         .flatten()
         .map(|mut edits| {
@@ -266,9 +288,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         format!(
             "its RUN steps only update or upgrade the base's packages, and a minimal base has none to patch: ship the static binary on `scratch` or `{DISTROLESS_STATIC}` (rebuilt with each security fix) and drop the RUN {GOPHERFILE_HINT}"
         )
+    } else if runs_commands && model.runs_in_stage(stage.index).is_empty() {
+        format!(
+            "write the start command in exec form (`[\"/path/to/binary\", \"arg\"]`), which needs no shell, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+        )
     } else if runs_commands {
         format!(
-            "move the final stage's RUN steps (and any shell-form start command) into the build stage, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+            "move the final stage's RUN steps into the build stage (and write any shell-form start command in exec form), then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )
     } else {
         let on = if replacement == "scratch" {

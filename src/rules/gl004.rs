@@ -35,7 +35,9 @@ fn static_cgo(build: &GoBuild) -> bool {
     let Some(value) = build.ldflags().and_then(|f| f.value.as_deref()) else {
         return false;
     };
-    let Some(text) = build.env.expand(value).usable().map(str::to_string) else {
+    // Unknown parts (`-extldflags -static ${LDFLAGS}`) cannot undo a static link: placeholders.
+    let masked = build.env.mask_unknown(value);
+    let Some(text) = build.env.expand(&masked).usable().map(str::to_string) else {
         return false;
     };
     ldflags_words(&text).is_some_and(|words| links_statically(&words))

@@ -265,12 +265,23 @@ impl Classifier<'_, '_> {
             .and_then(|s| s.first())
             .map(|p| self.started_paths(p))
             .unwrap_or_default();
-        // `COPY ${BINARY} /bin/${BINARY}`: a name only the build knows, in a bin directory.
+        // `COPY ${BINARY} /bin/${BINARY}`, `COPY dist/$OS/$ARCH/$BIN /bin/`: a name only the
+        // build knows, in a bin directory.
         let into_bin = self.final_copies().find_map(|c| {
-            let raw = self.instruction(c.instruction).arg_words().last()?;
-            let dir = paths::parent(&raw.value);
+            let words = self.instruction(c.instruction).arg_words();
+            let (dest, sources) = words.split_last()?;
+            let dir = if dest.value.ends_with('/') {
+                dest.value.trim_end_matches('/')
+            } else {
+                paths::parent(&dest.value)
+            };
+            let unknown_name = paths::basename(&dest.value).contains('$')
+                || (dest.value.ends_with('/')
+                    && sources
+                        .iter()
+                        .any(|s| paths::basename(&s.value).contains('$')));
             (c.source == CopySource::Context
-                && paths::basename(&raw.value).contains('$')
+                && unknown_name
                 && !dir.contains('$')
                 && paths::basename(dir) == "bin")
                 .then(|| format!("a program in `{dir}/`"))
@@ -278,17 +289,47 @@ impl Classifier<'_, '_> {
         if into_bin.is_some() {
             return into_bin;
         }
-        self.final_copies()
+        let is_program = |landing: &String| {
+            let name = paths::basename(landing);
+            may_be_program(landing) && !name.ends_with(".sh") && !name.contains('.')
+        };
+        let direct = self
+            .final_copies()
             .filter(|c| c.source == CopySource::Context)
             .flat_map(|c| c.landing_paths())
             .flatten()
             .find(|landing| {
-                let name = paths::basename(landing);
-                may_be_program(landing)
-                    && !name.ends_with(".sh")
-                    && !name.contains('.')
+                is_program(landing)
                     && (start.contains(landing) || paths::basename(paths::parent(landing)) == "bin")
-            })
-            .map(|landing| format!("`{landing}`"))
+            });
+        if let Some(landing) = direct {
+            return Some(format!("`{landing}`"));
+        }
+        // Through a stage that only passes it on: the context's file is copied into a stage,
+        // and from there to the program the image starts.
+        self.final_copies().find_map(|c| {
+            let CopySource::Stage(from) = c.source else {
+                return None;
+            };
+            let landing = c
+                .landing_paths()
+                .into_iter()
+                .flatten()
+                .find(|l| start.contains(l) && is_program(l))?;
+            let passed: Vec<String> = c
+                .sources
+                .iter()
+                .filter_map(|s| s.usable().map(paths::normalize))
+                .collect();
+            let chain = self.chain(from);
+            let from_context = self
+                .copies
+                .iter()
+                .filter(|k| chain.contains(&k.stage) && k.source == CopySource::Context)
+                .flat_map(|k| k.landing_paths())
+                .flatten()
+                .any(|l| passed.contains(&l));
+            from_context.then(|| format!("`{landing}`"))
+        })
     }
 }

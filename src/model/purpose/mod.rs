@@ -96,6 +96,7 @@ pub enum Signal {
     Config,
     Comment,
     FileName,
+    StageName,
     Directory,
     Base,
     Start,
@@ -110,6 +111,7 @@ impl Signal {
             Signal::Config => "configuration",
             Signal::Comment => "a comment",
             Signal::FileName => "the file name",
+            Signal::StageName => "the shipped stage's name",
             Signal::Directory => "the directory",
             Signal::Base => "the base image",
             Signal::Start => "the start command",
@@ -132,6 +134,9 @@ pub struct Purpose {
     /// The file is test data (under `testdata/`, `testfiles/`...): an input to a program's
     /// tests, possibly wrong on purpose, that no rule judges.
     pub test_data: bool,
+    /// The file is named after its final base (`Dockerfile.alpine`, `cli.alpine.multiarch`): a
+    /// flavour of the image on that base, published on purpose (usually beside a minimal one).
+    pub base_flavour: Option<String>,
 }
 
 /// What classification reads: the facts and what ships.
@@ -173,12 +178,26 @@ impl Classifier<'_, '_> {
             let parts: Vec<&str> = p.split('/').collect();
             conventions::test_data_dir(&parts[..parts.len().saturating_sub(1)]).is_some()
         });
+        let base_flavour = path.and_then(|p| {
+            let name = p.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
+            let base = stage
+                .root_image
+                .as_ref()?
+                .repository
+                .rsplit('/')
+                .next()?
+                .to_string();
+            name.split(['.', '-', '_'])
+                .any(|word| word == base)
+                .then_some(base)
+        });
         Purpose {
             class,
             signal,
             reason,
             windows,
             test_data,
+            base_flavour,
         }
     }
 
@@ -231,6 +250,15 @@ impl Classifier<'_, '_> {
                 ),
             );
         }
+        if let Some(framework) = self.context().and_then(|c| c.scaffold) {
+            return (
+                ImageClass::Example,
+                Signal::Directory,
+                format!(
+                    "the file is {framework}'s generated project scaffolding, not an image the project deploys"
+                ),
+            );
+        }
         if let Some(stated) = self.stated_intent() {
             return (
                 of_intent(stated.intent),
@@ -248,6 +276,21 @@ impl Classifier<'_, '_> {
                 of_intent(intent),
                 Signal::FileName,
                 format!("the file name says `{word}`: {}", intent.describe()),
+            );
+        }
+        // `FROM base AS dev` shipped by default: the stage says what it is for.
+        if let Some((intent, word)) = self
+            .final_stage()
+            .and_then(|s| s.name.as_deref())
+            .and_then(conventions::name_intent)
+        {
+            return (
+                of_intent(intent),
+                Signal::StageName,
+                format!(
+                    "the shipped stage's name says `{word}`: {}",
+                    intent.describe()
+                ),
             );
         }
         if let Some((intent, dir)) = conventions::dir_intent(&dirs) {
