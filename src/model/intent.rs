@@ -5,7 +5,9 @@
 
 use super::facts::FileFacts;
 use crate::knowledge::conventions::{self, Intent};
+use crate::knowledge::tools;
 use crate::syntax::Comment;
+use crate::syntax::Keyword;
 
 /// A comment that says what the image is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +101,18 @@ impl<'a> FileFacts<'a> {
             end = comment.range.start;
         }
         count
+    }
+
+    /// Some stage of the file starts a debugger (`CMD ["dlv", "exec", "/server"]`): the file
+    /// has a debug target, which needs the binary's symbols.
+    pub fn has_debug_target(&self) -> bool {
+        self.file
+            .instructions
+            .iter()
+            .filter(|i| matches!(i.keyword, Keyword::Entrypoint | Keyword::Cmd))
+            .flat_map(|i| i.arg_words().iter())
+            .flat_map(|w| w.value.split_whitespace())
+            .any(|word| tools::DEBUGGERS.contains(&crate::paths::basename(word)))
     }
 
     /// The 1-based line of a byte offset.

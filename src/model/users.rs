@@ -139,6 +139,12 @@ impl FileFacts<'_> {
         if words.iter().any(|w| w.contains(DOCKER_SOCKET)) {
             return Some("it uses the Docker socket".into());
         }
+        // A port below 1024 needs root (or a capability the image does not show) to bind.
+        if let Some(port) = self.privileged_port() {
+            return Some(format!(
+                "it listens on port {port}, which only root may bind by default"
+            ));
+        }
         let packages = self.final_installed_packages();
         if let Some(tool) = HOST_PLUMBING.iter().find(|t| {
             packages.iter().any(|p| p == *t) || words.iter().any(|w| paths::basename(w) == **t)
@@ -200,6 +206,18 @@ impl FileFacts<'_> {
         chowns
             .filter_map(|owner| nonzero(owner.split(':').next().unwrap_or("")))
             .next_back()
+    }
+
+    /// A port below 1024 that the final image EXPOSEs.
+    fn privileged_port(&self) -> Option<u16> {
+        let file = self.file;
+        self.chain_instructions(self.final_stage?)
+            .into_iter()
+            .map(|i| &file.instructions[i])
+            .filter(|i| i.keyword == Keyword::Expose)
+            .flat_map(|i| i.arg_words().iter())
+            .filter_map(|w| w.value.split('/').next()?.parse::<u16>().ok())
+            .find(|&port| port < 1024)
     }
 
     /// The words of the final chain's RUN commands, copies (sources and destinations),

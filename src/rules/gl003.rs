@@ -211,6 +211,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.model.final_is_export_only() {
         return;
     }
+    // A file with a debug target (a stage that starts Delve on the binary) needs the symbols.
+    if ctx.model.has_debug_target() {
+        return;
+    }
     // Race and debugger builds keep their symbols on purpose; so does a build whose comment
     // says why ("keep the symbols for the profiler").
     for build in ctx.model.shipped_builds().filter(|b| !b.is_test_or_debug()) {

@@ -21,7 +21,9 @@ fn check_build(
     out: &mut Vec<Diagnostic>,
 ) {
     let model = ctx.model;
-    if !model.runs_on_build_platform(build.stage) {
+    // `go install pkg@version` on the build machine installs a tool the build runs (a code
+    // generator): it must be the build machine's.
+    if !model.runs_on_build_platform(build.stage) || build.is_tool_install() {
         return;
     }
     // xx's cross-compiler sets GOOS/GOARCH from the target itself.
