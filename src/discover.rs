@@ -1,6 +1,6 @@
-//! Finding Dockerfiles under directories: `.gitignore`/`.ignore` aware, hidden directories
-//! skipped (except `.github`), Go's ignored directories skipped (`testdata`, and the
-//! dependency trees `vendor` and `node_modules`), `--exclude` globs applied.
+//! Finding Dockerfiles under directories: `.gitignore`/`.ignore` aware, templates left out,
+//! hidden directories skipped (except `.github`), Go's ignored directories skipped (`testdata`,
+//! and the dependency trees `vendor` and `node_modules`), `--exclude` globs applied.
 
 use std::path::{Path, PathBuf};
 
@@ -125,16 +125,10 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> (Vec<PathBuf>, Vec<String>) {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
                 let name = entry.file_name().to_string_lossy();
+                // Templates by name are skipped here; by content, where the file is read to
+                // be linted (`cli::files`), so no file is read twice.
                 if is_file && is_dockerfile_name(&name) && !is_template_name(&name) {
-                    // A template is read here only to be skipped; a failed read is left to
-                    // the linting, which reports it.
-                    let template = std::fs::read(entry.path())
-                        .ok()
-                        .and_then(|bytes| String::from_utf8(bytes).ok())
-                        .is_some_and(|text| is_template_text(&text));
-                    if !template {
-                        files.push(entry.into_path());
-                    }
+                    files.push(entry.into_path());
                 }
             }
             Err(error) => errors.push(error.to_string()),

@@ -11,11 +11,14 @@ use crate::{LintOptions, decode, lint_result};
 
 pub(super) enum Target {
     Stdin,
-    File(PathBuf),
+    /// A file; `found` when a directory search found it (not named on the command line).
+    File(PathBuf, bool),
 }
 
 pub(super) enum Input {
-    Path(PathBuf),
+    /// A file, and whether a search found it: a found template is skipped, a named one gets
+    /// its notice.
+    Path(PathBuf, bool),
     Bytes(String, Vec<u8>),
 }
 
@@ -51,16 +54,27 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, crate::config::Confi
             if found.is_empty() {
                 warnings.push(format!("no Dockerfiles found in `{}`", path.display()));
             }
-            targets.extend(found.into_iter().map(|file| Target::File(clean(file))));
+            targets.extend(
+                found
+                    .into_iter()
+                    .map(|file| Target::File(clean(file), true)),
+            );
         } else {
-            targets.push(Target::File(clean(path.clone())));
+            targets.push(Target::File(clean(path.clone()), false));
         }
     }
     // Sorted and deduplicated in place: a tree of many thousands of files is held once, with
     // no second copy of its paths.
     let stdin_name = cli.stdin_filename.as_deref().unwrap_or("-");
     targets.sort_by(|a, b| sort_key(a, stdin_name).cmp(sort_key(b, stdin_name)));
-    targets.dedup_by(|a, b| matches!((a, b), (Target::File(a), Target::File(b)) if a == b));
+    // A file both named and found is a named one.
+    targets.dedup_by(|a, b| match (a, b) {
+        (Target::File(a, a_found), Target::File(b, b_found)) if a == b => {
+            *b_found &= *a_found;
+            true
+        }
+        _ => false,
+    });
     Ok(Targets {
         targets,
         errors,
@@ -71,7 +85,7 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, crate::config::Confi
 /// The bytes a target is ordered by: its path as reported.
 fn sort_key<'a>(target: &'a Target, stdin_name: &'a str) -> &'a [u8] {
     match target {
-        Target::File(path) => path.as_os_str().as_encoded_bytes(),
+        Target::File(path, _) => path.as_os_str().as_encoded_bytes(),
         Target::Stdin => stdin_name.as_bytes(),
     }
 }
@@ -102,6 +116,8 @@ pub(super) struct Linted {
     pub(super) stdin_fixed: Option<String>,
     /// Why the file was not fixed.
     pub(super) fix_problem: Option<String>,
+    /// A search found a template, not a Dockerfile: it is left out of the report.
+    pub(super) skipped: bool,
 }
 
 pub(super) fn lint_one(
@@ -111,9 +127,10 @@ pub(super) fn lint_one(
     fixing: Option<FixMode>,
     write_fixes: bool,
 ) -> Result<Linted, String> {
+    let found = matches!(input, Input::Path(_, true));
     let (display, bytes, path) = match input {
         Input::Bytes(name, bytes) => (name, bytes, None),
-        Input::Path(path) => {
+        Input::Path(path, _) => {
             let display = path.to_string_lossy().into_owned();
             match std::fs::read(&path) {
                 Ok(bytes) => (display, bytes, Some(path)),
@@ -143,7 +160,14 @@ pub(super) fn lint_one(
         diff: None,
         stdin_fixed: None,
         fix_problem: None,
+        skipped: false,
     };
+    // A search skips templates (by name it never finds them; by content, here, where the file
+    // is read once anyway).
+    if found && crate::discover::is_template_text(&decoded.text) {
+        linted.skipped = true;
+        return Ok(linted);
+    }
     let mut text = decoded.text;
     if !decoded.binary {
         let mut found = None;

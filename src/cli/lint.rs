@@ -31,7 +31,7 @@ pub(super) fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
             .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from(".")),
-        Target::File(path) => path
+        Target::File(path, _) => path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
@@ -54,7 +54,7 @@ impl Resolver<'_> {
         let config = self.configs.for_dir(&config_dir(cli, &target))?;
         let file_path = match &target {
             Target::Stdin => cli.stdin_filename.as_ref().map(PathBuf::from),
-            Target::File(path) => Some(path.clone()),
+            Target::File(path, _) => Some(path.clone()),
         };
         let input = match target {
             Target::Stdin => {
@@ -67,7 +67,7 @@ impl Resolver<'_> {
                     bytes,
                 )
             }
-            Target::File(path) => Input::Path(path),
+            Target::File(path, found) => Input::Path(path, found),
         };
         let context = self.contexts.for_file(&config, file_path.as_deref());
         Ok(Ok((input, config, file_path, context)))
@@ -146,6 +146,7 @@ pub(super) fn lint_streaming(
         let mut text = String::new();
         for result in results {
             match result {
+                Ok(done) if done.skipped => {}
                 Ok(done) => {
                     linted += 1;
                     fails |= done
@@ -187,6 +188,7 @@ pub(super) fn lint_batch(
     let mut linted = Vec::new();
     for result in results {
         match result {
+            Ok(done) if done.skipped => {}
             Ok(done) => linted.push(done),
             Err(message) => errors.push(message),
         }
@@ -253,7 +255,7 @@ pub(super) fn show_models(
     for (input, config, file_path, context) in jobs {
         let (display, bytes) = match input {
             Input::Bytes(name, bytes) => (name, bytes),
-            Input::Path(path) => match std::fs::read(&path) {
+            Input::Path(path, _) => match std::fs::read(&path) {
                 Ok(bytes) => (path.display().to_string(), bytes),
                 Err(e) => {
                     errors.push(format!("cannot read `{}`: {e}", path.display()));
