@@ -9,6 +9,7 @@ pub mod files;
 pub mod go_command;
 pub mod go_images;
 pub mod go_release;
+pub mod image_ref;
 pub mod images;
 pub mod packages;
 pub mod shells;

@@ -1,0 +1,125 @@
+//! Image references: how a `FROM` names an image, with Docker Hub's spellings and mirrors read
+//! as one image, and what a reference alone tells (a placeholder, a Windows tag).
+
+/// A parsed image reference: `[registry/]repository[:tag][@digest]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// As written (for messages).
+    pub raw: String,
+    /// Registry host, `None` for Docker Hub (whichever spelling or mirror named it).
+    pub registry: Option<String>,
+    /// Repository path, lowercased; Docker Hub's `library/` prefix is removed (`golang`).
+    pub repository: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+/// Hosts that serve Docker Hub itself (docker/distribution's reference normalisation).
+const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io"];
+
+/// Mirrors of Docker Hub, with the path prefix under which they serve its repositories:
+/// Google's pull-through cache (`mirror.gcr.io/library/alpine`, cloud.google.com/artifact-
+/// registry/docs/pull-cached-dockerhub-images) and the ECR Public Gallery's copies of the Docker
+/// official images (`public.ecr.aws/docker/library/alpine`, gallery.ecr.aws/docker).
+const DOCKER_HUB_MIRRORS: &[(&str, &str)] =
+    &[("mirror.gcr.io", ""), ("public.ecr.aws", "docker/library/")];
+
+impl ImageRef {
+    /// Parses a reference. Docker Hub's spellings (`docker.io/library/alpine`,
+    /// `index.docker.io/alpine`) and its mirrors (`mirror.gcr.io/library/alpine`,
+    /// `public.ecr.aws/docker/library/alpine`) name the same image as `alpine`.
+    pub fn parse(raw: &str) -> ImageRef {
+        let (name, digest) = match raw.split_once('@') {
+            Some((n, d)) => (n, Some(d.to_string())),
+            None => (raw, None),
+        };
+        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match name[last_slash..].rfind(':') {
+            Some(i) => (
+                &name[..last_slash + i],
+                Some(name[last_slash + i + 1..].to_string()),
+            ),
+            None => (name, None),
+        };
+        let (mut registry, mut repository) = match name.split_once('/') {
+            Some((host, rest))
+                if host.contains('.') || host.contains(':') || host == "localhost" =>
+            {
+                (Some(host.to_ascii_lowercase()), rest.to_string())
+            }
+            _ => (None, name.to_string()),
+        };
+        if let Some(host) = registry.as_deref() {
+            if DOCKER_HUB_HOSTS.contains(&host) {
+                registry = None;
+            } else if let Some((_, prefix)) = DOCKER_HUB_MIRRORS.iter().find(|(h, _)| *h == host)
+                && let Some(rest) = repository.strip_prefix(prefix)
+                && !rest.is_empty()
+            {
+                repository = rest.to_string();
+                registry = None;
+            } else if host.split('.').any(|label| label == "mirror")
+                && (!repository.contains('/') || repository.starts_with("library/"))
+            {
+                // A pull-through cache by its conventional name (`docker.mirror.example.com/
+                // alpine`): an official image under its own name.
+                registry = None;
+            }
+        }
+        if registry.is_none()
+            && let Some(rest) = repository.strip_prefix("library/")
+        {
+            repository = rest.to_string();
+        }
+        ImageRef {
+            raw: raw.to_string(),
+            registry,
+            repository: repository.to_ascii_lowercase(),
+            tag,
+            digest,
+        }
+    }
+
+    /// `registry/repository`, or just the repository for Docker Hub.
+    /// The reference cannot be pulled as written: its repository has capitals (a placeholder
+    /// a script replaces, `FROM BASEIMAGE`) or template syntax.
+    pub fn is_placeholder(&self) -> bool {
+        let written = self.raw.split(['@']).next().unwrap_or(&self.raw);
+        let repository = match written.rfind('/') {
+            Some(slash) => match written[slash..].rfind(':') {
+                Some(colon) => &written[..slash + colon],
+                None => written,
+            },
+            None => written.split(':').next().unwrap_or(written),
+        };
+        repository.chars().any(|c| c.is_ascii_uppercase()) || written.contains("{{")
+    }
+
+    pub fn name(&self) -> String {
+        match &self.registry {
+            Some(r) => format!("{r}/{}", self.repository),
+            None => self.repository.clone(),
+        }
+    }
+
+    /// The tag, or `latest` when none is written (what a pull takes).
+    pub fn tag_or_latest(&self) -> &str {
+        self.tag.as_deref().unwrap_or("latest")
+    }
+
+    pub fn is_scratch(&self) -> bool {
+        self.registry.is_none() && self.repository == "scratch"
+    }
+
+    /// Docker Hub's official `golang` image (docker-library/golang).
+    pub fn is_official_golang(&self) -> bool {
+        self.registry.is_none() && self.repository == "golang"
+    }
+
+    /// A Windows variant of an official image (`windowsservercore-ltsc2022`, `nanoserver-1809`).
+    pub fn has_windows_tag(&self) -> bool {
+        self.tag
+            .as_deref()
+            .is_some_and(|t| t.contains("windowsservercore") || t.contains("nanoserver"))
+    }
+}
