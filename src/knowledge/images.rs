@@ -1,6 +1,7 @@
-//! Base images: the built-in table of what each holds (references are read by `image_ref`). Every fact about a base image lives here: its
-//! family, C library, shell, CA bundle, time zone data, users, default user, working
-//! directory, PATH, environment, and the Go release of a Go toolchain image (see `go_images`).
+//! Base images: the built-in table of what each holds (references are read by `image_ref`).
+//! Every fact about a base image lives here: its family, C library, shell, CA bundle, time zone
+//! data, users, default user, working directory, PATH, environment, and the Go release of a Go
+//! toolchain image (see `go_images`).
 
 use super::go_images;
 use super::go_release::GoRelease;
