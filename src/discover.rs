@@ -49,6 +49,12 @@ pub fn is_template_text(text: &str) -> bool {
 
 /// The byte offset and length of the first FROM line with template syntax.
 pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
+    // Most files hold none of the markers: one fast substring search each, not a line walk.
+    let marked = ["{{", "{%", "<%", "\n${"].iter().any(|m| text.contains(m))
+        || text.trim_start().starts_with("${");
+    if !marked {
+        return None;
+    }
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
