@@ -3,7 +3,7 @@
 //! the effective `CGO_ENABLED`, where it writes its binary, and the build cache it uses.
 
 use super::facts::FileFacts;
-use super::scripts::RunScript;
+use super::scripts::{RunScript, made_dirs};
 use super::stage::{Stage, chain_of};
 use super::vars::{Certainty, Value, Vars};
 use crate::knowledge::files;
@@ -384,14 +384,8 @@ pub(super) fn land_in_made_dirs(builds: &mut [GoBuild], stages: &[Stage], runs: 
             continue;
         };
         let chain = chain_of(stages, build.stage);
-        let made = runs
-            .iter()
-            .filter(|r| chain.contains(&r.stage) && r.instruction <= build.instruction)
-            .flat_map(|r| &r.script.commands)
-            .filter(|c| c.program() == Some("mkdir"))
-            .flat_map(|c| c.argv.iter().skip(1))
-            .filter(|w| w.text.starts_with('/'))
-            .any(|w| paths::normalize(&w.text) == paths::normalize(&output.text));
+        let made =
+            made_dirs(runs, &chain, build.instruction).contains(&paths::normalize(&output.text));
         let name = build
             .packages()
             .next()

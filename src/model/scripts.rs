@@ -134,7 +134,26 @@ pub fn installed_packages(command: &Command) -> Option<Vec<String>> {
     )
 }
 
+/// The absolute directories `mkdir` makes in the RUNs of `chain`, up to the instruction
+/// `up_to` (inclusive), normalized. Shared by the builder (where `go build -o DIR` writes) and
+/// the final image's facts.
+pub fn made_dirs(runs: &[RunScript], chain: &[usize], up_to: usize) -> Vec<String> {
+    runs.iter()
+        .filter(|r| chain.contains(&r.stage) && r.instruction <= up_to)
+        .flat_map(|r| &r.script.commands)
+        .filter(|c| c.program() == Some("mkdir"))
+        .flat_map(|c| c.argv.iter().skip(1))
+        .filter(|w| w.text.starts_with('/'))
+        .map(|w| crate::paths::normalize(&w.text))
+        .collect()
+}
+
 impl FileFacts<'_> {
+    /// The directories the final chain makes with `mkdir`.
+    pub fn final_made_dirs(&self) -> Vec<String> {
+        made_dirs(&self.runs, self.final_chain(), usize::MAX)
+    }
+
     /// Packages the final chain installs (apk add, apt-get install, ...).
     pub fn final_installed_packages(&self) -> Vec<String> {
         self.final_chain()

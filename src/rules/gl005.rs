@@ -41,20 +41,13 @@ fn prepared_user(ctx: &Context) -> Option<String> {
 /// /data` then `WORKDIR /data`): places where the program keeps state, which root owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
-    let chain = model.final_chain();
-    let made: Vec<&str> = model
-        .runs
-        .iter()
-        .filter(|r| chain.contains(&r.stage))
-        .flat_map(|r| &r.script.commands)
-        .filter(|c| c.program() == Some("mkdir"))
-        .flat_map(|c| c.argv.iter().skip(1).map(|w| w.text.trim_end_matches('/')))
-        .collect();
+    let made = model.final_made_dirs();
     model.final_chain_has(Keyword::Volume)
-        || chain
+        || model
+            .final_chain()
             .iter()
             .filter_map(|&s| model.stages[s].workdir.as_deref())
-            .any(|dir| made.contains(&dir.trim_end_matches('/')))
+            .any(|dir| made.contains(&crate::paths::normalize(dir)))
 }
 
 fn help(ctx: &Context) -> String {
