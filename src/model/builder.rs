@@ -321,7 +321,10 @@ impl<'a> Builder<'a> {
         let sources = source_words
             .iter()
             .map(|w| {
-                let v = s.vars.expand(&w.value);
+                // A source path built from a variable nothing sets (`/src/${BIN}` with `ARG
+                // BIN` and no default) names what the build passes in, not the directory the
+                // empty value would leave.
+                let v = s.vars.expand_strict(&w.value);
                 if from_root && !v.is_unknown() {
                     Value {
                         text: paths::join("/", &v.text),
