@@ -470,9 +470,15 @@ impl<'a> Builder<'a> {
                         _ => None,
                     };
                 }
-                _ if installed_packages(command).is_some_and(|installed| {
-                    installed.iter().any(|p| packages::is_c_toolchain(p))
-                }) =>
+                _ if installed_packages(command)
+                    .or_else(|| {
+                        let split = command
+                            .field_split(|w| vars.expand_strict(w).usable().map(str::to_string))?;
+                        installed_packages(&split)
+                    })
+                    .is_some_and(|installed| {
+                        installed.iter().any(|p| packages::is_c_toolchain(p))
+                    }) =>
                 {
                     self.stages[stage].c_toolchain_installed = true;
                 }

@@ -288,7 +288,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         format!(
             "its RUN steps only update or upgrade the base's packages, and a minimal base has none to patch: ship the static binary on `scratch` or `{DISTROLESS_STATIC}` (rebuilt with each security fix) and drop the RUN {GOPHERFILE_HINT}"
         )
-    } else if runs_commands && model.runs_in_stage(stage.index).is_empty() {
+    } else if runs_commands
+        && model
+            .chain(stage.index)
+            .iter()
+            .all(|&s| model.runs_in_stage(s).is_empty())
+    {
         format!(
             "write the start command in exec form (`[\"/path/to/binary\", \"arg\"]`), which needs no shell, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )

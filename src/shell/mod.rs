@@ -75,6 +75,40 @@ impl Command {
         Some(first.text.rsplit('/').next().unwrap_or(&first.text))
     }
 
+    /// The command as the shell runs it when its program is an unquoted expansion (`RUN
+    /// $INSTALL $PACKAGES`): each unquoted expanded word split at blanks, as the shell's field
+    /// splitting does. None when the program is written out, or when `expand` cannot know a
+    /// value. The words keep the range of the word they came from and are not exact.
+    pub fn field_split(&self, expand: impl Fn(&str) -> Option<String>) -> Option<Command> {
+        let first = self.argv.first()?;
+        if !first.has_expansion || first.quoted {
+            return None;
+        }
+        let mut argv = Vec::with_capacity(self.argv.len());
+        for word in &self.argv {
+            if !word.has_expansion {
+                argv.push(word.clone());
+                continue;
+            }
+            let value = expand(&word.text)?;
+            let fields: Vec<&str> = if word.quoted {
+                vec![value.as_str()]
+            } else {
+                value.split_whitespace().collect()
+            };
+            argv.extend(fields.into_iter().map(|text| ShellWord {
+                text: text.to_string(),
+                has_expansion: false,
+                exact: false,
+                ..word.clone()
+            }));
+        }
+        (!argv.is_empty()).then(|| Command {
+            argv,
+            ..self.clone()
+        })
+    }
+
     pub fn range(&self) -> Option<TextRange> {
         let first = self
             .assignments
