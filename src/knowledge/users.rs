@@ -124,6 +124,12 @@ pub fn created_user_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a s
             if flag == "--uid" {
                 uid = Some(value);
             }
+        } else if let Some(id) = word
+            .strip_prefix("-u")
+            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            // `-u1000`: the option and its value in one word.
+            uid = Some(id);
         } else if CREATE_USER_VALUE_OPTIONS.contains(&word) {
             if matches!(word, "-u" | "--uid") {
                 uid = argv.get(i + 1).copied();
@@ -172,5 +178,14 @@ mod tests {
             Some(("app", Some("7")))
         );
         assert_eq!(created_user_words(&words("useradd -r")), None);
+        // Options after the name, and the id joined to its option.
+        assert_eq!(
+            created_user_words(&words("useradd app -u 1001 -m")),
+            Some(("app", Some("1001")))
+        );
+        assert_eq!(
+            created_user_words(&words("adduser -D -u1001 app")),
+            Some(("app", Some("1001")))
+        );
     }
 }

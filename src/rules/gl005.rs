@@ -50,7 +50,29 @@ fn keeps_state(ctx: &Context) -> bool {
             .any(|dir| made.contains(&crate::paths::normalize(dir)))
 }
 
+/// A user the final chain creates without an explicit id (`useradd -M app`), when the file
+/// shows no id of its own: the image's files belong to that name, whose number is unknown.
+fn created_without_id<'a>(ctx: &'a Context) -> Option<&'a str> {
+    let model = ctx.model;
+    if model.own_uid().is_some() {
+        return None;
+    }
+    let chain = model.final_chain();
+    model
+        .users
+        .iter()
+        .rev()
+        .find(|u| chain.contains(&u.stage))
+        .filter(|u| u.uid.is_none())
+        .map(|u| u.name.as_str())
+}
+
 fn help(ctx: &Context) -> String {
+    if let Some(name) = created_without_id(ctx) {
+        return format!(
+            "switch to the user the file creates, by number: give `{name}` an explicit id (`useradd -u 10001 {name}`, `adduser -u 10001 {name}`), set `USER 10001` after it, and give it the directories the program writes; a compromised process then cannot modify the image or escalate through root-owned files"
+        );
+    }
     let user = suggested_user(ctx);
     let whose = if ctx.model.own_uid().is_some() {
         " (the id this file gives its own user)"
@@ -66,6 +88,10 @@ fn help(ctx: &Context) -> String {
 /// the final stage's start command (or at its end).
 fn fix_missing_user(ctx: &Context) -> Option<Fix> {
     let model = ctx.model;
+    // The file's own user has no known number: any id the fix chose would own none of its files.
+    if created_without_id(ctx).is_some() {
+        return None;
+    }
     let stage = model.final_stage()?;
     if stage.facts.family == Family::DistrolessStatic
         || stage.facts.family == Family::DistrolessBase
