@@ -15,6 +15,7 @@ pub mod knowledge;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod repository;
 pub mod rules;
 pub mod shell;
 pub mod source;
@@ -41,6 +42,9 @@ pub struct LintOptions {
     pub class: Option<ImageClass>,
     /// The build context, read once per context directory (`None`: not known).
     pub context: Option<std::sync::Arc<context::BuildContext>>,
+    /// How the repository builds the file, read from its configuration (`None`: nothing
+    /// builds it, or reading is off).
+    pub build: Option<std::sync::Arc<repository::Chosen>>,
     pub rules: RuleSettings,
     /// The rules that run; `None` runs all.
     pub enabled: Option<RuleSet>,
@@ -58,6 +62,7 @@ impl Default for LintOptions {
             path: None,
             class: None,
             context: None,
+            build: None,
             rules: RuleSettings::default(),
             enabled: None,
             severity: HashMap::new(),
@@ -79,6 +84,7 @@ impl LintOptions {
             path: self.path.clone(),
             class: self.class,
             context: self.context.clone(),
+            build: self.build.clone(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub(super) type Job = (
     Arc<crate::config::Config>,
     Option<PathBuf>,
     Option<Arc<crate::context::BuildContext>>,
+    Option<Arc<crate::repository::Chosen>>,
 );
 
 /// The directory whose config applies to a target.
@@ -43,6 +44,7 @@ pub(super) struct Resolver<'a> {
     pub(super) cli: &'a Cli,
     pub(super) configs: ConfigResolver,
     pub(super) contexts: ContextResolver,
+    pub(super) repos: super::repo::RepoResolver,
     pub(super) stdin: &'a mut dyn Read,
 }
 
@@ -69,8 +71,25 @@ impl Resolver<'_> {
             }
             Target::File(path, found) => Input::Path(path, found),
         };
-        let context = self.contexts.for_file(&config, file_path.as_deref());
-        Ok(Ok((input, config, file_path, context)))
+        let build = self.repos.for_file(file_path.as_deref());
+        let build_context = build.as_ref().map(|(root, chosen)| {
+            chosen
+                .context_dir()
+                .map(|d| match d.as_os_str().is_empty() {
+                    true => root.clone(),
+                    false => root.join(d),
+                })
+        });
+        let context = self
+            .contexts
+            .for_file(&config, file_path.as_deref(), build_context);
+        Ok(Ok((
+            input,
+            config,
+            file_path,
+            context,
+            build.map(|(_, chosen)| chosen),
+        )))
     }
 
     /// Jobs for every target, with the problems of those that have none.
@@ -92,14 +111,14 @@ impl Resolver<'_> {
 
 /// Lints one job with its file's settings.
 fn lint_job(
-    (input, config, file_path, context): Job,
+    (input, config, file_path, context, build): Job,
     flags: &FlagSettings,
     fixing: Option<FixMode>,
     write_fixes: bool,
 ) -> Result<Linted, String> {
     lint_one(
         input,
-        &flags.options(&config, file_path.as_deref(), context),
+        &flags.options(&config, file_path.as_deref(), context, build),
         flags.threshold(&config),
         fixing,
         write_fixes,
@@ -252,7 +271,7 @@ pub(super) fn show_models(
     let mut jobs = resolver.jobs(targets, &mut errors)?;
     jobs.sort_by(|a, b| a.2.cmp(&b.2));
     let mut out = String::new();
-    for (input, config, file_path, context) in jobs {
+    for (input, config, file_path, context, build) in jobs {
         let (display, bytes) = match input {
             Input::Bytes(name, bytes) => (name, bytes),
             Input::Path(path, _) => match std::fs::read(&path) {
@@ -270,7 +289,7 @@ pub(super) fn show_models(
             ));
             continue;
         }
-        let options = flags.options(&config, file_path.as_deref(), context);
+        let options = flags.options(&config, file_path.as_deref(), context, build);
         match crate::show_model(&decoded.text, &options) {
             Ok(text) => {
                 if !out.is_empty() {

@@ -3,6 +3,7 @@
 
 mod files;
 mod lint;
+mod repo;
 mod settings;
 
 use std::ffi::OsString;
@@ -81,6 +82,12 @@ pub struct Cli {
     /// .dockerignore are read (default: each Dockerfile's own directory).
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+
+    /// Do not read how the repository builds its images (GitHub workflows, bake, compose,
+    /// Makefiles and scripts, GoReleaser, Tilt): each file is linted on its own, with its own
+    /// directory as the build context.
+    #[arg(long)]
+    pub no_build_config: bool,
 
     /// Print what gopherlint understood of each file (stages, the shipped stage, the image
     /// class and why, every go build and whether it ships) instead of findings.
@@ -292,6 +299,7 @@ fn execute(
         cli,
         configs,
         contexts,
+        repos: repo::RepoResolver::new(!cli.no_build_config),
         stdin,
     };
     let format = output_format(cli, color);

@@ -11,12 +11,15 @@ use crate::cache::BoundedCache;
 use crate::config::{Config, ConfigError, Discovery, STARTER, Threshold, rule_named};
 use crate::context::BuildContext;
 use crate::model::Platform;
+use crate::repository::Chosen;
 use crate::rules::{RULES, Rule, RuleSet, RuleSettings};
 
 /// What the flags say, to be combined with each file's config (flags win).
 pub(super) struct FlagSettings {
     target: Option<String>,
     platform: Platform,
+    /// `--platform` was given.
+    platform_flag: bool,
     ignore: Vec<&'static Rule>,
     select: Option<Vec<&'static Rule>>,
     threshold: Option<Threshold>,
@@ -49,6 +52,7 @@ impl FlagSettings {
         Ok(FlagSettings {
             target: cli.target.clone(),
             platform,
+            platform_flag: cli.platform.is_some(),
             ignore: codes(&cli.ignore, "--ignore")?,
             select: if cli.select.is_empty() {
                 None
@@ -66,6 +70,7 @@ impl FlagSettings {
         config: &Config,
         file: Option<&Path>,
         context: Option<Arc<BuildContext>>,
+        build: Option<Arc<Chosen>>,
     ) -> LintOptions {
         // Nothing selected or ignored: every rule runs, with no set to build or look up.
         let all = self.select.is_none() && self.ignore.is_empty() && config.ignore.is_empty();
@@ -81,12 +86,24 @@ impl FlagSettings {
         for rule in &self.ignore {
             enabled.remove(rule);
         }
+        // The flags win; then what the repository's build of the file says.
+        let target = self
+            .target
+            .clone()
+            .or_else(|| build.as_ref().and_then(|b| b.target.clone()));
+        let platform = match (&self.platform_flag, &build) {
+            (false, Some(b)) => {
+                build_platform(&b.platforms).unwrap_or_else(|| self.platform.clone())
+            }
+            _ => self.platform.clone(),
+        };
         LintOptions {
-            target: self.target.clone(),
-            platform: self.platform.clone(),
+            target,
+            platform,
             path: file.map(|f| f.to_string_lossy().into_owned()),
             class: file.and_then(|f| config.class_for(f)).or(config.class),
             context,
+            build,
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },
@@ -101,6 +118,19 @@ impl FlagSettings {
             .or(config.failure_threshold)
             .unwrap_or(Threshold::DEFAULT)
     }
+}
+
+/// The platform to lint a build for, from the platforms it builds: the default one when it is
+/// among them, else the first gopherlint can read.
+fn build_platform(platforms: &[String]) -> Option<Platform> {
+    let parsed: Vec<Platform> = platforms
+        .iter()
+        .filter_map(|p| Platform::parse(p).ok())
+        .collect();
+    if parsed.is_empty() || parsed.contains(&Platform::default()) {
+        return None;
+    }
+    parsed.into_iter().next()
 }
 
 /// The config that applies to each directory: `--no-config`, `--config`, or discovery. Each
@@ -171,12 +201,17 @@ impl ContextResolver {
         &mut self,
         config: &Config,
         file: Option<&Path>,
+        from_build: Option<Option<PathBuf>>,
     ) -> Option<Arc<BuildContext>> {
         let dir = match (&self.flag, file) {
             (Some(dir), _) => dir.clone(),
-            (None, Some(file)) => match config.context_for(file) {
-                Some(dir) => dir.to_path_buf(),
-                None => file
+            (None, Some(file)) => match (config.context_for(file), from_build) {
+                (Some(dir), _) => dir.to_path_buf(),
+                // The repository's build names the context; or it is one the build prepares
+                // (GoReleaser's) or names with a value not read: unknown.
+                (None, Some(Some(dir))) => dir,
+                (None, Some(None)) => return None,
+                (None, None) => file
                     .parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
@@ -218,17 +253,17 @@ mod tests {
     fn each_context_is_read_once() {
         let mut contexts = ContextResolver::new(None);
         let config = Config::default();
-        let a = contexts.for_file(&config, Some(Path::new("fixtures/Dockerfile.modern")));
-        let b = contexts.for_file(&config, Some(Path::new("fixtures/Gopherfile")));
+        let a = contexts.for_file(&config, Some(Path::new("fixtures/Dockerfile.modern")), None);
+        let b = contexts.for_file(&config, Some(Path::new("fixtures/Gopherfile")), None);
         let (Some(a), Some(b)) = (a, b) else {
             panic!("both files have a context");
         };
         assert!(Arc::ptr_eq(&a, &b), "one read for one directory");
         assert_eq!(contexts.loaded.len(), 1);
-        assert!(contexts.for_file(&config, None).is_none());
+        assert!(contexts.for_file(&config, None, None).is_none());
         let mut flagged = ContextResolver::new(Some(PathBuf::from("fixtures/context/no-go-mod")));
         let c = flagged
-            .for_file(&config, None)
+            .for_file(&config, None, None)
             .expect("--context applies to standard input");
         assert!(c.exists && c.dir.ends_with("no-go-mod"));
     }

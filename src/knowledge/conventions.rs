@@ -4,7 +4,7 @@
 //! their authors use to say so, and the words that explain a deliberate choice.
 
 /// What a name or a comment says an image is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Intent {
     /// Built to run tests: a test suite, a mock or fake server, a test harness.
     Test,

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::build_args::declare_args;
 use super::context::module_binary_name;
 use super::copy::{Copy, CopySource};
 use super::facts::{FileFacts, GraphIndex};
@@ -39,6 +40,8 @@ struct Builder<'a> {
     tool_runs: Vec<ToolRun>,
     stage_of: Vec<Option<usize>>,
     users: Vec<CreatedUser>,
+    /// Build args the repository's build passes (`--build-arg`, bake `args`).
+    passed_args: Vec<(String, Option<String>)>,
 }
 
 /// Reads the file into its facts; `options.target` names the shipped stage.
@@ -54,6 +57,11 @@ pub(super) fn read<'a>(
         stages: Vec::new(),
         stage_names: HashMap::new(),
         global_vars: platform_args(&options.platform),
+        passed_args: options
+            .build
+            .as_ref()
+            .map(|b| b.args.clone())
+            .unwrap_or_default(),
         runs: Vec::new(),
         copies: Vec::new(),
         go_builds: Vec::new(),
@@ -98,7 +106,7 @@ impl<'a> Builder<'a> {
                 self.stages[stage].body.push(index);
                 self.stage_instruction(stage, index, instruction);
             } else if instruction.keyword == Keyword::Arg {
-                declare_args(&mut self.global_vars, None, instruction, true);
+                declare_args(&mut self.global_vars, None, instruction, &self.passed_args);
             }
         }
     }
@@ -133,6 +141,7 @@ impl<'a> Builder<'a> {
             text: self.text,
             platform: options.platform.clone(),
             context: self.context,
+            build: options.build.clone(),
             stages: self.stages,
             global_vars: self.global_vars,
             runs: self.runs,
@@ -236,7 +245,7 @@ impl<'a> Builder<'a> {
                     &mut self.stages[stage].vars,
                     Some(&globals),
                     instruction,
-                    false,
+                    &self.passed_args,
                 );
             }
             Keyword::Env => {
@@ -559,39 +568,4 @@ fn image_env(facts: &BaseFacts) -> Vars {
         }
     }
     vars
-}
-
-/// Applies an `ARG` instruction to a scope. In a stage, a name without a default takes the
-/// global default (or the automatic platform value); an ENV of the same name wins over it.
-fn declare_args(vars: &mut Vars, globals: Option<&Vars>, instruction: &Instruction, global: bool) {
-    for word in instruction.arg_words() {
-        let (name, default) = match word.value.split_once('=') {
-            Some((n, d)) => (n.to_string(), Some(d.to_string())),
-            None => (word.value.clone(), None),
-        };
-        if vars.get(&name).is_some_and(|v| v.from_env) {
-            continue;
-        }
-        let value = match default {
-            Some(default) => {
-                let v = vars.expand(&default);
-                Some(Value {
-                    certainty: v.certainty.max(Certainty::Default),
-                    text: v.text,
-                })
-            }
-            None => globals
-                .and_then(|g| g.get(&name))
-                .and_then(|v| v.value.clone()),
-        };
-        vars.set(
-            name,
-            Var {
-                value,
-                origin: Some(word.range),
-                from_env: false,
-                exported: !global,
-            },
-        );
-    }
 }

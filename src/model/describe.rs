@@ -189,11 +189,54 @@ fn describe_contents(model: &Model, out: &mut String) {
     }
 }
 
+/// How the repository builds the file: each configuration, the one linted as first.
+fn describe_repository_build(model: &Model, out: &mut String) {
+    let Some(build) = model.build.as_deref() else {
+        return;
+    };
+    let _ = writeln!(out, "built by:");
+    for (i, config) in build.described.iter().enumerate() {
+        let chosen = if i == 0 { " (linted as this one)" } else { "" };
+        let _ = writeln!(out, "  {config}{chosen}");
+    }
+    if !build.args.is_empty() {
+        let args: Vec<String> = build
+            .args
+            .iter()
+            .map(|(name, value)| match value {
+                Some(v) => format!("{name}={v}"),
+                None => format!("{name} (a value not read here)"),
+            })
+            .collect();
+        let _ = writeln!(out, "  build args: {}", code_list(&args));
+    }
+    if !build.platforms.is_empty() {
+        let _ = writeln!(out, "  platforms: {}", build.platforms.join(", "));
+    }
+    if let Some(released) = &build.released {
+        let stripped = match released.stripped {
+            Some(true) => "stripped (`-s -w`)",
+            Some(false) => "not stripped",
+            None => "ldflags not read",
+        };
+        let cgo = match released.cgo {
+            Some(false) => "CGO_ENABLED=0",
+            Some(true) => "CGO_ENABLED=1",
+            None => "CGO_ENABLED not set",
+        };
+        let _ = writeln!(out, "  GoReleaser binary: {stripped}, {cgo}");
+    }
+}
+
 /// The account printed by `--show-model`.
 fn describe_context(model: &Model, out: &mut String) {
     use crate::context::Read;
     let Some(context) = model.context() else {
-        let _ = writeln!(out, "context: unknown (standard input, no --context)");
+        let why = match model.build.as_deref() {
+            Some(_) => "the repository's build prepares it, or names it with a value not read here",
+            None => "standard input, no --context",
+        };
+        let _ = writeln!(out, "context: unknown ({why})");
         return;
     };
     if !context.exists {
@@ -296,6 +339,7 @@ fn describe_context(model: &Model, out: &mut String) {
 pub fn describe(model: &Model) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "platform: {}", model.platform.name());
+    describe_repository_build(model, &mut out);
     describe_context(model, &mut out);
     let _ = writeln!(out, "stages:");
     for stage in &model.stages {

@@ -26,6 +26,8 @@ pub struct FileFacts<'a> {
     pub platform: Platform,
     /// The build context, when one was read.
     pub(super) context: Option<Arc<BuildContext>>,
+    /// How the repository builds the file, when its configuration says.
+    pub build: Option<Arc<crate::repository::Chosen>>,
     pub stages: Vec<Stage>,
     pub global_vars: Vars,
     pub runs: Vec<RunScript>,

@@ -12,6 +12,7 @@
 //! Domain facts (images, Go, shells, packages, users) come from `crate::knowledge`. Built
 //! once per file; rules only read it.
 
+mod build_args;
 mod builder;
 mod context;
 pub mod copy;
@@ -83,6 +84,9 @@ pub struct ModelOptions {
     pub class: Option<ImageClass>,
     /// The build context (`--context`, or the Dockerfile's directory), read once per context.
     pub context: Option<Arc<crate::context::BuildContext>>,
+    /// How the repository builds the file (its workflows, bake, compose, Makefiles), when
+    /// something does: build args, platforms, publication.
+    pub build: Option<Arc<crate::repository::Chosen>>,
 }
 
 /// Why a model could not be built.

@@ -96,6 +96,8 @@ pub enum Signal {
     Config,
     Comment,
     FileName,
+    /// How the repository builds the file: published, or only built for local use.
+    Build,
     StageName,
     Directory,
     Base,
@@ -109,6 +111,7 @@ impl Signal {
     pub fn as_str(self) -> &'static str {
         match self {
             Signal::Config => "configuration",
+            Signal::Build => "the repository's build configuration",
             Signal::Comment => "a comment",
             Signal::FileName => "the file name",
             Signal::StageName => "the shipped stage's name",
@@ -278,6 +281,28 @@ impl Classifier<'_, '_> {
                 format!("the file name says `{word}`: {}", intent.describe()),
             );
         }
+        // How the repository builds the file: a published image is what the project ships,
+        // whatever its folder; one only a development tool or a test compose file builds is
+        // not.
+        if let Some(build) = self.build.as_deref() {
+            if build.publishes {
+                return self.by_contents_released(build);
+            }
+            if let Some(intent) = build.local {
+                return (
+                    of_intent(intent),
+                    Signal::Build,
+                    format!(
+                        "only {} builds it, and nothing publishes it: {}",
+                        build
+                            .described
+                            .first()
+                            .map_or("a local build", String::as_str),
+                        intent.describe()
+                    ),
+                );
+            }
+        }
         // `FROM base AS dev` shipped by default: the stage says what it is for.
         if let Some((intent, word)) = self
             .final_stage()
@@ -311,7 +336,33 @@ impl Classifier<'_, '_> {
                 ),
             );
         }
-        self.by_contents()
+        match self.build.as_deref() {
+            Some(build) => self.by_contents_released(build),
+            None => self.by_contents(),
+        }
+    }
+
+    /// By contents, where a release tool built the binary the file copies (GoReleaser): a
+    /// file that starts a copied program gopherlint cannot place is a prebuilt image.
+    fn by_contents_released(
+        &self,
+        build: &crate::repository::Chosen,
+    ) -> (ImageClass, Signal, String) {
+        let decided = self.by_contents();
+        if decided.0 == ImageClass::Unknown
+            && build.released.is_some()
+            && self.shipping.start.is_some()
+        {
+            return (
+                ImageClass::Prebuilt,
+                Signal::Build,
+                format!(
+                    "GoReleaser builds the binary it copies ({})",
+                    build.described.first().map_or("", String::as_str)
+                ),
+            );
+        }
+        decided
     }
 
     /// The class from what the file does: what it starts, builds and ships.

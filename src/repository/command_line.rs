@@ -1,0 +1,489 @@
+//! `docker build` command lines, wherever they are written: Makefile recipes, shell scripts,
+//! a workflow's `run:` steps. Read with gopherlint's own shell lexer.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
+use crate::shell::{self, Command};
+use crate::syntax::LogicalLine;
+
+/// One `docker build` (or `docker buildx build`, `podman build`, `buildah bud`) as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct DockerBuild {
+    /// The 1-based line the command starts on.
+    pub line: usize,
+    /// `-f` as written; `None` when not given.
+    pub file: Option<String>,
+    /// The context operand as written.
+    pub context: Option<String>,
+    pub target: Option<String>,
+    pub args: Vec<(String, Option<String>)>,
+    pub platforms: Vec<String>,
+    /// `--push`, or an output of type registry.
+    pub push: bool,
+}
+
+/// Options of `docker build` that take a value in the next word (the rest are flags).
+const VALUE_OPTIONS: &[&str] = &[
+    "-t",
+    "--tag",
+    "--label",
+    "--cache-from",
+    "--cache-to",
+    "--secret",
+    "--ssh",
+    "--build-context",
+    "--progress",
+    "--iidfile",
+    "--metadata-file",
+    "--network",
+    "--add-host",
+    "--shm-size",
+    "--ulimit",
+    "--builder",
+    "--annotation",
+    "--attest",
+    "--cgroup-parent",
+    "--isolation",
+    "-m",
+    "--memory",
+    "--memory-swap",
+    "--cpu-shares",
+    "--cpuset-cpus",
+    "--cpu-quota",
+    "--cpu-period",
+    "--security-opt",
+    "--squash-all",
+    "--format",
+    "--arch",
+    "--os",
+    "--authfile",
+    "--jobs",
+    "--layers",
+    "--creds",
+    "--sign-by",
+    "--volume",
+    "-v",
+];
+
+/// The `docker build` word positions: the index of the first option, for a build command.
+fn build_start(argv: &[&str]) -> Option<usize> {
+    let program = argv.first()?.rsplit('/').next()?;
+    match (program, argv.get(1).copied(), argv.get(2).copied()) {
+        ("docker" | "podman", Some("build"), _) => Some(2),
+        ("docker" | "podman", Some("buildx" | "image"), Some("build")) => Some(3),
+        ("docker", Some("buildx"), Some("b")) => Some(3),
+        ("buildah", Some("bud" | "build" | "build-using-dockerfile"), _) => Some(2),
+        _ => None,
+    }
+}
+
+/// A word's text, or `None` when it holds a value not read (`$VAR`, `$(cmd)`).
+fn plain(word: &shell::ShellWord) -> Option<String> {
+    (!word.has_expansion && !word.text.contains('$')).then(|| word.text.clone())
+}
+
+/// Reads one command, when it is a build.
+fn read_build(command: &Command, line: usize) -> Option<DockerBuild> {
+    let texts: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+    let start = build_start(&texts)?;
+    let mut build = DockerBuild {
+        line,
+        ..DockerBuild::default()
+    };
+    let mut i = start;
+    let mut context_seen = false;
+    while i < command.argv.len() {
+        let word = &command.argv[i];
+        let text = word.text.as_str();
+        let (option, inline) = match text.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
+            _ => (text, None),
+        };
+        let mut value = || -> Option<String> {
+            match &inline {
+                Some(v) => (!v.contains('$')).then(|| v.clone()),
+                None => {
+                    i += 1;
+                    command.argv.get(i).and_then(plain)
+                }
+            }
+        };
+        match option {
+            "-f" | "--file" => build.file = Some(value().unwrap_or_else(|| "$".into())),
+            _ if option.starts_with("-f") && option.len() > 2 && !option.starts_with("--") => {
+                build.file = Some(option[2..].to_string());
+            }
+            "--target" => build.target = Some(value().unwrap_or_else(|| "$".into())),
+            "--build-arg" => match value() {
+                Some(pair) => match pair.split_once('=') {
+                    Some((k, v)) => build.args.push((k.to_string(), Some(v.to_string()))),
+                    // `--build-arg NAME` passes the variable from the environment.
+                    None => build.args.push((pair, None)),
+                },
+                None => {
+                    if let Some(name) = command.argv.get(i).and_then(|w| {
+                        let (k, _) = w.text.split_once('=')?;
+                        (!k.contains('$')).then(|| k.to_string())
+                    }) {
+                        build.args.push((name, None));
+                    }
+                }
+            },
+            "--platform" => {
+                if let Some(list) = value() {
+                    build
+                        .platforms
+                        .extend(list.split(',').map(|p| p.trim().to_string()));
+                }
+            }
+            "--push" => build.push = true,
+            "-o" | "--output" => {
+                let registry =
+                    value().is_some_and(|v| v.contains("type=registry") || v.contains("push=true"));
+                build.push |= registry;
+            }
+            _ if VALUE_OPTIONS.contains(&option) => i += usize::from(inline.is_none()),
+            _ if option.starts_with('-') => {}
+            _ if !context_seen => {
+                context_seen = true;
+                build.context = Some(plain(word).unwrap_or_else(|| "$".into()));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(build)
+}
+
+/// The builds in a shell text, with continuation lines joined. `first_line` is the line of
+/// the text's first line in its file.
+pub(super) fn docker_builds(text: &str, first_line: usize) -> Vec<DockerBuild> {
+    let mut builds = Vec::new();
+    let mut logical = String::new();
+    let mut start = first_line;
+    for (i, raw) in text.lines().enumerate() {
+        if logical.is_empty() {
+            start = first_line + i;
+        }
+        match raw.strip_suffix('\\') {
+            Some(rest) => {
+                logical.push_str(rest);
+                logical.push(' ');
+            }
+            None => {
+                logical.push_str(raw);
+                read_line(&logical, start, &mut builds);
+                logical.clear();
+            }
+        }
+    }
+    if !logical.is_empty() {
+        read_line(&logical, start, &mut builds);
+    }
+    builds
+}
+
+fn read_line(text: &str, line: usize, builds: &mut Vec<DockerBuild>) {
+    // Cheap test first: most lines of a Makefile or script build nothing.
+    if !text.contains("build") && !text.contains(" bud") {
+        return;
+    }
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('#') {
+        return;
+    }
+    let script = shell::parse_script(&LogicalLine::contiguous(text, 0));
+    builds.extend(script.commands.iter().filter_map(|c| read_build(c, line)));
+}
+
+/// The configuration a build gives, with paths resolved from `cwd` (relative to the root):
+/// `-f` is relative to where the command runs, the context too, and the default Dockerfile is
+/// the context's.
+pub(super) fn to_config(
+    build: &DockerBuild,
+    kind: ConfigKind,
+    file: &Path,
+    cwd: &Path,
+    name: Option<String>,
+    publishes: bool,
+) -> Option<BuildConfig> {
+    let context_text = build.context.as_deref()?;
+    // A context from standard input or a URL holds none of the repository's files.
+    let context = if context_text == "-"
+        || context_text.contains("://")
+        || context_text.starts_with("git@")
+    {
+        return None;
+    } else {
+        match join_rel(cwd, context_text) {
+            Some(dir) => ContextDir::Dir(dir),
+            None => ContextDir::Unknown,
+        }
+    };
+    let dockerfile = match build.file.as_deref() {
+        Some("-") => return None,
+        Some(f) => join_rel(cwd, f)?,
+        None => match &context {
+            ContextDir::Dir(dir) => normalize(&dir.join("Dockerfile")),
+            _ => return None,
+        },
+    };
+    Some(BuildConfig {
+        kind,
+        file: file.to_path_buf(),
+        line: build.line,
+        name,
+        dockerfile,
+        context,
+        target: build.target.clone().filter(|t| !t.contains('$')),
+        args: build.args.clone(),
+        platforms: build.platforms.clone(),
+        publishes: publishes || build.push,
+        local: None,
+        released: None,
+    })
+}
+
+/// Make variables set in the file with a plain value (`IMAGE ?= app`, `DIR := build`), for
+/// `$(NAME)` and `${NAME}` in recipes. Values from the environment or the command line stay
+/// unknown.
+fn make_variables(text: &str) -> HashMap<String, String> {
+    let mut vars = HashMap::new();
+    for line in text.lines() {
+        if line.starts_with('\t') {
+            continue;
+        }
+        let line = line
+            .trim_start_matches("export ")
+            .trim_start_matches("override ");
+        let Some(eq) = line.find('=') else {
+            continue;
+        };
+        let (name, value) = (&line[..eq], line[eq + 1..].trim());
+        let name = name.trim_end_matches([':', '?', '+', '!']).trim();
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        // `+=` and `!=` (a shell command) give values not read here; a later plain assignment
+        // replaces an earlier one, as make does for `=` and `:=`.
+        if line[..eq].ends_with(['+', '!']) || value.contains("$(shell") {
+            vars.remove(name);
+            continue;
+        }
+        let conditional = line[..eq].ends_with('?');
+        if conditional && vars.contains_key(name) {
+            continue;
+        }
+        vars.insert(name.to_string(), value.to_string());
+    }
+    vars
+}
+
+/// `$(NAME)` and `${NAME}` replaced by the Make variables known, up to a few levels deep;
+/// `$$` is the shell's `$`.
+fn substitute_make(text: &str, vars: &HashMap<String, String>, depth: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let close = match after.chars().next() {
+            Some('$') => {
+                out.push('$');
+                rest = &after[1..];
+                continue;
+            }
+            Some('(') => ')',
+            Some('{') => '}',
+            _ => {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+        };
+        match after[1..].find(close) {
+            Some(end) => {
+                let name = &after[1..1 + end];
+                match vars.get(name) {
+                    Some(value) if depth < 4 => {
+                        out.push_str(&substitute_make(value, vars, depth + 1))
+                    }
+                    _ => {
+                        out.push('$');
+                        out.push_str(&after[..end + 2]);
+                    }
+                }
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The builds in a Makefile: each recipe's commands, named by their target.
+pub(super) fn read_makefile(
+    file: &Path,
+    text: &str,
+    out: &mut Vec<BuildConfig>,
+) -> Result<(), String> {
+    let vars = make_variables(text);
+    let cwd = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut target: Option<String> = None;
+    let mut recipe: Vec<(usize, String)> = Vec::new();
+    let mut flush = |target: &Option<String>, recipe: &mut Vec<(usize, String)>| {
+        if recipe.is_empty() {
+            return;
+        }
+        let pushes = recipe
+            .iter()
+            .any(|(_, l)| l.contains("docker push") || l.contains("podman push"));
+        let first = recipe[0].0;
+        let text: String = recipe.iter().map(|(_, l)| format!("{l}\n")).collect();
+        for build in docker_builds(&text, first) {
+            if let Some(config) = to_config(
+                &build,
+                ConfigKind::Makefile,
+                file,
+                &cwd,
+                target.clone(),
+                pushes,
+            ) {
+                out.push(config);
+            }
+        }
+        recipe.clear();
+    };
+    for (i, line) in text.lines().enumerate() {
+        if let Some(command) = line.strip_prefix('\t') {
+            let command = command.trim_start_matches(['@', '-', '+']);
+            recipe.push((
+                i + 1,
+                substitute_make(command, &vars, 0).replace("$(CURDIR)", "."),
+            ));
+            continue;
+        }
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        flush(&target, &mut recipe);
+        target = line
+            .split_once(':')
+            .filter(|(t, rest)| !rest.starts_with('=') && !t.contains('='))
+            .map(|(t, _)| t.trim().to_string());
+    }
+    flush(&target, &mut recipe);
+    Ok(())
+}
+
+/// The builds in a shell script. Paths are read from the repository root (CI runs scripts
+/// from there), unless the file does not exist there and does beside the script: the caller
+/// resolves that with the Dockerfiles present.
+pub(super) fn read_script(
+    file: &Path,
+    text: &str,
+    out: &mut Vec<BuildConfig>,
+) -> Result<(), String> {
+    let pushes = text.contains("docker push") || text.contains("podman push");
+    for build in docker_builds(text, 1) {
+        if let Some(config) = to_config(
+            &build,
+            ConfigKind::Script,
+            file,
+            Path::new(""),
+            None,
+            pushes,
+        ) {
+            out.push(config);
+        }
+    }
+    Ok(())
+}
+
+/// For a workflow's `run:` step: its builds, read from `cwd` (the step's working directory).
+pub(super) fn run_step_builds(
+    file: &Path,
+    text: &str,
+    first_line: usize,
+    cwd: &Path,
+    name: Option<String>,
+    publishes: bool,
+) -> Vec<BuildConfig> {
+    // `${{ expr }}` is GitHub's, not the shell's: a value not read here.
+    let text = text.replace("${{", "$({{");
+    docker_builds(&text, first_line)
+        .iter()
+        .filter_map(|b| {
+            to_config(
+                b,
+                ConfigKind::Workflow,
+                file,
+                cwd,
+                name.clone(),
+                publishes || b.push,
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn reads_build_options() {
+        let builds = docker_builds(
+            "docker buildx build --platform linux/amd64,linux/arm64 \\\n  -f build/Dockerfile --build-arg VERSION=1.2 --target prod -t x:1 --push .\n",
+            10,
+        );
+        assert_eq!(builds.len(), 1);
+        let b = &builds[0];
+        assert_eq!(b.line, 10);
+        assert_eq!(b.file.as_deref(), Some("build/Dockerfile"));
+        assert_eq!(b.context.as_deref(), Some("."));
+        assert_eq!(b.target.as_deref(), Some("prod"));
+        assert_eq!(b.args, vec![("VERSION".into(), Some("1.2".into()))]);
+        assert_eq!(b.platforms, vec!["linux/amd64", "linux/arm64"]);
+        assert!(b.push);
+    }
+
+    #[test]
+    fn makefile_variables_and_targets() {
+        let text = "IMAGE ?= app\nDOCKERFILE := cmd/api/Dockerfile\n\nimage:\n\tdocker build -f $(DOCKERFILE) -t $(IMAGE) .\n\npush: image\n\t@docker build -f $(OTHER) .\n";
+        let mut out = Vec::new();
+        read_makefile(Path::new("Makefile"), text, &mut out).expect("reads");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].dockerfile, PathBuf::from("cmd/api/Dockerfile"));
+        assert_eq!(out[0].context, ContextDir::Dir(PathBuf::new()));
+        assert_eq!(out[0].name.as_deref(), Some("image"));
+        assert_eq!(out[0].line, 5);
+    }
+
+    #[test]
+    fn unknown_values_stay_unknown() {
+        let mut out = Vec::new();
+        read_script(
+            Path::new("hack/build.sh"),
+            "docker build -f \"$DF\" .\ndocker build $CTX\n",
+            &mut out,
+        )
+        .expect("reads");
+        assert!(out.is_empty());
+        let builds = run_step_builds(
+            Path::new(".github/workflows/ci.yml"),
+            "docker build -t x ${{ matrix.dir }}",
+            3,
+            Path::new(""),
+            None,
+            false,
+        );
+        assert!(builds.is_empty());
+    }
+}

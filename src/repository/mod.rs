@@ -1,0 +1,234 @@
+//! How the repository builds its images: GitHub workflows, bake files, compose files,
+//! Makefiles and scripts, GoReleaser and Tilt. Read once per repository root and handed to the
+//! model as inputs (context, target, build args, platforms, published or not), like
+//! `--context` and `--platform`. Nothing here judges a Dockerfile.
+
+mod bake;
+mod command_line;
+mod compose;
+mod find;
+mod goreleaser;
+mod select;
+mod tilt;
+mod workflows;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+pub use find::find_root;
+pub use select::{Chosen, DockerfileBuilds};
+
+/// The kinds of configuration read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConfigKind {
+    Bake,
+    Workflow,
+    GoReleaser,
+    Makefile,
+    Script,
+    Compose,
+    Tilt,
+}
+
+impl ConfigKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ConfigKind::Bake => "bake target",
+            ConfigKind::Workflow => "workflow",
+            ConfigKind::GoReleaser => "GoReleaser",
+            ConfigKind::Makefile => "Makefile",
+            ConfigKind::Script => "script",
+            ConfigKind::Compose => "compose service",
+            ConfigKind::Tilt => "Tiltfile",
+        }
+    }
+}
+
+/// The build context a configuration gives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContextDir {
+    /// A directory of the repository, relative to its root (`""` is the root).
+    Dir(PathBuf),
+    /// A directory the release tool prepares (GoReleaser copies its binaries and extra files
+    /// into a fresh one): none of the repository's files are in it unless listed.
+    Prepared,
+    /// Written with a value that cannot be read here (`${{ matrix.dir }}`, `$(DIR)`).
+    Unknown,
+}
+
+/// A binary GoReleaser builds and hands to the Dockerfile, with what its build config says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReleasedBinary {
+    /// `-s -w` is in the ldflags (GoReleaser's default ldflags have it).
+    pub stripped: Option<bool>,
+    /// CGO_ENABLED from the build's `env`: `Some(false)` for `CGO_ENABLED=0`.
+    pub cgo: Option<bool>,
+}
+
+/// One build of one Dockerfile, as a configuration file states it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BuildConfig {
+    pub kind: ConfigKind,
+    /// The configuration file, relative to the repository root.
+    pub file: PathBuf,
+    /// The 1-based line where the build is stated.
+    pub line: usize,
+    /// What the configuration calls it: a workflow job, a bake target, a compose service, a
+    /// Make target.
+    pub name: Option<String>,
+    /// The Dockerfile, relative to the repository root, normalized.
+    pub dockerfile: PathBuf,
+    pub context: ContextDir,
+    pub target: Option<String>,
+    /// Build args in order; `None` for a value that cannot be read here.
+    pub args: Vec<(String, Option<String>)>,
+    /// Platforms as written (`linux/amd64`), expressions left out.
+    pub platforms: Vec<String>,
+    /// The build publishes the image: `push: true`, a workflow run on tags or releases,
+    /// GoReleaser, a bake target of the default group.
+    pub publishes: bool,
+    /// The configuration says the build is for tests or development: a compose file or
+    /// service, workflow or job named so, or a tool made for local development (Tilt).
+    pub local: Option<crate::knowledge::conventions::Intent>,
+    pub released: Option<ReleasedBinary>,
+}
+
+/// Everything read under one repository root.
+#[derive(Debug, Default)]
+pub struct RepoBuilds {
+    pub root: PathBuf,
+    pub configs: Vec<BuildConfig>,
+    /// Configuration files that could not be read, with why: each is ignored.
+    pub warnings: Vec<String>,
+    /// Configuration files read.
+    pub files_read: usize,
+}
+
+/// The most configuration files read under one root, and the largest one read: a generated or
+/// vendored monster is skipped, not parsed.
+pub const MAX_CONFIG_FILES: usize = 400;
+pub const MAX_CONFIG_BYTES: u64 = 512 * 1024;
+
+impl RepoBuilds {
+    /// Reads every configuration under `root`. Never fails: a file that does not parse adds a
+    /// warning and is skipped.
+    pub fn load(root: &Path) -> RepoBuilds {
+        let mut builds = RepoBuilds {
+            root: root.to_path_buf(),
+            ..RepoBuilds::default()
+        };
+        for (kind, rel) in find::config_files(root) {
+            let Some(text) = read_capped(&root.join(&rel)) else {
+                continue;
+            };
+            builds.files_read += 1;
+            let mut found = Vec::new();
+            let result = match kind {
+                ConfigKind::Workflow => workflows::read(&rel, &text, &mut found),
+                ConfigKind::Bake => bake::read(&rel, &text, &mut found),
+                ConfigKind::Compose => compose::read(&rel, &text, &mut found),
+                ConfigKind::GoReleaser => goreleaser::read(&rel, &text, &mut found),
+                ConfigKind::Makefile => command_line::read_makefile(&rel, &text, &mut found),
+                ConfigKind::Script => command_line::read_script(&rel, &text, &mut found),
+                ConfigKind::Tilt => tilt::read(&rel, &text, &mut found),
+            };
+            if let Err(why) = result {
+                builds.warnings.push(format!(
+                    "cannot read `{}`: {why}; its builds are ignored",
+                    rel.display()
+                ));
+                continue;
+            }
+            builds.configs.extend(found);
+        }
+        builds
+            .configs
+            .retain(|c| !c.dockerfile.as_os_str().is_empty());
+        builds
+            .configs
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        builds.configs.dedup();
+        builds
+    }
+
+    /// The builds of a Dockerfile (`path` relative to the root).
+    pub fn for_dockerfile(&self, path: &Path) -> DockerfileBuilds<'_> {
+        let path = normalize(path);
+        DockerfileBuilds::new(
+            self.configs
+                .iter()
+                .filter(|c| c.dockerfile == path)
+                .collect(),
+        )
+    }
+}
+
+fn read_capped(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_CONFIG_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// A relative path with `.` and `..` resolved lexically (`./build/../Dockerfile` is
+/// `Dockerfile`); `..` above the root is kept, so such a path matches no Dockerfile.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..".as_ref());
+                }
+            }
+            std::path::Component::Normal(p) => parts.push(p),
+            std::path::Component::RootDir | std::path::Component::Prefix(_) => {}
+        }
+    }
+    parts.iter().collect()
+}
+
+/// `rel` joined to the directory `base` (both relative to the root), normalized; `None` for an
+/// absolute path or one holding a value not read (`$`, `${{`).
+pub(crate) fn join_rel(base: &Path, rel: &str) -> Option<PathBuf> {
+    let rel = rel.trim();
+    if rel.is_empty() || rel.contains('$') || rel.contains("{{") || rel.starts_with('/') {
+        return None;
+    }
+    Some(normalize(&base.join(rel)))
+}
+
+/// The line (1-based) of the first occurrence of `needle` in `text` at or after `from_line`, or
+/// `from_line` when it does not occur.
+pub(crate) fn line_of(text: &str, needle: &str, from_line: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(from_line.saturating_sub(1))
+        .find(|(_, l)| l.contains(needle))
+        .map_or(from_line, |(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize(Path::new("./build/../Dockerfile")),
+            PathBuf::from("Dockerfile")
+        );
+        assert_eq!(normalize(Path::new("a/./b")), PathBuf::from("a/b"));
+        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(
+            join_rel(Path::new("deploy"), "../Dockerfile"),
+            Some("Dockerfile".into())
+        );
+        assert_eq!(join_rel(Path::new(""), "${{ matrix.file }}"), None);
+    }
+}

@@ -1,0 +1,101 @@
+//! Which of a Dockerfile's builds gopherlint lints as, when several configurations build it.
+
+use std::path::PathBuf;
+
+use super::{BuildConfig, ContextDir, ReleasedBinary};
+use crate::knowledge::conventions::Intent;
+
+/// The builds of one Dockerfile.
+#[derive(Debug, Clone, Default)]
+pub struct DockerfileBuilds<'a> {
+    pub configs: Vec<&'a BuildConfig>,
+}
+
+/// What the chosen build hands the model and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    pub context: ContextDir,
+    pub target: Option<String>,
+    pub args: Vec<(String, Option<String>)>,
+    pub platforms: Vec<String>,
+    /// Some build publishes the image.
+    pub publishes: bool,
+    /// No build publishes it and every build says it is for tests or development.
+    pub local: Option<Intent>,
+    pub released: Option<ReleasedBinary>,
+    /// For `--show-model`: each build as `file:line (kind, name)`, the chosen one first.
+    pub described: Vec<String>,
+}
+
+fn describe(config: &BuildConfig) -> String {
+    let mut text = format!(
+        "`{}:{}` ({}",
+        config.file.display(),
+        config.line,
+        config.kind.label()
+    );
+    if let Some(name) = &config.name {
+        text.push_str(&format!(" `{name}`"));
+    }
+    text.push(')');
+    if config.publishes {
+        text.push_str(", publishes");
+    }
+    text
+}
+
+impl<'a> DockerfileBuilds<'a> {
+    pub(super) fn new(configs: Vec<&'a BuildConfig>) -> Self {
+        DockerfileBuilds { configs }
+    }
+
+    /// The build to lint as: a publishing one first (what users get), then by kind (bake and
+    /// workflows state most), then by file and line. Where the chosen build leaves the context
+    /// unknown, another build's known one is used. `None` when nothing builds the file.
+    pub fn chosen(&self) -> Option<Chosen> {
+        let mut ordered = self.configs.clone();
+        ordered.sort_by(|a, b| {
+            (!a.publishes, a.kind, &a.file, a.line).cmp(&(!b.publishes, b.kind, &b.file, b.line))
+        });
+        let first = *ordered.first()?;
+        let context = match &first.context {
+            ContextDir::Unknown => ordered
+                .iter()
+                .find_map(|c| matches!(c.context, ContextDir::Dir(_)).then(|| c.context.clone()))
+                .unwrap_or(ContextDir::Unknown),
+            known => known.clone(),
+        };
+        let publishes = ordered.iter().any(|c| c.publishes);
+        let local = if publishes {
+            None
+        } else {
+            let intents: Vec<Option<Intent>> = ordered.iter().map(|c| c.local).collect();
+            match intents.first() {
+                Some(Some(intent)) if intents.iter().all(|i| i.is_some()) => Some(*intent),
+                _ => None,
+            }
+        };
+        let mut described: Vec<String> = ordered.iter().map(|c| describe(c)).collect();
+        described.dedup();
+        Some(Chosen {
+            context,
+            target: first.target.clone(),
+            args: first.args.clone(),
+            platforms: first.platforms.clone(),
+            publishes,
+            local,
+            released: ordered.iter().find_map(|c| c.released.clone()),
+            described,
+        })
+    }
+}
+
+impl Chosen {
+    /// The context directory relative to the root, when known.
+    pub fn context_dir(&self) -> Option<&PathBuf> {
+        match &self.context {
+            ContextDir::Dir(dir) => Some(dir),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! GitHub workflows: `docker/build-push-action` steps and `docker build` in `run:` steps.
+
+use std::path::{Path, PathBuf};
+
+use super::command_line::run_step_builds;
+use super::yaml::{self, Node};
+use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
+
+/// The workflow runs on tags or releases: what it builds is what the project publishes.
+fn runs_on_release(on: Option<&Node>) -> bool {
+    let Some(on) = on else {
+        return false;
+    };
+    let names = |node: &Node| -> Vec<String> {
+        match node.as_str() {
+            Some(s) => vec![s.to_string()],
+            None => node
+                .items()
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .chain(node.entries().iter().map(|(k, _)| k.clone()))
+                .collect(),
+        }
+    };
+    if names(on).iter().any(|n| n == "release") {
+        return true;
+    }
+    on.get("push")
+        .is_some_and(|push| push.get("tags").is_some())
+}
+
+/// A list input: a YAML list, or a string of comma- or newline-separated items.
+fn list(node: Option<&Node>) -> Vec<String> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    let items: Vec<String> = match node.as_str() {
+        Some(s) => s.split([',', '\n']).map(str::to_string).collect(),
+        None => node
+            .items()
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect(),
+    };
+    items
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && !s.starts_with('#'))
+        .collect()
+}
+
+/// `build-args`: `NAME=value` lines; a value holding an expression is not read.
+fn build_args(node: Option<&Node>) -> Vec<(String, Option<String>)> {
+    let Some(text) = node.and_then(Node::as_str) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|l| {
+            let (k, v) = l.trim().split_once('=')?;
+            let k = k.trim();
+            (!k.is_empty() && !k.contains("${{")).then(|| {
+                let v = v.trim();
+                (k.to_string(), (!v.contains("${{")).then(|| v.to_string()))
+            })
+        })
+        .collect()
+}
+
+/// A `docker/build-push-action` step. Its `context` and `file` are read from the workspace
+/// root; with no `file`, the Dockerfile is the context's. With no `context`, the action builds
+/// the Git checkout itself (the repository root).
+fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Option<BuildConfig> {
+    let with = step.get("with");
+    let input = |key: &str| with.and_then(|w| w.str_at(key));
+    let context = match input("context") {
+        None => ContextDir::Dir(PathBuf::new()),
+        Some(c) => match join_rel(Path::new(""), c) {
+            Some(dir) => ContextDir::Dir(dir),
+            None => ContextDir::Unknown,
+        },
+    };
+    let dockerfile = match (input("file"), &context) {
+        (Some(f), _) => join_rel(Path::new(""), f)?,
+        (None, ContextDir::Dir(dir)) => normalize(&dir.join("Dockerfile")),
+        (None, _) => return None,
+    };
+    let push = with.and_then(|w| w.get("push"));
+    // `push: ${{ github.event_name != 'pull_request' }}` pushes on some events: it publishes.
+    let publishes = on_release
+        || push.is_some_and(|p| p.is_true() || p.as_str().is_some_and(|s| s.contains("${{")));
+    Some(BuildConfig {
+        kind: ConfigKind::Workflow,
+        file: file.to_path_buf(),
+        line: step.line,
+        name: Some(job.to_string()),
+        dockerfile,
+        context,
+        target: input("target")
+            .filter(|t| !t.contains("${{"))
+            .map(str::to_string),
+        args: build_args(with.and_then(|w| w.get("build-args"))),
+        platforms: list(with.and_then(|w| w.get("platforms")))
+            .into_iter()
+            .filter(|p| !p.contains("${{"))
+            .collect(),
+        publishes,
+        local: None,
+        released: None,
+    })
+}
+
+pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), String> {
+    // Most workflows build no image: skip the parse.
+    if !text.contains("docker") && !text.contains("podman") && !text.contains("buildah") {
+        return Ok(());
+    }
+    let docs = yaml::parse(text)?;
+    let Some(doc) = docs.first() else {
+        return Ok(());
+    };
+    // `on:` is YAML 1.1's boolean true to some parsers; saphyr reads YAML 1.2, where it is a key.
+    let on_release = runs_on_release(doc.get("on").or_else(|| doc.get("true")));
+    let default_dir = |node: &Node| {
+        node.get("defaults")
+            .and_then(|d| d.get("run"))
+            .and_then(|r| r.str_at("working-directory"))
+            .map(str::to_string)
+    };
+    let workflow_dir = default_dir(doc);
+    for (job_name, job) in doc.get("jobs").map_or(&[][..], Node::entries) {
+        let job_dir = default_dir(job).or_else(|| workflow_dir.clone());
+        for step in job.get("steps").map_or(&[][..], Node::items) {
+            if let Some(uses) = step.str_at("uses") {
+                if uses.starts_with("docker/build-push-action") {
+                    out.extend(build_push_step(file, step, job_name, on_release));
+                }
+                continue;
+            }
+            let Some(run) = step.get("run") else {
+                continue;
+            };
+            let Some(script) = run.as_str() else {
+                continue;
+            };
+            let dir = step
+                .str_at("working-directory")
+                .map(str::to_string)
+                .or_else(|| job_dir.clone());
+            let cwd = match dir {
+                None => Some(PathBuf::new()),
+                Some(d) => join_rel(Path::new(""), &d),
+            };
+            let Some(cwd) = cwd else {
+                continue;
+            };
+            // Where the script's first line is in the file (a block scalar, `run: |`, starts
+            // after its key; parsers mark either line).
+            let first_text = script.lines().next().unwrap_or_default().trim();
+            let first = super::line_of(text, first_text, run.line.saturating_sub(1).max(1));
+            let pushes = script.contains("docker push") || script.contains("podman push");
+            out.extend(run_step_builds(
+                file,
+                script,
+                first,
+                &cwd,
+                Some(job_name.clone()),
+                pushes || on_release,
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RELEASE: &str = r#"name: release
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/build-push-action@v6
+        with:
+          context: .
+          file: build/Dockerfile
+          platforms: linux/amd64,linux/arm64
+          build-args: |
+            LDFLAGS=-s -w -X main.version=1.4.0
+            COMMIT=${{ github.sha }}
+          push: true
+  smoke:
+    runs-on: ubuntu-latest
+    defaults:
+      run:
+        working-directory: test
+    steps:
+      - run: |
+          docker build -t smoke -f e2e.Dockerfile .
+"#;
+
+    #[test]
+    fn reads_build_push_action_and_run_steps() {
+        let mut out = Vec::new();
+        read(
+            Path::new(".github/workflows/release.yml"),
+            RELEASE,
+            &mut out,
+        )
+        .expect("reads");
+        assert_eq!(out.len(), 2);
+        let image = &out[0];
+        assert_eq!(image.dockerfile, PathBuf::from("build/Dockerfile"));
+        assert_eq!(image.context, ContextDir::Dir(PathBuf::new()));
+        assert_eq!(image.line, 10);
+        assert!(image.publishes);
+        assert_eq!(image.platforms, vec!["linux/amd64", "linux/arm64"]);
+        assert_eq!(
+            image.args,
+            vec![
+                ("LDFLAGS".into(), Some("-s -w -X main.version=1.4.0".into())),
+                ("COMMIT".into(), None)
+            ]
+        );
+        let smoke = &out[1];
+        assert_eq!(smoke.dockerfile, PathBuf::from("test/e2e.Dockerfile"));
+        assert_eq!(smoke.context, ContextDir::Dir(PathBuf::from("test")));
+        assert_eq!(smoke.line, 26);
+        // A run step of a workflow run on tags is part of the release.
+        assert!(smoke.publishes);
+    }
+
+    #[test]
+    fn malformed_yaml_is_an_error() {
+        let mut out = Vec::new();
+        assert!(read(Path::new("w.yml"), "jobs: [docker\n", &mut out).is_err());
+    }
+}
