@@ -11,13 +11,36 @@ use crate::config::ConfigError;
 /// Whether a file name is a Dockerfile by convention: `Dockerfile`, `Containerfile`,
 /// `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.containerfile`.
 pub fn is_dockerfile_name(name: &str) -> bool {
-    name == "Dockerfile"
+    let conventional = name == "Dockerfile"
         || name == "Containerfile"
         || name.starts_with("Dockerfile.")
         || name.starts_with("Containerfile.")
         || name.ends_with(".Dockerfile")
         || name.ends_with(".dockerfile")
-        || name.ends_with(".containerfile")
+        || name.ends_with(".containerfile");
+    conventional && !is_companion_name(name)
+}
+
+/// Extensions of files that sit beside a Dockerfile under its name but are not one: its
+/// ignore file (`Dockerfile.dockerignore`), documentation (`Dockerfile.5.md`, a man page's
+/// source), editor and merge leftovers.
+const COMPANION_EXTENSIONS: &[&str] = &[
+    ".dockerignore",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".txt",
+    ".adoc",
+    ".html",
+    ".orig",
+    ".rej",
+    ".bak",
+    ".swp",
+];
+
+fn is_companion_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    COMPANION_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }
 
 /// Template extensions: a `Dockerfile.tmpl` is rendered into a Dockerfile, and is not one.
@@ -166,6 +189,9 @@ mod tests {
             "Dockerfiles",
             "README.md",
             "Dockerfile-old",
+            "Dockerfile.5.md",
+            "Dockerfile.dockerignore",
+            "Dockerfile.orig",
         ] {
             assert!(!is_dockerfile_name(name), "{name}");
         }

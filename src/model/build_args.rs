@@ -5,8 +5,7 @@ use crate::syntax::Instruction;
 
 /// Applies an `ARG` instruction to a scope (`globals` is `None` for the global scope, before
 /// the first FROM). A build arg the build passes (`passed`, from the repository's build
-/// configuration) wins over the default, as `--build-arg` does; one passed with a value not
-/// read there is unknown. In a stage, a name without a default takes the global value (or the
+/// configuration) wins over the default, as `--build-arg` does. In a stage, a name without a default takes the global value (or the
 /// automatic platform value); an ENV of the same name wins over it.
 pub(super) fn declare_args(
     vars: &mut Vars,
@@ -22,10 +21,15 @@ pub(super) fn declare_args(
         if vars.get(&name).is_some_and(|v| v.from_env) {
             continue;
         }
-        let passed_value = passed.iter().rev().find(|(n, _)| *n == name);
+        // A value passed but not readable (`--build-arg V=$(git describe)`) leaves what the
+        // file says: the default, which a build arg may change, or nothing known.
+        let passed_value = passed
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.as_ref());
         let value = match (passed_value, default) {
-            (Some((_, Some(text))), _) => Some(Value::known(text.clone())),
-            (Some((_, None)), _) => Some(Value::unknown()),
+            (Some(text), _) => Some(Value::known(text.clone())),
             (None, Some(default)) => {
                 let v = vars.expand(&default);
                 Some(Value {

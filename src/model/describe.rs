@@ -361,6 +361,12 @@ pub fn describe(model: &Model) -> String {
         Some(stage) => {
             let why = if stage.index + 1 == model.stages.len() {
                 "the last stage"
+            } else if model
+                .build
+                .as_deref()
+                .is_some_and(|b| b.target.as_deref() == stage.name.as_deref())
+            {
+                "the target of the repository's build, unless --target names it"
             } else {
                 "named by --target"
             };

@@ -239,7 +239,8 @@ fn list(expr: &Expression, ctx: &Context) -> Option<Vec<String>> {
     }
 }
 
-/// `args`: a null value takes the variable from bake's environment, so it is unknown too.
+/// `args`: a null value (`GO_VERSION = GO_VERSION` with `default = null`) is not passed, so
+/// the Dockerfile's default applies, as bake does when its environment does not set it.
 fn args(expr: &Expression, ctx: &Context) -> Vec<(String, Known)> {
     if let Expression::Object(map) = expr {
         return map
@@ -250,12 +251,20 @@ fn args(expr: &Expression, ctx: &Context) -> Vec<(String, Known)> {
                     ObjectKey::Expression(e) => known(e, ctx)?,
                     _ => return None,
                 };
-                Some((key, known(value, ctx)))
+                match value.evaluate(ctx) {
+                    Ok(Value::Null) => None,
+                    Ok(v) => Some((key, scalar(&v))),
+                    Err(_) => Some((key, None)),
+                }
             })
             .collect();
     }
     match expr.evaluate(ctx) {
-        Ok(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), scalar(v))).collect(),
+        Ok(Value::Object(map)) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), scalar(v)))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -395,10 +404,15 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
         let Some((dockerfile, context)) = locate(dir, &fields) else {
             continue;
         };
+        // An output says where the result goes: a registry publishes; files for the host
+        // (`./bin`, `type=local`, `type=tar`) or the cache do not, even in the default group.
+        // An output that does not evaluate here (`bindir(...)`) is as good as a local one.
+        let output_set = fields.outputs.is_some();
         let outputs = fields.outputs.unwrap_or_default();
         let pushes = outputs
             .iter()
             .any(|o| o.contains("type=registry") || o.contains("push=true"));
+        let by_default = by_default.contains(t.name) && (!output_set || pushes);
         // A platform list may also be written as one comma-separated string.
         let platforms = fields.platforms.unwrap_or_default().join(",");
         let platforms = platforms
@@ -415,7 +429,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             target: fields.target.flatten(),
             args: fields.args,
             platforms: platforms.map(String::from).collect(),
-            publishes: by_default.contains(t.name) || pushes,
+            publishes: by_default || pushes,
             local: None,
             released: None,
         });

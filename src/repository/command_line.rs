@@ -117,11 +117,13 @@ fn read_build(command: &Command, line: usize) -> Option<DockerBuild> {
             }
             "--target" => build.target = Some(value().unwrap_or_else(|| "$".into())),
             "--build-arg" => match value() {
-                Some(pair) => match pair.split_once('=') {
-                    Some((k, v)) => build.args.push((k.to_string(), Some(v.to_string()))),
-                    // `--build-arg NAME` passes the variable from the environment.
-                    None => build.args.push((pair, None)),
-                },
+                // `--build-arg NAME` passes the variable from the environment, and
+                // nothing when it is unset: the Dockerfile's default is what is known.
+                Some(pair) => {
+                    if let Some((k, v)) = pair.split_once('=') {
+                        build.args.push((k.to_string(), Some(v.to_string())));
+                    }
+                }
                 None => {
                     if let Some(name) = command.argv.get(i).and_then(|w| {
                         let (k, _) = w.text.split_once('=')?;

@@ -49,13 +49,16 @@ impl<'a> DockerfileBuilds<'a> {
         DockerfileBuilds { configs }
     }
 
-    /// The build to lint as: a publishing one first (what users get), then by kind (bake and
-    /// workflows state most), then by file and line. Where the chosen build leaves the context
+    /// The build to lint as: a publishing one first (what users get), then one of the default
+    /// stage, then by kind (bake and workflows state most), then by file and line. Where the chosen build leaves the context
     /// unknown, another build's known one is used. `None` when nothing builds the file.
     pub fn chosen(&self) -> Option<Chosen> {
         let mut ordered = self.configs.clone();
+        // Among equals, a build of the default (last) stage: what `docker build` makes of the
+        // file, rather than one of its side targets.
         ordered.sort_by(|a, b| {
-            (!a.publishes, a.kind, &a.file, a.line).cmp(&(!b.publishes, b.kind, &b.file, b.line))
+            let key = |c: &BuildConfig| (!c.publishes, c.target.is_some(), c.kind);
+            (key(a), &a.file, a.line).cmp(&(key(b), &b.file, b.line))
         });
         let first = *ordered.first()?;
         let context = match &first.context {

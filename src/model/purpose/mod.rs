@@ -281,28 +281,6 @@ impl Classifier<'_, '_> {
                 format!("the file name says `{word}`: {}", intent.describe()),
             );
         }
-        // How the repository builds the file: a published image is what the project ships,
-        // whatever its folder; one only a development tool or a test compose file builds is
-        // not.
-        if let Some(build) = self.build.as_deref() {
-            if build.publishes {
-                return self.by_contents_released(build);
-            }
-            if let Some(intent) = build.local {
-                return (
-                    of_intent(intent),
-                    Signal::Build,
-                    format!(
-                        "only {} builds it, and nothing publishes it: {}",
-                        build
-                            .described
-                            .first()
-                            .map_or("a local build", String::as_str),
-                        intent.describe()
-                    ),
-                );
-            }
-        }
         // `FROM base AS dev` shipped by default: the stage says what it is for.
         if let Some((intent, word)) = self
             .final_stage()
@@ -324,6 +302,28 @@ impl Classifier<'_, '_> {
                 Signal::Directory,
                 format!("the file is under `{dir}/`: {}", intent.describe()),
             );
+        }
+        // How the repository builds the file: a published image is what the project ships
+        // (unless its own words, name or folder say it is for tests: projects publish their
+        // e2e images too); one only a development tool or a test compose file builds is not.
+        if let Some(build) = self.build.as_deref() {
+            if build.publishes {
+                return self.by_contents_released(build);
+            }
+            if let Some(intent) = build.local {
+                return (
+                    of_intent(intent),
+                    Signal::Build,
+                    format!(
+                        "only {} builds it, and nothing publishes it: {}",
+                        build
+                            .described
+                            .first()
+                            .map_or("a local build", String::as_str),
+                        intent.describe()
+                    ),
+                );
+            }
         }
         if let Some(image) = root_image.filter(|i| conventions::is_ci_runner_image(&i.name())) {
             return (
