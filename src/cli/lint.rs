@@ -75,10 +75,7 @@ impl Resolver<'_> {
         let build_context = build.as_ref().map(|(root, chosen)| {
             chosen
                 .context_dir()
-                .map(|d| match d.as_os_str().is_empty() {
-                    true => root.clone(),
-                    false => root.join(d),
-                })
+                .map(|d| super::repo::relative_to_cwd(&root.join(d)))
         });
         let context = self
             .contexts

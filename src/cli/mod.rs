@@ -272,6 +272,7 @@ fn execute(
         return Ok(EXIT_OK);
     }
     let flags = FlagSettings::from_cli(cli)?;
+    let repos = repo::RepoResolver::new(!cli.no_build_config);
     let Targets {
         targets,
         errors,
@@ -299,7 +300,7 @@ fn execute(
         cli,
         configs,
         contexts,
-        repos: repo::RepoResolver::new(!cli.no_build_config),
+        repos,
         stdin,
     };
     let format = output_format(cli, color);

@@ -432,14 +432,16 @@ pub fn describe(model: &Model) -> String {
             );
         }
     }
-    let copies_in: Vec<String> = model
-        .final_copies()
-        .filter_map(|c| match &c.source {
-            CopySource::Stage(s) => Some(stage_name(model, *s)),
-            CopySource::Image(i) => Some(format!("image `{}`", i.raw)),
-            _ => None,
-        })
-        .collect();
+    let mut copies_in: Vec<String> = Vec::new();
+    for source in model.final_copies().filter_map(|c| match &c.source {
+        CopySource::Stage(s) => Some(stage_name(model, *s)),
+        CopySource::Image(i) => Some(format!("image `{}`", i.raw)),
+        _ => None,
+    }) {
+        if !copies_in.contains(&source) {
+            copies_in.push(source);
+        }
+    }
     if !copies_in.is_empty() {
         let _ = writeln!(out, "final image copies from: {}", copies_in.join(", "));
     }

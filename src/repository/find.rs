@@ -10,8 +10,13 @@ pub fn find_root(dir: &Path) -> Option<PathBuf> {
     let start = dir.canonicalize().ok()?;
     start
         .ancestors()
-        .find(|d| d.join(".git").exists() || d.join(".github").is_dir())
+        .find(|d| is_root(d))
         .map(Path::to_path_buf)
+}
+
+/// A repository root: `.git` (a directory, or the file a worktree has) or `.github` is in it.
+pub fn is_root(dir: &Path) -> bool {
+    dir.join(".git").exists() || dir.join(".github").is_dir()
 }
 
 /// Directories whose Makefiles and shell scripts are read, besides the root: where projects

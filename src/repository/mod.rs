@@ -15,7 +15,9 @@ mod yaml;
 
 use std::path::{Path, PathBuf};
 
-pub use find::find_root;
+use rayon::prelude::*;
+
+pub use find::{find_root, is_root};
 pub use select::{Chosen, DockerfileBuilds};
 
 /// The kinds of configuration read.
@@ -102,6 +104,9 @@ pub struct RepoBuilds {
     pub warnings: Vec<String>,
     /// Configuration files read.
     pub files_read: usize,
+    /// The configs of each Dockerfile, by index: a monorepo's hundreds of builds are not
+    /// compared path by path for every file linted.
+    by_dockerfile: std::collections::HashMap<PathBuf, Vec<usize>>,
 }
 
 /// The most configuration files read under one root, and the largest one read: a generated or
@@ -117,29 +122,31 @@ impl RepoBuilds {
             root: root.to_path_buf(),
             ..RepoBuilds::default()
         };
-        for (kind, rel) in find::config_files(root) {
-            let Some(text) = read_capped(&root.join(&rel)) else {
-                continue;
-            };
+        // Each file is parsed on its own thread: the YAML and HCL parsers are the cost of
+        // reading a repository (about 30 MB/s and 15 MB/s), and the files are independent.
+        let read: Vec<(PathBuf, Result<Vec<BuildConfig>, String>)> = find::config_files(root)
+            .into_par_iter()
+            .filter_map(|(kind, rel)| {
+                let text = read_capped(&root.join(&rel))?;
+                let result = read_config(kind, &rel, &text).map(|mut found| {
+                    if kind == ConfigKind::Script {
+                        run_beside_when_only_there(root, &rel, &mut found);
+                    }
+                    found
+                });
+                Some((rel, result))
+            })
+            .collect();
+        for (rel, result) in read {
             builds.files_read += 1;
-            let mut found = Vec::new();
-            let result = match kind {
-                ConfigKind::Workflow => workflows::read(&rel, &text, &mut found),
-                ConfigKind::Bake => bake::read(&rel, &text, &mut found),
-                ConfigKind::Compose => compose::read(&rel, &text, &mut found),
-                ConfigKind::GoReleaser => goreleaser::read(&rel, &text, &mut found),
-                ConfigKind::Makefile => command_line::read_makefile(&rel, &text, &mut found),
-                ConfigKind::Script => command_line::read_script(&rel, &text, &mut found),
-                ConfigKind::Tilt => tilt::read(&rel, &text, &mut found),
-            };
-            if let Err(why) = result {
-                builds.warnings.push(format!(
-                    "cannot read `{}`: {why}; its builds are ignored",
-                    rel.display()
-                ));
-                continue;
+            match result {
+                Ok(found) => builds.configs.extend(found),
+                Err(why) => builds.warnings.push(format!(
+                    "cannot read `{}`: {}; its builds are ignored",
+                    rel.display(),
+                    brief(&why)
+                )),
             }
-            builds.configs.extend(found);
         }
         builds
             .configs
@@ -148,19 +155,79 @@ impl RepoBuilds {
             .configs
             .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         builds.configs.dedup();
+        for (i, config) in builds.configs.iter().enumerate() {
+            builds
+                .by_dockerfile
+                .entry(config.dockerfile.clone())
+                .or_default()
+                .push(i);
+        }
         builds
     }
 
     /// The builds of a Dockerfile (`path` relative to the root).
     pub fn for_dockerfile(&self, path: &Path) -> DockerfileBuilds<'_> {
-        let path = normalize(path);
-        DockerfileBuilds::new(
-            self.configs
-                .iter()
-                .filter(|c| c.dockerfile == path)
-                .collect(),
-        )
+        let indexes = self
+            .by_dockerfile
+            .get(&normalize(path))
+            .map_or(&[][..], Vec::as_slice);
+        DockerfileBuilds::new(indexes.iter().map(|&i| &self.configs[i]).collect())
     }
+}
+
+/// The builds one configuration file states, `rel` being its path from the root (it names
+/// the kind's conventions: a compose file's folder is its services' base). Public so that the
+/// fuzzer and tests feed it any text; it never panics, and text it cannot read is an `Err`.
+pub fn read_config(kind: ConfigKind, rel: &Path, text: &str) -> Result<Vec<BuildConfig>, String> {
+    let mut found = Vec::new();
+    match kind {
+        ConfigKind::Workflow => workflows::read(rel, text, &mut found),
+        ConfigKind::Bake => bake::read(rel, text, &mut found),
+        ConfigKind::Compose => compose::read(rel, text, &mut found),
+        ConfigKind::GoReleaser => goreleaser::read(rel, text, &mut found),
+        ConfigKind::Makefile => command_line::read_makefile(rel, text, &mut found),
+        ConfigKind::Script => command_line::read_script(rel, text, &mut found),
+        ConfigKind::Tilt => tilt::read(rel, text, &mut found),
+    }?;
+    Ok(found)
+}
+
+/// A script's paths are read from the root, where CI runs scripts (and where most of them
+/// `cd` first); a script that names a Dockerfile found only beside it is run from its own
+/// folder (`cd "$(dirname "$0")"`), so its paths are rebased there.
+fn run_beside_when_only_there(root: &Path, script: &Path, found: &mut [BuildConfig]) {
+    let Some(dir) = script.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return;
+    };
+    for config in found {
+        let beside = normalize(&dir.join(&config.dockerfile));
+        if root.join(&config.dockerfile).is_file() || !root.join(&beside).is_file() {
+            continue;
+        }
+        config.dockerfile = beside;
+        if let ContextDir::Dir(context) = &config.context {
+            config.context = ContextDir::Dir(normalize(&dir.join(context)));
+        }
+    }
+}
+
+/// A parser's error in one short line: HCL's errors quote the offending source line with a
+/// caret under it, and that line can be a file's whole 500 KiB. Keeps the location and the
+/// reason, and caps the length.
+fn brief(why: &str) -> String {
+    const MAX: usize = 200;
+    let mut lines = why.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("").trim_start_matches("-->").trim();
+    let reason = lines.find_map(|l| l.strip_prefix("= ")).map(str::trim);
+    let text = match reason {
+        Some(reason) => format!("{first}: {reason}"),
+        None => first.to_string(),
+    };
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    format!("{cut}…")
 }
 
 fn read_capped(path: &Path) -> Option<String> {
@@ -230,5 +297,20 @@ mod tests {
             Some("Dockerfile".into())
         );
         assert_eq!(join_rel(Path::new(""), "${{ matrix.file }}"), None);
+    }
+
+    #[test]
+    fn parse_errors_are_one_short_line() {
+        let hcl = " --> HCL parse error in line 1, column 70\n  |\n1 | x = [[[[\n  |   ^---\n  |\n  = invalid nesting depth";
+        assert_eq!(
+            brief(hcl),
+            "HCL parse error in line 1, column 70: invalid nesting depth"
+        );
+        assert_eq!(
+            brief("did not find expected key"),
+            "did not find expected key"
+        );
+        let long = "x".repeat(1000);
+        assert_eq!(brief(&long).chars().count(), 201);
     }
 }

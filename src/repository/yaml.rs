@@ -71,10 +71,44 @@ impl Node {
 pub fn parse(text: &str) -> Result<Vec<Node>, String> {
     // The parser is a dependency: should it ever panic on some input, that file is unreadable,
     // not the run lost.
+    // saphyr bounds the nesting of flow collections (`[[[`), not of block ones (`- - -`): a
+    // few thousand nested sequences overflow a thread's stack, which no catch_unwind catches.
+    if block_nesting_bound(text) > MAX_BLOCK_NESTING {
+        return Err(format!(
+            "it nests blocks deeper than {MAX_BLOCK_NESTING} levels"
+        ));
+    }
     let loaded = std::panic::catch_unwind(|| MarkedYaml::load_from_str(text))
         .map_err(|_| "the YAML parser failed on it".to_string())?;
     let docs = loaded.map_err(|e| e.to_string())?;
     Ok(docs.iter().map(|d| convert(d, 0)).collect())
+}
+
+/// Far above any real configuration (GitHub workflows nest about ten levels), far below what
+/// overflows the 2 MiB stack of a worker thread (a few thousand).
+const MAX_BLOCK_NESTING: usize = 256;
+
+/// An upper bound on the nesting of block collections: each level takes at least one column,
+/// of indentation or of an indicator (`- `, `? `) before the line's content.
+fn block_nesting_bound(text: &str) -> usize {
+    text.lines()
+        .map(|line| {
+            let bytes = line.as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                let next = bytes.get(at + 1).copied();
+                let indicator =
+                    matches!(bytes[at], b'-' | b'?') && matches!(next, None | Some(b' ' | b'\t'));
+                if bytes[at] == b' ' || bytes[at] == b'\t' || indicator {
+                    at += 1;
+                } else {
+                    break;
+                }
+            }
+            at
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn scalar_text(scalar: &Scalar) -> Option<String> {
@@ -129,5 +163,20 @@ mod tests {
         let c = docs[0].get("a").and_then(|a| a.get("c")).expect("c");
         assert!(c.items()[1].is_true());
         assert!(parse("a: [\n").is_err());
+    }
+
+    #[test]
+    fn refuses_block_nesting_that_would_overflow_the_stack() {
+        assert_eq!(block_nesting_bound("a:\n  - - b\n"), 6);
+        let deep = format!("{}x\n", "- ".repeat(5000));
+        assert!(parse(&deep).unwrap_err().contains("deeper than 256"));
+        let indented: String = (0..300)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        assert!(parse(&indented).is_err());
+        let fine: String = (0..40)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect();
+        assert!(parse(&fine).is_ok());
     }
 }
