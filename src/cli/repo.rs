@@ -83,10 +83,13 @@ fn announce(builds: RepoBuilds) -> Arc<RepoBuilds> {
 /// `.`, `build`, `..`. Reports then name the same context on every machine. A path with no
 /// common ancestor with the working directory but `/` stays absolute.
 pub(super) fn relative_to_cwd(path: &Path) -> PathBuf {
-    let Ok(cwd) = std::env::current_dir().and_then(|d| d.canonicalize()) else {
-        return path.to_path_buf();
-    };
-    relative_from(&cwd, path)
+    // The working directory does not change during a run: resolved once, not per file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().and_then(|d| d.canonicalize()).ok());
+    match cwd {
+        Some(cwd) => relative_from(cwd, path),
+        None => path.to_path_buf(),
+    }
 }
 
 fn relative_from(base: &Path, path: &Path) -> PathBuf {
