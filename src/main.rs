@@ -10,7 +10,9 @@ fn main() -> ExitCode {
         gopherlint::cli::Io {
             stdin: &mut std::io::stdin().lock(),
             stdout: &mut stdout.lock(),
-            stderr: &mut std::io::stderr().lock(),
+            // Not locked for the run: the thread that reads the repository's configurations
+            // may write to it (a panic message), and the main thread waits for that thread.
+            stderr: &mut std::io::stderr(),
             stdout_is_terminal: stdout.is_terminal(),
             no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
         },

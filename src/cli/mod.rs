@@ -249,6 +249,24 @@ fn output_format(cli: &Cli, color: bool) -> output::Format {
     }
 }
 
+/// Where the files to lint are: the path arguments (`.` when there are none), with standard
+/// input standing for the name it is reported under.
+fn repo_hints(cli: &Cli) -> Vec<PathBuf> {
+    if cli.paths.is_empty() {
+        return vec![PathBuf::from(".")];
+    }
+    cli.paths
+        .iter()
+        .filter_map(|path| {
+            if path.as_os_str() == "-" {
+                cli.stdin_filename.as_ref().map(PathBuf::from)
+            } else {
+                Some(path.clone())
+            }
+        })
+        .collect()
+}
+
 fn execute(
     cli: &Cli,
     stdin: &mut dyn Read,
@@ -272,7 +290,7 @@ fn execute(
         return Ok(EXIT_OK);
     }
     let flags = FlagSettings::from_cli(cli)?;
-    let repos = repo::RepoResolver::new(!cli.no_build_config);
+    let repos = repo::RepoResolver::new(!cli.no_build_config, &repo_hints(cli));
     let Targets {
         targets,
         errors,

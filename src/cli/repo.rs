@@ -12,15 +12,64 @@ pub(super) struct RepoResolver {
     /// Each directory visited on the way up to a root, with the root found (or none).
     roots: HashMap<PathBuf, Option<PathBuf>>,
     builds: HashMap<PathBuf, Arc<RepoBuilds>>,
+    /// The roots of the paths named on the command line, read on a thread of their own while
+    /// the files are found; taken when the first file needs them.
+    prefetch: Option<std::thread::JoinHandle<Vec<(PathBuf, RepoBuilds)>>>,
+    /// Read ahead but not used yet: their warnings are printed when they are.
+    prefetched: HashMap<PathBuf, RepoBuilds>,
 }
 
+/// At most this many roots are read ahead (each path argument may be in its own repository).
+const PREFETCH_ROOTS: usize = 8;
+
 impl RepoResolver {
-    pub(super) fn new(enabled: bool) -> RepoResolver {
-        RepoResolver {
+    /// `paths` are the command line's path arguments (`-` and missing ones are skipped): their
+    /// repositories start being read now, so that reading them overlaps the search for files.
+    pub(super) fn new(enabled: bool, paths: &[PathBuf]) -> RepoResolver {
+        let mut resolver = RepoResolver {
             enabled,
             roots: HashMap::new(),
             builds: HashMap::new(),
+            prefetch: None,
+            prefetched: HashMap::new(),
+        };
+        if enabled {
+            let mut roots = Vec::new();
+            for path in paths {
+                let dir = if path.is_dir() {
+                    path.as_path()
+                } else {
+                    match path.parent() {
+                        Some(p) if !p.as_os_str().is_empty() => p,
+                        _ => Path::new("."),
+                    }
+                };
+                let Ok(dir) = dir.canonicalize() else {
+                    continue;
+                };
+                if let Some(root) = resolver.root_of(&dir)
+                    && !roots.contains(&root)
+                    && roots.len() < PREFETCH_ROOTS
+                {
+                    roots.push(root);
+                }
+            }
+            if !roots.is_empty() {
+                resolver.prefetch = std::thread::Builder::new()
+                    .name("gopherlint-repo".into())
+                    .spawn(move || {
+                        roots
+                            .into_iter()
+                            .map(|root| {
+                                let builds = RepoBuilds::load(&root);
+                                (root, builds)
+                            })
+                            .collect()
+                    })
+                    .ok();
+            }
         }
+        resolver
     }
 
     /// How the repository builds `file`, with the root its paths are relative to. A
@@ -65,7 +114,15 @@ impl RepoResolver {
         if let Some(builds) = self.builds.get(root) {
             return builds.clone();
         }
-        let builds = announce(RepoBuilds::load(root));
+        if let Some(prefetch) = self.prefetch.take() {
+            // A read that panicked is read again below, where the panic is not hidden.
+            self.prefetched.extend(prefetch.join().unwrap_or_default());
+        }
+        let builds = announce(
+            self.prefetched
+                .remove(root)
+                .unwrap_or_else(|| RepoBuilds::load(root)),
+        );
         self.builds.insert(root.to_path_buf(), builds.clone());
         builds
     }

@@ -15,8 +15,6 @@ mod yaml;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 pub use find::{find_root, is_root};
 pub use select::{Chosen, DockerfileBuilds};
 
@@ -122,21 +120,7 @@ impl RepoBuilds {
             root: root.to_path_buf(),
             ..RepoBuilds::default()
         };
-        // Each file is parsed on its own thread: the YAML and HCL parsers are the cost of
-        // reading a repository (about 30 MB/s and 15 MB/s), and the files are independent.
-        let read: Vec<(PathBuf, Result<Vec<BuildConfig>, String>)> = find::config_files(root)
-            .into_par_iter()
-            .filter_map(|(kind, rel)| {
-                let text = read_capped(&root.join(&rel))?;
-                let result = read_config(kind, &rel, &text).map(|mut found| {
-                    if kind == ConfigKind::Script {
-                        run_beside_when_only_there(root, &rel, &mut found);
-                    }
-                    found
-                });
-                Some((rel, result))
-            })
-            .collect();
+        let read = read_all(root, find::config_files(root));
         for (rel, result) in read {
             builds.files_read += 1;
             match result {
@@ -173,6 +157,72 @@ impl RepoBuilds {
             .map_or(&[][..], Vec::as_slice);
         DockerfileBuilds::new(indexes.iter().map(|&i| &self.configs[i]).collect())
     }
+}
+
+/// Below this much configuration text, it is read on one thread.
+const PARALLEL_READ_BYTES: usize = 16 * 1024;
+
+/// Reads and parses the configuration files, largest first, on as many threads as there are
+/// cores: the YAML and HCL parsers are the cost of reading a repository (about 30 MB/s and 15
+/// MB/s), and the files are independent. Plain threads, not the lint pool: the CLI reads a
+/// repository on a thread of its own while the pool lints, and a pool worker waiting for it
+/// must never be the worker it waits on. Results come back in the order of `files`.
+fn read_all(
+    root: &Path,
+    files: Vec<(ConfigKind, PathBuf)>,
+) -> Vec<(PathBuf, Result<Vec<BuildConfig>, String>)> {
+    let texts: Vec<Option<String>> = files
+        .iter()
+        .map(|(_, rel)| read_capped(&root.join(rel)))
+        .collect();
+    let mut order: Vec<usize> = (0..files.len()).filter(|&i| texts[i].is_some()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(texts[i].as_ref().map_or(0, String::len)));
+    let parse = |i: usize| {
+        let (kind, rel) = &files[i];
+        let text = texts[i].as_deref().unwrap_or_default();
+        let result = read_config(*kind, rel, text).map(|mut found| {
+            if *kind == ConfigKind::Script {
+                run_beside_when_only_there(root, rel, &mut found);
+            }
+            found
+        });
+        (i, result)
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(at) else { break };
+            done.push(parse(i));
+        }
+        done
+    };
+    // Below a few pages of text, starting a thread costs more than it saves.
+    let total: usize = texts.iter().flatten().map(String::len).sum();
+    let threads = if total < PARALLEL_READ_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(order.len())
+            .max(1)
+    };
+    let mut results: Vec<(usize, Result<Vec<BuildConfig>, String>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for helper in helpers {
+            // A panic in a parser is caught where it can happen (yaml.rs); one that still
+            // gets here loses that thread's files, not the run.
+            all.extend(helper.join().unwrap_or_default());
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results
+        .into_iter()
+        .map(|(i, result)| (files[i].1.clone(), result))
+        .collect()
 }
 
 /// The builds one configuration file states, `rel` being its path from the root (it names
