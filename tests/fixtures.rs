@@ -258,6 +258,33 @@ fn target_selects_the_shipped_stage() {
 }
 
 #[test]
+fn gl002_keeps_the_base_another_stage_is_built_on() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules/GL002-good-stage-built-on-shipped.Dockerfile");
+    let text = fs::read_to_string(path).expect("fixture");
+    let release = LintOptions {
+        target: Some("release".into()),
+        ..LintOptions::default()
+    };
+    let codes = |text: &str| -> Vec<&'static str> {
+        lint(text, &release)
+            .expect("lint")
+            .iter()
+            .map(|d| d.code())
+            .collect()
+    };
+    // `with-browser` runs apk on the release image: scratch or distroless would break it.
+    assert!(!codes(&text).contains(&"GL002"), "{:?}", codes(&text));
+    // A stage built on it that only copies files runs nothing there: the base can go.
+    let copies_only = text.replace("RUN apk add --no-cache chromium", "COPY extra /extra");
+    assert!(
+        codes(&copies_only).contains(&"GL002"),
+        "{:?}",
+        codes(&copies_only)
+    );
+}
+
+#[test]
 fn allowed_bases_silence_gl002() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/rules/GL002-bad-alpine-final.Dockerfile");

@@ -136,9 +136,38 @@ pub fn is_archive(path: &str) -> bool {
     .any(|ext| path.ends_with(ext))
 }
 
+/// Where an OS image keeps its programs and libraries. A final stage that copies one of them
+/// elsewhere (`cp -r /bin /.tools`) ships the base's own files as its payload.
+pub const SYSTEM_DIRS: &[&str] = &[
+    "/bin",
+    "/sbin",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/local/bin",
+    "/lib",
+    "/usr/lib",
+];
+
+/// `path` is one of SYSTEM_DIRS, or something in one (`/bin/busybox`, `/bin/`, `/bin/*`).
+pub fn in_system_dir(path: &str) -> bool {
+    SYSTEM_DIRS.iter().any(|dir| {
+        path.strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn system_dirs() {
+        assert!(in_system_dir("/bin"));
+        assert!(in_system_dir("/bin/"));
+        assert!(in_system_dir("/usr/bin/busybox"));
+        assert!(!in_system_dir("/binaries"));
+        assert!(!in_system_dir("/out/bin"));
+    }
 
     #[test]
     fn programs_and_data() {

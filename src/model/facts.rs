@@ -217,6 +217,22 @@ impl<'a> FileFacts<'a> {
         (reaches, landed)
     }
 
+    /// The stages built FROM `stage`, directly or through other stages, in file order.
+    pub fn built_on(&self, stage: usize) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut work = vec![stage];
+        while let Some(stage) = work.pop() {
+            for &child in &self.index.children[stage] {
+                if !found.contains(&child) {
+                    found.push(child);
+                    work.push(child);
+                }
+            }
+        }
+        found.sort_unstable();
+        found
+    }
+
     /// The copies that take files from a stage, in file order.
     pub fn copies_from(&self, stage: usize) -> impl Iterator<Item = &Copy> {
         self.index.copies_from[stage]

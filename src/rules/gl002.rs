@@ -3,6 +3,7 @@
 use super::removal::delete_instruction;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::files::in_system_dir;
 use crate::knowledge::images::{DISTROLESS_STATIC, distroless_static_for};
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
@@ -40,6 +41,37 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
         .collect();
     if !packages.is_empty() {
         return Some(format!("it installs {}", packages.join(", ")));
+    }
+    // Another image is built on this one and runs commands in it (`FROM release AS
+    // with-browser` adding Chromium): a base without a shell or package manager breaks it.
+    let shipped = model.final_stage.unwrap_or(0);
+    if let Some(&child) = model
+        .built_on(shipped)
+        .iter()
+        .find(|&&child| !model.runs_in_stage(child).is_empty())
+    {
+        let name = model.stages[child].name.as_deref().unwrap_or("a later stage");
+        return Some(format!("stage `{name}` is built on it and runs commands"));
+    }
+    // `cp -rf /bin /.tktw-bin`: the base's own programs are what the image carries (an init
+    // image that hands busybox to other containers). Without them there is nothing to ship.
+    let payload = model
+        .final_chain()
+        .iter()
+        .flat_map(|&stage| model.runs_in_stage(stage))
+        .flat_map(|r| &r.script.commands)
+        .filter(|c| matches!(c.program(), Some("cp" | "rsync")))
+        .find_map(|c| {
+            let operands: Vec<&str> = c.argv[1..]
+                .iter()
+                .map(|w| w.text.as_str())
+                .filter(|w| !w.starts_with('-'))
+                .collect();
+            let (_, sources) = operands.split_last()?;
+            sources.iter().find(|s| in_system_dir(s)).map(|s| s.to_string())
+        });
+    if let Some(source) = payload {
+        return Some(format!("it copies the base's `{source}` into the image as a payload"));
     }
     if let Some(start) = model.start_command()
         && let Some(program) = start.first()
