@@ -68,7 +68,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "use the numeric id `{name}` has in the base image's /etc/passwd (`USER <uid>`)"
             ),
             None => format!(
-                "create `{name}` with an explicit id (`adduser -u 10001 {name}`, `useradd -u 10001 {name}`) and use that number in `USER`"
+                "give `{name}` an explicit id and use that number in `USER`: the id it has today (`id -u {name}` in the image) keeps the owner of files earlier images wrote to volumes (`adduser -u <id> {name}`, `useradd -u <id> {name}`)"
             ),
         })
         .with_fix(fix),
