@@ -67,6 +67,28 @@ const VALUE_OPTIONS: &[&str] = &[
     "-v",
 ];
 
+/// Whether `text` may hold a build command (`docker build`, `docker buildx build`, `podman
+/// build`, `buildah bud`, ...): a program name followed by build words, as `build_start`
+/// reads them, with quotes, whitespace and line continuations between them. A cheap test
+/// that spares parsing text that builds nothing; it never says no to text `build_start`
+/// would accept.
+pub(super) fn may_hold_build_command(text: &str) -> bool {
+    ["docker", "podman", "buildah"].iter().any(|program| {
+        text.match_indices(program).any(|(at, _)| {
+            let after = &text[at + program.len()..];
+            let words: Vec<&str> = after
+                .split(|c: char| c.is_whitespace() || c == '\\')
+                .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+                .filter(|w| !w.is_empty())
+                .take(2)
+                .collect();
+            let mut argv = vec![*program];
+            argv.extend(words);
+            build_start(&argv).is_some()
+        })
+    })
+}
+
 /// The `docker build` word positions: the index of the first option, for a build command.
 fn build_start(argv: &[&str]) -> Option<usize> {
     let program = argv.first()?.rsplit('/').next()?;
@@ -437,6 +459,29 @@ pub(super) fn run_step_builds(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_commands_are_told_from_other_docker_use() {
+        for text in [
+            "docker build .",
+            "run: docker buildx build --push .",
+            "docker \\\n  build -f Dockerfile .",
+            "\"docker\" image build .",
+            "podman build .",
+            "buildah bud -t x .",
+        ] {
+            assert!(may_hold_build_command(text), "{text}");
+        }
+        for text in [
+            "uses: docker/setup-buildx-action@v3",
+            "uses: docker/login-action@v3",
+            "docker run --rm alpine",
+            "docker-compose build",
+            "go build ./...",
+        ] {
+            assert!(!may_hold_build_command(text), "{text}");
+        }
+    }
     use std::path::PathBuf;
 
     #[test]
