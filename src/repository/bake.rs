@@ -89,6 +89,8 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
 fn from_hcl(text: &str) -> Result<BakeFile, String> {
     let body = hcl::parse(text).map_err(|e| e.to_string())?;
     let mut bake = BakeFile::default();
+    // Blocks come in file order: each target is looked for from the previous one's line.
+    let mut last_target_line = 1;
     for attr in body.attributes() {
         let value = Some(attr.expr().clone());
         bake.vars.push((attr.key().to_string(), value));
@@ -107,13 +109,24 @@ fn from_hcl(text: &str) -> Result<BakeFile, String> {
             "variable" => bake.vars.push((name, attr("default"))),
             "group" => bake.groups.extend(attr("targets").map(|t| (name, t))),
             "target" => {
-                let line = line_of(text, &format!("target \"{name}\""), 1);
+                let needle = format!("target \"{name}\"");
+                let mut line = line_of(text, &needle, last_target_line);
+                if line == last_target_line && !line_has(text, line, &needle) {
+                    line = line_of(text, &needle, 1);
+                }
+                last_target_line = line;
                 bake.targets.push((name, line, attrs));
             }
             _ => {}
         }
     }
     Ok(bake)
+}
+
+fn line_has(text: &str, line: usize, needle: &str) -> bool {
+    text.lines()
+        .nth(line.saturating_sub(1))
+        .is_some_and(|l| l.contains(needle))
 }
 
 /// Bake JSON: top-level `variable`, `group` and `target` objects keyed by name. Its strings are

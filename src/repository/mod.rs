@@ -323,11 +323,21 @@ pub(crate) fn join_rel(base: &Path, rel: &str) -> Option<PathBuf> {
 /// The line (1-based) of the first occurrence of `needle` in `text` at or after `from_line`, or
 /// `from_line` when it does not occur.
 pub(crate) fn line_of(text: &str, needle: &str, from_line: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(from_line.saturating_sub(1))
-        .find(|(_, l)| l.contains(needle))
-        .map_or(from_line, |(i, _)| i + 1)
+    // Substring search over the whole text, then a count of newlines: one pass, not a search
+    // of every line (bake files call this once per target).
+    let skip = from_line.saturating_sub(1);
+    let start = if skip == 0 {
+        0
+    } else {
+        match text.match_indices('\n').nth(skip - 1) {
+            Some((at, _)) => at + 1,
+            None => return from_line,
+        }
+    };
+    match text[start..].find(needle) {
+        Some(at) => skip + 1 + text[start..start + at].matches('\n').count(),
+        None => from_line,
+    }
 }
 
 #[cfg(test)]
@@ -347,6 +357,17 @@ mod tests {
             Some("Dockerfile".into())
         );
         assert_eq!(join_rel(Path::new(""), "${{ matrix.file }}"), None);
+    }
+
+    #[test]
+    fn lines_are_found_at_or_after_a_line() {
+        let text = "a\nb x\nc\nb x\n";
+        assert_eq!(line_of(text, "b x", 1), 2);
+        assert_eq!(line_of(text, "b x", 2), 2);
+        assert_eq!(line_of(text, "b x", 3), 4);
+        assert_eq!(line_of(text, "b x", 5), 5);
+        assert_eq!(line_of(text, "zz", 2), 2);
+        assert_eq!(line_of(text, "a", 0), 1);
     }
 
     #[test]

@@ -1,9 +1,7 @@
-//! YAML documents (workflows, compose, GoReleaser) read with saphyr into a small tree that keeps
-//! each node's line. saphyr is a maintained, pure-Rust YAML 1.2 parser whose marked nodes carry
-//! their position, which `--show-model` prints; serde_yaml is archived, and its forks neither
-//! keep positions nor avoid the C-derived libyaml.
-
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+//! YAML documents (workflows, compose, GoReleaser) read with saphyr's parser into a small tree
+//! that keeps each node's line. saphyr is a maintained, pure-Rust YAML 1.2 parser whose events
+//! carry their position, which `--show-model` prints; serde_yaml is archived, and its forks
+//! neither keep positions nor avoid the C-derived libyaml.
 
 /// A YAML node with its 1-based line.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +67,6 @@ impl Node {
 
 /// The documents of a YAML text. A syntax error is the parser's message.
 pub fn parse(text: &str) -> Result<Vec<Node>, String> {
-    // The parser is a dependency: should it ever panic on some input, that file is unreadable,
-    // not the run lost.
     // saphyr bounds the nesting of flow collections (`[[[`), not of block ones (`- - -`): a
     // few thousand nested sequences overflow a thread's stack, which no catch_unwind catches.
     if block_nesting_bound(text) > MAX_BLOCK_NESTING {
@@ -78,10 +74,158 @@ pub fn parse(text: &str) -> Result<Vec<Node>, String> {
             "it nests blocks deeper than {MAX_BLOCK_NESTING} levels"
         ));
     }
-    let loaded = std::panic::catch_unwind(|| MarkedYaml::load_from_str(text))
-        .map_err(|_| "the YAML parser failed on it".to_string())?;
-    let docs = loaded.map_err(|e| e.to_string())?;
-    Ok(docs.iter().map(|d| convert(d, 0)).collect())
+    // The parser is a dependency: should it ever panic on some input, that file is unreadable,
+    // not the run lost.
+    std::panic::catch_unwind(|| {
+        let mut tree = TreeBuilder::default();
+        let parsed = saphyr_parser::Parser::new_from_str(text).load(&mut tree, true);
+        parsed.map_err(|e| e.to_string())?;
+        match tree.error {
+            Some(why) => Err(why),
+            None => Ok(tree.docs),
+        }
+    })
+    .map_err(|_| "the YAML parser failed on it".to_string())?
+}
+
+/// The most nodes aliases may copy in one document set: anchors nested in anchors multiply
+/// (`a: &a [x, x]`, `b: &b [*a, *a]`, ...), and a few lines would otherwise fill memory.
+const ALIAS_BUDGET: usize = 100_000;
+
+/// Builds the tree straight from the parser's events. saphyr's own loader builds hashed,
+/// core-schema-typed nodes first; this keeps every scalar as written (`1.20` stays `1.20`, a
+/// Go version, not the float 1.2), which is what a build argument is, and costs half as much.
+#[derive(Default)]
+struct TreeBuilder {
+    docs: Vec<Node>,
+    open: Vec<Open>,
+    /// Anchored nodes by id, with their size in nodes.
+    anchors: std::collections::HashMap<usize, (Node, usize)>,
+    alias_budget_used: usize,
+    error: Option<String>,
+}
+
+/// A collection being read, with the anchor it will be known by and its size so far.
+struct Open {
+    line: usize,
+    anchor: usize,
+    size: usize,
+    items: OpenItems,
+}
+
+enum OpenItems {
+    Seq(Vec<Node>),
+    /// Entries, and the key read whose value comes next (`Some(None)`: a key that is not a
+    /// scalar, whose entry is dropped).
+    Map(Vec<(String, Node)>, Option<Option<String>>, usize),
+}
+
+impl TreeBuilder {
+    fn finish(&mut self, node: Node, size: usize, anchor: usize, key_line: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        let Some(parent) = self.open.last_mut() else {
+            self.docs.push(node);
+            return;
+        };
+        parent.size += size;
+        match &mut parent.items {
+            OpenItems::Seq(items) => items.push(node),
+            OpenItems::Map(entries, key, at) => match key.take() {
+                None => {
+                    *key = Some(node.as_str().map(str::to_string));
+                    *at = key_line;
+                }
+                Some(None) => {}
+                Some(Some(name)) => {
+                    // As GitHub and compose do: a key given twice makes the file invalid.
+                    if entries.iter().any(|(k, _)| *k == name) {
+                        self.error.get_or_insert_with(|| {
+                            format!("duplicated key in mapping at line {at}")
+                        });
+                    }
+                    entries.push((name, node));
+                }
+            },
+        }
+    }
+}
+
+impl<'input> saphyr_parser::SpannedEventReceiver<'input> for TreeBuilder {
+    fn on_event(&mut self, event: saphyr_parser::Event<'input>, span: saphyr_parser::Span) {
+        use saphyr_parser::{Event, ScalarStyle};
+        let line = span.start.line();
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let null = style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && matches!(&*text, "" | "~" | "null" | "Null" | "NULL");
+                let value = if null {
+                    Value::Null
+                } else {
+                    Value::Scalar(text.into_owned())
+                };
+                self.finish(Node { line, value }, 1, anchor, line);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let items = if matches!(event, Event::SequenceStart(..)) {
+                    OpenItems::Seq(Vec::new())
+                } else {
+                    OpenItems::Map(Vec::new(), None, line)
+                };
+                self.open.push(Open {
+                    line,
+                    anchor,
+                    size: 1,
+                    items,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(done) = self.open.pop() else { return };
+                let value = if self.open.len() > MAX_DEPTH {
+                    Value::Other
+                } else {
+                    match done.items {
+                        OpenItems::Seq(items) => Value::Seq(items),
+                        OpenItems::Map(entries, ..) => Value::Map(entries),
+                    }
+                };
+                let node = Node {
+                    line: done.line,
+                    value,
+                };
+                self.finish(node, done.size, done.anchor, done.line);
+            }
+            Event::Alias(id) => {
+                let copied = match self.anchors.get(&id) {
+                    Some((node, size)) if self.alias_budget_used + size <= ALIAS_BUDGET => {
+                        self.alias_budget_used += size;
+                        Some((node.clone(), *size))
+                    }
+                    Some(_) => {
+                        self.error.get_or_insert_with(|| {
+                            format!("aliases at line {line} copy more than {ALIAS_BUDGET} nodes")
+                        });
+                        None
+                    }
+                    None => None,
+                };
+                let (node, size) = copied.map_or(
+                    (
+                        Node {
+                            line,
+                            value: Value::Other,
+                        },
+                        1,
+                    ),
+                    |(node, size)| (Node { line, ..node }, size),
+                );
+                self.finish(node, size, 0, line);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Far above any real configuration (GitHub workflows nest about ten levels), far below what
@@ -111,46 +255,6 @@ fn block_nesting_bound(text: &str) -> usize {
         .unwrap_or(0)
 }
 
-fn scalar_text(scalar: &Scalar) -> Option<String> {
-    Some(match scalar {
-        Scalar::Null => return None,
-        Scalar::Boolean(b) => b.to_string(),
-        Scalar::Integer(i) => i.to_string(),
-        Scalar::FloatingPoint(f) => f.to_string(),
-        Scalar::String(s) => s.to_string(),
-    })
-}
-
-fn convert(node: &MarkedYaml, depth: usize) -> Node {
-    let line = node.span.start.line();
-    let value = if depth > MAX_DEPTH {
-        Value::Other
-    } else {
-        match &node.data {
-            YamlData::Value(scalar) => scalar_text(scalar).map_or(Value::Null, Value::Scalar),
-            YamlData::Representation(text, ..) => Value::Scalar(text.to_string()),
-            YamlData::Sequence(items) => {
-                Value::Seq(items.iter().map(|i| convert(i, depth + 1)).collect())
-            }
-            YamlData::Mapping(map) => Value::Map(
-                map.iter()
-                    .filter_map(|(k, v)| {
-                        let key = match &k.data {
-                            YamlData::Value(s) => scalar_text(s)?,
-                            YamlData::Representation(text, ..) => text.to_string(),
-                            _ => return None,
-                        };
-                        Some((key, convert(v, depth + 1)))
-                    })
-                    .collect(),
-            ),
-            YamlData::Tagged(_, inner) => return convert(inner, depth + 1),
-            _ => Value::Other,
-        }
-    };
-    Node { line, value }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +267,42 @@ mod tests {
         let c = docs[0].get("a").and_then(|a| a.get("c")).expect("c");
         assert!(c.items()[1].is_true());
         assert!(parse("a: [\n").is_err());
+    }
+
+    #[test]
+    fn scalars_stay_as_written() {
+        let docs = parse("go: 1.20\nport: 0x1F\nnone: ~\nquoted: 'null'\n").expect("parses");
+        assert_eq!(docs[0].str_at("go"), Some("1.20"));
+        assert_eq!(docs[0].str_at("port"), Some("0x1F"));
+        assert_eq!(docs[0].get("none").map(|n| &n.value), Some(&Value::Null));
+        assert_eq!(docs[0].str_at("quoted"), Some("null"));
+    }
+
+    #[test]
+    fn aliases_copy_their_anchor_within_a_budget() {
+        let docs = parse("base: &b {context: .}\napi:\n  build: *b\n").expect("parses");
+        let build = docs[0]
+            .get("api")
+            .and_then(|a| a.get("build"))
+            .expect("build");
+        assert_eq!((build.line, build.str_at("context")), (3, Some(".")));
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..8 {
+            let p = i - 1;
+            bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        assert!(parse(&bomb).unwrap_err().contains("copy more than"));
+    }
+
+    #[test]
+    fn a_key_given_twice_makes_the_file_invalid() {
+        assert!(
+            parse("a: 1\nb: 2\na: 3\n")
+                .unwrap_err()
+                .contains("duplicated key")
+        );
+        let docs = parse("- a: 1\n- a: 2\n").expect("keys repeat across maps");
+        assert_eq!(docs[0].items().len(), 2);
     }
 
     #[test]
