@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::repository::{Chosen, RepoBuilds};
+use crate::repository::{Chosen, ReadPlan, RepoBuilds};
 
 /// Repository roots and what their configurations say, cached for the run.
 pub(super) struct RepoResolver {
@@ -13,10 +13,13 @@ pub(super) struct RepoResolver {
     roots: HashMap<PathBuf, Option<PathBuf>>,
     builds: HashMap<PathBuf, Arc<RepoBuilds>>,
     /// The roots of the paths named on the command line, read on a thread of their own while
-    /// the files are found; taken when the first file needs them.
-    prefetch: Option<std::thread::JoinHandle<Vec<(PathBuf, RepoBuilds)>>>,
-    /// Read ahead but not used yet: their warnings are printed when they are.
-    prefetched: HashMap<PathBuf, RepoBuilds>,
+    /// the files are found: each root's plan arrives here once its files are read from disk,
+    /// and the thread then starts parsing them.
+    prefetch: Option<std::sync::mpsc::Receiver<(PathBuf, Arc<ReadPlan>)>>,
+    /// The roots that thread reads.
+    read_ahead: Vec<PathBuf>,
+    /// Plans received for roots not needed yet.
+    planned: HashMap<PathBuf, Arc<ReadPlan>>,
 }
 
 /// At most this many roots are read ahead (each path argument may be in its own repository).
@@ -31,7 +34,8 @@ impl RepoResolver {
             roots: HashMap::new(),
             builds: HashMap::new(),
             prefetch: None,
-            prefetched: HashMap::new(),
+            planned: HashMap::new(),
+            read_ahead: Vec::new(),
         };
         if enabled {
             let mut roots = Vec::new();
@@ -55,18 +59,21 @@ impl RepoResolver {
                 }
             }
             if !roots.is_empty() {
-                resolver.prefetch = std::thread::Builder::new()
+                resolver.read_ahead.clone_from(&roots);
+                let (send, receive) = std::sync::mpsc::channel();
+                let reader = std::thread::Builder::new()
                     .name("gopherlint-repo".into())
                     .spawn(move || {
-                        roots
-                            .into_iter()
-                            .map(|root| {
-                                let builds = RepoBuilds::load(&root);
-                                (root, builds)
-                            })
-                            .collect()
-                    })
-                    .ok();
+                        for root in roots {
+                            let plan = Arc::new(ReadPlan::new(&root));
+                            if send.send((root, plan.clone())).is_err() {
+                                return;
+                            }
+                            plan.work();
+                        }
+                    });
+                // Without the thread, each root is read when first needed.
+                resolver.prefetch = reader.ok().map(|_| receive);
             }
         }
         resolver
@@ -114,17 +121,36 @@ impl RepoResolver {
         if let Some(builds) = self.builds.get(root) {
             return builds.clone();
         }
-        if let Some(prefetch) = self.prefetch.take() {
-            // A read that panicked is read again below, where the panic is not hidden.
-            self.prefetched.extend(prefetch.join().unwrap_or_default());
-        }
-        let builds = announce(
-            self.prefetched
-                .remove(root)
-                .unwrap_or_else(|| RepoBuilds::load(root)),
-        );
+        let plan = self
+            .planned
+            .remove(root)
+            .or_else(|| self.receive_plan(root));
+        // The thread that needs the builds parses what is left with the reading thread, rather
+        // than wait for it.
+        let builds = announce(plan.map_or_else(|| RepoBuilds::load(root), |plan| plan.finish()));
         self.builds.insert(root.to_path_buf(), builds.clone());
         builds
+    }
+
+    /// The plan for `root` from the reading thread, keeping those of other roots; `None` when
+    /// the thread does not read it (or stopped).
+    fn receive_plan(&mut self, root: &Path) -> Option<Arc<ReadPlan>> {
+        if !self.read_ahead.iter().any(|r| r == root) {
+            return None;
+        }
+        let receive = self.prefetch.as_ref()?;
+        loop {
+            match receive.recv() {
+                Ok((read, plan)) if read == root => return Some(plan),
+                Ok((read, plan)) => {
+                    self.planned.insert(read, plan);
+                }
+                Err(_) => {
+                    self.prefetch = None;
+                    return None;
+                }
+            }
+        }
     }
 }
 

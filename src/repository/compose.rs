@@ -111,6 +111,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             publishes: false,
             local: local_intent(file, service),
             released: None,
+            only_if_absent: None,
         });
     }
     Ok(())

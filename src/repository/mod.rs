@@ -8,6 +8,7 @@ mod command_line;
 mod compose;
 mod find;
 mod goreleaser;
+mod load;
 mod select;
 mod tilt;
 mod workflows;
@@ -16,6 +17,7 @@ mod yaml;
 use std::path::{Path, PathBuf};
 
 pub use find::{find_root, is_root};
+pub use load::ReadPlan;
 pub use select::{Chosen, DockerfileBuilds};
 
 /// The kinds of configuration read.
@@ -91,6 +93,9 @@ pub struct BuildConfig {
     /// service, workflow or job named so, or a tool made for local development (Tilt).
     pub local: Option<crate::knowledge::conventions::Intent>,
     pub released: Option<ReleasedBinary>,
+    /// The build counts only when the root has no file at this path: a script's build rebased
+    /// to the script's folder, for when the Dockerfile it names is found only there.
+    pub only_if_absent: Option<PathBuf>,
 }
 
 /// Everything read under one repository root.
@@ -116,37 +121,7 @@ impl RepoBuilds {
     /// Reads every configuration under `root`. Never fails: a file that does not parse adds a
     /// warning and is skipped.
     pub fn load(root: &Path) -> RepoBuilds {
-        let mut builds = RepoBuilds {
-            root: root.to_path_buf(),
-            ..RepoBuilds::default()
-        };
-        let read = read_all(root, find::config_files(root));
-        for (rel, result) in read {
-            builds.files_read += 1;
-            match result {
-                Ok(found) => builds.configs.extend(found),
-                Err(why) => builds.warnings.push(format!(
-                    "cannot read `{}`: {}; its builds are ignored",
-                    rel.display(),
-                    brief(&why)
-                )),
-            }
-        }
-        builds
-            .configs
-            .retain(|c| !c.dockerfile.as_os_str().is_empty());
-        builds
-            .configs
-            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        builds.configs.dedup();
-        for (i, config) in builds.configs.iter().enumerate() {
-            builds
-                .by_dockerfile
-                .entry(config.dockerfile.clone())
-                .or_default()
-                .push(i);
-        }
-        builds
+        ReadPlan::new(root).finish()
     }
 
     /// The builds of a Dockerfile (`path` relative to the root).
@@ -155,74 +130,35 @@ impl RepoBuilds {
             .by_dockerfile
             .get(&normalize(path))
             .map_or(&[][..], Vec::as_slice);
-        DockerfileBuilds::new(indexes.iter().map(|&i| &self.configs[i]).collect())
+        DockerfileBuilds::new(
+            indexes
+                .iter()
+                .map(|&i| &self.configs[i])
+                .filter(|c| {
+                    c.only_if_absent
+                        .as_ref()
+                        .is_none_or(|p| !self.root.join(p).is_file())
+                })
+                .collect(),
+        )
     }
-}
 
-/// Below this much configuration text, it is read on one thread.
-const PARALLEL_READ_BYTES: usize = 16 * 1024;
-
-/// Reads and parses the configuration files, largest first, on as many threads as there are
-/// cores: the YAML and HCL parsers are the cost of reading a repository (about 30 MB/s and 15
-/// MB/s), and the files are independent. Plain threads, not the lint pool: the CLI reads a
-/// repository on a thread of its own while the pool lints, and a pool worker waiting for it
-/// must never be the worker it waits on. Results come back in the order of `files`.
-fn read_all(
-    root: &Path,
-    files: Vec<(ConfigKind, PathBuf)>,
-) -> Vec<(PathBuf, Result<Vec<BuildConfig>, String>)> {
-    let texts: Vec<Option<String>> = files
-        .iter()
-        .map(|(_, rel)| read_capped(&root.join(rel)))
-        .collect();
-    let mut order: Vec<usize> = (0..files.len()).filter(|&i| texts[i].is_some()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(texts[i].as_ref().map_or(0, String::len)));
-    let parse = |i: usize| {
-        let (kind, rel) = &files[i];
-        let text = texts[i].as_deref().unwrap_or_default();
-        let result = read_config(*kind, rel, text).map(|mut found| {
-            if *kind == ConfigKind::Script {
-                run_beside_when_only_there(root, rel, &mut found);
-            }
-            found
-        });
-        (i, result)
-    };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = order.get(at) else { break };
-            done.push(parse(i));
+    /// Drops builds of no file, orders the rest by file and line, and indexes them by
+    /// Dockerfile: a monorepo's hundreds of builds are not compared path by path for every
+    /// file linted.
+    fn index(&mut self) {
+        self.configs
+            .retain(|c| !c.dockerfile.as_os_str().is_empty());
+        self.configs
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        self.configs.dedup();
+        for (i, config) in self.configs.iter().enumerate() {
+            self.by_dockerfile
+                .entry(config.dockerfile.clone())
+                .or_default()
+                .push(i);
         }
-        done
-    };
-    // Below a few pages of text, starting a thread costs more than it saves.
-    let total: usize = texts.iter().flatten().map(String::len).sum();
-    let threads = if total < PARALLEL_READ_BYTES {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .min(order.len())
-            .max(1)
-    };
-    let mut results: Vec<(usize, Result<Vec<BuildConfig>, String>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for helper in helpers {
-            // A panic in a parser is caught where it can happen (yaml.rs); one that still
-            // gets here loses that thread's files, not the run.
-            all.extend(helper.join().unwrap_or_default());
-        }
-        all
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results
-        .into_iter()
-        .map(|(i, result)| (files[i].1.clone(), result))
-        .collect()
+    }
 }
 
 /// The builds one configuration file states, `rel` being its path from the root (it names
@@ -242,25 +178,6 @@ pub fn read_config(kind: ConfigKind, rel: &Path, text: &str) -> Result<Vec<Build
     Ok(found)
 }
 
-/// A script's paths are read from the root, where CI runs scripts (and where most of them
-/// `cd` first); a script that names a Dockerfile found only beside it is run from its own
-/// folder (`cd "$(dirname "$0")"`), so its paths are rebased there.
-fn run_beside_when_only_there(root: &Path, script: &Path, found: &mut [BuildConfig]) {
-    let Some(dir) = script.parent().filter(|d| !d.as_os_str().is_empty()) else {
-        return;
-    };
-    for config in found {
-        let beside = normalize(&dir.join(&config.dockerfile));
-        if root.join(&config.dockerfile).is_file() || !root.join(&beside).is_file() {
-            continue;
-        }
-        config.dockerfile = beside;
-        if let ContextDir::Dir(context) = &config.context {
-            config.context = ContextDir::Dir(normalize(&dir.join(context)));
-        }
-    }
-}
-
 /// A parser's error in one short line: HCL's errors quote the offending source line with a
 /// caret under it, and that line can be a file's whole 500 KiB. Keeps the location and the
 /// reason, and caps the length.
@@ -278,15 +195,6 @@ fn brief(why: &str) -> String {
     }
     let cut: String = text.chars().take(MAX).collect();
     format!("{cut}…")
-}
-
-fn read_capped(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_CONFIG_BYTES {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    String::from_utf8(bytes).ok()
 }
 
 /// A relative path with `.` and `..` resolved lexically (`./build/../Dockerfile` is

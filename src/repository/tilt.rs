@@ -117,6 +117,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                 publishes: false,
                 local: Some(Intent::Dev),
                 released: None,
+                only_if_absent: None,
             });
         }
         offset += consumed;

@@ -1,0 +1,208 @@
+//! Reading a repository's configurations: found and read from disk by one thread, then parsed
+//! by every thread that takes part. The CLI starts a read on a thread of its own while it
+//! searches for files; the thread that first needs the result parses what is left with it,
+//! instead of waiting (the YAML and HCL parsers, at 30 to 60 MB/s, are the cost of reading a
+//! repository, and the files are independent).
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+
+use super::{
+    BuildConfig, ConfigKind, ContextDir, MAX_CONFIG_BYTES, RepoBuilds, brief, find, normalize,
+    read_config,
+};
+
+type Parsed = Result<Vec<BuildConfig>, String>;
+
+/// The configuration files of one root, read into memory, and their parsing shared out.
+pub struct ReadPlan {
+    root: PathBuf,
+    files: Vec<(ConfigKind, PathBuf, Option<String>)>,
+    /// Indexes into `files` of those read, largest first: the longest parse starts first.
+    order: Vec<usize>,
+    next: AtomicUsize,
+    parsed: Mutex<Vec<(usize, Parsed)>>,
+    /// Signalled when the last file is parsed.
+    all_parsed: Condvar,
+}
+
+impl ReadPlan {
+    /// Finds the configuration files under `root` and reads them; nothing is parsed yet.
+    pub fn new(root: &Path) -> ReadPlan {
+        let files: Vec<_> = find::config_files(root)
+            .into_iter()
+            .map(|(kind, rel)| {
+                let text = read_capped(&root.join(&rel));
+                (kind, rel, text)
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..files.len()).filter(|&i| files[i].2.is_some()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(files[i].2.as_ref().map_or(0, String::len)));
+        ReadPlan {
+            root: root.to_path_buf(),
+            files,
+            order,
+            next: AtomicUsize::new(0),
+            parsed: Mutex::new(Vec::new()),
+            all_parsed: Condvar::new(),
+        }
+    }
+
+    /// Parses files until none is left to take.
+    pub fn work(&self) {
+        loop {
+            let at = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = self.order.get(at) else { return };
+            let (kind, rel, text) = &self.files[i];
+            // The readers catch their parsers' panics; this catches one of ours, so that a
+            // file always counts as parsed and no thread waits for it forever.
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                let text = text.as_deref().unwrap_or_default();
+                read_config(*kind, rel, text)
+            }))
+            .unwrap_or_else(|_| Err("the reader failed on it".to_string()));
+            let mut parsed = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+            parsed.push((i, result));
+            if parsed.len() == self.order.len() {
+                self.all_parsed.notify_all();
+            }
+        }
+    }
+
+    /// Parses what is left, waits for what other threads are parsing, and gathers the builds.
+    pub fn finish(&self) -> RepoBuilds {
+        self.work();
+        let mut parsed = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
+        while parsed.len() < self.order.len() {
+            parsed = self
+                .all_parsed
+                .wait(parsed)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        let mut parsed = std::mem::take(&mut *parsed);
+        parsed.sort_by_key(|(i, _)| *i);
+        self.gather(parsed)
+    }
+
+    fn gather(&self, parsed: Vec<(usize, Parsed)>) -> RepoBuilds {
+        let mut builds = RepoBuilds {
+            root: self.root.clone(),
+            files_read: parsed.len(),
+            ..RepoBuilds::default()
+        };
+        for (i, result) in parsed {
+            let (kind, rel, _) = &self.files[i];
+            match result {
+                Ok(found) => {
+                    if *kind == ConfigKind::Script {
+                        builds.configs.extend(run_beside(rel, &found));
+                    }
+                    builds.configs.extend(found);
+                }
+                Err(why) => builds.warnings.push(format!(
+                    "cannot read `{}`: {}; its builds are ignored",
+                    rel.display(),
+                    brief(&why)
+                )),
+            }
+        }
+        builds.index();
+        builds
+    }
+}
+
+/// A script's paths are read from the root, where CI runs scripts (and where most of them `cd`
+/// first); a script that names a Dockerfile found only beside it is run from its own folder
+/// (`cd "$(dirname "$0")"`). Each build of a script outside the root also gets its rebased
+/// twin, which counts only when the root has no such Dockerfile (checked when a file is
+/// looked up, not here: most are never looked up).
+fn run_beside(script: &Path, found: &[BuildConfig]) -> Vec<BuildConfig> {
+    let Some(dir) = script.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Vec::new();
+    };
+    found
+        .iter()
+        .map(|config| {
+            let mut beside = config.clone();
+            beside.dockerfile = normalize(&dir.join(&config.dockerfile));
+            if let ContextDir::Dir(context) = &config.context {
+                beside.context = ContextDir::Dir(normalize(&dir.join(context)));
+            }
+            beside.only_if_absent = Some(config.dockerfile.clone());
+            beside
+        })
+        .collect()
+}
+
+fn read_capped(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_CONFIG_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn a_script_build_is_rebased_only_when_the_root_lacks_its_dockerfile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, ".git/HEAD", "");
+        write(root, "hack/build.sh", "docker build -f Dockerfile .\n");
+        write(root, "hack/Dockerfile", "FROM scratch\n");
+        let builds = RepoBuilds::load(root);
+        let beside = builds.for_dockerfile(Path::new("hack/Dockerfile"));
+        assert_eq!(beside.configs.len(), 1);
+        assert_eq!(beside.configs[0].context, ContextDir::Dir("hack".into()));
+        // Once the root has the Dockerfile the script names, the script builds that one.
+        write(root, "Dockerfile", "FROM scratch\n");
+        let builds = RepoBuilds::load(root);
+        assert!(
+            builds
+                .for_dockerfile(Path::new("hack/Dockerfile"))
+                .configs
+                .is_empty()
+        );
+        let at_root = builds.for_dockerfile(Path::new("Dockerfile"));
+        assert_eq!(at_root.configs[0].context, ContextDir::Dir("".into()));
+    }
+
+    #[test]
+    fn threads_sharing_a_plan_read_what_one_thread_reads() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for i in 0..12 {
+            write(
+                root,
+                &format!("scripts/build{i}.sh"),
+                &format!("docker build -f cmd/s{i}/Dockerfile .\n"),
+            );
+        }
+        write(root, "compose.yaml", "services:\n  a:\n    build: [\n");
+        let alone = RepoBuilds::load(root);
+        let plan = std::sync::Arc::new(ReadPlan::new(root));
+        let helper = {
+            let plan = plan.clone();
+            std::thread::spawn(move || plan.work())
+        };
+        let shared = plan.finish();
+        helper.join().expect("the helper ends");
+        assert_eq!(shared.configs, alone.configs);
+        assert_eq!(shared.warnings, alone.warnings);
+        // Each script's build, and its twin rebased to `scripts/`.
+        assert_eq!((shared.files_read, shared.configs.len()), (13, 24));
+        assert_eq!(shared.warnings.len(), 1);
+    }
+}
