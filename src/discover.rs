@@ -129,11 +129,21 @@ fn excluded(excludes: &GlobSet, root: &Path, path: &Path) -> bool {
             .is_some_and(|name| excludes.is_match(Path::new(name)))
 }
 
-/// Dockerfiles under `root`, sorted. Walk errors (unreadable directories) are returned as
-/// messages next to the files that were found.
-pub fn walk(root: &Path, excludes: &GlobSet) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// What a search of a directory found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Dockerfiles, sorted.
+    pub dockerfiles: Vec<PathBuf>,
+    /// Compose files, seen on the way: the repository's configurations need them, and this
+    /// search has already walked the tree.
+    pub compose_files: Vec<PathBuf>,
+    /// Walk errors (unreadable directories), as messages.
+    pub errors: Vec<String>,
+}
+
+/// Dockerfiles under `root`. Walk errors are returned next to the files that were found.
+pub fn walk(root: &Path, excludes: &GlobSet) -> Found {
+    let mut found = Found::default();
     let root_owned = root.to_path_buf();
     let filter_excludes = excludes.clone();
     let walker = ignore::WalkBuilder::new(root)
@@ -157,14 +167,16 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> (Vec<PathBuf>, Vec<String>) {
                 // Templates by name are skipped here; by content, where the file is read to
                 // be linted (`cli::files`), so no file is read twice.
                 if is_file && is_dockerfile_name(&name) && !is_template_name(&name) {
-                    files.push(entry.into_path());
+                    found.dockerfiles.push(entry.into_path());
+                } else if is_file && crate::repository::is_compose_name(&name) {
+                    found.compose_files.push(entry.into_path());
                 }
             }
-            Err(error) => errors.push(error.to_string()),
+            Err(error) => found.errors.push(error.to_string()),
         }
     }
-    files.sort();
-    (files, errors)
+    found.dockerfiles.sort();
+    found
 }
 
 #[cfg(test)]
@@ -241,15 +253,17 @@ mod tests {
                 .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
                 .collect()
         };
-        let (found, errors) = walk(root, &excludes);
-        assert!(errors.is_empty(), "{errors:?}");
+        std::fs::write(root.join("svc/compose.yaml"), "").expect("write");
+        let found = walk(root, &excludes);
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
         assert_eq!(
-            names(found),
+            names(found.dockerfiles),
             ["Dockerfile", "svc/Dockerfile", "testdata-extra/Dockerfile"]
         );
+        assert_eq!(names(found.compose_files), ["svc/compose.yaml"]);
         // Named as the directory to search, testdata is searched.
-        let (found, _) = walk(&root.join("testdata"), &excludes);
-        assert_eq!(found.len(), 1);
+        let found = walk(&root.join("testdata"), &excludes);
+        assert_eq!(found.dockerfiles.len(), 1);
     }
 
     #[test]

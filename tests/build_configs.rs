@@ -497,6 +497,35 @@ fn the_root_search_lints_every_file_with_its_build() {
     assert_eq!(shown.matches("\nbuilt by:\n").count(), 5, "{shown}");
 }
 
+/// The root search takes the compose files it sees on its way; a single file's run, or a search
+/// with `--exclude`, looks for them itself. Both find the same builds.
+#[test]
+fn the_root_search_and_single_files_read_the_same_builds() {
+    let dir = repo();
+    let root = dir.path();
+    let nested = "services:\n  worker:\n    build:\n      context: ../..\n      dockerfile: cmd/worker/Dockerfile\n";
+    write(root, "deploy/local/compose.yaml", nested);
+    write(root, "cmd/worker/Dockerfile", MAKE_DOCKERFILE);
+    let files = [
+        "Dockerfile",
+        "build/Dockerfile",
+        "cmd/api/Dockerfile",
+        "cmd/worker/Dockerfile",
+        "docker/Dockerfile",
+        "hack/live.Dockerfile",
+    ];
+    let at_root = show(root, &["."]);
+    let excluding = show(root, &["--exclude", "nothing-matches-this", "."]);
+    let one_by_one: Vec<String> = files.iter().map(|f| show(root, &[f])).collect();
+    let one_by_one = one_by_one.join("\n");
+    assert_eq!(at_root, one_by_one);
+    assert_eq!(excluding, at_root);
+    has(
+        &at_root,
+        "`deploy/local/compose.yaml:4` (compose service `worker`)",
+    );
+}
+
 #[test]
 fn no_build_config_is_the_behaviour_without_configs() {
     let dir = repo();

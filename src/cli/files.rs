@@ -29,6 +29,8 @@ pub(super) struct Targets {
     pub(super) errors: Vec<String>,
     /// Printed; no effect on the exit code.
     pub(super) warnings: Vec<String>,
+    /// Each directory searched, with the compose files seen in it.
+    pub(super) searched: Vec<(PathBuf, Vec<PathBuf>)>,
 }
 
 /// Path arguments as files, in the order of the output (by path; standard input by the name it
@@ -39,6 +41,7 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, crate::config::Confi
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let mut searched = Vec::new();
     let default = [PathBuf::from(".")];
     let paths: &[PathBuf] = if cli.paths.is_empty() {
         &default
@@ -49,16 +52,18 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, crate::config::Confi
         if path.as_os_str() == "-" {
             targets.push(Target::Stdin);
         } else if path.is_dir() {
-            let (found, walk_errors) = crate::discover::walk(path, &excludes);
-            errors.extend(walk_errors);
-            if found.is_empty() {
+            let found = crate::discover::walk(path, &excludes);
+            errors.extend(found.errors);
+            if found.dockerfiles.is_empty() {
                 warnings.push(format!("no Dockerfiles found in `{}`", path.display()));
             }
             targets.extend(
                 found
+                    .dockerfiles
                     .into_iter()
                     .map(|file| Target::File(clean(file), true)),
             );
+            searched.push((path.clone(), found.compose_files));
         } else {
             targets.push(Target::File(clean(path.clone()), false));
         }
@@ -78,6 +83,7 @@ pub(super) fn collect_targets(cli: &Cli) -> Result<Targets, crate::config::Confi
     Ok(Targets {
         targets,
         errors,
+        searched,
         warnings,
     })
 }

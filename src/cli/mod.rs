@@ -290,12 +290,22 @@ fn execute(
         return Ok(EXIT_OK);
     }
     let flags = FlagSettings::from_cli(cli)?;
-    let repos = repo::RepoResolver::new(!cli.no_build_config, &repo_hints(cli));
+    // A directory argument at a repository's root is searched whole (unless --exclude leaves
+    // parts out): that search hands over the compose files it sees.
+    let mut repos = repo::RepoResolver::new(
+        !cli.no_build_config,
+        &repo_hints(cli),
+        cli.exclude.is_empty(),
+    );
     let Targets {
         targets,
         errors,
         warnings,
+        searched,
     } = collect_targets(cli)?;
+    for (dir, compose_files) in &searched {
+        repos.searched(dir, compose_files);
+    }
     for warning in warnings {
         let _ = writeln!(stderr, "gopherlint: warning: {warning}");
     }

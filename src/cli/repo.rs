@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::repository::{Chosen, ReadPlan, RepoBuilds};
+use crate::repository::{Chosen, MAX_CONFIG_FILES, ReadPlan, RepoBuilds};
 
 /// Repository roots and what their configurations say, cached for the run.
 pub(super) struct RepoResolver {
@@ -18,6 +18,9 @@ pub(super) struct RepoResolver {
     prefetch: Option<std::sync::mpsc::Receiver<(PathBuf, Arc<ReadPlan>)>>,
     /// The roots that thread reads.
     read_ahead: Vec<PathBuf>,
+    /// Roots the CLI's own search covers whole: their compose files come from that search,
+    /// once it is done (`None` until then).
+    covered: HashMap<PathBuf, Option<Vec<PathBuf>>>,
     /// Plans received for roots not needed yet.
     planned: HashMap<PathBuf, Arc<ReadPlan>>,
 }
@@ -28,7 +31,9 @@ const PREFETCH_ROOTS: usize = 8;
 impl RepoResolver {
     /// `paths` are the command line's path arguments (`-` and missing ones are skipped): their
     /// repositories start being read now, so that reading them overlaps the search for files.
-    pub(super) fn new(enabled: bool, paths: &[PathBuf]) -> RepoResolver {
+    /// With `searches_whole_dirs`, a directory argument that is a root will be searched whole,
+    /// and its compose files are taken from that search (see [`RepoResolver::searched`]).
+    pub(super) fn new(enabled: bool, paths: &[PathBuf], searches_whole_dirs: bool) -> RepoResolver {
         let mut resolver = RepoResolver {
             enabled,
             roots: HashMap::new(),
@@ -36,6 +41,7 @@ impl RepoResolver {
             prefetch: None,
             planned: HashMap::new(),
             read_ahead: Vec::new(),
+            covered: HashMap::new(),
         };
         if enabled {
             let mut roots = Vec::new();
@@ -55,17 +61,21 @@ impl RepoResolver {
                     && !roots.contains(&root)
                     && roots.len() < PREFETCH_ROOTS
                 {
+                    if searches_whole_dirs && path.is_dir() && dir == root {
+                        resolver.covered.insert(root.clone(), None);
+                    }
                     roots.push(root);
                 }
             }
             if !roots.is_empty() {
                 resolver.read_ahead.clone_from(&roots);
+                let covered: Vec<PathBuf> = resolver.covered.keys().cloned().collect();
                 let (send, receive) = std::sync::mpsc::channel();
                 let reader = std::thread::Builder::new()
                     .name("gopherlint-repo".into())
                     .spawn(move || {
                         for root in roots {
-                            let plan = Arc::new(ReadPlan::new(&root));
+                            let plan = Arc::new(ReadPlan::new(&root, !covered.contains(&root)));
                             if send.send((root, plan.clone())).is_err() {
                                 return;
                             }
@@ -117,6 +127,20 @@ impl RepoResolver {
         found
     }
 
+    /// The compose files a search of `dir` found: when `dir` is a covered root, they are its
+    /// compose files.
+    pub(super) fn searched(&mut self, dir: &Path, compose_files: &[PathBuf]) {
+        let Ok(dir) = dir.canonicalize() else { return };
+        let Some(slot) = self.covered.get_mut(&dir) else {
+            return;
+        };
+        let relative = compose_files.iter().filter_map(|file| {
+            let file = file.canonicalize().ok()?;
+            Some(file.strip_prefix(&dir).ok()?.to_path_buf())
+        });
+        *slot = Some(relative.collect());
+    }
+
     fn builds_of(&mut self, root: &Path) -> Arc<RepoBuilds> {
         if let Some(builds) = self.builds.get(root) {
             return builds.clone();
@@ -127,7 +151,22 @@ impl RepoResolver {
             .or_else(|| self.receive_plan(root));
         // The thread that needs the builds parses what is left with the reading thread, rather
         // than wait for it.
-        let builds = announce(plan.map_or_else(|| RepoBuilds::load(root), |plan| plan.finish()));
+        let builds = match plan {
+            None => RepoBuilds::load(root),
+            Some(plan) => match self.covered.get(root) {
+                None => plan.finish(),
+                Some(found) => {
+                    let limit = MAX_CONFIG_FILES.saturating_sub(plan.file_count());
+                    let compose = match found {
+                        Some(found) => ReadPlan::of_compose_files(root, found, limit),
+                        // The search did not report: the compose files are looked for here.
+                        None => ReadPlan::of_compose_search(root, limit),
+                    };
+                    ReadPlan::finish_all(&[&plan, &compose])
+                }
+            },
+        };
+        let builds = announce(builds);
         self.builds.insert(root.to_path_buf(), builds.clone());
         builds
     }

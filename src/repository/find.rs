@@ -38,7 +38,7 @@ const COMPOSE_DEPTH: usize = 4;
 
 /// A compose file's name: `compose.yaml`, `docker-compose.yml`, and their variants
 /// (`docker-compose.dev.yml`, `compose.override.yaml`).
-fn is_compose_name(name: &str) -> bool {
+pub fn is_compose_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     (lower.starts_with("compose") || lower.starts_with("docker-compose"))
         && (lower.ends_with(".yml") || lower.ends_with(".yaml"))
@@ -60,9 +60,32 @@ fn is_makefile_name(name: &str) -> bool {
     name == "Makefile" || name == "makefile" || name == "GNUmakefile" || name.ends_with(".mk")
 }
 
+/// Whether a file found by another search (`rel`, relative to the root) is one of the compose
+/// files the compose search would find: the same names, depth and skipped directories.
+pub fn is_compose_file(rel: &Path) -> bool {
+    let Some(name) = rel.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let dirs: Vec<_> = rel
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .collect();
+    is_compose_name(name)
+        && dirs.len() <= COMPOSE_DEPTH
+        && dirs.iter().all(|c| match c {
+            std::path::Component::Normal(dir) => dir
+                .to_str()
+                .is_some_and(|d| !d.starts_with('.') && !SKIPPED_DIRS.contains(&d)),
+            _ => false,
+        })
+}
+
 /// The configuration files under `root`, relative to it, in a stable order, at most
-/// MAX_CONFIG_FILES.
-pub fn config_files(root: &Path) -> Vec<(ConfigKind, PathBuf)> {
+/// MAX_CONFIG_FILES. Compose files are searched for only with `search_compose`: when the
+/// CLI's own search covers the whole repository, it hands them over instead (the search for
+/// them is a walk of the tree's top levels, the most costly part of finding configurations).
+pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathBuf)> {
     let mut found = Vec::new();
     let list = |dir: &Path| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
@@ -113,12 +136,19 @@ pub fn config_files(root: &Path) -> Vec<(ConfigKind, PathBuf)> {
             found.push((kind, Path::new(dir).join(name)));
         }
     }
-    compose_files(root, Path::new(""), 0, &mut found);
+    if search_compose {
+        compose_files(root, Path::new(""), 0, &mut found);
+    }
     found.truncate(MAX_CONFIG_FILES);
     found
 }
 
-fn compose_files(root: &Path, dir: &Path, depth: usize, found: &mut Vec<(ConfigKind, PathBuf)>) {
+pub(super) fn compose_files(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    found: &mut Vec<(ConfigKind, PathBuf)>,
+) {
     if depth > COMPOSE_DEPTH || found.len() >= MAX_CONFIG_FILES {
         return;
     }
@@ -157,5 +187,41 @@ mod tests {
         assert!(!is_compose_name("composer.json"));
         assert!(is_bake_name("docker-bake.override.hcl"));
         assert!(is_makefile_name("docker.mk"));
+    }
+
+    #[test]
+    fn compose_files_found_elsewhere_are_taken_as_the_search_would() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for rel in [
+            "compose.yaml",
+            "deploy/local/dev/x/docker-compose.yml",
+            "deploy/local/dev/x/y/compose.yaml",
+            "vendor/a/compose.yaml",
+            ".devcontainer/compose.yaml",
+            "test/compose.override.yml",
+            "test/composer.json",
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, "").expect("write");
+        }
+        let searched: Vec<PathBuf> = config_files(root, true)
+            .into_iter()
+            .map(|(_, rel)| rel)
+            .collect();
+        assert_eq!(searched.len(), 3);
+        for rel in &searched {
+            assert!(is_compose_file(rel), "{}", rel.display());
+        }
+        for rel in [
+            "deploy/local/dev/x/y/compose.yaml",
+            "vendor/a/compose.yaml",
+            ".devcontainer/compose.yaml",
+            "test/composer.json",
+        ] {
+            assert!(!is_compose_file(Path::new(rel)), "{rel}");
+        }
+        assert!(config_files(root, false).is_empty());
     }
 }

@@ -30,8 +30,42 @@ pub struct ReadPlan {
 
 impl ReadPlan {
     /// Finds the configuration files under `root` and reads them; nothing is parsed yet.
-    pub fn new(root: &Path) -> ReadPlan {
-        let files: Vec<_> = find::config_files(root)
+    /// Without `search_compose`, compose files are left out: the caller has them from its own
+    /// search of the tree, and plans them with [`ReadPlan::of_compose_files`].
+    pub fn new(root: &Path, search_compose: bool) -> ReadPlan {
+        ReadPlan::of_files(root, find::config_files(root, search_compose))
+    }
+
+    /// Compose files found by another search of the tree (relative to `root`): those the
+    /// compose search would find, in its order, within the limit on configuration files.
+    pub fn of_compose_files(root: &Path, found: &[PathBuf], limit: usize) -> ReadPlan {
+        let mut files: Vec<PathBuf> = found
+            .iter()
+            .filter(|rel| find::is_compose_file(rel))
+            .cloned()
+            .collect();
+        files.sort();
+        files.dedup();
+        files.truncate(limit);
+        let files = files.into_iter().map(|rel| (ConfigKind::Compose, rel));
+        ReadPlan::of_files(root, files.collect())
+    }
+
+    /// The compose files under `root`, searched for as [`ReadPlan::new`] does.
+    pub fn of_compose_search(root: &Path, limit: usize) -> ReadPlan {
+        let mut files = Vec::new();
+        find::compose_files(root, Path::new(""), 0, &mut files);
+        files.truncate(limit);
+        ReadPlan::of_files(root, files)
+    }
+
+    /// How many files the plan holds: the configuration files read under a root are capped.
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    fn of_files(root: &Path, files: Vec<(ConfigKind, PathBuf)>) -> ReadPlan {
+        let files: Vec<_> = files
             .into_iter()
             .map(|(kind, rel)| {
                 let text = read_capped(&root.join(&rel));
@@ -73,6 +107,22 @@ impl ReadPlan {
 
     /// Parses what is left, waits for what other threads are parsing, and gathers the builds.
     pub fn finish(&self) -> RepoBuilds {
+        ReadPlan::finish_all(&[self])
+    }
+
+    /// [`ReadPlan::finish`] for the parts of one root's configurations.
+    pub fn finish_all(plans: &[&ReadPlan]) -> RepoBuilds {
+        let mut builds = RepoBuilds::default();
+        for plan in plans {
+            builds.root.clone_from(&plan.root);
+            let parsed = plan.finish_parsing();
+            plan.gather(parsed, &mut builds);
+        }
+        builds.index();
+        builds
+    }
+
+    fn finish_parsing(&self) -> Vec<(usize, Parsed)> {
         self.work();
         let mut parsed = self.parsed.lock().unwrap_or_else(|e| e.into_inner());
         while parsed.len() < self.order.len() {
@@ -83,15 +133,11 @@ impl ReadPlan {
         }
         let mut parsed = std::mem::take(&mut *parsed);
         parsed.sort_by_key(|(i, _)| *i);
-        self.gather(parsed)
+        parsed
     }
 
-    fn gather(&self, parsed: Vec<(usize, Parsed)>) -> RepoBuilds {
-        let mut builds = RepoBuilds {
-            root: self.root.clone(),
-            files_read: parsed.len(),
-            ..RepoBuilds::default()
-        };
+    fn gather(&self, parsed: Vec<(usize, Parsed)>, builds: &mut RepoBuilds) {
+        builds.files_read += parsed.len();
         for (i, result) in parsed {
             let (kind, rel, _) = &self.files[i];
             match result {
@@ -108,8 +154,6 @@ impl ReadPlan {
                 )),
             }
         }
-        builds.index();
-        builds
     }
 }
 
@@ -192,7 +236,7 @@ mod tests {
         }
         write(root, "compose.yaml", "services:\n  a:\n    build: [\n");
         let alone = RepoBuilds::load(root);
-        let plan = std::sync::Arc::new(ReadPlan::new(root));
+        let plan = std::sync::Arc::new(ReadPlan::new(root, true));
         let helper = {
             let plan = plan.clone();
             std::thread::spawn(move || plan.work())

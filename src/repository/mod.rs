@@ -11,12 +11,13 @@ mod goreleaser;
 mod load;
 mod select;
 mod tilt;
+mod workflow_jobs;
 mod workflows;
 mod yaml;
 
 use std::path::{Path, PathBuf};
 
-pub use find::{find_root, is_root};
+pub use find::{find_root, is_compose_file, is_compose_name, is_root};
 pub use load::ReadPlan;
 pub use select::{Chosen, DockerfileBuilds};
 
@@ -121,7 +122,7 @@ impl RepoBuilds {
     /// Reads every configuration under `root`. Never fails: a file that does not parse adds a
     /// warning and is skipped.
     pub fn load(root: &Path) -> RepoBuilds {
-        ReadPlan::new(root).finish()
+        ReadPlan::new(root, true).finish()
     }
 
     /// The builds of a Dockerfile (`path` relative to the root).

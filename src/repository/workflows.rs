@@ -118,6 +118,10 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
     {
         return Ok(());
     }
+    let building = super::workflow_jobs::building_jobs_only(text, |job| {
+        job.contains("docker/build-push-action") || super::command_line::may_hold_build_command(job)
+    });
+    let text = building.as_deref().unwrap_or(text);
     let docs = yaml::parse(text)?;
     let Some(doc) = docs.first() else {
         return Ok(());
