@@ -622,3 +622,27 @@ fn a_script_beside_its_dockerfile_builds_it() {
     );
     assert_eq!(context_of(&shown, root), under(root, "build"));
 }
+
+/// What the file's folders say is read from the repository root, wherever gopherlint runs:
+/// from inside `docs/tutorial/guestbook/` the file is still a tutorial's, and the folders
+/// above the root (here `test/`) say nothing of it.
+#[test]
+fn conventions_read_the_path_from_the_repository_root() {
+    let dir = TempDir::new().expect("tempdir");
+    let root = dir.path().join("test").join("shop");
+    fs::create_dir_all(root.join(".git")).expect(".git");
+    write(&root, "docs/tutorial/guestbook/Dockerfile", MAKE_DOCKERFILE);
+    write(&root, "Dockerfile", MAKE_DOCKERFILE);
+    let inside = root.join("docs/tutorial/guestbook");
+    let class = |cwd: &Path, args: &[&str]| line(&show(cwd, args), "class:").to_string();
+    for args in [&["Dockerfile"][..], &["--no-build-config", "Dockerfile"]] {
+        let shown = class(&inside, args);
+        assert!(
+            shown.starts_with("class: example (by the directory)"),
+            "{shown}"
+        );
+    }
+    let absolute = root.join("Dockerfile");
+    let shown = class(&root, &[absolute.to_str().expect("utf-8")]);
+    assert!(shown.starts_with("class: service"), "{shown}");
+}

@@ -15,13 +15,17 @@ use crate::fix::FixMode;
 use crate::output::{self, FileReport, OutputStream};
 
 /// A file to lint with its config and build context.
-pub(super) type Job = (
-    Input,
-    Arc<crate::config::Config>,
-    Option<PathBuf>,
-    Option<Arc<crate::context::BuildContext>>,
-    Option<Arc<crate::repository::Chosen>>,
-);
+pub(super) struct Job {
+    input: Input,
+    config: Arc<crate::config::Config>,
+    /// The path as named (standard input: the name it is reported under).
+    file_path: Option<PathBuf>,
+    /// The path from the repository root, when the file is in a repository: what the
+    /// conventions read, wherever gopherlint is run from.
+    repo_path: Option<PathBuf>,
+    context: Option<Arc<crate::context::BuildContext>>,
+    build: Option<Arc<crate::repository::Chosen>>,
+}
 
 /// The directory whose config applies to a target.
 pub(super) fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
@@ -71,22 +75,30 @@ impl Resolver<'_> {
             }
             Target::File(path, found) => Input::Path(path, found),
         };
-        let build = self.repos.for_file(file_path.as_deref());
-        let build_context = build.as_ref().map(|(root, chosen)| {
-            chosen
-                .context_dir()
-                .map(|d| super::repo::relative_to_cwd(&root.join(d)))
+        let in_repo = self.repos.for_file(file_path.as_deref());
+        let build_context = in_repo.as_ref().and_then(|found| {
+            let chosen = found.build.as_ref()?;
+            Some(
+                chosen
+                    .context_dir()
+                    .map(|d| super::repo::relative_to_cwd(&found.root.join(d))),
+            )
         });
         let context = self
             .contexts
             .for_file(&config, file_path.as_deref(), build_context);
-        Ok(Ok((
+        let (repo_path, build) = match in_repo {
+            Some(found) => (Some(found.relative), found.build),
+            None => (None, None),
+        };
+        Ok(Ok(Job {
             input,
             config,
             file_path,
+            repo_path,
             context,
-            build.map(|(_, chosen)| chosen),
-        )))
+            build,
+        }))
     }
 
     /// Jobs for every target, with the problems of those that have none.
@@ -108,18 +120,34 @@ impl Resolver<'_> {
 
 /// Lints one job with its file's settings.
 fn lint_job(
-    (input, config, file_path, context, build): Job,
+    job: Job,
     flags: &FlagSettings,
     fixing: Option<FixMode>,
     write_fixes: bool,
 ) -> Result<Linted, String> {
+    let options = flags.options(
+        &job.config,
+        job.file_path.as_deref(),
+        job.context,
+        job.build,
+    );
     lint_one(
-        input,
-        &flags.options(&config, file_path.as_deref(), context, build),
-        flags.threshold(&config),
+        job.input,
+        &with_repo_path(options, job.repo_path.as_deref()),
+        flags.threshold(&job.config),
         fixing,
         write_fixes,
     )
+}
+
+/// The conventions (`docs/`, `test/`, `Dockerfile.debug`) read the path from the repository
+/// root when there is one: `cd docs/tutorial && gopherlint Dockerfile` lints a tutorial image,
+/// and the folders above the repository say nothing of it.
+fn with_repo_path(mut options: crate::LintOptions, repo_path: Option<&Path>) -> crate::LintOptions {
+    if let Some(path) = repo_path {
+        options.path = Some(path.to_string_lossy().into_owned());
+    }
+    options
 }
 
 /// The exit code once everything is written: per-file problems stop with 2.
@@ -266,10 +294,10 @@ pub(super) fn show_models(
     mut errors: Vec<String>,
 ) -> Result<u8, CliError> {
     let mut jobs = resolver.jobs(targets, &mut errors)?;
-    jobs.sort_by(|a, b| a.2.cmp(&b.2));
+    jobs.sort_by(|a, b| a.file_path.cmp(&b.file_path));
     let mut out = String::new();
-    for (input, config, file_path, context, build) in jobs {
-        let (display, bytes) = match input {
+    for job in jobs {
+        let (display, bytes) = match job.input {
             Input::Bytes(name, bytes) => (name, bytes),
             Input::Path(path, _) => match std::fs::read(&path) {
                 Ok(bytes) => (path.display().to_string(), bytes),
@@ -286,7 +314,13 @@ pub(super) fn show_models(
             ));
             continue;
         }
-        let options = flags.options(&config, file_path.as_deref(), context, build);
+        let options = flags.options(
+            &job.config,
+            job.file_path.as_deref(),
+            job.context,
+            job.build,
+        );
+        let options = with_repo_path(options, job.repo_path.as_deref());
         match crate::show_model(&decoded.text, &options) {
             Ok(text) => {
                 if !out.is_empty() {

@@ -25,6 +25,15 @@ pub(super) struct RepoResolver {
     planned: HashMap<PathBuf, Arc<ReadPlan>>,
 }
 
+/// A file's place in its repository.
+pub(super) struct InRepo {
+    pub(super) root: PathBuf,
+    /// The file's path from the root.
+    pub(super) relative: PathBuf,
+    /// How the repository builds it: `None` when nothing does, or reading is off.
+    pub(super) build: Option<Arc<Chosen>>,
+}
+
 /// At most this many roots are read ahead (each path argument may be in its own repository).
 const PREFETCH_ROOTS: usize = 8;
 
@@ -89,19 +98,23 @@ impl RepoResolver {
         resolver
     }
 
-    /// How the repository builds `file`, with the root its paths are relative to. A
-    /// configuration that cannot be read is reported once, as a warning, when its root is
-    /// first read.
-    pub(super) fn for_file(&mut self, file: Option<&Path>) -> Option<(PathBuf, Arc<Chosen>)> {
-        if !self.enabled {
-            return None;
-        }
+    /// Where `file` is in its repository, and how the repository builds it. A configuration
+    /// that cannot be read is reported once, as a warning, when its root is first read.
+    pub(super) fn for_file(&mut self, file: Option<&Path>) -> Option<InRepo> {
         let file = file?.canonicalize().ok()?;
         let root = self.root_of(file.parent()?)?;
-        let builds = self.builds_of(&root);
-        let relative = file.strip_prefix(&root).ok()?;
-        let chosen = builds.for_dockerfile(relative).chosen()?;
-        Some((root, Arc::new(chosen)))
+        let relative = file.strip_prefix(&root).ok()?.to_path_buf();
+        let build = if self.enabled {
+            let builds = self.builds_of(&root);
+            builds.for_dockerfile(&relative).chosen().map(Arc::new)
+        } else {
+            None
+        };
+        Some(InRepo {
+            root,
+            relative,
+            build,
+        })
     }
 
     /// The root for a canonical directory: the nearest one at or above it with `.git` or
