@@ -306,8 +306,13 @@ fn a_binary_with_embedded_ca_roots_needs_no_bundle() {
             .arg(dir.join("Dockerfile")),
     );
     assert!(shown.contains("warning[GL006]"), "{shown}");
+    // Without a readable go.mod the consequence is stated with its condition.
     assert!(
-        shown.contains("if the program embeds its roots (`golang.org/x/crypto/x509roots/fallback`), this does not apply"),
+        shown.contains("nothing copies CA certificates into it: unless the program embeds its own roots, its TLS connections fail"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("the build context's go.mod, not readable here, tells: the program embeds its roots if it requires `golang.org/x/crypto/x509roots/fallback` or `github.com/breml/rootcerts`"),
         "{shown}"
     );
     let _ = fs::remove_dir_all(&dir);

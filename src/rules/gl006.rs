@@ -90,20 +90,29 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ),
         None => format!("copy a CA bundle to `{CA_BUNDLE}`"),
     };
-    // Without the module's go.mod, whether the binary embeds its own roots is unknown.
-    let unless = if model.context_go_mod().is_none() {
-        format!(
-            "; if the program embeds its roots (`{}`), this does not apply",
-            EMBEDDED_CA_MODULES[0]
+    // Without the module's go.mod, whether the binary embeds its own roots is unknown: the
+    // consequence is stated with its condition.
+    let (consequence, unless) = if model.context_go_mod().is_none() {
+        (
+            "unless the program embeds its own roots, its TLS connections fail with \"x509: certificate signed by unknown authority\"",
+            format!(
+                "; the build context's go.mod, not readable here, tells: the program embeds its roots if it requires `{}` or `{}`",
+                EMBEDDED_CA_MODULES[0], EMBEDDED_CA_MODULES[1]
+            ),
         )
     } else {
-        String::new()
+        (
+            "TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
+            String::new(),
+        )
     };
     out.push(
         ctx.report(
             &RULE,
             ctx.instruction_head(stage.from),
-            "the final image is `scratch` and nothing copies CA certificates into it: TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
+            format!(
+                "the final image is `scratch` and nothing copies CA certificates into it: {consequence}"
+            ),
         )
         .with_help(format!("{copy} {GOPHERFILE_HINT}{unless}"))
         .with_fix(fix(ctx, model)),
