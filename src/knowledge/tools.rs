@@ -68,6 +68,19 @@ pub const BUILD_DRIVERS: &[&str] = &[
 /// HTTP clients a health check may run.
 pub const HTTP_CLIENTS: &[&str] = &["curl", "wget", "nc"];
 
+/// Programs that download files (an archive of another project's sources, for one).
+pub const DOWNLOADERS: &[&str] = &["curl", "wget"];
+
+/// Programs that unpack an archive into the current directory.
+pub const UNPACKERS: &[&str] = &["tar", "unzip", "bsdtar"];
+
+/// `git clone`: another project's sources, checked out.
+pub fn is_clone(argv: &[&str]) -> bool {
+    argv.first()
+        .is_some_and(|p| p.rsplit('/').next() == Some("git"))
+        && argv.get(1) == Some(&"clone")
+}
+
 /// `upx`, or Debian's `upx-ucl`.
 pub fn is_upx(program: &str) -> bool {
     matches!(program, "upx" | "upx-ucl")

@@ -402,3 +402,77 @@ pub(super) fn land_in_made_dirs(builds: &mut [GoBuild], stages: &[Stage], runs: 
         }
     }
 }
+
+impl FileFacts<'_> {
+    /// The build compiles another project's sources fetched in the file, not this project's:
+    /// a `git clone` earlier in its RUN (`git clone .../gosu && cd gosu && go build`), or a
+    /// clone, or a download unpacked (`curl -L .../v1.2.tar.gz | tar -x`), or an `ADD` of a URL,
+    /// earlier in its stage's chain, which takes nothing from the build context before it.
+    pub fn builds_fetched_sources(&self, build: &GoBuild) -> bool {
+        use crate::knowledge::tools::{DOWNLOADERS, UNPACKERS, is_clone};
+        let before = |r| commands_before(r, build);
+        let same_run: Vec<&Command> = self
+            .runs_of(build.instruction)
+            .iter()
+            .flat_map(before)
+            .collect();
+        if same_run.iter().any(|c| is_clone(&argv(c))) {
+            return true;
+        }
+        let chain = chain_of(&self.stages, build.stage);
+        let earlier = |instruction: usize| {
+            self.stage_of
+                .get(instruction)
+                .copied()
+                .flatten()
+                .is_some_and(|s| chain.contains(&s))
+                && instruction <= build.instruction
+        };
+        let own_sources = self.copies.iter().any(|c| {
+            earlier(c.instruction) && c.source == super::copy::CopySource::Context && !is_url_add(c)
+        });
+        if own_sources {
+            return false;
+        }
+        let added_url = self
+            .copies
+            .iter()
+            .any(|c| earlier(c.instruction) && is_url_add(c));
+        let commands: Vec<&Command> = chain
+            .iter()
+            .flat_map(|&s| self.runs_in_stage(s))
+            .filter(|r| r.instruction <= build.instruction)
+            .flat_map(before)
+            .collect();
+        let program = |c: &&Command, names: &[&str]| {
+            c.program()
+                .is_some_and(|p| names.contains(&p.rsplit('/').next().unwrap_or(p)))
+        };
+        let cloned = commands.iter().any(|c| is_clone(&argv(c)));
+        let unpacked_download = commands.iter().any(|c| program(c, DOWNLOADERS))
+            && commands.iter().any(|c| program(c, UNPACKERS));
+        cloned || unpacked_download || added_url
+    }
+}
+
+fn argv(command: &Command) -> Vec<&str> {
+    command.argv.iter().map(|w| w.text.as_str()).collect()
+}
+
+/// A RUN's commands that run before `build` (all of them in an earlier RUN).
+fn commands_before<'a>(run: &'a RunScript, build: &GoBuild) -> Vec<&'a Command> {
+    run.script
+        .commands
+        .iter()
+        .take_while(|c| run.instruction < build.instruction || c.range() != build.command.range())
+        .collect()
+}
+
+/// `ADD https://...` or `ADD git@...`: a remote source, not the context's.
+fn is_url_add(copy: &super::copy::Copy) -> bool {
+    copy.is_add
+        && copy.sources.iter().any(|s| {
+            s.usable()
+                .is_some_and(|t| t.contains("://") || t.starts_with("git@"))
+        })
+}

@@ -94,20 +94,6 @@ fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
     ))
 }
 
-/// The RUN clones another project's sources and builds them (`git clone .../gosu && go build`):
-/// the paths in that binary say nothing of this project.
-fn builds_a_clone(ctx: &Context, build: &GoBuild) -> bool {
-    ctx.model
-        .runs_of(build.instruction)
-        .iter()
-        .flat_map(|r| &r.script.commands)
-        .take_while(|c| c.range() != build.command.range())
-        .any(|c| {
-            c.program() == Some("git")
-                && c.argv.get(1).is_some_and(|w| w.text == "clone")
-        })
-}
-
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An export-only final stage is an artifact for the host, not an image. An example image
     // shows how to use a project: where its binary's paths point matters to no one.
@@ -123,7 +109,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         if trimmed(ctx, build) != Some(false)
             || sources_ship(ctx, build)
-            || builds_a_clone(ctx, build)
+            // Another project's sources: the paths say nothing of this one.
+            || ctx.model.builds_fetched_sources(build)
         {
             continue;
         }
