@@ -27,6 +27,28 @@ pub(super) struct Job {
     build: Option<Arc<crate::repository::Chosen>>,
 }
 
+impl Job {
+    /// The file's input, config and lint options. The conventions (`docs/`, `test/`,
+    /// `Dockerfile.debug`) read the path from the repository root when there is one: `cd
+    /// docs/tutorial && gopherlint Dockerfile` lints a tutorial image, and the folders above
+    /// the repository say nothing of it.
+    fn into_parts(
+        self,
+        flags: &FlagSettings,
+    ) -> (Input, Arc<crate::config::Config>, crate::LintOptions) {
+        let mut options = flags.options(
+            &self.config,
+            self.file_path.as_deref(),
+            self.context,
+            self.build,
+        );
+        if let Some(path) = self.repo_path {
+            options.path = Some(path.to_string_lossy().into_owned());
+        }
+        (self.input, self.config, options)
+    }
+}
+
 /// The directory whose config applies to a target.
 pub(super) fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
     match target {
@@ -125,29 +147,14 @@ fn lint_job(
     fixing: Option<FixMode>,
     write_fixes: bool,
 ) -> Result<Linted, String> {
-    let options = flags.options(
-        &job.config,
-        job.file_path.as_deref(),
-        job.context,
-        job.build,
-    );
+    let (input, config, options) = job.into_parts(flags);
     lint_one(
-        job.input,
-        &with_repo_path(options, job.repo_path.as_deref()),
-        flags.threshold(&job.config),
+        input,
+        &options,
+        flags.threshold(&config),
         fixing,
         write_fixes,
     )
-}
-
-/// The conventions (`docs/`, `test/`, `Dockerfile.debug`) read the path from the repository
-/// root when there is one: `cd docs/tutorial && gopherlint Dockerfile` lints a tutorial image,
-/// and the folders above the repository say nothing of it.
-fn with_repo_path(mut options: crate::LintOptions, repo_path: Option<&Path>) -> crate::LintOptions {
-    if let Some(path) = repo_path {
-        options.path = Some(path.to_string_lossy().into_owned());
-    }
-    options
 }
 
 /// The exit code once everything is written: per-file problems stop with 2.
@@ -297,7 +304,8 @@ pub(super) fn show_models(
     jobs.sort_by(|a, b| a.file_path.cmp(&b.file_path));
     let mut out = String::new();
     for job in jobs {
-        let (display, bytes) = match job.input {
+        let (input, _, options) = job.into_parts(flags);
+        let (display, bytes) = match input {
             Input::Bytes(name, bytes) => (name, bytes),
             Input::Path(path, _) => match std::fs::read(&path) {
                 Ok(bytes) => (path.display().to_string(), bytes),
@@ -314,13 +322,6 @@ pub(super) fn show_models(
             ));
             continue;
         }
-        let options = flags.options(
-            &job.config,
-            job.file_path.as_deref(),
-            job.context,
-            job.build,
-        );
-        let options = with_repo_path(options, job.repo_path.as_deref());
         match crate::show_model(&decoded.text, &options) {
             Ok(text) => {
                 if !out.is_empty() {
