@@ -110,17 +110,19 @@ fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Opt
     })
 }
 
+/// A workflow, or one of its jobs, may build an image: it uses build-push-action or runs a
+/// build command.
+fn may_build(text: &str) -> bool {
+    text.contains("docker/build-push-action") || super::command_line::may_hold_build_command(text)
+}
+
 pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), String> {
     // Most workflows build no image (they log in, set up buildx, run tests): skip the parse
-    // unless a step can build one.
-    if !text.contains("docker/build-push-action")
-        && !super::command_line::may_hold_build_command(text)
-    {
+    // unless a step can build one, and parse only the jobs that can.
+    if !may_build(text) {
         return Ok(());
     }
-    let building = super::workflow_jobs::building_jobs_only(text, |job| {
-        job.contains("docker/build-push-action") || super::command_line::may_hold_build_command(job)
-    });
+    let building = super::workflow_jobs::building_jobs_only(text, may_build);
     let text = building.as_deref().unwrap_or(text);
     let docs = yaml::parse(text)?;
     let Some(doc) = docs.first() else {
