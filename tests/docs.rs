@@ -49,6 +49,14 @@ fn docs_state_the_classes_each_rule_applies_to() {
         let expected = match rule.scope().as_str() {
             "all" => "Applies to: all files".to_string(),
             "service" => "Applies to: service images".to_string(),
+            other if other.starts_with("all but ") => {
+                let classes: Vec<&str> = other["all but ".len()..].split(", ").collect();
+                let (last, rest) = classes.split_last().expect("a class");
+                format!(
+                    "Applies to: all files but {} and {last} images",
+                    rest.join(", ")
+                )
+            }
             other => {
                 let classes: Vec<&str> = other.split(", ").collect();
                 let (last, rest) = classes.split_last().expect("a class");

@@ -9,7 +9,7 @@ use crate::source::TextRange;
 
 declare_rule! {
     // Rebuilding everything is wasted time wherever the build runs, whatever the image is for.
-    GL204 "force-rebuild-flag", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    GL204 "force-rebuild-flag", Info, fix: Safe, applies: MAINTAINED, linux: false,
     "`-a` in the go flags or GOFLAGS: every package is rebuilt, cached or not"
 }
 

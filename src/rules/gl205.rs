@@ -12,7 +12,7 @@ use crate::source::TextRange;
 
 declare_rule! {
     // The flags are redundant (or fail) wherever the build runs, whatever the image is for.
-    GL205 "redundant-static-flags", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    GL205 "redundant-static-flags", Info, fix: Safe, applies: MAINTAINED, linux: false,
     "`-tags netgo`/`osusergo`, `-extldflags -static` or `-linkmode external` on a build with `CGO_ENABLED=0`"
 }
 

@@ -12,7 +12,7 @@ use crate::source::TextRange;
 use crate::syntax::Args;
 
 declare_rule! {
-    GL211 "gopath-era-config", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    GL211 "gopath-era-config", Info, fix: Safe, applies: MAINTAINED, linux: false,
     "`ENV GOPATH /go` on the golang image, or `GO111MODULE` set on Go 1.16 or newer"
 }
 

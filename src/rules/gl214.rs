@@ -9,7 +9,7 @@ use crate::shell::Connector;
 use crate::source::TextRange;
 
 declare_rule! {
-    GL214 "redundant-ca-install", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    GL214 "redundant-ca-install", Info, fix: Safe, applies: MAINTAINED, linux: false,
     "`apk add ca-certificates` on a `golang:*-alpine` image, which already has it"
 }
 

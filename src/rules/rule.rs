@@ -134,6 +134,18 @@ pub const GO_BINARY: &[ImageClass] = &[ImageClass::Service, ImageClass::Dev, Ima
 /// Hardening of a deployed program (its user, packing): services, and release images of
 /// binaries built outside the file.
 pub const HARDENING: &[ImageClass] = &[ImageClass::Service, ImageClass::Prebuilt];
+/// Leftovers that change nothing (a no-op flag or setting, a package the base already has):
+/// worth deleting where the file is maintained for its own sake, beside the point in test,
+/// debug and example images, which copy the same lines from the real ones and are read by
+/// nobody for their hygiene.
+pub const MAINTAINED: &[ImageClass] = &[
+    ImageClass::Service,
+    ImageClass::Prebuilt,
+    ImageClass::Toolchain,
+    ImageClass::Check,
+    ImageClass::ExportOnly,
+    ImageClass::Unknown,
+];
 /// Whether an image starts at all (its shell, its programs, its users, its platform): every
 /// image that runs as a container.
 pub const RUNTIME: &[ImageClass] = &[
@@ -152,10 +164,19 @@ impl Rule {
             && !model.purpose.test_data
     }
 
-    /// The classes, for tables: `service`, `service, unknown`, `all`.
+    /// The classes, for tables: `service`, `service, unknown`, `all`, `all but test, dev`.
     pub fn scope(&self) -> String {
         if self.applies_to.len() == ImageClass::ALL.len() {
             return "all".into();
+        }
+        let missing: Vec<&str> = ImageClass::ALL
+            .iter()
+            .filter(|c| !self.applies_to.contains(c))
+            .map(|c| c.as_str())
+            .collect();
+        // Most classes but a few reads better as what is left out.
+        if missing.len() * 2 <= self.applies_to.len() {
+            return format!("all but {}", missing.join(", "));
         }
         self.applies_to
             .iter()
