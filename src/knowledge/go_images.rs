@@ -23,6 +23,10 @@ const DEVCONTAINER_IMAGES: &[&str] = &[
 /// The GOPATH, and working directory, of the official image (`ENV GOPATH /go`, `WORKDIR $GOPATH`).
 pub const GOPATH: &str = "/go";
 
+/// The directories Go itself fills under that GOPATH: `go install`'s output (on the image's
+/// PATH) and the module cache. `/go/src` is not one: in module mode it is an ordinary folder.
+pub const GOPATH_DIRS: &[&str] = &["/go/bin", "/go/pkg"];
+
 /// The environment the official image's Linux variants set that matters to Go builds. Every
 /// other Go variable is unset there. (The PATH it sets is `IMAGE_PATH`.)
 pub const GOLANG_IMAGE_ENV: &[(&str, &str)] = &[("GOPATH", GOPATH), ("GOTOOLCHAIN", "local")];

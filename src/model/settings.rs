@@ -113,6 +113,43 @@ impl FileFacts<'_> {
         writes
     }
 
+    /// Whether an instruction other than `except` names a path under one of `dirs` as
+    /// written (`COPY --from=build /go/bin/tool /`, `curl -o /go/bin/x`): the file then
+    /// depends on that layout, and a setting that pins it states the dependency. A path a
+    /// `go build -o` names itself is not a dependency: it is written there whatever the
+    /// setting says.
+    pub fn names_path_under(&self, dirs: &[&str], except: usize) -> bool {
+        let prefixes: Vec<String> = dirs
+            .iter()
+            .map(|dir| format!("{}/", dir.trim_end_matches('/')))
+            .collect();
+        let chosen_outputs: Vec<&str> = self
+            .go_builds
+            .iter()
+            .filter(|build| build.flags.iter().any(|flag| flag.name == "o"))
+            .filter_map(|build| build.output.as_ref())
+            .filter(|output| !output.is_unknown())
+            .map(|output| output.text.as_str())
+            .collect();
+        let path_char = |c: char| c.is_alphanumeric() || "_-./$".contains(c);
+        self.file
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != except)
+            .filter_map(|(_, instruction)| instruction.args_range)
+            .map(|range| &self.text[range.start..range.end])
+            .any(|args| {
+                prefixes.iter().any(|prefix| {
+                    args.match_indices(prefix.as_str()).any(|(at, _)| {
+                        let path = args[at..].split(|c: char| !path_char(c)).next();
+                        !args[..at].chars().next_back().is_some_and(path_char)
+                            && !path.is_some_and(|path| chosen_outputs.contains(&path))
+                    })
+                })
+            })
+    }
+
     fn writes_of(
         &self,
         stage: usize,

@@ -4,7 +4,7 @@
 
 use super::{Context, declare_rule, removal};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::knowledge::go_images::GOPATH;
+use crate::knowledge::go_images::{GOPATH, GOPATH_DIRS};
 use crate::knowledge::go_release::GoFeature;
 use crate::model::settings::{EnvWrite, Setting, SettingForm};
 use crate::paths;
@@ -21,7 +21,10 @@ fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
     let is_go = |v: &str| paths::normalize(v) == GOPATH;
     let redundant = matches!(write.form, SettingForm::Env { .. })
         && write.value.as_deref().is_some_and(is_go)
-        && matches!(&write.before, Setting::Value(v) if is_go(v));
+        && matches!(&write.before, Setting::Value(v) if is_go(v))
+        // A file that writes to or copies from `/go/bin` or `/go/pkg` by name pins the
+        // layout it uses.
+        && !ctx.model.names_path_under(GOPATH_DIRS, write.instruction);
     if !redundant {
         return;
     }
