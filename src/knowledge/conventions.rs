@@ -162,6 +162,19 @@ const NAME_WORDS: &[(&str, Intent)] = &[
     ("docs", Intent::Example),
 ];
 
+/// Words with which a CI workflow's file or job names a test harness: a build there makes an
+/// image for the tests that job runs. Plain `test` and `ci` are not among them: workflows so
+/// named often build the release image to check that it builds.
+const HARNESS_WORDS: &[&str] = &["e2e", "integration", "complement"];
+
+/// Whether a workflow file's or job's name (`test-integration.yaml`, `e2e-tests`) says it
+/// runs a test harness.
+pub fn names_test_harness(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(['.', '-', '_', ' ', '/'])
+        .any(|word| HARNESS_WORDS.contains(&word))
+}
+
 /// What a Dockerfile's file name says it is for: `Dockerfile.debug`, `test-server.Dockerfile`,
 /// `Complement.Dockerfile`, `Dockerfile.integration`.
 pub fn name_intent(file_name: &str) -> Option<(Intent, String)> {

@@ -432,6 +432,25 @@ pub(super) fn read_script(
 }
 
 /// For a workflow's `run:` step: its builds, read from `cwd` (the step's working directory).
+/// `${{ expr }}` is GitHub's, not the shell's: each becomes a shell variable nothing sets, a
+/// value not read here. (The expression's own spaces and braces would otherwise split the
+/// word or leave a substitution open, and lose the whole command.) An expression never closed
+/// is left as it is.
+fn without_expressions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str("${GITHUB_EXPRESSION}");
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 pub(super) fn run_step_builds(
     file: &Path,
     text: &str,
@@ -440,8 +459,7 @@ pub(super) fn run_step_builds(
     name: Option<String>,
     publishes: bool,
 ) -> Vec<BuildConfig> {
-    // `${{ expr }}` is GitHub's, not the shell's: a value not read here.
-    let text = text.replace("${{", "$({{");
+    let text = without_expressions(text);
     docker_builds(&text, first_line)
         .iter()
         .filter_map(|b| {
@@ -533,5 +551,26 @@ mod tests {
             false,
         );
         assert!(builds.is_empty());
+    }
+
+    /// An expression in another word (a tag, a build argument) leaves the rest of the
+    /// command readable: the file, the context and the line.
+    #[test]
+    fn expressions_in_other_words_keep_the_command() {
+        let builds = run_step_builds(
+            Path::new(".github/workflows/it.yml"),
+            "docker build \\\n  --file Dockerfile.it \\\n  --tag app:${{ github.sha }} \\\n  --build-arg V=${{ env.V }} .\necho ${{ unclosed",
+            10,
+            Path::new(""),
+            None,
+            false,
+        );
+        assert_eq!(builds.len(), 1);
+        assert_eq!(builds[0].dockerfile, Path::new("Dockerfile.it"));
+        assert_eq!(builds[0].line, 10);
+        assert_eq!(
+            without_expressions("a ${{ x }}b ${{ y"),
+            "a ${GITHUB_EXPRESSION}b ${{ y"
+        );
     }
 }

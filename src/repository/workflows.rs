@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::command_line::run_step_builds;
 use super::yaml::{self, Node};
 use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
+use crate::knowledge::conventions::{self, Intent};
 
 /// The workflow runs on tags or releases: what it builds is what the project publishes.
 fn runs_on_release(on: Option<&Node>) -> bool {
@@ -137,7 +138,17 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             .map(str::to_string)
     };
     let workflow_dir = default_dir(doc);
+    let file_name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     for (job_name, job) in doc.get("jobs").map_or(&[][..], Node::entries) {
+        // A job of a test-harness workflow (`test-integration.yaml`, a job `e2e`) builds the
+        // images its tests run: that is what they are for, unless a build publishes them.
+        let harness = (conventions::names_test_harness(file_name)
+            || conventions::names_test_harness(job_name))
+        .then_some(Intent::Test);
+        let first_new = out.len();
         let job_dir = default_dir(job).or_else(|| workflow_dir.clone());
         for step in job.get("steps").map_or(&[][..], Node::items) {
             if let Some(uses) = step.str_at("uses") {
@@ -176,6 +187,9 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                 Some(job_name.clone()),
                 pushes || on_release,
             ));
+        }
+        for config in &mut out[first_new..] {
+            config.local = config.local.or(harness);
         }
     }
     Ok(())
@@ -242,6 +256,30 @@ jobs:
         assert_eq!(smoke.line, 26);
         // A run step of a workflow run on tags is part of the release.
         assert!(smoke.publishes);
+    }
+
+    /// A test-harness workflow's builds are for its tests; a plain `ci` or `test` workflow
+    /// may be checking the release image, and says nothing.
+    #[test]
+    fn test_harness_workflows_build_test_images() {
+        let workflow = "on: [pull_request]\njobs:\n  build:\n    runs-on: x\n    steps:\n      - run: |\n          docker build --file Dockerfile.peer --tag peer:${{ github.sha }} .\n";
+        let mut harness = Vec::new();
+        read(
+            Path::new(".github/workflows/test-integration.yaml"),
+            workflow,
+            &mut harness,
+        )
+        .expect("reads");
+        assert_eq!(harness.len(), 1);
+        assert_eq!(harness[0].local, Some(Intent::Test));
+        let mut plain = Vec::new();
+        read(Path::new(".github/workflows/ci.yml"), workflow, &mut plain).expect("reads");
+        assert_eq!(plain.len(), 1);
+        assert_eq!(plain[0].local, None);
+        let job = workflow.replace("  build:", "  e2e:");
+        let mut by_job = Vec::new();
+        read(Path::new(".github/workflows/ci.yml"), &job, &mut by_job).expect("reads");
+        assert_eq!(by_job[0].local, Some(Intent::Test));
     }
 
     #[test]
