@@ -45,6 +45,8 @@ pub struct LintOptions {
     /// How the repository builds the file, read from its configuration (`None`: nothing
     /// builds it, or reading is off).
     pub build: Option<std::sync::Arc<repository::Chosen>>,
+    /// How the repository's documentation runs its images (`None`: not read).
+    pub run_docs: Option<std::sync::Arc<repository::RunDocs>>,
     pub rules: RuleSettings,
     /// The rules that run; `None` runs all.
     pub enabled: Option<RuleSet>,
@@ -63,6 +65,7 @@ impl Default for LintOptions {
             class: None,
             context: None,
             build: None,
+            run_docs: None,
             rules: RuleSettings::default(),
             enabled: None,
             severity: HashMap::new(),
@@ -85,6 +88,7 @@ impl LintOptions {
             class: self.class,
             context: self.context.clone(),
             build: self.build.clone(),
+            run_docs: self.run_docs.clone(),
         }
     }
 }

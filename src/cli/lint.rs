@@ -25,6 +25,7 @@ pub(super) struct Job {
     repo_path: Option<PathBuf>,
     context: Option<Arc<crate::context::BuildContext>>,
     build: Option<Arc<crate::repository::Chosen>>,
+    run_docs: Option<Arc<crate::repository::RunDocs>>,
 }
 
 impl Job {
@@ -45,6 +46,7 @@ impl Job {
         if let Some(path) = self.repo_path {
             options.path = Some(path.to_string_lossy().into_owned());
         }
+        options.run_docs = self.run_docs;
         (self.input, self.config, options)
     }
 }
@@ -109,9 +111,9 @@ impl Resolver<'_> {
         let context = self
             .contexts
             .for_file(&config, file_path.as_deref(), build_context);
-        let (repo_path, build) = match in_repo {
-            Some(found) => (Some(found.relative), found.build),
-            None => (None, None),
+        let (repo_path, build, run_docs) = match in_repo {
+            Some(found) => (Some(found.relative), found.build, found.run_docs),
+            None => (None, None, None),
         };
         Ok(Ok(Job {
             input,
@@ -120,6 +122,7 @@ impl Resolver<'_> {
             repo_path,
             context,
             build,
+            run_docs,
         }))
     }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::repository::{Chosen, MAX_CONFIG_FILES, ReadPlan, RepoBuilds};
+use crate::repository::{Chosen, MAX_CONFIG_FILES, ReadPlan, RepoBuilds, RunDocs};
 
 /// Repository roots and what their configurations say, cached for the run.
 pub(super) struct RepoResolver {
@@ -12,6 +12,8 @@ pub(super) struct RepoResolver {
     /// Each directory visited on the way up to a root, with the root found (or none).
     roots: HashMap<PathBuf, Option<PathBuf>>,
     builds: HashMap<PathBuf, Arc<RepoBuilds>>,
+    /// How each root's documentation runs its images (read when a rule first asks).
+    run_docs: HashMap<PathBuf, Arc<RunDocs>>,
     /// The roots of the paths named on the command line, read on a thread of their own while
     /// the files are found: each root's plan arrives here once its files are read from disk,
     /// and the thread then starts parsing them.
@@ -32,6 +34,8 @@ pub(super) struct InRepo {
     pub(super) relative: PathBuf,
     /// How the repository builds it: `None` when nothing does, or reading is off.
     pub(super) build: Option<Arc<Chosen>>,
+    /// How the repository's documentation runs its images: `None` when reading is off.
+    pub(super) run_docs: Option<Arc<RunDocs>>,
 }
 
 /// At most this many roots are read ahead (each path argument may be in its own repository).
@@ -47,6 +51,7 @@ impl RepoResolver {
             enabled,
             roots: HashMap::new(),
             builds: HashMap::new(),
+            run_docs: HashMap::new(),
             prefetch: None,
             planned: HashMap::new(),
             read_ahead: Vec::new(),
@@ -104,16 +109,25 @@ impl RepoResolver {
         let file = file?.canonicalize().ok()?;
         let root = self.root_of(file.parent()?)?;
         let relative = file.strip_prefix(&root).ok()?.to_path_buf();
-        let build = if self.enabled {
+        let (build, run_docs) = if self.enabled {
             let builds = self.builds_of(&root);
-            builds.for_dockerfile(&relative).chosen().map(Arc::new)
+            let run_docs = self
+                .run_docs
+                .entry(root.clone())
+                .or_insert_with(|| Arc::new(RunDocs::new(root.clone())))
+                .clone();
+            (
+                builds.for_dockerfile(&relative).chosen().map(Arc::new),
+                Some(run_docs),
+            )
         } else {
-            None
+            (None, None)
         };
         Some(InRepo {
             root,
             relative,
             build,
+            run_docs,
         })
     }
 

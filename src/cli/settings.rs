@@ -104,6 +104,7 @@ impl FlagSettings {
             class: file.and_then(|f| config.class_for(f)).or(config.class),
             context,
             build,
+            run_docs: None,
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },

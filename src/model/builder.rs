@@ -142,6 +142,7 @@ impl<'a> Builder<'a> {
             platform: options.platform.clone(),
             context: self.context,
             build: options.build.clone(),
+            run_docs: options.run_docs.clone(),
             stages: self.stages,
             global_vars: self.global_vars,
             runs: self.runs,

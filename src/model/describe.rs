@@ -383,6 +383,17 @@ pub fn describe(model: &Model) -> String {
                 None => "not set (the base's default)".into(),
             };
             let _ = writeln!(out, "  user: {user}");
+            let root_reason = model
+                .drops_root_itself()
+                .or_else(|| model.needs_root())
+                .or_else(|| {
+                    model
+                        .documented_root_need()
+                        .map(|run| format!("its documented use needs it: {}", run.describe()))
+                });
+            if let Some(reason) = root_reason {
+                let _ = writeln!(out, "  root on purpose: {reason}");
+            }
             if let Some(start) = model.start_command() {
                 let _ = writeln!(out, "  starts: `{}`", start.join(" "));
             }

@@ -28,6 +28,8 @@ pub struct FileFacts<'a> {
     pub(super) context: Option<Arc<BuildContext>>,
     /// How the repository builds the file, when its configuration says.
     pub build: Option<Arc<crate::repository::Chosen>>,
+    /// How the repository's documentation runs its images.
+    pub run_docs: Option<Arc<crate::repository::RunDocs>>,
     pub stages: Vec<Stage>,
     pub global_vars: Vars,
     pub runs: Vec<RunScript>,

@@ -87,6 +87,8 @@ pub struct ModelOptions {
     /// How the repository builds the file (its workflows, bake, compose, Makefiles), when
     /// something does: build args, platforms, publication.
     pub build: Option<Arc<crate::repository::Chosen>>,
+    /// How the repository's documentation runs its images (`docker run`, compose).
+    pub run_docs: Option<Arc<crate::repository::RunDocs>>,
 }
 
 /// Why a model could not be built.

@@ -253,3 +253,12 @@ impl FileFacts<'_> {
         words
     }
 }
+
+impl super::Model<'_> {
+    /// What the file cannot show: the project's own documentation runs the image it starts
+    /// with the host's Docker socket mounted, or with its data in a volume under `/root`.
+    pub fn documented_root_need(&self) -> Option<&crate::repository::DocumentedRun> {
+        let program = self.start_command()?.first()?;
+        self.run_docs.as_ref()?.root_need(program)
+    }
+}

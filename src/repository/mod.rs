@@ -9,6 +9,7 @@ mod compose;
 mod find;
 mod goreleaser;
 mod load;
+mod run_docs;
 mod select;
 mod tilt;
 mod workflow_jobs;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use find::{find_root, is_compose_file, is_compose_name, is_root};
 pub use load::ReadPlan;
+pub use run_docs::{DocumentedRun, RootNeed, RunDocs};
 pub use select::{Chosen, DockerfileBuilds};
 
 /// The kinds of configuration read.

@@ -163,6 +163,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let at = model.final_user().map_or(stage.from, |u| u.instruction);
         model.drops_root_itself().is_some()
             || model.needs_root().is_some()
+            || model.documented_root_need().is_some()
             || model.explained_choice(at, TOPICS).is_some()
     };
     match model.final_user() {

@@ -1,0 +1,88 @@
+//! How the project's documentation runs its images, read through the real binary: a program
+//! documented with the host's Docker socket mounted, or with its data volume under `/root`,
+//! runs as root on purpose, so GL005 is silent about it; the same file outside such a
+//! repository, or with `--no-build-config`, is reported.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// A release image of a program built elsewhere, with no USER: GL005's clearest case.
+const DOCKERFILE: &str = r#"FROM alpine:3.20
+RUN apk add --no-cache ca-certificates
+COPY updater /usr/local/bin/updater
+EXPOSE 8080
+ENTRYPOINT ["/usr/local/bin/updater"]
+"#;
+
+fn repo(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(
+        dir.path(),
+        "go.mod",
+        "module example.com/updater\n\ngo 1.24\n",
+    );
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn codes(dir: &Path, args: &[&str]) -> String {
+    let output = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .current_dir(dir)
+        .args(["--format", "compact"])
+        .args(args)
+        .arg("Dockerfile")
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+const README_SOCKET: &str = "# updater\n\n```sh\ndocker run -d \\\n  --name updater \\\n  -v /var/run/docker.sock:/var/run/docker.sock \\\n  example/updater:1.4\n```\n";
+
+#[test]
+fn a_documented_docker_socket_mount_answers_gl005() {
+    let dir = repo(&[("README.md", README_SOCKET)]);
+    assert!(!codes(dir.path(), &[]).contains("GL005"));
+    let model = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["--show-model", "Dockerfile"])
+        .output()
+        .expect("runs");
+    let model = String::from_utf8_lossy(&model.stdout);
+    assert!(
+        model.contains("root on purpose: its documented use needs it: `README.md:4` runs `updater` with the host's Docker socket mounted"),
+        "{model}"
+    );
+    // Reading the repository off: the file alone says nothing of the socket.
+    assert!(codes(dir.path(), &["--no-build-config"]).contains("GL005"));
+}
+
+#[test]
+fn a_compose_service_or_a_root_home_volume_answers_gl005() {
+    let compose = "services:\n  web:\n    image: example/web:2\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n  updater:\n    image: ghcr.io/example/updater:1.4\n    volumes:\n      - state:/root/.updater\n";
+    let dir = repo(&[("deploy/compose.yaml", compose)]);
+    assert!(!codes(dir.path(), &[]).contains("GL005"));
+}
+
+#[test]
+fn another_image_or_another_mount_leaves_gl005() {
+    // The socket belongs to another service; the updater's volume is not under /root.
+    let compose = "services:\n  web:\n    image: example/web:2\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n  updater:\n    image: example/updater:1.4\n    volumes:\n      - state:/var/lib/updater\n";
+    let docs = "Run `docker run -v /var/run/docker.sock:/var/run/docker.sock example/other`.\n";
+    let dir = repo(&[("compose.yaml", compose), ("docs/other.md", docs)]);
+    assert!(codes(dir.path(), &[]).contains("GL005"));
+}
