@@ -1,6 +1,7 @@
 //! Users a Dockerfile creates (`adduser`, `useradd`): their names and explicit ids, which tell
 //! the numeric id a `USER name` stands for.
 
+use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::stage::CreatedUser;
 use super::vars::Vars;
@@ -162,6 +163,35 @@ impl FileFacts<'_> {
         None
     }
 
+    /// The users the file creates for the final image, in file order: in its chain of
+    /// stages, or in a build stage whose `/etc/passwd` the final image copies (a scratch
+    /// image takes its users from there).
+    pub fn final_users(&self) -> Vec<&CreatedUser> {
+        let chain = self.final_chain();
+        let passwd_from: Vec<usize> = self
+            .copies
+            .iter()
+            .filter(|c| chain.contains(&c.stage))
+            .filter_map(|c| match c.source {
+                CopySource::Stage(from)
+                    if c.sources.iter().any(|s| {
+                        s.usable().is_some_and(|p| {
+                            let path = paths::normalize(p);
+                            path == PASSWD || path == "/etc"
+                        })
+                    }) =>
+                {
+                    Some(from)
+                }
+                _ => None,
+            })
+            .collect();
+        self.users
+            .iter()
+            .filter(|u| chain.contains(&u.stage) || passwd_from.contains(&u.stage))
+            .collect()
+    }
+
     /// The uid the file gives its own user in the final image, where it shows one: a user it
     /// creates with an id (`adduser -u 1000`), a uid build argument (`ARG UID=1000`), or what
     /// it chowns to (`chown 1000:1000`, `COPY --chown=1000`). The image's own files belong
@@ -169,13 +199,7 @@ impl FileFacts<'_> {
     pub fn own_uid(&self) -> Option<u32> {
         let chain = self.final_chain();
         let nonzero = |text: &str| text.parse::<u32>().ok().filter(|&uid| uid != 0);
-        if let Some(uid) = self
-            .users
-            .iter()
-            .rev()
-            .filter(|u| chain.contains(&u.stage))
-            .find_map(|u| u.uid)
-        {
+        if let Some(uid) = self.final_users().iter().rev().find_map(|u| u.uid) {
             return Some(uid);
         }
         let stage = self.final_stage()?;

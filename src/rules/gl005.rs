@@ -27,8 +27,7 @@ fn suggested_user(ctx: &Context) -> String {
 /// uid it gives its files (`chown 1000`).
 fn prepared_user(ctx: &Context) -> Option<String> {
     let model = ctx.model;
-    let chain = model.final_chain();
-    if let Some(user) = model.users.iter().rev().find(|u| chain.contains(&u.stage)) {
+    if let Some(user) = model.final_users().last() {
         return Some(match user.uid {
             Some(uid) => format!("the user `{}` (uid {uid})", user.name),
             None => format!("the user `{}`", user.name),
@@ -50,19 +49,16 @@ fn keeps_state(ctx: &Context) -> bool {
             .any(|dir| made.contains(&crate::paths::normalize(dir)))
 }
 
-/// A user the final chain creates without an explicit id (`useradd -M app`), when the file
+/// A user the file creates for the final image without an explicit id (`useradd -M app`), when the file
 /// shows no id of its own: the image's files belong to that name, whose number is unknown.
 fn created_without_id<'a>(ctx: &'a Context) -> Option<&'a str> {
     let model = ctx.model;
     if model.own_uid().is_some() {
         return None;
     }
-    let chain = model.final_chain();
     model
-        .users
-        .iter()
-        .rev()
-        .find(|u| chain.contains(&u.stage))
+        .final_users()
+        .last()
         .filter(|u| u.uid.is_none())
         .map(|u| u.name.as_str())
 }
