@@ -11,8 +11,6 @@ use crate::knowledge::conventions::DOCKER_SOCKET;
 /// Files read: at most this many, each at most this large.
 const MAX_FILES: usize = 600;
 const MAX_FILE_BYTES: u64 = 512 * 1024;
-/// How deep under the root documentation is looked for.
-const MAX_DEPTH: usize = 6;
 
 /// `docker run` options that take a value in the next word (so that word is not the image).
 const VALUE_OPTIONS: &[&str] = &[
@@ -128,30 +126,59 @@ impl RunDocs {
     }
 }
 
+/// Where a project documents how to run its images: the root (README, compose files), and
+/// the documentation folders with their first level of sub-folders. A few directory reads,
+/// not a walk of the tree: versioned documentation sites hold thousands of pages.
+const DOC_DIRS: &[&str] = &["", "docs", "doc", "documentation", "deploy", "examples"];
+
 fn read_all(root: &Path) -> Vec<DocumentedRun> {
+    let mut files = Vec::new();
+    for dir in DOC_DIRS {
+        let dir = root.join(dir);
+        list(&dir, &mut files);
+        if dir != root {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    list(&entry.path(), &mut files);
+                }
+            }
+        }
+    }
+    files.sort();
+    files.truncate(MAX_FILES);
     let mut runs = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .max_depth(Some(MAX_DEPTH))
-        .build()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-        .filter(|entry| is_documentation(entry.path()))
-        .take(MAX_FILES);
-    for entry in walker {
-        if entry.metadata().map_or(true, |m| m.len() > MAX_FILE_BYTES) {
+    for path in files {
+        if std::fs::metadata(&path).map_or(true, |m| m.len() > MAX_FILE_BYTES) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+        let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
         // Most files mention neither: no line is read.
         if !text.contains(DOCKER_SOCKET) && !text.contains(":/root") {
             continue;
         }
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let relative = path.strip_prefix(root).unwrap_or(&path);
         read_text(relative, &text, &mut runs);
     }
     runs
+}
+
+/// The documentation files directly in `dir`.
+fn list(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    out.extend(
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| is_documentation(p)),
+    );
 }
 
 fn is_documentation(path: &Path) -> bool {
