@@ -2,7 +2,7 @@
 
 use super::text::{exec_form, nonroot_user_line};
 use super::{Context, declare_rule};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::CA_BUNDLE;
 use crate::knowledge::images::DISTROLESS_STATIC;
 use crate::knowledge::users::UserSpec;
@@ -372,23 +372,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let go_run = model.starts_with_go_run();
     let image = stage.root_image.as_ref().map(|i| i.raw.as_str());
     // The binary is built in a stage of its own and copied onto a Go image: the file already
-    // separates build from run, so the toolchain at run time may be wanted (a program that
-    // runs `go` to fetch modules or build plugins). Said with that condition, as a warning.
-    if !go_run
-        && found.build.is_none()
-        && let Some(built) = model.shipped_builds().next()
-    {
-        let build_stage = model.stages[built.stage].label();
-        let on = image.map_or("a Go toolchain image".to_string(), |i| format!("the Go toolchain image `{i}`"));
-        out.push(
-            ctx.report(
-                &RULE,
-                range,
-                format!("the final image is built on {on}, though its binary is built in {build_stage}: unless the program runs `go` at run time, the compiler and its caches ship for nothing"),
-            )
-            .with_severity(Severity::Warning)
-            .with_help("base the final stage on a minimal image (`FROM scratch` with the CA certificates, or distroless static) and keep copying the binary; if the program does run the toolchain (it fetches modules or builds plugins with `go`), a comment above this FROM that says so keeps gopherlint silent"),
-        );
+    // separates building from running and still chose the toolchain for run time. That is a
+    // choice (a site generator whose modules are fetched with `go`, a plugin host), not the
+    // single-stage mistake this rule is about.
+    if !go_run && found.build.is_none() && model.shipped_builds().next().is_some() {
         return;
     }
     let message = match (go_run, found.toolchain_image, found.build.is_some(), image) {
