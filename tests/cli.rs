@@ -426,3 +426,34 @@ fn a_tree_larger_than_the_per_directory_caches_gets_every_directory_right() {
         .collect();
     assert_eq!(paths("GL212"), expected);
 }
+
+/// A parser's test input under a test-data folder (`testfiles`, `testfiles-negative`) is
+/// not a Dockerfile anyone builds: even one with no stage at all gets no GL000. The same text
+/// elsewhere does.
+#[test]
+fn test_data_without_a_stage_gets_no_parse_error() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let text = "CMD [\"a\"]\n";
+    for path in [
+        "parser/testfiles-negative/case/Dockerfile",
+        "app/Dockerfile",
+    ] {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&file, text).expect("write");
+    }
+    let run = |path: &str| {
+        gopherlint()
+            .current_dir(dir.path())
+            .args(["--format", "compact", path])
+            .output()
+            .expect("runs")
+    };
+    let test_data = run("parser/testfiles-negative/case/Dockerfile");
+    assert_eq!(test_data.status.code(), Some(0), "{test_data:?}");
+    let app = run("app/Dockerfile");
+    assert!(
+        String::from_utf8_lossy(&app.stdout).contains("GL000"),
+        "{app:?}"
+    );
+}

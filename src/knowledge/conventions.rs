@@ -87,11 +87,19 @@ const TEST_DATA_DIRS: &[&str] = &[
     "golden",
 ];
 
-/// The nearest test-data directory above the file, if any.
+/// The nearest test-data directory above the file, if any: one of those names, or one with a
+/// suffix (`testfiles-negative`, `testdata_linux`).
 pub fn test_data_dir<'a>(dirs: &[&'a str]) -> Option<&'a str> {
     dirs.iter()
         .rev()
-        .find(|d| TEST_DATA_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+        .find(|d| {
+            let lower = d.to_ascii_lowercase();
+            TEST_DATA_DIRS.iter().any(|name| {
+                lower
+                    .strip_prefix(name)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_']))
+            })
+        })
         .copied()
 }
 
@@ -397,6 +405,11 @@ mod tests {
             test_data_dir(&["frontend", "parser", "testfiles", "flags"]),
             Some("testfiles")
         );
+        assert_eq!(
+            test_data_dir(&["parser", "testfiles-negative", "case"]),
+            Some("testfiles-negative")
+        );
+        assert_eq!(test_data_dir(&["testdatabase", "goldenrod"]), None);
         assert_eq!(
             name_intent("test-server.Dockerfile").map(|i| i.0),
             Some(Intent::Test)

@@ -170,17 +170,21 @@ impl Classifier<'_, '_> {
     }
 
     fn classify(&self, path: Option<&str>) -> Purpose {
-        let Some(stage) = self.final_stage() else {
-            return Purpose::default();
-        };
-        let windows =
-            stage.facts.family == crate::knowledge::images::Family::Windows || !stage.posix_shell;
-        let (class, signal, reason) = self.decide(path);
+        // Told by the path alone: a parser's test input may have no stage at all.
         let test_data = path.is_some_and(|p| {
             let p = p.replace('\\', "/");
             let parts: Vec<&str> = p.split('/').collect();
             conventions::test_data_dir(&parts[..parts.len().saturating_sub(1)]).is_some()
         });
+        let Some(stage) = self.final_stage() else {
+            return Purpose {
+                test_data,
+                ..Purpose::default()
+            };
+        };
+        let windows =
+            stage.facts.family == crate::knowledge::images::Family::Windows || !stage.posix_shell;
+        let (class, signal, reason) = self.decide(path);
         let base_flavour = path.and_then(|p| {
             let name = p.rsplit(['/', '\\']).next()?.to_ascii_lowercase();
             let base = stage
