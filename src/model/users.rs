@@ -232,6 +232,40 @@ impl FileFacts<'_> {
             .next_back()
     }
 
+    /// The final chain works in a directory named by a variable its ENV sets (`ENV
+    /// APP_DIR=/data` then `WORKDIR $APP_DIR`): the program's configured data directory, which
+    /// WORKDIR creates owned by root.
+    pub fn final_workdir_from_env(&self) -> bool {
+        let Some(final_stage) = self.final_stage else {
+            return false;
+        };
+        let file = self.file;
+        let instructions = self.chain_instructions(final_stage);
+        let env_names: Vec<&str> = instructions
+            .iter()
+            .map(|&i| &file.instructions[i])
+            .filter(|i| i.keyword == Keyword::Env)
+            .flat_map(|i| match &i.args {
+                crate::syntax::Args::KeyValues(pairs) => pairs
+                    .iter()
+                    .map(|p| p.key.value.as_str())
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+            .collect();
+        instructions
+            .iter()
+            .map(|&i| &file.instructions[i])
+            .filter(|i| i.keyword == Keyword::Workdir)
+            .filter_map(|i| i.args_range)
+            .map(|range| &self.text[range.start..range.end])
+            .any(|dir| {
+                env_names.iter().any(|name| {
+                    dir.contains(&format!("${name}")) || dir.contains(&format!("${{{name}}}"))
+                })
+            })
+    }
+
     /// A port below 1024 that the final image EXPOSEs.
     fn privileged_port(&self) -> Option<u16> {
         let file = self.file;

@@ -36,12 +36,14 @@ fn prepared_user(ctx: &Context) -> Option<String> {
     model.own_uid().map(|uid| format!("uid {uid} for its files"))
 }
 
-/// The final chain declares a VOLUME, or works in a directory it made with `mkdir` (`RUN mkdir
-/// /data` then `WORKDIR /data`): places where the program keeps state, which root owns.
+/// The final chain declares a VOLUME, works in a directory it made with `mkdir` (`RUN mkdir
+/// /data` then `WORKDIR /data`), or in one its ENV names (`WORKDIR $APP_DIR`, the program's
+/// configured data directory): places where the program keeps state, which root owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
     let made = model.final_made_dirs();
     model.final_chain_has(Keyword::Volume)
+        || model.final_workdir_from_env()
         || model
             .final_chain()
             .iter()
