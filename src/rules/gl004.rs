@@ -8,7 +8,7 @@ use crate::knowledge::images::Libc;
 use crate::model::{GoBuild, Model, Stage};
 
 declare_rule! {
-    GL004 "cgo-not-disabled", Error, fix: Unsafe, applies: GO_BINARY, linux: false,
+    GL004 "cgo-not-disabled", Error, fix: Unsafe, applies: LINKED_BINARY, linux: false,
     "A shipped `go build` runs without `CGO_ENABLED=0`"
 }
 

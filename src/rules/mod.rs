@@ -15,8 +15,8 @@ use crate::diagnostic::Diagnostic;
 pub use context::{Context, RuleSettings};
 use rule::declare_rule;
 pub use rule::{
-    ALL_CLASSES, Covered, Covers, FixAvailability, GO_BINARY, HARDENING, MAINTAINED, RUNTIME, Rule,
-    SERVICE,
+    ALL_CLASSES, Covered, Covers, FixAvailability, GO_BINARY, HARDENING, LINKED_BINARY, MAINTAINED,
+    RUNTIME, Rule, SERVICE,
 };
 
 /// Declares the rule modules and `RULES` from one list.

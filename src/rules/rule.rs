@@ -131,6 +131,10 @@ pub const SERVICE: &[ImageClass] = &[ImageClass::Service];
 /// Whether a Go binary built here works where it runs (cgo and the C library, CA roots, time
 /// zones, its architecture): in services, and in debug and example images, which must work too.
 pub const GO_BINARY: &[ImageClass] = &[ImageClass::Service, ImageClass::Dev, ImageClass::Example];
+/// Whether the binary links a C library its final image lacks (cgo left on): where it is
+/// deployed or debugged. An example's program is a few lines that rarely reach `net`,
+/// `os/user` or C, so the conditional risk is beside the point there.
+pub const LINKED_BINARY: &[ImageClass] = &[ImageClass::Service, ImageClass::Dev];
 /// Hardening of a deployed program (its user, packing): services, and release images of
 /// binaries built outside the file.
 pub const HARDENING: &[ImageClass] = &[ImageClass::Service, ImageClass::Prebuilt];
