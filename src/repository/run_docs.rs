@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::knowledge::conventions::DOCKER_SOCKET;
+use crate::knowledge::image_ref::ImageRef;
 
 /// Files read: at most this many, each at most this large.
 const MAX_FILES: usize = 600;
@@ -328,10 +329,9 @@ fn image_name(reference: &str) -> Option<String> {
     if reference.is_empty() || reference.contains(['$', '{', '<']) {
         return None;
     }
-    let without_digest = reference.split('@').next()?;
-    let last = without_digest.rsplit('/').next()?;
-    let name = last.split(':').next()?;
-    (!name.is_empty()).then(|| name.to_ascii_lowercase())
+    let image = ImageRef::parse(reference);
+    let name = image.repository.rsplit('/').next()?;
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]
