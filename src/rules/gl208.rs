@@ -42,6 +42,15 @@ fn check_build(
     if model.final_chain().contains(&build.stage) {
         return;
     }
+    // The shipped image itself runs on the build machine (a lint or code-generation image that
+    // runs its tools during the build): a binary for the build machine is the one it needs.
+    if model
+        .final_chain()
+        .first()
+        .is_some_and(|&stage| model.runs_on_build_platform(stage))
+    {
+        return;
+    }
     // A RUN whose `$TARGETARCH` is undeclared is reported as such.
     if undeclared
         .iter()
