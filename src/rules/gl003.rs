@@ -119,7 +119,7 @@ fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
         // `-ldflags="$LDFLAGS"`: the ARG default. Otherwise the variables sit inside a
         // double-quoted value (`"-X main.v=$V"`), where appended words stay literal.
         let value = flag.value.as_deref()?;
-        if let Some(fix) = fix_argument_default(ctx, build, value, missing, title.clone()) {
+        if let Some(fix) = fix_variable_value(ctx, build, value, missing, title.clone()) {
             return Some(fix);
         }
         let bare = value.starts_with('$') && !value.contains(' ');
@@ -136,26 +136,21 @@ fn fix(ctx: &Context, build: &GoBuild, missing: &str) -> Option<Fix> {
     Some(Fix::new(title, Applicability::Safe, vec![edit]))
 }
 
-/// `-ldflags="$LDFLAGS"` with `ARG LDFLAGS="..."`: add the flags to the ARG's default.
-fn fix_argument_default(
+/// `-ldflags="$LDFLAGS"` with `ARG LDFLAGS="..."` or `ENV LDFLAGS="..."`: add the flags to the
+/// value the variable is given.
+fn fix_variable_value(
     ctx: &Context,
     build: &GoBuild,
     value: &str,
     missing: &str,
     title: String,
 ) -> Option<Fix> {
-    let name = value
-        .strip_prefix("${")
-        .and_then(|v| v.strip_suffix('}'))
-        .or_else(|| value.strip_prefix('$'))?;
-    if !name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()) {
-        return None;
-    }
+    let name = bare_variable(value)?;
     let var = build.env.get(name)?;
     let origin = var.origin?;
     let declared = ctx.slice(origin);
     // Only an `ARG NAME=default` word written on one line.
-    if var.from_env || !declared.starts_with(name) || declared.contains('\n') {
+    if !declared.starts_with(name) || declared.contains('\n') {
         return None;
     }
     let eq = declared.find('=')?;
@@ -164,7 +159,11 @@ fn fix_argument_default(
     }
     let edit = append_to_value(ctx, origin, eq + 1, missing)?;
     Some(Fix::new(
-        format!("{title} (in the default of `{name}`)"),
+        if var.from_env {
+            format!("{title} (in the value of `{name}`)")
+        } else {
+            format!("{title} (in the default of `{name}`)")
+        },
         Applicability::Safe,
         vec![edit],
     ))
@@ -203,6 +202,23 @@ fn append_to_value(
     ))
 }
 
+/// `$NAME` or `${NAME}`: a value that is one variable and nothing else.
+fn bare_variable(value: &str) -> Option<&str> {
+    let name = value
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| value.strip_prefix('$'))?;
+    let valid = !name.is_empty() && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+    valid.then_some(name)
+}
+
+/// Where the variable that holds a build's whole `-ldflags` value is set (`-ldflags "$LDFLAGS"`
+/// with `ENV LDFLAGS=...`), with its name.
+fn ldflags_variable(build: &GoBuild) -> Option<(&str, crate::source::TextRange)> {
+    let name = bare_variable(build.ldflags()?.value.as_deref()?)?;
+    Some((name, build.env.get(name)?.origin?))
+}
+
 /// Words with which a comment explains keeping the symbols.
 const TOPICS: &[&str] = &["symbols", "symbol table", "debug info", "dwarf", "strip", "stripped"];
 
@@ -217,11 +233,27 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     // Race and debugger builds keep their symbols on purpose; so does a build whose comment
     // says why ("keep the symbols for the profiler").
+    // Builds that take their flags from one variable share one problem and one fix (the
+    // variable's value): the first such build reports it, the others are its labels.
+    let mut reported_variables: Vec<(crate::source::TextRange, usize)> = Vec::new();
     for build in ctx.model.shipped_builds().filter(|b| !b.is_test_or_debug()) {
         let mut found = Vec::new();
         check_build(ctx, build, &mut found);
-        if !found.is_empty() && ctx.model.explained_here(build.instruction, TOPICS).is_none() {
-            out.extend(found);
+        if found.is_empty() || ctx.model.explained_here(build.instruction, TOPICS).is_some() {
+            continue;
         }
+        if let Some((name, origin)) = ldflags_variable(build) {
+            if let Some(&(_, first)) = reported_variables.iter().find(|(o, _)| *o == origin) {
+                out[first] = out[first]
+                    .clone()
+                    .with_label(build.go_range, format!("also built with `${name}`"));
+                continue;
+            }
+            reported_variables.push((origin, out.len()));
+            found[0] = found[0]
+                .clone()
+                .with_label(origin, format!("`{name}` is set here"));
+        }
+        out.extend(found);
     }
 }
