@@ -95,6 +95,63 @@ pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Why a line marks a file as an excerpt or a template rather than a Dockerfile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandIn {
+    /// `...` where instructions are left out: documentation shows part of a file.
+    Elision,
+    /// A bare word a script replaces (`CMD1`, `@ENTRYPOINT@`): `sed` renders the file.
+    Placeholder,
+}
+
+/// The byte offset and length of the first line, where an instruction must start, that stands
+/// in for instructions: an elision (`...`) or a placeholder word. No Dockerfile holds either:
+/// BuildKit rejects the line.
+pub fn stand_in_line(text: &str) -> Option<(usize, usize, StandIn)> {
+    let mut offset = 0;
+    let mut continued = false;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        // A heredoc's body may hold any line: stop reading rather than track its end.
+        if trimmed.contains("<<") {
+            return None;
+        }
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let at_instruction = !continued;
+        continued = trimmed.ends_with('\\') || trimmed.ends_with('`');
+        if !at_instruction {
+            continue;
+        }
+        let kind = if matches!(trimmed, "..." | "…" | "[...]") {
+            StandIn::Elision
+        } else if is_placeholder_word(trimmed) {
+            StandIn::Placeholder
+        } else {
+            continue;
+        };
+        let lead = line.len() - line.trim_start().len();
+        return Some((start + lead, trimmed.len(), kind));
+    }
+    None
+}
+
+/// `CMD1`, `BASE_IMAGE`, `@ENTRYPOINT@`, `%%CMD%%`, `__RUN__`: one word, upper case, not an
+/// instruction.
+fn is_placeholder_word(word: &str) -> bool {
+    let inner = word.trim_matches(['@', '%', '_']);
+    let wrapped = inner.len() < word.len();
+    let upper = !inner.is_empty()
+        && inner.starts_with(|c: char| c.is_ascii_uppercase())
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    upper && (wrapped || crate::syntax::Keyword::parse(inner) == crate::syntax::Keyword::Unknown)
+}
+
 /// The `files:` regex for pre-commit hooks, kept next to the rule it mirrors.
 pub const PRE_COMMIT_FILES_REGEX: &str =
     r"(^|/)((Dockerfile|Containerfile)(\.[^/]*)?|[^/]*\.(Dockerfile|dockerfile|containerfile))$";
@@ -228,6 +285,27 @@ mod tests {
         assert!(!is_template_text("#  ├── file.txt\nFROM alpine\n"));
         assert!(!is_template_text("ü\nFRO\n"));
         assert!(is_template_text("FROM scratch\n${LABELS}\nCOPY a /a\n"));
+    }
+
+    #[test]
+    fn excerpts_and_placeholders_stand_in_for_instructions() {
+        let kind = |text: &str| stand_in_line(text).map(|(_, _, kind)| kind);
+        assert_eq!(
+            stand_in_line("FROM golang:1.24 AS build\n...\nFROM scratch\n"),
+            Some((26, 3, StandIn::Elision))
+        );
+        assert_eq!(kind("FROM alpine\n  …\n"), Some(StandIn::Elision));
+        assert_eq!(kind("FROM alpine\nCMD1\n"), Some(StandIn::Placeholder));
+        assert_eq!(
+            kind("FROM alpine\n@ENTRYPOINT@\n"),
+            Some(StandIn::Placeholder)
+        );
+        // Instructions, words inside a continued command, heredoc bodies and comments are not.
+        assert_eq!(kind("FROM alpine\nEXPOSE\nUSER\n"), None);
+        assert_eq!(kind("FROM alpine\nRUN echo a \\\n  ...\n"), None);
+        assert_eq!(kind("FROM alpine\nRUN <<EOF\n...\nEOF\n"), None);
+        assert_eq!(kind("FROM alpine\n# ...\nRUN true\n"), None);
+        assert_eq!(kind("FROM alpine\nrunn\n"), None);
     }
 
     #[test]

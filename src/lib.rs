@@ -147,32 +147,42 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
     })
 }
 
-/// A template is not a Dockerfile: what it renders is. Named explicitly, it gets one GL000
-/// (at the FROM with template syntax, or at the start for a template's file name) and nothing
+/// A template is not a Dockerfile: what it renders is; nor is an excerpt that leaves
+/// instructions out. Named explicitly, such a file gets one GL000 (at the FROM with template
+/// syntax, the placeholder or the `...`, or at the start for a template's file name) and nothing
 /// else; directory searches skip it.
 fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
     let name = path.map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p));
-    let (range, why) = match discover::template_from_line(text) {
+    let template = |why: &str| {
+        format!(
+            "this is a template, not a Dockerfile ({why}): gopherlint lints the Dockerfile it renders"
+        )
+    };
+    let (range, message) = match discover::template_from_line(text) {
         Some((start, len)) => (
             TextRange::new(start, start + len),
-            "its FROM holds template syntax",
+            template("its FROM holds template syntax"),
         ),
         None if name.is_some_and(discover::is_template_name) => {
-            (TextRange::empty(0), "its name is a template's")
+            (TextRange::empty(0), template("its name is a template's"))
         }
-        None => return None,
+        None => match discover::stand_in_line(text) {
+            Some((start, len, discover::StandIn::Elision)) => (
+                TextRange::new(start, start + len),
+                "this is an excerpt, not a whole Dockerfile (`...` leaves instructions out): gopherlint lints whole files".to_string(),
+            ),
+            Some((start, len, discover::StandIn::Placeholder)) => (
+                TextRange::new(start, start + len),
+                template(&format!(
+                    "`{}` stands where an instruction must, for a script to replace",
+                    &text[start..start + len]
+                )),
+            ),
+            None => return None,
+        },
     };
     // A note, not an error: nothing is wrong with a template, it is just not linted.
-    Some(
-        Diagnostic::new(
-            rules::PARSE_ERROR,
-            range,
-            format!(
-                "this is a template, not a Dockerfile ({why}): gopherlint lints the Dockerfile it renders"
-            ),
-        )
-        .with_severity(Severity::Info),
-    )
+    Some(Diagnostic::new(rules::PARSE_ERROR, range, message).with_severity(Severity::Info))
 }
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {

@@ -420,3 +420,26 @@ fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
         );
     }
 }
+
+#[test]
+fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "Dockerfile", ROOT_ONLY);
+    // Documentation that shows part of a file, and a file a script renders with `sed`.
+    write(
+        root,
+        "docs/content/samples/Dockerfile",
+        "FROM golang:1.24 AS build\n...\nFROM alpine\nUSER root\n",
+    );
+    write(root, "sed/Dockerfile", "FROM alpine\nUSER root\nCMD1\n");
+    assert_eq!(files_listed(root), vec!["Dockerfile"]);
+    for (named, says) in [
+        ("docs/content/samples/Dockerfile", "this is an excerpt"),
+        ("sed/Dockerfile", "`CMD1` stands where an instruction must"),
+    ] {
+        let out = stdout(gopherlint(root).args(["--format", "compact", named]));
+        assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
+        assert!(out.contains(says), "{out}");
+    }
+}

@@ -168,9 +168,12 @@ pub(super) fn lint_one(
         fix_problem: None,
         skipped: false,
     };
-    // A search skips templates (by name it never finds them; by content, here, where the file
-    // is read once anyway).
-    if found && crate::discover::is_template_text(&decoded.text) {
+    // A search skips templates and excerpts (by name it never finds them; by content, here,
+    // where the file is read once anyway).
+    if found
+        && (crate::discover::is_template_text(&decoded.text)
+            || crate::discover::stand_in_line(&decoded.text).is_some())
+    {
         linted.skipped = true;
         return Ok(linted);
     }
