@@ -8,7 +8,7 @@ use crate::source::TextRange;
 
 declare_rule! {
     // A go flag is obsolete wherever the build runs, whatever the image is for.
-    GL203 "obsolete-installsuffix", Warning, fix: Safe, applies: MAINTAINED, linux: false,
+    GL203 "obsolete-installsuffix", Info, fix: Safe, applies: MAINTAINED, linux: false,
     "`-installsuffix` in the go flags or GOFLAGS: a leftover from before the build cache"
 }
 
