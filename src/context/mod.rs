@@ -5,6 +5,7 @@
 
 pub mod dockerignore;
 pub mod go_mod;
+pub mod go_source;
 
 use std::path::Path;
 

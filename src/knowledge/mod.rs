@@ -11,6 +11,7 @@ pub mod go_images;
 pub mod go_release;
 pub mod image_ref;
 pub mod images;
+pub mod network;
 pub mod packages;
 pub mod shells;
 pub mod tools;

@@ -62,6 +62,8 @@ pub struct GoBuild {
     pub output: Option<Value>,
     /// The whole RUN could be read (no unclosed quote or substitution).
     pub script_complete: bool,
+    /// The directory the command runs in (absolute), where known.
+    pub cwd: Option<String>,
 }
 
 impl GoBuild {
@@ -108,6 +110,7 @@ impl GoBuild {
             env,
             output,
             script_complete: script.complete,
+            cwd: cwd.map(crate::paths::normalize),
         }
     }
 

@@ -24,6 +24,7 @@ pub mod go_build;
 mod golang;
 mod intent;
 mod opaque;
+mod outbound;
 pub mod platform;
 pub mod purpose;
 pub mod scripts;

@@ -4,6 +4,7 @@ use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::{CA_BUNDLE, EMBEDDED_CA_MODULES};
 use crate::knowledge::images::Family;
+use crate::context::go_source::Outbound;
 use crate::model::{CopySource, Model, Presence};
 
 declare_rule! {
@@ -84,6 +85,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
+    // The program's own source shows whether it connects out: a server that only listens, or
+    // a client that trusts a CA of its own, never reads the system roots.
+    let outbound = model.shipped_program_outbound();
+    if outbound == Some(Outbound::NotSeen) {
+        return;
+    }
     let copy = match bundle_source(model) {
         Some((reference, _)) => format!(
             "copy the builder's bundle: `COPY --from={reference} {CA_BUNDLE} /etc/ssl/certs/`"
@@ -99,6 +106,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "; the build context's go.mod, not readable here, tells: the program embeds its roots if it requires `{}` or `{}`",
                 EMBEDDED_CA_MODULES[0], EMBEDDED_CA_MODULES[1]
             ),
+        )
+    } else if let Some(Outbound::Seen {
+        file,
+        evidence,
+        imported,
+    }) = &outbound
+    {
+        let shows = if *imported {
+            format!("`{file}` imports `{evidence}`")
+        } else {
+            format!("`{file}` calls `{}`", evidence.trim_end_matches(['(', '{']))
+        };
+        (
+            "the program connects out, and its TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
+            format!("; the program's source shows it connects out: {shows}"),
         )
     } else {
         (

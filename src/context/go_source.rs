@@ -1,0 +1,199 @@
+//! The Go packages a build compiles, read from the context only as far as one question needs:
+//! does the program open connections of its own? The walk starts at the built packages and
+//! follows imports inside the module; it reads no dependency's code (a known client package
+//! is evidence by its import path). Any directory it cannot read, or a module too large to
+//! walk quickly, makes the answer Unknown.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::knowledge::network::{outbound_call, outbound_import};
+
+/// A walk past this many files answers Unknown: the question is asked once per file that a
+/// rule would otherwise report, and must stay cheap.
+const MAX_FILES: usize = 4000;
+
+/// What the walk found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// A file of the program opens a connection: the file (relative to the context root)
+    /// and the call (`http.Get(`) or the client package's import path that shows it.
+    Seen {
+        file: String,
+        evidence: &'static str,
+        imported: bool,
+    },
+    /// No file the program is built from opens a connection or imports a client package.
+    NotSeen,
+}
+
+/// Walks the packages in `start` (directories relative to `root`, the module root) and the
+/// in-module packages they import.
+pub fn outbound(root: &Path, module: &str, start: &[String]) -> Option<Outbound> {
+    let mut queue: Vec<String> = start.to_vec();
+    let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
+    let mut files = 0;
+    while let Some(dir) = queue.pop() {
+        let entries = std::fs::read_dir(root.join(&dir)).ok()?;
+        let mut go_files = 0;
+        for entry in entries {
+            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".go") || name.ends_with("_test.go") {
+                continue;
+            }
+            files += 1;
+            if files > MAX_FILES {
+                return None;
+            }
+            let file = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            let bytes = std::fs::read(root.join(&file)).ok()?;
+            let text = super::read_text(&bytes)?;
+            if text
+                .lines()
+                .take(20)
+                .any(|l| l.trim() == "//go:build ignore")
+            {
+                continue;
+            }
+            go_files += 1;
+            if let Some(evidence) = outbound_call(text) {
+                let imported = false;
+                return Some(Outbound::Seen {
+                    file,
+                    evidence,
+                    imported,
+                });
+            }
+            for import in imports(text) {
+                if let Some(evidence) = outbound_import(import) {
+                    let imported = true;
+                    return Some(Outbound::Seen {
+                        file,
+                        evidence,
+                        imported,
+                    });
+                }
+                let local = if import == module {
+                    Some("")
+                } else {
+                    import
+                        .strip_prefix(module)
+                        .and_then(|rest| rest.strip_prefix('/'))
+                };
+                if let Some(local) = local
+                    && seen.insert(local.to_string())
+                {
+                    queue.push(local.to_string());
+                }
+            }
+        }
+        // A package with no Go source here (generated, or outside the context): unknown.
+        if go_files == 0 {
+            return None;
+        }
+    }
+    Some(Outbound::NotSeen)
+}
+
+/// The import paths of a Go file: its `import "x"` lines and `import ( ... )` blocks, read
+/// until the first declaration.
+fn imports(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if in_block {
+            if line.starts_with(')') {
+                in_block = false;
+            } else if let Some(path) = quoted(line) {
+                out.push(path);
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("import") {
+            let rest = rest.trim_start();
+            if let Some(inner) = rest.strip_prefix('(') {
+                in_block = !inner.contains(')');
+                out.extend(quoted(inner));
+            } else {
+                out.extend(quoted(rest));
+            }
+        } else if ["func ", "type ", "var ", "const "]
+            .iter()
+            .any(|d| line.starts_with(d))
+        {
+            break;
+        }
+    }
+    out
+}
+
+/// The first double-quoted string of a line (an import path, after any alias).
+fn quoted(line: &str) -> Option<&str> {
+    if line.starts_with("//") {
+        return None;
+    }
+    let start = line.find('"')? + 1;
+    let len = line[start..].find('"')?;
+    Some(&line[start..start + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_import_lines_and_blocks() {
+        let text = "package main\n\nimport \"fmt\"\nimport (\n\t\"net/http\"\n\tlog \"example.com/m/internal/log\"\n\t// \"unused\"\n)\n\nfunc main() {}\nimport \"late\"\n";
+        assert_eq!(
+            imports(text),
+            vec!["fmt", "net/http", "example.com/m/internal/log"]
+        );
+    }
+
+    #[test]
+    fn follows_in_module_imports_to_the_evidence() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write(
+            "cmd/server/main.go",
+            "package main\nimport \"example.com/m/internal/api\"\nfunc main() { api.Serve() }\n",
+        );
+        write(
+            "internal/api/api.go",
+            "package api\nimport \"net/http\"\nfunc Serve() { http.ListenAndServe(\":8080\", nil) }\n",
+        );
+        write(
+            "internal/api/api_test.go",
+            "package api\nimport \"net/http\"\nvar _ = http.Get\nfunc x() { http.Get(\"u\") }\n",
+        );
+        let start = ["cmd/server".to_string()];
+        assert_eq!(
+            outbound(root, "example.com/m", &start),
+            Some(Outbound::NotSeen)
+        );
+        write(
+            "internal/api/notify.go",
+            "package api\nimport \"net/http\"\nfunc notify() { http.Post(\"u\", \"\", nil) }\n",
+        );
+        assert_eq!(
+            outbound(root, "example.com/m", &start),
+            Some(Outbound::Seen {
+                file: "internal/api/notify.go".into(),
+                evidence: "http.Post(",
+                imported: false,
+            })
+        );
+        // A package the walk cannot read makes the answer unknown.
+        assert_eq!(outbound(root, "example.com/m", &["missing".into()]), None);
+    }
+}

@@ -1,0 +1,111 @@
+//! How a Go program shows that it opens connections of its own (as a client), which is when a
+//! `scratch` image needs CA roots: a server that only listens, or a client that trusts a CA of
+//! its own (the Kubernetes service-account CA, a mounted bundle), never reads the system roots.
+
+/// Calls and types of the standard library and common packages that open outbound
+/// connections, as they appear in source (package name, then the selector). Read as
+/// substrings of non-test Go files; a server's `tls.Config` or `ListenAndServeTLS` is not here.
+pub const OUTBOUND_CALLS: &[&str] = &[
+    "http.Get(",
+    "http.Post(",
+    "http.PostForm(",
+    "http.Head(",
+    "http.NewRequest(",
+    "http.NewRequestWithContext(",
+    "http.Client{",
+    "http.DefaultClient",
+    "http.DefaultTransport",
+    "http.Transport{",
+    "httputil.NewSingleHostReverseProxy(",
+    "httputil.ReverseProxy{",
+    "tls.Dial(",
+    "tls.DialWithDialer(",
+    "tls.Client(",
+    "tls.Dialer{",
+    "x509.SystemCertPool(",
+    "grpc.Dial(",
+    "grpc.DialContext(",
+    "grpc.NewClient(",
+    "websocket.Dial(",
+    "websocket.DefaultDialer",
+    "smtp.Dial(",
+    "smtp.SendMail(",
+];
+
+/// Import paths (prefixes) of clients for services that are reached over TLS: cloud SDKs,
+/// hosted APIs, databases and brokers, OAuth and ACME, HTTP client libraries.
+pub const OUTBOUND_IMPORTS: &[&str] = &[
+    "net/smtp",
+    "golang.org/x/oauth2",
+    "golang.org/x/crypto/acme",
+    "cloud.google.com/go",
+    "google.golang.org/api",
+    "github.com/aws/aws-sdk-go",
+    "github.com/Azure/azure-sdk-for-go",
+    "github.com/go-resty/resty",
+    "github.com/hashicorp/go-retryablehttp",
+    "github.com/imroc/req",
+    "github.com/minio/minio-go",
+    "github.com/google/go-github",
+    "github.com/slack-go/slack",
+    "github.com/getsentry/sentry-go",
+    "github.com/go-git/go-git",
+    "github.com/google/go-containerregistry",
+    "github.com/caddyserver/certmagic",
+    "github.com/go-acme/lego",
+    "github.com/coreos/go-oidc",
+    "github.com/go-ldap/ldap",
+    "github.com/hashicorp/vault/api",
+    "github.com/stripe/stripe-go",
+    "github.com/sashabaranov/go-openai",
+    "github.com/openai/openai-go",
+    "github.com/jackc/pgx",
+    "github.com/lib/pq",
+    "github.com/go-sql-driver/mysql",
+    "go.mongodb.org/mongo-driver",
+    "github.com/redis/go-redis",
+    "github.com/go-redis/redis",
+    "github.com/nats-io/nats.go",
+    "github.com/segmentio/kafka-go",
+    "github.com/IBM/sarama",
+    "github.com/Shopify/sarama",
+    "go.opentelemetry.io/otel/exporters/otlp",
+    "github.com/wneessen/go-mail",
+    "gopkg.in/gomail",
+    "gopkg.in/mail",
+];
+
+/// Whether an import path is (inside) one of the outbound clients.
+pub fn outbound_import(path: &str) -> Option<&'static str> {
+    OUTBOUND_IMPORTS.iter().copied().find(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// The first outbound call in a Go source text.
+pub fn outbound_call(source: &str) -> Option<&'static str> {
+    OUTBOUND_CALLS
+        .iter()
+        .copied()
+        .find(|call| source.contains(call))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_match_whole_path_elements() {
+        assert_eq!(
+            outbound_import("github.com/lib/pq"),
+            Some("github.com/lib/pq")
+        );
+        assert_eq!(
+            outbound_import("cloud.google.com/go/storage"),
+            Some("cloud.google.com/go")
+        );
+        assert_eq!(outbound_import("github.com/lib/pqx"), None);
+        assert_eq!(outbound_import("net/http"), None);
+    }
+}

@@ -1,0 +1,72 @@
+//! Whether the shipped program opens connections of its own, read from the build context's Go
+//! source (GL006 asks before it says that TLS fails). Unknown unless every binary the final
+//! image ships is built here from packages placed in the context.
+
+use std::path::Path;
+
+use super::Model;
+use super::copy::CopySource;
+use super::go_build::GoBuild;
+use crate::context::go_source::{self, Outbound};
+use crate::paths;
+
+impl Model<'_> {
+    /// What the shipped program's own source shows about outbound connections: `None` when
+    /// the context, its go.mod or a built package cannot be read, or the final image ships a
+    /// binary from elsewhere.
+    pub fn shipped_program_outbound(&self) -> Option<Outbound> {
+        let context = self.context()?;
+        let module = self.context_go_mod()?.module.as_deref()?;
+        let from_elsewhere = self
+            .final_copies()
+            .any(|c| matches!(c.source, CopySource::Image(_) | CopySource::Unknown));
+        if from_elsewhere || !self.opaque_go_copies().is_empty() {
+            return None;
+        }
+        let mut dirs = Vec::new();
+        for build in self.shipped_builds() {
+            if build.is_tool_install() {
+                return None;
+            }
+            dirs.extend(self.package_dirs(build, module)?);
+        }
+        if dirs.is_empty() {
+            return None;
+        }
+        go_source::outbound(Path::new(&context.dir), module, &dirs)
+    }
+
+    /// The context directories (relative to its root, which holds go.mod) of the packages a
+    /// build compiles, where the whole context was copied into the stage and the build runs
+    /// inside that copy.
+    fn package_dirs(&self, build: &GoBuild, module: &str) -> Option<Vec<String>> {
+        let cwd = build.cwd.as_deref()?;
+        let landing = self
+            .context_landings(build.stage, ".")
+            .into_iter()
+            .find(|dir| paths::is_within(cwd, dir))?;
+        let cwd_in_context = paths::normalize(&format!("/{}", &cwd[landing.len()..]));
+        let mut packages: Vec<&str> = build.packages().collect();
+        if packages.is_empty() {
+            packages.push(".");
+        }
+        let mut dirs = Vec::new();
+        for package in packages {
+            if package.contains("...") || package.contains('$') || package.contains("..") {
+                return None;
+            }
+            let dir = if package.ends_with(".go") {
+                paths::parent(&paths::join(&cwd_in_context, package)).to_string()
+            } else if package == "." || package.starts_with("./") {
+                paths::join(&cwd_in_context, package)
+            } else if package == module {
+                "/".to_string()
+            } else {
+                let rest = package.strip_prefix(module)?.strip_prefix('/')?;
+                paths::normalize(&format!("/{rest}"))
+            };
+            dirs.push(dir.trim_start_matches('/').to_string());
+        }
+        Some(dirs)
+    }
+}

@@ -1,0 +1,85 @@
+//! GL006 reads the shipped program's own Go source before it says that TLS fails on `scratch`:
+//! the built packages and the in-module packages they import. A program that only listens is
+//! left alone; one that connects out is reported with the file that shows it; one whose source
+//! cannot be placed in the context is reported with the condition stated.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+const DOCKERFILE: &str = r#"FROM golang:1.24 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/server ./cmd/server
+
+FROM scratch
+COPY --from=build /out/server /server
+USER 65532:65532
+ENTRYPOINT ["/server"]
+"#;
+
+const MAIN: &str = "package main\n\nimport (\n\t\"example.com/app/internal/api\"\n)\n\nfunc main() { api.Serve() }\n";
+const SERVER: &str = "package api\n\nimport \"net/http\"\n\nfunc Serve() { _ = http.ListenAndServe(\":8080\", nil) }\n";
+const CLIENT: &str = "package api\n\nimport \"net/http\"\n\nfunc notify() { _, _ = http.Post(\"https://hooks.example.com\", \"text/plain\", nil) }\n";
+
+fn repo(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.24\n");
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    write(dir.path(), "cmd/server/main.go", MAIN);
+    write(dir.path(), "internal/api/server.go", SERVER);
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn write(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn lint(dir: &Path) -> String {
+    let output = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .current_dir(dir)
+        .arg("Dockerfile")
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_program_that_only_listens_needs_no_ca_roots() {
+    let dir = repo(&[]);
+    let out = lint(dir.path());
+    assert!(!out.contains("GL006"), "{out}");
+}
+
+#[test]
+fn a_program_that_connects_out_is_reported_with_the_file_that_shows_it() {
+    let dir = repo(&[("internal/api/notify.go", CLIENT)]);
+    let out = lint(dir.path());
+    assert!(out.contains("warning[GL006]"), "{out}");
+    assert!(out.contains("the program connects out"), "{out}");
+    assert!(
+        out.contains("`internal/api/notify.go` calls `http.Post`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_program_whose_packages_cannot_be_read_keeps_the_hedged_finding() {
+    // The build names a package pattern the walk does not expand: unknown, so reported with
+    // its condition, as without a context.
+    let dir = repo(&[(
+        "Dockerfile",
+        &DOCKERFILE.replace("./cmd/server", "./cmd/..."),
+    )]);
+    let out = lint(dir.path());
+    assert!(out.contains("warning[GL006]"), "{out}");
+    assert!(!out.contains("the program connects out"), "{out}");
+}
