@@ -268,6 +268,30 @@ pub fn comment_intent(comment: &str) -> Option<(Intent, &'static str)> {
         .map(|&(phrase, intent)| (intent, phrase))
 }
 
+/// Words that, in a row of a README's index of images (`| custom-error-pages | Example of
+/// custom error pages |`), say the image shows how to use the project. A row describes one
+/// image, so the bare word is enough there, where in a comment ("for example, ...") it is not.
+const INDEX_EXAMPLE_WORDS: &[&str] = &["example", "examples", "demo", "demos", "sample", "samples"];
+
+/// What a README's description of one image's directory says the image is for.
+pub fn index_row_intent(description: &str) -> Option<(Intent, &'static str)> {
+    if let Some(found) = comment_intent(description) {
+        return Some(found);
+    }
+    let lower = description.to_ascii_lowercase();
+    // An index names what the image serves in the plural: "for e2e tests", "mock servers".
+    let plural = PURPOSE_PHRASES
+        .iter()
+        .find(|(phrase, _)| contains_phrase(&lower, &format!("{phrase}s")));
+    if let Some(&(phrase, intent)) = plural {
+        return Some((intent, phrase));
+    }
+    INDEX_EXAMPLE_WORDS
+        .iter()
+        .find(|word| contains_phrase(&lower, word))
+        .map(|&word| (Intent::Example, word))
+}
+
 /// Words with which a comment gives the reason for a choice (compared lowercase): "Alpine
 /// rather than distroless because the probes need busybox", "use only when root is really
 /// needed".

@@ -8,6 +8,7 @@ mod command_line;
 mod compose;
 mod find;
 mod goreleaser;
+mod image_index;
 mod load;
 mod run_docs;
 mod select;
@@ -19,6 +20,7 @@ mod yaml;
 use std::path::{Path, PathBuf};
 
 pub use find::{find_root, is_compose_file, is_compose_name, is_root};
+pub use image_index::IndexedPurpose;
 pub use load::ReadPlan;
 pub use run_docs::{DocumentedRun, RootNeed, RunDocs};
 pub use select::{Chosen, DockerfileBuilds};

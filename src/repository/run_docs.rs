@@ -127,6 +127,14 @@ impl RunDocs {
     }
 }
 
+impl RunDocs {
+    /// What the repository's READMEs say the directory of the Dockerfile at `dockerfile`
+    /// (relative to the root) is for, when they describe it in an index of images.
+    pub fn indexed_purpose(&self, dockerfile: &str) -> Option<super::IndexedPurpose> {
+        super::image_index::indexed_purpose(&self.root, dockerfile)
+    }
+}
+
 /// Where a project documents how to run its images: the root (README, compose files), and
 /// the documentation folders with their first level of sub-folders. A few directory reads,
 /// not a walk of the tree: versioned documentation sites hold thousands of pages.

@@ -100,6 +100,8 @@ pub enum Signal {
     Build,
     StageName,
     Directory,
+    /// The repository's documentation: a README that describes the image's directory.
+    Docs,
     Base,
     Start,
     Builds,
@@ -116,6 +118,7 @@ impl Signal {
             Signal::FileName => "the file name",
             Signal::StageName => "the shipped stage's name",
             Signal::Directory => "the directory",
+            Signal::Docs => "the repository's documentation",
             Signal::Base => "the base image",
             Signal::Start => "the start command",
             Signal::Builds => "the go builds",
@@ -305,6 +308,26 @@ impl Classifier<'_, '_> {
                 of_intent(intent),
                 Signal::Directory,
                 format!("the file is under `{dir}/`: {}", intent.describe()),
+            );
+        }
+        // The maintainers' description of the image's directory in a README index of images
+        // (an example, an e2e fixture), even where the repository publishes it.
+        if let Some(indexed) = self
+            .run_docs
+            .as_ref()
+            .and_then(|docs| docs.indexed_purpose(&path))
+        {
+            return (
+                of_intent(indexed.intent),
+                Signal::Docs,
+                format!(
+                    "`{}:{}` describes `{}/` with \"{}\": {}",
+                    indexed.readme,
+                    indexed.line,
+                    indexed.dir,
+                    indexed.phrase,
+                    indexed.intent.describe()
+                ),
             );
         }
         // How the repository builds the file: a published image is what the project ships

@@ -1,0 +1,155 @@
+//! What a repository's README says one of its image directories is for. Projects that keep
+//! several images under one folder often describe them in that folder's README, as a table or
+//! a list (`images/README.md`: "fastcgi-helloserver | FastCGI application for e2e tests"),
+//! which is the maintainers' own word on which images are examples or test fixtures.
+
+use std::path::Path;
+
+use crate::knowledge::conventions::{Intent, index_row_intent};
+
+/// How far above the Dockerfile a described directory may be (`images/NAME/rootfs/Dockerfile`
+/// is described in `images/README.md` as `NAME`).
+const LEVELS: usize = 3;
+
+/// README files larger than this are not an index of images.
+const MAX_README_BYTES: u64 = 256 * 1024;
+
+const README_NAMES: &[&str] = &["README.md", "readme.md", "Readme.md"];
+
+/// A README row that describes the directory a Dockerfile is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedPurpose {
+    pub intent: Intent,
+    /// The README, relative to the repository root, and the row's line (1-based).
+    pub readme: String,
+    pub line: usize,
+    /// The described directory's name.
+    pub dir: String,
+    /// The words of the row that say what it is for.
+    pub phrase: &'static str,
+}
+
+/// The README row that describes one of the Dockerfile's directories (the nearest first), when
+/// it says the image is a test, CI, development or example image.
+pub fn indexed_purpose(root: &Path, dockerfile: &str) -> Option<IndexedPurpose> {
+    let parts: Vec<&str> = dockerfile.split('/').filter(|p| !p.is_empty()).collect();
+    let dirs = parts.split_last()?.1;
+    for depth in (1..=dirs.len()).rev().take(LEVELS) {
+        let name = dirs[depth - 1];
+        let parent = dirs[..depth - 1].join("/");
+        for readme in README_NAMES {
+            let relative = if parent.is_empty() {
+                readme.to_string()
+            } else {
+                format!("{parent}/{readme}")
+            };
+            let path = root.join(&relative);
+            let small =
+                std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_README_BYTES);
+            if !small {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if let Some((line, intent, phrase)) = describing_row(&text, name) {
+                return Some(IndexedPurpose {
+                    intent,
+                    readme: relative,
+                    line,
+                    dir: name.to_string(),
+                    phrase,
+                });
+            }
+            break;
+        }
+    }
+    None
+}
+
+/// The first table row or list item whose first cell or word names `dir`, with what its
+/// description says the image is for.
+fn describing_row(text: &str, dir: &str) -> Option<(usize, Intent, &'static str)> {
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        // A table row, with or without its leading pipe.
+        let (head, description) = if line.contains('|') {
+            let row = line.strip_prefix('|').unwrap_or(line);
+            let mut cells = row.split('|');
+            let head = cells.next()?;
+            (head, cells.collect::<Vec<_>>().join(" "))
+        } else if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+            let item = item.trim_start();
+            let end = item.find([' ', ':', '\t']).unwrap_or(item.len());
+            (&item[..end], item[end..].to_string())
+        } else {
+            continue;
+        };
+        if bare_name(head) != dir {
+            continue;
+        }
+        if let Some((intent, phrase)) = index_row_intent(&description) {
+            return Some((index + 1, intent, phrase));
+        }
+    }
+    None
+}
+
+/// A cell's name without Markdown: `**name**`, `` `name` ``, `[name](link)`, `name/`, `name:`.
+fn bare_name(cell: &str) -> &str {
+    let cell = cell.trim().trim_matches(['*', '`', '_']);
+    let cell = match cell.strip_prefix('[') {
+        Some(linked) => linked.split(']').next().unwrap_or(linked),
+        None => cell,
+    };
+    cell.trim_matches(['*', '`', '_', ':'])
+        .trim_end_matches('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_rows_and_list_items_describe_directories() {
+        let table = "Directory | Purpose\n---|---\n| nginx | NGINX base image |\n| [fastcgi-helloserver](fastcgi-helloserver/) | FastCGI application for e2e tests |\n| custom-error-pages | Example of custom error pages |\n";
+        assert_eq!(
+            describing_row(table, "fastcgi-helloserver"),
+            Some((4, Intent::Test, "e2e test"))
+        );
+        assert_eq!(
+            describing_row(table, "custom-error-pages"),
+            Some((5, Intent::Example, "example"))
+        );
+        assert_eq!(describing_row(table, "nginx"), None);
+        let bare = "Directory | Purpose\n--- | ---\nhttpbun    | A service for e2e tests\n";
+        assert_eq!(
+            describing_row(bare, "httpbun"),
+            Some((3, Intent::Test, "e2e test"))
+        );
+        let list = "# Images\n\n- `mock-api`: a mock server for the SDK tests\n- **server**: the API server\n";
+        assert_eq!(
+            describing_row(list, "mock-api"),
+            Some((3, Intent::Test, "mock server"))
+        );
+        assert_eq!(describing_row(list, "server"), None);
+        // A name inside prose is not a row about it.
+        assert_eq!(describing_row("See the demo in server.\n", "server"), None);
+    }
+
+    #[test]
+    fn the_nearest_described_directory_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("images/httpbun/rootfs")).expect("mkdir");
+        std::fs::write(
+            root.join("images/README.md"),
+            "| httpbun | HTTP service for e2e tests |\n",
+        )
+        .expect("write");
+        let found = indexed_purpose(root, "images/httpbun/rootfs/Dockerfile").expect("found");
+        assert_eq!(found.readme, "images/README.md");
+        assert_eq!((found.line, found.intent), (1, Intent::Test));
+        assert_eq!(indexed_purpose(root, "images/nginx/Dockerfile"), None);
+    }
+}
