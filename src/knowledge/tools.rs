@@ -76,9 +76,19 @@ pub const UNPACKERS: &[&str] = &["tar", "unzip", "bsdtar"];
 
 /// `git clone`: another project's sources, checked out.
 pub fn is_clone(argv: &[&str]) -> bool {
+    is_git(argv) && argv.get(1) == Some(&"clone")
+}
+
+/// `git fetch` or `git pull`: sources from a remote, which in a stage that copies nothing from
+/// the build context are another project's (`git init && git remote add origin URL && git fetch
+/// origin REF && git checkout FETCH_HEAD`).
+pub fn is_git_fetch(argv: &[&str]) -> bool {
+    is_git(argv) && matches!(argv.get(1), Some(&("fetch" | "pull")))
+}
+
+fn is_git(argv: &[&str]) -> bool {
     argv.first()
         .is_some_and(|p| p.rsplit('/').next() == Some("git"))
-        && argv.get(1) == Some(&"clone")
 }
 
 /// `upx`, or Debian's `upx-ucl`.

@@ -409,10 +409,11 @@ pub(super) fn land_in_made_dirs(builds: &mut [GoBuild], stages: &[Stage], runs: 
 impl FileFacts<'_> {
     /// The build compiles another project's sources fetched in the file, not this project's:
     /// a `git clone` earlier in its RUN (`git clone .../gosu && cd gosu && go build`), or a
-    /// clone, or a download unpacked (`curl -L .../v1.2.tar.gz | tar -x`), or an `ADD` of a URL,
-    /// earlier in its stage's chain, which takes nothing from the build context before it.
+    /// clone or `git fetch`, or a download unpacked (`curl -L .../v1.2.tar.gz | tar -x`), or an
+    /// `ADD` of a URL, earlier in its stage's chain, which takes nothing from the build context
+    /// before it.
     pub fn builds_fetched_sources(&self, build: &GoBuild) -> bool {
-        use crate::knowledge::tools::{DOWNLOADERS, UNPACKERS, is_clone};
+        use crate::knowledge::tools::{DOWNLOADERS, UNPACKERS, is_clone, is_git_fetch};
         let before = |r| commands_before(r, build);
         let same_run: Vec<&Command> = self
             .runs_of(build.instruction)
@@ -451,7 +452,10 @@ impl FileFacts<'_> {
             c.program()
                 .is_some_and(|p| names.contains(&p.rsplit('/').next().unwrap_or(p)))
         };
-        let cloned = commands.iter().any(|c| is_clone(&argv(c)));
+        let cloned = commands.iter().any(|c| {
+            let argv = argv(c);
+            is_clone(&argv) || is_git_fetch(&argv)
+        });
         let unpacked_download = commands.iter().any(|c| program(c, DOWNLOADERS))
             && commands.iter().any(|c| program(c, UNPACKERS));
         cloned || unpacked_download || added_url
