@@ -182,9 +182,43 @@ impl GoRelease {
     }
 }
 
+/// The Go release of a binary distribution's archive, from its URL or file name:
+/// `https://go.dev/dl/go1.22.3.linux-amd64.tar.gz`, `go1.4rc1.linux-amd64.tar.gz` (the file
+/// names of go.dev/dl, golang.org/dl and dl.google.com/go).
+pub fn distribution_release(url: &str) -> Option<GoVersion> {
+    let name = url.rsplit('/').next()?;
+    let rest = name.strip_prefix("go")?;
+    let (version, platform) = rest
+        .split_once(".linux-")
+        .or_else(|| rest.split_once(".darwin-"))?;
+    let archive = [".tar.gz", ".zip"]
+        .iter()
+        .any(|ext| platform.ends_with(ext));
+    if !archive {
+        return None;
+    }
+    GoVersion::parse(version)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distribution_archives_name_their_release() {
+        let v = |url| distribution_release(url).map(|v| v.minor_version());
+        assert_eq!(
+            v("https://go.dev/dl/go1.22.3.linux-amd64.tar.gz"),
+            Some((1, 22))
+        );
+        assert_eq!(v("go1.4rc1.linux-amd64.tar.gz"), Some((1, 4)));
+        assert_eq!(
+            v("https://dl.google.com/go/go1.21.0.linux-arm64.tar.gz"),
+            Some((1, 21))
+        );
+        assert_eq!(v("go$GOLANG_VERSION.linux-amd64.tar.gz"), None);
+        assert_eq!(v("https://example.com/gosu-amd64"), None);
+    }
 
     #[test]
     fn versions_compare_as_go_does() {

@@ -19,6 +19,7 @@ use super::{ModelError, ModelOptions};
 use crate::context::BuildContext;
 use crate::knowledge::go_command;
 use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
+use crate::knowledge::go_release::{GoRelease, GoVersion, distribution_release};
 use crate::knowledge::images::{BaseFacts, Family, ImageRef, base_facts, default_workdir};
 use crate::knowledge::{packages, shells, users};
 use crate::paths;
@@ -471,6 +472,21 @@ impl<'a> Builder<'a> {
                 Some("unset") => {
                     for word in &command.argv[1..] {
                         vars.remove(&word.text);
+                    }
+                }
+                // A Go distribution downloaded by the file: its archive names the release,
+                // where the base image said nothing of Go.
+                Some(program)
+                    if crate::knowledge::tools::DOWNLOADERS.contains(&program)
+                        && self.stages[stage].facts.go == GoRelease::Unknown =>
+                {
+                    let release = command.argv[1..].iter().find_map(|w| {
+                        let url = vars.expand_strict(&w.text);
+                        distribution_release(url.usable()?)
+                    });
+                    if let Some(version) = release {
+                        self.stages[stage].facts.go =
+                            GoRelease::Version(GoVersion::new(version.major, version.minor));
                     }
                 }
                 Some("cd") => {
