@@ -143,6 +143,38 @@ pub fn created_user_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a s
     Some((operands.first()?, uid))
 }
 
+/// Programs that create a group.
+pub fn creates_group(program: &str) -> bool {
+    matches!(program, "addgroup" | "groupadd")
+}
+
+/// The words of `addgroup -g 10001 -S app`, `groupadd --gid 10001 app` or
+/// `addgroup --gid=10001 app`: the group name and its gid as written. `addgroup user group`
+/// (two operands) adds a user to a group on BusyBox and Debian: no group is created.
+pub fn created_group_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a str>)> {
+    let mut gid = None;
+    let mut operands = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let word = argv[i];
+        if let Some(value) = word.strip_prefix("--gid=") {
+            gid = Some(value);
+        } else if matches!(word, "-g" | "--gid" | "-K" | "--key" | "-p" | "--password") {
+            if matches!(word, "-g" | "--gid") {
+                gid = argv.get(i + 1).copied();
+            }
+            i += 1;
+        } else if !word.starts_with('-') {
+            operands.push(word);
+        }
+        i += 1;
+    }
+    match operands.as_slice() {
+        [name] => Some((name, gid)),
+        _ => None,
+    }
+}
+
 /// A user name `useradd` accepts (letters, digits, `_`, `-`, `.`).
 pub fn is_valid_user_name(name: &str) -> bool {
     !name.is_empty()
@@ -187,5 +219,14 @@ mod tests {
             created_user_words(&words("adduser -D -u1001 app")),
             Some(("app", Some("1001")))
         );
+        assert_eq!(
+            created_group_words(&words("addgroup -g 1001 -S dex")),
+            Some(("dex", Some("1001")))
+        );
+        assert_eq!(
+            created_group_words(&words("groupadd --gid=7 app")),
+            Some(("app", Some("7")))
+        );
+        assert_eq!(created_group_words(&words("addgroup app docker")), None);
     }
 }

@@ -12,7 +12,7 @@ use super::facts::{FileFacts, GraphIndex};
 use super::go_build::GoBuild;
 use super::platform::Platform;
 use super::scripts::{RunScript, installed_packages, run_scripts};
-use super::stage::{CreatedUser, Stage, StageBase, UserSetting};
+use super::stage::{CreatedGroup, CreatedUser, Stage, StageBase, UserSetting};
 use super::tools::{self, ToolRun};
 use super::vars::{Certainty, Value, Var, Vars};
 use super::{ModelError, ModelOptions};
@@ -41,6 +41,7 @@ struct Builder<'a> {
     tool_runs: Vec<ToolRun>,
     stage_of: Vec<Option<usize>>,
     users: Vec<CreatedUser>,
+    groups: Vec<CreatedGroup>,
     /// Build args the repository's build passes (`--build-arg`, bake `args`).
     passed_args: Vec<(String, Option<String>)>,
 }
@@ -69,6 +70,7 @@ pub(super) fn read<'a>(
         tool_runs: Vec::new(),
         stage_of: vec![None; file.instructions.len()],
         users: Vec::new(),
+        groups: Vec::new(),
     };
     builder.run();
     builder.finish(options)
@@ -152,6 +154,7 @@ impl<'a> Builder<'a> {
             tool_runs: self.tool_runs,
             stage_of: self.stage_of,
             users: self.users,
+            groups: self.groups,
             final_stage,
             builds_go,
             index,
@@ -507,6 +510,11 @@ impl<'a> Builder<'a> {
                     }) =>
                 {
                     self.stages[stage].c_toolchain_installed = true;
+                }
+                Some(program) if users::creates_group(program) => {
+                    if let Some(group) = super::users::created_group(stage, command, &vars) {
+                        self.groups.push(group);
+                    }
                 }
                 Some(program) if users::creates_user(program) => {
                     if let Some(user) = super::users::created_user(stage, command, &vars) {

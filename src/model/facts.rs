@@ -10,7 +10,7 @@ use super::copy::{Copy, CopySource};
 use super::go_build::GoBuild;
 use super::platform::Platform;
 use super::scripts::RunScript;
-use super::stage::{CreatedUser, Stage, StageBase, UserSetting, chain_of};
+use super::stage::{CreatedGroup, CreatedUser, Stage, StageBase, UserSetting, chain_of};
 use super::tools::ToolRun;
 use super::vars::Vars;
 use crate::context::BuildContext;
@@ -41,6 +41,8 @@ pub struct FileFacts<'a> {
     pub stage_of: Vec<Option<usize>>,
     /// Users created by `adduser`/`useradd` in RUN commands.
     pub users: Vec<CreatedUser>,
+    /// Groups created by `addgroup`/`groupadd` in RUN commands.
+    pub groups: Vec<CreatedGroup>,
     /// Index of the shipped stage: the last, or the `--target`.
     pub final_stage: Option<usize>,
     /// The file compiles Go or uses a Go toolchain image: Go-scoped rules apply.

@@ -75,6 +75,15 @@ pub struct CreatedUser {
     pub uid: Option<u32>,
 }
 
+/// A group a RUN creates (`addgroup -g 10001 app`, `groupadd --gid 10001 app`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedGroup {
+    pub stage: usize,
+    pub name: String,
+    /// The gid given explicitly.
+    pub gid: Option<u32>,
+}
+
 /// A stage and its FROM ancestors, the stage first (a cycle, which a parse error can make,
 /// ends the chain).
 pub(super) fn chain_of(stages: &[Stage], stage: usize) -> Vec<usize> {

@@ -3,12 +3,14 @@
 
 use super::copy::CopySource;
 use super::facts::FileFacts;
-use super::stage::CreatedUser;
+use super::stage::{CreatedGroup, CreatedUser};
 use super::vars::Vars;
 use crate::knowledge::conventions::{DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS};
 use crate::knowledge::files::PASSWD;
 use crate::knowledge::images::Family;
-use crate::knowledge::users::{created_user_words, is_valid_user_name, well_known_uid};
+use crate::knowledge::users::{
+    created_group_words, created_user_words, is_valid_user_name, well_known_uid,
+};
 use crate::paths;
 use crate::shell::Command;
 use crate::syntax::Keyword;
@@ -27,7 +29,36 @@ pub(super) fn created_user(stage: usize, command: &Command, vars: &Vars) -> Opti
     is_valid_user_name(&name).then_some(CreatedUser { stage, name, uid })
 }
 
+/// The group a `addgroup`/`groupadd` command creates, with its gid when given.
+pub(super) fn created_group(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedGroup> {
+    let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+    let (name, gid) = created_group_words(&argv)?;
+    let gid = gid.and_then(|text| {
+        vars.expand(text)
+            .usable()
+            .and_then(|v| v.parse::<u32>().ok())
+    });
+    let name = vars.expand(name).usable()?.to_string();
+    is_valid_user_name(&name).then_some(CreatedGroup { stage, name, gid })
+}
+
 impl FileFacts<'_> {
+    /// The gid of a group name the file creates with an explicit id (`addgroup -g 10001 app`),
+    /// or distroless's `nonroot` group (65532) with `table`.
+    pub fn gid_of(&self, name: &str, table: bool) -> Option<u32> {
+        let created: Vec<Option<u32>> = self
+            .groups
+            .iter()
+            .filter(|g| g.name == name)
+            .map(|g| g.gid)
+            .collect();
+        match created.as_slice() {
+            [gid] => *gid,
+            [] if table && name == "nonroot" => Some(crate::knowledge::users::NONROOT_UID),
+            _ => None,
+        }
+    }
+
     /// The uid of a user name, where the file shows it: a user the file creates with an
     /// explicit id (`adduser -u 10001 app`), or one of the final base's own users (distroless's
     /// `nonroot` 65532, `nobody` 65534). With `table`, distroless's names count on any base

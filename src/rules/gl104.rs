@@ -31,11 +31,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         Some("nonroot") if name == "nonroot" && uid == Some(NONROOT_UID) => {
             Some(Some(NONROOT_UID.to_string()))
         }
-        Some(_) => None,
+        Some(g) => model.gid_of(g, false).map(|gid| Some(gid.to_string())),
     };
     // Only when the word as written is the value (no variables): the edit replaces it whole.
     let word = ctx.slice(user.range);
-    let fix = match (uid, gid) {
+    let fix = match (uid, gid.clone()) {
         (Some(uid), Some(gid)) if word == value => {
             let number = match gid {
                 Some(gid) => format!("{uid}:{gid}"),
@@ -58,7 +58,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ),
         )
         .with_help(match uid {
-            Some(uid) => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
+            Some(uid) => match (group, &gid) {
+                (Some(group), Some(Some(gid))) => format!(
+                    "use the numeric ids: the user `{name}` is {uid} and the group `{group}` is {gid} here (`USER {uid}:{gid}`)"
+                ),
+                _ => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
+            },
             None if name == "nobody" => format!("use the numeric id of `nobody` in this base ({NOBODY_UID} on most distributions)"),
             // Not created here: an /etc/passwd the file writes, or the base image, defines it.
             None if !model.users.iter().any(|u| u.name == name) && model.writes_passwd() => format!(
