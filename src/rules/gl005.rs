@@ -77,8 +77,19 @@ fn help(ctx: &Context) -> String {
     } else {
         ""
     };
+    // With no WORKDIR the program starts in `/`, which only root can write: a program that
+    // writes beside itself (a data file, a report) fails there under any other user.
+    let at_root = ctx
+        .model
+        .final_stage()
+        .is_some_and(|s| s.workdir.as_deref() == Some("/"));
+    let workdir = if at_root {
+        "; with no WORKDIR it starts in `/`, which only root can write: if the program writes files relative to its working directory, add a `WORKDIR` that user owns"
+    } else {
+        ""
+    };
     format!(
-        "run as an unprivileged numeric user, e.g. `USER {user}`{whose}, and give it the directories the program writes; a compromised process then cannot modify the image or escalate through root-owned files"
+        "run as an unprivileged numeric user, e.g. `USER {user}`{whose}, and give it the directories the program writes: a compromised process then cannot modify the image or escalate through root-owned files{workdir}"
     )
 }
 
