@@ -31,7 +31,28 @@ pub struct IndexedPurpose {
 
 /// The README row that describes one of the Dockerfile's directories (the nearest first), when
 /// it says the image is a test, CI, development or example image.
-pub fn indexed_purpose(root: &Path, dockerfile: &str) -> Option<IndexedPurpose> {
+#[cfg(test)]
+fn indexed_purpose(root: &Path, dockerfile: &str) -> Option<IndexedPurpose> {
+    indexed_purpose_with(dockerfile, |relative| {
+        read_readme(&root.join(relative)).map(std::sync::Arc::from)
+    })
+}
+
+/// A README's text, when it is a file small enough to be an index.
+pub fn read_readme(path: &Path) -> Option<String> {
+    let small = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MAX_README_BYTES);
+    if !small {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+/// [`indexed_purpose`], reading each README (by its path relative to the root) with `read`,
+/// which may remember what it read: the Dockerfiles of one folder share its README.
+pub fn indexed_purpose_with(
+    dockerfile: &str,
+    read: impl Fn(&str) -> Option<std::sync::Arc<str>>,
+) -> Option<IndexedPurpose> {
     let parts: Vec<&str> = dockerfile.split('/').filter(|p| !p.is_empty()).collect();
     let dirs = parts.split_last()?.1;
     for depth in (1..=dirs.len()).rev().take(LEVELS) {
@@ -43,13 +64,7 @@ pub fn indexed_purpose(root: &Path, dockerfile: &str) -> Option<IndexedPurpose> 
             } else {
                 format!("{parent}/{readme}")
             };
-            let path = root.join(&relative);
-            let small =
-                std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_README_BYTES);
-            if !small {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let Some(text) = read(&relative) else {
                 continue;
             };
             if let Some((line, intent, phrase)) = describing_row(&text, name) {

@@ -4,7 +4,8 @@
 //! `/root`, runs as root on purpose. Read once per repository, when first asked.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::knowledge::conventions::DOCKER_SOCKET;
 use crate::knowledge::image_ref::ImageRef;
@@ -103,6 +104,9 @@ impl DocumentedRun {
 pub struct RunDocs {
     root: PathBuf,
     runs: OnceLock<Vec<DocumentedRun>>,
+    /// READMEs read for the index of images, by path from the root (`None`: not there), so
+    /// the Dockerfiles of one folder read its README once.
+    readmes: Mutex<HashMap<String, Option<Arc<str>>>>,
 }
 
 impl RunDocs {
@@ -110,6 +114,7 @@ impl RunDocs {
         RunDocs {
             root,
             runs: OnceLock::new(),
+            readmes: Mutex::new(HashMap::new()),
         }
     }
 
@@ -131,7 +136,15 @@ impl RunDocs {
     /// What the repository's READMEs say the directory of the Dockerfile at `dockerfile`
     /// (relative to the root) is for, when they describe it in an index of images.
     pub fn indexed_purpose(&self, dockerfile: &str) -> Option<super::IndexedPurpose> {
-        super::image_index::indexed_purpose(&self.root, dockerfile)
+        super::image_index::indexed_purpose_with(dockerfile, |relative| {
+            let mut readmes = self.readmes.lock().unwrap_or_else(|e| e.into_inner());
+            readmes
+                .entry(relative.to_string())
+                .or_insert_with(|| {
+                    super::image_index::read_readme(&self.root.join(relative)).map(Arc::from)
+                })
+                .clone()
+        })
     }
 }
 
