@@ -282,19 +282,26 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
     }
     if go_images::is_go_toolchain(&name) {
         let alpine = tag.contains("alpine");
+        // `golang@sha256:...` with no tag: any variant, Debian or Alpine, so neither its libc
+        // nor its C compiler is known (the digest is not `latest`).
+        let variant_known = image.tag.is_some() || image.digest.is_none();
         return BaseFacts {
             family: Family::GoToolchain,
             shell: Some("/bin/sh"),
-            libc: if alpine { Libc::Musl } else { Libc::Glibc },
+            libc: match (variant_known, alpine) {
+                (false, _) => Libc::Unknown,
+                (true, true) => Libc::Musl,
+                (true, false) => Libc::Glibc,
+            },
             ca_bundle: true,
-            tzdata: !alpine,
+            tzdata: !alpine && variant_known,
             passwd: true,
             default_user: if name.starts_with("cgr.dev") {
                 DefaultUser::NonRoot(65532)
             } else {
                 DefaultUser::Root
             },
-            c_toolchain: Some(!alpine),
+            c_toolchain: variant_known.then_some(!alpine),
             go: go_images::release(image),
             ..unknown
         };

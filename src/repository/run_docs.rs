@@ -3,8 +3,8 @@
 //! whose documented use mounts the host's Docker socket, or keeps its data in a volume under
 //! `/root`, runs as root on purpose. Read once per repository, when first asked.
 
-use std::path::{Path, PathBuf};
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::knowledge::conventions::DOCKER_SOCKET;

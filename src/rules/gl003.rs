@@ -44,10 +44,11 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
         }
         None => (false, false),
     };
+    // `-w` already drops the debug info: only the symbol table is left, which `-s` drops.
     let missing = match (has_s, has_w, old_go) {
         (true, _, None) | (true, true, Some(_)) => return,
-        (false, false, _) | (false, true, None) => "-s -w",
-        (false, true, Some(_)) => "-s",
+        (false, false, _) => "-s -w",
+        (false, true, _) => "-s",
         (true, false, Some(_)) => "-w",
     };
     let program = build.command.program().unwrap_or("go");
@@ -62,14 +63,22 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
                 "`-ldflags` lacks `-w`: before Go 1.22 `-s` alone keeps the DWARF debug info (builder is Go {major}.{minor})"
             )
         }
+        (Some(_), "-s") if has_w => {
+            "`-ldflags` has `-w` but lacks `-s`: the shipped binary keeps its symbol table".to_string()
+        }
         (Some(_), missing) => format!(
             "`-ldflags` lacks `{missing}`: the shipped binary keeps its symbol table and debug info"
         ),
     };
+    let gain = if has_w {
+        "the binary sheds its symbol table and behaves the same"
+    } else {
+        "the binary shrinks by about a quarter and behaves the same"
+    };
     let mut diagnostic = ctx
         .report(&RULE, build.go_range, message)
         .with_help(format!(
-            "add `{missing}` to `-ldflags`: the binary shrinks by about a quarter and behaves the same {GOPHERFILE_HINT}"
+            "add `{missing}` to `-ldflags`: {gain} {GOPHERFILE_HINT}"
         ))
         .with_fix(fix(ctx, build, missing));
     if let Some(word) = ldflags.and_then(|f| f.value_word) {

@@ -4,7 +4,7 @@ use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::{ldflags_words, links_statically};
 use crate::knowledge::images::DistributionRelease;
-use crate::knowledge::images::Libc;
+use crate::knowledge::images::{Family, Libc};
 use crate::model::{GoBuild, Model, Stage};
 
 declare_rule! {
@@ -113,6 +113,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let deliberate = explicit || builder.c_toolchain_installed;
         let no_c_toolchain =
             builder.facts.c_toolchain == Some(false) && !builder.c_toolchain_installed;
+        // A Go image pinned only by digest may be its Alpine variant, with no C compiler:
+        // whether cgo is on cannot be told.
+        let compiler_unknown = builder.facts.family == Family::GoToolchain
+            && builder.facts.c_toolchain.is_none()
+            && !builder.c_toolchain_installed;
+        if compiler_unknown && !explicit {
+            continue;
+        }
         let same_family =
             final_libc == builder_libc && matches!(final_libc, Libc::Glibc | Libc::Musl);
         // Cgo on purpose for a final image with the same C library is a decision; for one
