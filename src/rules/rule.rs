@@ -141,11 +141,12 @@ pub const HARDENING: &[ImageClass] = &[ImageClass::Service, ImageClass::Prebuilt
 /// Leftovers that change nothing (a no-op flag or setting, a package the base already has):
 /// worth deleting where the file is maintained for its own sake, beside the point in test,
 /// debug and example images, which copy the same lines from the real ones and are read by
-/// nobody for their hygiene.
+/// nobody for their hygiene, and in toolchain images (a development container, a
+/// live-reload or debugger image that carries Go), which are the same development images
+/// with Go in them.
 pub const MAINTAINED: &[ImageClass] = &[
     ImageClass::Service,
     ImageClass::Prebuilt,
-    ImageClass::Toolchain,
     ImageClass::Check,
     ImageClass::ExportOnly,
     ImageClass::Unknown,
