@@ -37,7 +37,8 @@ fn prepared_user(ctx: &Context) -> Option<String> {
 }
 
 /// The final chain declares a VOLUME, works in a directory it made with `mkdir` (`RUN mkdir
-/// /data` then `WORKDIR /data`), or in one its ENV names (`WORKDIR $APP_DIR`, the program's
+/// /data` then `WORKDIR /data`, or `mkdir -p /srv/data` then `WORKDIR /srv`), or in one its ENV
+/// names (`WORKDIR $APP_DIR`, the program's
 /// configured data directory): places where the program keeps state, which root owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
@@ -48,7 +49,14 @@ fn keeps_state(ctx: &Context) -> bool {
             .final_chain()
             .iter()
             .filter_map(|&s| model.stages[s].workdir.as_deref())
-            .any(|dir| made.contains(&crate::paths::normalize(dir)))
+            .map(crate::paths::normalize)
+            // `mkdir -p /srv/data/modules` makes `/srv` and `/srv/data` too.
+            .any(|dir| {
+                dir != "/"
+                    && made
+                        .iter()
+                        .any(|m| crate::paths::is_within(m, &dir))
+            })
 }
 
 /// A user the file creates for the final image without an explicit id (`useradd -M app`), when the file
