@@ -5,7 +5,10 @@
 use std::fs;
 use std::path::Path;
 
+mod common;
+
 use assert_cmd::Command;
+use common::write;
 use tempfile::TempDir;
 
 /// A service-shaped image: built here, started, unstripped, run by a user name.
@@ -33,12 +36,6 @@ fn repo() -> TempDir {
     );
     write(dir.path(), "images/controller/Dockerfile", DOCKERFILE);
     dir
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 fn run(dir: &Path, args: &[&str]) -> String {

@@ -3,10 +3,12 @@
 //! left alone; one that connects out is reported with the file that shows it; one whose source
 //! cannot be placed in the context is reported with the condition stated.
 
-use std::fs;
 use std::path::Path;
 
+mod common;
+
 use assert_cmd::Command;
+use common::write;
 use tempfile::TempDir;
 
 const DOCKERFILE: &str = r#"FROM golang:1.24 AS build
@@ -34,12 +36,6 @@ fn repo(files: &[(&str, &str)]) -> TempDir {
         write(dir.path(), path, text);
     }
     dir
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 fn lint(dir: &Path) -> String {

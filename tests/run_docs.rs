@@ -6,7 +6,10 @@
 use std::fs;
 use std::path::Path;
 
+mod common;
+
 use assert_cmd::Command;
+use common::write;
 use tempfile::TempDir;
 
 /// A release image of a program built elsewhere, with no USER: GL005's clearest case.
@@ -30,12 +33,6 @@ fn repo(files: &[(&str, &str)]) -> TempDir {
         write(dir.path(), path, text);
     }
     dir
-}
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
 }
 
 fn codes(dir: &Path, args: &[&str]) -> String {

@@ -60,23 +60,21 @@ pub fn outbound(root: &Path, module: &str, start: &[String]) -> Option<Outbound>
                 continue;
             }
             go_files += 1;
-            if let Some(evidence) = outbound_call(text) {
-                let imported = false;
+            let imports = imports(text);
+            let evidence = outbound_call(text).map(|call| (call, false)).or_else(|| {
+                imports
+                    .iter()
+                    .find_map(|i| outbound_import(i))
+                    .map(|i| (i, true))
+            });
+            if let Some((evidence, imported)) = evidence {
                 return Some(Outbound::Seen {
                     file,
                     evidence,
                     imported,
                 });
             }
-            for import in imports(text) {
-                if let Some(evidence) = outbound_import(import) {
-                    let imported = true;
-                    return Some(Outbound::Seen {
-                        file,
-                        evidence,
-                        imported,
-                    });
-                }
+            for import in imports {
                 let local = if import == module {
                     Some("")
                 } else {

@@ -1,5 +1,5 @@
 //! What several test files share: reading a rule doc's examples and the build context they
-//! describe.
+//! describe, and writing the files of a repository made for a test.
 
 #![allow(dead_code)]
 
@@ -50,4 +50,11 @@ pub fn options_for(doc: &str, heading: &str) -> LintOptions {
         context: Some(std::sync::Arc::new(context)),
         ..LintOptions::default()
     }
+}
+
+/// Writes `text` to `path` under `dir`, making its folders.
+pub fn write(dir: &std::path::Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
 }
