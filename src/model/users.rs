@@ -18,28 +18,35 @@ use crate::syntax::Keyword;
 /// The user a command creates, with the uid when it is given (`--uid "${UID}"` with `ENV
 /// UID=10001` counts).
 pub(super) fn created_user(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedUser> {
-    let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
-    let (name, uid) = created_user_words(&argv)?;
-    let uid = uid.and_then(|text| {
-        vars.expand(text)
-            .usable()
-            .and_then(|v| v.parse::<u32>().ok())
-    });
-    let name = vars.expand(name).usable()?.to_string();
-    is_valid_user_name(&name).then_some(CreatedUser { stage, name, uid })
+    let (name, uid) = created_name_and_id(command, vars, created_user_words)?;
+    Some(CreatedUser { stage, name, uid })
 }
 
 /// The group a `addgroup`/`groupadd` command creates, with its gid when given.
 pub(super) fn created_group(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedGroup> {
+    let (name, gid) = created_name_and_id(command, vars, created_group_words)?;
+    Some(CreatedGroup { stage, name, gid })
+}
+
+/// The knowledge layer's reading of a user or group command: its name and id as written.
+type NameAndIdWords = for<'a> fn(&[&'a str]) -> Option<(&'a str, Option<&'a str>)>;
+
+/// The name and id a user or group command gives, as the shell expands them: the words come
+/// from `words` (the knowledge layer's reading of the command's options).
+fn created_name_and_id(
+    command: &Command,
+    vars: &Vars,
+    words: NameAndIdWords,
+) -> Option<(String, Option<u32>)> {
     let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
-    let (name, gid) = created_group_words(&argv)?;
-    let gid = gid.and_then(|text| {
+    let (name, id) = words(&argv)?;
+    let id = id.and_then(|text| {
         vars.expand(text)
             .usable()
             .and_then(|v| v.parse::<u32>().ok())
     });
     let name = vars.expand(name).usable()?.to_string();
-    is_valid_user_name(&name).then_some(CreatedGroup { stage, name, gid })
+    is_valid_user_name(&name).then_some((name, id))
 }
 
 impl FileFacts<'_> {
