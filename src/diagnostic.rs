@@ -98,6 +98,17 @@ impl Fix {
         }
     }
 
+    /// This fix with `other`'s edits too, each edit once: fixes of builds that share a
+    /// variable make the same edit to its value.
+    pub fn merged(mut self, other: Fix) -> Fix {
+        for edit in other.edits {
+            if !self.edits.contains(&edit) {
+                self.edits.push(edit);
+            }
+        }
+        Fix::new(self.title, self.applicability, self.edits)
+    }
+
     /// The source with this fix's edits applied.
     pub fn apply_to(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 64);

@@ -1,5 +1,6 @@
 //! GL003 unstripped-binary: a shipped go build keeps its symbol table and debug info.
 
+use super::per_run::PerRun;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_command::{ldflags_words, strip_flags};
@@ -245,10 +246,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Builds that take their flags from one variable share one problem and one fix (the
     // variable's value): the first such build reports it, the others are its labels.
     let mut reported_variables: Vec<(crate::source::TextRange, usize)> = Vec::new();
+    let mut per_run = PerRun::default();
     for build in ctx.model.shipped_builds().filter(|b| !b.is_test_or_debug()) {
         let mut found = Vec::new();
         check_build(ctx, build, &mut found);
         if found.is_empty() || ctx.model.explained_here(build.instruction, TOPICS).is_some() {
+            continue;
+        }
+        if per_run.folded(
+            out,
+            build.instruction,
+            &mut found[0],
+            build.go_range,
+            "this build lacks the same flags",
+        ) {
             continue;
         }
         if let Some((name, origin)) = ldflags_variable(build) {

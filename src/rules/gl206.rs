@@ -1,5 +1,6 @@
 //! GL206 missing-trimpath: a shipped go build embeds the build machine's paths.
 
+use super::per_run::PerRun;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_command;
@@ -100,6 +101,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.model.final_is_export_only() {
         return;
     }
+    let mut per_run = PerRun::default();
     // Debugger builds want the real source paths; `go install pkg@version` embeds only
     // module-cache paths, nothing of this file's checkout.
     for build in ctx
@@ -122,8 +124,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let program = build.command.program().unwrap_or("go");
-        out.push(
-            ctx.report(
+        let mut diagnostic = ctx
+            .report(
                 &RULE,
                 build.go_range,
                 format!(
@@ -132,7 +134,15 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was")
-            .with_fix(fix(ctx, build)),
-        );
+            .with_fix(fix(ctx, build));
+        if !per_run.folded(
+            out,
+            build.instruction,
+            &mut diagnostic,
+            build.go_range,
+            "this build lacks `-trimpath` too",
+        ) {
+            out.push(diagnostic);
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 mod context;
 mod flag_edits;
+mod per_run;
 mod removal;
 mod rule;
 mod text;
