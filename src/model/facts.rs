@@ -237,6 +237,17 @@ impl<'a> FileFacts<'a> {
         found
     }
 
+    /// The stages that use a stage directly: built FROM it, or copying files from it.
+    pub fn users_of(&self, stage: usize) -> Vec<usize> {
+        let mut users = self.index.children[stage].clone();
+        for copy in self.copies_from(stage) {
+            if !users.contains(&copy.stage) {
+                users.push(copy.stage);
+            }
+        }
+        users
+    }
+
     /// The copies that take files from a stage, in file order.
     pub fn copies_from(&self, stage: usize) -> impl Iterator<Item = &Copy> {
         self.index.copies_from[stage]

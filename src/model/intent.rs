@@ -115,6 +115,50 @@ impl<'a> FileFacts<'a> {
             .any(|word| tools::DEBUGGERS.contains(&crate::paths::basename(word)))
     }
 
+    /// A stage that serves only debugging: it is not the shipped image nor part of it, and
+    /// every target it leads to (a stage nothing else uses) starts a debugger or is named for
+    /// debugging (`image-debug`). Such as the `delve-builder` that installs `dlv@latest` for
+    /// a debug target: what it builds never reaches a released image.
+    pub fn serves_only_debugging(&self, stage: usize) -> bool {
+        let mut seen = vec![stage];
+        let mut work = vec![stage];
+        let mut targets = Vec::new();
+        while let Some(current) = work.pop() {
+            if self.final_chain().contains(&current) {
+                return false;
+            }
+            let users = self.users_of(current);
+            if users.is_empty() {
+                targets.push(current);
+            }
+            for user in users {
+                if !seen.contains(&user) {
+                    seen.push(user);
+                    work.push(user);
+                }
+            }
+        }
+        !targets.is_empty() && targets.iter().all(|&t| self.is_debug_target(t))
+    }
+
+    /// A stage named for debugging, or whose start command runs a debugger.
+    fn is_debug_target(&self, stage: usize) -> bool {
+        let named = self.stages[stage].name.as_deref().is_some_and(|name| {
+            name.to_ascii_lowercase()
+                .split(['-', '_', '.'])
+                .any(|part| part == "debug" || part == "dlv" || part == "delve")
+        });
+        let starts_debugger = self
+            .chain_instructions(stage)
+            .into_iter()
+            .map(|i| self.instruction(i))
+            .filter(|i| matches!(i.keyword, Keyword::Entrypoint | Keyword::Cmd))
+            .flat_map(|i| i.arg_words().iter())
+            .flat_map(|w| w.value.split_whitespace())
+            .any(|word| tools::DEBUGGERS.contains(&crate::paths::basename(word)));
+        named || starts_debugger
+    }
+
     /// The 1-based line of a byte offset.
     fn line_of(&self, offset: usize) -> usize {
         self.text[..offset.min(self.text.len())]

@@ -68,6 +68,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .go_builds
         .iter()
         .filter(|b| forces_rebuild(b) && !ctx.model.predates_build_cache(b.stage))
+        // A stage that builds only for a debug target (a `delve-builder`) ships nothing released.
+        .filter(|b| !ctx.model.serves_only_debugging(b.stage))
     {
         let mount = ctx.model.build_cache_mount(build);
         for flag_use in build.flag_uses("a") {

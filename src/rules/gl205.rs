@@ -274,7 +274,9 @@ fn written_linker_flag(
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // A GOFLAGS set by ENV or ARG reaches several builds: reported once, where it is set.
     let mut origins: Vec<(TextRange, &str)> = Vec::new();
-    for build in ctx.model.go_builds.iter().filter(|b| cgo_known_off(b)) {
+    // A stage that builds only for a debug target (a `delve-builder`) ships nothing released.
+    let released = |b: &&GoBuild| !ctx.model.serves_only_debugging(b.stage);
+    for build in ctx.model.go_builds.iter().filter(|b| cgo_known_off(b)).filter(released) {
         check_tags(ctx, build, &mut origins, out);
         check_ldflags(ctx, build, &mut origins, out);
     }

@@ -123,7 +123,8 @@ fn delete_inline(ctx: &Context, write: &EnvWrite) -> Option<Edit> {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for write in ctx.model.env_writes(&["GOPATH", "GO111MODULE"]) {
-        if !ctx.model.official_golang(write.stage) {
+        // A stage that serves only a debug target (a `delve-builder`) is released nowhere.
+        if !ctx.model.official_golang(write.stage) || ctx.model.serves_only_debugging(write.stage) {
             continue;
         }
         match write.name.as_str() {

@@ -103,7 +103,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let alpine = model
             .golang_image(stage.index)
             .is_some_and(|golang| golang.tag.is_alpine());
-        if !alpine || !GOLANG_ALPINE_PACKAGES.contains(&PACKAGE) {
+        // A stage that serves only a debug target (a `delve-builder`) is released nowhere.
+        if !alpine
+            || !GOLANG_ALPINE_PACKAGES.contains(&PACKAGE)
+            || model.serves_only_debugging(stage.index)
+        {
             continue;
         }
         let image = root
