@@ -71,6 +71,12 @@ pub const HTTP_CLIENTS: &[&str] = &["curl", "wget", "nc"];
 /// Programs that download files (an archive of another project's sources, for one).
 pub const DOWNLOADERS: &[&str] = &["curl", "wget"];
 
+/// Programs an OS base image carries that scratch and distroless lack, which health checks
+/// and test harnesses run in a container.
+pub const BASE_UTILITIES: &[&str] = &[
+    "curl", "wget", "nc", "netstat", "ss", "grep", "pgrep", "ps", "cat", "test", "ls", "timeout",
+];
+
 /// Programs that unpack an archive into the current directory.
 pub const UNPACKERS: &[&str] = &["tar", "unzip", "bsdtar"];
 

@@ -199,6 +199,9 @@ fn describe_repository_build(model: &Model, out: &mut String) {
         let chosen = if i == 0 { " (linted as this one)" } else { "" };
         let _ = writeln!(out, "  {config}{chosen}");
     }
+    if let Some((program, config)) = &build.runs_in_image {
+        let _ = writeln!(out, "  runs the base's `{program}` in the image: {config}");
+    }
     if !build.args.is_empty() {
         let args: Vec<String> = build
             .args

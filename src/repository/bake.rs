@@ -445,6 +445,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             publishes: by_default || pushes,
             local: None,
             released: None,
+            runs_in_image: None,
             only_if_absent: None,
         });
     }

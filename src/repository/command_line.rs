@@ -267,6 +267,7 @@ pub(super) fn to_config(
         publishes: publishes || build.push,
         local: None,
         released: None,
+        runs_in_image: None,
         only_if_absent: None,
     })
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use super::yaml::{self, Node};
 use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
 use crate::knowledge::conventions::{self, Intent};
+use crate::knowledge::{shells, tools};
 
 /// `args` as a map (`VERSION: "1.2"`) or a list (`- VERSION=1.2`, `- VERSION` from the
 /// environment).
@@ -47,6 +48,44 @@ fn local_intent(file: &Path, service: &str) -> Option<Intent> {
         return Some(intent);
     }
     conventions::name_intent(service).map(|(intent, _)| intent)
+}
+
+/// A program of the base image that the service runs in its container: the shell of a
+/// `command` or `entrypoint` such as `sh -c 'app serve & ...'`, or what its healthcheck runs
+/// (a string `test` or `CMD-SHELL` runs `/bin/sh`; `["CMD", "netstat", ...]` runs netstat).
+fn base_program_run(service: &Node) -> Option<String> {
+    let first_word = |node: &Node| -> Option<String> {
+        match node.as_str() {
+            Some(text) => text.split_whitespace().next().map(str::to_string),
+            None => node
+                .items()
+                .first()
+                .and_then(Node::as_str)
+                .map(str::to_string),
+        }
+    };
+    let from_os = |program: &str| {
+        let name = crate::paths::basename(program);
+        (shells::is_posix_shell(name) || tools::BASE_UTILITIES.contains(&name))
+            .then(|| name.to_string())
+    };
+    for key in ["entrypoint", "command"] {
+        if let Some(program) = service.get(key).and_then(first_word)
+            && let Some(name) = from_os(&program)
+        {
+            return Some(name);
+        }
+    }
+    let test = service.get("healthcheck")?.get("test")?;
+    if test.as_str().is_some() {
+        return Some("sh".to_string());
+    }
+    let items: Vec<&str> = test.items().iter().filter_map(Node::as_str).collect();
+    match items.as_slice() {
+        ["CMD-SHELL", ..] => Some("sh".to_string()),
+        ["CMD", program, ..] => from_os(program),
+        _ => None,
+    }
 }
 
 pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), String> {
@@ -111,6 +150,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             publishes: false,
             local: local_intent(file, service),
             released: None,
+            runs_in_image: base_program_run(spec),
             only_if_absent: None,
         });
     }

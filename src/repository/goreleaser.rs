@@ -254,6 +254,7 @@ fn docker(
         publishes: !field(entry, "skip_push").is_some_and(Node::is_true),
         local: None,
         released: Some(merge(used.map(|b| &b.binary))),
+        runs_in_image: None,
         only_if_absent: None,
     })
 }

@@ -98,6 +98,10 @@ pub struct BuildConfig {
     /// service, workflow or job named so, or a tool made for local development (Tilt).
     pub local: Option<crate::knowledge::conventions::Intent>,
     pub released: Option<ReleasedBinary>,
+    /// A program of the base image that the configuration runs in the built image, besides
+    /// the image's own: `sh` from a compose service's `command: sh -c '...'`, or `netstat` from
+    /// its healthcheck. The image needs its OS for it.
+    pub runs_in_image: Option<String>,
     /// The build counts only when the root has no file at this path: a script's build rebased
     /// to the script's folder, for when the Dockerfile it names is found only there.
     pub only_if_absent: Option<PathBuf>,

@@ -23,6 +23,9 @@ pub struct Chosen {
     /// No build publishes it and every build says it is for tests or development.
     pub local: Option<Intent>,
     pub released: Option<ReleasedBinary>,
+    /// A program of the base image that some build's configuration runs in the image (`sh`
+    /// from a compose service's command), with that build described.
+    pub runs_in_image: Option<(String, String)>,
     /// For `--show-model`: each build as `file:line (kind, name)`, the chosen one first.
     pub described: Vec<String>,
 }
@@ -88,6 +91,9 @@ impl<'a> DockerfileBuilds<'a> {
             publishes,
             local,
             released: ordered.iter().find_map(|c| c.released.clone()),
+            runs_in_image: ordered
+                .iter()
+                .find_map(|c| Some((c.runs_in_image.clone()?, describe(c)))),
             described,
         })
     }

@@ -117,6 +117,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                 publishes: false,
                 local: Some(Intent::Dev),
                 released: None,
+                runs_in_image: None,
                 only_if_absent: None,
             });
         }

@@ -107,6 +107,7 @@ fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Opt
         publishes,
         local: None,
         released: None,
+        runs_in_image: None,
         only_if_absent: None,
     })
 }

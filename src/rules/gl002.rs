@@ -84,6 +84,12 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
             return Some(format!("it starts through `{program}`"));
         }
     }
+    // The repository runs the base's own programs in the image (a compose service's `command:
+    // sh -c '...'`, a healthcheck running `netstat`): a base without them breaks that use.
+    if let Some((program, config)) = model.build.as_deref().and_then(|b| b.runs_in_image.as_ref())
+    {
+        return Some(format!("{config} runs `{program}` in it"));
+    }
     let chain = model.chain_instructions(model.final_stage.unwrap_or(0));
     for &i in &chain {
         let instruction = model.instruction(i);

@@ -1,0 +1,88 @@
+//! A compose file that runs the base image's own programs in an image it builds (`command: sh
+//! -c '...'`, a healthcheck that runs `netstat`) needs that image's OS: GL002 does not ask for
+//! a base without them. Through the real binary, on a repository laid out on disk.
+
+use std::fs;
+use std::path::Path;
+
+mod common;
+
+use assert_cmd::Command;
+use common::write;
+use tempfile::TempDir;
+
+/// A static Go server on alpine that installs nothing and starts its own binary.
+const DOCKERFILE: &str = r#"FROM golang:1.24 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/app .
+
+FROM alpine:3.20
+COPY --from=build /out/app /bin/app
+USER 65532:65532
+ENTRYPOINT ["/bin/app"]
+"#;
+
+fn repo(compose: &str) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    write(dir.path(), "compose.yaml", compose);
+    dir
+}
+
+fn lint(dir: &Path) -> String {
+    let output = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .current_dir(dir)
+        .args(["--format", "compact", "Dockerfile"])
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_service_started_through_sh_keeps_its_os_base() {
+    let dir = repo(
+        "services:\n  app:\n    build: .\n    command: sh -c 'app serve & sleep 1; app seed; wait'\n",
+    );
+    let out = lint(dir.path());
+    assert!(!out.contains("GL002"), "{out}");
+    let model = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["--show-model", "Dockerfile"])
+        .output()
+        .expect("runs");
+    let model = String::from_utf8_lossy(&model.stdout);
+    assert!(
+        model.contains(
+            "runs the base's `sh` in the image: `compose.yaml:3` (compose service `app`)"
+        ),
+        "{model}"
+    );
+}
+
+#[test]
+fn a_healthcheck_that_runs_base_programs_keeps_its_os_base() {
+    for test in [
+        "\"netstat -nlt | grep ':8080 '\"",
+        "[\"CMD-SHELL\", \"wget -qO- localhost:8080\"]",
+        "[\"CMD\", \"netstat\", \"-nlt\"]",
+    ] {
+        let dir = repo(&format!(
+            "services:\n  app:\n    build: .\n    healthcheck:\n      test: {test}\n"
+        ));
+        let out = lint(dir.path());
+        assert!(!out.contains("GL002"), "{test}: {out}");
+    }
+}
+
+#[test]
+fn a_service_that_runs_only_the_image_program_still_gets_gl002() {
+    let dir = repo(
+        "services:\n  app:\n    build: .\n    command: [\"/bin/app\", \"serve\"]\n    healthcheck:\n      test: [\"CMD\", \"/bin/app\", \"health\"]\n",
+    );
+    let out = lint(dir.path());
+    assert!(out.contains("Dockerfile:6:6: warning[GL002]"), "{out}");
+}
