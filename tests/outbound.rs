@@ -79,3 +79,28 @@ fn a_program_whose_packages_cannot_be_read_keeps_the_hedged_finding() {
     assert!(out.contains("warning[GL006]"), "{out}");
     assert!(!out.contains("the program connects out"), "{out}");
 }
+
+/// A build of one copied file: `COPY main.go /src/`, then `go build /src/main.go`.
+const SINGLE_FILE: &str = r#"FROM golang:1.24 AS build
+COPY main.go /src/
+WORKDIR /src
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/server /src/main.go
+
+FROM scratch
+COPY --from=build /out/server /server
+USER 65532:65532
+ENTRYPOINT ["/server"]
+"#;
+
+#[test]
+fn a_build_of_a_copied_file_reads_that_file() {
+    let listener = "package main\n\nimport \"net\"\n\nfunc main() { l, _ := net.Listen(\"tcp\", \":10001\"); _ = l }\n";
+    let dir = repo(&[("Dockerfile", SINGLE_FILE), ("main.go", listener)]);
+    let out = lint(dir.path());
+    assert!(!out.contains("GL006"), "{out}");
+
+    let caller = "package main\n\nimport \"net/http\"\n\nfunc main() { _, _ = http.Get(\"https://example.com\") }\n";
+    let dir = repo(&[("Dockerfile", SINGLE_FILE), ("main.go", caller)]);
+    let out = lint(dir.path());
+    assert!(out.contains("`main.go` calls `http.Get`"), "{out}");
+}

@@ -41,10 +41,13 @@ impl Model<'_> {
     /// inside that copy.
     fn package_dirs(&self, build: &GoBuild, module: &str) -> Option<Vec<String>> {
         let cwd = build.cwd.as_deref()?;
-        let landing = self
+        let Some(landing) = self
             .context_landings(build.stage, ".")
             .into_iter()
-            .find(|dir| paths::is_within(cwd, dir))?;
+            .find(|dir| paths::is_within(cwd, dir))
+        else {
+            return self.copied_file_dirs(build, cwd);
+        };
         let cwd_in_context = paths::normalize(&format!("/{}", &cwd[landing.len()..]));
         let mut packages: Vec<&str> = build.packages().collect();
         if packages.is_empty() {
@@ -66,6 +69,34 @@ impl Model<'_> {
                 paths::normalize(&format!("/{rest}"))
             };
             dirs.push(dir.trim_start_matches('/').to_string());
+        }
+        Some(dirs)
+    }
+
+    /// For a build of named files (`COPY main.go /src/` then `go build /src/main.go`): the
+    /// context directories those files were copied from. Their directory is read whole, which
+    /// can only add connections the named files lack.
+    fn copied_file_dirs(&self, build: &GoBuild, cwd: &str) -> Option<Vec<String>> {
+        let packages: Vec<&str> = build.packages().collect();
+        if packages.is_empty() || !packages.iter().all(|p| p.ends_with(".go")) {
+            return None;
+        }
+        let chain = self.chain(build.stage);
+        let mut dirs = Vec::new();
+        for package in packages {
+            let built = paths::join(cwd, package);
+            let source = self
+                .copies
+                .iter()
+                .filter(|c| c.source == CopySource::Context && chain.contains(&c.stage))
+                .flat_map(|c| c.sources.iter().filter_map(|s| s.usable()))
+                .find(|source| {
+                    source.ends_with(".go")
+                        && !source.contains(['*', '?', '['])
+                        && self.context_landings(build.stage, source).contains(&built)
+                })?;
+            let in_context = paths::normalize(&format!("/{source}"));
+            dirs.push(paths::parent(&in_context).trim_start_matches('/').to_string());
         }
         Some(dirs)
     }
