@@ -170,6 +170,18 @@ const NAME_WORDS: &[(&str, Intent)] = &[
     ("docs", Intent::Example),
 ];
 
+/// Arguments with which a command-line tool prints its usage or version and exits: a default
+/// `CMD` of one of them makes the image a tool run with a subcommand each time.
+pub const USAGE_ARGS: &[&str] = &[
+    "--help",
+    "-help",
+    "-h",
+    "help",
+    "--version",
+    "-version",
+    "version",
+];
+
 /// Words with which a CI workflow's file or job names a test harness: a build there makes an
 /// image for the tests that job runs. Plain `test` and `ci` are not among them: workflows so
 /// named often build the release image to check that it builds.

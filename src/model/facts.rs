@@ -303,6 +303,23 @@ impl<'a> FileFacts<'a> {
         (entrypoint, cmd)
     }
 
+    /// The image's default command only prints usage (`ENTRYPOINT ["cfssl"]` with `CMD
+    /// ["--help"]`): a command-line tool, run with a subcommand each time. A port it `EXPOSE`s
+    /// serves one of its modes, not what the image is.
+    pub fn default_prints_usage(&self) -> bool {
+        let (entrypoint, cmd) = self.start_instructions();
+        let Some(cmd) = cmd.filter(|_| entrypoint.is_some()) else {
+            return false;
+        };
+        let words: Vec<&str> = self
+            .instruction(cmd)
+            .arg_words()
+            .iter()
+            .flat_map(|w| w.value.split_whitespace())
+            .collect();
+        matches!(words.as_slice(), [word] if crate::knowledge::conventions::USAGE_ARGS.contains(word))
+    }
+
     /// The HEALTHCHECK in effect in the final chain.
     pub fn healthcheck(&self) -> Option<usize> {
         self.chain_instructions(self.final_stage?)

@@ -96,7 +96,11 @@ impl Model<'_> {
                         && self.context_landings(build.stage, source).contains(&built)
                 })?;
             let in_context = paths::normalize(&format!("/{source}"));
-            dirs.push(paths::parent(&in_context).trim_start_matches('/').to_string());
+            dirs.push(
+                paths::parent(&in_context)
+                    .trim_start_matches('/')
+                    .to_string(),
+            );
         }
         Some(dirs)
     }

@@ -226,7 +226,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             // tool run against mounted files, or a program that writes where root made the
             // directory, breaks under another user.
             let prepared = prepared_user(ctx);
-            let plain_service = model.final_chain_has(Keyword::Expose) && !keeps_state(ctx);
+            // A default command that prints usage (`CMD ["--help"]`) makes a command-line tool
+            // whose EXPOSE serves one of its modes.
+            let plain_service = model.final_chain_has(Keyword::Expose)
+                && !keeps_state(ctx)
+                && !model.default_prints_usage();
             if prepared.is_none() && !plain_service {
                 return;
             }
