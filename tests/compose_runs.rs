@@ -86,3 +86,14 @@ fn a_service_that_runs_only_the_image_program_still_gets_gl002() {
     let out = lint(dir.path());
     assert!(out.contains("Dockerfile:6:6: warning[GL002]"), "{out}");
 }
+
+#[test]
+fn a_healthcheck_with_a_program_the_base_lacks_decides_nothing() {
+    // Alpine has no `curl`: that healthcheck fails on this image as it is, so it does not tie
+    // the image to its base.
+    let dir = repo(
+        "services:\n  app:\n    build: .\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]\n",
+    );
+    let out = lint(dir.path());
+    assert!(out.contains("Dockerfile:6:6: warning[GL002]"), "{out}");
+}

@@ -192,6 +192,21 @@ impl BaseFacts {
         )
     }
 
+    /// The base is known to lack a program unless a package adds it: busybox gives Alpine
+    /// `wget` and `nc` but no `curl`; Debian and Ubuntu images carry neither `curl` nor `wget`
+    /// nor `netstat`; minimal images carry no programs at all.
+    pub fn lacks_program(&self, program: &str) -> bool {
+        match self.family {
+            Family::Scratch
+            | Family::DistrolessStatic
+            | Family::DistrolessBase
+            | Family::ChainguardStatic => true,
+            Family::Alpine => matches!(program, "curl" | "bash"),
+            Family::Debian => matches!(program, "curl" | "wget" | "netstat" | "nc"),
+            _ => false,
+        }
+    }
+
     /// The files of the base, where they are known file by file.
     pub fn files(&self) -> &'static [&'static str] {
         match self.family {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
+use crate::knowledge::conventions::{self, Intent};
 use crate::shell::{self, Command};
 use crate::syntax::LogicalLine;
 
@@ -372,8 +373,15 @@ pub(super) fn read_makefile(
             .any(|(_, l)| l.contains("docker push") || l.contains("podman push"));
         let first = recipe[0].0;
         let text: String = recipe.iter().map(|(_, l)| format!("{l}\n")).collect();
+        // A target named for tests or development (`test-integration`, `docker-dev`) builds
+        // its image for that. Not `ci`: a CI target often builds the release image to check it.
+        let intent = target
+            .as_deref()
+            .and_then(conventions::name_intent)
+            .map(|(intent, _)| intent)
+            .filter(|intent| *intent != Intent::Ci);
         for build in docker_builds(&text, first) {
-            if let Some(config) = to_config(
+            if let Some(mut config) = to_config(
                 &build,
                 ConfigKind::Makefile,
                 file,
@@ -381,6 +389,7 @@ pub(super) fn read_makefile(
                 target.clone(),
                 pushes,
             ) {
+                config.local = intent;
                 out.push(config);
             }
         }
@@ -531,6 +540,17 @@ mod tests {
         assert_eq!(out[0].context, ContextDir::Dir(PathBuf::new()));
         assert_eq!(out[0].name.as_deref(), Some("image"));
         assert_eq!(out[0].line, 5);
+        assert_eq!(out[0].local, None);
+    }
+
+    #[test]
+    fn a_makefile_target_named_for_tests_builds_a_local_image() {
+        let text =
+            "test-integration:\n\tdocker build -f Dockerfile.it .\n\nci-image:\n\tdocker build .\n";
+        let mut out = Vec::new();
+        read_makefile(Path::new("Makefile"), text, &mut out).expect("reads");
+        assert_eq!(out[0].local, Some(Intent::Test));
+        assert_eq!(out[1].local, None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::knowledge::packages::{self, is_base_data};
 use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
 use crate::knowledge::shells;
 use crate::knowledge::tools::HTTP_CLIENTS;
-use crate::model::{CgoSetting, GoBuild};
+use crate::model::{CgoSetting, GoBuild, Presence};
 use crate::paths;
 use crate::syntax::{Args, Keyword};
 
@@ -86,7 +86,12 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     }
     // The repository runs the base's own programs in the image (a compose service's `command:
     // sh -c '...'`, a healthcheck running `netstat`): a base without them breaks that use.
+    // Not a program the image lacks already (`curl` on alpine): that use is broken as it is.
     if let Some((program, config)) = model.build.as_deref().and_then(|b| b.runs_in_image.as_ref())
+        && model.final_fs().find_program(program) != Presence::Absent
+        && !model
+            .final_stage()
+            .is_some_and(|stage| stage.facts.lacks_program(program))
     {
         return Some(format!("{config} runs `{program}` in it"));
     }
