@@ -416,14 +416,21 @@ fn messages_name_the_real_stage_and_the_known_default_user() {
     let other = text.replace("FROM scratch", "FROM registry.example.com/base:1");
     let diagnostics = lint(&other, &LintOptions::default()).expect("lint");
     assert!(!diagnostics.iter().any(|d| d.code() == "GL005"));
-    // An explicit root user on it is still one.
+    // An explicit root user on it is the file's own choice, unless it serves RUN steps after
+    // it that never switch back: then it is one.
     let root = other.replace("ENTRYPOINT", "USER root\nENTRYPOINT");
     let diagnostics = lint(&root, &LintOptions::default()).expect("lint");
+    assert!(!diagnostics.iter().any(|d| d.code() == "GL005"));
+    let installs = other.replace("ENTRYPOINT", "USER root\nRUN mkdir -p /etc/app\nENTRYPOINT");
+    let diagnostics = lint(&installs, &LintOptions::default()).expect("lint");
     let gl005 = diagnostics
         .iter()
         .find(|d| d.code() == "GL005")
         .expect("GL005");
-    assert_eq!(gl005.message, "the final image runs as root (`USER root`)");
+    assert_eq!(
+        gl005.message,
+        "the final image runs as root: the stage switches to `USER root` for its RUN steps and never switches back"
+    );
 }
 
 #[test]

@@ -165,6 +165,18 @@ impl<'a> FileFacts<'a> {
         out
     }
 
+    /// A RUN follows `instruction` in the final chain, in build order.
+    pub fn runs_after(&self, instruction: usize) -> bool {
+        let Some(stage) = self.final_stage else {
+            return false;
+        };
+        self.chain_instructions(stage)
+            .into_iter()
+            .skip_while(|&i| i != instruction)
+            .skip(1)
+            .any(|i| self.instruction(i).keyword == Keyword::Run)
+    }
+
     /// Whether the final chain holds an instruction of this kind.
     pub fn final_chain_has(&self, keyword: Keyword) -> bool {
         self.final_chain().iter().any(|&s| {

@@ -73,6 +73,8 @@ pub struct CreatedUser {
     pub name: String,
     /// The uid given explicitly (`-u 10001`).
     pub uid: Option<u32>,
+    /// The build argument the uid is written as (`-u ${APP_UID}` with `ARG APP_UID=1000`).
+    pub uid_arg: Option<String>,
 }
 
 /// A group a RUN creates (`addgroup -g 10001 app`, `groupadd --gid 10001 app`).
@@ -82,6 +84,8 @@ pub struct CreatedGroup {
     pub name: String,
     /// The gid given explicitly.
     pub gid: Option<u32>,
+    /// The build argument the gid is written as (`-g ${APP_GID}`).
+    pub gid_arg: Option<String>,
 }
 
 /// A stage and its FROM ancestors, the stage first (a cycle, which a parse error can make,

@@ -4,7 +4,7 @@
 use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::stage::{CreatedGroup, CreatedUser};
-use super::vars::Vars;
+use super::vars::{Vars, bare_variable};
 use crate::knowledge::conventions::{DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS};
 use crate::knowledge::files::PASSWD;
 use crate::knowledge::images::Family;
@@ -18,14 +18,24 @@ use crate::syntax::Keyword;
 /// The user a command creates, with the uid when it is given (`--uid "${UID}"` with `ENV
 /// UID=10001` counts).
 pub(super) fn created_user(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedUser> {
-    let (name, uid) = created_name_and_id(command, vars, created_user_words)?;
-    Some(CreatedUser { stage, name, uid })
+    let (name, uid, uid_arg) = created_name_and_id(command, vars, created_user_words)?;
+    Some(CreatedUser {
+        stage,
+        name,
+        uid,
+        uid_arg,
+    })
 }
 
 /// The group a `addgroup`/`groupadd` command creates, with its gid when given.
 pub(super) fn created_group(stage: usize, command: &Command, vars: &Vars) -> Option<CreatedGroup> {
-    let (name, gid) = created_name_and_id(command, vars, created_group_words)?;
-    Some(CreatedGroup { stage, name, gid })
+    let (name, gid, gid_arg) = created_name_and_id(command, vars, created_group_words)?;
+    Some(CreatedGroup {
+        stage,
+        name,
+        gid,
+        gid_arg,
+    })
 }
 
 /// The knowledge layer's reading of a user or group command: its name and id as written.
@@ -37,16 +47,21 @@ fn created_name_and_id(
     command: &Command,
     vars: &Vars,
     words: NameAndIdWords,
-) -> Option<(String, Option<u32>)> {
+) -> Option<(String, Option<u32>, Option<String>)> {
     let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
-    let (name, id) = words(&argv)?;
-    let id = id.and_then(|text| {
+    let (name, id_text) = words(&argv)?;
+    // `-u ${APP_UID}` with `ARG APP_UID=1000`: whoever builds may choose another id.
+    let id_arg = id_text
+        .and_then(bare_variable)
+        .filter(|var| vars.get(var).is_some_and(|v| !v.from_env))
+        .map(str::to_string);
+    let id = id_text.and_then(|text| {
         vars.expand(text)
             .usable()
             .and_then(|v| v.parse::<u32>().ok())
     });
     let name = vars.expand(name).usable()?.to_string();
-    is_valid_user_name(&name).then_some((name, id))
+    is_valid_user_name(&name).then_some((name, id, id_arg))
 }
 
 impl FileFacts<'_> {
@@ -64,6 +79,31 @@ impl FileFacts<'_> {
             [] if table && name == "nonroot" => Some(crate::knowledge::users::NONROOT_UID),
             _ => None,
         }
+    }
+
+    /// The build argument that sets the id of a user the file creates once (`adduser -u
+    /// ${APP_UID} app`), where the final stage sees it at `instruction`: a `USER ${APP_UID}`
+    /// there follows a build that changes it.
+    pub fn uid_arg_of(&self, name: &str, instruction: usize) -> Option<&str> {
+        let created: Vec<&CreatedUser> = self.users.iter().filter(|u| u.name == name).collect();
+        let [user] = created.as_slice() else {
+            return None;
+        };
+        self.arg_in_final_scope(user.uid_arg.as_deref()?, instruction)
+    }
+
+    /// The build argument that sets the id of a group the file creates once.
+    pub fn gid_arg_of(&self, name: &str, instruction: usize) -> Option<&str> {
+        let created: Vec<&CreatedGroup> = self.groups.iter().filter(|g| g.name == name).collect();
+        let [group] = created.as_slice() else {
+            return None;
+        };
+        self.arg_in_final_scope(group.gid_arg.as_deref()?, instruction)
+    }
+
+    fn arg_in_final_scope<'n>(&self, arg: &'n str, instruction: usize) -> Option<&'n str> {
+        self.declared_before(self.final_stage?, instruction, arg)
+            .then_some(arg)
     }
 
     /// The uid of a user name, where the file shows it: a user the file creates with an
@@ -237,7 +277,13 @@ impl FileFacts<'_> {
     pub fn own_uid(&self) -> Option<u32> {
         let chain = self.final_chain();
         let nonzero = |text: &str| text.parse::<u32>().ok().filter(|&uid| uid != 0);
-        if let Some(uid) = self.final_users().iter().rev().find_map(|u| u.uid) {
+        // A user created with id 0 (`useradd -u ${USERID}` with `ARG USERID=0`) is root again.
+        if let Some(uid) = self
+            .final_users()
+            .iter()
+            .rev()
+            .find_map(|u| u.uid.filter(|&uid| uid != 0))
+        {
             return Some(uid);
         }
         let stage = self.final_stage()?;

@@ -70,6 +70,16 @@ pub struct Var {
     pub exported: bool,
 }
 
+/// `$NAME` or `${NAME}`: a word that is one variable and nothing else.
+pub fn bare_variable(word: &str) -> Option<&str> {
+    let name = word
+        .strip_prefix("${")
+        .and_then(|v| v.strip_suffix('}'))
+        .or_else(|| word.strip_prefix('$'))?;
+    let valid = !name.is_empty() && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+    valid.then_some(name)
+}
+
 /// A scope of variables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vars {

@@ -6,6 +6,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_command::{ldflags_words, strip_flags};
 use crate::knowledge::go_release::GoFeature;
 use crate::model::GoBuild;
+use crate::model::vars::bare_variable;
 
 declare_rule! {
     GL003 "unstripped-binary", Warning, fix: Safe, applies: SERVICE, linux: false,
@@ -210,16 +211,6 @@ fn append_to_value(
         crate::source::TextRange::new(range.start + value_start, range.end),
         replacement,
     ))
-}
-
-/// `$NAME` or `${NAME}`: a value that is one variable and nothing else.
-fn bare_variable(value: &str) -> Option<&str> {
-    let name = value
-        .strip_prefix("${")
-        .and_then(|v| v.strip_suffix('}'))
-        .or_else(|| value.strip_prefix('$'))?;
-    let valid = !name.is_empty() && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
-    valid.then_some(name)
 }
 
 /// Where the variable that holds a build's whole `-ldflags` value is set (`-ldflags "$LDFLAGS"`

@@ -37,26 +37,33 @@ fn prepared_user(ctx: &Context) -> Option<String> {
 }
 
 /// The final chain declares a VOLUME, works in a directory it made with `mkdir` (`RUN mkdir
-/// /data` then `WORKDIR /data`, or `mkdir -p /srv/data` then `WORKDIR /srv`), or in one its ENV
-/// names (`WORKDIR $APP_DIR`, the program's
-/// configured data directory): places where the program keeps state, which root owns.
+/// /data` then `WORKDIR /data`, or `mkdir -p /srv/data` then `WORKDIR /srv`) or one its ENV
+/// names (`WORKDIR $APP_DIR`, the program's configured data directory), or the program lives in
+/// its working directory (`WORKDIR /app`, `COPY app .`, `CMD ["./app"]`: files it writes next to
+/// itself, a SQLite database, land there): places where the program keeps state, which root
+/// owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
     let made = model.final_made_dirs();
+    let workdirs: Vec<String> = model
+        .final_chain()
+        .iter()
+        .filter_map(|&s| model.stages[s].workdir.as_deref())
+        .map(crate::paths::normalize)
+        .filter(|dir| dir != "/")
+        .collect();
+    let program = model.start_command().and_then(|start| start.first());
+    let lives_in_workdir = |dir: &String| {
+        program.is_some_and(|p| {
+            !p.starts_with('/') && p.contains('/') || crate::paths::is_within(p, dir)
+        })
+    };
     model.final_chain_has(Keyword::Volume)
         || model.final_workdir_from_env()
-        || model
-            .final_chain()
-            .iter()
-            .filter_map(|&s| model.stages[s].workdir.as_deref())
-            .map(crate::paths::normalize)
-            // `mkdir -p /srv/data/modules` makes `/srv` and `/srv/data` too.
-            .any(|dir| {
-                dir != "/"
-                    && made
-                        .iter()
-                        .any(|m| crate::paths::is_within(m, &dir))
-            })
+        // `mkdir -p /srv/data/modules` makes `/srv` and `/srv/data` too.
+        || workdirs.iter().any(|dir| {
+            made.iter().any(|m| crate::paths::is_within(m, dir)) || lives_in_workdir(dir)
+        })
 }
 
 /// A user the file creates for the final image without an explicit id (`useradd -M app`), when the file
@@ -191,6 +198,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             if !UserSpec::parse(value).is_root() || on_purpose() {
                 return;
             }
+            // `USER ${USERNAME}` with `ARG USERNAME=root`: the build chooses the user, and root
+            // is only the default the file offers.
+            if ctx.slice(user.range).contains('$') {
+                return;
+            }
+            // `USER root` written out is the file's own choice (back to root on a base that
+            // runs as another user, for a program that needs it), unless RUN steps follow it
+            // (the stage switched to root to install and never switched back) or the file
+            // creates a user of its own that it leaves behind.
+            let installs_after = model.runs_after(user.instruction);
+            if !installs_after && prepared_user(ctx).is_none() {
+                return;
+            }
             let fix = Fix::new(
                 format!("run as `{}`", suggested_user(ctx)),
                 Applicability::Unsafe,
@@ -200,7 +220,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ctx.report(
                     &RULE,
                     user.range,
-                    format!("the final image runs as root (`USER {value}`)"),
+                    if installs_after {
+                        format!(
+                            "the final image runs as root: the stage switches to `USER {value}` for its RUN steps and never switches back"
+                        )
+                    } else {
+                        format!("the final image runs as root (`USER {value}`)")
+                    },
                 )
                 .with_help(help(ctx))
                 .with_fix(Some(fix)),

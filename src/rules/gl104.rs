@@ -33,22 +33,42 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         Some(g) => model.gid_of(g, false).map(|gid| Some(gid.to_string())),
     };
+    // Ids the file sets from build arguments (`adduser -u ${APP_UID}`) are written as those
+    // arguments: the USER then follows a build that changes them.
+    let uid_arg = model.uid_arg_of(name, user.instruction);
+    let gid_arg = group.and_then(|g| model.gid_arg_of(g, user.instruction));
+    let written = |id: u32, arg: Option<&str>| arg.map_or(id.to_string(), |a| format!("${{{a}}}"));
     // Only when the word as written is the value (no variables): the edit replaces it whole.
     let word = ctx.slice(user.range);
     let fix = match (uid, gid.clone()) {
         (Some(uid), Some(gid)) if word == value => {
+            let uid_text = written(uid, uid_arg);
             let number = match gid {
-                Some(gid) => format!("{uid}:{gid}"),
-                None => uid.to_string(),
+                Some(gid) => match gid_arg {
+                    Some(arg) => format!("{uid_text}:${{{arg}}}"),
+                    None => format!("{uid_text}:{gid}"),
+                },
+                None => uid_text,
+            };
+            let title = if uid_arg.is_some() || gid_arg.is_some() {
+                format!("use the ids from the build arguments `{number}`")
+            } else {
+                format!("use the numeric id `{number}`")
             };
             Some(Fix::new(
-                format!("use the numeric id `{number}`"),
+                title,
                 Applicability::Safe,
                 vec![Edit::replace(user.range, number)],
             ))
         }
         _ => None,
     };
+    let from_args = match (uid_arg, gid_arg) {
+        (Some(u), Some(g)) => format!(", from the build arguments `{u}` and `{g}`"),
+        (Some(a), None) | (None, Some(a)) => format!(", from the build argument `{a}`"),
+        (None, None) => String::new(),
+    };
+    let user_text = |uid: u32| written(uid, uid_arg);
     out.push(
         ctx.report(
             &RULE,
@@ -60,9 +80,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .with_help(match uid {
             Some(uid) => match (group, &gid) {
                 (Some(group), Some(Some(gid))) => format!(
-                    "use the numeric ids: the user `{name}` is {uid} and the group `{group}` is {gid} here (`USER {uid}:{gid}`)"
+                    "use the numeric ids: the user `{name}` is {uid} and the group `{group}` is {gid} here{from_args} (`USER {}:{}`)",
+                    user_text(uid),
+                    gid_arg.map_or(gid.clone(), |a| format!("${{{a}}}"))
                 ),
-                _ => format!("use the numeric id: `{name}` is {uid} here (`USER {uid}`)"),
+                _ => format!(
+                    "use the numeric id: `{name}` is {uid} here{from_args} (`USER {}`)",
+                    user_text(uid)
+                ),
             },
             None if name == "nobody" => format!("use the numeric id of `nobody` in this base ({NOBODY_UID} on most distributions)"),
             // Not created here: an /etc/passwd the file writes, or the base image, defines it.
