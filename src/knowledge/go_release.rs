@@ -102,6 +102,11 @@ pub enum GoFeature {
     /// Go 1.18 release notes: binaries are stamped with VCS information (`-buildvcs`); from
     /// 1.18.1 a missing git quietly skips the stamp.
     VcsStamping,
+    /// Go 1.20 release notes: the go command disables cgo by default on systems without a C
+    /// toolchain. Before it, a build on the golang alpine images (no gcc) kept cgo on and linked
+    /// the standard library's cgo packages (`net`, `os/user`), precompiled with the image,
+    /// against musl: the binary needs the C library.
+    CgoOffWithoutCompiler,
     /// Go 1.21 release notes: the `go` line of go.mod is a minimum the toolchain enforces, and
     /// the `toolchain` line exists.
     ToolchainLine,
@@ -122,6 +127,7 @@ impl GoFeature {
             GoFeature::Trimpath => GoVersion::new(1, 13),
             GoFeature::ModulesByDefault | GoFeature::InstallAtVersion => GoVersion::new(1, 16),
             GoFeature::GetStopsInstalling | GoFeature::VcsStamping => GoVersion::new(1, 18),
+            GoFeature::CgoOffWithoutCompiler => GoVersion::new(1, 20),
             GoFeature::ToolchainLine => GoVersion::new(1, 21),
             GoFeature::StripImpliesNoDwarf | GoFeature::GopathGetRemoved => GoVersion::new(1, 22),
             GoFeature::ContainerGomaxprocs => GoVersion::new(1, 25),

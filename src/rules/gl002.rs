@@ -4,6 +4,7 @@ use super::removal::delete_instruction;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::in_system_dir;
+use crate::knowledge::go_release::GoFeature;
 use crate::knowledge::images::{DISTROLESS_STATIC, distroless_static_for};
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
@@ -229,10 +230,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     });
     let cgo_on = cgo.iter().any(|(setting, stage)| {
         let builder = &model.stages[*stage];
+        // Before Go 1.20 cgo stayed on without a compiler (golang:1.18-alpine), and the
+        // precompiled `net` linked musl.
+        let on_without_compiler = builder.facts.c_toolchain == Some(false)
+            && model
+                .golang_release(*stage)
+                .lacks(GoFeature::CgoOffWithoutCompiler);
         !setting.disabled()
             && (setting.enabled_explicitly()
                 || builder.facts.c_toolchain == Some(true)
-                || builder.c_toolchain_installed)
+                || builder.c_toolchain_installed
+                || on_without_compiler)
     });
     // A binary that links the C library on purpose needs it; distroless base/cc exist for
     // exactly that.
