@@ -360,3 +360,38 @@ fn a_frameworks_generated_scaffolding_is_an_example() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Go 1.19.13 and Go 1.20.8 learned to refuse go lines of 1.22 or later: on them the build
+/// stops (an error); an older point release still tries the build (info).
+#[test]
+fn go_120_point_releases_refuse_newer_go_lines() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/app\n\ngo 1.24\n",
+    )
+    .expect("go.mod");
+    let lint = |image: &str| {
+        let dockerfile = dir.path().join("Dockerfile");
+        fs::write(
+            &dockerfile,
+            format!("FROM {image} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"),
+        )
+        .expect("Dockerfile");
+        let (lines, _) = compact(
+            gopherlint()
+                .args(["--format", "compact", "--select", "GL212"])
+                .arg(&dockerfile),
+        );
+        lines.join("\n")
+    };
+    let floating = lint("golang:1.20");
+    assert!(floating.contains("error[GL212]"), "{floating}");
+    assert!(
+        floating.contains("the build stops, since Go 1.19.13 and Go 1.20.8 refuse modules that declare Go 1.22 or later"),
+        "{floating}"
+    );
+    let old_patch = lint("golang:1.20.7");
+    assert!(old_patch.contains("info[GL212]"), "{old_patch}");
+    assert!(old_patch.contains("which builds it anyway"), "{old_patch}");
+}

@@ -119,6 +119,24 @@ pub enum GoFeature {
     ContainerGomaxprocs,
 }
 
+/// Whether a Go release refuses to load a module whose `go` line is `required`, rather than try
+/// to build it: every release from Go 1.21 (the line became a requirement), and, for go lines of
+/// 1.22 or later, Go 1.19.13 and Go 1.20.8 and the point releases after them
+/// (go.dev/doc/toolchain: "partly backported"). A `floating` tag (`golang:1.20`) is its newest
+/// point release.
+pub fn refuses_go_line(have: GoVersion, floating: bool, required: GoVersion) -> bool {
+    if have.has(GoFeature::ToolchainLine) {
+        return have < required;
+    }
+    let backport = match (have.major, have.minor) {
+        (1, 19) => Some(13),
+        (1, 20) => Some(8),
+        _ => None,
+    };
+    required >= GoVersion::new(1, 22)
+        && backport.is_some_and(|first| floating || have.patch >= first)
+}
+
 impl GoFeature {
     /// The release that brought it.
     pub const fn since(self) -> GoVersion {
@@ -209,6 +227,24 @@ pub fn distribution_release(url: &str) -> Option<GoVersion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn point_releases_of_go_119_and_120_refuse_go_lines_from_122() {
+        let v = |minor, patch| GoVersion {
+            patch,
+            ..GoVersion::new(1, minor)
+        };
+        let go_122 = GoVersion::new(1, 22);
+        assert!(refuses_go_line(v(20, 8), false, go_122));
+        assert!(refuses_go_line(v(19, 13), false, go_122));
+        assert!(!refuses_go_line(v(20, 7), false, go_122));
+        // `golang:1.20` floats to the newest 1.20 point release.
+        assert!(refuses_go_line(v(20, 0), true, go_122));
+        // Those releases still build a go line of 1.21, advisory as before.
+        assert!(!refuses_go_line(v(20, 14), false, GoVersion::new(1, 21)));
+        assert!(!refuses_go_line(v(18, 10), true, go_122));
+        assert!(refuses_go_line(v(22, 0), true, GoVersion::new(1, 24)));
+    }
 
     #[test]
     fn distribution_archives_name_their_release() {

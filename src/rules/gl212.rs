@@ -2,7 +2,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::knowledge::go_release::{GoFeature, GoVersion};
+use crate::knowledge::go_release::{GoFeature, GoVersion, refuses_go_line};
 use crate::model::{CopySource, GolangImage, Model};
 
 declare_rule! {
@@ -25,14 +25,19 @@ fn report(
         .map(|v| v.to_string())
         .unwrap_or_default();
     let image = &golang.image.raw;
-    // Before Go 1.21 the `go` line was advisory: the build fails only if the code needs it.
-    let strict = golang
-        .tag
-        .version
-        .is_some_and(|v| v.has(GoFeature::ToolchainLine));
+    // Before Go 1.21 the `go` line was advisory: the build fails only if the code needs it,
+    // except on the point releases that learned to refuse go lines of 1.22 or later.
+    let version = golang.tag.version;
+    let strict = version.is_some_and(|v| v.has(GoFeature::ToolchainLine));
+    let backported = !strict
+        && version.is_some_and(|v| refuses_go_line(v, !golang.tag.exact_patch, required));
     let message = if strict {
         format!(
             "go.mod requires Go {required}, but `{image}` has Go {have}: the build stops with \"go.mod requires go >= {required}\""
+        )
+    } else if backported {
+        format!(
+            "go.mod asks for Go {required}, but `{image}` has Go {have}: the build stops, since Go 1.19.13 and Go 1.20.8 refuse modules that declare Go 1.22 or later"
         )
     } else {
         format!(
@@ -59,7 +64,7 @@ fn report(
             "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
             golang.tag.variant
         ));
-    if !strict {
+    if !strict && !backported {
         diagnostic = diagnostic.with_severity(Severity::Info);
     }
     diagnostic
