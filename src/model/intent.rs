@@ -7,12 +7,14 @@ use super::facts::FileFacts;
 use crate::knowledge::conventions::{self, Intent};
 use crate::knowledge::tools;
 use crate::syntax::Comment;
-use crate::syntax::Keyword;
+use crate::syntax::{Args, Keyword};
 
 /// A comment that says what the image is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatedIntent {
     pub intent: Intent,
+    /// Said by a `LABEL description=...` of the shipped image, not a comment.
+    pub by_label: bool,
     /// The 1-based line of the comment.
     pub line: usize,
     /// The phrase that says it.
@@ -58,12 +60,45 @@ impl<'a> FileFacts<'a> {
 
     /// What the file's own comments say the shipped image is for.
     pub fn stated_intent(&self) -> Option<StatedIntent> {
-        self.describing_comments().into_iter().find_map(|c| {
-            let (intent, phrase) = conventions::comment_intent(&c.text)?;
-            Some(StatedIntent {
-                intent,
-                line: self.line_of(c.range.start),
-                phrase,
+        self.describing_comments()
+            .into_iter()
+            .find_map(|c| {
+                let (intent, phrase) = conventions::comment_intent(&c.text)?;
+                Some(StatedIntent {
+                    intent,
+                    by_label: false,
+                    line: self.line_of(c.range.start),
+                    phrase,
+                })
+            })
+            .or_else(|| self.labelled_intent())
+    }
+
+    /// What a description label of the shipped image says it is for (`LABEL
+    /// description="... with code coverage enabled (used for testing)"`): the file's own words,
+    /// as a describing comment is.
+    fn labelled_intent(&self) -> Option<StatedIntent> {
+        let stage = self.final_stage?;
+        self.chain_instructions(stage).into_iter().find_map(|i| {
+            let instruction = self.instruction(i);
+            let Args::KeyValues(pairs) = &instruction.args else {
+                return None;
+            };
+            if instruction.keyword != Keyword::Label {
+                return None;
+            }
+            pairs.iter().find_map(|pair| {
+                let key = pair.key.value.to_ascii_lowercase();
+                if key != "description" && key != "org.opencontainers.image.description" {
+                    return None;
+                }
+                let (intent, phrase) = conventions::comment_intent(&pair.value.value)?;
+                Some(StatedIntent {
+                    intent,
+                    by_label: true,
+                    line: self.line_of(instruction.range.start),
+                    phrase,
+                })
             })
         })
     }

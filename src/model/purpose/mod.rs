@@ -95,6 +95,8 @@ impl std::fmt::Display for ImageClass {
 pub enum Signal {
     Config,
     Comment,
+    /// A description label of the shipped image.
+    Label,
     FileName,
     /// How the repository builds the file: published, or only built for local use.
     Build,
@@ -115,6 +117,7 @@ impl Signal {
             Signal::Config => "configuration",
             Signal::Build => "the repository's build configuration",
             Signal::Comment => "a comment",
+            Signal::Label => "a description label",
             Signal::FileName => "the file name",
             Signal::StageName => "the shipped stage's name",
             Signal::Directory => "the directory",
@@ -272,7 +275,11 @@ impl Classifier<'_, '_> {
         if let Some(stated) = self.stated_intent() {
             return (
                 of_intent(stated.intent),
-                Signal::Comment,
+                if stated.by_label {
+                    Signal::Label
+                } else {
+                    Signal::Comment
+                },
                 format!(
                     "line {} says \"{}\": {}",
                     stated.line,
