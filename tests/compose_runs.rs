@@ -7,8 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use assert_cmd::Command;
-use common::write;
+use common::{stdout_in, write};
 use tempfile::TempDir;
 
 /// A static Go server on alpine that installs nothing and starts its own binary.
@@ -32,13 +31,7 @@ fn repo(compose: &str) -> TempDir {
 }
 
 fn lint(dir: &Path) -> String {
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir)
-        .args(["--format", "compact", "Dockerfile"])
-        .output()
-        .expect("runs");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    stdout_in(dir, &["--format", "compact", "Dockerfile"])
 }
 
 #[test]
@@ -48,13 +41,7 @@ fn a_service_started_through_sh_keeps_its_os_base() {
     );
     let out = lint(dir.path());
     assert!(!out.contains("GL002"), "{out}");
-    let model = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir.path())
-        .args(["--show-model", "Dockerfile"])
-        .output()
-        .expect("runs");
-    let model = String::from_utf8_lossy(&model.stdout);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
     assert!(
         model.contains(
             "runs the base's `sh` in the image: `compose.yaml:3` (compose service `app`)"

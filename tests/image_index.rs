@@ -7,8 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use assert_cmd::Command;
-use common::write;
+use common::{stdout_in, write};
 use tempfile::TempDir;
 
 /// A service-shaped image: built here, started, unstripped, run by a user name.
@@ -39,13 +38,7 @@ fn repo() -> TempDir {
 }
 
 fn run(dir: &Path, args: &[&str]) -> String {
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("runs");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    stdout_in(dir, args)
 }
 
 #[test]

@@ -7,8 +7,7 @@ use std::path::Path;
 
 mod common;
 
-use assert_cmd::Command;
-use common::write;
+use common::{stdout_in, write};
 use tempfile::TempDir;
 
 const DOCKERFILE: &str = r#"FROM golang:1.24 AS build
@@ -39,13 +38,7 @@ fn repo(files: &[(&str, &str)]) -> TempDir {
 }
 
 fn lint(dir: &Path) -> String {
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir)
-        .arg("Dockerfile")
-        .output()
-        .expect("runs");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    stdout_in(dir, &["Dockerfile"])
 }
 
 #[test]

@@ -8,8 +8,7 @@ use std::path::Path;
 
 mod common;
 
-use assert_cmd::Command;
-use common::write;
+use common::{stdout_in, write};
 use tempfile::TempDir;
 
 /// A release image of a program built elsewhere, with no USER: GL005's clearest case.
@@ -36,15 +35,10 @@ fn repo(files: &[(&str, &str)]) -> TempDir {
 }
 
 fn codes(dir: &Path, args: &[&str]) -> String {
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir)
-        .args(["--format", "compact"])
-        .args(args)
-        .arg("Dockerfile")
-        .output()
-        .expect("runs");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    let mut all = vec!["--format", "compact"];
+    all.extend(args);
+    all.push("Dockerfile");
+    stdout_in(dir, &all)
 }
 
 const README_SOCKET: &str = "# updater\n\n```sh\ndocker run -d \\\n  --name updater \\\n  -v /var/run/docker.sock:/var/run/docker.sock \\\n  example/updater:1.4\n```\n";
@@ -53,13 +47,7 @@ const README_SOCKET: &str = "# updater\n\n```sh\ndocker run -d \\\n  --name upda
 fn a_documented_docker_socket_mount_answers_gl005() {
     let dir = repo(&[("README.md", README_SOCKET)]);
     assert!(!codes(dir.path(), &[]).contains("GL005"));
-    let model = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir.path())
-        .args(["--show-model", "Dockerfile"])
-        .output()
-        .expect("runs");
-    let model = String::from_utf8_lossy(&model.stdout);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
     assert!(
         model.contains("root on purpose: its documented use needs it: `README.md:4` runs `updater` with the host's Docker socket mounted"),
         "{model}"

@@ -58,3 +58,14 @@ pub fn write(dir: &std::path::Path, path: &str, text: &str) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
 }
+
+/// What the binary prints on standard output when run in `dir` with `args`.
+pub fn stdout_in(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = assert_cmd::Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
