@@ -86,7 +86,17 @@ impl Copy {
     /// Where each source lands when taken as a single file (`dest`, or `dest/<name>` for a
     /// directory destination); `None` where unknown.
     pub fn landing_paths(&self) -> Vec<Option<String>> {
-        let Some(dest) = self.dest.usable().map(paths::normalize) else {
+        self.landings(Value::usable)
+    }
+
+    /// Where the sources land on the platform being linted: paths from the automatic platform
+    /// ARGs resolved (`COPY release/${TARGETOS}/${TARGETARCH}/app /bin/` lands `/bin/app`).
+    pub fn platform_landing_paths(&self) -> Vec<Option<String>> {
+        self.landings(Value::resolved)
+    }
+
+    fn landings(&self, read: fn(&Value) -> Option<&str>) -> Vec<Option<String>> {
+        let Some(dest) = read(&self.dest).map(paths::normalize) else {
             return vec![None];
         };
         if !self.dest_is_dir {
@@ -94,10 +104,7 @@ impl Copy {
         }
         self.sources
             .iter()
-            .map(|s| {
-                s.usable()
-                    .map(|s| paths::normalize(&format!("{dest}/{}", paths::basename(s))))
-            })
+            .map(|s| read(s).map(|s| paths::normalize(&format!("{dest}/{}", paths::basename(s)))))
             .collect()
     }
 }

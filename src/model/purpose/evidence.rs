@@ -296,7 +296,7 @@ impl Classifier<'_, '_> {
         let direct = self
             .final_copies()
             .filter(|c| c.source == CopySource::Context)
-            .flat_map(|c| c.landing_paths())
+            .flat_map(|c| c.platform_landing_paths())
             .flatten()
             .find(|landing| {
                 is_program(landing)
