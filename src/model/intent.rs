@@ -155,6 +155,10 @@ impl<'a> FileFacts<'a> {
     /// debugging (`image-debug`). Such as the `delve-builder` that installs `dlv@latest` for
     /// a debug target: what it builds never reaches a released image.
     pub fn serves_only_debugging(&self, stage: usize) -> bool {
+        // Most files have no debug target at all: no walk then.
+        if self.final_chain().contains(&stage) || !self.has_debug_stage() {
+            return false;
+        }
         let mut seen = vec![stage];
         let mut work = vec![stage];
         let mut targets = Vec::new();
@@ -176,13 +180,17 @@ impl<'a> FileFacts<'a> {
         !targets.is_empty() && targets.iter().all(|&t| self.is_debug_target(t))
     }
 
+    /// Some stage is named for debugging, or some start command runs a debugger.
+    fn has_debug_stage(&self) -> bool {
+        self.stages
+            .iter()
+            .any(|s| named_for_debugging(s.name.as_deref()))
+            || self.has_debug_target()
+    }
+
     /// A stage named for debugging, or whose start command runs a debugger.
     fn is_debug_target(&self, stage: usize) -> bool {
-        let named = self.stages[stage].name.as_deref().is_some_and(|name| {
-            name.to_ascii_lowercase()
-                .split(['-', '_', '.'])
-                .any(|part| part == "debug" || part == "dlv" || part == "delve")
-        });
+        let named = named_for_debugging(self.stages[stage].name.as_deref());
         let starts_debugger = self
             .chain_instructions(stage)
             .into_iter()
@@ -202,6 +210,15 @@ impl<'a> FileFacts<'a> {
             .count()
             + 1
     }
+}
+
+/// A stage name that says debugging (`image-debug`, `dlv`, `delve`).
+fn named_for_debugging(name: Option<&str>) -> bool {
+    name.is_some_and(|name| {
+        name.to_ascii_lowercase()
+            .split(['-', '_', '.'])
+            .any(|part| part == "debug" || part == "dlv" || part == "delve")
+    })
 }
 
 /// Comment lines as one text.
