@@ -7,7 +7,7 @@ use super::facts::FileFacts;
 use crate::knowledge::conventions::{self, Intent};
 use crate::knowledge::tools;
 use crate::syntax::Comment;
-use crate::syntax::{Args, Keyword};
+use crate::syntax::{Args, Instruction, Keyword};
 
 /// A comment that says what the image is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,13 +141,7 @@ impl<'a> FileFacts<'a> {
     /// Some stage of the file starts a debugger (`CMD ["dlv", "exec", "/server"]`): the file
     /// has a debug target, which needs the binary's symbols.
     pub fn has_debug_target(&self) -> bool {
-        self.file
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.keyword, Keyword::Entrypoint | Keyword::Cmd))
-            .flat_map(|i| i.arg_words().iter())
-            .flat_map(|w| w.value.split_whitespace())
-            .any(|word| tools::DEBUGGERS.contains(&crate::paths::basename(word)))
+        starts_debugger(self.file.instructions.iter())
     }
 
     /// A stage that serves only debugging: it is not the shipped image nor part of it, and
@@ -191,15 +185,12 @@ impl<'a> FileFacts<'a> {
     /// A stage named for debugging, or whose start command runs a debugger.
     fn is_debug_target(&self, stage: usize) -> bool {
         let named = named_for_debugging(self.stages[stage].name.as_deref());
-        let starts_debugger = self
-            .chain_instructions(stage)
-            .into_iter()
-            .map(|i| self.instruction(i))
-            .filter(|i| matches!(i.keyword, Keyword::Entrypoint | Keyword::Cmd))
-            .flat_map(|i| i.arg_words().iter())
-            .flat_map(|w| w.value.split_whitespace())
-            .any(|word| tools::DEBUGGERS.contains(&crate::paths::basename(word)));
-        named || starts_debugger
+        named
+            || starts_debugger(
+                self.chain_instructions(stage)
+                    .into_iter()
+                    .map(|i| self.instruction(i)),
+            )
     }
 
     /// The 1-based line of a byte offset.
@@ -210,6 +201,15 @@ impl<'a> FileFacts<'a> {
             .count()
             + 1
     }
+}
+
+/// Some ENTRYPOINT or CMD among these instructions runs a debugger (`dlv exec /server`).
+fn starts_debugger<'a>(instructions: impl Iterator<Item = &'a Instruction>) -> bool {
+    instructions
+        .filter(|i| matches!(i.keyword, Keyword::Entrypoint | Keyword::Cmd))
+        .flat_map(|i| i.arg_words().iter())
+        .flat_map(|w| w.value.split_whitespace())
+        .any(|word| tools::DEBUGGERS.contains(&crate::paths::basename(word)))
 }
 
 /// A stage name that says debugging (`image-debug`, `dlv`, `delve`).
