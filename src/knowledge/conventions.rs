@@ -219,6 +219,43 @@ pub fn name_intent(file_name: &str) -> Option<(Intent, String)> {
         })
 }
 
+/// Words with which a Dockerfile's name says it builds the released image
+/// (`Dockerfile.release`, `Dockerfile.goreleaser`, `api.prod.Dockerfile`).
+const RELEASE_NAME_WORDS: &[&str] = &[
+    "release",
+    "releaser",
+    "goreleaser",
+    "prod",
+    "production",
+    "dist",
+    "publish",
+];
+
+/// The words of a Dockerfile's name, lowercase, without `Dockerfile` itself.
+fn dockerfile_name_words(file_name: &str) -> Vec<String> {
+    file_name
+        .to_ascii_lowercase()
+        .split(['.', '-', '_'])
+        .filter(|w| !matches!(*w, "" | "dockerfile" | "containerfile"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `release` is the released variant of the image `file_name` builds: its name is
+/// `file_name`'s with release words added (`Dockerfile` and `Dockerfile.goreleaser`,
+/// `agent.Dockerfile` and `agent.release.Dockerfile`). `Dockerfile.controller.release` is not
+/// the twin of `Dockerfile.agent`.
+pub fn is_release_twin(file_name: &str, release: &str) -> bool {
+    let own = dockerfile_name_words(file_name);
+    let other = dockerfile_name_words(release);
+    let is_release = |w: &String| RELEASE_NAME_WORDS.contains(&w.as_str());
+    if own.iter().any(is_release) || !other.iter().any(is_release) {
+        return false;
+    }
+    let rest: Vec<&String> = other.iter().filter(|w| !is_release(w)).collect();
+    rest.len() == own.len() && rest.iter().zip(&own).all(|(a, b)| *a == b)
+}
+
 /// Phrases with which a comment says what the whole image is for (compared lowercase). They
 /// are read only where a file describes itself: its header and the comments just above the
 /// shipped stage.
@@ -418,6 +455,23 @@ pub const DOCKER_SOCKET: &str = "docker.sock";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_release_twin_is_the_same_name_with_release_words() {
+        assert!(is_release_twin("Dockerfile", "Dockerfile.release"));
+        assert!(is_release_twin("Dockerfile", "Dockerfile.goreleaser"));
+        assert!(is_release_twin("agent.Dockerfile", "agent.prod.Dockerfile"));
+        assert!(!is_release_twin(
+            "Dockerfile.agent",
+            "Dockerfile.controller.release"
+        ));
+        assert!(!is_release_twin(
+            "Dockerfile.release",
+            "Dockerfile.goreleaser"
+        ));
+        assert!(!is_release_twin("Dockerfile", "Dockerfile.alpine"));
+        assert!(!is_release_twin("Dockerfile.agent", "Dockerfile.release"));
+    }
 
     #[test]
     fn names_say_what_an_image_is_for() {

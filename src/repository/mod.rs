@@ -19,6 +19,8 @@ mod yaml;
 
 use std::path::{Path, PathBuf};
 
+use crate::knowledge::conventions;
+
 pub use find::{find_root, is_compose_file, is_compose_name, is_root};
 pub use image_index::IndexedPurpose;
 pub use load::ReadPlan;
@@ -149,7 +151,22 @@ impl RepoBuilds {
                         .is_none_or(|p| !self.root.join(p).is_file())
                 })
                 .collect(),
+            self.release_twin(&normalize(path)),
         )
+    }
+
+    /// A published build of the file's release twin: a Dockerfile beside it named as its
+    /// released variant (`Dockerfile.release` beside `Dockerfile`).
+    fn release_twin(&self, path: &Path) -> Option<&BuildConfig> {
+        let name = path.file_name()?.to_str()?;
+        self.configs.iter().find(|c| {
+            c.publishes
+                && c.dockerfile.parent() == path.parent()
+                && c.dockerfile
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|other| conventions::is_release_twin(name, other))
+        })
     }
 
     /// Drops builds of no file, orders the rest by file and line, and indexes them by

@@ -2,13 +2,15 @@
 
 use std::path::PathBuf;
 
-use super::{BuildConfig, ContextDir, ReleasedBinary};
-use crate::knowledge::conventions::Intent;
+use super::{BuildConfig, ConfigKind, ContextDir, ReleasedBinary};
+use crate::knowledge::conventions::{self, Intent};
 
 /// The builds of one Dockerfile.
 #[derive(Debug, Clone, Default)]
 pub struct DockerfileBuilds<'a> {
     pub configs: Vec<&'a BuildConfig>,
+    /// A published build of the file's release twin (`Dockerfile.release` beside it).
+    pub release_twin: Option<&'a BuildConfig>,
 }
 
 /// What the chosen build hands the model and the CLI.
@@ -22,6 +24,8 @@ pub struct Chosen {
     pub publishes: bool,
     /// No build publishes it and every build says it is for tests or development.
     pub local: Option<Intent>,
+    /// Nothing publishes the file, and this publishes its release twin (for messages).
+    pub release_twin: Option<String>,
     pub released: Option<ReleasedBinary>,
     /// A program of the base image that some build's configuration runs in the image (`sh`
     /// from a compose service's command), with that build described.
@@ -47,9 +51,33 @@ fn describe(config: &BuildConfig) -> String {
     text
 }
 
+/// A build made on a developer's machine or for tests: a compose service, a Make target, a
+/// script, Tilt, or a CI job named for tests (`docker-tests`). Another CI job (one that scans
+/// the image, or checks that it builds) treats the image as a product.
+fn builds_locally(config: &BuildConfig) -> bool {
+    config.local.is_some()
+        || match config.kind {
+            ConfigKind::Compose | ConfigKind::Makefile | ConfigKind::Script | ConfigKind::Tilt => {
+                true
+            }
+            ConfigKind::Workflow => config
+                .name
+                .as_deref()
+                .and_then(conventions::name_intent)
+                .is_some_and(|(intent, _)| intent == Intent::Test),
+            ConfigKind::Bake | ConfigKind::GoReleaser => false,
+        }
+}
+
 impl<'a> DockerfileBuilds<'a> {
-    pub(super) fn new(configs: Vec<&'a BuildConfig>) -> Self {
-        DockerfileBuilds { configs }
+    pub(super) fn new(
+        configs: Vec<&'a BuildConfig>,
+        release_twin: Option<&'a BuildConfig>,
+    ) -> Self {
+        DockerfileBuilds {
+            configs,
+            release_twin,
+        }
     }
 
     /// The build to lint as: a publishing one first (what users get), then one of the default
@@ -78,9 +106,22 @@ impl<'a> DockerfileBuilds<'a> {
             let intents: Vec<Option<Intent>> = ordered.iter().map(|c| c.local).collect();
             match intents.first() {
                 Some(Some(intent)) if intents.iter().all(|i| i.is_some()) => Some(*intent),
+                // The project publishes the image from its release twin: these builds (a
+                // compose file's, a test job's) make a local one.
+                _ if self.release_twin.is_some() && ordered.iter().all(|c| builds_locally(c)) => {
+                    Some(intents.iter().find_map(|i| *i).unwrap_or(Intent::Dev))
+                }
                 _ => None,
             }
         };
+        let release_twin = self.release_twin.filter(|_| !publishes).map(|twin| {
+            format!(
+                "`{}:{}` publishes its release twin `{}`",
+                twin.file.display(),
+                twin.line,
+                twin.dockerfile.display()
+            )
+        });
         let mut described: Vec<String> = ordered.iter().map(|c| describe(c)).collect();
         described.dedup();
         Some(Chosen {
@@ -90,6 +131,7 @@ impl<'a> DockerfileBuilds<'a> {
             platforms: first.platforms.clone(),
             publishes,
             local,
+            release_twin,
             released: ordered.iter().find_map(|c| c.released.clone()),
             runs_in_image: ordered
                 .iter()

@@ -345,15 +345,23 @@ impl Classifier<'_, '_> {
                 return self.by_contents_released(build);
             }
             if let Some(intent) = build.local {
+                let twin = build
+                    .release_twin
+                    .as_ref()
+                    .map(|twin| format!(", while {twin}"))
+                    .unwrap_or_default();
+                let builders = match build.described.as_slice() {
+                    [] => "a local build builds it".to_string(),
+                    [one] => format!("{one} builds it"),
+                    [first, rest @ ..] => {
+                        format!("{first} and {} more build it", rest.len())
+                    }
+                };
                 return (
                     of_intent(intent),
                     Signal::Build,
                     format!(
-                        "only {} builds it, and nothing publishes it: {}",
-                        build
-                            .described
-                            .first()
-                            .map_or("a local build", String::as_str),
+                        "only {builders}, and nothing publishes it{twin}: {}",
                         intent.describe()
                     ),
                 );
