@@ -219,6 +219,34 @@ pub fn name_intent(file_name: &str) -> Option<(Intent, String)> {
         })
 }
 
+/// Words with which the name of the program an image starts says what the image is for
+/// (`demo-server`, `mock-oidc`, `e2e-runner`). Fewer than a file name's words: a product may be
+/// named `local-path-provisioner` or `skaffold`.
+const PROGRAM_NAME_WORDS: &[(&str, Intent)] = &[
+    ("demo", Intent::Example),
+    ("example", Intent::Example),
+    ("mock", Intent::Test),
+    ("test", Intent::Test),
+    ("tests", Intent::Test),
+    ("testing", Intent::Test),
+    ("e2e", Intent::Test),
+];
+
+/// What the name of the started program says the image is for, and the word that says it.
+pub fn program_intent(program: &str) -> Option<(Intent, &'static str)> {
+    let name = program
+        .rsplit('/')
+        .next()
+        .unwrap_or(program)
+        .to_ascii_lowercase();
+    name.split(['.', '-', '_']).find_map(|word| {
+        PROGRAM_NAME_WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|&(w, intent)| (intent, w))
+    })
+}
+
 /// Words with which a Dockerfile's name says it builds the released image
 /// (`Dockerfile.release`, `Dockerfile.goreleaser`, `api.prod.Dockerfile`).
 const RELEASE_NAME_WORDS: &[&str] = &[
@@ -455,6 +483,21 @@ pub const DOCKER_SOCKET: &str = "docker.sock";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_program_name_says_a_demo_or_a_test() {
+        assert_eq!(
+            program_intent("./demo-server").map(|i| i.0),
+            Some(Intent::Example)
+        );
+        assert_eq!(
+            program_intent("/usr/bin/mock_oidc").map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(program_intent("local-path-provisioner"), None);
+        assert_eq!(program_intent("skaffold"), None);
+        assert_eq!(program_intent("attestor"), None);
+    }
 
     #[test]
     fn a_release_twin_is_the_same_name_with_release_words() {

@@ -337,6 +337,20 @@ impl Classifier<'_, '_> {
                 ),
             );
         }
+        // The started program's own name (`demo-server`, `mock-oidc`), as the file's name would.
+        if let Some((intent, word, program)) = self.shipping.start.as_ref().and_then(|start| {
+            let program = start.first()?;
+            conventions::program_intent(program).map(|(i, w)| (i, w, program))
+        }) {
+            return (
+                of_intent(intent),
+                Signal::Start,
+                format!(
+                    "the start command runs `{program}`, named for `{word}`: {}",
+                    intent.describe()
+                ),
+            );
+        }
         // How the repository builds the file: a published image is what the project ships
         // (unless its own words, name or folder say it is for tests: projects publish their
         // e2e images too); one only a development tool or a test compose file builds is not.
