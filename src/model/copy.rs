@@ -39,6 +39,16 @@ pub struct Copy {
 }
 
 impl Copy {
+    /// A source of this copy is the file at `path` itself, by name or by a glob that matches
+    /// it, rather than a directory that holds it.
+    pub fn names(&self, path: &str) -> bool {
+        self.sources.iter().any(|source| {
+            source.usable().map(paths::normalize).is_some_and(|src| {
+                src == path || (paths::has_glob(&src) && paths::glob_match(&src, path))
+            })
+        })
+    }
+
     /// Where the file or directory at `path` in the source ends up, if this copy takes it.
     /// `Some(None)` means it is taken to an unknown place.
     pub fn destination_of(&self, path: Option<&str>) -> Option<Option<String>> {

@@ -17,6 +17,17 @@ use crate::context::BuildContext;
 use crate::knowledge::images::Family;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword};
 
+/// Whether a file reaches the final image, and how.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Traced {
+    pub reaches: bool,
+    /// Where it lands there, where that is known.
+    pub landed: Vec<String>,
+    /// It reaches the image only inside copies of a whole directory (`COPY --from=build
+    /// /go/bin /usr/bin`), never named by a copy or built in the final chain.
+    pub only_in_bulk: bool,
+}
+
 /// What the file says, before anything is judged.
 #[derive(Debug)]
 pub struct FileFacts<'a> {
@@ -206,31 +217,41 @@ impl<'a> FileFacts<'a> {
     /// final image, through FROM inheritance and COPY --from, transitively; and where it lands
     /// there, where that is known.
     pub fn trace(&self, stage: usize, path: Option<&str>) -> (bool, Vec<String>) {
+        let traced = self.trace_routes(stage, path);
+        (traced.reaches, traced.landed)
+    }
+
+    /// As `trace`, and whether only copies of whole directories take the file there.
+    pub fn trace_routes(&self, stage: usize, path: Option<&str>) -> Traced {
         let chain = self.final_chain();
         let mut visited = HashSet::new();
-        let mut work = vec![(stage, path.map(str::to_string))];
-        let mut reaches = false;
-        let mut landed = Vec::new();
-        while let Some((stage, path)) = work.pop() {
-            if !visited.insert((stage, path.clone())) || visited.len() > 4096 {
+        // Each route remembers whether a copy on it named the file (or nothing copied it).
+        let mut work = vec![(stage, path.map(str::to_string), false)];
+        let mut traced = Traced::default();
+        let mut named_route = false;
+        while let Some((stage, path, in_bulk)) = work.pop() {
+            if !visited.insert((stage, path.clone(), in_bulk)) || visited.len() > 4096 {
                 continue;
             }
             if chain.contains(&stage) {
-                reaches = true;
-                landed.extend(path);
+                traced.reaches = true;
+                named_route |= !in_bulk;
+                traced.landed.extend(path);
                 continue;
             }
             for &child in &self.index.children[stage] {
-                work.push((child, path.clone()));
+                work.push((child, path.clone(), in_bulk));
             }
             for &copy in &self.index.copies_from[stage] {
                 let copy = &self.copies[copy];
                 if let Some(dest) = copy.destination_of(path.as_deref()) {
-                    work.push((copy.stage, dest));
+                    let bulk = in_bulk || path.as_deref().is_some_and(|p| !copy.names(p));
+                    work.push((copy.stage, dest, bulk));
                 }
             }
         }
-        (reaches, landed)
+        traced.only_in_bulk = traced.reaches && !named_route;
+        traced
     }
 
     /// The stages built FROM `stage`, directly or through other stages, in file order.

@@ -37,6 +37,8 @@ pub mod vars;
 
 use std::sync::Arc;
 
+use crate::knowledge::go_command;
+use crate::paths;
 use crate::syntax::Dockerfile;
 
 pub use copy::{Copy, CopySource};
@@ -147,6 +149,30 @@ impl<'a> Model<'a> {
     /// Where this build's binary lands in the final image, where that is known.
     pub fn landed(&self, build: &GoBuild) -> &[String] {
         &self.shipping.builds[build.index].landed
+    }
+
+    /// A tool installed from elsewhere (`go install pkg@version`) that the image does not
+    /// start and carries only inside a copy of a whole directory (`COPY --from=build /go/bin
+    /// /usr/bin`): it ships by the way, not as what the image is for.
+    pub fn ships_by_the_way(&self, build: &GoBuild) -> bool {
+        let shipment = &self.shipping.builds[build.index];
+        if !shipment.ships || !shipment.only_in_bulk || !build.is_tool_install() {
+            return false;
+        }
+        let Some(program) = self.start_command().and_then(|s| s.first()) else {
+            return false;
+        };
+        let started = paths::basename(program);
+        let installed = build
+            .packages()
+            .filter_map(go_command::binary_name)
+            .map(str::to_string);
+        !shipment
+            .landed
+            .iter()
+            .map(|l| paths::basename(l).to_string())
+            .chain(installed)
+            .any(|name| name == started)
     }
 
     /// The builds whose binary reaches the final image, in file order.

@@ -19,6 +19,8 @@ pub struct Shipment {
     pub ships: bool,
     /// Where it lands in the final image, where that is known.
     pub landed: Vec<String>,
+    /// Only copies of a whole directory take it there (`COPY --from=build /go/bin /usr/bin`).
+    pub only_in_bulk: bool,
 }
 
 /// What the final image gets from the builds, and what it starts.
@@ -46,9 +48,13 @@ impl Shipping {
                 if overwritten[build.index] || build.is_wasm() || build.writes_nothing() {
                     return Shipment::default();
                 }
-                let (ships, landed) =
-                    facts.trace(build.stage, build.output.as_ref().and_then(|o| o.usable()));
-                Shipment { ships, landed }
+                let traced =
+                    facts.trace_routes(build.stage, build.output.as_ref().and_then(|o| o.usable()));
+                Shipment {
+                    ships: traced.reaches,
+                    landed: traced.landed,
+                    only_in_bulk: traced.only_in_bulk,
+                }
             })
             .collect();
         Shipping {

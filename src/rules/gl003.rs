@@ -238,7 +238,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // variable's value): the first such build reports it, the others are its labels.
     let mut reported_variables: Vec<(crate::source::TextRange, usize)> = Vec::new();
     let mut per_run = PerRun::default();
-    for build in ctx.model.shipped_builds().filter(|b| !b.is_test_or_debug()) {
+    // A tool that only a copy of all of `/go/bin` carries along is not what the image ships:
+    // not copying it is the point there, not its size.
+    for build in ctx
+        .model
+        .shipped_builds()
+        .filter(|b| !b.is_test_or_debug() && !ctx.model.ships_by_the_way(b))
+    {
         let mut found = Vec::new();
         check_build(ctx, build, &mut found);
         if found.is_empty() || ctx.model.explained_here(build.instruction, TOPICS).is_some() {

@@ -94,6 +94,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             || build.cgo.unknown()
             || static_cgo(build)
             || build.is_test_or_debug()
+            // A tool a copy of all of `/go/bin` carries along is never started.
+            || model.ships_by_the_way(build)
         {
             continue;
         }
