@@ -136,6 +136,15 @@ impl GoBuild {
             .map(|w| w.text.as_str())
     }
 
+    /// The build runs in the legacy GOPATH mode (`GO111MODULE=off` exported to it): sources
+    /// are found under `$GOPATH/src/<import path>`, so file paths in the binary are already
+    /// import paths under the GOPATH.
+    pub fn gopath_mode(&self) -> bool {
+        self.env.get("GO111MODULE").is_some_and(|var| {
+            var.exported && var.value.as_ref().and_then(|v| v.usable()) == Some("off")
+        })
+    }
+
     /// `go install pkg@version` of a package from elsewhere: a tool, not this file's program.
     pub fn is_tool_install(&self) -> bool {
         self.subcommand == GoSubcommand::Install

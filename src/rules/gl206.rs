@@ -113,6 +113,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             || sources_ship(ctx, build)
             // Another project's sources: the paths say nothing of this one.
             || ctx.model.builds_fetched_sources(build)
+            // GOPATH mode embeds `$GOPATH/src/<import path>`: only the GOPATH would go, and
+            // GL211 is the finding there.
+            || build.gopath_mode()
         {
             continue;
         }
