@@ -124,17 +124,32 @@ pub fn created_user_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a s
             if flag == "--uid" {
                 uid = Some(value);
             }
-        } else if let Some(id) = word
-            .strip_prefix("-u")
-            .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
-        {
-            // `-u1000`: the option and its value in one word.
-            uid = Some(id);
         } else if CREATE_USER_VALUE_OPTIONS.contains(&word) {
             if matches!(word, "-u" | "--uid") {
                 uid = argv.get(i + 1).copied();
             }
             i += 1;
+        } else if let Some(cluster) = word.strip_prefix('-').filter(|c| !c.starts_with('-')) {
+            // Short options in one word, as getopt reads them: the first that takes a value
+            // takes the rest of the word (`-u1000`), or else the next word (`-ms /bin/bash`).
+            for (at, option) in cluster.char_indices() {
+                let mut flag = [0u8; 4];
+                let flag = format!("-{}", option.encode_utf8(&mut flag));
+                if !CREATE_USER_VALUE_OPTIONS.contains(&flag.as_str()) {
+                    continue;
+                }
+                let rest = &cluster[at + option.len_utf8()..];
+                let value = if rest.is_empty() {
+                    i += 1;
+                    argv.get(i).copied()
+                } else {
+                    Some(rest)
+                };
+                if option == 'u' {
+                    uid = value;
+                }
+                break;
+            }
         } else if !word.starts_with('-') {
             operands.push(word);
         }
@@ -218,6 +233,15 @@ mod tests {
         assert_eq!(
             created_user_words(&words("adduser -D -u1001 app")),
             Some(("app", Some("1001")))
+        );
+        // Short options joined in one word: the last takes the next word as its value.
+        assert_eq!(
+            created_user_words(&words("useradd -ms /bin/bash -d /app lake -u 1010")),
+            Some(("lake", Some("1010")))
+        );
+        assert_eq!(
+            created_user_words(&words("adduser -DHu 1002 app")),
+            Some(("app", Some("1002")))
         );
         assert_eq!(
             created_group_words(&words("addgroup -g 1001 -S dex")),
