@@ -10,6 +10,7 @@ use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
 use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
 use crate::knowledge::shells;
+use crate::knowledge::users;
 use crate::knowledge::tools::HTTP_CLIENTS;
 use crate::model::{CgoSetting, GoBuild, Presence};
 use crate::paths;
@@ -153,6 +154,59 @@ fn only_maintains_base(ctx: &Context) -> bool {
             c.program()
                 .is_some_and(|program| packages::only_maintains_base(program, &argv))
         })
+}
+
+/// What the final stage's RUN steps add, when all of it is what distroless static has already:
+/// CA roots or time zone data (with `update-ca-certificates`), a user or group, patches of the
+/// base. The things they add, for the help; `None` when some step does more (or there is none).
+fn only_adds_base_data(ctx: &Context) -> Option<Vec<&'static str>> {
+    let model = ctx.model;
+    let stage = model.final_stage()?;
+    let mut adds = Vec::new();
+    let mut any = false;
+    for command in model
+        .runs_in_stage(stage.index)
+        .iter()
+        .flat_map(|r| &r.script.commands)
+        .filter(|c| !c.argv.is_empty())
+    {
+        any = true;
+        let program = command.program()?;
+        let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
+        let added: &[&str] = if users::creates_user(program) || users::creates_group(program) {
+            &["a user"]
+        } else if let Some(install) = packages::package_install(program, &argv) {
+            if !install.packages.iter().all(|&i| is_base_data(argv[i])) {
+                return None;
+            }
+            let names: Vec<&str> = install
+                .packages
+                .iter()
+                .map(|&i| packages::package_name(argv[i]))
+                .collect();
+            match (
+                names.iter().any(|n| n.starts_with("ca-certificates")),
+                names.contains(&"tzdata"),
+            ) {
+                (true, true) => &["CA certificates", "the time zone database"],
+                (true, false) => &["CA certificates"],
+                (false, true) => &["the time zone database"],
+                (false, false) => &[],
+            }
+        } else if program == "update-ca-certificates"
+            || packages::only_maintains_base(program, &argv)
+        {
+            &[]
+        } else {
+            return None;
+        };
+        for item in added {
+            if !adds.contains(item) {
+                adds.push(*item);
+            }
+        }
+    }
+    any.then_some(adds)
 }
 
 /// Whether the image matches an allowed base: `name` matches any tag, `name:tag` that tag.
@@ -310,13 +364,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .flatten()
         .map(|mut edits| {
             edits.insert(0, Edit::replace(word.range, replacement));
+            let unpinned = if image.digest.is_some() {
+                " (then pin its digest)"
+            } else {
+                ""
+            };
             let title = if maintenance {
                 format!(
-                    "replace `{}` with `{replacement}` and drop the package upgrade",
+                    "replace `{}` with `{replacement}` and drop the package upgrade{unpinned}",
                     word.raw
                 )
             } else {
-                format!("replace `{}` with `{replacement}`", word.raw)
+                format!("replace `{}` with `{replacement}`{unpinned}", word.raw)
             };
             Fix::new(title, Applicability::Unsafe, edits)
         });
@@ -348,6 +407,40 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         format!(
             "write the start command in exec form (`[\"/path/to/binary\", \"arg\"]`), which needs no shell, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )
+    } else if let Some(adds) = only_adds_base_data(ctx).filter(|_| !shell_form_start(ctx)) {
+        let data: Vec<&str> = adds.iter().copied().filter(|a| *a != "a user").collect();
+        let mut why = Vec::new();
+        if !data.is_empty() {
+            why.push(format!("`{DISTROLESS_STATIC}` has {}", data.join(" and ")));
+        }
+        // The id the file gave its user stays (its files and volumes may be owned by it).
+        let user = if adds.contains(&"a user") {
+            why.push("a numeric `USER` needs no account in /etc/passwd".to_string());
+            let id = model
+                .final_user()
+                .and_then(|u| u.value.usable())
+                .and_then(|u| {
+                    let name = u.split(':').next()?;
+                    name.parse::<u32>().ok().or_else(|| model.uid_of(name, false))
+                })
+                .filter(|&id| id != 0)
+                .unwrap_or(crate::knowledge::users::NONROOT_UID);
+            format!(" and run as `USER {id}:{id}`")
+        } else {
+            String::new()
+        };
+        if why.is_empty() {
+            why.push("a static binary needs none of them".to_string());
+        }
+        let cgo = if cgo_on {
+            "build with `CGO_ENABLED=0`; "
+        } else {
+            ""
+        };
+        format!(
+            "{cgo}{}: drop the final stage's RUN steps{user}, then ship the static binary on `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}",
+            why.join(", and ")
+        )
     } else if runs_commands {
         format!(
             "move the final stage's RUN steps into the build stage (and write any shell-form start command in exec form), then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
@@ -359,6 +452,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             format!("`{replacement}`, which keeps its users and CA roots")
         };
         format!("a static Go binary runs on {on} {GOPHERFILE_HINT}")
+    };
+    // A digest-pinned base is a choice the fix cannot keep: it knows no digest of the new one.
+    let help = if image.digest.is_some() {
+        format!("{help}; pin the new base by its digest, as this one is")
+    } else {
+        help
     };
     out.push(
         ctx.report(&RULE, word.range, message)
