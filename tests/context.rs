@@ -395,3 +395,29 @@ fn go_120_point_releases_refuse_newer_go_lines() {
     assert!(old_patch.contains("info[GL212]"), "{old_patch}");
     assert!(old_patch.contains("which builds it anyway"), "{old_patch}");
 }
+
+#[test]
+fn leaving_gopath_mode_names_the_context_module() {
+    let file = "FROM golang:1.23 AS build\nWORKDIR /go/src/example.com/relay\nCOPY . .\nRUN CGO_ENABLED=0 GO111MODULE=off go build -o /out/relay example.com/relay/cmd/relay\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/relay /relay\nENTRYPOINT [\"/relay\"]\n";
+    let dir = scratch("gopath-mode");
+    fs::write(dir.join("Dockerfile"), file).expect("Dockerfile");
+    let lint = || {
+        stdout_of(
+            gopherlint()
+                .args(["--select", "GL211"])
+                .arg(dir.join("Dockerfile")),
+        )
+    };
+    let without = lint();
+    assert!(
+        without.contains("build in module mode (the default since Go 1.16) with a go.mod,"),
+        "{without}"
+    );
+    fs::write(dir.join("go.mod"), "module example.com/relay\n\ngo 1.23\n").expect("go.mod");
+    let with = lint();
+    assert!(
+        with.contains("from the module root, with the context's go.mod (`module example.com/relay`) and package paths relative to it"),
+        "{with}"
+    );
+    let _ = fs::remove_dir_all(&dir);
+}

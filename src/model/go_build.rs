@@ -127,6 +127,13 @@ impl GoBuild {
             .any(|f| f.name == name)
     }
 
+    /// The build reads its dependencies from the vendor directory (`-mod=vendor`, on the
+    /// command line or in GOFLAGS): no module cache is involved.
+    pub fn vendored(&self) -> bool {
+        self.effective_flag("mod")
+            .is_some_and(|u| u.flag.value.as_deref() == Some("vendor"))
+    }
+
     /// The package arguments.
     pub fn packages(&self) -> impl Iterator<Item = &str> {
         self.command

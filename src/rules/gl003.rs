@@ -75,7 +75,7 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
     let gain = if has_w {
         "the binary sheds its symbol table and behaves the same"
     } else {
-        "the binary shrinks by about a quarter and behaves the same"
+        "the binary loses what is commonly a quarter of its size and behaves the same"
     };
     let mut diagnostic = ctx
         .report(&RULE, build.go_range, message)

@@ -136,7 +136,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     build.subcommand
                 ),
             )
-            .with_help("add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was")
+            .with_help(if build.vendored() {
+                "add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout"
+            } else {
+                "add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was"
+            })
             .with_fix(fix(ctx, build));
         if !per_run.folded(
             out,

@@ -69,10 +69,28 @@ fn go111module(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_severity(Severity::Warning)
-                .with_help("build in module mode (the default since Go 1.16) with a go.mod, so dependency versions are pinned and verified; in GOPATH mode imports resolve from GOPATH and vendor directories, and since Go 1.22 `go get` no longer works there"),
+                .with_help(module_mode_help(ctx)),
             );
         }
         _ => {}
+    }
+}
+
+/// How to leave GOPATH mode: with the context's go.mod where it has one, from the module root.
+fn module_mode_help(ctx: &Context) -> String {
+    const WHY: &str = "so dependency versions are pinned and verified; in GOPATH mode imports resolve from GOPATH and vendor directories, and since Go 1.22 `go get` no longer works there";
+    let module = ctx
+        .model
+        .context()
+        .and_then(|c| c.go_mod.value())
+        .and_then(|m| m.module.clone());
+    match module {
+        Some(module) => format!(
+            "delete it and build in module mode (the default since Go 1.16) from the module root, with the context's go.mod (`module {module}`) and package paths relative to it (`./cmd/app`), {WHY}"
+        ),
+        None => format!(
+            "build in module mode (the default since Go 1.16) with a go.mod, {WHY}"
+        ),
     }
 }
 
