@@ -427,7 +427,8 @@ fn a_tree_larger_than_the_per_directory_caches_gets_every_directory_right() {
     assert_eq!(paths("GL212"), expected);
 }
 
-/// A parser's test input under a test-data folder (`testfiles`, `testfiles-negative`) is
+/// A parser's test input under a test-data folder (`testfiles`, `testfiles-negative`, an e2e
+/// tree's `fixtures`) is
 /// not a Dockerfile anyone builds: even one with no stage at all gets no GL000. The same text
 /// elsewhere does.
 #[test]
@@ -436,6 +437,7 @@ fn test_data_without_a_stage_gets_no_parse_error() {
     let text = "CMD [\"a\"]\n";
     for path in [
         "parser/testfiles-negative/case/Dockerfile",
+        "pkg/e2e/fixtures/broken-build/Dockerfile",
         "app/Dockerfile",
     ] {
         let file = dir.path().join(path);
@@ -451,6 +453,9 @@ fn test_data_without_a_stage_gets_no_parse_error() {
     };
     let test_data = run("parser/testfiles-negative/case/Dockerfile");
     assert_eq!(test_data.status.code(), Some(0), "{test_data:?}");
+    // An e2e test's fixture, made to fail a build.
+    let fixture = run("pkg/e2e/fixtures/broken-build/Dockerfile");
+    assert_eq!(fixture.status.code(), Some(0), "{fixture:?}");
     let app = run("app/Dockerfile");
     assert!(
         String::from_utf8_lossy(&app.stdout).contains("GL000"),

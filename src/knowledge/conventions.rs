@@ -87,20 +87,30 @@ const TEST_DATA_DIRS: &[&str] = &[
     "golden",
 ];
 
+/// Directories of a test tree whose `fixtures/` hold the tests' inputs (`pkg/e2e/fixtures/`).
+const TEST_TREE_DIRS: &[&str] = &["test", "tests", "e2e", "integration", "testing"];
+
 /// The nearest test-data directory above the file, if any: one of those names, or one with a
-/// suffix (`testfiles-negative`, `testdata_linux`).
+/// suffix (`testfiles-negative`, `testdata_linux`); or `fixtures/` inside a test tree
+/// (`pkg/e2e/fixtures/`), whose Dockerfiles are the tests' inputs, broken on purpose at times.
 pub fn test_data_dir<'a>(dirs: &[&'a str]) -> Option<&'a str> {
     dirs.iter()
+        .enumerate()
         .rev()
-        .find(|d| {
+        .find(|(at, d)| {
             let lower = d.to_ascii_lowercase();
-            TEST_DATA_DIRS.iter().any(|name| {
+            let named = TEST_DATA_DIRS.iter().any(|name| {
                 lower
                     .strip_prefix(name)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with(['-', '_']))
-            })
+            });
+            named
+                || (matches!(lower.as_str(), "fixtures" | "fixture")
+                    && dirs[..*at]
+                        .iter()
+                        .any(|up| TEST_TREE_DIRS.contains(&up.to_ascii_lowercase().as_str())))
         })
-        .copied()
+        .map(|(_, d)| *d)
 }
 
 /// The folders of `.github/` whose Dockerfiles run in CI.
@@ -543,6 +553,12 @@ mod tests {
             Some("testfiles-negative")
         );
         assert_eq!(test_data_dir(&["testdatabase", "goldenrod"]), None);
+        // `fixtures/` is test data inside a test tree only.
+        assert_eq!(
+            test_data_dir(&["pkg", "e2e", "fixtures", "broken"]),
+            Some("fixtures")
+        );
+        assert_eq!(test_data_dir(&["web", "fixtures"]), None);
         assert_eq!(
             name_intent("test-server.Dockerfile").map(|i| i.0),
             Some(Intent::Test)
