@@ -375,7 +375,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // separates building from running and still chose the toolchain for run time. That is a
     // choice (a site generator whose modules are fetched with `go`, a plugin host), not the
     // single-stage mistake this rule is about.
-    if !go_run && found.build.is_none() && model.shipped_builds().next().is_some() {
+    // A binary built by a command gopherlint cannot read (`make build/release`) and copied
+    // from its stage counts as one built in a stage of its own.
+    if !go_run
+        && found.build.is_none()
+        && (model.shipped_builds().next().is_some() || !model.opaque_go_copies().is_empty())
+    {
         return;
     }
     let message = match (go_run, found.toolchain_image, found.build.is_some(), image) {

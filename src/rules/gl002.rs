@@ -28,6 +28,9 @@ const BASE_TOPICS: &[&str] = &[
     "distroless",
     "scratch",
     "base image",
+    // "Need an image with chroot": what the base must have.
+    "image with",
+    "base with",
     "toolchain",
     "compiler",
 ];
@@ -243,8 +246,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     // Only a general-purpose OS image is known to carry what the binary does not use: an
     // application image or one gopherlint does not know may be there for its programs.
+    // A binary built in a stage of its own and copied onto a Go toolchain base is there on
+    // purpose (a compiler such as TinyGo needs Go at run time), as GL001 holds too.
     if !model.final_ships_go()
         || !stage.facts.is_os_image()
+        || (stage.facts.is_go_toolchain() && compiled_here.is_empty())
         || allowed(image, &ctx.settings.allowed_bases)
     {
         return;

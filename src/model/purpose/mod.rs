@@ -508,6 +508,15 @@ impl Classifier<'_, '_> {
         }
         let local_ships = self.shipped().any(|b| !b.is_tool_install());
         let any_ships = self.shipped().next().is_some() || !self.shipping.opaque.is_empty();
+        // Tools installed from elsewhere (`go install golang.org/x/lint/golint@latest`) in an
+        // image that starts nothing: a base of tools for other builds, not a service.
+        if start.is_none() && any_ships && !local_ships && self.shipping.opaque.is_empty() {
+            return (
+                ImageClass::Toolchain,
+                Signal::Contents,
+                "it starts nothing and ships only tools installed with `go install pkg@version`: an image of tools for other builds".into(),
+            );
+        }
         if !toolchain && any_ships {
             return (
                 ImageClass::Service,
