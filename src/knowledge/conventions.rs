@@ -313,6 +313,7 @@ const PURPOSE_PHRASES: &[(&str, Intent)] = &[
     ("mock server", Intent::Test),
     ("fake server", Intent::Test),
     ("used by the tests", Intent::Test),
+    ("used by tests", Intent::Test),
     ("used in tests", Intent::Test),
     ("used for tests", Intent::Test),
     ("for the tests", Intent::Test),

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::knowledge::conventions::{Intent, index_row_intent};
+use crate::knowledge::conventions::{Intent, comment_intent, index_row_intent};
 
 /// How far above the Dockerfile a described directory may be (`images/NAME/rootfs/Dockerfile`
 /// is described in `images/README.md` as `NAME`).
@@ -76,6 +76,20 @@ pub fn indexed_purpose_with(
                     phrase,
                 });
             }
+            // "This directory contains all images used by tests.": the README speaks for
+            // every image below its folder.
+            if let (Some(folder), Some((line, intent, phrase))) = (
+                parent.rsplit('/').next().filter(|f| !f.is_empty()),
+                opening_statement(&text),
+            ) {
+                return Some(IndexedPurpose {
+                    intent,
+                    readme: relative,
+                    line,
+                    dir: folder.to_string(),
+                    phrase,
+                });
+            }
             break;
         }
     }
@@ -108,6 +122,38 @@ fn describing_row(text: &str, dir: &str) -> Option<(usize, Intent, &'static str)
         }
     }
     None
+}
+
+/// What a README's first paragraph says the images of its folder are for, when it speaks of
+/// images at all ("This directory contains all images used by tests"), with its line.
+fn opening_statement(text: &str) -> Option<(usize, Intent, &'static str)> {
+    let mut start = None;
+    let mut paragraph = String::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let prose = !line.is_empty() && !line.starts_with(['#', '!', '[', '<', '|', '`']);
+        match (start, prose) {
+            (None, true) => {
+                start = Some(index + 1);
+                paragraph.push_str(line);
+            }
+            (None, false) => {}
+            (Some(_), true) => {
+                paragraph.push(' ');
+                paragraph.push_str(line);
+            }
+            (Some(_), false) => break,
+        }
+    }
+    let lower = paragraph.to_ascii_lowercase();
+    if !["image", "container", "dockerfile"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return None;
+    }
+    let (intent, phrase) = comment_intent(&paragraph)?;
+    Some((start?, intent, phrase))
 }
 
 /// A cell's name without Markdown: `**name**`, `` `name` ``, `[name](link)`, `name/`, `name:`.
@@ -166,5 +212,30 @@ mod tests {
         assert_eq!(found.readme, "images/README.md");
         assert_eq!((found.line, found.intent), (1, Intent::Test));
         assert_eq!(indexed_purpose(root, "images/nginx/Dockerfile"), None);
+    }
+
+    #[test]
+    fn a_readme_that_opens_with_the_folder_purpose_speaks_for_its_images() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("images/gpu/bench")).expect("mkdir");
+        std::fs::write(
+            root.join("images/README.md"),
+            "# Container Images\n\nThis directory contains all images used by tests.\n\n## Why make?\n",
+        )
+        .expect("write");
+        let found = indexed_purpose(root, "images/gpu/bench/Dockerfile").expect("found");
+        assert_eq!(found.readme, "images/README.md");
+        assert_eq!(
+            (found.line, found.intent, found.dir.as_str()),
+            (3, Intent::Test, "images")
+        );
+        // A first paragraph about something else says nothing of the images.
+        std::fs::write(
+            root.join("images/README.md"),
+            "# Images\n\nThe images we publish; the tests use them too.\n",
+        )
+        .expect("write");
+        assert_eq!(indexed_purpose(root, "images/gpu/bench/Dockerfile"), None);
     }
 }
