@@ -23,6 +23,9 @@ pub(super) struct DockerBuild {
     pub platforms: Vec<String>,
     /// `--push`, or an output of type registry.
     pub push: bool,
+    /// The directory an earlier `cd` of the same command line moved to (`cd tools/mock &&
+    /// docker build .`): `-f` and the context are read from there.
+    pub cd: Option<String>,
 }
 
 /// Options of `docker build` that take a value in the next word (the rest are flags).
@@ -220,7 +223,31 @@ fn read_line(text: &str, line: usize, builds: &mut Vec<DockerBuild>) {
         return;
     }
     let script = shell::parse_script(&LogicalLine::contiguous(text, 0));
-    builds.extend(script.commands.iter().filter_map(|c| read_build(c, line)));
+    // Where a `cd` earlier on the line moved to: `Some(None)` once it went somewhere not
+    // read here (`cd $DIR`), after which no build's paths are known.
+    let mut cd: Option<Option<String>> = None;
+    for command in &script.commands {
+        if command.program() == Some("cd") {
+            let dir = match command.argv.get(1).and_then(plain) {
+                Some(dir) if !dir.starts_with('/') && dir != "-" => match &cd {
+                    Some(Some(before)) => Some(format!("{before}/{dir}")),
+                    Some(None) => None,
+                    None => Some(dir),
+                },
+                _ => None,
+            };
+            cd = Some(dir);
+            continue;
+        }
+        if let Some(mut build) = read_build(command, line) {
+            match &cd {
+                Some(None) => continue,
+                Some(Some(dir)) => build.cd = Some(dir.clone()),
+                None => {}
+            }
+            builds.push(build);
+        }
+    }
 }
 
 /// The configuration a build gives, with paths resolved from `cwd` (relative to the root):
@@ -234,6 +261,14 @@ pub(super) fn to_config(
     name: Option<String>,
     publishes: bool,
 ) -> Option<BuildConfig> {
+    let moved;
+    let cwd = match &build.cd {
+        Some(dir) => {
+            moved = join_rel(cwd, dir)?;
+            moved.as_path()
+        }
+        None => cwd,
+    };
     let context_text = build.context.as_deref()?;
     // A context from standard input or a URL holds none of the repository's files.
     let context = if context_text == "-"
@@ -355,6 +390,21 @@ fn substitute_make(text: &str, vars: &HashMap<String, String>, depth: usize) -> 
 }
 
 /// The builds in a Makefile: each recipe's commands, named by their target.
+/// What the folder of a Makefile or script says its builds are for (`tests/Makefile`,
+/// `e2e/build.sh`): tests, development or examples. Not CI: CI folders build release images
+/// too.
+fn folder_intent(file: &Path) -> Option<Intent> {
+    let folders: Vec<&str> = file
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    conventions::dir_intent(&folders)
+        .map(|(intent, _)| intent)
+        .filter(|intent| *intent != Intent::Ci)
+}
+
 pub(super) fn read_makefile(
     file: &Path,
     text: &str,
@@ -362,6 +412,7 @@ pub(super) fn read_makefile(
 ) -> Result<(), String> {
     let vars = make_variables(text);
     let cwd = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let folder_intent = folder_intent(file);
     let mut target: Option<String> = None;
     let mut recipe: Vec<(usize, String)> = Vec::new();
     let mut flush = |target: &Option<String>, recipe: &mut Vec<(usize, String)>| {
@@ -375,10 +426,12 @@ pub(super) fn read_makefile(
         let text: String = recipe.iter().map(|(_, l)| format!("{l}\n")).collect();
         // A target named for tests or development (`test-integration`, `docker-dev`) builds
         // its image for that. Not `ci`: a CI target often builds the release image to check it.
+        // So does a Makefile in a folder for tests (`tests/Makefile`).
         let intent = target
             .as_deref()
             .and_then(conventions::name_intent)
             .map(|(intent, _)| intent)
+            .or(folder_intent)
             .filter(|intent| *intent != Intent::Ci);
         for build in docker_builds(&text, first) {
             if let Some(mut config) = to_config(
@@ -397,7 +450,13 @@ pub(super) fn read_makefile(
     };
     for (i, line) in text.lines().enumerate() {
         if let Some(command) = line.strip_prefix('\t') {
-            let command = command.trim_start_matches(['@', '-', '+']);
+            // `@`, `-` and `+` prefix a command, not a continued line (`\t-f Dockerfile .`).
+            let continued = recipe.last().is_some_and(|(_, l)| l.ends_with('\\'));
+            let command = if continued {
+                command
+            } else {
+                command.trim_start_matches(['@', '-', '+'])
+            };
             recipe.push((
                 i + 1,
                 substitute_make(command, &vars, 0).replace("$(CURDIR)", "."),
@@ -426,8 +485,9 @@ pub(super) fn read_script(
     out: &mut Vec<BuildConfig>,
 ) -> Result<(), String> {
     let pushes = text.contains("docker push") || text.contains("podman push");
+    let intent = folder_intent(file);
     for build in docker_builds(text, 1) {
-        if let Some(config) = to_config(
+        if let Some(mut config) = to_config(
             &build,
             ConfigKind::Script,
             file,
@@ -435,6 +495,7 @@ pub(super) fn read_script(
             None,
             pushes,
         ) {
+            config.local = intent;
             out.push(config);
         }
     }
@@ -541,6 +602,27 @@ mod tests {
         assert_eq!(out[0].name.as_deref(), Some("image"));
         assert_eq!(out[0].line, 5);
         assert_eq!(out[0].local, None);
+    }
+
+    #[test]
+    fn continued_recipe_lines_keep_their_dashes() {
+        let text = "image:\n\t@docker buildx build --pull \\\n\t-f build/Dockerfile .\n";
+        let mut out = Vec::new();
+        read_makefile(Path::new("Makefile"), text, &mut out).expect("reads");
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].dockerfile, PathBuf::from("build/Dockerfile"));
+    }
+
+    #[test]
+    fn a_cd_before_the_build_moves_its_paths() {
+        let text = "test-compose:\n\t(cd ../tools/mock/ && docker build -t mock . && docker run -d mock)\n\tcd $(DIR) && docker build .\n";
+        let mut out = Vec::new();
+        read_makefile(Path::new("tests/Makefile"), text, &mut out).expect("reads");
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].dockerfile, PathBuf::from("tools/mock/Dockerfile"));
+        assert_eq!(out[0].context, ContextDir::Dir(PathBuf::from("tools/mock")));
+        // A Makefile under `tests/` builds for the tests.
+        assert_eq!(out[0].local, Some(Intent::Test));
     }
 
     #[test]

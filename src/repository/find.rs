@@ -21,7 +21,9 @@ pub fn is_root(dir: &Path) -> bool {
 
 /// Directories whose Makefiles and shell scripts are read, besides the root: where projects
 /// keep their build scripts.
-const SCRIPT_DIRS: &[&str] = &["hack", "scripts", "script", "build", "ci", "tools"];
+const SCRIPT_DIRS: &[&str] = &[
+    "hack", "scripts", "script", "build", "ci", "tools", "test", "tests", "e2e",
+];
 
 /// Directories never searched for compose files: dependencies and test data.
 const SKIPPED_DIRS: &[&str] = &[
