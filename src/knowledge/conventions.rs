@@ -257,6 +257,15 @@ pub fn program_intent(program: &str) -> Option<(Intent, &'static str)> {
     })
 }
 
+/// Registries that keep an image for hours, anonymously (`ttl.sh/name:1h`): a push there
+/// shares a development build, it does not publish a release.
+const EPHEMERAL_REGISTRIES: &[&str] = &["ttl.sh/"];
+
+/// Whether an image name is on an ephemeral registry.
+pub fn is_ephemeral_registry(image: &str) -> bool {
+    EPHEMERAL_REGISTRIES.iter().any(|r| image.starts_with(r))
+}
+
 /// Words with which a Dockerfile's name says it builds the released image
 /// (`Dockerfile.release`, `Dockerfile.goreleaser`, `api.prod.Dockerfile`).
 const RELEASE_NAME_WORDS: &[&str] = &[

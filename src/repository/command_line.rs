@@ -23,6 +23,8 @@ pub(super) struct DockerBuild {
     pub platforms: Vec<String>,
     /// `--push`, or an output of type registry.
     pub push: bool,
+    /// The image names given with `-t`, as written.
+    pub tags: Vec<String>,
     /// The directory an earlier `cd` of the same command line moved to (`cd tools/mock &&
     /// docker build .`): `-f` and the context are read from there.
     pub cd: Option<String>,
@@ -166,6 +168,16 @@ fn read_build(command: &Command, line: usize) -> Option<DockerBuild> {
                         .extend(list.split(',').map(|p| p.trim().to_string()));
                 }
             }
+            "-t" | "--tag" => {
+                let tag = match &inline {
+                    Some(v) => Some(v.clone()),
+                    None => {
+                        i += 1;
+                        command.argv.get(i).map(|w| w.text.clone())
+                    }
+                };
+                build.tags.extend(tag);
+            }
             "--push" => build.push = true,
             "-o" | "--output" => {
                 let registry =
@@ -290,6 +302,13 @@ pub(super) fn to_config(
             _ => return None,
         },
     };
+    // Pushed only to a registry that forgets it within hours (`ttl.sh/me/app:24h`): a
+    // developer's image, not a release.
+    let ephemeral = !build.tags.is_empty()
+        && build
+            .tags
+            .iter()
+            .all(|t| conventions::is_ephemeral_registry(t));
     Some(BuildConfig {
         kind,
         file: file.to_path_buf(),
@@ -300,8 +319,8 @@ pub(super) fn to_config(
         target: build.target.clone().filter(|t| !t.contains('$')),
         args: build.args.clone(),
         platforms: build.platforms.clone(),
-        publishes: publishes || build.push,
-        local: None,
+        publishes: (publishes || build.push) && !ephemeral,
+        local: ephemeral.then_some(Intent::Dev),
         released: None,
         runs_in_image: None,
         only_if_absent: None,
@@ -442,7 +461,7 @@ pub(super) fn read_makefile(
                 target.clone(),
                 pushes,
             ) {
-                config.local = intent;
+                config.local = intent.or(config.local);
                 out.push(config);
             }
         }
@@ -495,7 +514,7 @@ pub(super) fn read_script(
             None,
             pushes,
         ) {
-            config.local = intent;
+            config.local = intent.or(config.local);
             out.push(config);
         }
     }

@@ -128,3 +128,15 @@ fn expressions_in_other_words_keep_the_command() {
         "a ${GITHUB_EXPRESSION}b ${{ y"
     );
 }
+
+#[test]
+fn a_push_to_an_ephemeral_registry_is_not_a_release() {
+    let text = "build-ttl:\n\tdocker build -f dev/Dockerfile -t ttl.sh/${USER}/app:24h .\n\tdocker push ttl.sh/${USER}/app:24h\n\nrelease:\n\tdocker build -f Dockerfile -t example/app:1.0 .\n\tdocker push example/app:1.0\n";
+    let mut out = Vec::new();
+    read_makefile(Path::new("Makefile"), text, &mut out).expect("reads");
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert!(!out[0].publishes);
+    assert_eq!(out[0].local, Some(Intent::Dev));
+    assert!(out[1].publishes);
+    assert_eq!(out[1].local, None);
+}
