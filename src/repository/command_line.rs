@@ -408,22 +408,14 @@ fn substitute_make(text: &str, vars: &HashMap<String, String>, depth: usize) -> 
     out
 }
 
-/// The builds in a Makefile: each recipe's commands, named by their target.
 /// What the folder of a Makefile or script says its builds are for (`tests/Makefile`,
 /// `e2e/build.sh`): tests, development or examples. Not CI: CI folders build release images
 /// too.
 fn folder_intent(file: &Path) -> Option<Intent> {
-    let folders: Vec<&str> = file
-        .parent()
-        .into_iter()
-        .flat_map(Path::components)
-        .filter_map(|c| c.as_os_str().to_str())
-        .collect();
-    conventions::dir_intent(&folders)
-        .map(|(intent, _)| intent)
-        .filter(|intent| *intent != Intent::Ci)
+    super::folder_intent(file).filter(|intent| *intent != Intent::Ci)
 }
 
+/// The builds in a Makefile: each recipe's commands, named by their target.
 pub(super) fn read_makefile(
     file: &Path,
     text: &str,

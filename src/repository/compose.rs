@@ -38,13 +38,7 @@ fn local_intent(file: &Path, service: &str) -> Option<Intent> {
     if let Some((intent, _)) = conventions::name_intent(name) {
         return Some(intent);
     }
-    let dirs: Vec<&str> = file
-        .parent()
-        .into_iter()
-        .flat_map(Path::components)
-        .filter_map(|c| c.as_os_str().to_str())
-        .collect();
-    if let Some((intent, _)) = conventions::dir_intent(&dirs) {
+    if let Some(intent) = super::folder_intent(file) {
         return Some(intent);
     }
     conventions::name_intent(service).map(|(intent, _)| intent)

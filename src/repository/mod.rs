@@ -244,6 +244,18 @@ pub fn normalize(path: &Path) -> PathBuf {
     parts.iter().collect()
 }
 
+/// What the folders of a configuration file say its builds are for (`test/e2e/compose.yaml`,
+/// `tests/Makefile`).
+fn folder_intent(file: &Path) -> Option<conventions::Intent> {
+    let folders: Vec<&str> = file
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    conventions::dir_intent(&folders).map(|(intent, _)| intent)
+}
+
 /// `rel` joined to the directory `base` (both relative to the root), normalized; `None` for an
 /// absolute path or one holding a value not read (`$`, `${{`).
 pub(crate) fn join_rel(base: &Path, rel: &str) -> Option<PathBuf> {
