@@ -421,3 +421,44 @@ fn leaving_gopath_mode_names_the_context_module() {
     );
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// A program whose own source starts a program of its base (`exec.Command("cat", ...)`) needs
+/// that base: GL002 does not offer scratch. The same program without that call gets GL002.
+#[test]
+fn a_program_that_starts_base_programs_keeps_its_base() {
+    let dir = scratch("starts-base-program");
+    fs::write(
+        dir.join("Dockerfile"),
+        "FROM golang:1.24 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/web ./cmd/web\n\nFROM debian:bookworm-slim\nCOPY --from=build /out/web /usr/local/bin/web\nENTRYPOINT [\"/usr/local/bin/web\"]\n",
+    )
+    .expect("write");
+    fs::write(dir.join("go.mod"), "module example.com/web\n\ngo 1.24\n").expect("write");
+    fs::create_dir_all(dir.join("cmd/web")).expect("mkdir");
+    fs::create_dir_all(dir.join("internal/log")).expect("mkdir");
+    fs::write(
+        dir.join("cmd/web/main.go"),
+        "package main\n\nimport \"example.com/web/internal/log\"\n\nfunc main() { log.Show() }\n",
+    )
+    .expect("write");
+    let lint = || {
+        compact(
+            gopherlint()
+                .args(["--format", "compact", "--select", "GL002"])
+                .arg(dir.join("Dockerfile")),
+        )
+        .0
+    };
+    fs::write(
+        dir.join("internal/log/log.go"),
+        "package log\n\nfunc Show() {}\n",
+    )
+    .expect("write");
+    assert_eq!(codes(&lint(), "GL002"), 1);
+    fs::write(
+        dir.join("internal/log/log.go"),
+        "package log\n\nimport \"os/exec\"\n\nfunc Show() { _ = exec.Command(\"cat\", \"/var/log/web\").Run() }\n",
+    )
+    .expect("write");
+    assert_eq!(lint(), Vec::<String>::new());
+    let _ = fs::remove_dir_all(&dir);
+}

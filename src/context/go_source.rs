@@ -1,5 +1,5 @@
-//! The Go packages a build compiles, read from the context only as far as one question needs:
-//! does the program open connections of its own? The walk starts at the built packages and
+//! The Go packages a build compiles, read from the context only as far as two questions need:
+//! does the program open connections of its own, and which programs does it start? The walk starts at the built packages and
 //! follows imports inside the module; it reads no dependency's code (a known client package
 //! is evidence by its import path). Any directory it cannot read, or a module too large to
 //! walk quickly, makes the answer Unknown.
@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::knowledge::network::{outbound_call, outbound_import};
+use crate::knowledge::tools::GO_EXEC_CALLS;
 
 /// A walk past this many files answers Unknown: the question is asked once per file that a
 /// rule would otherwise report, and must stay cheap.
@@ -30,6 +31,85 @@ pub enum Outbound {
 /// Walks the packages in `start` (directories relative to `root`, the module root) and the
 /// in-module packages they import.
 pub fn outbound(root: &Path, module: &str, start: &[String]) -> Option<Outbound> {
+    let found = walk(root, module, start, |file, text, imports| {
+        let evidence = outbound_call(text).map(|call| (call, false)).or_else(|| {
+            imports
+                .iter()
+                .find_map(|i| outbound_import(i))
+                .map(|i| (i, true))
+        })?;
+        Some(Outbound::Seen {
+            file: file.to_string(),
+            evidence: evidence.0,
+            imported: evidence.1,
+        })
+    })?;
+    Some(found.unwrap_or(Outbound::NotSeen))
+}
+
+/// The programs the packages in `start` and the in-module packages they import start by a
+/// literal name (`exec.Command("git", ...)`), each with the first file (relative to `root`)
+/// that starts it. `None` when the walk cannot read the program.
+pub fn started_programs(
+    root: &Path,
+    module: &str,
+    start: &[String],
+) -> Option<Vec<(String, String)>> {
+    let mut started: Vec<(String, String)> = Vec::new();
+    walk(root, module, start, |file, text, _| {
+        for program in exec_literals(text) {
+            if !started.iter().any(|(p, _)| p == program) {
+                started.push((program.to_string(), file.to_string()));
+            }
+        }
+        None::<()>
+    })?;
+    Some(started)
+}
+
+/// The literal program names a Go file passes to the calls that start programs. Commented-out
+/// lines do not count.
+fn exec_literals(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        for &(call, index) in GO_EXEC_CALLS {
+            let mut rest = line;
+            while let Some(at) = rest.find(call) {
+                rest = &rest[at + call.len()..];
+                let mut args = rest;
+                // Skip the arguments before the name (`ctx, `); a nested call there is unknown.
+                for _ in 0..index {
+                    match args.find(',') {
+                        Some(comma) if !args[..comma].contains('(') => args = &args[comma + 1..],
+                        _ => args = "",
+                    }
+                }
+                let args = args.trim_start();
+                if let Some(quoted) = args.strip_prefix('"')
+                    && let Some(end) = quoted.find('"')
+                    && end > 0
+                {
+                    out.push(&quoted[..end]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads each non-test Go file of the packages in `start` and of the in-module packages they
+/// import, and hands its path, text and imports to `find`; the first answer ends the walk.
+/// `None` when a package cannot be read; `Some(None)` when no file gave an answer.
+fn walk<T>(
+    root: &Path,
+    module: &str,
+    start: &[String],
+    mut find: impl FnMut(&str, &str, &[&str]) -> Option<T>,
+) -> Option<Option<T>> {
     let mut queue: Vec<String> = start.to_vec();
     let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
     let mut files = 0;
@@ -61,18 +141,8 @@ pub fn outbound(root: &Path, module: &str, start: &[String]) -> Option<Outbound>
             }
             go_files += 1;
             let imports = imports(text);
-            let evidence = outbound_call(text).map(|call| (call, false)).or_else(|| {
-                imports
-                    .iter()
-                    .find_map(|i| outbound_import(i))
-                    .map(|i| (i, true))
-            });
-            if let Some((evidence, imported)) = evidence {
-                return Some(Outbound::Seen {
-                    file,
-                    evidence,
-                    imported,
-                });
+            if let Some(found) = find(&file, text, &imports) {
+                return Some(Some(found));
             }
             for import in imports {
                 let local = if import == module {
@@ -94,7 +164,7 @@ pub fn outbound(root: &Path, module: &str, start: &[String]) -> Option<Outbound>
             return None;
         }
     }
-    Some(Outbound::NotSeen)
+    Some(None)
 }
 
 /// The import paths of a Go file: its `import "x"` lines and `import ( ... )` blocks, read
@@ -193,5 +263,42 @@ mod tests {
         );
         // A package the walk cannot read makes the answer unknown.
         assert_eq!(outbound(root, "example.com/m", &["missing".into()]), None);
+    }
+
+    #[test]
+    fn reads_the_programs_a_file_starts_by_name() {
+        let text = "package main\nfunc a() {\n\tcmd := exec.Command(\"cat\", f)\n\t// exec.Command(\"docker\", \"run\")\n\texec.CommandContext(ctx, \"git\", \"log\")\n\texec.Command(name)\n\texec.CommandContext(f(a, b), \"x\")\n\tp, _ := exec.LookPath(\"ip\")\n}\n";
+        assert_eq!(exec_literals(text), vec!["cat", "git", "ip"]);
+    }
+
+    #[test]
+    fn collects_started_programs_across_the_program() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write(
+            "cmd/web/main.go",
+            "package main\nimport \"example.com/m/internal/log\"\nfunc main() { log.Read() }\n",
+        );
+        write(
+            "internal/log/log.go",
+            "package log\nimport \"os/exec\"\nfunc Read() { exec.Command(\"cat\", \"f\").Run() }\n",
+        );
+        write(
+            "internal/log/log_test.go",
+            "package log\nimport \"os/exec\"\nfunc t() { exec.Command(\"diff\").Run() }\n",
+        );
+        assert_eq!(
+            started_programs(root, "example.com/m", &["cmd/web".to_string()]),
+            Some(vec![("cat".to_string(), "internal/log/log.go".to_string())])
+        );
+        assert_eq!(
+            started_programs(root, "example.com/m", &["gone".into()]),
+            None
+        );
     }
 }

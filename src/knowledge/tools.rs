@@ -77,6 +77,16 @@ pub const BASE_UTILITIES: &[&str] = &[
     "curl", "wget", "nc", "netstat", "ss", "grep", "pgrep", "ps", "cat", "test", "ls", "timeout",
 ];
 
+/// Calls of Go's standard library that start another program, with the index of the argument
+/// that names it (`exec.CommandContext(ctx, "git", ...)`). A program that makes them with a
+/// literal name needs that program in its image: a base without it breaks that path.
+pub const GO_EXEC_CALLS: &[(&str, usize)] = &[
+    ("exec.Command(", 0),
+    ("exec.CommandContext(", 1),
+    ("exec.LookPath(", 0),
+    ("syscall.Exec(", 0),
+];
+
 /// Programs that unpack an archive into the current directory.
 pub const UNPACKERS: &[&str] = &["tar", "unzip", "bsdtar"];
 

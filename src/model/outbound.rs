@@ -1,5 +1,6 @@
-//! Whether the shipped program opens connections of its own, read from the build context's Go
-//! source (GL006 asks before it says that TLS fails). Unknown unless every binary the final
+//! What the shipped program's own Go source shows, read from the build context: whether it
+//! opens connections (GL006 asks before it says that TLS fails) and which programs it starts
+//! (GL002 asks before it takes the base's programs away). Unknown unless every binary the final
 //! image ships is built here from packages placed in the context.
 
 use std::path::Path;
@@ -15,6 +16,20 @@ impl Model<'_> {
     /// the context, its go.mod or a built package cannot be read, or the final image ships a
     /// binary from elsewhere.
     pub fn shipped_program_outbound(&self) -> Option<Outbound> {
+        let (root, module, dirs) = self.shipped_program_packages()?;
+        go_source::outbound(Path::new(root), module, &dirs)
+    }
+
+    /// The programs the shipped program's own source starts by name, each with the file (in
+    /// the context) that starts it: `None` where [`Self::shipped_program_outbound`] is.
+    pub fn shipped_program_starts(&self) -> Option<Vec<(String, String)>> {
+        let (root, module, dirs) = self.shipped_program_packages()?;
+        go_source::started_programs(Path::new(root), module, &dirs)
+    }
+
+    /// The context's root, its module path and the directories of the packages every binary
+    /// the final image ships is built from: `None` unless all of them are built here.
+    fn shipped_program_packages(&self) -> Option<(&str, &str, Vec<String>)> {
         let context = self.context()?;
         let module = self.context_go_mod()?.module.as_deref()?;
         let from_elsewhere = self
@@ -33,7 +48,7 @@ impl Model<'_> {
         if dirs.is_empty() {
             return None;
         }
-        go_source::outbound(Path::new(&context.dir), module, &dirs)
+        Some((context.dir.as_str(), module, dirs))
     }
 
     /// The context directories (relative to its root, which holds go.mod) of the packages a

@@ -100,6 +100,9 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     {
         return Some(format!("{config} runs `{program}` in it"));
     }
+    if let Some(reason) = starts_base_program(ctx) {
+        return Some(reason);
+    }
     let chain = model.chain_instructions(model.final_stage.unwrap_or(0));
     for &i in &chain {
         let instruction = model.instruction(i);
@@ -122,6 +125,26 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
         }
     }
     None
+}
+
+/// The Go program's own source starts a program by name (`exec.Command("cat", ...)`) that
+/// the base may carry and the image does not bring itself: without the base, that path fails.
+fn starts_base_program(ctx: &Context) -> Option<String> {
+    let model = ctx.model;
+    let stage = model.final_stage()?;
+    // A program the image brings itself (a helper binary copied beside it) is not the base's.
+    let fs = model.final_fs();
+    let shipped: Vec<&str> = fs.copied_files().map(paths::basename).collect();
+    model
+        .shipped_program_starts()?
+        .into_iter()
+        .find(|(program, _)| {
+            let name = paths::basename(program);
+            !shipped.contains(&name)
+                && fs.find_program(program) != Presence::Absent
+                && !stage.facts.lacks_program(name)
+        })
+        .map(|(program, file)| format!("its program starts `{program}` (`{file}`)"))
 }
 
 /// The start command or health check is in shell form: it needs `/bin/sh`.
