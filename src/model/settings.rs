@@ -113,6 +113,23 @@ impl FileFacts<'_> {
         writes
     }
 
+    /// Whether an instruction other than `except` expands the variable `name` (`ENV
+    /// SRC=$GOPATH/src/app`): the file then depends on its value, and a setting that pins the
+    /// value states the dependency.
+    pub fn refers_to(&self, name: &str, except: usize) -> bool {
+        self.file
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != except)
+            .filter_map(|(_, instruction)| instruction.args_range)
+            .any(|range| {
+                super::cross::references(&self.text[range.start..range.end])
+                    .iter()
+                    .any(|r| r == name)
+            })
+    }
+
     /// Whether an instruction other than `except` names a path under one of `dirs` as
     /// written (`COPY --from=build /go/bin/tool /`, `curl -o /go/bin/x`): the file then
     /// depends on that layout, and a setting that pins it states the dependency. A path a

@@ -19,12 +19,17 @@ declare_rule! {
 /// `ENV GOPATH /go` where the image already set `/go`.
 fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
     let is_go = |v: &str| paths::normalize(v) == GOPATH;
+    let expanded = ctx.model.refers_to("GOPATH", write.instruction);
     let redundant = matches!(write.form, SettingForm::Env { .. })
         && write.value.as_deref().is_some_and(is_go)
         && matches!(&write.before, Setting::Value(v) if is_go(v))
         // A file that writes to or copies from `/go/bin` or `/go/pkg` by name pins the
         // layout it uses.
-        && !ctx.model.names_path_under(GOPATH_DIRS, write.instruction);
+        && !ctx.model.names_path_under(GOPATH_DIRS, write.instruction)
+        // So does one that builds paths from the variable and also writes them out under
+        // `/go` (`ENV SRC=$GOPATH/src/app`, then `COPY --from=build /go/src/app/bin /`): the
+        // setting keeps the two in step.
+        && !(expanded && ctx.model.names_path_under(&[GOPATH], write.instruction));
     if !redundant {
         return;
     }
@@ -34,7 +39,11 @@ fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
             write.range,
             "`GOPATH` is already `/go`: the official golang image sets it",
         )
-        .with_help("delete it; the image's own `ENV GOPATH /go` (with `/go/bin` on `PATH`) is in effect in every stage built from it")
+        .with_help(if expanded {
+            "delete it; the image's own `ENV GOPATH /go` (with `/go/bin` on `PATH`) is in effect in every stage built from it, so the file's `$GOPATH` still expands to `/go`"
+        } else {
+            "delete it; the image's own `ENV GOPATH /go` (with `/go/bin` on `PATH`) is in effect in every stage built from it"
+        })
         .with_fix(delete_write(ctx, write, "delete the redundant `GOPATH`")),
     );
 }
