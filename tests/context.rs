@@ -462,3 +462,41 @@ fn a_program_that_starts_base_programs_keeps_its_base() {
     assert_eq!(lint(), Vec::<String>::new());
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// The final image copies the built package's directory from the context as it is (a site that
+/// serves its own source tree): the paths `-trimpath` would hide ship anyway, and GL206 is
+/// silent. Without that copy it reports.
+#[test]
+fn a_source_tree_that_ships_needs_no_trimpath() {
+    let dir = scratch("source-tree-ships");
+    fs::write(dir.join("go.mod"), "module example.com/site\n\ngo 1.24\n").expect("write");
+    fs::create_dir_all(dir.join("website/server")).expect("mkdir");
+    fs::write(
+        dir.join("website/server/main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .expect("write");
+    let dockerfile = |ships_source: bool| {
+        let copy = if ships_source {
+            "COPY website /srv/website\n"
+        } else {
+            ""
+        };
+        format!(
+            "FROM golang:1.24 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /out/site ./website/server\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/site /site\n{copy}ENTRYPOINT [\"/site\", \"--root=/srv/website\"]\n"
+        )
+    };
+    let lint = || {
+        compact(
+            gopherlint()
+                .args(["--format", "compact", "--select", "GL206"])
+                .arg(dir.join("Dockerfile")),
+        )
+        .0
+    };
+    fs::write(dir.join("Dockerfile"), dockerfile(false)).expect("write");
+    assert_eq!(codes(&lint(), "GL206"), 1);
+    fs::write(dir.join("Dockerfile"), dockerfile(true)).expect("write");
+    assert_eq!(lint(), Vec::<String>::new());
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -51,6 +51,13 @@ impl Model<'_> {
         Some((context.dir.as_str(), module, dirs))
     }
 
+    /// The context directories (relative to its root, which holds go.mod; `""` for the root)
+    /// of the packages a build compiles: `None` where they cannot be known.
+    pub fn built_package_dirs(&self, build: &GoBuild) -> Option<Vec<String>> {
+        let module = self.context_go_mod()?.module.as_deref()?;
+        self.package_dirs(build, module)
+    }
+
     /// The context directories (relative to its root, which holds go.mod) of the packages a
     /// build compiles, where the whole context was copied into the stage and the build runs
     /// inside that copy.

@@ -21,6 +21,27 @@ fn sources_ship(ctx: &Context, build: &GoBuild) -> bool {
     if model.final_chain().contains(&build.stage) {
         return true;
     }
+    // The final stage copies the built packages' directories from the context as they are (a
+    // site that serves its own source tree).
+    if let Some(dirs) = model.built_package_dirs(build)
+        && !dirs.is_empty()
+    {
+        let shipped: Vec<String> = model
+            .final_copies()
+            .filter(|copy| copy.source == CopySource::Context)
+            .flat_map(|copy| copy.sources.iter().filter_map(|s| s.resolved()))
+            .filter(|source| !source.contains(['*', '?', '[']))
+            .map(|source| paths::normalize(&format!("/{source}")))
+            .collect();
+        if dirs.iter().all(|dir| {
+            let dir = format!("/{dir}");
+            shipped
+                .iter()
+                .any(|source| *source == dir || paths::is_within(&dir, source))
+        }) {
+            return true;
+        }
+    }
     let Some(dir) = model.stages[build.stage].workdir.as_deref() else {
         return false;
     };
