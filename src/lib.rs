@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod knowledge;
+pub mod makefile;
 pub mod model;
 pub mod output;
 pub mod paths;

@@ -1,11 +1,11 @@
 //! `docker build` command lines, wherever they are written: Makefile recipes, shell scripts,
 //! a workflow's `run:` steps. Read with gopherlint's own shell lexer.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
 use crate::knowledge::conventions::{self, Intent};
+use crate::makefile;
 use crate::shell::{self, Command};
 use crate::syntax::LogicalLine;
 
@@ -327,87 +327,6 @@ pub(super) fn to_config(
     })
 }
 
-/// Make variables set in the file with a plain value (`IMAGE ?= app`, `DIR := build`), for
-/// `$(NAME)` and `${NAME}` in recipes. Values from the environment or the command line stay
-/// unknown.
-fn make_variables(text: &str) -> HashMap<String, String> {
-    let mut vars = HashMap::new();
-    for line in text.lines() {
-        if line.starts_with('\t') {
-            continue;
-        }
-        let line = line
-            .trim_start_matches("export ")
-            .trim_start_matches("override ");
-        let Some(eq) = line.find('=') else {
-            continue;
-        };
-        let (name, value) = (&line[..eq], line[eq + 1..].trim());
-        let name = name.trim_end_matches([':', '?', '+', '!']).trim();
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            continue;
-        }
-        // `+=` and `!=` (a shell command) give values not read here; a later plain assignment
-        // replaces an earlier one, as make does for `=` and `:=`.
-        if line[..eq].ends_with(['+', '!']) || value.contains("$(shell") {
-            vars.remove(name);
-            continue;
-        }
-        let conditional = line[..eq].ends_with('?');
-        if conditional && vars.contains_key(name) {
-            continue;
-        }
-        vars.insert(name.to_string(), value.to_string());
-    }
-    vars
-}
-
-/// `$(NAME)` and `${NAME}` replaced by the Make variables known, up to a few levels deep;
-/// `$$` is the shell's `$`.
-fn substitute_make(text: &str, vars: &HashMap<String, String>, depth: usize) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find('$') {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + 1..];
-        let close = match after.chars().next() {
-            Some('$') => {
-                out.push('$');
-                rest = &after[1..];
-                continue;
-            }
-            Some('(') => ')',
-            Some('{') => '}',
-            _ => {
-                out.push('$');
-                rest = after;
-                continue;
-            }
-        };
-        match after[1..].find(close) {
-            Some(end) => {
-                let name = &after[1..1 + end];
-                match vars.get(name) {
-                    Some(value) if depth < 4 => {
-                        out.push_str(&substitute_make(value, vars, depth + 1))
-                    }
-                    _ => {
-                        out.push('$');
-                        out.push_str(&after[..end + 2]);
-                    }
-                }
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// What the folder of a Makefile or script says its builds are for (`tests/Makefile`,
 /// `e2e/build.sh`): tests, development or examples. Not CI: CI folders build release images
 /// too.
@@ -421,23 +340,25 @@ pub(super) fn read_makefile(
     text: &str,
     out: &mut Vec<BuildConfig>,
 ) -> Result<(), String> {
-    let vars = make_variables(text);
     let cwd = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let folder_intent = folder_intent(file);
-    let mut target: Option<String> = None;
-    let mut recipe: Vec<(usize, String)> = Vec::new();
-    let mut flush = |target: &Option<String>, recipe: &mut Vec<(usize, String)>| {
-        if recipe.is_empty() {
-            return;
-        }
-        let pushes = recipe
+    for rule in makefile::rules(text) {
+        let Some(&(first, _)) = rule.recipe.first() else {
+            continue;
+        };
+        let pushes = rule
+            .recipe
             .iter()
             .any(|(_, l)| l.contains("docker push") || l.contains("podman push"));
-        let first = recipe[0].0;
-        let text: String = recipe.iter().map(|(_, l)| format!("{l}\n")).collect();
+        let text: String = rule
+            .recipe
+            .iter()
+            .map(|(_, l)| format!("{}\n", l.replace("$(CURDIR)", ".")))
+            .collect();
         // A target named for tests or development (`test-integration`, `docker-dev`) builds
         // its image for that. Not `ci`: a CI target often builds the release image to check it.
         // So does a Makefile in a folder for tests (`tests/Makefile`).
+        let target = (!rule.target.is_empty()).then(|| rule.target.clone());
         let intent = target
             .as_deref()
             .and_then(conventions::name_intent)
@@ -457,33 +378,7 @@ pub(super) fn read_makefile(
                 out.push(config);
             }
         }
-        recipe.clear();
-    };
-    for (i, line) in text.lines().enumerate() {
-        if let Some(command) = line.strip_prefix('\t') {
-            // `@`, `-` and `+` prefix a command, not a continued line (`\t-f Dockerfile .`).
-            let continued = recipe.last().is_some_and(|(_, l)| l.ends_with('\\'));
-            let command = if continued {
-                command
-            } else {
-                command.trim_start_matches(['@', '-', '+'])
-            };
-            recipe.push((
-                i + 1,
-                substitute_make(command, &vars, 0).replace("$(CURDIR)", "."),
-            ));
-            continue;
-        }
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        flush(&target, &mut recipe);
-        target = line
-            .split_once(':')
-            .filter(|(t, rest)| !rest.starts_with('=') && !t.contains('='))
-            .map(|(t, _)| t.trim().to_string());
     }
-    flush(&target, &mut recipe);
     Ok(())
 }
 
