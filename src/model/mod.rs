@@ -23,6 +23,7 @@ pub mod filesystem;
 pub mod go_build;
 mod golang;
 mod intent;
+mod make_runs;
 mod opaque;
 mod outbound;
 pub mod platform;

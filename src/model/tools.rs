@@ -1,6 +1,7 @@
-//! Programs followed besides `go build`: `go get` (GL201) and `upx` (GL209), recorded with the
-//! environment and working directory they run in, and the facts rules ask about them: the
-//! builder's Go version, whether a go.mod can be there, which files upx packs.
+//! Programs followed besides `go build`: `go get` (GL201), `upx` (GL209) and `make` (what the
+//! context's Makefile runs, `make_runs.rs`), recorded with the environment and working
+//! directory they run in, and the facts rules ask about them: the builder's Go version,
+//! whether a go.mod can be there, which files upx packs.
 
 use super::facts::FileFacts;
 use super::vars::{Certainty, Vars};
@@ -31,6 +32,7 @@ pub struct ToolRun {
 pub(super) fn is_followed(command: &Command) -> bool {
     match command.program() {
         Some("go") => go_command::subcommand(&command.argv) == Some(GoSubcommand::Get),
+        Some("make" | "gmake") => true,
         Some(program) => tools::is_upx(program),
         None => false,
     }

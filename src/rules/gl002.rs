@@ -291,21 +291,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     // Cgo of every shipped binary: a visible build's setting, or for a binary built by
-    // `make` or a script, the setting its stage's environment gives it.
+    // `make` or a script, the setting the context's Makefile or its stage's environment gives.
     let mut cgo: Vec<(CgoSetting, usize)> = model
         .shipped_builds()
         .map(|b| (b.cgo.clone(), b.stage))
         .collect();
     for binary in model.opaque_go_copies() {
-        let vars = &model.stages[binary.stage].vars;
-        let value = vars.exported_value("CGO_ENABLED");
-        cgo.push((
-            CgoSetting {
-                value: value.map(|(v, _)| v.clone()),
-                origin: value.and_then(|(_, o)| o),
-            },
-            binary.stage,
-        ));
+        cgo.push((model.opaque_cgo(binary), binary.stage));
     }
     let deliberate_cgo = cgo.iter().any(|(setting, stage)| {
         !setting.disabled()

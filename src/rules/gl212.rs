@@ -103,6 +103,19 @@ fn runs_go_after(model: &Model, stage: usize, instruction: usize) -> bool {
             runs_go = true;
         }
     }
+    // `RUN make` whose Makefile (the context's, copied whole) reaches a go build, where the
+    // stage leaves GOTOOLCHAIN at the image's `local`.
+    if !runs_go {
+        let toolchain = model.stages[stage]
+            .vars
+            .exported_value("GOTOOLCHAIN")
+            .map(|(v, _)| v.usable() == Some("local"));
+        runs_go = toolchain != Some(false)
+            && model
+                .make_runs(stage)
+                .iter()
+                .any(|(i, read)| *i > instruction && matches!(read, Some(Some(_))));
+    }
     runs_go
 }
 

@@ -1,0 +1,189 @@
+//! What a `RUN make ...` runs, read from the build context's Makefile: whether the targets it
+//! makes (and their prerequisites) run `go build` or `go install`, and the `CGO_ENABLED` those
+//! go commands get from the recipe line, the Makefile's exports or make's command line. A
+//! Makefile that is missing or unreadable, or a make run that names another directory or
+//! file, answers Unknown (`None`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use crate::knowledge::go_command;
+use crate::makefile::{self, Rule};
+
+/// How many rules a make run is followed through: prerequisites nest, and a real Makefile's
+/// build target reaches its go command in a few steps.
+const MAX_RULES: usize = 64;
+
+/// What the go commands of a make run are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MakeGo {
+    /// The Makefile's line of the first go build or install the run reaches.
+    pub line: usize,
+    /// `CGO_ENABLED` as every go build of the run gets it; `None` when one gets none or
+    /// they differ (then the stage's environment decides, or nothing does).
+    pub cgo: Option<String>,
+}
+
+/// Reads what `make ARGS` (the words after `make`) runs in the context directory `dir`:
+/// `Some(None)` when the Makefile is read and no go build is reached; `None` when it cannot be
+/// told.
+pub fn read(dir: &Path, args: &[&str]) -> Option<Option<MakeGo>> {
+    let mut targets = Vec::new();
+    let mut overrides: HashMap<&str, &str> = HashMap::new();
+    for &arg in args {
+        if arg.starts_with('-') {
+            // `-C dir`, `-f file`, `-e`: another directory, file, or the environment first.
+            if !matches!(arg, "-s" | "--silent" | "-k" | "-B" | "--always-make")
+                && !arg.starts_with("-j")
+            {
+                return None;
+            }
+        } else if let Some((name, value)) = arg.split_once('=') {
+            overrides.insert(name, value);
+        } else {
+            targets.push(arg);
+        }
+    }
+    let text = ["GNUmakefile", "makefile", "Makefile"]
+        .iter()
+        .find_map(|name| std::fs::read(dir.join(name)).ok())?;
+    let text = super::read_text(&text)?;
+    let rules = makefile::rules(text);
+    if targets.is_empty() {
+        // make's default goal: the first rule whose target is not special or a pattern.
+        let first = rules.iter().find(|r| {
+            !r.target.is_empty() && !r.target.starts_with('.') && !r.target.contains('%')
+        })?;
+        targets.extend(first.target.split_whitespace().next());
+    }
+    let exported = exported_cgo(text);
+    let mut queue: Vec<String> = targets.iter().map(|t| t.to_string()).collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut first_line = None;
+    let mut settings: Vec<Option<String>> = Vec::new();
+    while let Some(target) = queue.pop() {
+        if !seen.insert(target.clone()) {
+            continue;
+        }
+        if seen.len() > MAX_RULES {
+            return None;
+        }
+        for rule in rules_for(&rules, &target) {
+            queue.extend(rule.prerequisites.iter().cloned());
+            for (line, command) in &rule.recipe {
+                let words: Vec<&str> = command.split_whitespace().collect();
+                let Some(at) = words
+                    .iter()
+                    .position(|w| go_command::is_go_program(go_word(w)))
+                else {
+                    continue;
+                };
+                if !matches!(words.get(at + 1), Some(&("build" | "install"))) {
+                    continue;
+                }
+                first_line.get_or_insert(*line);
+                let inline = words[..at]
+                    .iter()
+                    .rev()
+                    .find_map(|w| w.strip_prefix("CGO_ENABLED="));
+                let setting = inline
+                    .or_else(|| overrides.get("CGO_ENABLED").copied())
+                    .or(exported.as_deref())
+                    .filter(|v| !v.contains('$'))
+                    .map(str::to_string);
+                settings.push(setting);
+            }
+        }
+    }
+    let Some(line) = first_line else {
+        return Some(None);
+    };
+    let cgo = settings.first().cloned().flatten().filter(|first| {
+        settings
+            .iter()
+            .all(|s| s.as_deref() == Some(first.as_str()))
+    });
+    Some(Some(MakeGo { line, cgo }))
+}
+
+/// A recipe word as the program it runs (`$(GO)` left unsubstituted is not Go).
+fn go_word(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// The rules that make `target`, an explicit one matched by any of its target words.
+fn rules_for<'r>(rules: &'r [Rule], target: &str) -> impl Iterator<Item = &'r Rule> {
+    rules
+        .iter()
+        .filter(move |r| r.target.split_whitespace().any(|t| t == target))
+}
+
+/// `export CGO_ENABLED=0`, or `CGO_ENABLED ?= 0` with `export CGO_ENABLED` (or `export` of
+/// everything): the value every recipe's go command sees.
+fn exported_cgo(text: &str) -> Option<String> {
+    let vars = makefile::variables(text);
+    let exported = text.lines().any(|line| {
+        let line = line.trim_end();
+        line == "export"
+            || line.strip_prefix("export ").is_some_and(|rest| {
+                rest.split(|c: char| c.is_whitespace() || c == '=' || c == ':' || c == '?')
+                    .next()
+                    == Some("CGO_ENABLED")
+            })
+    });
+    exported.then(|| vars.get("CGO_ENABLED").cloned()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn makefile(text: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("Makefile"), text).expect("write");
+        dir
+    }
+
+    #[test]
+    fn follows_the_default_goal_to_its_go_build() {
+        let dir = makefile(
+            "GO ?= go\n\n.PHONY: all\nall: build\n\nbuild: generate\n\tCGO_ENABLED=0 $(GO) build -o bin/app ./cmd/app\n\ngenerate:\n\t@echo gen\n",
+        );
+        assert_eq!(
+            read(dir.path(), &[]),
+            Some(Some(MakeGo {
+                line: 7,
+                cgo: Some("0".into())
+            }))
+        );
+        // A named target that builds nothing.
+        assert_eq!(read(dir.path(), &["generate"]), Some(None));
+        // Another directory or file: not read here.
+        assert_eq!(read(dir.path(), &["-C", "sub"]), None);
+    }
+
+    #[test]
+    fn reads_cgo_from_exports_and_the_command_line() {
+        let dir = makefile("export CGO_ENABLED ?= 0\n\nbuild:\n\tgo build -o app .\n");
+        assert_eq!(
+            read(dir.path(), &["build"]).flatten().and_then(|m| m.cgo),
+            Some("0".into())
+        );
+        let dir = makefile("CGO_ENABLED ?= 0\n\nbuild:\n\tgo build -o app .\n");
+        // Set but not exported: go never sees it.
+        assert_eq!(
+            read(dir.path(), &["build"]).flatten().and_then(|m| m.cgo),
+            None
+        );
+        assert_eq!(
+            read(dir.path(), &["build", "CGO_ENABLED=1"])
+                .flatten()
+                .and_then(|m| m.cgo),
+            Some("1".into())
+        );
+        // Two builds that disagree: unknown.
+        let dir = makefile("all:\n\tCGO_ENABLED=0 go build -o a ./a\n\tgo build -o b ./b\n");
+        assert_eq!(read(dir.path(), &[]).flatten().and_then(|m| m.cgo), None);
+        assert_eq!(read(Path::new("/nonexistent-dir"), &[]), None);
+    }
+}
