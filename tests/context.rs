@@ -454,6 +454,13 @@ fn a_program_that_starts_base_programs_keeps_its_base() {
     )
     .expect("write");
     assert_eq!(codes(&lint(), "GL002"), 1);
+    // A program no base carries says nothing about the base.
+    fs::write(
+        dir.join("internal/log/log.go"),
+        "package log\n\nimport \"os/exec\"\n\nfunc Show() { _ = exec.Command(\"xdg-open\", \"http://localhost\").Run() }\n",
+    )
+    .expect("write");
+    assert_eq!(codes(&lint(), "GL002"), 1);
     fs::write(
         dir.join("internal/log/log.go"),
         "package log\n\nimport \"os/exec\"\n\nfunc Show() { _ = exec.Command(\"cat\", \"/var/log/web\").Run() }\n",

@@ -77,6 +77,67 @@ pub const BASE_UTILITIES: &[&str] = &[
     "curl", "wget", "nc", "netstat", "ss", "grep", "pgrep", "ps", "cat", "test", "ls", "timeout",
 ];
 
+/// The userland every general-purpose OS base carries (Alpine's busybox, Debian's and Ubuntu's
+/// coreutils, and the like), and scratch and distroless lack: a program that starts one of
+/// these by name relies on its base. Not `ps` or `ip`, which slim Debian images leave out; `bash`
+/// is here for the bases that have it (`ImageFacts::lacks_program` knows Alpine does not).
+pub const BASE_USERLAND: &[&str] = &[
+    "sh",
+    "bash",
+    "cat",
+    "ls",
+    "cp",
+    "mv",
+    "rm",
+    "mkdir",
+    "rmdir",
+    "chmod",
+    "chown",
+    "ln",
+    "touch",
+    "echo",
+    "env",
+    "id",
+    "date",
+    "uname",
+    "hostname",
+    "df",
+    "du",
+    "sort",
+    "head",
+    "tail",
+    "tee",
+    "tar",
+    "gzip",
+    "gunzip",
+    "grep",
+    "sed",
+    "find",
+    "xargs",
+    "kill",
+    "sleep",
+    "stty",
+    "mount",
+    "umount",
+    "test",
+    "true",
+    "false",
+    "wc",
+    "cut",
+    "tr",
+    "uniq",
+    "basename",
+    "dirname",
+    "readlink",
+    "mktemp",
+    "nproc",
+    "whoami",
+    "sync",
+    "stat",
+    "md5sum",
+    "sha256sum",
+];
+
 /// Calls of Go's standard library that start another program, with the index of the argument
 /// that names it (`exec.CommandContext(ctx, "git", ...)`). A program that makes them with a
 /// literal name needs that program in its image: a base without it breaks that path.

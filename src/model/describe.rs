@@ -444,7 +444,36 @@ pub fn describe(model: &Model) -> String {
                     .map_or_else(|| "an unknown path".to_string(), |l| format!("`{l}`")),
                 stage_name(model, binary.stage)
             );
+            for (instruction, read) in model.make_runs(binary.stage) {
+                let what = match read {
+                    Some(Some(go)) => format!(
+                        "the context's Makefile reaches a go build (line {}), with `CGO_ENABLED` {}",
+                        go.line,
+                        go.cgo.map_or_else(
+                            || "from the environment".to_string(),
+                            |v| format!("`{v}`")
+                        )
+                    ),
+                    Some(None) => "the context's Makefile reaches no go build".to_string(),
+                    None => "a Makefile not read here".to_string(),
+                };
+                let line = line_of(model, model.instruction(instruction).range.start);
+                let _ = writeln!(out, "    `make` at line {line}: {what}");
+            }
         }
+    }
+    if let Some(started) = model.shipped_program_starts()
+        && !started.is_empty()
+    {
+        let programs: Vec<String> = started
+            .iter()
+            .map(|(program, file)| format!("`{program}` (`{file}`)"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "the shipped program's source starts: {}",
+            programs.join(", ")
+        );
     }
     let mut copies_in: Vec<String> = Vec::new();
     for source in model.final_copies().filter_map(|c| match &c.source {

@@ -11,7 +11,7 @@ use crate::knowledge::packages::{self, is_base_data};
 use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
 use crate::knowledge::shells;
 use crate::knowledge::users;
-use crate::knowledge::tools::HTTP_CLIENTS;
+use crate::knowledge::tools::{BASE_USERLAND, HTTP_CLIENTS};
 use crate::model::{CgoSetting, GoBuild, Presence};
 use crate::paths;
 use crate::syntax::{Args, Keyword};
@@ -127,8 +127,9 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     None
 }
 
-/// The Go program's own source starts a program by name (`exec.Command("cat", ...)`) that
-/// the base may carry and the image does not bring itself: without the base, that path fails.
+/// The Go program's own source starts by name a program of the base's userland
+/// (`exec.Command("cat", ...)`) that the image does not bring itself: without the base, that
+/// path fails. Programs no base carries (`xdg-open`, `docker`) say nothing about the base.
 fn starts_base_program(ctx: &Context) -> Option<String> {
     let model = ctx.model;
     let stage = model.final_stage()?;
@@ -140,7 +141,8 @@ fn starts_base_program(ctx: &Context) -> Option<String> {
         .into_iter()
         .find(|(program, _)| {
             let name = paths::basename(program);
-            !shipped.contains(&name)
+            BASE_USERLAND.contains(&name)
+                && !shipped.contains(&name)
                 && fs.find_program(program) != Presence::Absent
                 && !stage.facts.lacks_program(name)
         })
