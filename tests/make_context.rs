@@ -31,32 +31,31 @@ fn repo(go_line: &str, makefile: &str) -> TempDir {
     dir
 }
 
+/// The compact findings of one rule on the repository's Dockerfile.
+fn lint(dir: &TempDir, rule: &str) -> String {
+    stdout_in(
+        dir.path(),
+        &["--format", "compact", "--select", rule, "Dockerfile"],
+    )
+}
+
 const BUILDS_STATIC: &str = "GO ?= go\n\nbuild: generate\n\tCGO_ENABLED=0 $(GO) build -o bin/app .\n\ngenerate:\n\t@echo generating\n";
 
 #[test]
 fn a_make_that_builds_go_needs_the_modules_go() {
     let dir = repo("1.25", BUILDS_STATIC);
-    let out = stdout_in(
-        dir.path(),
-        &["--format", "compact", "--select", "GL212", "Dockerfile"],
-    );
+    let out = lint(&dir, "GL212");
     assert!(out.contains("error[GL212]"), "{out}");
     // A make target that runs no Go: the builder's Go version does not matter.
     let dir = repo("1.25", "build:\n\t@echo nothing to compile\n");
-    let out = stdout_in(
-        dir.path(),
-        &["--format", "compact", "--select", "GL212", "Dockerfile"],
-    );
+    let out = lint(&dir, "GL212");
     assert!(!out.contains("[GL212]"), "{out}");
 }
 
 #[test]
 fn gl002_takes_cgo_from_the_makefile() {
     let dir = repo("1.24", BUILDS_STATIC);
-    let out = stdout_in(
-        dir.path(),
-        &["--format", "compact", "--select", "GL002", "Dockerfile"],
-    );
+    let out = lint(&dir, "GL002");
     assert!(out.contains("warning[GL002]"), "{out}");
     assert!(
         !out.contains("once it is built with `CGO_ENABLED=0`"),
@@ -64,9 +63,6 @@ fn gl002_takes_cgo_from_the_makefile() {
     );
     // With cgo turned on in the Makefile the binary links the C library on purpose.
     let dir = repo("1.24", "build:\n\tCGO_ENABLED=1 go build -o bin/app .\n");
-    let out = stdout_in(
-        dir.path(),
-        &["--format", "compact", "--select", "GL002", "Dockerfile"],
-    );
+    let out = lint(&dir, "GL002");
     assert!(!out.contains("[GL002]"), "{out}");
 }

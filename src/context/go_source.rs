@@ -214,6 +214,12 @@ fn quoted(line: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
+    fn write_file(root: &Path, path: &str, text: &str) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
     #[test]
     fn reads_import_lines_and_blocks() {
         let text = "package main\n\nimport \"fmt\"\nimport (\n\t\"net/http\"\n\tlog \"example.com/m/internal/log\"\n\t// \"unused\"\n)\n\nfunc main() {}\nimport \"late\"\n";
@@ -227,11 +233,7 @@ mod tests {
     fn follows_in_module_imports_to_the_evidence() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        };
+        let write = |path: &str, text: &str| write_file(root, path, text);
         write(
             "cmd/server/main.go",
             "package main\nimport \"example.com/m/internal/api\"\nfunc main() { api.Serve() }\n",
@@ -275,11 +277,7 @@ mod tests {
     fn collects_started_programs_across_the_program() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
-        let write = |path: &str, text: &str| {
-            let path = root.join(path);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, text).expect("write");
-        };
+        let write = |path: &str, text: &str| write_file(root, path, text);
         write(
             "cmd/web/main.go",
             "package main\nimport \"example.com/m/internal/log\"\nfunc main() { log.Read() }\n",

@@ -117,17 +117,19 @@ impl FileFacts<'_> {
     /// SRC=$GOPATH/src/app`): the file then depends on its value, and a setting that pins the
     /// value states the dependency.
     pub fn refers_to(&self, name: &str, except: usize) -> bool {
+        self.arguments_except(except)
+            .any(|args| super::cross::references(args).iter().any(|r| r == name))
+    }
+
+    /// The argument text of every instruction but `except`, as written.
+    fn arguments_except(&self, except: usize) -> impl Iterator<Item = &str> {
         self.file
             .instructions
             .iter()
             .enumerate()
-            .filter(|(index, _)| *index != except)
+            .filter(move |(index, _)| *index != except)
             .filter_map(|(_, instruction)| instruction.args_range)
-            .any(|range| {
-                super::cross::references(&self.text[range.start..range.end])
-                    .iter()
-                    .any(|r| r == name)
-            })
+            .map(|range| &self.text[range.start..range.end])
     }
 
     /// Whether an instruction other than `except` names a path under one of `dirs` as
@@ -149,22 +151,15 @@ impl FileFacts<'_> {
             .map(|output| output.text.as_str())
             .collect();
         let path_char = |c: char| c.is_alphanumeric() || "_-./$".contains(c);
-        self.file
-            .instructions
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| *index != except)
-            .filter_map(|(_, instruction)| instruction.args_range)
-            .map(|range| &self.text[range.start..range.end])
-            .any(|args| {
-                prefixes.iter().any(|prefix| {
-                    args.match_indices(prefix.as_str()).any(|(at, _)| {
-                        let path = args[at..].split(|c: char| !path_char(c)).next();
-                        !args[..at].chars().next_back().is_some_and(path_char)
-                            && !path.is_some_and(|path| chosen_outputs.contains(&path))
-                    })
+        self.arguments_except(except).any(|args| {
+            prefixes.iter().any(|prefix| {
+                args.match_indices(prefix.as_str()).any(|(at, _)| {
+                    let path = args[at..].split(|c: char| !path_char(c)).next();
+                    !args[..at].chars().next_back().is_some_and(path_char)
+                        && !path.is_some_and(|path| chosen_outputs.contains(&path))
                 })
             })
+        })
     }
 
     fn writes_of(
