@@ -236,7 +236,28 @@ impl GoBuild {
     }
 }
 
+/// The type of a `--mount` spec (`type=cache,target=...`): `bind` when it names none, as
+/// BuildKit reads it.
+pub(crate) fn mount_type(spec: &str) -> &str {
+    spec.split(',')
+        .find_map(|field| field.trim().strip_prefix("type="))
+        .unwrap_or("bind")
+}
+
 impl FileFacts<'_> {
+    /// Whether the RUN mounts a cache (`--mount=type=cache`), whatever its target.
+    pub fn mounts_a_cache(&self, instruction: usize) -> bool {
+        self.instruction(instruction)
+            .flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .any(|f| {
+                f.value
+                    .as_deref()
+                    .is_some_and(|spec| mount_type(spec) == "cache")
+            })
+    }
+
     /// The `--mount=type=cache` of the build's RUN whose target is the build cache (GOCACHE,
     /// by default `$HOME/.cache/go-build`, `/root/.cache/go-build` for root) or a directory
     /// above it: the mount flag's range. `None` when there is none or the cache directory cannot be told.
@@ -251,15 +272,13 @@ impl FileFacts<'_> {
                 let Some(spec) = f.value.as_deref() else {
                     return false;
                 };
-                let mut cache = false;
-                let mut target = None;
-                for field in spec.split(',') {
-                    match field.split_once('=') {
-                        Some(("type", "cache")) => cache = true,
-                        Some(("target" | "dst" | "destination", t)) => target = Some(t),
-                        _ => {}
-                    }
-                }
+                let cache = mount_type(spec) == "cache";
+                let target = spec
+                    .split(',')
+                    .find_map(|field| match field.split_once('=') {
+                        Some(("target" | "dst" | "destination", t)) => Some(t),
+                        _ => None,
+                    });
                 let target = target.map(|t| vars.expand(t));
                 // A cache on a parent directory (`target=/root/.cache`) holds GOCACHE too.
                 cache

@@ -224,12 +224,10 @@ impl FileFacts<'_> {
 
 /// A `--mount` that brings no files from the context or a stage (a cache or a secret).
 fn is_cache_or_secret(value: &str) -> bool {
-    value.split(',').any(|part| {
-        matches!(
-            part.trim(),
-            "type=cache" | "type=secret" | "type=ssh" | "type=tmpfs"
-        )
-    })
+    matches!(
+        super::go_build::mount_type(value),
+        "cache" | "secret" | "ssh" | "tmpfs"
+    )
 }
 
 #[cfg(test)]

@@ -57,6 +57,16 @@ fn diagnostic(
     }
 }
 
+/// An earlier go build or install in the build's stage or a stage it is built on: the build
+/// cache holds packages `-a` would throw away.
+fn compiled_before(ctx: &Context, build: &GoBuild) -> bool {
+    let chain = ctx.model.chain(build.stage);
+    ctx.model
+        .go_builds
+        .iter()
+        .any(|earlier| earlier.index < build.index && chain.contains(&earlier.stage))
+}
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An ENV or ARG GOFLAGS reaches several builds: reported once, where it is set, as a
     // warning when any of them has a build cache mount.
@@ -72,6 +82,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .filter(|b| !ctx.model.serves_only_debugging(b.stage))
     {
         let mount = ctx.model.build_cache_mount(build);
+        // Without a cache mount and with no earlier compile in the stage, the cache is empty:
+        // `-a` rebuilds nothing that would not be built anyway. (A cache mount whose relation
+        // to the build cache cannot be told may be it.)
+        if mount.is_none()
+            && !ctx.model.mounts_a_cache(build.instruction) && !compiled_before(ctx, build) {
+            continue;
+        }
         for flag_use in build.flag_uses("a") {
             if flag_bool(flag_use.flag.value.as_deref()) != Some(true) {
                 continue;
