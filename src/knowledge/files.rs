@@ -61,6 +61,10 @@ pub const KNOWN_FILES: &[&str] = &["/etc/passwd", "/etc/group", CA_BUNDLE, "/etc
 
 pub const PASSWD: &str = "/etc/passwd";
 
+/// Directories for scratch files that are emptied or world-writable: a directory made there is
+/// not where a program keeps its state.
+pub const TEMP_DIRS: &[&str] = &["/tmp", "/var/tmp", "/run", "/var/run"];
+
 /// Directories that hold system data, the Go toolchain or its caches, never a program a
 /// build wrote.
 const NOT_PROGRAM_DIRS: &[&str] = &[

@@ -11,7 +11,7 @@ use super::copy::{Copy, CopySource};
 use super::facts::{FileFacts, GraphIndex};
 use super::go_build::GoBuild;
 use super::platform::Platform;
-use super::scripts::{RunScript, installed_packages, run_scripts};
+use super::scripts::{MadeDir, RunScript, installed_packages, made_by, run_scripts};
 use super::stage::{CreatedGroup, CreatedUser, Stage, StageBase, UserSetting};
 use super::tools::{self, ToolRun};
 use super::vars::{Certainty, Value, Var, Vars};
@@ -39,6 +39,7 @@ struct Builder<'a> {
     copies: Vec<Copy>,
     go_builds: Vec<GoBuild>,
     tool_runs: Vec<ToolRun>,
+    made_dirs: Vec<MadeDir>,
     stage_of: Vec<Option<usize>>,
     users: Vec<CreatedUser>,
     groups: Vec<CreatedGroup>,
@@ -68,6 +69,7 @@ pub(super) fn read<'a>(
         copies: Vec::new(),
         go_builds: Vec::new(),
         tool_runs: Vec::new(),
+        made_dirs: Vec::new(),
         stage_of: vec![None; file.instructions.len()],
         users: Vec::new(),
         groups: Vec::new(),
@@ -138,7 +140,7 @@ impl<'a> Builder<'a> {
             });
         let index = GraphIndex::new(self.file, &self.stages, &self.copies, final_stage);
         let mut go_builds = self.go_builds;
-        super::go_build::land_in_made_dirs(&mut go_builds, &self.stages, &self.runs);
+        super::go_build::land_in_made_dirs(&mut go_builds, &self.stages, &self.made_dirs);
         Ok(FileFacts {
             file: self.file,
             text: self.text,
@@ -152,6 +154,7 @@ impl<'a> Builder<'a> {
             copies: self.copies,
             go_builds,
             tool_runs: self.tool_runs,
+            made_dirs: self.made_dirs,
             stage_of: self.stage_of,
             users: self.users,
             groups: self.groups,
@@ -491,6 +494,14 @@ impl<'a> Builder<'a> {
                         self.stages[stage].facts.go =
                             GoRelease::Version(GoVersion::new(version.major, version.minor));
                     }
+                }
+                Some("mkdir") => {
+                    let made = made_by(command, &vars, cwd.as_deref());
+                    self.made_dirs.extend(made.into_iter().map(|path| MadeDir {
+                        stage,
+                        instruction: index,
+                        path,
+                    }));
                 }
                 Some("cd") => {
                     let target = command.argv.get(1).map(|w| vars.expand(&w.text));

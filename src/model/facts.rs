@@ -48,6 +48,8 @@ pub struct FileFacts<'a> {
     pub go_builds: Vec<GoBuild>,
     /// `go get` and `upx` commands (see `tools`).
     pub tool_runs: Vec<ToolRun>,
+    /// The directories `mkdir` makes in RUN commands.
+    pub made_dirs: Vec<super::scripts::MadeDir>,
     /// The stage of each instruction (`None` before the first FROM).
     pub stage_of: Vec<Option<usize>>,
     /// Users created by `adduser`/`useradd` in RUN commands.

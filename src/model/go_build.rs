@@ -3,7 +3,7 @@
 //! the effective `CGO_ENABLED`, where it writes its binary, and the build cache it uses.
 
 use super::facts::FileFacts;
-use super::scripts::{RunScript, made_dirs};
+use super::scripts::{MadeDir, RunScript, made_dirs};
 use super::stage::{Stage, chain_of};
 use super::vars::{Certainty, Value, Vars};
 use crate::knowledge::files;
@@ -150,6 +150,28 @@ impl GoBuild {
         self.env.get("GO111MODULE").is_some_and(|var| {
             var.exported && var.value.as_ref().and_then(|v| v.usable()) == Some("off")
         })
+    }
+
+    /// The build runs in `$GOPATH/src/<import path>` (`/go/src/github.com/org/repo`), the
+    /// layout from before modules: the file paths it embeds are the import paths under
+    /// `$GOPATH/src`, which tell nothing of a build machine.
+    pub fn builds_in_gopath_src(&self) -> bool {
+        let Some(cwd) = self.cwd.as_deref() else {
+            return false;
+        };
+        let Some(gopath) = self
+            .env
+            .exported_value("GOPATH")
+            .and_then(|(value, _)| value.usable().map(str::to_string))
+        else {
+            return false;
+        };
+        let src = format!("{}/src", gopath.trim_end_matches('/'));
+        let cwd = crate::paths::normalize(cwd);
+        cwd.strip_prefix(&src)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|rest| rest.split('/').next())
+            .is_some_and(|host| host.contains('.'))
     }
 
     /// `go install pkg@version` of a package from elsewhere: a tool, not this file's program.
@@ -416,14 +438,14 @@ pub fn output_path(
 /// `go build -o /out` writes `/out/<name>` when `/out` is a directory: one an earlier `mkdir`
 /// of the build's chain made. The output path is corrected in place, so what ships is read
 /// from where the binary really is.
-pub(super) fn land_in_made_dirs(builds: &mut [GoBuild], stages: &[Stage], runs: &[RunScript]) {
+pub(super) fn land_in_made_dirs(builds: &mut [GoBuild], stages: &[Stage], made: &[MadeDir]) {
     for build in builds.iter_mut() {
         let Some(output) = build.output.as_ref().filter(|o| !o.is_unknown()) else {
             continue;
         };
         let chain = chain_of(stages, build.stage);
         let made =
-            made_dirs(runs, &chain, build.instruction).contains(&paths::normalize(&output.text));
+            made_dirs(made, &chain, build.instruction).contains(&paths::normalize(&output.text));
         let name = build
             .packages()
             .next()

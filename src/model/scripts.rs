@@ -2,6 +2,7 @@
 //! packages they install.
 
 use super::facts::FileFacts;
+use super::vars::Vars;
 use crate::knowledge::packages;
 use crate::knowledge::shells;
 use crate::shell::{self, Command, Connector, Script};
@@ -134,24 +135,47 @@ pub fn installed_packages(command: &Command) -> Option<Vec<String>> {
     )
 }
 
-/// The absolute directories `mkdir` makes in the RUNs of `chain`, up to the instruction
-/// `up_to` (inclusive), normalized. Shared by the builder (where `go build -o DIR` writes) and
-/// the final image's facts.
-pub fn made_dirs(runs: &[RunScript], chain: &[usize], up_to: usize) -> Vec<String> {
-    runs.iter()
-        .filter(|r| chain.contains(&r.stage) && r.instruction <= up_to)
-        .flat_map(|r| &r.script.commands)
-        .filter(|c| c.program() == Some("mkdir"))
-        .flat_map(|c| c.argv.iter().skip(1))
-        .filter(|w| w.text.starts_with('/'))
-        .map(|w| crate::paths::normalize(&w.text))
+/// A directory a `mkdir` in a RUN makes: absolute, or relative to the command's known working
+/// directory (the WORKDIR, or a `cd` before it), normalized.
+#[derive(Debug, Clone)]
+pub struct MadeDir {
+    pub stage: usize,
+    pub instruction: usize,
+    pub path: String,
+}
+
+/// The directories a `mkdir` command makes: absolute, or joined to the working directory `cwd`
+/// where it is known; words whose value cannot be known are left out.
+pub(super) fn made_by(command: &Command, vars: &Vars, cwd: Option<&str>) -> Vec<String> {
+    command.argv[1..]
+        .iter()
+        .filter(|w| !w.text.starts_with('-'))
+        .filter_map(|word| {
+            let expanded = vars.expand_strict(&word.text);
+            let dir = expanded.usable()?;
+            match (dir.starts_with('/'), cwd) {
+                (true, _) => Some(crate::paths::normalize(dir)),
+                (false, Some(cwd)) => Some(crate::paths::join(cwd, dir)),
+                (false, None) => None,
+            }
+        })
+        .collect()
+}
+
+/// The directories `mkdir` makes in the RUNs of `chain`, up to the instruction `up_to`
+/// (inclusive). Shared by the builder (where `go build -o DIR` writes) and the final image's
+/// facts.
+pub fn made_dirs(made: &[MadeDir], chain: &[usize], up_to: usize) -> Vec<String> {
+    made.iter()
+        .filter(|m| chain.contains(&m.stage) && m.instruction <= up_to)
+        .map(|m| m.path.clone())
         .collect()
 }
 
 impl FileFacts<'_> {
     /// The directories the final chain makes with `mkdir`.
     pub fn final_made_dirs(&self) -> Vec<String> {
-        made_dirs(&self.runs, self.final_chain(), usize::MAX)
+        made_dirs(&self.made_dirs, self.final_chain(), usize::MAX)
     }
 
     /// Packages the final chain installs (apk add, apt-get install, ...).

@@ -2,6 +2,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::files;
 use crate::knowledge::images::{DefaultUser, Family};
 use crate::knowledge::users::{DEFAULT_NONROOT_USER, UserSpec};
 use crate::syntax::Keyword;
@@ -36,15 +37,20 @@ fn prepared_user(ctx: &Context) -> Option<String> {
     model.own_uid().map(|uid| format!("uid {uid} for its files"))
 }
 
-/// The final chain declares a VOLUME, works in a directory it made with `mkdir` (`RUN mkdir
-/// /data` then `WORKDIR /data`, or `mkdir -p /srv/data` then `WORKDIR /srv`) or one its ENV
+/// The final chain declares a VOLUME, makes a directory with `mkdir` outside the temporary
+/// ones (`RUN mkdir /data`, or `mkdir -p data/relay` in its WORKDIR: an empty directory made in
+/// the image is one to write in), works in one its ENV
 /// names (`WORKDIR $APP_DIR`, the program's configured data directory), or the program lives in
 /// its working directory (`WORKDIR /app`, `COPY app .`, `CMD ["./app"]`: files it writes next to
 /// itself, a SQLite database, land there): places where the program keeps state, which root
 /// owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
-    let made = model.final_made_dirs();
+    let made: Vec<String> = model
+        .final_made_dirs()
+        .into_iter()
+        .filter(|dir| !files::TEMP_DIRS.iter().any(|tmp| crate::paths::is_within(dir, tmp)))
+        .collect();
     let workdirs: Vec<String> = model
         .final_chain()
         .iter()
@@ -60,10 +66,8 @@ fn keeps_state(ctx: &Context) -> bool {
     };
     model.final_chain_has(Keyword::Volume)
         || model.final_workdir_from_env()
-        // `mkdir -p /srv/data/modules` makes `/srv` and `/srv/data` too.
-        || workdirs.iter().any(|dir| {
-            made.iter().any(|m| crate::paths::is_within(m, dir)) || lives_in_workdir(dir)
-        })
+        || !made.is_empty()
+        || workdirs.iter().any(lives_in_workdir)
 }
 
 /// A user the file creates for the final image without an explicit id (`useradd -M app`), when the file
@@ -92,14 +96,14 @@ fn help(ctx: &Context) -> String {
     } else {
         ""
     };
-    // With no WORKDIR the program starts in `/`, which only root can write: a program that
+    // In `/` (no WORKDIR, or `WORKDIR /`), which only root can write: a program that
     // writes beside itself (a data file, a report) fails there under any other user.
     let at_root = ctx
         .model
         .final_stage()
         .is_some_and(|s| s.workdir.as_deref() == Some("/"));
     let workdir = if at_root {
-        "; with no WORKDIR it starts in `/`, which only root can write: if the program writes files relative to its working directory, add a `WORKDIR` that user owns"
+        "; it starts in `/`, which only root can write: if the program writes files relative to its working directory, add a `WORKDIR` that user owns"
     } else {
         ""
     };

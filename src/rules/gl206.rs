@@ -137,6 +137,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             // GOPATH mode embeds `$GOPATH/src/<import path>`: only the GOPATH would go, and
             // GL211 is the finding there.
             || build.gopath_mode()
+            // Built in `$GOPATH/src/<import path>`: it embeds the import paths already.
+            || build.builds_in_gopath_src()
         {
             continue;
         }
