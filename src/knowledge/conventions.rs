@@ -52,6 +52,8 @@ const DIRS: &[(&str, Intent)] = &[
     ("mocks", Intent::Test),
     ("benchmark", Intent::Test),
     ("benchmarks", Intent::Test),
+    ("perf", Intent::Test),
+    ("debug", Intent::Dev),
     (".circleci", Intent::Ci),
     (".gitlab", Intent::Ci),
     (".buildkite", Intent::Ci),
@@ -132,11 +134,11 @@ pub fn dir_intent<'a>(dirs: &[&'a str]) -> Option<(Intent, &'a str)> {
         DIRS.iter()
             .find(|(name, _)| *name == lower)
             .or_else(|| {
-                // `test-server/`, `e2e_utils/`, `demo-app/`: a word of the name says it.
+                // `test-server/`, `e2e_utils/`, `demo-app/`, `debug-server/`: a word of the
+                // name says it (not a CI folder's: `.drone` is no word of `drone-runner`).
                 lower.split(['-', '_', '.']).find_map(|word| {
-                    DIRS.iter().find(|(name, intent)| {
-                        *name == word && matches!(intent, Intent::Test | Intent::Example)
-                    })
+                    DIRS.iter()
+                        .find(|(name, intent)| *name == word && *intent != Intent::Ci)
                 })
             })
             .map(|&(_, intent)| (intent, *dir))
@@ -233,6 +235,8 @@ pub fn name_intent(file_name: &str) -> Option<(Intent, String)> {
 /// (`demo-server`, `mock-oidc`, `e2e-runner`). Fewer than a file name's words: a product may be
 /// named `local-path-provisioner` or `skaffold`.
 const PROGRAM_NAME_WORDS: &[(&str, Intent)] = &[
+    ("debug", Intent::Dev),
+    ("perf", Intent::Test),
     ("demo", Intent::Example),
     ("example", Intent::Example),
     ("mock", Intent::Test),
@@ -594,6 +598,16 @@ mod tests {
             Some(Intent::Test)
         );
         assert_eq!(dir_intent(&["cmd", "latest-tools"]), None);
+        assert_eq!(
+            dir_intent(&["cmd", "debug-server"]).map(|i| i.0),
+            Some(Intent::Dev)
+        );
+        assert_eq!(
+            dir_intent(&["tools", "perf"]).map(|i| i.0),
+            Some(Intent::Test)
+        );
+        assert_eq!(dir_intent(&["cmd", "drone-runner"]), None);
+        assert_eq!(dir_intent(&["cmd", "performance"]), None);
         assert_eq!(dir_intent(&[".github", "docker"]), None);
         assert_eq!(
             dir_intent(&[".github", "workflows", "smoke"]).map(|i| i.0),
