@@ -204,8 +204,14 @@ pub fn is_git(name: &str) -> bool {
 pub fn is_base_data(name: &str) -> bool {
     matches!(
         package_name(name),
-        "ca-certificates" | "tzdata" | "ca-certificates-bundle" | "libc6-compat"
-    )
+        "ca-certificates" | "tzdata" | "ca-certificates-bundle"
+    ) || is_glibc_compat(name)
+}
+
+/// Alpine packages that let programs linked against glibc run on musl (`libc6-compat`,
+/// `gcompat`): an image that installs one means to run a glibc binary.
+pub fn is_glibc_compat(name: &str) -> bool {
+    matches!(package_name(name), "libc6-compat" | "gcompat")
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! GL004 cgo-not-disabled: a shipped go build may link against the C library.
 
+use super::per_run::PerRun;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::{ldflags_words, links_statically};
 use crate::knowledge::images::DistributionRelease;
 use crate::knowledge::images::{Family, Libc};
+use crate::knowledge::packages;
 use crate::model::{GoBuild, Model, Stage};
 
 declare_rule! {
@@ -89,6 +91,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     };
     let final_chain = model.final_chain();
+    let mut per_run = PerRun::default();
     for build in model.shipped_builds() {
         if build.cgo.disabled()
             || build.cgo.unknown()
@@ -125,6 +128,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let same_family =
             final_libc == builder_libc && matches!(final_libc, Libc::Glibc | Libc::Musl);
+        // A musl image that installs glibc compatibility (`libc6-compat`, `gcompat`) is made
+        // to run a binary linked against glibc: the choice is the file's.
+        if final_libc == Libc::Musl
+            && builder_libc == Libc::Glibc
+            && model
+                .final_installed_packages()
+                .iter()
+                .any(|p| packages::is_glibc_compat(p))
+        {
+            continue;
+        }
         // Cgo on purpose for a final image with the same C library is a decision; for one
         // whose C library cannot be told, nothing says it is a wrong one.
         if deliberate && (same_family || final_libc == Libc::Unknown) {
@@ -210,6 +224,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if model.explained_here(build.instruction, TOPICS).is_some() {
             continue;
         }
-        out.push(diagnostic);
+        if !per_run.folded(
+            out,
+            build.instruction,
+            &mut diagnostic,
+            build.go_range,
+            "this build is affected too",
+        ) {
+            out.push(diagnostic);
+        }
     }
 }
