@@ -13,6 +13,9 @@ pub struct GoMod {
     pub go: Option<GoVersion>,
     /// The `toolchain` line.
     pub toolchain: Option<GoVersion>,
+    /// The `go` line names a release with its patch or pre-release (`go 1.22.0`, `go 1.21rc1`),
+    /// the form Go before 1.21 cannot read ("must match format 1.23").
+    pub go_line_is_release: bool,
     /// The module paths of the `require` directives.
     pub requires: Vec<String>,
 }
@@ -24,7 +27,17 @@ impl GoMod {
         for (verb, args) in directives(text) {
             match verb {
                 "module" => out.module = args.first().map(|a| unquote(a)),
-                "go" => out.go = args.first().and_then(|a| GoVersion::parse(a)),
+                "go" => {
+                    out.go = args.first().and_then(|a| GoVersion::parse(a));
+                    // `1.N` is the only form older Go reads; `1.N.P` and `1.NrcK` are not.
+                    out.go_line_is_release = args.first().is_some_and(|a| {
+                        let mut parts = a.splitn(2, '.');
+                        let _major = parts.next();
+                        parts
+                            .next()
+                            .is_some_and(|minor| !minor.bytes().all(|b| b.is_ascii_digit()))
+                    });
+                }
                 "toolchain" => out.toolchain = args.first().and_then(|a| GoVersion::parse(a)),
                 // A module path's first element has a dot (`golang.org/x/net`).
                 "require" => out.requires.extend(
@@ -41,6 +54,12 @@ impl GoMod {
     /// The module requires `path` (directly or as an indirect dependency).
     pub fn requires(&self, path: &str) -> bool {
         self.requires.iter().any(|r| r == path)
+    }
+
+    /// Go releases before 1.21 stop at this go.mod: it has a `toolchain` line ("unknown
+    /// directive: toolchain") or a `go` line with a patch release ("invalid go version").
+    pub fn unreadable_before_go_1_21(&self) -> bool {
+        self.toolchain.is_some() || self.go_line_is_release
     }
 
     /// The newest Go the module asks for: the `toolchain` line, else the `go` line.
@@ -145,6 +164,16 @@ mod tests {
             GoMod::parse("module \"example.com/m\"\n").module.as_deref(),
             Some("example.com/m")
         );
+    }
+
+    #[test]
+    fn tells_what_go_before_1_21_cannot_read() {
+        let read = |text: &str| GoMod::parse(text).unreadable_before_go_1_21();
+        assert!(!read("module m\ngo 1.20\n"));
+        assert!(read("module m\ngo 1.21.0\n"));
+        assert!(read("module m\ngo 1.21rc1\n"));
+        assert!(read("module m\ngo 1.20\ntoolchain go1.21.3\n"));
+        assert!(!read("module m\n"));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::knowledge::go_release::{GoFeature, GoVersion, refuses_go_line};
+use crate::knowledge::go_release::{GoFeature, refuses_go_line};
+use crate::context::GoMod;
 use crate::model::{CopySource, GolangImage, Model};
 
 declare_rule! {
@@ -10,13 +11,23 @@ declare_rule! {
     "The build context's go.mod needs a newer Go than the builder image's tag"
 }
 
+/// What a builder before Go 1.21 trips on in a go.mod it cannot read.
+fn unreadable_part(go_mod: &GoMod) -> &'static str {
+    if go_mod.toolchain.is_some() {
+        "its `toolchain` line (\"unknown directive: toolchain\")"
+    } else {
+        "its `go` line, a release with a patch number (\"invalid go version: must match format 1.N\")"
+    }
+}
+
 fn report(
     ctx: &Context,
     golang: &GolangImage,
-    required: GoVersion,
+    go_mod: &GoMod,
     stage: usize,
     copy: usize,
-) -> Diagnostic {
+) -> Option<Diagnostic> {
+    let required = go_mod.go?;
     let model = ctx.model;
     let root = &model.stages[model.stages[stage].root_stage];
     let have = golang
@@ -31,7 +42,18 @@ fn report(
     let strict = version.is_some_and(|v| v.has(GoFeature::ToolchainLine));
     let backported = !strict
         && version.is_some_and(|v| refuses_go_line(v, !golang.tag.exact_patch, required));
-    let message = if strict {
+    let newer = golang.tag.satisfies(required) == Some(false);
+    // Go before 1.21 cannot parse a go.mod written for toolchains: the build stops whatever
+    // the code needs.
+    let unreadable = !strict && version.is_some() && go_mod.unreadable_before_go_1_21();
+    let message = if unreadable {
+        format!(
+            "`{image}` has Go {have}, which cannot read the context's go.mod: Go before 1.21 stops at {}",
+            unreadable_part(go_mod)
+        )
+    } else if !newer {
+        return None;
+    } else if strict {
         format!(
             "go.mod requires Go {required}, but `{image}` has Go {have}: the build stops with \"go.mod requires go >= {required}\""
         )
@@ -64,10 +86,10 @@ fn report(
             "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
             golang.tag.variant
         ));
-    if !strict && !backported {
+    if !strict && !backported && !unreadable {
         diagnostic = diagnostic.with_severity(Severity::Info);
     }
-    diagnostic
+    Some(diagnostic)
 }
 
 /// A `go` command runs after the copy in the stage or a stage built from it, and nothing sets
@@ -123,7 +145,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     // Only the `go` line is a requirement: with GOTOOLCHAIN=local the `toolchain` line is a
     // suggestion the local Go ignores.
-    let Some(required) = model.context_go_mod().and_then(|m| m.go) else {
+    let Some(go_mod) = model.context_go_mod().filter(|m| m.go.is_some()) else {
         return;
     };
     let mut reported = Vec::new();
@@ -140,10 +162,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(golang) = model.golang_image(copy.stage) else {
             continue;
         };
-        if golang.tag.satisfies(required) != Some(false) {
-            continue;
+        if let Some(diagnostic) = report(ctx, &golang, go_mod, copy.stage, copy.instruction) {
+            reported.push(copy.stage);
+            out.push(diagnostic);
         }
-        reported.push(copy.stage);
-        out.push(report(ctx, &golang, required, copy.stage, copy.instruction));
     }
 }

@@ -1,0 +1,54 @@
+//! What the context's go.mod says to the builder's Go: a go.mod written for Go 1.21's
+//! toolchains (a `toolchain` line, a `go` line with a patch release) cannot be read by an
+//! older Go at all (GL212, an error), whatever the code needs.
+
+mod common;
+
+use common::{stdout_in, write};
+
+fn gl212(go_mod: &str, image: &str) -> String {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    write(dir.path(), "go.mod", go_mod);
+    write(
+        dir.path(),
+        "Dockerfile",
+        &format!("FROM {image} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"),
+    );
+    stdout_in(
+        dir.path(),
+        &["--format", "compact", "--select", "GL212", "Dockerfile"],
+    )
+}
+
+#[test]
+fn a_go_mod_for_toolchains_stops_go_before_1_21() {
+    // A toolchain line: Go 1.20 stops at it even though the go line is its own release.
+    let toolchain = gl212(
+        "module example.com/app\n\ngo 1.20\n\ntoolchain go1.21.3\n",
+        "golang:1.20.7",
+    );
+    assert!(toolchain.contains("error[GL212]"), "{toolchain}");
+    assert!(
+        toolchain.contains("`golang:1.20.7` has Go 1.20.7, which cannot read the context's go.mod: Go before 1.21 stops at its `toolchain` line (\"unknown directive: toolchain\")"),
+        "{toolchain}"
+    );
+    // A go line with a patch release, newer than the builder: not "builds it anyway".
+    let patch = gl212("module example.com/app\n\ngo 1.21.0\n", "golang:1.19.4");
+    assert!(patch.contains("error[GL212]"), "{patch}");
+    assert!(
+        patch.contains("its `go` line, a release with a patch number"),
+        "{patch}"
+    );
+    assert!(!patch.contains("builds it anyway"), "{patch}");
+    // The old form is still advisory there, and Go 1.21 reads both forms.
+    let advisory = gl212("module example.com/app\n\ngo 1.21\n", "golang:1.19.4");
+    assert!(
+        advisory.contains("info[GL212]") && advisory.contains("builds it anyway"),
+        "{advisory}"
+    );
+    let modern = gl212(
+        "module example.com/app\n\ngo 1.21.0\n\ntoolchain go1.21.3\n",
+        "golang:1.21",
+    );
+    assert!(modern.is_empty(), "{modern}");
+}
