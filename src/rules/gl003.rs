@@ -237,7 +237,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Builds that take their flags from one variable share one problem and one fix (the
     // variable's value): the first such build reports it, the others are its labels.
     let mut reported_variables: Vec<(crate::source::TextRange, usize)> = Vec::new();
-    let mut per_run = PerRun::default();
+    let mut per_run = PerRun::per_instruction();
     // A tool that only a copy of all of `/go/bin` carries along is not what the image ships:
     // not copying it is the point there, not its size.
     for build in ctx
@@ -255,7 +255,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             build.instruction,
             &mut found[0],
             build.go_range,
-            "this build lacks the same flags",
+            "this build is not fully stripped either",
         ) {
             continue;
         }

@@ -10,9 +10,20 @@ use crate::source::TextRange;
 pub(crate) struct PerRun {
     /// The instruction and message of each finding reported, with its index in the output.
     reported: Vec<(usize, String, usize)>,
+    /// Fold every finding of a RUN into its first, whatever its message: the builds share
+    /// one problem in different degrees (one lacks `-s`, another all of `-ldflags`).
+    whatever_message: bool,
 }
 
 impl PerRun {
+    /// A fold that ignores the message: one finding per RUN.
+    pub(crate) fn per_instruction() -> PerRun {
+        PerRun {
+            whatever_message: true,
+            ..PerRun::default()
+        }
+    }
+
     /// Folds `diagnostic` into the finding that an earlier build of the same instruction made
     /// with the same message, labelling `range`, and says whether it did. When it did not, the
     /// caller pushes `diagnostic` next, and later builds fold into it.
@@ -24,10 +35,9 @@ impl PerRun {
         range: TextRange,
         label: &str,
     ) -> bool {
-        let found = self
-            .reported
-            .iter()
-            .find(|(i, message, _)| *i == instruction && *message == diagnostic.message);
+        let found = self.reported.iter().find(|(i, message, _)| {
+            *i == instruction && (self.whatever_message || *message == diagnostic.message)
+        });
         let Some(&(_, _, first)) = found else {
             self.reported
                 .push((instruction, diagnostic.message.clone(), out.len()));
