@@ -108,6 +108,18 @@ impl Resolver<'_> {
                     .map(|d| super::repo::relative_to_cwd(&found.root.join(d))),
             )
         });
+        // Nothing in the repository says how it is built: the folder its COPY sources are in.
+        // The file itself says so, so `--no-build-config` keeps it.
+        let build_context = build_context.or_else(|| {
+            let found = in_repo.as_ref()?;
+            let file = file_path.as_deref()?;
+            let text = match &input {
+                Input::Path(path, _) => std::fs::read_to_string(path).ok()?,
+                Input::Bytes(_, bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            };
+            crate::context::infer::context_from_sources(file, &text, &found.root)
+                .map(|dir| Some(super::repo::relative_to_cwd(&dir)))
+        });
         let context = self
             .contexts
             .for_file(&config, file_path.as_deref(), build_context);

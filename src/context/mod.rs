@@ -6,6 +6,7 @@
 pub mod dockerignore;
 pub mod go_mod;
 pub mod go_source;
+pub mod infer;
 pub mod make_run;
 
 use std::path::Path;

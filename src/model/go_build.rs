@@ -174,6 +174,15 @@ impl GoBuild {
             .is_some_and(|host| host.contains('.'))
     }
 
+    /// The build names source files (`go build cmd/main.go`, `go build ./cmd/app/*`), not a
+    /// package: Go builds them as `command-line-arguments`, outside the main module, and never
+    /// stamps VCS information into the binary (golang/go#51279).
+    pub fn builds_named_files(&self) -> bool {
+        let mut packages = self.packages().peekable();
+        packages.peek().is_some()
+            && packages.all(|p| p.ends_with(".go") || p.ends_with("/*") || p == "*")
+    }
+
     /// `go install pkg@version` of a package from elsewhere: a tool, not this file's program.
     pub fn is_tool_install(&self) -> bool {
         self.subcommand == GoSubcommand::Install

@@ -2,7 +2,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::knowledge::files::{GOROOT, ROOT_CACHE_DIR};
+use crate::knowledge::files::{GOROOT, ROOT_CACHE_DIR, ROOT_GOCACHE};
 use crate::knowledge::go_images::GOPATH;
 use crate::model::{Copy, CopySource, Model};
 use crate::paths;
@@ -29,7 +29,9 @@ fn toolchain_dir(model: &Model, stage: usize, path: &str) -> Option<&'static str
         Some("the GOPATH, with the module cache")
     } else if paths::is_within(path, &pkg) {
         Some("the module cache")
-    } else if paths::is_within(path, ROOT_CACHE_DIR) {
+    } else if path == ROOT_CACHE_DIR || paths::is_within(path, ROOT_GOCACHE) {
+        // `/root/.cache` holds the build cache; its other folders are other programs' (a
+        // browser a tool downloads into `/root/.cache/rod`).
         Some("the build cache")
     } else {
         None

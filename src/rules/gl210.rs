@@ -15,7 +15,9 @@ declare_rule! {
 /// Go that skips stamping quietly (1.18.1 and later; a floating tag is taken as current).
 fn stamping_skipped(ctx: &Context, build: &GoBuild) -> bool {
     let model = ctx.model;
-    if build.has_flag("buildvcs") {
+    // Named files are never stamped, git or not: `.git` there is only a cache miss, and
+    // installing git would change nothing.
+    if build.has_flag("buildvcs") || build.builds_named_files() {
         return false;
     }
     // GOFLAGS from a value gopherlint cannot know may hold `-buildvcs`.

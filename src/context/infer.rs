@@ -1,0 +1,104 @@
+//! Which directory a Dockerfile is built from when nothing says (no `--context`, no config, no
+//! build configuration in the repository): the one its `COPY` and `ADD` sources are in. A file
+//! under `build/app/` that copies `go.mod` and `build/app/passwd` is built from the repository
+//! root (`docker build -f build/app/Dockerfile .`), not from its own folder.
+
+use std::path::{Path, PathBuf};
+
+use crate::syntax::{Keyword, parse};
+
+/// Sources of the file's COPY and ADD from the context: plain relative paths, without
+/// variables, wildcards, URLs or `.` (which exists everywhere and tells nothing).
+fn literal_sources(text: &str) -> Vec<String> {
+    let file = parse(text);
+    let mut sources = Vec::new();
+    for instruction in &file.instructions {
+        if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
+            || instruction.flag("from").is_some()
+            || !instruction.heredocs.is_empty()
+        {
+            continue;
+        }
+        let words = instruction.arg_words();
+        let Some((_, from)) = words.split_last() else {
+            continue;
+        };
+        for word in from {
+            let source = word.value.trim_start_matches("./").trim_end_matches('/');
+            if source.is_empty()
+                || source == "."
+                || source.starts_with('/')
+                || source.contains(['$', '*', '?', '[', '\\'])
+                || source.contains("://")
+                || source.split('/').any(|part| part == "..")
+            {
+                continue;
+            }
+            sources.push(source.to_string());
+        }
+    }
+    sources
+}
+
+/// The directory, from the file's own up to `root` (the repository's), that holds every plain
+/// source the file copies, where its own folder lacks one of them. `None` when the file's
+/// folder holds them (or the file names none): the default stands.
+pub fn context_from_sources(file: &Path, text: &str, root: &Path) -> Option<PathBuf> {
+    let own = match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let sources = literal_sources(text);
+    let holds_all = |dir: &Path| sources.iter().all(|s| dir.join(s).exists());
+    if sources.is_empty() || holds_all(own) {
+        return None;
+    }
+    let root = root.canonicalize().ok()?;
+    let mut dir = own.canonicalize().ok()?;
+    while dir.starts_with(&root) && dir != root {
+        dir = dir.parent()?.to_path_buf();
+        if holds_all(&dir) {
+            return Some(dir);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_plain_sources_only() {
+        let text = "FROM golang:1.23 AS build\nCOPY go.mod go.sum ./\nCOPY --from=x /a /b\nCOPY $SRC .\nCOPY . .\nADD https://a.io/x /x\nCOPY ./build/app/passwd /etc/passwd\nCOPY cmd/*.go ./\n";
+        assert_eq!(
+            literal_sources(text),
+            ["go.mod", "go.sum", "build/app/passwd"]
+        );
+    }
+
+    #[test]
+    fn the_folder_that_holds_the_sources_is_the_context() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("build/app")).expect("mkdir");
+        std::fs::write(root.join("go.mod"), "module m\n").expect("go.mod");
+        std::fs::write(root.join("build/app/passwd"), "").expect("passwd");
+        let file = root.join("build/app/Dockerfile");
+        let text = "FROM golang:1.23\nCOPY go.mod ./\nCOPY build/app/passwd /etc/passwd\n";
+        assert_eq!(
+            context_from_sources(&file, text, root),
+            Some(root.canonicalize().expect("root"))
+        );
+        // Its own folder holds what it copies: nothing to infer.
+        assert_eq!(
+            context_from_sources(&file, "FROM scratch\nCOPY passwd /etc/passwd\n", root),
+            None
+        );
+        // Nowhere holds it: nothing to infer.
+        assert_eq!(
+            context_from_sources(&file, "FROM scratch\nCOPY nothing /x\n", root),
+            None
+        );
+    }
+}
