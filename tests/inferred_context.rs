@@ -36,6 +36,12 @@ fn the_folder_holding_the_copied_files_is_the_context() {
     );
     let found = stdout_in(root, &["--format", "compact", "build/app/Dockerfile"]);
     assert!(!found.contains("GL006"), "{found}");
+    // The passwd file it copies from there gives `app`'s id.
+    let human = stdout_in(root, &["--color", "never", "build/app/Dockerfile"]);
+    assert!(
+        human.contains("help: use the numeric id: `app` is 1000 here (`USER 1000`)"),
+        "{human}"
+    );
     // Run from inside the folder, the same: the context is two folders up.
     let inside = stdout_in(&root.join("build/app"), &["--show-model", "Dockerfile"]);
     assert!(inside.contains("context: `../..`"), "{inside}");

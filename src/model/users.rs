@@ -160,18 +160,34 @@ impl FileFacts<'_> {
             .any(|w| w.text.contains(PASSWD))
     }
 
-    /// The uid of `name` in a passwd line the file writes literally (`name:x:10001:...`).
+    /// The uid of `name` in a passwd line the file writes literally (`name:x:10001:...`), or
+    /// in a passwd file it copies from the build context (`COPY build/passwd /etc/passwd`).
     fn written_passwd_uid(&self, name: &str) -> Option<u32> {
         if !self.writes_passwd() {
             return None;
         }
-        let entry = format!("{name}:x:");
-        let at = self.text.find(&entry)? + entry.len();
-        let digits: String = self.text[at..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
+        passwd_uid(self.text, name).or_else(|| self.copied_passwd_uid(name))
+    }
+
+    /// The uid of `name` in the passwd file a COPY from the context puts at /etc/passwd.
+    fn copied_passwd_uid(&self, name: &str) -> Option<u32> {
+        let context = self.context()?;
+        let copy = self.copies.iter().find(|c| {
+            c.source == CopySource::Context
+                && c.dest
+                    .usable()
+                    .is_some_and(|d| paths::normalize(d) == PASSWD)
+        })?;
+        let [source] = copy.sources.as_slice() else {
+            return None;
+        };
+        let source = source.usable().filter(|s| !s.contains(['*', '?', '[']))?;
+        let relative = source.trim_start_matches('/');
+        if relative.split('/').any(|part| part == "..") {
+            return None;
+        }
+        let bytes = std::fs::read(std::path::Path::new(&context.dir).join(relative)).ok()?;
+        passwd_uid(crate::context::read_text(&bytes)?, name)
     }
 }
 
@@ -403,4 +419,20 @@ impl super::Model<'_> {
         let program = self.start_command()?.first()?;
         self.run_docs.as_ref()?.root_need(program)
     }
+}
+
+/// The uid of `name` in passwd text (`name:x:10001:10001::/home/name:/sbin/nologin`).
+/// The entry starts a word: `app:x:` is not found in `myapp:x:`.
+fn passwd_uid(text: &str, name: &str) -> Option<u32> {
+    let entry = format!("{name}:x:");
+    let at = text.match_indices(&entry).find_map(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        (!before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .then_some(at + entry.len())
+    })?;
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
