@@ -39,6 +39,16 @@ pub fn parent(path: &str) -> &str {
     }
 }
 
+/// `path` as an absolute path: itself normalized when absolute, joined to the working directory
+/// `cwd` when relative and `cwd` is known, `None` otherwise.
+pub fn resolve(path: &str, cwd: Option<&str>) -> Option<String> {
+    match (path.starts_with('/'), cwd) {
+        (true, _) => Some(normalize(path)),
+        (false, Some(cwd)) => Some(join(cwd, path)),
+        (false, None) => None,
+    }
+}
+
 /// Whether `dir` is `path` or one of its parent directories.
 pub fn is_within(path: &str, dir: &str) -> bool {
     dir == "/"

@@ -152,12 +152,7 @@ pub(super) fn made_by(command: &Command, vars: &Vars, cwd: Option<&str>) -> Vec<
         .filter(|w| !w.text.starts_with('-'))
         .filter_map(|word| {
             let expanded = vars.expand_strict(&word.text);
-            let dir = expanded.usable()?;
-            match (dir.starts_with('/'), cwd) {
-                (true, _) => Some(crate::paths::normalize(dir)),
-                (false, Some(cwd)) => Some(crate::paths::join(cwd, dir)),
-                (false, None) => None,
-            }
+            crate::paths::resolve(expanded.usable()?, cwd)
         })
         .collect()
 }

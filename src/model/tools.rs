@@ -212,11 +212,7 @@ impl FileFacts<'_> {
                 if value.certainty > Certainty::Default || value.text.contains(['*', '?', '[']) {
                     return None;
                 }
-                match (&run.cwd, value.text.starts_with('/')) {
-                    (_, true) => Some(paths::normalize(&value.text)),
-                    (Some(cwd), false) => Some(paths::join(cwd, &value.text)),
-                    (None, false) => None,
-                }
+                paths::resolve(&value.text, run.cwd.as_deref())
             })
             .collect()
     }
