@@ -156,7 +156,7 @@ fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
     let name = path.map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p));
     let template = |why: &str| {
         format!(
-            "this is a template, not a Dockerfile ({why}): gopherlint lints the Dockerfile it renders"
+            "this is a template, not a Dockerfile ({why}), so it is not linted: lint the Dockerfile rendered from it"
         )
     };
     let (range, message) = match discover::template_from_line(text) {

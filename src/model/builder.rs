@@ -495,7 +495,13 @@ impl<'a> Builder<'a> {
                             GoRelease::Version(GoVersion::new(version.major, version.minor));
                     }
                 }
-                Some("mkdir") => {
+                // `install -d DIR` makes directories as `mkdir -p` does.
+                Some(maker @ ("mkdir" | "install"))
+                    if maker == "mkdir"
+                        || command.argv[1..]
+                            .iter()
+                            .any(|w| matches!(w.text.as_str(), "-d" | "--directory")) =>
+                {
                     let made = made_by(command, &vars, cwd.as_deref());
                     self.made_dirs.extend(made.into_iter().map(|path| MadeDir {
                         stage,

@@ -166,10 +166,13 @@ impl GoBuild {
         else {
             return false;
         };
-        let src = format!("{}/src", gopath.trim_end_matches('/'));
+        let gopath = crate::paths::normalize(&gopath);
         let cwd = crate::paths::normalize(cwd);
-        cwd.strip_prefix(&src)
+        // `$GOPATH/<import path>` without `src` (metallb's `/go/go.universe.tf/metallb`)
+        // embeds the import path too: `-trimpath` would drop only the GOPATH before it.
+        cwd.strip_prefix(gopath.trim_end_matches('/'))
             .and_then(|rest| rest.strip_prefix('/'))
+            .map(|rest| rest.strip_prefix("src/").unwrap_or(rest))
             .and_then(|rest| rest.split('/').next())
             .is_some_and(|host| host.contains('.'))
     }
@@ -245,6 +248,14 @@ impl GoBuild {
     pub fn writes_nothing(&self) -> bool {
         self.subcommand == GoSubcommand::Build
             && !self.has_flag("o")
+            && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
+    }
+
+    /// `go build -o DIR` of several packages (`./cmd/...`) writes each binary into `DIR`, under
+    /// names the file does not spell: the output is that directory (Go refuses a file there).
+    pub fn writes_into_dir(&self) -> bool {
+        self.subcommand == GoSubcommand::Build
+            && self.has_flag("o")
             && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
     }
 

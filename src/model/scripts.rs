@@ -147,9 +147,24 @@ pub struct MadeDir {
 /// The directories a `mkdir` command makes: absolute, or joined to the working directory `cwd`
 /// where it is known; words whose value cannot be known are left out.
 pub(super) fn made_by(command: &Command, vars: &Vars, cwd: Option<&str>) -> Vec<String> {
-    command.argv[1..]
+    // Options that take their value as the next word (`mkdir -m 755`, `install -o app -d`).
+    const VALUED: &[&str] = &[
+        "-m",
+        "--mode",
+        "-o",
+        "--owner",
+        "-g",
+        "--group",
+        "--context",
+    ];
+    let words = &command.argv[1..];
+    words
         .iter()
-        .filter(|w| !w.text.starts_with('-'))
+        .enumerate()
+        .filter(|&(i, w)| {
+            !w.text.starts_with('-') && (i == 0 || !VALUED.contains(&words[i - 1].text.as_str()))
+        })
+        .map(|(_, w)| w)
         .filter_map(|word| {
             let expanded = vars.expand_strict(&word.text);
             crate::paths::resolve(expanded.usable()?, cwd)

@@ -48,8 +48,14 @@ impl Shipping {
                 if overwritten[build.index] || build.is_wasm() || build.writes_nothing() {
                     return Shipment::default();
                 }
-                let traced =
-                    facts.trace_routes(build.stage, build.output.as_ref().and_then(|o| o.usable()));
+                let output = build.output.as_ref().and_then(|o| o.usable());
+                // A directory of binaries: any file in it (`COPY --from=build /out/bin/* /`)
+                // carries the build's programs, whose names the file does not spell.
+                let output = match output {
+                    Some(dir) if build.writes_into_dir() => Some(paths::join(dir, "*")),
+                    other => other.map(str::to_string),
+                };
+                let traced = facts.trace_routes(build.stage, output.as_deref());
                 Shipment {
                     ships: traced.reaches,
                     landed: traced.landed,

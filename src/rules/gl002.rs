@@ -319,9 +319,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 || builder.c_toolchain_installed
                 || on_without_compiler)
     });
+    // Built on an image gopherlint does not know, with cgo left to Go: whether the binary
+    // links the C library (and so needs this base's) is unknown.
+    let cgo_unknown = cgo.iter().any(|(setting, stage)| {
+        !setting.disabled() && model.stages[*stage].facts.c_toolchain.is_none()
+    });
     // A binary that links the C library on purpose needs it; distroless base/cc exist for
     // exactly that.
-    if deliberate_cgo || (cgo_on && stage.facts.family == Family::DistrolessBase) {
+    if deliberate_cgo || cgo_unknown || (cgo_on && stage.facts.family == Family::DistrolessBase) {
         return;
     }
     let root = &model.stages[stage.root_stage];
@@ -413,13 +418,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if cgo_on {
         message.push_str(" once it is built with `CGO_ENABLED=0`");
     }
+    // Where the base had CA roots or the file names users, only distroless static keeps them:
+    // scratch would break TLS or the user (set F: livekit's webhooks, zgrab2's root HOME).
+    let on = if replacement == "scratch" {
+        format!("`scratch` or `{DISTROLESS_STATIC}`")
+    } else {
+        format!("`{replacement}`, which keeps its users and CA roots")
+    };
     let help = if !compiled_here.is_empty() {
         format!(
             "compile in a separate build stage and copy only the binary into a final stage on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
         )
     } else if only_maintains_base(ctx) {
         format!(
-            "its RUN steps only update or upgrade the base's packages, and a minimal base has none to patch: ship the static binary on `scratch` or `{DISTROLESS_STATIC}` (rebuilt with each security fix) and drop the RUN {GOPHERFILE_HINT}"
+            "its RUN steps only update or upgrade the base's packages, and a minimal base has none to patch: ship the static binary on {on} (rebuilt with each security fix) and drop the RUN {GOPHERFILE_HINT}"
         )
     } else if runs_commands
         && model
@@ -428,7 +440,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .all(|&s| model.runs_in_stage(s).is_empty())
     {
         format!(
-            "write the start command in exec form (`[\"/path/to/binary\", \"arg\"]`), which needs no shell, then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+            "write the start command in exec form (`[\"/path/to/binary\", \"arg\"]`), which needs no shell, then ship the static binary on {on} {GOPHERFILE_HINT}"
         )
     } else if let Some(adds) = only_adds_base_data(ctx).filter(|_| !shell_form_start(ctx)) {
         let data: Vec<&str> = adds.iter().copied().filter(|a| *a != "a user").collect();
@@ -466,14 +478,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
     } else if runs_commands {
         format!(
-            "move the final stage's RUN steps into the build stage (and write any shell-form start command in exec form), then ship the static binary on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+            "move the final stage's RUN steps into the build stage (and write any shell-form start command in exec form), then ship the static binary on {on} {GOPHERFILE_HINT}"
         )
     } else {
-        let on = if replacement == "scratch" {
-            format!("`scratch` or `{DISTROLESS_STATIC}`")
-        } else {
-            format!("`{replacement}`, which keeps its users and CA roots")
-        };
         format!("a static Go binary runs on {on} {GOPHERFILE_HINT}")
     };
     // A digest-pinned base is a choice the fix cannot keep: it knows no digest of the new one.

@@ -116,6 +116,24 @@ fn fix(ctx: &Context, build: &GoBuild) -> Option<Fix> {
     ))
 }
 
+/// What `-trimpath` changes for this build: where its paths go, and what they stop showing.
+fn help(build: &GoBuild) -> String {
+    // Named files build as `command-line-arguments`, outside the module's paths.
+    let paths_become = if build.builds_named_files() {
+        "module paths (those of the named files become `command-line-arguments/...`)"
+    } else {
+        "module paths"
+    };
+    let shows = if build.vendored() {
+        "the build stage's directory layout"
+    } else {
+        "the build stage's directory layout or where its module cache was"
+    };
+    format!(
+        "add `-trimpath`: file paths in the binary and its stack traces become {paths_become}, so the binary no longer shows {shows}"
+    )
+}
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An export-only final stage is an artifact for the host, not an image. An example image
     // shows how to use a project: where its binary's paths point matters to no one.
@@ -159,11 +177,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     build.subcommand
                 ),
             )
-            .with_help(if build.vendored() {
-                "add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout"
-            } else {
-                "add `-trimpath`: file paths in the binary and its stack traces become module paths, so the binary no longer shows the build stage's directory layout or where its module cache was"
-            })
+            .with_help(help(build))
             .with_fix(fix(ctx, build));
         if !per_run.folded(
             out,

@@ -64,7 +64,7 @@ fn go111module(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
                         "`GO111MODULE=on` changes nothing: module mode is the default since Go 1.16 ({builder})"
                     ),
                 )
-                .with_help("delete it; `go` builds in module mode unless `GO111MODULE` is `off` or `auto`")
+                .with_help("delete it; `go` builds in module mode unless `GO111MODULE` is `off`, or `auto` with no go.mod in the working directory or above it")
                 .with_fix(delete_write(ctx, write, "delete `GO111MODULE=on`")),
             );
         }

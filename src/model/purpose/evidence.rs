@@ -80,9 +80,12 @@ impl Classifier<'_, '_> {
         let mut found = None;
         for build in self.shipped() {
             let landed = &self.shipping.builds[build.index].landed;
-            let hit = landed.iter().any(|p| candidates.contains(p))
-                || (build.output.as_ref().and_then(|o| o.usable()).is_none()
-                    && build.output_name().as_deref() == Some(paths::basename(program)));
+            // A directory of binaries lands as `/usr/bin/*`: any program started from there.
+            let hit = landed.iter().any(|p| {
+                candidates.contains(p)
+                    || (p.ends_with("/*") && candidates.iter().any(|c| paths::glob_match(p, c)))
+            }) || (build.output.as_ref().and_then(|o| o.usable()).is_none()
+                && build.output_name().as_deref() == Some(paths::basename(program)));
             if hit {
                 let tool = build.is_tool_install();
                 found = Some(found.unwrap_or(true) && tool);
