@@ -71,3 +71,28 @@ fn another_image_or_another_mount_leaves_gl005() {
     let dir = repo(&[("compose.yaml", compose), ("docs/other.md", docs)]);
     assert!(codes(dir.path(), &[]).contains("GL005"));
 }
+
+/// The project's component (`updater-agent`) started by an init program, documented as the
+/// project's image (`example/updater`) in a documentation site's section two folders down.
+#[test]
+fn a_component_behind_an_init_documented_in_a_site_section_answers_gl005() {
+    let dockerfile = "FROM alpine:3.20\nRUN apk add --no-cache tini\nCOPY updater-agent /usr/local/bin/updater-agent\nEXPOSE 8080\nENTRYPOINT [\"/sbin/tini\", \"--\"]\nCMD [\"updater-agent\", \"-config=/etc/updater.toml\"]\n";
+    let docs = "```sh\ndocker run -d \\\n  -v $HOME/.gitconfig:/root/.gitconfig \\\n  example/updater:latest\n```\n";
+    let dir = repo(&[
+        ("Dockerfile", dockerfile),
+        ("docs/content/configuration/auth.md", docs),
+    ]);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
+    assert!(
+        model.contains("starts: `updater-agent -config=/etc/updater.toml`"),
+        "{model}"
+    );
+    assert!(!codes(dir.path(), &[]).contains("GL005"), "{model}");
+    // Another project's image of the same prefix does not answer for it.
+    let other = "```sh\ndocker run -v x:/root/.gitconfig example/update\n```\n";
+    let dir = repo(&[
+        ("Dockerfile", dockerfile),
+        ("docs/content/configuration/auth.md", other),
+    ]);
+    assert!(codes(dir.path(), &[]).contains("GL005"));
+}

@@ -277,3 +277,56 @@ pub mod legacy_managers {
         ("vendor/vendor.json", "govendor"),
     ];
 }
+
+/// Init programs that reap zombies and forward signals to the program named in their
+/// arguments (`ENTRYPOINT ["/sbin/tini", "--"]` with `CMD ["server"]`): the image starts that
+/// program. Each with its options that take a value in the next word.
+pub const INIT_PROGRAMS: &[(&str, &[&str])] = &[
+    ("tini", &["-p", "-e"]),
+    ("tini-static", &["-p", "-e"]),
+    ("dumb-init", &["-r", "--rewrite"]),
+    ("catatonit", &[]),
+];
+
+/// The program an init program starts, from the words after it: its options and `--`
+/// skipped. `None` when `argv` does not start with an init program.
+pub fn after_init_program(argv: &[String]) -> Option<&[String]> {
+    let name = argv.first()?.rsplit('/').next()?;
+    let (_, valued) = INIT_PROGRAMS.iter().find(|(n, _)| *n == name)?;
+    let mut i = 1;
+    while let Some(word) = argv.get(i) {
+        if word == "--" {
+            i += 1;
+            break;
+        }
+        if !word.starts_with('-') {
+            break;
+        }
+        i += if valued.contains(&word.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    Some(&argv[i.min(argv.len())..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_init_program;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn an_init_program_starts_the_words_after_its_options() {
+        let tini = words("/sbin/tini -s -p SIGTERM -- /app serve");
+        assert_eq!(after_init_program(&tini), Some(&tini[5..]));
+        let bare = words("tini --");
+        assert_eq!(after_init_program(&bare).map(<[String]>::len), Some(0));
+        let dumb = words("/usr/bin/dumb-init -r 15:2 /server");
+        assert_eq!(after_init_program(&dumb), Some(&dumb[3..]));
+        assert_eq!(after_init_program(&words("/server --flag")), None);
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::facts::FileFacts;
 use super::opaque::{OpaqueBinary, opaque_binaries};
-use crate::knowledge::shells;
+use crate::knowledge::{shells, tools};
 use crate::paths;
 use crate::shell;
 use crate::source::TextRange;
@@ -102,7 +102,24 @@ pub fn is_go_run(start: &[String]) -> bool {
 /// Reads the start command (see `Shipping::start`).
 fn start_command(facts: &FileFacts) -> Option<Vec<String>> {
     let (entrypoint, cmd) = facts.start_instructions();
-    let index = entrypoint.or(cmd)?;
+    let words = instruction_words(facts, entrypoint.or(cmd)?)?;
+    // `ENTRYPOINT ["/sbin/tini", "--"]` with `CMD ["athens-proxy"]`: the init program starts
+    // the CMD (appended to an exec-form entrypoint), which is what the image runs.
+    let Some(rest) = tools::after_init_program(&words) else {
+        return Some(words);
+    };
+    if !rest.is_empty() {
+        return Some(rest.to_vec());
+    }
+    match cmd.filter(|_| entrypoint.is_some()) {
+        Some(cmd) => instruction_words(facts, cmd),
+        None => Some(words),
+    }
+}
+
+/// The words an ENTRYPOINT or CMD runs: exec form as written (expanded where known), shell
+/// form as a shell reads it; `sh -c "exec /app"` read as the script's first command.
+fn instruction_words(facts: &FileFacts, index: usize) -> Option<Vec<String>> {
     let vars = &facts.final_stage()?.vars;
     let words: Vec<String> = match &facts.instruction(index).args {
         // A word whose value cannot be known (`$(ps ...)` in a `sh -c` script) is kept as

@@ -119,7 +119,8 @@ impl RunDocs {
     }
 
     /// A documented run that needs root, of the image named like `program` (the basename of
-    /// what the image starts: `/bin/woodpecker-agent` is `woodpeckerci/woodpecker-agent`).
+    /// what the image starts: `/bin/woodpecker-agent` is `woodpeckerci/woodpecker-agent`), or
+    /// named for the project whose component it is (`athens-proxy` runs in `gomods/athens`).
     pub fn root_need(&self, program: &str) -> Option<&DocumentedRun> {
         let program = program.rsplit('/').next().unwrap_or(program);
         if program.is_empty() {
@@ -128,7 +129,12 @@ impl RunDocs {
         self.runs
             .get_or_init(|| read_all(&self.root))
             .iter()
-            .find(|run| run.image == program)
+            .find(|run| {
+                run.image == program
+                    || program
+                        .strip_prefix(run.image.as_str())
+                        .is_some_and(|rest| rest.starts_with('-'))
+            })
     }
 }
 
@@ -149,8 +155,9 @@ impl RunDocs {
 }
 
 /// Where a project documents how to run its images: the root (README, compose files), and
-/// the documentation folders with their first level of sub-folders. A few directory reads,
-/// not a walk of the tree: versioned documentation sites hold thousands of pages.
+/// the documentation folders with two levels of sub-folders (a Hugo site's
+/// `docs/content/<section>/`). A few directory reads, not a walk of the tree: versioned
+/// documentation sites hold thousands of pages.
 const DOC_DIRS: &[&str] = &["", "docs", "doc", "documentation", "deploy", "examples"];
 
 fn read_all(root: &Path) -> Vec<DocumentedRun> {
@@ -159,12 +166,10 @@ fn read_all(root: &Path) -> Vec<DocumentedRun> {
         let dir = root.join(dir);
         list(&dir, &mut files);
         if dir != root {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.filter_map(Result::ok) {
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    list(&entry.path(), &mut files);
+            for sub in sub_dirs(&dir) {
+                list(&sub, &mut files);
+                for subsub in sub_dirs(&sub) {
+                    list(&subsub, &mut files);
                 }
             }
         }
@@ -187,6 +192,20 @@ fn read_all(root: &Path) -> Vec<DocumentedRun> {
         read_text(relative, &text, &mut runs);
     }
     runs
+}
+
+/// The folders directly in `dir`, in name order.
+fn sub_dirs(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 /// The documentation files directly in `dir`.
