@@ -97,3 +97,22 @@ fn a_build_of_a_copied_file_reads_that_file() {
     let out = lint(dir.path());
     assert!(out.contains("`main.go` calls `http.Get`"), "{out}");
 }
+
+/// The folders copied one by one beside go.mod (`COPY go.mod ./`, `COPY cmd cmd`) keep the
+/// context's layout from the module root: the program is read there as from `COPY . .`.
+#[test]
+fn folders_copied_beside_go_mod_are_read_from_the_module_root() {
+    let split = DOCKERFILE.replace(
+        "COPY . .\n",
+        "COPY go.mod ./\nCOPY cmd cmd\nCOPY internal internal\n",
+    );
+    let dir = repo(&[("Dockerfile", split.as_str())]);
+    let out = lint(dir.path());
+    assert!(!out.contains("GL006"), "{out}");
+    let dir = repo(&[
+        ("Dockerfile", split.as_str()),
+        ("internal/api/notify.go", CLIENT),
+    ]);
+    let out = lint(dir.path());
+    assert!(out.contains("the program connects out"), "{out}");
+}

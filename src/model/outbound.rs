@@ -63,8 +63,15 @@ impl Model<'_> {
     /// inside that copy.
     fn package_dirs(&self, build: &GoBuild, module: &str) -> Option<Vec<String>> {
         let cwd = build.cwd.as_deref()?;
-        let Some(landing) = self
-            .context_landings(build.stage, ".")
+        // Where the context's root lands, or else where its go.mod does: Go finds packages
+        // from the go.mod's directory, so the folders copied beside it one by one (`COPY
+        // go.mod ./`, `COPY pkg pkg`) keep the context's layout there.
+        let module_roots = self.context_landings(build.stage, ".").into_iter().chain(
+            self.context_landings(build.stage, "go.mod")
+                .into_iter()
+                .map(|go_mod| paths::parent(&go_mod).to_string()),
+        );
+        let Some(landing) = module_roots
             .into_iter()
             .find(|dir| paths::is_within(cwd, dir))
         else {
