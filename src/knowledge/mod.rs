@@ -8,6 +8,7 @@ pub mod conventions;
 pub mod files;
 pub mod go_command;
 pub mod go_images;
+pub mod go_modules;
 pub mod go_release;
 pub mod image_ref;
 pub mod images;

@@ -24,6 +24,9 @@ pub enum SettingForm {
     Inline,
     /// `export NAME=value` in a RUN: for the rest of that RUN.
     Export,
+    /// `go env -w NAME=value` in a RUN: written to Go's own environment file, for every later
+    /// `go` command of the user who ran it.
+    GoEnv,
 }
 
 /// A variable's state at some point of the build.
@@ -274,6 +277,32 @@ impl FileFacts<'_> {
                         before,
                     ));
                 }
+            }
+        }
+        // `go env -w NAME=value ...`: Go's environment file, read by every later go command
+        // (of that user, in this stage and the stages built on it).
+        let go_env_write = command.program() == Some("go")
+            && command.argv.get(1).is_some_and(|w| w.text == "env")
+            && command.argv.get(2).is_some_and(|w| w.text == "-w");
+        if go_env_write {
+            for word in &command.argv[3..] {
+                let Some((name, value)) = word.text.split_once('=') else {
+                    continue;
+                };
+                let Some(before) = local.get(name).cloned() else {
+                    continue;
+                };
+                let value_word = ShellWord {
+                    text: value.to_string(),
+                    ..word.clone()
+                };
+                writes.push(write(
+                    name,
+                    &value_word,
+                    word.range,
+                    SettingForm::GoEnv,
+                    before,
+                ));
             }
         }
         if command.program() == Some("export") {

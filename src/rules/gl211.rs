@@ -121,7 +121,7 @@ fn delete_write(ctx: &Context, write: &EnvWrite, title: &str) -> Option<Fix> {
             removal::delete_env_pair(ctx, pairs, pair)?
         }
         SettingForm::Inline => delete_inline(ctx, write)?,
-        SettingForm::Arg | SettingForm::Export => return None,
+        SettingForm::Arg | SettingForm::Export | SettingForm::GoEnv => return None,
     };
     Some(Fix::new(title, Applicability::Safe, vec![edit]))
 }

@@ -1,0 +1,76 @@
+//! How the go command checks the modules it downloads, and which settings turn that off.
+//! Sources: `go help module-auth`, `go help private`, `go help environment` (Go 1.13 onward):
+//! a module that go.sum does not list is checked against the checksum database (GOSUMDB,
+//! `sum.golang.org`) unless GOSUMDB is `off` or the module matches GONOSUMDB (which defaults to
+//! GOPRIVATE); GOINSECURE lets matching modules be fetched over plain HTTP and from servers
+//! whose certificate is not checked; `-insecure` (go get, before Go 1.17) did both.
+
+/// What a setting does to the checks of downloaded modules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerificationOff {
+    /// `GOSUMDB=off`: no module is checked against the checksum database.
+    SumDbOff,
+    /// GONOSUMDB or GOPRIVATE with a pattern that matches every module path (`*`).
+    EveryModuleExempt { pattern: String },
+    /// GOINSECURE: the matching modules may come over plain HTTP or unchecked TLS.
+    InsecureFetch { patterns: String },
+    /// `-insecure` in GOFLAGS.
+    InsecureFlag,
+}
+
+/// The variables that can turn module verification off.
+pub const VERIFICATION_SETTINGS: &[&str] =
+    &["GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GOINSECURE", "GOFLAGS"];
+
+/// A pattern of GONOSUMDB, GOPRIVATE or GOINSECURE (a path prefix glob, matched element by
+/// element) that matches every module path: its first element is only wildcards (`*`, `*.*`
+/// matches any host name with a dot, which every public module path has).
+fn matches_every_module(pattern: &str) -> bool {
+    let first = pattern.trim().split('/').next().unwrap_or("");
+    !first.is_empty() && first.chars().all(|c| matches!(c, '*' | '?' | '.'))
+}
+
+/// What `NAME=value` does to module verification, if it turns any of it off. Path-limited
+/// GONOSUMDB and GOPRIVATE (`github.com/acme/*`) are the supported way to fetch private
+/// modules and are not reported; `GOPROXY=direct` still checks sums.
+pub fn verification_off(name: &str, value: &str) -> Option<VerificationOff> {
+    match name {
+        "GOSUMDB" => (value.trim() == "off").then_some(VerificationOff::SumDbOff),
+        "GONOSUMDB" | "GOPRIVATE" => value.split(',').find(|p| matches_every_module(p)).map(|p| {
+            VerificationOff::EveryModuleExempt {
+                pattern: p.trim().to_string(),
+            }
+        }),
+        "GOINSECURE" => (!value.trim().is_empty()).then(|| VerificationOff::InsecureFetch {
+            patterns: value.trim().to_string(),
+        }),
+        "GOFLAGS" => value
+            .split_whitespace()
+            .any(|f| matches!(f, "-insecure" | "--insecure" | "-insecure=true"))
+            .then_some(VerificationOff::InsecureFlag),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_settings_that_drop_checks_are_read_as_such() {
+        assert_eq!(
+            verification_off("GOSUMDB", "off"),
+            Some(VerificationOff::SumDbOff)
+        );
+        assert_eq!(verification_off("GOSUMDB", "sum.golang.google.cn"), None);
+        assert!(verification_off("GONOSUMDB", "*").is_some());
+        assert!(verification_off("GOPRIVATE", "github.com/acme/*,*.*").is_some());
+        assert_eq!(verification_off("GOPRIVATE", "github.com/acme/*"), None);
+        assert_eq!(verification_off("GONOSUMDB", "*.corp.example.com"), None);
+        assert!(verification_off("GOINSECURE", "git.corp.example.com").is_some());
+        assert_eq!(verification_off("GOINSECURE", ""), None);
+        assert!(verification_off("GOFLAGS", "-mod=mod -insecure").is_some());
+        assert_eq!(verification_off("GOFLAGS", "-mod=mod"), None);
+        assert_eq!(verification_off("GOPROXY", "direct"), None);
+    }
+}
