@@ -116,3 +116,22 @@ fn folders_copied_beside_go_mod_are_read_from_the_module_root() {
     let out = lint(dir.path());
     assert!(out.contains("the program connects out"), "{out}");
 }
+
+/// A program that starts what its user configures (a hook) may need the base's shell and
+/// programs: GL002 does not say the base is unneeded; with literal programs only, it does.
+#[test]
+fn a_program_that_starts_configured_commands_keeps_its_base() {
+    let alpine = DOCKERFILE
+        .replace("FROM scratch", "FROM alpine:3.20")
+        .replace("USER 65532:65532\n", "");
+    let hook = "package api\n\nimport \"os/exec\"\n\nfunc runHook(h Hook) error { return exec.Command(h.Program, h.Args...).Run() }\n";
+    let dir = repo(&[
+        ("Dockerfile", alpine.as_str()),
+        ("internal/api/hook.go", hook),
+    ]);
+    let out = lint(dir.path());
+    assert!(!out.contains("GL002"), "{out}");
+    let dir = repo(&[("Dockerfile", alpine.as_str())]);
+    let out = lint(dir.path());
+    assert!(out.contains("GL002"), "{out}");
+}

@@ -57,7 +57,7 @@ pub fn started_programs(
 ) -> Option<Vec<(String, String)>> {
     let mut started: Vec<(String, String)> = Vec::new();
     walk(root, module, start, |file, text, _| {
-        for program in exec_literals(text) {
+        for program in exec_names(text).into_iter().flatten() {
             if !started.iter().any(|(p, _)| p == program) {
                 started.push((program.to_string(), file.to_string()));
             }
@@ -67,9 +67,26 @@ pub fn started_programs(
     Some(started)
 }
 
-/// The literal program names a Go file passes to the calls that start programs. Commented-out
-/// lines do not count.
-fn exec_literals(text: &str) -> Vec<&str> {
+/// The first file of the program that starts a program named at run time
+/// (`exec.Command(d.config.Program, ...)`, a hook the user configures): what it needs of the
+/// image cannot be known. `Some(None)` when none does; `None` when the walk cannot read it.
+pub fn starts_run_time_programs(
+    root: &Path,
+    module: &str,
+    start: &[String],
+) -> Option<Option<String>> {
+    walk(root, module, start, |file, text, _| {
+        exec_names(text)
+            .iter()
+            .any(Option::is_none)
+            .then(|| file.to_string())
+    })
+}
+
+/// The program names a Go file passes to the calls that start programs: `Some` for a literal,
+/// `None` for a name from a variable or an expression. The program itself (`os.Args[0]`,
+/// `os.Executable()`) is neither. Commented-out lines do not count.
+fn exec_names(text: &str) -> Vec<Option<&str>> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim_start();
@@ -89,11 +106,18 @@ fn exec_literals(text: &str) -> Vec<&str> {
                     }
                 }
                 let args = args.trim_start();
-                if let Some(quoted) = args.strip_prefix('"')
-                    && let Some(end) = quoted.find('"')
-                    && end > 0
+                if let Some(quoted) = args.strip_prefix('"') {
+                    if let Some(end) = quoted.find('"')
+                        && end > 0
+                    {
+                        out.push(Some(&quoted[..end]));
+                    }
+                } else if !args.is_empty()
+                    && !args.starts_with(['`', ')'])
+                    && !args.starts_with("os.Args")
+                    && !args.contains("Executable")
                 {
-                    out.push(&quoted[..end]);
+                    out.push(None);
                 }
             }
         }
@@ -270,7 +294,34 @@ mod tests {
     #[test]
     fn reads_the_programs_a_file_starts_by_name() {
         let text = "package main\nfunc a() {\n\tcmd := exec.Command(\"cat\", f)\n\t// exec.Command(\"docker\", \"run\")\n\texec.CommandContext(ctx, \"git\", \"log\")\n\texec.Command(name)\n\texec.CommandContext(f(a, b), \"x\")\n\tp, _ := exec.LookPath(\"ip\")\n}\n";
-        assert_eq!(exec_literals(text), vec!["cat", "git", "ip"]);
+        assert_eq!(
+            exec_names(text),
+            vec![Some("cat"), Some("git"), None, Some("ip")]
+        );
+    }
+
+    #[test]
+    fn a_program_named_at_run_time_is_told_from_the_program_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let write = |path: &str, text: &str| write_file(root, path, text);
+        write(
+            "cmd/app/main.go",
+            "package main\nimport \"os/exec\"\nfunc main() { exec.Command(os.Args[0], \"child\").Run() }\n",
+        );
+        let start = ["cmd/app".to_string()];
+        assert_eq!(
+            starts_run_time_programs(root, "example.com/m", &start),
+            Some(None)
+        );
+        write(
+            "cmd/app/hook.go",
+            "package main\nimport \"os/exec\"\nfunc hook(c Config) { exec.CommandContext(ctx, c.Program, c.Args...).Run() }\n",
+        );
+        assert_eq!(
+            starts_run_time_programs(root, "example.com/m", &start),
+            Some(Some("cmd/app/hook.go".to_string()))
+        );
     }
 
     #[test]

@@ -91,6 +91,10 @@ pub fn outbound_call(source: &str) -> Option<&'static str> {
         .find(|call| source.contains(call))
 }
 
+/// The capability that lets a program bind ports below 1024 without root, which
+/// `setcap cap_net_bind_service=+ep /app` grants to one binary.
+pub const NET_BIND_CAPABILITY: &str = "cap_net_bind_service";
+
 #[cfg(test)]
 mod tests {
     use super::*;

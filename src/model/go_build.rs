@@ -251,6 +251,15 @@ impl GoBuild {
             && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
     }
 
+    /// `-buildmode=plugin`: a Go plugin, which the program that loads it must match package
+    /// for package, build flags such as `-trimpath` included.
+    pub fn builds_plugin(&self) -> bool {
+        self.flags
+            .iter()
+            .chain(&self.goflags)
+            .any(|f| f.name == "buildmode" && f.value.as_deref() == Some("plugin"))
+    }
+
     /// `go build -o DIR` of several packages (`./cmd/...`) writes each binary into `DIR`, under
     /// names the file does not spell: the output is that directory (Go refuses a file there).
     pub fn writes_into_dir(&self) -> bool {

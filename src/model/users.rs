@@ -8,6 +8,7 @@ use super::vars::{Vars, bare_variable};
 use crate::knowledge::conventions::{DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS};
 use crate::knowledge::files::PASSWD;
 use crate::knowledge::images::Family;
+use crate::knowledge::network::NET_BIND_CAPABILITY;
 use crate::knowledge::users::{
     created_group_words, created_user_words, is_valid_user_name, well_known_uid,
 };
@@ -235,7 +236,12 @@ impl FileFacts<'_> {
             return Some("it uses the Docker socket".into());
         }
         // A port below 1024 needs root (or a capability the image does not show) to bind.
-        if let Some(port) = self.privileged_port() {
+        // A file that grants the capability to its binary (`setcap cap_net_bind_service`)
+        // made the port bindable without root.
+        let grants_bind = words
+            .iter()
+            .any(|w| w.to_ascii_lowercase().contains(NET_BIND_CAPABILITY));
+        if let Some(port) = self.privileged_port().filter(|_| !grants_bind) {
             return Some(format!(
                 "it listens on port {port}, which only root may bind by default"
             ));
@@ -332,6 +338,39 @@ impl FileFacts<'_> {
             .next_back()
     }
 
+    /// The user name the final chain hands its files to (`chown -R nobody: /opt/app`, `COPY
+    /// --chown=nobody:nogroup`), when it is not root and the file shows no id of its own.
+    pub fn own_owner_name(&self) -> Option<String> {
+        let chain = self.final_chain();
+        let chowns = self
+            .runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .flat_map(|r| &r.script.commands)
+            .filter(|c| c.program() == Some("chown"))
+            .filter_map(|c| c.argv.iter().skip(1).find(|w| !w.text.starts_with('-')))
+            .filter(|w| !w.has_expansion)
+            .map(|w| w.text.clone())
+            .chain(
+                self.copies
+                    .iter()
+                    .filter(|c| chain.contains(&c.stage))
+                    .filter_map(|c| c.chown.as_ref()?.usable().map(str::to_string)),
+            );
+        chowns
+            .filter_map(|owner| {
+                let name = owner.split([':', '.']).next()?.to_string();
+                let plain = !name.is_empty()
+                    && name != "root"
+                    && name.parse::<u32>().is_err()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
+                plain.then_some(name)
+            })
+            .next_back()
+    }
+
     /// The final chain works in a directory named by a variable its ENV sets (`ENV
     /// APP_DIR=/data` then `WORKDIR $APP_DIR`): the program's configured data directory, which
     /// WORKDIR creates owned by root.
@@ -415,9 +454,30 @@ impl FileFacts<'_> {
 impl super::Model<'_> {
     /// What the file cannot show: the project's own documentation runs the image it starts
     /// with the host's Docker socket mounted, or with its data in a volume under `/root`.
+    /// With no start command (users name the program on `docker run`), the image is known
+    /// by the programs it ships (`loop:latest` running `loopd` ships `/bin/loop`).
     pub fn documented_root_need(&self) -> Option<&crate::repository::DocumentedRun> {
-        let program = self.start_command()?.first()?;
-        self.run_docs.as_ref()?.root_need(program)
+        let docs = self.run_docs.as_ref()?;
+        if let Some(start) = self.start_command() {
+            return docs.root_need(start.first()?);
+        }
+        let mut shipped: Vec<String> = self
+            .shipped_builds()
+            .flat_map(|build| self.landed(build))
+            .chain(
+                self.opaque_go_copies()
+                    .iter()
+                    .filter_map(|b| b.landing.as_ref()),
+            )
+            .cloned()
+            .collect();
+        // Programs copied in whole (`COPY updater updaterd /bin/`).
+        shipped.extend(
+            self.final_copies()
+                .flat_map(|c| c.landing_paths())
+                .flatten(),
+        );
+        shipped.iter().find_map(|path| docs.root_need(path))
     }
 }
 

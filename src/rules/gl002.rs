@@ -103,6 +103,11 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     if let Some(reason) = starts_base_program(ctx) {
         return Some(reason);
     }
+    // A program that starts what its user configures (a hook, a command provider) may need
+    // any of the base's programs, a shell first of all.
+    if let Some(Some(file)) = model.shipped_program_starts_run_time_programs() {
+        return Some(format!("its program starts programs named at run time (`{file}`)"));
+    }
     let chain = model.chain_instructions(model.final_stage.unwrap_or(0));
     for &i in &chain {
         let instruction = model.instruction(i);
@@ -450,7 +455,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         // The id the file gave its user stays (its files and volumes may be owned by it).
         let user = if adds.contains(&"a user") {
-            why.push("a numeric `USER` needs no account in /etc/passwd".to_string());
+            // Without the account, HOME is `/`: a program that reads its config from
+            // `$HOME` (set G: artifacthub's `$HOME/.cfg`) needs it set.
+            why.push(
+                "a numeric `USER` needs no account in /etc/passwd (without one `HOME` is `/`: set `ENV HOME` to the user's home if the program reads it)"
+                    .to_string(),
+            );
             let id = model
                 .final_user()
                 .and_then(|u| u.value.usable())

@@ -243,7 +243,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for build in ctx
         .model
         .shipped_builds()
-        .filter(|b| !b.is_test_or_debug() && !ctx.model.ships_by_the_way(b))
+        // A plugin is loaded by a program that must match it: stripping is not this rule's
+        // call there.
+        .filter(|b| !b.is_test_or_debug() && !b.builds_plugin() && !ctx.model.ships_by_the_way(b))
     {
         let mut found = Vec::new();
         check_build(ctx, build, &mut found);

@@ -19,9 +19,18 @@ const TOPICS: &[&str] = &["root", "privileged", "privileges"];
 /// The user to suggest: the file's own user id when it shows one (its files belong to it),
 /// else the conventional unprivileged one.
 fn suggested_user(ctx: &Context) -> String {
-    ctx.model
+    let model = ctx.model;
+    // The id of the user the file hands its files to, where the base tells it (`nobody`).
+    let owner = || {
+        let name = model.own_owner_name()?;
+        let uid = model.uid_of(&name, false)?;
+        Some(format!("{uid}:{uid}"))
+    };
+    model
         .own_uid()
-        .map_or_else(|| DEFAULT_NONROOT_USER.to_string(), |uid| uid.to_string())
+        .map(|uid| uid.to_string())
+        .or_else(owner)
+        .unwrap_or_else(|| DEFAULT_NONROOT_USER.to_string())
 }
 
 /// The user the file prepares in the final image: one it creates (`adduser app`), or the
@@ -30,11 +39,19 @@ fn prepared_user(ctx: &Context) -> Option<String> {
     let model = ctx.model;
     if let Some(user) = model.final_users().last() {
         return Some(match user.uid {
-            Some(uid) => format!("the user `{}` (uid {uid})", user.name),
-            None => format!("the user `{}`", user.name),
+            Some(uid) => format!("creates the user `{}` (uid {uid})", user.name),
+            None => format!("creates the user `{}`", user.name),
         });
     }
-    model.own_uid().map(|uid| format!("uid {uid} for its files"))
+    // Files handed to a user the base has (`chown -R nobody: /opt/app`): made for it to run.
+    model
+        .own_uid()
+        .map(|uid| format!("creates uid {uid} for its files"))
+        .or_else(|| {
+            model
+                .own_owner_name()
+                .map(|name| format!("hands its files to `{name}`"))
+        })
 }
 
 /// The final chain declares a VOLUME, makes a directory with `mkdir` outside the temporary
@@ -269,7 +286,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let reason = match prepared {
                 Some(user) => format!(
-                    "the file creates {user} but never switches to it: no USER is set, and `{}` runs as root by default",
+                    "the file {user} but never switches to it: no USER is set, and `{}` runs as root by default",
                     image.raw
                 ),
                 None => format!("no USER is set and `{}` runs as root by default", image.raw),

@@ -140,6 +140,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.model.final_is_export_only() {
         return;
     }
+    // A file that builds Go plugins builds the program that loads them to match: `-trimpath`
+    // on one and not the other makes loading fail ("plugin was built with a different version
+    // of package").
+    if ctx.model.go_builds.iter().any(|b| b.builds_plugin()) {
+        return;
+    }
     let mut per_run = PerRun::default();
     // Debugger builds want the real source paths; `go install pkg@version` embeds only
     // module-cache paths, nothing of this file's checkout.
