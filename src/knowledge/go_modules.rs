@@ -52,6 +52,17 @@ pub fn verification_off(name: &str, value: &str) -> Option<VerificationOff> {
     }
 }
 
+/// Module queries whose version moves without a commit of the file (`go help
+/// module-queries`): `latest`, a branch (`master`, `main`), `HEAD`, and `go get`'s `upgrade`
+/// and `patch`. A semantic version, a version prefix or a commit hash names one version.
+pub const FLOATING_QUERIES: &[&str] = &["latest", "master", "main", "HEAD", "upgrade", "patch"];
+
+/// The query of `pkg@query` when it floats.
+pub fn floating_query(argument: &str) -> Option<&str> {
+    let (_, query) = argument.rsplit_once('@')?;
+    FLOATING_QUERIES.contains(&query).then_some(query)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +83,17 @@ mod tests {
         assert!(verification_off("GOFLAGS", "-mod=mod -insecure").is_some());
         assert_eq!(verification_off("GOFLAGS", "-mod=mod"), None);
         assert_eq!(verification_off("GOPROXY", "direct"), None);
+    }
+
+    #[test]
+    fn floating_queries_are_told_from_versions() {
+        assert_eq!(
+            floating_query("golang.org/x/tools/cmd/stringer@latest"),
+            Some("latest")
+        );
+        assert_eq!(floating_query("github.com/a/b@master"), Some("master"));
+        assert_eq!(floating_query("github.com/a/b@v1.2.3"), None);
+        assert_eq!(floating_query("github.com/a/b@v1"), None);
+        assert_eq!(floating_query("./cmd/app"), None);
     }
 }

@@ -6,6 +6,7 @@
 use super::facts::FileFacts;
 use super::vars::{Certainty, Vars};
 use crate::knowledge::go_command::{self, GoFlag, GoSubcommand};
+use crate::knowledge::go_modules;
 use crate::knowledge::tools::{self, LEAVES_NO_MODULE};
 use crate::paths;
 use crate::shell::Command;
@@ -265,5 +266,63 @@ mod tests {
             let outside: Vec<bool> = m.go_gets().map(|g| m.no_module_before(g.run)).collect();
             assert_eq!(outside, vec![true, false, false, false, true]);
         });
+    }
+}
+
+/// A `go install` or `go run` of a package at a version query that floats (`@latest`,
+/// `@master`): what it builds changes without a commit of the file.
+#[derive(Debug, Clone)]
+pub struct FloatingGoTool {
+    pub instruction: usize,
+    pub subcommand: GoSubcommand,
+    /// The `pkg@query` word as written.
+    pub range: crate::source::TextRange,
+    pub package: String,
+    pub query: String,
+}
+
+impl FileFacts<'_> {
+    /// Every `go install pkg@query` and `go run pkg@query` of the file whose query floats, in
+    /// file order. A word from a variable (`@${VERSION}`) is not read: its value is unknown.
+    pub fn floating_go_tools(&self) -> Vec<FloatingGoTool> {
+        let mut found = Vec::new();
+        for run in &self.runs {
+            for command in &run.script.commands {
+                let Some(subcommand) = (command.program() == Some("go"))
+                    .then(|| go_command::subcommand(&command.argv))
+                    .flatten()
+                    .filter(|s| matches!(s, GoSubcommand::Install | GoSubcommand::Run))
+                else {
+                    continue;
+                };
+                let operands = command
+                    .argv
+                    .iter()
+                    .skip(2)
+                    .filter(|w| !w.text.starts_with('-'));
+                // `go run pkg@v args...`: only the first operand is the package.
+                let take = if subcommand == GoSubcommand::Run {
+                    1
+                } else {
+                    usize::MAX
+                };
+                for word in operands.take(take) {
+                    if word.has_expansion {
+                        continue;
+                    }
+                    if let Some(query) = go_modules::floating_query(&word.text) {
+                        let package = word.text[..word.text.len() - query.len() - 1].to_string();
+                        found.push(FloatingGoTool {
+                            instruction: run.instruction,
+                            subcommand,
+                            range: word.range,
+                            package,
+                            query: query.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        found
     }
 }

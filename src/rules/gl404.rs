@@ -1,0 +1,45 @@
+//! GL404 unpinned-go-install: `go install pkg@latest` or `go run pkg@latest` (or a branch):
+//! the tool's version floats, and with it what the build generates or ships.
+
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::knowledge::go_command::GoSubcommand;
+use crate::knowledge::tools::legacy_managers;
+
+declare_rule! {
+    // A tool that changes under the build is the same risk whatever the image is for.
+    GL404 "unpinned-go-install", Info, fix: None, applies: ALL_CLASSES, linux: false,
+    "`go install pkg@latest` or `go run pkg@latest`: the tool's version floats"
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for tool in ctx.model.floating_go_tools() {
+        // A legacy dependency manager is to be dropped, not pinned: GL202's finding.
+        if legacy_managers::PACKAGES.iter().any(|(p, _)| *p == tool.package) {
+            continue;
+        }
+        let command = match tool.subcommand {
+            GoSubcommand::Run => "go run",
+            _ => "go install",
+        };
+        let what = match tool.query.as_str() {
+            "latest" | "upgrade" | "patch" => "builds whichever release is newest when the image is built",
+            "HEAD" => "builds whichever commit is newest when the image is built",
+            _ => "builds whichever commit is newest on that branch when the image is built",
+        };
+        out.push(
+            ctx.report(
+                &RULE,
+                tool.range,
+                format!(
+                    "`{command} {}@{}` {what}: the same file can build with another version of the tool tomorrow",
+                    tool.package, tool.query
+                ),
+            )
+            .with_help(format!(
+                "pin a release: `{}@vX.Y.Z` (or keep it in go.mod with a `tool` directive and run `go tool`, Go 1.24 and newer), so a new version comes in a reviewed commit",
+                tool.package
+            )),
+        );
+    }
+}
