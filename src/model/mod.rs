@@ -176,6 +176,14 @@ impl<'a> Model<'a> {
             .any(|name| name == started)
     }
 
+    /// A build that reaches the final image is for another operating system (`GOOS=darwin`,
+    /// `GOOS=windows`): the image carries release binaries for several systems, copied out of
+    /// it rather than run, each built for its target on purpose.
+    pub fn ships_builds_for_other_systems(&self) -> bool {
+        self.shipped_builds()
+            .any(|build| build.target_os().is_some_and(|os| os != "linux"))
+    }
+
     /// The builds whose binary reaches the final image, in file order.
     pub fn shipped_builds(&self) -> impl Iterator<Item = &GoBuild> {
         self.go_builds.iter().filter(|b| self.ships(b))

@@ -69,7 +69,8 @@ fn applicability(model: &Model, build: &GoBuild, assignment: &LiteralAssignment)
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    if !model.final_is_multi_platform() {
+    // An image of release binaries for several systems builds each for its target on purpose.
+    if !model.final_is_multi_platform() || model.ships_builds_for_other_systems() {
         return;
     }
     // The literal GOARCH of each build, where it has one.
