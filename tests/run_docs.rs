@@ -109,3 +109,21 @@ fn an_image_without_a_start_command_is_known_by_the_programs_it_ships() {
     let dir = repo(&[("Dockerfile", dockerfile)]);
     assert!(codes(dir.path(), &[]).contains("GL005"));
 }
+
+/// A documented `docker run --privileged` of the image: its use needs everything root has.
+#[test]
+fn a_documented_privileged_run_answers_gl005() {
+    let readme = "```sh\ndocker run -d -p 8080:8080 --privileged -v /proc:/host/proc example/updater --procfs /host/proc\n```\n";
+    let dir = repo(&[("README.md", readme)]);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
+    assert!(model.contains("runs `updater` `--privileged`"), "{model}");
+    assert!(!codes(dir.path(), &[]).contains("GL005"));
+    // `--privileged=false` asks for nothing.
+    let dir = repo(&[(
+        "README.md",
+        readme
+            .replace("--privileged", "--privileged=false")
+            .as_str(),
+    )]);
+    assert!(codes(dir.path(), &[]).contains("GL005"));
+}

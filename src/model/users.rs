@@ -118,8 +118,11 @@ impl FileFacts<'_> {
             .filter(|u| u.name == name)
             .map(|u| u.uid)
             .collect();
-        if let [uid] = created.as_slice() {
-            return *uid;
+        // Created in several stages (one per image variant) with one id: that id.
+        if let [first, rest @ ..] = created.as_slice()
+            && rest.iter().all(|uid| uid == first)
+        {
+            return *first;
         }
         if !created.is_empty() {
             return None;

@@ -70,6 +70,8 @@ pub enum RootNeed {
     DockerSocket,
     /// A volume is mounted under `/root` (the program's data lives in root's home).
     RootHome(String),
+    /// The container runs `--privileged` (all capabilities, the host's devices).
+    Privileged,
 }
 
 /// One documented run of an image that needs root.
@@ -89,6 +91,7 @@ impl DocumentedRun {
         let what = match &self.need {
             RootNeed::DockerSocket => "with the host's Docker socket mounted".to_string(),
             RootNeed::RootHome(target) => format!("with its data volume at `{target}`"),
+            RootNeed::Privileged => "`--privileged`".to_string(),
         };
         format!(
             "`{}:{}` runs `{}` {what}",
@@ -185,7 +188,10 @@ fn read_all(root: &Path) -> Vec<DocumentedRun> {
             continue;
         };
         // Most files mention neither: no line is read.
-        if !text.contains(DOCKER_SOCKET) && !text.contains(":/root") {
+        if !text.contains(DOCKER_SOCKET)
+            && !text.contains(":/root")
+            && !text.contains("--privileged")
+        {
             continue;
         }
         let relative = path.strip_prefix(root).unwrap_or(&path);
@@ -328,6 +334,10 @@ fn read_run_command(file: &Path, line: usize, text: &str, out: &mut Vec<Document
             && let Some(need) = value.and_then(volume_need)
         {
             needs.push(need);
+        }
+        // `--privileged` (or `--privileged=true`): the documented use grants everything root has.
+        if option == "--privileged" && inline.is_none_or(|v| v == "true") {
+            needs.push(RootNeed::Privileged);
         }
         i += 1;
     };
