@@ -279,51 +279,30 @@ impl FileFacts<'_> {
                 }
             }
         }
-        // `go env -w NAME=value ...`: Go's environment file, read by every later go command
-        // (of that user, in this stage and the stages built on it).
+        // `go env -w NAME=value ...` writes Go's environment file, read by every later go
+        // command (of that user, in this stage and the stages built on it); `export NAME=value`
+        // sets the variable for the rest of the RUN.
         let go_env_write = command.program() == Some("go")
             && command.argv.get(1).is_some_and(|w| w.text == "env")
             && command.argv.get(2).is_some_and(|w| w.text == "-w");
-        if go_env_write {
-            for word in &command.argv[3..] {
-                let Some((name, value)) = word.text.split_once('=') else {
-                    continue;
-                };
-                let Some(before) = local.get(name).cloned() else {
-                    continue;
-                };
-                let value_word = ShellWord {
-                    text: value.to_string(),
-                    ..word.clone()
-                };
-                writes.push(write(
-                    name,
-                    &value_word,
-                    word.range,
-                    SettingForm::GoEnv,
-                    before,
-                ));
-            }
-        }
-        if command.program() == Some("export") {
-            for word in &command.argv[1..] {
-                let Some((name, value)) = word.text.split_once('=') else {
-                    continue;
-                };
-                let Some(before) = local.get(name).cloned() else {
-                    continue;
-                };
-                let value_word = ShellWord {
-                    text: value.to_string(),
-                    ..word.clone()
-                };
-                writes.push(write(
-                    name,
-                    &value_word,
-                    word.range,
-                    SettingForm::Export,
-                    before,
-                ));
+        let (form, first) = match command.program() {
+            _ if go_env_write => (SettingForm::GoEnv, 3),
+            Some("export") => (SettingForm::Export, 1),
+            _ => return,
+        };
+        for word in command.argv.iter().skip(first) {
+            let Some((name, value)) = word.text.split_once('=') else {
+                continue;
+            };
+            let Some(before) = local.get(name).cloned() else {
+                continue;
+            };
+            let value_word = ShellWord {
+                text: value.to_string(),
+                ..word.clone()
+            };
+            writes.push(write(name, &value_word, word.range, form, before));
+            if form == SettingForm::Export {
                 let after = literal(value)
                     .filter(|_| !word.has_expansion)
                     .map_or(Setting::Unknown, Setting::Value);

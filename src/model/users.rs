@@ -300,7 +300,6 @@ impl FileFacts<'_> {
     /// it chowns to (`chown 1000:1000`, `COPY --chown=1000`). The image's own files belong
     /// to it, so a USER fix should name it rather than a stranger.
     pub fn own_uid(&self) -> Option<u32> {
-        let chain = self.final_chain();
         let nonzero = |text: &str| text.parse::<u32>().ok().filter(|&uid| uid != 0);
         // A user created with id 0 (`useradd -u ${USERID}` with `ARG USERID=0`) is root again.
         if let Some(uid) = self
@@ -322,31 +321,17 @@ impl FileFacts<'_> {
         if from_var.is_some() {
             return from_var;
         }
-        let chowns = self
-            .runs
-            .iter()
-            .filter(|r| chain.contains(&r.stage))
-            .flat_map(|r| &r.script.commands)
-            .filter(|c| c.program() == Some("chown"))
-            .filter_map(|c| c.argv.iter().skip(1).find(|w| !w.text.starts_with('-')))
-            .map(|w| w.text.clone())
-            .chain(
-                self.copies
-                    .iter()
-                    .filter(|c| chain.contains(&c.stage))
-                    .filter_map(|c| c.chown.as_ref()?.usable().map(str::to_string)),
-            );
-        chowns
+        self.final_chown_owners()
+            .into_iter()
             .filter_map(|owner| nonzero(owner.split(':').next().unwrap_or("")))
             .next_back()
     }
 
-    /// The user name the final chain hands its files to (`chown -R nobody: /opt/app`, `COPY
-    /// --chown=nobody:nogroup`), when it is not root and the file shows no id of its own.
-    pub fn own_owner_name(&self) -> Option<String> {
+    /// The owners the final chain gives its files, in file order: `chown OWNER` in its RUNs
+    /// (as written, variables unexpanded), then `COPY --chown=OWNER` (expanded where known).
+    fn final_chown_owners(&self) -> Vec<String> {
         let chain = self.final_chain();
-        let chowns = self
-            .runs
+        self.runs
             .iter()
             .filter(|r| chain.contains(&r.stage))
             .flat_map(|r| &r.script.commands)
@@ -359,8 +344,15 @@ impl FileFacts<'_> {
                     .iter()
                     .filter(|c| chain.contains(&c.stage))
                     .filter_map(|c| c.chown.as_ref()?.usable().map(str::to_string)),
-            );
-        chowns
+            )
+            .collect()
+    }
+
+    /// The user name the final chain hands its files to (`chown -R nobody: /opt/app`, `COPY
+    /// --chown=nobody:nogroup`), when it is not root and the file shows no id of its own.
+    pub fn own_owner_name(&self) -> Option<String> {
+        self.final_chown_owners()
+            .into_iter()
             .filter_map(|owner| {
                 let name = owner.split([':', '.']).next()?.to_string();
                 let plain = !name.is_empty()
