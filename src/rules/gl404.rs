@@ -13,6 +13,10 @@ declare_rule! {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // A file with no `@` has no `pkg@query`.
+    if !ctx.text.contains('@') {
+        return;
+    }
     for tool in ctx.model.floating_go_tools() {
         // A legacy dependency manager is to be dropped, not pinned: GL202's finding.
         if legacy_managers::PACKAGES.iter().any(|(p, _)| *p == tool.package) {
