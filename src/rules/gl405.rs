@@ -16,7 +16,7 @@ const PRIVATE_HELP: &str = "for private modules, list only their paths (`GOPRIVA
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Most files name none of the settings: no walk of their stages then.
-    let names_one = ["GOSUMDB", "GONOSUMDB", "GOPRIVATE", "GOINSECURE", "-insecure"]
+    let names_one = VERIFICATION_SETTINGS
         .iter()
         .any(|name| ctx.text.contains(name));
     if !names_one {
