@@ -23,6 +23,36 @@ fn read(name: &str) -> String {
     fs::read_to_string(root().join(name)).expect(name)
 }
 
+/// `GOPHERLINT_UPDATE_README=1` rewrites the README's blocks and Gopherfile.modern from what
+/// gopherlint prints, instead of comparing them (as `GOPHERLINT_UPDATE_EXPECT` does for the
+/// fixtures): review the diff before committing it.
+fn updating() -> bool {
+    std::env::var_os("GOPHERLINT_UPDATE_README").is_some()
+}
+
+/// Replaces the fenced block after `marker` with `body` (which ends with a newline).
+fn replace_block(readme: &str, marker: &str, body: &str) -> String {
+    let old = block_after(readme, marker);
+    let start = old.as_ptr() as usize - readme.as_ptr() as usize;
+    format!("{}{body}{}", &readme[..start], &readme[start + old.len()..])
+}
+
+/// Compares a README block with what gopherlint printed, or rewrites it when updating.
+fn check_block(readme: &mut String, marker: &str, actual: &str, what: &str) {
+    if updating() {
+        let mut body = actual.trim_end().to_string();
+        body.push('\n');
+        *readme = replace_block(readme, marker, &body);
+        fs::write(root().join("README.md"), readme.as_bytes()).expect("write README");
+        return;
+    }
+    assert_eq!(
+        block_after(readme, marker).trim_end(),
+        actual.trim_end(),
+        "README: {what} is out of date (GOPHERLINT_UPDATE_README=1 rewrites it)"
+    );
+}
+
 /// The README's fenced block that follows `marker` (a line of the README).
 fn block_after<'a>(readme: &'a str, marker: &str) -> &'a str {
     let start = readme
@@ -37,7 +67,7 @@ fn block_after<'a>(readme: &'a str, marker: &str) -> &'a str {
 
 #[test]
 fn the_readme_shows_the_gopherfile_modernised() {
-    let readme = read("README.md");
+    let mut readme = read("README.md");
     // What gopherlint says about the seed's file.
     let output = gopherlint()
         .args(["--color", "never", "fixtures/Gopherfile"])
@@ -45,10 +75,11 @@ fn the_readme_shows_the_gopherfile_modernised() {
         .expect("run");
     assert_eq!(output.status.code(), Some(1));
     let report = String::from_utf8(output.stdout).expect("utf-8");
-    assert_eq!(
-        block_after(&readme, "<!-- gopherfile: findings -->"),
-        report,
-        "README: the findings on fixtures/Gopherfile are out of date"
+    check_block(
+        &mut readme,
+        "<!-- gopherfile: findings -->",
+        &report,
+        "the findings on fixtures/Gopherfile",
     );
     // The file after every fix, and what is left for the user.
     let output = gopherlint()
@@ -66,28 +97,34 @@ fn the_readme_shows_the_gopherfile_modernised() {
         .expect("run");
     let fixed = String::from_utf8(output.stdout).expect("utf-8");
     let remaining = String::from_utf8(output.stderr).expect("utf-8");
-    assert_eq!(
-        block_after(&readme, "<!-- gopherfile: fixed -->").trim_end(),
-        fixed.trim_end(),
-        "README: the fixed Gopherfile is out of date"
+    check_block(
+        &mut readme,
+        "<!-- gopherfile: fixed -->",
+        &fixed,
+        "the fixed Gopherfile",
     );
-    assert_eq!(
-        block_after(&readme, "<!-- gopherfile: remaining -->"),
-        remaining,
-        "README: what remains after the fixes is out of date"
+    check_block(
+        &mut readme,
+        "<!-- gopherfile: remaining -->",
+        &remaining,
+        "what remains after the fixes",
     );
     // By hand, as the README says: the dep step goes (with the `apk update` and git it needed),
-    // and `gopher` gets a numeric id.
-    let modern = read("fixtures/Gopherfile.modern");
+    // `gopher` gets a numeric id, and the Go release is named.
+    let modern = by_hand(&fixed);
+    if updating() {
+        fs::write(root().join("fixtures/Gopherfile.modern"), &modern).expect("write modern");
+    }
     assert_eq!(
+        read("fixtures/Gopherfile.modern"),
         modern,
-        by_hand(&fixed),
         "Gopherfile.modern is the fixed file edited by hand"
     );
-    assert_eq!(
-        block_after(&readme, "<!-- gopherfile: modern -->"),
-        modern,
-        "README: the modernised Gopherfile is out of date"
+    check_block(
+        &mut readme,
+        "<!-- gopherfile: modern -->",
+        &modern,
+        "the modernised Gopherfile",
     );
 }
 
@@ -104,7 +141,8 @@ fn by_hand(fixed: &str) -> String {
             "RUN adduser -D -g '' gopher",
             "RUN adduser -D -g '' -u 10001 gopher",
         )
-        .replace("USER gopher", "USER 10001");
+        .replace("USER gopher", "USER 10001")
+        .replace("FROM golang:alpine ", "FROM golang:1.25-alpine ");
     if !text.ends_with('\n') {
         text.push('\n');
     }

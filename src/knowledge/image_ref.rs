@@ -1,5 +1,7 @@
 //! Image references: how a `FROM` names an image, with Docker Hub's spellings and mirrors read
-//! as one image, and what a reference alone tells (a placeholder, a Windows tag).
+//! as one image, and what a reference alone tells (a placeholder, a Windows tag, a floating tag).
+
+use super::go_release::GoRelease;
 
 /// A parsed image reference: `[registry/]repository[:tag][@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +15,24 @@ pub struct ImageRef {
     pub tag: Option<String>,
     pub digest: Option<String>,
 }
+
+/// How a reference floats: which image it pulls is decided by the publisher's last push, not by
+/// the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floating {
+    /// No tag: the pull takes `latest`.
+    Untagged,
+    /// The `latest` tag.
+    Latest,
+    /// A Go toolchain tag that names no Go minor release (`golang:alpine`, `golang:1`,
+    /// `golang:bookworm`): the Go that builds moves to each new release.
+    NoGoMinor,
+}
+
+/// Registries whose images come only in rolling tags (`latest`, `nonroot`, `debug`): no tag
+/// pins one, and the publisher rebuilds them for security fixes on purpose. Distroless names
+/// its Debian release in the image name; Chainguard's free tier publishes `latest` alone.
+const ROLLING_ONLY_PUBLISHERS: &[&str] = &["gcr.io/distroless/", "cgr.dev/chainguard/"];
 
 /// Hosts that serve Docker Hub itself (docker/distribution's reference normalisation).
 const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io"];
@@ -80,7 +100,6 @@ impl ImageRef {
         }
     }
 
-    /// `registry/repository`, or just the repository for Docker Hub.
     /// The reference cannot be pulled as written: its repository has capitals (a placeholder
     /// a script replaces, `FROM BASEIMAGE`) or template syntax.
     pub fn is_placeholder(&self) -> bool {
@@ -95,11 +114,43 @@ impl ImageRef {
         repository.chars().any(|c| c.is_ascii_uppercase()) || written.contains("{{")
     }
 
+    /// `registry/repository`, or just the repository for Docker Hub.
     pub fn name(&self) -> String {
         match &self.registry {
             Some(r) => format!("{r}/{}", self.repository),
             None => self.repository.clone(),
         }
+    }
+
+    /// How the reference floats, if it does, given the Go release its tag names (`go`, from
+    /// the Go image knowledge). A digest pins it, `scratch` is no image, a placeholder is not
+    /// what is pulled. A Go toolchain floats when its tag names no Go release; a runtime image
+    /// from a publisher of rolling tags alone does not count, since no tag would pin it.
+    pub fn floating(&self, go: GoRelease) -> Option<Floating> {
+        if self.digest.is_some() || self.is_scratch() || self.is_placeholder() {
+            return None;
+        }
+        match go {
+            GoRelease::Floating => return Some(Floating::NoGoMinor),
+            GoRelease::Version(_) | GoRelease::Retired(_) => return None,
+            GoRelease::Unknown => {}
+        }
+        let rolling_only = ROLLING_ONLY_PUBLISHERS
+            .iter()
+            .any(|prefix| self.name().starts_with(prefix));
+        match self.tag.as_deref() {
+            _ if rolling_only => None,
+            None => Some(Floating::Untagged),
+            Some(tag) if tag.eq_ignore_ascii_case("latest") => Some(Floating::Latest),
+            Some(_) => None,
+        }
+    }
+
+    /// The account or organisation that publishes the image: the first part of a repository
+    /// path that has one (`prometheus` for `quay.io/prometheus/busybox`, `portainer` for
+    /// `portainer/base`); `None` for Docker Hub's official images (`alpine`).
+    pub fn publisher(&self) -> Option<&str> {
+        self.repository.split_once('/').map(|(owner, _)| owner)
     }
 
     /// The tag, or `latest` when none is written (what a pull takes).

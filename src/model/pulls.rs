@@ -1,0 +1,115 @@
+//! The images a build pulls: each FROM that names an image rather than a stage, each
+//! `COPY --from=<image>`, and each `RUN --mount=from=<image>`, with where the file names it.
+
+use super::copy::CopySource;
+use super::facts::FileFacts;
+use super::go_build::mount_type;
+use super::stage::StageBase;
+use super::vars::bare_variable;
+use crate::knowledge::images::ImageRef;
+use crate::source::TextRange;
+
+/// How the file pulls an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PullKind {
+    From,
+    CopyFrom,
+    MountFrom,
+}
+
+/// One image the build pulls, resolved for the platform being linted.
+#[derive(Debug, Clone)]
+pub struct Pull {
+    pub instruction: usize,
+    pub kind: PullKind,
+    pub image: ImageRef,
+    /// The image reference as written (the FROM word, the `--from` flag, the mount flag).
+    pub range: TextRange,
+    /// The reference is written with a variable (`FROM golang:${GO_VERSION}`): what it pulls
+    /// is that variable's value (its default, or what the build passes).
+    pub from_variable: bool,
+    /// The whole reference is one variable (`FROM ${BASE_IMAGE}`): the file leaves the image
+    /// to the build, and the variable's default is only a fallback.
+    pub left_to_build: bool,
+}
+
+impl FileFacts<'_> {
+    /// Every image the build pulls, in file order. References gopherlint cannot resolve (an
+    /// ARG without a value) are left out.
+    pub fn pulls(&self) -> Vec<Pull> {
+        let mut pulls = Vec::new();
+        for stage in &self.stages {
+            if let (StageBase::Image(image), Some(word)) = (&stage.base, &stage.image_word) {
+                pulls.push(Pull {
+                    instruction: stage.from,
+                    kind: PullKind::From,
+                    image: image.clone(),
+                    range: word.range,
+                    from_variable: word.value.contains('$'),
+                    left_to_build: bare_variable(&word.value).is_some(),
+                });
+            }
+        }
+        for copy in &self.copies {
+            let CopySource::Image(image) = &copy.source else {
+                continue;
+            };
+            let Some(flag) = self.instruction(copy.instruction).flag("from") else {
+                continue;
+            };
+            pulls.push(Pull {
+                instruction: copy.instruction,
+                kind: PullKind::CopyFrom,
+                image: image.clone(),
+                range: flag.range,
+                from_variable: flag.value.as_deref().is_some_and(|v| v.contains('$')),
+                left_to_build: flag.value.as_deref().and_then(bare_variable).is_some(),
+            });
+        }
+        for run in &self.runs {
+            self.mount_pulls(run.stage, run.instruction, &mut pulls);
+        }
+        pulls.sort_by_key(|p| (p.instruction, p.range.start));
+        pulls
+    }
+
+    /// The images a RUN's mounts read from (`--mount=type=bind,from=golang:1.23,...`): a
+    /// `from=` that names no stage of the file, by name or index.
+    fn mount_pulls(&self, stage: usize, instruction: usize, pulls: &mut Vec<Pull>) {
+        let vars = &self.stages[stage].vars;
+        for flag in &self.instruction(instruction).flags {
+            let Some(spec) = flag.value.as_deref().filter(|_| flag.name == "mount") else {
+                continue;
+            };
+            if mount_type(spec) == "tmpfs" || mount_type(spec) == "secret" {
+                continue;
+            }
+            let Some(from) = spec
+                .split(',')
+                .find_map(|field| field.trim().strip_prefix("from="))
+            else {
+                continue;
+            };
+            let value = vars.expand_reference(from);
+            let Some(text) = value.resolved() else {
+                continue;
+            };
+            let names_stage = text.parse::<usize>().is_ok()
+                || self
+                    .stages
+                    .iter()
+                    .any(|s| s.name.as_deref() == Some(text.to_ascii_lowercase().as_str()));
+            if names_stage {
+                continue;
+            }
+            pulls.push(Pull {
+                instruction,
+                kind: PullKind::MountFrom,
+                image: ImageRef::parse(text),
+                range: flag.range,
+                from_variable: from.contains('$'),
+                left_to_build: bare_variable(from).is_some(),
+            });
+        }
+    }
+}

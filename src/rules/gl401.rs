@@ -1,0 +1,128 @@
+//! GL401 floating-base-image: an image the build pulls by no tag, by `latest`, or, for a Go
+//! toolchain, by a tag that names no Go release: what it pulls changes without a commit.
+
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::knowledge::go_images;
+use crate::knowledge::image_ref::Floating;
+use crate::model::{Pull, PullKind};
+
+declare_rule! {
+    // Where the file is maintained for its own sake: a test, example or development image
+    // follows the newest base on purpose as often as not, and is rebuilt by nobody downstream.
+    GL401 "floating-base-image", Warning, fix: None, applies: MAINTAINED, linux: false,
+    "A FROM, `COPY --from` or `--mount=from` image has no tag, `latest`, or a Go image tag without a Go version"
+}
+
+/// How the file names the image, for the message.
+fn what(pull: &Pull) -> &'static str {
+    match pull.kind {
+        PullKind::From => "base image",
+        PullKind::CopyFrom => "image copied from",
+        PullKind::MountFrom => "image mounted from",
+    }
+}
+
+/// The tag to suggest for an official golang image: the same variant (`-alpine`,
+/// `-bookworm`) with the Go release named.
+fn golang_suggestion(tag: Option<&str>, go: &str) -> String {
+    let variant = match tag {
+        None => "",
+        Some(t) if t.eq_ignore_ascii_case("latest") || t == "1" => "",
+        Some(t) => t.strip_prefix("1-").unwrap_or(t),
+    };
+    if variant.is_empty() {
+        format!("golang:{go}")
+    } else {
+        format!("golang:{go}-{variant}")
+    }
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    // The go.mod's `go` line is the release the module is written for.
+    let go_line = model.context_go_mod().and_then(|m| m.go);
+    // The project's own organisation publishes its base images to be followed: their `latest`
+    // is the project's own release.
+    let own_account = model.context_go_mod().and_then(|m| m.hosting_owner());
+    for pull in model.pulls() {
+        let image = &pull.image;
+        if own_account.is_some_and(|own| image.publisher().is_some_and(|p| p.eq_ignore_ascii_case(own))) {
+            continue;
+        }
+        let Some(floating) = image.floating(go_images::release(image)) else {
+            continue;
+        };
+        // `FROM ${BUILD_IMAGE}` with a default of `alpine` or `placeholder`: the build names
+        // the image; only a Go release left open in a tag the file writes is the file's.
+        if pull.left_to_build && floating != Floating::NoGoMinor {
+            continue;
+        };
+        let shown = format!("`{}`", image.raw);
+        let through = if pull.from_variable {
+            " (the value of its build argument)"
+        } else {
+            ""
+        };
+        let what = what(&pull);
+        let (message, help) = match floating {
+            Floating::NoGoMinor => {
+                let release = go_line.map_or("1.N".to_string(), |v| {
+                    format!("{}.{}", v.major, v.minor)
+                });
+                let example = if image.is_official_golang() {
+                    golang_suggestion(image.tag.as_deref(), &release)
+                } else {
+                    format!("{}:<tag of Go {release}>", image.name())
+                };
+                let source = match go_line {
+                    Some(v) => format!(", the release go.mod's `go {v}` line names"),
+                    None => String::new(),
+                };
+                (
+                    format!(
+                        "the {what} {shown}{through} names no Go release: the Go that builds moves to each new release when the image is pulled, without a commit"
+                    ),
+                    format!(
+                        "name the Go minor release: `{example}`{source}; a bot such as Dependabot or Renovate then proposes new releases as commits"
+                    ),
+                )
+            }
+            Floating::Untagged | Floating::Latest => {
+                let how = if floating == Floating::Untagged {
+                    "names no tag, so it pulls `latest`"
+                } else {
+                    "is `latest`"
+                };
+                (
+                    format!(
+                        "the {what} {shown}{through} {how}: whatever the publisher pushed last, so the image changes under the build without a commit"
+                    ),
+                    format!(
+                        "pin a version tag or a digest (`{}@sha256:...`); a bot such as Dependabot or Renovate then proposes updates as commits",
+                        image.name()
+                    ),
+                )
+            }
+        };
+        out.push(ctx.report(&RULE, pull.range, message).with_help(help));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::golang_suggestion;
+
+    #[test]
+    fn keeps_the_variant_and_drops_a_major_only_version() {
+        assert_eq!(golang_suggestion(None, "1.24"), "golang:1.24");
+        assert_eq!(golang_suggestion(Some("latest"), "1.24"), "golang:1.24");
+        assert_eq!(golang_suggestion(Some("1"), "1.24"), "golang:1.24");
+        assert_eq!(golang_suggestion(Some("alpine"), "1.24"), "golang:1.24-alpine");
+        assert_eq!(golang_suggestion(Some("1-alpine"), "1.24"), "golang:1.24-alpine");
+        assert_eq!(
+            golang_suggestion(Some("bookworm"), "1.24"),
+            "golang:1.24-bookworm"
+        );
+    }
+}

@@ -1,0 +1,56 @@
+//! The supply-chain rules read the repository around the file: GL401 names the release of the
+//! context's go.mod `go` line, and leaves alone the images the project's own account
+//! publishes (as go.mod's module path names it).
+
+mod common;
+
+use common::{stdout_in, write};
+use tempfile::TempDir;
+
+const DOCKERFILE: &str = r#"FROM golang:alpine AS build
+WORKDIR /src
+COPY go.mod ./
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/server .
+
+FROM ghcr.io/acme/base:latest
+COPY --from=build /out/server /server
+USER 65532:65532
+ENTRYPOINT ["/server"]
+"#;
+
+fn repo(module: &str) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    write(
+        dir.path(),
+        "go.mod",
+        &format!("module {module}\n\ngo 1.24.2\n"),
+    );
+    write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    dir
+}
+
+#[test]
+fn the_help_names_the_release_of_the_go_line() {
+    let dir = repo("github.com/acme/server");
+    let out = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(
+        out.contains("`golang:1.24-alpine`, the release go.mod's `go 1.24.2` line names"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_projects_own_images_may_float() {
+    let own = repo("github.com/acme/server");
+    let out = stdout_in(own.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(!out.contains("ghcr.io/acme/base"), "{out}");
+    // Another account's image is reported.
+    let other = repo("github.com/someone/server");
+    let out = stdout_in(other.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(
+        out.contains("`ghcr.io/acme/base:latest` is `latest`"),
+        "{out}"
+    );
+}
