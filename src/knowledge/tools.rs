@@ -18,6 +18,28 @@ pub const LIVE_RELOADERS: &[&str] = &[
     "dlv",
 ];
 
+/// Programs that check a downloaded file against a digest or a signature, with the arguments
+/// that make them check (none: every use checks): `sha256sum -c`, `gpg --verify`, `cosign
+/// verify-blob`.
+pub const VERIFIERS: &[(&str, &[&str])] = &[
+    ("sha256sum", &["-c", "--check"]),
+    ("sha512sum", &["-c", "--check"]),
+    ("sha1sum", &["-c", "--check"]),
+    ("shasum", &["-c", "--check"]),
+    ("gpg", &["--verify"]),
+    ("gpgv", &[]),
+    ("minisign", &["-V"]),
+    ("cosign", &["verify-blob"]),
+    ("signify", &["-V", "-C"]),
+];
+
+/// Whether a command (its program and arguments) checks a file against a digest or signature.
+pub fn verifies(program: &str, args: &[&str]) -> bool {
+    VERIFIERS.iter().any(|(name, flags)| {
+        *name == program && (flags.is_empty() || args.iter().any(|a| flags.contains(a)))
+    })
+}
+
 /// Debuggers: an image that starts one is made to debug (`dlv exec /server`).
 pub const DEBUGGERS: &[&str] = &["dlv", "gdb", "lldb"];
 

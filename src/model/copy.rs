@@ -38,7 +38,37 @@ pub struct Copy {
     pub parents_or_exclude: bool,
 }
 
+/// What an ADD source fetches from outside the context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remote {
+    /// A file over HTTP(S) (`https://example.com/tool.tar.gz`).
+    Download,
+    /// A git repository (`https://github.com/acme/lib.git#v1.2.0`, `git@github.com:acme/lib`),
+    /// which its ref names.
+    Git,
+}
+
+/// Whether an ADD source (as written or expanded) is fetched from outside the context, and how
+/// BuildKit fetches it.
+pub fn remote_source(source: &str) -> Option<Remote> {
+    let lower = source.to_ascii_lowercase();
+    let repository = lower.split('#').next().unwrap_or(&lower);
+    if lower.starts_with("git@") || lower.starts_with("git://") || repository.ends_with(".git") {
+        return Some(Remote::Git);
+    }
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(Remote::Download)
+}
+
 impl Copy {
+    /// An ADD of a remote source (a download or a git repository), not of the context.
+    pub fn is_remote(&self) -> bool {
+        self.is_add
+            && self
+                .sources
+                .iter()
+                .any(|s| s.usable().is_some_and(|t| remote_source(t).is_some()))
+    }
+
     /// A source of this copy is the file at `path` itself, by name or by a glob that matches
     /// it, rather than a directory that holds it.
     pub fn names(&self, path: &str) -> bool {

@@ -519,7 +519,7 @@ impl FileFacts<'_> {
                 && instruction <= build.instruction
         };
         let own_sources = self.copies.iter().any(|c| {
-            earlier(c.instruction) && c.source == super::copy::CopySource::Context && !is_url_add(c)
+            earlier(c.instruction) && c.source == super::copy::CopySource::Context && !c.is_remote()
         });
         if own_sources {
             return false;
@@ -527,7 +527,7 @@ impl FileFacts<'_> {
         let added_url = self
             .copies
             .iter()
-            .any(|c| earlier(c.instruction) && is_url_add(c));
+            .any(|c| earlier(c.instruction) && c.is_remote());
         let commands: Vec<&Command> = chain
             .iter()
             .flat_map(|&s| self.runs_in_stage(s))
@@ -559,13 +559,4 @@ fn commands_before<'a>(run: &'a RunScript, build: &GoBuild) -> Vec<&'a Command> 
         .iter()
         .take_while(|c| run.instruction < build.instruction || c.range() != build.command.range())
         .collect()
-}
-
-/// `ADD https://...` or `ADD git@...`: a remote source, not the context's.
-fn is_url_add(copy: &super::copy::Copy) -> bool {
-    copy.is_add
-        && copy.sources.iter().any(|s| {
-            s.usable()
-                .is_some_and(|t| t.contains("://") || t.starts_with("git@"))
-        })
 }

@@ -1,0 +1,66 @@
+//! GL403 remote-add-without-checksum: `ADD https://...` without `--checksum`: whatever the URL
+//! serves on the day of the build goes into the image.
+
+use super::{Context, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::knowledge::tools;
+use crate::model::Model;
+use crate::model::copy::{Copy, Remote, remote_source};
+
+declare_rule! {
+    // A download that is not checked is the same risk whatever the image is for: a test or CI
+    // image runs it too, often with the repository's secrets at hand.
+    GL403 "remote-add-without-checksum", Info, fix: None, applies: ALL_CLASSES, linux: false,
+    "`ADD https://...` without `--checksum=sha256:...`: the content can change under the same URL"
+}
+
+/// A later RUN of the stage, or of one built from it, checks a digest or signature (`sha256sum
+/// -c`, `gpg --verify`): the download is verified there.
+fn verified_later(model: &Model, copy: &Copy) -> bool {
+    model
+        .runs
+        .iter()
+        .filter(|r| r.instruction > copy.instruction && model.chain(r.stage).contains(&copy.stage))
+        .flat_map(|r| &r.script.commands)
+        .any(|command| {
+            let args: Vec<&str> = command.argv.iter().skip(1).map(|w| w.text.as_str()).collect();
+            command
+                .program()
+                .is_some_and(|program| tools::verifies(program, &args))
+        })
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // Most files download nothing with ADD.
+    if !ctx.text.contains("://") {
+        return;
+    }
+    let model = ctx.model;
+    for copy in model.copies.iter().filter(|c| c.is_add) {
+        let instruction = model.instruction(copy.instruction);
+        if instruction.flag("checksum").is_some() || verified_later(model, copy) {
+            continue;
+        }
+        let words = instruction.arg_words();
+        // The last word is the destination.
+        let sources = &words[..words.len().saturating_sub(1)];
+        for word in sources {
+            if remote_source(&word.value) != Some(Remote::Download) {
+                continue;
+            }
+            out.push(
+                ctx.report(
+                    &RULE,
+                    word.range,
+                    format!(
+                        "`ADD {}` downloads without `--checksum`: the build takes whatever the URL serves that day, changed or tampered with",
+                        word.value
+                    ),
+                )
+                .with_help(
+                    "add `--checksum=sha256:<digest>` (Dockerfile syntax 1.6 and newer; `curl -fsSL <url> | sha256sum` prints it), or download in a RUN and check the file with `sha256sum -c`",
+                ),
+            );
+        }
+    }
+}
