@@ -5,6 +5,7 @@
 //! here depends on a Dockerfile.
 
 pub mod conventions;
+pub mod credentials;
 pub mod files;
 pub mod go_command;
 pub mod go_images;
