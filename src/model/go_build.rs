@@ -3,12 +3,12 @@
 //! the effective `CGO_ENABLED`, where it writes its binary, and the build cache it uses.
 
 use super::facts::FileFacts;
+use super::go_caches::{GoCache, holds};
 use super::scripts::{MadeDir, RunScript, made_dirs};
 use super::stage::{Stage, chain_of};
 use super::vars::{Certainty, Value, Vars};
 use crate::knowledge::files;
 use crate::knowledge::go_command::{self, FlagUse, GoFlag, GoSubcommand};
-use crate::knowledge::users::UserSpec;
 use crate::paths;
 use crate::shell::{Command, Script};
 use crate::source::TextRange;
@@ -313,58 +313,12 @@ impl FileFacts<'_> {
     /// by default `$HOME/.cache/go-build`, `/root/.cache/go-build` for root) or a directory
     /// above it: the mount flag's range. `None` when there is none or the cache directory cannot be told.
     pub fn build_cache_mount(&self, build: &GoBuild) -> Option<TextRange> {
-        let gocache = self.gocache(build)?;
-        let vars = &self.stages[build.stage].vars;
-        self.instruction(build.instruction)
-            .flags
-            .iter()
-            .filter(|f| f.name == "mount")
-            .find(|f| {
-                let Some(spec) = f.value.as_deref() else {
-                    return false;
-                };
-                let cache = mount_type(spec) == "cache";
-                let target = spec
-                    .split(',')
-                    .find_map(|field| match field.split_once('=') {
-                        Some(("target" | "dst" | "destination", t)) => Some(t),
-                        _ => None,
-                    });
-                let target = target.map(|t| vars.expand(t));
-                // A cache on a parent directory (`target=/root/.cache`) holds GOCACHE too.
-                cache
-                    && target.as_ref().and_then(|t| t.usable()).is_some_and(|t| {
-                        let t = paths::normalize(t);
-                        t.starts_with('/')
-                            && t != "/"
-                            && paths::is_within(&paths::normalize(&gocache), &t)
-                    })
-            })
-            .map(|f| f.range)
-    }
-
-    /// The build cache directory the go command uses, where it can be told.
-    fn gocache(&self, build: &GoBuild) -> Option<String> {
-        if let Some((value, _)) = build.env.exported_value("GOCACHE") {
-            return value.usable().map(str::to_string);
-        }
-        if let Some((value, _)) = build.env.exported_value("XDG_CACHE_HOME") {
-            return value.usable().map(|v| format!("{v}/go-build"));
-        }
-        if let Some((value, _)) = build.env.exported_value("HOME") {
-            return value.usable().map(|v| format!("{v}/.cache/go-build"));
-        }
-        // Without HOME set, root's home; another user's depends on the image's passwd.
-        let stage = &self.stages[build.stage];
-        match &stage.user {
-            None => Some(files::ROOT_GOCACHE.into()),
-            Some(user) if user.instruction < build.instruction => {
-                UserSpec::parse(user.value.usable()?)
-                    .is_root()
-                    .then(|| files::ROOT_GOCACHE.into())
-            }
-            Some(_) => None,
-        }
+        let gocache =
+            self.go_cache_dir(GoCache::Build, &build.env, build.stage, build.instruction)?;
+        self.cache_mounts(build.stage, build.instruction)
+            .into_iter()
+            .find(|m| m.target.as_deref().is_some_and(|t| holds(t, &gocache)))
+            .map(|m| m.range)
     }
 }
 

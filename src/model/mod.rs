@@ -21,6 +21,7 @@ pub mod describe;
 pub mod facts;
 pub mod filesystem;
 pub mod go_build;
+pub mod go_caches;
 mod golang;
 mod intent;
 mod make_runs;

@@ -32,7 +32,8 @@ pub struct ToolRun {
 /// Which commands the builder records as tool runs.
 pub(super) fn is_followed(command: &Command) -> bool {
     match command.program() {
-        Some("go") => go_command::subcommand(&command.argv) == Some(GoSubcommand::Get),
+        // Every go command: `go get` for GL201, and each one's cache use (GOCACHE, GOMODCACHE).
+        Some("go") => go_command::subcommand(&command.argv).is_some(),
         Some("make" | "gmake") => true,
         Some(program) => tools::is_upx(program),
         None => false,
@@ -63,7 +64,10 @@ impl FileFacts<'_> {
     pub fn go_gets(&self) -> impl Iterator<Item = GoGet<'_>> {
         self.tool_runs
             .iter()
-            .filter(|r| r.command.program() == Some("go"))
+            .filter(|r| {
+                r.command.program() == Some("go")
+                    && go_command::subcommand(&r.command.argv) == Some(GoSubcommand::Get)
+            })
             .map(|run| {
                 let (flags, first_positional) = go_command::parse_flags(&run.command.argv);
                 GoGet {
