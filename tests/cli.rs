@@ -69,9 +69,9 @@ fn sarif_output_has_rules_regions_and_relative_uris() {
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     assert_eq!(rules.len(), gopherlint::rules::RULES.len());
     let results = run["results"].as_array().expect("results");
-    // Single-stage: GL001, GL003, GL005; the scratch file: GL006 and GL206 (no TZ asks for
-    // a zone, so no GL105).
-    assert_eq!(results.len(), 5);
+    // Single-stage: GL001, GL003, GL005 and GL302 (no build cache mount); the scratch file:
+    // GL006, GL206 and GL302 (no TZ asks for a zone, so no GL105).
+    assert_eq!(results.len(), 7);
     let gl003 = results
         .iter()
         .find(|r| r["ruleId"] == "GL003")

@@ -28,14 +28,17 @@ fn fix_writes_safe_fixes_in_place_keeping_permissions() {
         .assert()
         .code(1);
     let out = stdout_text(&assert);
-    assert!(out.ends_with("Applied 1 fix to 1 file.\n"), "{out}");
+    // GL003's flags and GL302's cache mount.
+    assert!(out.ends_with("Applied 2 fixes to 1 file.\n"), "{out}");
     assert!(
         out.contains("GL001") && !out.contains("GL003"),
         "remaining findings are shown: {out}"
     );
     let fixed = fs::read_to_string(&path).expect("read");
     assert!(
-        fixed.contains("go build -ldflags=\"-s -w\" -o /bin/app ."),
+        fixed.contains(
+            "RUN --mount=type=cache,target=/root/.cache/go-build go build -ldflags=\"-s -w\" -o /bin/app ."
+        ),
         "{fixed}"
     );
     let mode = fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
@@ -55,11 +58,11 @@ fn unsafe_fixes_rewrite_to_the_gopherfile_pattern() {
         .args(["--fix", "--unsafe-fixes", "Dockerfile"])
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("Applied 4 fixes to 1 file."));
+        .stdout(predicates::str::contains("Applied 5 fixes to 1 file."));
     let fixed = fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
     assert!(fixed.contains("FROM scratch\n"), "{fixed}");
-    // GL003, GL001, then GL004 on the new scratch stage; nothing asks for a time zone, so GL105
-    // adds no tag.
+    // GL003, GL302, GL001, then GL004 on the new scratch stage; nothing asks for a time zone,
+    // so GL105 adds no tag.
     assert!(fixed.contains("USER 65532:65532"), "{fixed}");
     assert!(!fixed.contains("-tags timetzdata"), "{fixed}");
     // A second run has nothing left to do.
@@ -81,7 +84,7 @@ fn diff_prints_and_writes_nothing() {
     let out = stdout_text(&assert);
     assert_eq!(
         out,
-        "--- Dockerfile\n+++ Dockerfile\n@@ -1,5 +1,5 @@\n FROM golang:1.23\n WORKDIR /src\n COPY . .\n-RUN go build -o /bin/app .\n+RUN go build -ldflags=\"-s -w\" -o /bin/app .\n ENTRYPOINT [\"/bin/app\"]\n"
+        "--- Dockerfile\n+++ Dockerfile\n@@ -1,5 +1,5 @@\n FROM golang:1.23\n WORKDIR /src\n COPY . .\n-RUN go build -o /bin/app .\n+RUN --mount=type=cache,target=/root/.cache/go-build go build -ldflags=\"-s -w\" -o /bin/app .\n ENTRYPOINT [\"/bin/app\"]\n"
     );
     assert_eq!(
         fs::read_to_string(dir.path().join("Dockerfile")).expect("read"),

@@ -130,7 +130,7 @@ fn the_readme_shows_the_gopherfile_modernised() {
 
 /// The steps the README leaves to the user: no fix can move a project off dep or choose a uid.
 fn by_hand(fixed: &str) -> String {
-    let dep_step = "# certificates\nRUN apk update\n\n# optional (dependency management)\nRUN apk add git\nRUN go install github.com/golang/dep/cmd/dep@latest\nRUN dep ensure --vendor-only\n\n";
+    let dep_step = "# certificates\nRUN apk update\n\n# optional (dependency management)\nRUN apk add git\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go install github.com/golang/dep/cmd/dep@latest\nRUN dep ensure --vendor-only\n\n";
     assert!(
         fixed.contains(dep_step),
         "the fixed file still has the dep step"

@@ -246,7 +246,7 @@ fn a_class_set_by_the_user_wins() {
         .map(|d| d.code())
         .collect();
     // No EXPOSE and no user of its own: GL005 cannot tell a server from a tool, and says nothing.
-    assert_eq!(codes, ["GL001", "GL003"]);
+    assert_eq!(codes, ["GL001", "GL003", "GL302"]);
 }
 
 #[test]
@@ -337,12 +337,15 @@ fn platform_args_resolve_to_the_platform_built() {
     };
     // amd64 ships on scratch: no CA bundle (GL006); nothing asks for a time zone (no GL105) and
     // nothing says it is a server (no GL005).
-    assert_eq!(codes(&LintOptions::default()), ["GL003", "GL206", "GL006"]);
+    assert_eq!(
+        codes(&LintOptions::default()),
+        ["GL003", "GL206", "GL302", "GL006"]
+    );
     let arm = LintOptions {
         platform: Platform::parse("linux/arm64").expect("platform"),
         ..LintOptions::default()
     };
-    assert_eq!(codes(&arm), ["GL003", "GL206"]);
+    assert_eq!(codes(&arm), ["GL003", "GL206", "GL302"]);
     let out = stdout(
         gopherlint()
             .args(["--platform", "linux/arm64", "--show-model", "-"])

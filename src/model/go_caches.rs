@@ -120,6 +120,11 @@ impl FileFacts<'_> {
         if let Some(value) = read(cache.variable()) {
             return value.filter(|v| v.starts_with('/'));
         }
+        // Only a base whose environment gopherlint knows leaves the rest to Go's defaults: an
+        // unknown one may set GOPATH or HOME itself.
+        if !self.stages[stage].facts.is_known_distribution() {
+            return None;
+        }
         let home = || -> Option<String> {
             if let Some(value) = read("HOME") {
                 return value;
@@ -148,6 +153,19 @@ impl FileFacts<'_> {
         };
         let dir = paths::normalize(&dir);
         dir.starts_with('/').then_some(dir)
+    }
+
+    /// The instruction runs as root: no USER in the stage's chain, or a root one before it. A
+    /// USER after it (the stage records only its last) leaves the user at it unknown: false.
+    pub fn runs_as_root(&self, stage: usize, instruction: usize) -> bool {
+        match &self.stages[stage].user {
+            None => true,
+            Some(user) if user.instruction < instruction => user
+                .value
+                .usable()
+                .is_some_and(|u| UserSpec::parse(u).is_root()),
+            Some(_) => false,
+        }
     }
 
     /// The cache mounts of a RUN, targets expanded with the stage's variables.
@@ -195,8 +213,122 @@ impl FileFacts<'_> {
     }
 }
 
+/// The Go cache a mount's target was meant for, by the directory names Go gives its caches:
+/// `.../go-build` is a build cache, `.../pkg/mod` a module cache.
+pub fn meant_for(target: &str) -> Option<GoCache> {
+    if target.ends_with("/go-build") {
+        Some(GoCache::Build)
+    } else if target.ends_with("/pkg/mod") {
+        Some(GoCache::Module)
+    } else {
+        None
+    }
+}
+
 /// A cache mount at `target` holds the cache directory `dir`: the same directory or one above
 /// it (`target=/root/.cache` holds `/root/.cache/go-build`), never `/` itself.
 pub fn holds(target: &str, dir: &str) -> bool {
     target != "/" && paths::is_within(dir, target)
+}
+
+/// The go commands of one RUN, and what they ask of the caches.
+#[derive(Debug, Clone)]
+pub struct GoCacheRun {
+    pub stage: usize,
+    pub instruction: usize,
+    /// What its go commands do, together.
+    pub uses: GoCacheUse,
+    /// Caches a command of it empties.
+    pub cleans: Vec<GoCache>,
+    /// The build and module cache directories of its first go command, where known.
+    pub build_dir: Option<String>,
+    pub module_dir: Option<String>,
+    pub mounts: Vec<CacheMount>,
+    /// The first go command's `go <subcommand>` words, to point at.
+    pub range: TextRange,
+    /// It runs as root (no USER before it in the chain, or a root one): a cache mount, which
+    /// BuildKit creates owned by root, is writable.
+    pub as_root: bool,
+}
+
+impl GoCacheRun {
+    /// A cache mount of the RUN holds this cache; `None` when one has a target gopherlint
+    /// cannot read, or the cache's directory is unknown.
+    pub fn mounted(&self, cache: GoCache) -> Option<bool> {
+        let dir = match cache {
+            GoCache::Build => self.build_dir.as_deref()?,
+            GoCache::Module => self.module_dir.as_deref()?,
+        };
+        if self.mounts.iter().any(|m| m.target.is_none()) {
+            return None;
+        }
+        Some(
+            self.mounts
+                .iter()
+                .any(|m| m.target.as_deref().is_some_and(|t| holds(t, dir))),
+        )
+    }
+
+    /// A cache mount of the RUN is named for this cache (`.../go-build`, `.../pkg/mod`)
+    /// wherever it points: the RUN means to cache it, rightly or not.
+    pub fn names_a_mount_for(&self, cache: GoCache) -> bool {
+        self.mounts
+            .iter()
+            .any(|m| m.target.as_deref().and_then(meant_for) == Some(cache))
+    }
+}
+
+impl FileFacts<'_> {
+    /// Every RUN that runs the go command, in file order, with its cache directories and
+    /// mounts.
+    pub fn go_cache_runs(&self) -> Vec<GoCacheRun> {
+        let mut out: Vec<GoCacheRun> = Vec::new();
+        for run in self
+            .tool_runs
+            .iter()
+            .filter(|r| r.command.program() == Some("go"))
+        {
+            let uses = cache_use(&run.command.argv);
+            let same = out
+                .last()
+                .is_some_and(|last| last.instruction == run.instruction);
+            if !same {
+                let as_root = self.runs_as_root(run.stage, run.instruction);
+                let range = match run.command.argv.get(1) {
+                    Some(sub) => run.command.argv[0].range.cover(sub.range),
+                    None => run.command.argv[0].range,
+                };
+                out.push(GoCacheRun {
+                    stage: run.stage,
+                    instruction: run.instruction,
+                    uses: GoCacheUse::default(),
+                    cleans: Vec::new(),
+                    build_dir: self.go_cache_dir(
+                        GoCache::Build,
+                        &run.env,
+                        run.stage,
+                        run.instruction,
+                    ),
+                    module_dir: self.go_cache_dir(
+                        GoCache::Module,
+                        &run.env,
+                        run.stage,
+                        run.instruction,
+                    ),
+                    mounts: self.cache_mounts(run.stage, run.instruction),
+                    range,
+                    as_root,
+                });
+            }
+            let Some(last) = out.last_mut() else {
+                continue;
+            };
+            last.uses.compiles |= uses.compiles;
+            last.uses.downloads |= uses.downloads;
+            if let Some(cache) = uses.cleans {
+                last.cleans.push(cache);
+            }
+        }
+        out
+    }
 }
