@@ -100,6 +100,11 @@ impl BuildContext {
         }
     }
 
+    /// The context holds a file at `path` (relative to its root) and sends it to the builder.
+    pub fn sends_file(&self, path: &str) -> bool {
+        self.sends(path) == Some(true) && Path::new(&self.dir).join(path).is_file()
+    }
+
     /// The text of a small file of the context (a start script), by its path relative to
     /// the root; `None` when it is missing, outside the context, large or binary.
     pub fn read_small_file(&self, path: &str) -> Option<String> {

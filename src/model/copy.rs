@@ -60,6 +60,16 @@ pub fn remote_source(source: &str) -> Option<Remote> {
 }
 
 impl Copy {
+    /// A copy of the whole context (`COPY . .`, `ADD . /src`, `COPY * ./`): every file of its
+    /// root, go.mod and the sources together.
+    pub fn takes_whole_context(&self) -> bool {
+        self.source == CopySource::Context
+            && self.sources.iter().any(|s| {
+                s.usable()
+                    .is_some_and(|t| matches!(paths::join("/", t).as_str(), "/" | "/*"))
+            })
+    }
+
     /// An ADD of a remote source (a download or a git repository), not of the context.
     pub fn is_remote(&self) -> bool {
         self.is_add

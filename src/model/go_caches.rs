@@ -44,7 +44,7 @@ pub struct CacheMount {
 /// What a go command does that a cache serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GoCacheUse {
-    /// It compiles (build, install, test, run, generate, vet): the build cache.
+    /// It compiles (build, install, test, run, vet): the build cache.
     pub compiles: bool,
     /// It downloads modules (`go mod download`, `go get`, `go install pkg@version`).
     pub downloads: bool,
@@ -81,7 +81,9 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
             cleans: None,
         },
         GoSubcommand::Other => match words.get(1).copied() {
-            Some("generate" | "vet") => GoCacheUse {
+            // `go generate` runs what its directives name (protoc, a shell command): whether
+            // anything compiles is unknown.
+            Some("vet") => GoCacheUse {
                 compiles: true,
                 ..GoCacheUse::default()
             },
@@ -279,6 +281,26 @@ impl GoCacheRun {
 }
 
 impl FileFacts<'_> {
+    /// The RUNs of a stage's chain after `instruction` that build through something that
+    /// hides its go commands (make, a script): they use Go's caches where gopherlint cannot
+    /// see, so a cache moved into a mount must be mounted there too.
+    pub fn opaque_builds_after(&self, stage: usize, instruction: usize) -> Vec<usize> {
+        self.runs
+            .iter()
+            .filter(|r| r.instruction > instruction && self.chain(r.stage).contains(&stage))
+            .filter(|r| r.script.commands.iter().any(super::opaque::is_opaque_build))
+            .map(|r| r.instruction)
+            .collect()
+    }
+
+    /// The RUN builds through something that hides its go commands (make, a script).
+    pub fn runs_opaque_build(&self, instruction: usize) -> bool {
+        self.runs
+            .iter()
+            .find(|r| r.instruction == instruction)
+            .is_some_and(|r| r.script.commands.iter().any(super::opaque::is_opaque_build))
+    }
+
     /// Every RUN that runs the go command, in file order, with its cache directories and
     /// mounts.
     pub fn go_cache_runs(&self) -> Vec<GoCacheRun> {

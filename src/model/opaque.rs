@@ -24,7 +24,7 @@ pub struct OpaqueBinary {
 
 /// A command that builds without showing its `go build`: a build driver, a script, a Go
 /// build program run with `go run`.
-fn is_opaque_build(command: &Command) -> bool {
+pub(crate) fn is_opaque_build(command: &Command) -> bool {
     let Some(program) = command.program() else {
         return false;
     };

@@ -3,6 +3,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::go_command::flag_bool;
 use crate::model::go_caches::{GoCache, GoCacheRun};
 
 declare_rule! {
@@ -14,27 +15,57 @@ declare_rule! {
 
 const WHERE_IT_PAYS: &str = "a cache mount lives on the builder: local builds and long-lived builders gain at once, an ephemeral CI runner only when it exports and restores the builder's cache";
 
-/// The later RUNs of the same stage that run the go command without the module cache: with the
-/// downloads in a cache mount, they would find the module cache empty and download again.
-fn later_without_module_mount<'r>(runs: &'r [GoCacheRun], run: &GoCacheRun) -> Vec<&'r GoCacheRun> {
-    runs.iter()
-        .filter(|r| r.instruction > run.instruction && r.stage == run.stage)
-        .filter(|r| r.mounted(GoCache::Module) == Some(false))
-        .collect()
+/// Every go build of the RUN passes `-a`, which skips the build cache: GL204's finding.
+fn forces_rebuild(ctx: &Context, run: &GoCacheRun) -> bool {
+    let mut builds = ctx
+        .model
+        .go_builds
+        .iter()
+        .filter(|b| b.instruction == run.instruction)
+        .peekable();
+    builds.peek().is_some()
+        && builds.all(|b| {
+            b.effective_flag("a")
+                .is_some_and(|u| flag_bool(u.flag.value.as_deref()) == Some(true))
+        })
 }
 
-/// Whether a later stage built from this one runs the go command: a mount added here would
-/// leave it an empty module cache, which the fix cannot see to.
-fn later_stage_runs_go(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> bool {
+/// An earlier RUN of the chain compiled without a build cache mount: the cache it left in its
+/// layer serves this one, and the first one is the finding.
+fn compiled_before(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> bool {
+    let chain = ctx.model.chain(run.stage);
+    let earlier = |instruction: usize, stage: usize| instruction < run.instruction && chain.contains(&stage);
     runs.iter().any(|r| {
-        r.stage != run.stage
-            && r.instruction > run.instruction
-            && ctx.model.chain(r.stage).contains(&run.stage)
+        earlier(r.instruction, r.stage) && r.uses.compiles && r.mounted(GoCache::Build) == Some(false)
+    }) || ctx.model.runs.iter().any(|r| {
+        earlier(r.instruction, r.stage)
+            && ctx.model.runs_opaque_build(r.instruction)
+            && !ctx.model.mounts_a_cache(r.instruction)
     })
 }
 
+/// The later RUNs that read the module cache this one would move into a mount: go RUNs
+/// without the mount and builds through make or a script, in the stage or one built from it.
+/// `None` when one of them runs as another user, whose mount would need `uid=`.
+fn later_module_readers(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<Vec<usize>> {
+    let model = ctx.model;
+    let mut later: Vec<usize> = runs
+        .iter()
+        .filter(|r| r.instruction > run.instruction && model.chain(r.stage).contains(&run.stage))
+        .filter(|r| r.mounted(GoCache::Module) != Some(true))
+        .map(|r| r.instruction)
+        .collect();
+    later.extend(model.opaque_builds_after(run.stage, run.instruction));
+    later.sort_unstable();
+    later.dedup();
+    later
+        .iter()
+        .all(|&i| model.stage_of[i].is_some_and(|s| model.runs_as_root(s, i)))
+        .then_some(later)
+}
+
 fn mount_flag(dir: &str) -> String {
-    format!("--mount=type=cache,target={dir} ")
+    format!("--mount=type=cache,target={dir}")
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -46,6 +77,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if run.uses.compiles
             && run.mounted(GoCache::Build) == Some(false)
             && !run.names_a_mount_for(GoCache::Build)
+            && !forces_rebuild(ctx, run)
+            && !compiled_before(ctx, &runs, run)
             && let Some(dir) = run.build_dir.as_deref()
         {
             missing.push((GoCache::Build, dir));
@@ -60,6 +93,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if missing.is_empty() {
             continue;
         }
+        let build = missing.iter().any(|m| m.0 == GoCache::Build);
+        let module = missing.iter().any(|m| m.0 == GoCache::Module);
         let what: Vec<String> = missing
             .iter()
             .map(|(cache, dir)| match cache {
@@ -67,35 +102,35 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 GoCache::Module => format!("the module cache (`{dir}`)"),
             })
             .collect();
-        let cost = match (missing.iter().any(|m| m.0 == GoCache::Build), missing.iter().any(|m| m.0 == GoCache::Module)) {
+        let cost = match (build, module) {
             (true, true) => "each time the step reruns, every package is compiled and every module downloaded again",
-            (true, false) => "each time the step reruns (any source change), every package it imports is compiled again, from nothing",
+            (true, false) => "each time the step reruns (any source change), every package it imports is compiled again",
             _ => "each time the step reruns (any change to go.mod), every module is downloaded again, not only the new ones",
         };
-        let message = format!(
-            "this RUN has no cache mount for {}: {cost}",
-            what.join(" or ")
-        );
-        let mut d = ctx
-            .report(&RULE, run.range, message)
-            .with_help(format!(
-                "mount {} (`RUN {}...`); {WHERE_IT_PAYS}",
-                if missing.len() == 2 { "them" } else { "it" },
-                missing.iter().map(|(_, dir)| mount_flag(dir)).collect::<String>()
-            ));
+        let message = format!("this RUN has no cache mount for {}: {cost}", what.join(" or "));
+        let flags: Vec<String> = missing.iter().map(|(_, dir)| mount_flag(dir)).collect();
+        let later = if module { later_module_readers(ctx, &runs, run) } else { Some(Vec::new()) };
+        let also = if module {
+            ", and mount the module cache on every later step that builds (a go command, make, a script), which would otherwise find it empty and download again"
+        } else {
+            ""
+        };
+        let mut d = ctx.report(&RULE, run.range, message).with_help(format!(
+            "mount {} (`RUN {} ...`){also}; {WHERE_IT_PAYS}",
+            if missing.len() == 2 { "them" } else { "it" },
+            flags.join(" ")
+        ));
         // A cache mount is created owned by root: for another user it needs `uid=`, which only
         // the image's passwd can tell.
-        let downloads_fixable = !missing.iter().any(|m| m.0 == GoCache::Module)
-            || !later_stage_runs_go(ctx, &runs, run);
-        if run.as_root && downloads_fixable {
+        if run.as_root
+            && let Some(later) = later
+        {
             let keyword = model.instruction(run.instruction).keyword_range;
-            let flags: String = missing.iter().map(|(_, dir)| mount_flag(dir)).collect();
-            let mut edits = vec![Edit::insert(keyword.end, format!(" {}", flags.trim_end()))];
-            // The later go RUNs of the stage read the downloaded modules from the same mount.
+            let mut edits = vec![Edit::insert(keyword.end, format!(" {}", flags.join(" ")))];
             if let Some((_, dir)) = missing.iter().find(|m| m.0 == GoCache::Module) {
-                for later in later_without_module_mount(&runs, run) {
-                    let keyword = model.instruction(later.instruction).keyword_range;
-                    edits.push(Edit::insert(keyword.end, format!(" {}", mount_flag(dir).trim_end())));
+                for instruction in later {
+                    let keyword = model.instruction(instruction).keyword_range;
+                    edits.push(Edit::insert(keyword.end, format!(" {}", mount_flag(dir))));
                 }
             }
             d = d.with_fix(Some(Fix::new(

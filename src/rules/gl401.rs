@@ -23,6 +23,18 @@ fn what(pull: &Pull) -> &'static str {
     }
 }
 
+/// One account under two spellings: Docker Hub names have no hyphens (`crazymax` publishes
+/// the images of GitHub's `crazy-max`).
+fn same_account(publisher: &str, owner: &str) -> bool {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    plain(publisher) == plain(owner)
+}
+
 /// The tag to suggest for an official golang image: the same variant (`-alpine`,
 /// `-bookworm`) with the Go release named.
 fn golang_suggestion(tag: Option<&str>, go: &str) -> String {
@@ -47,7 +59,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let own_account = model.context_go_mod().and_then(|m| m.hosting_owner());
     for pull in model.pulls() {
         let image = &pull.image;
-        if own_account.is_some_and(|own| image.publisher().is_some_and(|p| p.eq_ignore_ascii_case(own))) {
+        if own_account.is_some_and(|own| image.publisher().is_some_and(|p| same_account(p, own))) {
+            continue;
+        }
+        // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
+        // moments before (a CI step, a script), not one a registry floats.
+        if image.publisher() == Some("local") || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost")) {
             continue;
         }
         let Some(floating) = image.floating(go_images::release(image)) else {

@@ -7,8 +7,9 @@ use crate::knowledge::go_command::GoSubcommand;
 use crate::knowledge::tools::legacy_managers;
 
 declare_rule! {
-    // A tool that changes under the build is the same risk whatever the image is for.
-    GL404 "unpinned-go-install", Info, fix: None, applies: ALL_CLASSES, linux: false,
+    // Where the file is maintained for its own sake: a debug or development image follows the
+    // newest debugger or linter on purpose, and nothing built there ships.
+    GL404 "unpinned-go-install", Info, fix: None, applies: MAINTAINED, linux: false,
     "`go install pkg@latest` or `go run pkg@latest`: the tool's version floats"
 }
 

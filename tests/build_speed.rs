@@ -1,0 +1,84 @@
+//! GL301 reads the build context: it reports a copy of the whole context that brings the
+//! context's go.mod before the modules are downloaded, and its fix copies go.sum by name only
+//! when the context has one.
+
+mod common;
+
+use common::{stdout_in, write};
+use tempfile::TempDir;
+
+const BROAD: &str = r#"FROM golang:1.24 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/server .
+
+FROM scratch
+COPY --from=build /out/server /server
+USER 65532:65532
+ENTRYPOINT ["/server"]
+"#;
+
+fn repo(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.24\n");
+    write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn gl301(dir: &TempDir) -> String {
+    stdout_in(dir.path(), &["--select", "GL301", "Dockerfile"])
+}
+
+fn fixed(dir: &TempDir) -> String {
+    stdout_in(
+        dir.path(),
+        &[
+            "--select",
+            "GL301",
+            "--unsafe-fixes",
+            "--diff",
+            "Dockerfile",
+        ],
+    )
+}
+
+#[test]
+fn a_whole_context_copy_before_the_download_is_reported_with_go_sum_by_name() {
+    let dir = repo(&[("Dockerfile", BROAD), ("go.sum", "")]);
+    let out = gl301(&dir);
+    assert!(out.contains("warning[GL301]"), "{out}");
+    assert!(out.contains("3 │ COPY . ."), "{out}");
+    let diff = fixed(&dir);
+    assert!(
+        diff.contains("+COPY go.mod go.sum ./\n+RUN go mod download\n"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn without_a_go_sum_the_fix_copies_it_if_present() {
+    let dir = repo(&[("Dockerfile", BROAD)]);
+    let diff = fixed(&dir);
+    assert!(diff.contains("+COPY go.mod go.sum* ./\n"), "{diff}");
+}
+
+#[test]
+fn vendored_modules_and_mounted_caches_are_left_alone() {
+    let vendored = repo(&[("Dockerfile", BROAD), ("vendor/modules.txt", "# none\n")]);
+    assert!(!gl301(&vendored).contains("GL301"));
+    let mounted = BROAD.replace(
+        "RUN CGO_ENABLED=0",
+        "RUN --mount=type=cache,target=/go/pkg/mod CGO_ENABLED=0",
+    );
+    let cached = repo(&[("Dockerfile", &mounted)]);
+    assert!(!gl301(&cached).contains("GL301"));
+    let layered = BROAD.replace(
+        "COPY . .",
+        "COPY go.mod go.sum ./\nRUN go mod download\nCOPY . .",
+    );
+    let ordered = repo(&[("Dockerfile", &layered), ("go.sum", "")]);
+    assert!(!gl301(&ordered).contains("GL301"));
+}
