@@ -142,7 +142,7 @@ fn by_hand(fixed: &str) -> String {
             "RUN adduser -D -g '' -u 10001 gopher",
         )
         .replace("USER gopher", "USER 10001")
-        .replace("FROM golang:alpine ", "FROM golang:1.25-alpine ");
+        .replace("golang:alpine as build", "golang:1.25-alpine as build");
     if !text.ends_with('\n') {
         text.push('\n');
     }

@@ -339,13 +339,13 @@ fn platform_args_resolve_to_the_platform_built() {
     // nothing says it is a server (no GL005).
     assert_eq!(
         codes(&LintOptions::default()),
-        ["GL003", "GL206", "GL302", "GL006"]
+        ["GL304", "GL003", "GL206", "GL302", "GL006"]
     );
     let arm = LintOptions {
         platform: Platform::parse("linux/arm64").expect("platform"),
         ..LintOptions::default()
     };
-    assert_eq!(codes(&arm), ["GL003", "GL206", "GL302"]);
+    assert_eq!(codes(&arm), ["GL304", "GL003", "GL206", "GL302"]);
     let out = stdout(
         gopherlint()
             .args(["--platform", "linux/arm64", "--show-model", "-"])

@@ -8,8 +8,9 @@ use crate::model::go_caches::{GoCache, GoCacheRun};
 use crate::model::{Copy, Model};
 
 declare_rule! {
-    // Build speed matters wherever Go is built; the step order is the same in every image.
-    GL301 "dependency-layer-order", Warning, fix: Unsafe, applies: ALL_CLASSES, linux: false,
+    // Where the file is maintained for its own sake: an example, test or development image is
+    // built now and then, and its layer order is beside its point.
+    GL301 "dependency-layer-order", Warning, fix: Unsafe, applies: MAINTAINED, linux: false,
     "go.mod first comes in with a copy of the whole context, before the modules are downloaded, and no cache mount keeps them"
 }
 
@@ -65,9 +66,9 @@ fn fix(ctx: &Context, copy: &Copy) -> Option<Fix> {
     let instruction = model.instruction(copy.instruction);
     let words = instruction.arg_words();
     let dest = words.last()?.value.as_str();
-    let workdir = model.stages[copy.stage].workdir.as_deref();
-    let into_workdir = matches!(dest, "." | "./")
-        || (workdir.is_some() && copy.dest.usable() == workdir && dest.starts_with('/'));
+    // Only a relative destination is known to be the working directory at the copy (the
+    // stage's WORKDIR may change after it).
+    let into_workdir = matches!(dest, "." | "./");
     if !into_workdir || instruction.keyword_text != instruction.keyword_text.to_ascii_uppercase() {
         return None;
     }

@@ -1,0 +1,99 @@
+//! GL304 cross-compile-under-emulation: the file builds for several platforms, yet a Go stage
+//! whose binary ships runs on the target platform, so the compiler runs under emulation.
+
+use super::{Context, declare_rule};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::model::cross::PlatformSource;
+use crate::model::{GoBuild, Model};
+
+declare_rule! {
+    // Build speed matters wherever Go is built for several platforms.
+    GL304 "cross-compile-under-emulation", Info, fix: Safe, applies: ALL_CLASSES, linux: false,
+    "A multi-platform file's shipped Go builder stage lacks `--platform=$BUILDPLATFORM`: the compiler runs under emulation"
+}
+
+/// The automatic ARGs that name the target platform.
+const TARGET_ARGS: &[&str] = &["TARGETPLATFORM", "TARGETOS", "TARGETARCH"];
+
+/// What tells that the file is built for several platforms: the repository's build lists
+/// several, or the file reads a target platform ARG. `None` when a build lists one platform.
+fn multi_platform_reason(model: &Model, text: &str) -> Option<String> {
+    if let Some(build) = &model.build {
+        match build.platforms.len() {
+            0 => {}
+            1 => return None,
+            n => return Some(format!("its build lists {n} platforms")),
+        }
+    }
+    TARGET_ARGS
+        .iter()
+        .find(|a| text.contains(*a))
+        .map(|a| format!("it reads `{a}`"))
+}
+
+/// The build already takes its target from the TARGET* ARGs, with cgo off: moving the stage
+/// to the build machine changes nothing but where the compiler runs.
+fn moves_cleanly(model: &Model, build: &GoBuild) -> bool {
+    let arch = matches!(model.platform_source(build, "GOARCH"), PlatformSource::Target);
+    // Linux builders build for Linux targets: GOOS unset or `linux` stays right.
+    let os = match model.platform_source(build, "GOOS") {
+        PlatformSource::Target | PlatformSource::Unset => true,
+        PlatformSource::Literal { value, .. } => value == "linux",
+        _ => false,
+    };
+    arch && os && build.cgo.disabled()
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    let Some(reason) = multi_platform_reason(model, ctx.text) else {
+        return;
+    };
+    let final_chain = model.final_chain();
+    let mut reported: Vec<usize> = Vec::new();
+    for build in &model.go_builds {
+        let stage = &model.stages[build.stage];
+        // A `--platform` of any kind, a stage of the final image itself (GL001's), a tool for
+        // the build, or a binary that does not ship: not this case.
+        if stage.platform.is_some()
+            || final_chain.contains(&build.stage)
+            || build.is_tool_install()
+            || !model.ships(build)
+            || reported.contains(&build.stage)
+        {
+            continue;
+        }
+        reported.push(build.stage);
+        let builds: Vec<&GoBuild> = model
+            .go_builds
+            .iter()
+            // A tool the stage installs for itself runs on the builder: it is better off built
+            // for the build machine.
+            .filter(|b| b.stage == build.stage && !b.is_tool_install())
+            .collect();
+        let cgo = builds.iter().any(|b| b.cgo.enabled_explicitly());
+        let range = stage
+            .image_word
+            .as_ref()
+            .map_or_else(|| ctx.instruction_head(stage.from), |w| w.range);
+        let message = format!(
+            "{} compiles Go under emulation for every platform but the builder's: the file builds for several platforms ({reason}), and the stage has no `--platform=$BUILDPLATFORM`, so the compiler itself runs emulated, many times slower",
+            stage.label()
+        );
+        let help = if cgo {
+            "this build uses cgo: cross-compiling it on the build machine needs a C cross toolchain for each target (such as tonistiigi/xx or `zig cc`), so there is no simple fix".to_string()
+        } else {
+            "Go cross-compiles by itself: run the stage on the build machine (`FROM --platform=$BUILDPLATFORM ...`), declare `ARG TARGETOS TARGETARCH` in it, and build with `CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH`".to_string()
+        };
+        let mut d = ctx.report(&RULE, range, message).with_help(help);
+        if !cgo && builds.iter().all(|b| moves_cleanly(model, b)) {
+            let from = model.instruction(stage.from).keyword_range;
+            d = d.with_fix(Some(Fix::new(
+                "run the stage on the build platform",
+                Applicability::Safe,
+                vec![Edit::insert(from.end, " --platform=$BUILDPLATFORM")],
+            )));
+        }
+        out.push(d);
+    }
+}
