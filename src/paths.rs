@@ -11,6 +11,14 @@ pub fn join(base: &str, path: &str) -> String {
 
 /// Collapses `//`, `/./` and `/../`; no trailing slash except for `/` itself.
 pub fn normalize(path: &str) -> String {
+    // Most paths in Dockerfiles are already normal; they are copied as they are.
+    if path == "/"
+        || path
+            .strip_prefix('/')
+            .is_some_and(|rest| rest.split('/').all(|part| !matches!(part, "" | "." | "..")))
+    {
+        return path.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -138,6 +146,20 @@ mod tests {
         assert_eq!(join("/src", "./bin/app"), "/src/bin/app");
         assert_eq!(join("/src", "/out//app/"), "/out/app");
         assert_eq!(join("/", "a/../b"), "/b");
+        for (path, normal) in [
+            ("/", "/"),
+            ("/usr/bin", "/usr/bin"),
+            ("usr/bin", "/usr/bin"),
+            ("/usr/bin/", "/usr/bin"),
+            ("/usr/./bin", "/usr/bin"),
+            ("/usr/bin/.", "/usr/bin"),
+            ("/usr/lib/..", "/usr"),
+            ("//", "/"),
+            ("/..", "/"),
+            ("", "/"),
+        ] {
+            assert_eq!(normalize(path), normal, "{path:?}");
+        }
         assert!(is_within("/etc/ssl/certs/x", "/etc/ssl"));
         assert!(!is_within("/etc/ssl2", "/etc/ssl"));
     }

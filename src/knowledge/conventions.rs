@@ -3,6 +3,10 @@
 //! directory and file-name conventions of test, CI, debug and example images, the phrases
 //! their authors use to say so, and the words that explain a deliberate choice.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 /// What a name or a comment says an image is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Intent {
@@ -362,10 +366,32 @@ const PURPOSE_PHRASES: &[(&str, Intent)] = &[
 
 /// What a comment says the image is for, and the phrase that says it.
 pub fn comment_intent(comment: &str) -> Option<(Intent, &'static str)> {
-    let lower = comment.to_ascii_lowercase();
-    PURPOSE_PHRASES
-        .iter()
-        .find(|(phrase, _)| contains_phrase(&lower, phrase))
+    // Every comment of every file is read, so the phrases are searched for in one pass; the
+    // first phrase of the list that occurs wins, as the list is ordered.
+    static SEARCH: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(PURPOSE_PHRASES.iter().map(|(phrase, _)| phrase))
+            .ok()
+    });
+    let Some(search) = SEARCH.as_ref() else {
+        // The automaton is built from constants; should it ever fail, search phrase by phrase.
+        let lower = comment.to_ascii_lowercase();
+        return PURPOSE_PHRASES
+            .iter()
+            .find(|(phrase, _)| contains_phrase(&lower, phrase))
+            .map(|&(phrase, intent)| (intent, phrase));
+    };
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+    search
+        .find_overlapping_iter(comment)
+        .filter(|m| {
+            boundary(comment[..m.start()].chars().next_back())
+                && boundary(comment[m.end()..].chars().next())
+        })
+        .map(|m| m.pattern().as_usize())
+        .min()
+        .and_then(|i| PURPOSE_PHRASES.get(i))
         .map(|&(phrase, intent)| (intent, phrase))
 }
 

@@ -161,6 +161,7 @@ impl<'a> Builder<'a> {
             final_stage,
             builds_go,
             index,
+            go_cache_runs: std::sync::OnceLock::new(),
         })
     }
 

@@ -61,6 +61,9 @@ pub struct FileFacts<'a> {
     /// The file compiles Go or uses a Go toolchain image: Go-scoped rules apply.
     pub builds_go: bool,
     pub(super) index: GraphIndex,
+    /// The RUNs that run the go command with their caches, read on first use (several rules
+    /// ask).
+    pub(super) go_cache_runs: std::sync::OnceLock<Vec<super::go_caches::GoCacheRun>>,
 }
 
 /// Lookups the queries need, made once when the facts are complete.

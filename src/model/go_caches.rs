@@ -303,7 +303,11 @@ impl FileFacts<'_> {
 
     /// Every RUN that runs the go command, in file order, with its cache directories and
     /// mounts.
-    pub fn go_cache_runs(&self) -> Vec<GoCacheRun> {
+    pub fn go_cache_runs(&self) -> &[GoCacheRun] {
+        self.go_cache_runs.get_or_init(|| self.read_go_cache_runs())
+    }
+
+    fn read_go_cache_runs(&self) -> Vec<GoCacheRun> {
         let mut out: Vec<GoCacheRun> = Vec::new();
         for run in self
             .tool_runs

@@ -2,6 +2,7 @@
 //! argument may override, what depends on the target platform, and what cannot be known.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::source::TextRange;
 
@@ -80,10 +81,11 @@ pub fn bare_variable(word: &str) -> Option<&str> {
     valid.then_some(name)
 }
 
-/// A scope of variables.
+/// A scope of variables. Shared on clone and copied on the first change: every RUN command
+/// that gopherlint follows keeps the scope it saw, and most of them change nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Vars {
-    map: BTreeMap<String, Var>,
+    map: Arc<BTreeMap<String, Var>>,
 }
 
 impl Vars {
@@ -92,11 +94,13 @@ impl Vars {
     }
 
     pub fn set(&mut self, name: impl Into<String>, var: Var) {
-        self.map.insert(name.into(), var);
+        Arc::make_mut(&mut self.map).insert(name.into(), var);
     }
 
     pub fn remove(&mut self, name: &str) {
-        self.map.remove(name);
+        if self.map.contains_key(name) {
+            Arc::make_mut(&mut self.map).remove(name);
+        }
     }
 
     /// Every variable in scope, by name.
@@ -105,7 +109,11 @@ impl Vars {
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Var> {
-        self.map.get_mut(name)
+        // Only a variable that is there is worth unsharing the scope for.
+        if !self.map.contains_key(name) {
+            return None;
+        }
+        Arc::make_mut(&mut self.map).get_mut(name)
     }
 
     /// The value of an exported variable as a process sees it; `None` when unset.

@@ -97,7 +97,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if reported.contains(&copy.instruction) || modules_elsewhere(model, stage) {
             continue;
         }
-        let after = go_runs_after(model, &runs, copy);
+        let after = go_runs_after(model, runs, copy);
         if after.is_empty() {
             continue;
         }

@@ -71,14 +71,14 @@ fn mount_flag(dir: &str) -> String {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let runs = model.go_cache_runs();
-    for run in &runs {
+    for run in runs {
         let mut missing: Vec<(GoCache, &str)> = Vec::new();
         // A mount named for the cache but in the wrong place is GL303's finding.
         if run.uses.compiles
             && run.mounted(GoCache::Build) == Some(false)
             && !run.names_a_mount_for(GoCache::Build)
             && !forces_rebuild(ctx, run)
-            && !compiled_before(ctx, &runs, run)
+            && !compiled_before(ctx, runs, run)
             && let Some(dir) = run.build_dir.as_deref()
         {
             missing.push((GoCache::Build, dir));
@@ -109,7 +109,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let message = format!("this RUN has no cache mount for {}: {cost}", what.join(" or "));
         let flags: Vec<String> = missing.iter().map(|(_, dir)| mount_flag(dir)).collect();
-        let later = if module { later_module_readers(ctx, &runs, run) } else { Some(Vec::new()) };
+        let later = if module { later_module_readers(ctx, runs, run) } else { Some(Vec::new()) };
         let also = if module {
             ", and mount the module cache on every later step that builds (a go command, make, a script), which would otherwise find it empty and download again"
         } else {

@@ -66,12 +66,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for run in ctx.model.go_cache_runs() {
         for mount in &run.mounts {
-            if let Some(d) = misplaced(ctx, &run, mount) {
+            if let Some(d) = misplaced(ctx, run, mount) {
                 out.push(d);
             }
         }
         for &cache in &run.cleans {
-            let Some(dir) = dir_of(&run, cache) else {
+            let Some(dir) = dir_of(run, cache) else {
                 continue;
             };
             let Some(mount) = run
