@@ -108,6 +108,7 @@ impl Resolver<'_> {
                     .map(|d| super::repo::relative_to_cwd(&found.root.join(d))),
             )
         });
+        let build_named = build_context.is_some();
         // Nothing in the repository says how it is built: the folder its COPY sources are in.
         // The file itself says so, so `--no-build-config` keeps it.
         let build_context = build_context.or_else(|| {
@@ -120,9 +121,9 @@ impl Resolver<'_> {
             crate::context::infer::context_from_sources(file, &text, &found.root)
                 .map(|dir| Some(super::repo::relative_to_cwd(&dir)))
         });
-        let context = self
-            .contexts
-            .for_file(&config, file_path.as_deref(), build_context);
+        let context =
+            self.contexts
+                .for_file(&config, file_path.as_deref(), build_context, build_named);
         let (repo_path, build, run_docs) = match in_repo {
             Some(found) => (Some(found.relative), found.build, found.run_docs),
             None => (None, None, None),

@@ -185,7 +185,8 @@ impl ConfigResolver {
 /// directories, a context not used for a long while may be read again).
 pub(super) struct ContextResolver {
     flag: Option<PathBuf>,
-    loaded: BoundedCache<PathBuf, Arc<BuildContext>>,
+    /// Keyed by the directory and whether it was named for the file.
+    loaded: BoundedCache<(PathBuf, bool), Arc<BuildContext>>,
 }
 
 impl ContextResolver {
@@ -197,13 +198,18 @@ impl ContextResolver {
     }
 
     /// The context for a file (`None`: standard input without `--stdin-filename` or
-    /// `--context`, where no directory is known).
+    /// `--context`, where no directory is known). `build_named` says that `from_build` came
+    /// from the repository's build configuration, not from where the file's sources are.
     pub(super) fn for_file(
         &mut self,
         config: &Config,
         file: Option<&Path>,
         from_build: Option<Option<PathBuf>>,
+        build_named: bool,
     ) -> Option<Arc<BuildContext>> {
+        let named = self.flag.is_some()
+            || file.is_some_and(|f| config.context_for(f).is_some())
+            || (build_named && matches!(from_build, Some(Some(_))));
         let dir = match (&self.flag, file) {
             (Some(dir), _) => dir.clone(),
             (None, Some(file)) => match (config.context_for(file), from_build) {
@@ -219,11 +225,14 @@ impl ContextResolver {
             },
             (None, None) => return None,
         };
-        let key = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        let key = (dir.canonicalize().unwrap_or_else(|_| dir.clone()), named);
         let context = match self.loaded.get(&key) {
             Some(context) => context.clone(),
             None => {
-                let context = Arc::new(BuildContext::load(&dir));
+                let context = Arc::new(BuildContext {
+                    named,
+                    ..BuildContext::load(&dir)
+                });
                 self.loaded.insert(key, context.clone());
                 context
             }
@@ -254,18 +263,28 @@ mod tests {
     fn each_context_is_read_once() {
         let mut contexts = ContextResolver::new(None);
         let config = Config::default();
-        let a = contexts.for_file(&config, Some(Path::new("fixtures/Dockerfile.modern")), None);
-        let b = contexts.for_file(&config, Some(Path::new("fixtures/Gopherfile")), None);
+        let a = contexts.for_file(
+            &config,
+            Some(Path::new("fixtures/Dockerfile.modern")),
+            None,
+            false,
+        );
+        let b = contexts.for_file(&config, Some(Path::new("fixtures/Gopherfile")), None, false);
         let (Some(a), Some(b)) = (a, b) else {
             panic!("both files have a context");
         };
         assert!(Arc::ptr_eq(&a, &b), "one read for one directory");
+        assert!(
+            !a.named,
+            "the Dockerfile's folder is the default, not a named context"
+        );
         assert_eq!(contexts.loaded.len(), 1);
-        assert!(contexts.for_file(&config, None, None).is_none());
+        assert!(contexts.for_file(&config, None, None, false).is_none());
         let mut flagged = ContextResolver::new(Some(PathBuf::from("fixtures/context/no-go-mod")));
         let c = flagged
-            .for_file(&config, None, None)
+            .for_file(&config, None, None, false)
             .expect("--context applies to standard input");
         assert!(c.exists && c.dir.ends_with("no-go-mod"));
+        assert!(c.named, "--context names the context");
     }
 }

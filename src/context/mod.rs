@@ -62,6 +62,9 @@ pub struct BuildContext {
     /// The framework whose project scaffolding holds the directory (a `wails.json` in it or up
     /// to four folders above): files it generated, which the project does not deploy.
     pub scaffold: Option<&'static str>,
+    /// The context was named for the file (`--context`, gopherlint.toml, the repository's build
+    /// configuration), not taken from the Dockerfile's folder or the folder its sources are in.
+    pub named: bool,
 }
 
 impl BuildContext {
@@ -76,6 +79,7 @@ impl BuildContext {
             dockerignore_name: None,
             git: false,
             scaffold: None,
+            named: false,
         }
     }
 
@@ -97,12 +101,18 @@ impl BuildContext {
             dockerignore,
             git: dir.join(".git").exists(),
             scaffold: scaffold_of(dir),
+            named: false,
         }
     }
 
     /// The context holds a file at `path` (relative to its root) and sends it to the builder.
     pub fn sends_file(&self, path: &str) -> bool {
         self.sends(path) == Some(true) && Path::new(&self.dir).join(path).is_file()
+    }
+
+    /// The context's root holds a file or directory named `name`.
+    pub fn holds(&self, name: &str) -> bool {
+        self.exists && !name.contains("..") && Path::new(&self.dir).join(name).exists()
     }
 
     /// The text of a small file of the context (a start script), by its path relative to

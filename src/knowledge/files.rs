@@ -160,6 +160,11 @@ pub fn in_system_dir(path: &str) -> bool {
     })
 }
 
+/// Entries of a repository's root that only its hosting, CI and editors read: a Go build never
+/// needs them, so a starting `.dockerignore` leaves them out (with `.git`, which every commit
+/// changes).
+pub const CONTEXT_NEVER_BUILT: &[&str] = &[".git", ".github", ".gitlab", ".idea", ".vscode"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

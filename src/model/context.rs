@@ -1,12 +1,16 @@
 //! What the build context adds to the model: where the context's files land in a stage (so a
 //! `go build .` is named after the module, and GL210/GL212 know which go.mod a stage builds
-//! with). Everything here is Unknown without a context.
+//! with), and where the `.git` it sends is wasted. Everything here is Unknown without a
+//! context.
 
+use super::Model;
 use super::copy::{Copy, CopySource};
 use super::facts::FileFacts;
+use super::go_build::GoBuild;
 use super::stage::{Stage, chain_of};
 use super::vars::Value;
 use crate::context::{BuildContext, GoMod};
+use crate::knowledge::go_release::GoFeature;
 use crate::paths;
 
 impl FileFacts<'_> {
@@ -33,6 +37,35 @@ impl FileFacts<'_> {
         context_copies(&self.stages, &self.copies, self.context(), stage, path)
             .next()
             .map(|(c, _)| c)
+    }
+
+    /// The build runs where git is known to be missing, says nothing about `-buildvcs`, and
+    /// uses a Go that skips stamping quietly (1.18.1 and later; a floating tag is taken as
+    /// current).
+    fn stamping_skipped(&self, build: &GoBuild) -> bool {
+        // Named files are never stamped, git or not: `.git` there is only a cache miss, and
+        // installing git would change nothing.
+        if build.has_flag("buildvcs") || build.builds_named_files() {
+            return false;
+        }
+        // GOFLAGS from a value gopherlint cannot know may hold `-buildvcs`.
+        if build
+            .env
+            .exported_value("GOFLAGS")
+            .is_some_and(|(v, _)| v.usable().is_none())
+        {
+            return false;
+        }
+        if self.has_git(build.stage, build.instruction) != Some(false) {
+            return false;
+        }
+        let Some(golang) = self.golang_image(build.stage) else {
+            return false;
+        };
+        golang
+            .tag
+            .version
+            .is_none_or(|v| v.has(GoFeature::VcsStamping))
     }
 }
 
@@ -91,5 +124,33 @@ fn rooted_copy(copy: &Copy) -> Copy {
     Copy {
         sources,
         ..copy.clone()
+    }
+}
+
+impl Model<'_> {
+    /// The copies that send the context's `.git` into a builder without git, each with the
+    /// first shipped build after it that quietly goes unstamped there (Go 1.18.1 and later):
+    /// the directory buys nothing and only busts the cache.
+    pub fn unstamped_git_copies(&self) -> Vec<(&Copy, &GoBuild)> {
+        let Some(context) = self.context() else {
+            return Vec::new();
+        };
+        if !context.git || context.sends(".git") != Some(true) {
+            return Vec::new();
+        }
+        let mut found: Vec<(&Copy, &GoBuild)> = Vec::new();
+        for build in self.shipped_builds().filter(|b| !b.is_test_or_debug()) {
+            let Some(copy) = self.context_copy_of(build.stage, ".git") else {
+                continue;
+            };
+            if copy.instruction > build.instruction
+                || found.iter().any(|(c, _)| c.instruction == copy.instruction)
+                || !self.stamping_skipped(build)
+            {
+                continue;
+            }
+            found.push((copy, build));
+        }
+        found
     }
 }

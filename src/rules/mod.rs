@@ -33,7 +33,8 @@ macro_rules! registry {
 registry!(
     gl000, gl001, gl002, gl003, gl004, gl005, gl006, gl101, gl102, gl103, gl104, gl105, gl106,
     gl107, gl108, gl201, gl202, gl203, gl204, gl205, gl206, gl207, gl208, gl209, gl210, gl211,
-    gl212, gl213, gl214, gl301, gl302, gl303, gl304, gl401, gl402, gl403, gl404, gl405, gl900,
+    gl212, gl213, gl214, gl301, gl302, gl303, gl304, gl305, gl401, gl402, gl403, gl404, gl405,
+    gl900,
 );
 
 /// GL000, which the decoder and parser report through.

@@ -1,0 +1,145 @@
+//! GL305 reads the build context: a whole-context copy into a Go stage is reported when the
+//! context holds `.git` and no ignore file leaves it out, and only when the context is known to
+//! be the build's (it holds the copied go.mod, or it was named).
+
+mod common;
+
+use common::{stdout_in, write};
+use tempfile::TempDir;
+
+const BUILD: &str = r#"FROM golang:1.24 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/server .
+
+FROM scratch
+COPY --from=build /out/server /server
+USER 65532:65532
+ENTRYPOINT ["/server"]
+"#;
+
+/// A repository with `.git`, a go.mod unless `go_mod` is false, and `files`.
+fn repo(go_mod: bool, files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    if go_mod {
+        write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.24\n");
+        write(dir.path(), "go.sum", "");
+    }
+    write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+fn gl305(dir: &TempDir, args: &[&str]) -> String {
+    let mut all = vec!["--select", "GL305,GL210"];
+    all.extend_from_slice(args);
+    stdout_in(dir.path(), &all)
+}
+
+#[test]
+fn a_context_without_an_ignore_file_is_reported_with_a_starting_one() {
+    let dir = repo(
+        true,
+        &[("Dockerfile", BUILD), (".github/workflows/ci.yml", "")],
+    );
+    let out = gl305(&dir, &["Dockerfile"]);
+    assert!(out.contains("note[GL305]"), "{out}");
+    assert!(out.contains("5 │ COPY . ."), "{out}");
+    assert!(out.contains("has no `.dockerignore`"), "{out}");
+    assert!(out.contains("a start: `.git`, `.github`"), "{out}");
+    assert!(
+        !out.contains("`.vscode`"),
+        "only what the context holds: {out}"
+    );
+}
+
+#[test]
+fn an_ignore_file_that_sends_git_is_named() {
+    let dir = repo(true, &[("Dockerfile", BUILD), (".dockerignore", "bin/\n")]);
+    let out = gl305(&dir, &["Dockerfile"]);
+    assert!(
+        out.contains("`.dockerignore` does not leave out `.git`"),
+        "{out}"
+    );
+    assert!(out.contains("add `.git` to `.dockerignore`"), "{out}");
+}
+
+#[test]
+fn leaving_git_out_or_having_none_is_silent() {
+    let ignored = repo(true, &[("Dockerfile", BUILD), (".dockerignore", ".git\n")]);
+    assert!(!gl305(&ignored, &["Dockerfile"]).contains("GL305"));
+    let beside = repo(
+        true,
+        &[("Dockerfile", BUILD), ("Dockerfile.dockerignore", ".git\n")],
+    );
+    assert!(!gl305(&beside, &["Dockerfile"]).contains("GL305"));
+    let excluded = repo(
+        true,
+        &[(
+            "Dockerfile",
+            &BUILD.replace("COPY . .", "COPY --exclude=.git . ."),
+        )],
+    );
+    assert!(!gl305(&excluded, &["Dockerfile"]).contains("GL305"));
+    let no_git = TempDir::new().expect("tempdir");
+    write(
+        no_git.path(),
+        "go.mod",
+        "module example.com/app\n\ngo 1.24\n",
+    );
+    write(no_git.path(), "Dockerfile", BUILD);
+    assert!(!gl305(&no_git, &["Dockerfile"]).contains("GL305"));
+}
+
+#[test]
+fn a_folder_without_go_mod_is_the_build_context_only_when_named() {
+    let dir = repo(false, &[("Dockerfile", BUILD)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    let out = gl305(&dir, &["--context", ".", "Dockerfile"]);
+    assert!(out.contains("note[GL305]"), "{out}");
+}
+
+#[test]
+fn only_stages_that_build_go_and_images_maintained_for_themselves() {
+    let node = "FROM node:22 AS web\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n";
+    let dir = repo(true, &[("Dockerfile", node)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    let make = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN make build",
+    );
+    let dir = repo(true, &[("Dockerfile", &make)]);
+    assert!(
+        gl305(&dir, &["Dockerfile"]).contains("GL305"),
+        "make builds Go"
+    );
+    let test = format!("# Integration testing only.\n{BUILD}");
+    let dir = repo(true, &[("Dockerfile", &test)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+}
+
+#[test]
+fn a_builder_without_git_is_left_to_gl210() {
+    let alpine = BUILD.replace("golang:1.24 AS", "golang:1.24-alpine AS");
+    let dir = repo(true, &[("Dockerfile", &alpine)]);
+    let out = gl305(&dir, &["Dockerfile"]);
+    assert!(out.contains("GL210"), "{out}");
+    assert!(!out.contains("GL305"), "{out}");
+}
+
+#[test]
+fn every_whole_context_copy_after_the_first_is_labelled() {
+    let two = BUILD.replace(
+        "FROM scratch\n",
+        "FROM golang:1.24 AS tools\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/tool ./tool\n\nFROM scratch\nCOPY --from=tools /out/tool /tool\n",
+    );
+    let dir = repo(true, &[("Dockerfile", &two)]);
+    let out = gl305(&dir, &["Dockerfile"]);
+    assert_eq!(out.matches("note[GL305]").count(), 1, "{out}");
+    assert!(out.contains("this copy sends it too"), "{out}");
+}
