@@ -82,3 +82,10 @@ fn vendored_modules_and_mounted_caches_are_left_alone() {
     let ordered = repo(&[("Dockerfile", &layered), ("go.sum", "")]);
     assert!(!gl301(&ordered).contains("GL301"));
 }
+
+#[test]
+fn a_copied_vendor_directory_is_where_the_modules_come_from() {
+    let vendored = BROAD.replace("COPY . .", "COPY vendor vendor\nCOPY . .");
+    let dir = repo(&[("Dockerfile", &vendored), ("go.sum", "")]);
+    assert!(!gl301(&dir).contains("GL301"));
+}

@@ -143,3 +143,31 @@ fn every_whole_context_copy_after_the_first_is_labelled() {
     assert_eq!(out.matches("note[GL305]").count(), 1, "{out}");
     assert!(out.contains("this copy sends it too"), "{out}");
 }
+
+#[test]
+fn a_build_that_stamps_its_version_from_git_needs_the_history() {
+    let make = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN make build",
+    );
+    let stamped = "COMMIT := $(shell git rev-parse HEAD)\nbuild:\n\tgo build -ldflags \"-X main.commit=$(COMMIT)\" -o /out/server .\n";
+    let dir = repo(true, &[("Dockerfile", &make), ("Makefile", stamped)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // Git asked only for the host's image label: the build itself never reads `.git`.
+    let labelled = "REVISION := $(shell git rev-parse HEAD)\nimage:\n\tdocker build --label rev=$(REVISION) .\nbuild:\n\tgo build -o /out/server .\n";
+    let dir = repo(true, &[("Dockerfile", &make), ("Makefile", labelled)]);
+    assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    let inline = BUILD.replace(
+        "-ldflags=\"-s -w\"",
+        "-ldflags=\"-s -w -X main.version=$(git describe --tags)\"",
+    );
+    let dir = repo(true, &[("Dockerfile", &inline)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+}
+
+#[test]
+fn a_program_that_reports_its_vcs_stamp_needs_the_history() {
+    let main = "package main\n\nimport \"runtime/debug\"\n\nfunc main() {\n\tinfo, _ := debug.ReadBuildInfo()\n\tfor _, s := range info.Settings {\n\t\tif s.Key == \"vcs.revision\" {\n\t\t\tprintln(s.Value)\n\t\t}\n\t}\n}\n";
+    let dir = repo(true, &[("Dockerfile", BUILD), ("main.go", main)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+}

@@ -54,3 +54,25 @@ fn the_projects_own_images_may_float() {
         "{out}"
     );
 }
+
+#[test]
+fn a_dockerfile_in_a_subfolder_belongs_to_the_module_above_it() {
+    let dir = repo("github.com/acme/server");
+    // The file's own folder is its context and holds no go.mod; the repository's root does.
+    write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    let tool = "FROM ghcr.io/acme/ci-base:latest\nRUN echo ok\n";
+    write(dir.path(), "build/ci/Dockerfile", tool);
+    let out = stdout_in(dir.path(), &["--select", "GL401", "build/ci/Dockerfile"]);
+    assert!(!out.contains("ghcr.io/acme/ci-base"), "{out}");
+    // Not past the repository's root: a go.mod above it is another project's.
+    let outer = TempDir::new().expect("tempdir");
+    write(
+        outer.path(),
+        "go.mod",
+        "module github.com/acme/outer\n\ngo 1.24\n",
+    );
+    write(outer.path(), "inner/.git/HEAD", "ref: refs/heads/main\n");
+    write(outer.path(), "inner/ci/Dockerfile", tool);
+    let out = stdout_in(outer.path(), &["--select", "GL401", "inner/ci/Dockerfile"]);
+    assert!(out.contains("ghcr.io/acme/ci-base"), "{out}");
+}

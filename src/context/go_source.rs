@@ -83,6 +83,16 @@ pub fn starts_run_time_programs(
     })
 }
 
+/// The first file of the packages in `start` (or the in-module packages they import) that reads
+/// the VCS stamp `go build` writes from `.git` (`vcs.revision`, `vcs.time`, `vcs.modified` in
+/// the build info). `None` when the walk cannot read the program, `Some(None)` when no file
+/// does.
+pub fn reads_vcs_stamp(root: &Path, module: &str, start: &[String]) -> Option<Option<String>> {
+    walk(root, module, start, |file, text, _| {
+        (text.contains("\"vcs.") && text.contains("ReadBuildInfo")).then(|| file.to_string())
+    })
+}
+
 /// The program names a Go file passes to the calls that start programs: `Some` for a literal,
 /// `None` for a name from a variable or an expression. The program itself (`os.Args[0]`,
 /// `os.Executable()`) is neither. Commented-out lines do not count.

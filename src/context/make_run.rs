@@ -134,6 +134,60 @@ fn exported_cgo(text: &str) -> Option<String> {
     exported.then(|| vars.get("CGO_ENABLED").cloned()).flatten()
 }
 
+/// The text (a Makefile, a build script, a RUN) stamps the build with what git says: a
+/// variable set from git (`COMMIT := $(shell git rev-parse HEAD)`, `V=$(git describe)`) is
+/// passed to the linker (`-X main.commit=$(COMMIT)`), or git runs inside `-ldflags` itself. A
+/// variable set from git but used elsewhere (an image label on the host) does not count.
+pub fn stamps_from_git(text: &str) -> bool {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect();
+    let linker = |l: &str| l.contains("-X") || l.contains("ldflags") || l.contains("LDFLAGS");
+    if lines
+        .iter()
+        .filter(|l| linker(l))
+        .any(|l| l.contains("git ") && (l.contains("$(") || l.contains('`')))
+    {
+        return true;
+    }
+    let from_git: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.contains("git ") && (l.contains("$(") || l.contains('`')))
+        .filter_map(|l| {
+            let name = l
+                .trim_start()
+                .trim_start_matches("export ")
+                .split(['=', ':', '?', ' '])
+                .next()?;
+            let ok =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            ok.then_some(name)
+        })
+        .collect();
+    // Followed through one more assignment: `LDFLAGS := -X main.commit=$(COMMIT)` counts, and
+    // so does `VERSION_FLAGS := -X ...$(COMMIT)` used in `-ldflags "$(VERSION_FLAGS)"`.
+    let uses = |line: &str, name: &str| {
+        line.contains(&format!("$({name})"))
+            || line.contains(&format!("${{{name}}}"))
+            || line.contains(&format!("${name}"))
+    };
+    from_git.iter().any(|name| {
+        lines.iter().any(|l| {
+            uses(l, name)
+                && (linker(l)
+                    || l.trim_start()
+                        .split(['=', ':', '?', ' '])
+                        .next()
+                        .is_some_and(|outer| {
+                            !outer.is_empty()
+                                && outer != *name
+                                && lines.iter().any(|m| linker(m) && uses(m, outer))
+                        }))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +239,23 @@ mod tests {
         let dir = makefile("all:\n\tCGO_ENABLED=0 go build -o a ./a\n\tgo build -o b ./b\n");
         assert_eq!(read(dir.path(), &[]).flatten().and_then(|m| m.cgo), None);
         assert_eq!(read(Path::new("/nonexistent-dir"), &[]), None);
+    }
+
+    #[test]
+    fn stamps_from_git_follows_the_variable_to_the_linker() {
+        use super::stamps_from_git;
+        assert!(stamps_from_git(
+            "COMMIT := $(shell git rev-parse HEAD)\nbuild:\n\tgo build -ldflags \"-X main.commit=$(COMMIT)\" .\n"
+        ));
+        assert!(stamps_from_git(
+            "V := $(shell git describe)\nFLAGS := -X main.v=$(V)\nbuild:\n\tgo build -ldflags \"$(FLAGS)\"\n"
+        ));
+        assert!(stamps_from_git(
+            "go build -ldflags \"-X main.v=$(git describe --tags)\" ."
+        ));
+        assert!(!stamps_from_git(
+            "REVISION := $(shell git rev-parse HEAD)\nimage:\n\tdocker build --label rev=${REVISION} .\nbuild:\n\tgo build -ldflags \"-s -w\" .\n"
+        ));
+        assert!(!stamps_from_git("# V := $(shell git describe)\n"));
     }
 }

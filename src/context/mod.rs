@@ -110,6 +110,28 @@ impl BuildContext {
         self.sends(path) == Some(true) && Path::new(&self.dir).join(path).is_file()
     }
 
+    /// The go.mod of the module the context's folder lies in, when the context has none of
+    /// its own: the nearest one up to four folders above, not past the repository's root (the
+    /// folder with `.git`). Read on demand: only a rule about to report asks.
+    pub fn enclosing_go_mod(&self) -> Option<GoMod> {
+        if !self.exists || self.go_mod != Read::Missing {
+            return None;
+        }
+        let dir = Path::new(&self.dir).canonicalize().ok()?;
+        if dir.join(".git").exists() {
+            return None;
+        }
+        for parent in dir.ancestors().skip(1).take(4) {
+            if let Read::Read(go_mod) = read_file(&parent.join("go.mod"), GoMod::parse) {
+                return Some(go_mod);
+            }
+            if parent.join(".git").exists() {
+                return None;
+            }
+        }
+        None
+    }
+
     /// The context's root holds a file or directory named `name`.
     pub fn holds(&self, name: &str) -> bool {
         self.exists && !name.contains("..") && Path::new(&self.dir).join(name).exists()

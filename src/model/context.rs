@@ -9,6 +9,7 @@ use super::facts::FileFacts;
 use super::go_build::GoBuild;
 use super::stage::{Stage, chain_of};
 use super::vars::Value;
+use crate::context::make_run::stamps_from_git;
 use crate::context::{BuildContext, GoMod};
 use crate::knowledge::go_release::GoFeature;
 use crate::paths;
@@ -128,6 +129,43 @@ fn rooted_copy(copy: &Copy) -> Copy {
 }
 
 impl Model<'_> {
+    /// A RUN after `copy`, in its stage or one built from it, reads the git history the copy
+    /// brought: it runs git itself, or stamps the build from git (`-ldflags "-X
+    /// main.commit=$(git rev-parse HEAD)"`) on its own command line or through make or a
+    /// script of the context. A Makefile that asks git only for the host's use (an image
+    /// label) does not count, nor does a script gopherlint cannot read.
+    pub fn reads_git_after(&self, copy: &Copy) -> bool {
+        let context = self.context();
+        let read = |path: &str| context.and_then(|c| c.read_small_file(path));
+        self.runs
+            .iter()
+            .filter(|r| {
+                r.instruction > copy.instruction && self.chain(r.stage).contains(&copy.stage)
+            })
+            .any(|r| {
+                let range = self.instruction(r.instruction).range;
+                let own = self.text.get(range.start..range.end).unwrap_or_default();
+                stamps_from_git(own)
+                    || r.script
+                        .commands
+                        .iter()
+                        .any(|command| match command.program() {
+                            Some("git") => true,
+                            Some("make" | "gmake") => {
+                                read("Makefile").is_some_and(|text| stamps_from_git(&text))
+                            }
+                            _ if super::opaque::is_opaque_build(command) => command
+                                .argv
+                                .iter()
+                                .map(|w| w.text.as_str())
+                                .find(|w| w.ends_with(".sh") || w.starts_with("./"))
+                                .and_then(read)
+                                .is_some_and(|text| stamps_from_git(&text)),
+                            _ => false,
+                        })
+            })
+    }
+
     /// The copies that send the context's `.git` into a builder without git, each with the
     /// first shipped build after it that quietly goes unstamped there (Go 1.18.1 and later):
     /// the directory buys nothing and only busts the cache.

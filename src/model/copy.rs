@@ -82,9 +82,11 @@ impl Copy {
     /// A source of this copy is the file at `path` itself, by name or by a glob that matches
     /// it, rather than a directory that holds it.
     pub fn names(&self, path: &str) -> bool {
+        // Sources are compared as rooted paths: `go.mod` and `./go.mod` name `/go.mod`.
+        let path = paths::normalize(path);
         self.sources.iter().any(|source| {
             source.usable().map(paths::normalize).is_some_and(|src| {
-                src == path || (paths::has_glob(&src) && paths::glob_match(&src, path))
+                src == path || (paths::has_glob(&src) && paths::glob_match(&src, &path))
             })
         })
     }

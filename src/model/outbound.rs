@@ -35,6 +35,14 @@ impl Model<'_> {
         go_source::starts_run_time_programs(Path::new(root), module, &dirs)
     }
 
+    /// The file of the shipped program that reads its VCS stamp (`vcs.revision` from
+    /// `debug.ReadBuildInfo`): `None` where [`Self::shipped_program_outbound`] is, `Some(None)`
+    /// when no file does.
+    pub fn shipped_program_reads_vcs_stamp(&self) -> Option<Option<String>> {
+        let (root, module, dirs) = self.shipped_program_packages()?;
+        go_source::reads_vcs_stamp(Path::new(root), module, &dirs)
+    }
+
     /// The context's root, its module path and the directories of the packages every binary
     /// the final image ships is built from: `None` unless all of them are built here.
     fn shipped_program_packages(&self) -> Option<(&str, &str, Vec<String>)> {

@@ -57,6 +57,12 @@ impl FileFacts<'_> {
             let Some(flag) = self.instruction(copy.instruction).flag("from") else {
                 continue;
             };
+            // `COPY --from=assets` with no stage of that name: a named build context the build
+            // passes (`--build-context assets=...`), or a misspelt stage; not a registry image,
+            // which has a namespace or a tag where one is pulled on purpose.
+            if is_bare_name(&image.raw) && !is_known_image(image) {
+                continue;
+            }
             pulls.push(Pull {
                 instruction: copy.instruction,
                 kind: PullKind::CopyFrom,
@@ -99,7 +105,7 @@ impl FileFacts<'_> {
                     .stages
                     .iter()
                     .any(|s| s.name.as_deref() == Some(text.to_ascii_lowercase().as_str()));
-            if names_stage {
+            if names_stage || (is_bare_name(text) && !is_known_image(&ImageRef::parse(text))) {
                 continue;
             }
             pulls.push(Pull {
@@ -112,4 +118,18 @@ impl FileFacts<'_> {
             });
         }
     }
+}
+
+/// An image gopherlint knows (`alpine`, `busybox`, `golang`): a lone name that is one.
+fn is_known_image(image: &ImageRef) -> bool {
+    crate::knowledge::images::base_facts(image).family != crate::knowledge::images::Family::Other
+}
+
+/// A lone lowercase word (`assets`, `builder`): what names a stage or a build context.
+fn is_bare_name(reference: &str) -> bool {
+    !reference.is_empty()
+        && !reference.contains(['/', ':', '@', '$', '.'])
+        && reference
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }

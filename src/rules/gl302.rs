@@ -9,7 +9,7 @@ use crate::model::go_caches::{GoCache, GoCacheRun};
 declare_rule! {
     // Where the file is maintained for its own sake: a test, example or development image is
     // built by hand now and then, and a cache on its builder is beside its point.
-    GL302 "go-cache-mounts-missing", Info, fix: Safe, applies: MAINTAINED, linux: false,
+    GL302 "go-cache-mounts-missing", Info, fix: Safe, applies: MAINTAINED, linux: true,
     "A RUN that builds Go has no cache mount for GOCACHE, or one that downloads modules none for GOMODCACHE"
 }
 
@@ -64,6 +64,24 @@ fn later_module_readers(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) ->
         .then_some(later)
 }
 
+/// What reruns a download, from the copies before it: the whole context, or go.mod alone.
+fn rerun_cause(ctx: &Context, run: &GoCacheRun) -> &'static str {
+    let chain = ctx.model.chain(run.stage);
+    let before: Vec<_> = ctx
+        .model
+        .copies
+        .iter()
+        .filter(|c| c.instruction < run.instruction && chain.contains(&c.stage))
+        .collect();
+    if before.iter().any(|c| c.takes_whole_context()) {
+        " (any change to the copied sources)"
+    } else if before.iter().any(|c| c.names("go.mod")) {
+        " (any change to go.mod)"
+    } else {
+        ""
+    }
+}
+
 fn mount_flag(dir: &str) -> String {
     format!("--mount=type=cache,target={dir}")
 }
@@ -71,6 +89,8 @@ fn mount_flag(dir: &str) -> String {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let runs = model.go_cache_runs();
+    // RUNs whose module cache mount an earlier finding's help and fix already add.
+    let mut covered: Vec<usize> = Vec::new();
     for run in runs {
         let mut missing: Vec<(GoCache, &str)> = Vec::new();
         // A mount named for the cache but in the wrong place is GL303's finding.
@@ -86,6 +106,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if run.uses.downloads
             && run.mounted(GoCache::Module) == Some(false)
             && !run.names_a_mount_for(GoCache::Module)
+            && !covered.contains(&run.instruction)
             && let Some(dir) = run.module_dir.as_deref()
         {
             missing.push((GoCache::Module, dir));
@@ -103,13 +124,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             })
             .collect();
         let cost = match (build, module) {
-            (true, true) => "each time the step reruns, every package is compiled and every module downloaded again",
-            (true, false) => "each time the step reruns (any source change), every package it imports is compiled again",
-            _ => "each time the step reruns (any change to go.mod), every module is downloaded again, not only the new ones",
+            (true, true) => "each time the step reruns, every package is compiled and every module downloaded again".to_string(),
+            (true, false) => "each time the step reruns, every package it imports is compiled again".to_string(),
+            _ => format!(
+                "each time the step reruns{}, every module is downloaded again, not only the new ones",
+                rerun_cause(ctx, run)
+            ),
         };
         let message = format!("this RUN has no cache mount for {}: {cost}", what.join(" or "));
         let flags: Vec<String> = missing.iter().map(|(_, dir)| mount_flag(dir)).collect();
         let later = if module { later_module_readers(ctx, runs, run) } else { Some(Vec::new()) };
+        if let Some(later) = &later {
+            covered.extend(later);
+        }
         let also = if module {
             ", and mount the module cache on every later step that builds (a go command, make, a script), which would otherwise find it empty and download again"
         } else {

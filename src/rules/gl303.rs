@@ -8,7 +8,7 @@ use crate::model::go_caches::{CacheMount, GoCache, GoCacheRun, holds, meant_for}
 
 declare_rule! {
     // A cache that is never hit costs the same wherever Go is built.
-    GL303 "cache-mount-misconfigured", Warning, fix: Safe, applies: ALL_CLASSES, linux: false,
+    GL303 "cache-mount-misconfigured", Warning, fix: Safe, applies: ALL_CLASSES, linux: true,
     "A cache mount's target is not the RUN's GOCACHE or GOMODCACHE, or the RUN cleans what it mounts"
 }
 

@@ -25,9 +25,10 @@ fn multi_platform_reason(model: &Model, text: &str) -> Option<String> {
             n => return Some(format!("its build lists {n} platforms")),
         }
     }
+    // Read, not only declared: `ARG TARGETPLATFORM` alone builds the same for any target.
     TARGET_ARGS
         .iter()
-        .find(|a| text.contains(*a))
+        .find(|a| text.contains(&format!("${a}")) || text.contains(&format!("${{{a}")))
         .map(|a| format!("it reads `{a}`"))
 }
 
@@ -53,9 +54,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut reported: Vec<usize> = Vec::new();
     for build in &model.go_builds {
         let stage = &model.stages[build.stage];
-        // A `--platform` of any kind, a stage of the final image itself (GL001's), a tool for
-        // the build, or a binary that does not ship: not this case.
-        if stage.platform.is_some()
+        // A `--platform` of any kind (its own, or that of the stage it is built on, whose
+        // platform it runs on), a stage of the final image itself (GL001's), a tool for the
+        // build, or a binary that does not ship: not this case.
+        if model
+            .chain(build.stage)
+            .iter()
+            .any(|&s| model.stages[s].platform.is_some())
             || final_chain.contains(&build.stage)
             || build.is_tool_install()
             || !model.ships(build)

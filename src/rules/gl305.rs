@@ -61,9 +61,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
+        // A build that stamps its version from git needs the history it is sent.
         if copies.iter().any(|c| c.instruction == copy.instruction)
             || unstamped.contains(&copy.instruction)
             || !builds_go_after(model, copy)
+            || model.reads_git_after(copy)
         {
             continue;
         }
@@ -73,6 +75,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some((first, others)) = copies.split_first() else {
         return;
     };
+    // The program reports the revision `go build` stamps from `.git`: the history is its
+    // version, not a cache miss.
+    if matches!(model.shipped_program_reads_vcs_stamp(), Some(Some(_))) {
+        return;
+    }
     let cause = match &context.dockerignore_name {
         None => "the context has no `.dockerignore`, so this copy sends all of it, `.git` included".to_string(),
         Some(name) => format!("`{name}` does not leave out `.git`, so this copy sends it"),

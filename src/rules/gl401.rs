@@ -56,12 +56,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let go_line = model.context_go_mod().and_then(|m| m.go);
     // The project's own organisation publishes its base images to be followed: their `latest`
     // is the project's own release.
-    let own_account = model.context_go_mod().and_then(|m| m.hosting_owner());
+    // A Dockerfile whose folder is its context but not its module's root belongs to the
+    // module above it all the same; that go.mod is read only for an image about to be
+    // reported.
+    let mut own_account: Option<Option<String>> = None;
     for pull in model.pulls() {
         let image = &pull.image;
-        if own_account.is_some_and(|own| image.publisher().is_some_and(|p| same_account(p, own))) {
-            continue;
-        }
         // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
         // moments before (a CI step, a script), not one a registry floats.
         if image.publisher() == Some("local") || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost")) {
@@ -70,6 +70,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(floating) = image.floating(go_images::release(image)) else {
             continue;
         };
+        let own = own_account.get_or_insert_with(|| match model.context_go_mod() {
+            Some(go_mod) => go_mod.hosting_owner().map(str::to_string),
+            None => model
+                .context()
+                .and_then(|c| c.enclosing_go_mod())
+                .and_then(|m| m.hosting_owner().map(str::to_string)),
+        });
+        if own
+            .as_deref()
+            .is_some_and(|own| image.publisher().is_some_and(|p| same_account(p, own)))
+        {
+            continue;
+        }
         // `FROM ${BUILD_IMAGE}` with a default of `alpine` or `placeholder`: the build names
         // the image; only a Go release left open in a tag the file writes is the file's.
         if pull.left_to_build && floating != Floating::NoGoMinor {
