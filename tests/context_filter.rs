@@ -171,3 +171,13 @@ fn a_program_that_reports_its_vcs_stamp_needs_the_history() {
     let dir = repo(true, &[("Dockerfile", BUILD), ("main.go", main)]);
     assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }
+
+#[test]
+fn a_builder_that_installs_git_for_its_build_driver_needs_the_history() {
+    let mage = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN apt-get update && apt-get install -y git\nRUN go run mage.go build",
+    );
+    let dir = repo(true, &[("Dockerfile", &mage)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+}

@@ -20,9 +20,6 @@ pub struct GoMod {
     pub requires: Vec<String>,
 }
 
-/// Code hosts whose module paths name the owning account second (`host/owner/repo`).
-const CODE_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];
-
 impl GoMod {
     /// Reads go.mod text. Lines it does not understand are skipped.
     pub fn parse(text: &str) -> GoMod {
@@ -77,10 +74,7 @@ impl GoMod {
     /// `github.com/prometheus/node_exporter`); `None` for a vanity path (`go.uber.org/zap`),
     /// which names no account.
     pub fn hosting_owner(&self) -> Option<&str> {
-        let mut parts = self.module.as_deref()?.split('/');
-        let host = parts.next()?;
-        let owner = parts.next().filter(|o| !o.is_empty())?;
-        CODE_HOSTS.contains(&host).then_some(owner)
+        crate::knowledge::go_modules::hosting_owner(self.module.as_deref()?)
     }
 
     /// The binary `go build` names after the module for a package directory: the last element

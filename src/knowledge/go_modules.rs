@@ -63,6 +63,27 @@ pub fn floating_query(argument: &str) -> Option<&str> {
     FLOATING_QUERIES.contains(&query).then_some(query)
 }
 
+/// Code hosts whose paths name the owning account second (`host/owner/repo`), in module paths
+/// and repository URLs alike.
+const CODE_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];
+
+/// The account that owns a repository on a code host, from a module path
+/// (`github.com/prometheus/node_exporter`) or a repository URL
+/// (`https://github.com/prometheus/node_exporter.git`, `git@github.com:prometheus/x`); `None`
+/// for a vanity path or another host.
+pub fn hosting_owner(path: &str) -> Option<&str> {
+    let path = path.trim();
+    let path = path
+        .strip_prefix("https://")
+        .or_else(|| path.strip_prefix("http://"))
+        .or_else(|| path.strip_prefix("git@"))
+        .unwrap_or(path);
+    let mut parts = path.splitn(3, ['/', ':']);
+    let host = parts.next()?;
+    let owner = parts.next().filter(|o| !o.is_empty())?;
+    CODE_HOSTS.contains(&host).then_some(owner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +116,18 @@ mod tests {
         assert_eq!(floating_query("github.com/a/b@v1.2.3"), None);
         assert_eq!(floating_query("github.com/a/b@v1"), None);
         assert_eq!(floating_query("./cmd/app"), None);
+    }
+
+    #[test]
+    fn hosting_owners_from_module_paths_and_urls() {
+        use super::hosting_owner;
+        assert_eq!(hosting_owner("github.com/acme/app/v2"), Some("acme"));
+        assert_eq!(
+            hosting_owner("https://github.com/acme/app.git"),
+            Some("acme")
+        );
+        assert_eq!(hosting_owner("git@gitlab.com:acme/app"), Some("acme"));
+        assert_eq!(hosting_owner("go.uber.org/zap"), None);
+        assert_eq!(hosting_owner("https://example.com/acme/app"), None);
     }
 }

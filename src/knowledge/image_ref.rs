@@ -31,11 +31,24 @@ pub enum Floating {
 
 /// Registries whose images come only in rolling tags (`latest`, `nonroot`, `debug`): no tag
 /// pins one, and the publisher rebuilds them for security fixes on purpose. Distroless names
-/// its Debian release in the image name; Chainguard's free tier publishes `latest` alone.
-const ROLLING_ONLY_PUBLISHERS: &[&str] = &["gcr.io/distroless/", "cgr.dev/chainguard/"];
+/// its Debian release in the image name; Chainguard's free tier publishes `latest` alone; the
+/// Prometheus project's busybox bases (`quay.io/prometheus/busybox-linux-arm64:latest`, also
+/// as `prom/busybox`) come as `latest`, `glibc` and `uclibc`, never a version.
+const ROLLING_ONLY_PUBLISHERS: &[&str] = &[
+    "gcr.io/distroless/",
+    "cgr.dev/chainguard/",
+    "quay.io/prometheus/busybox",
+    "prom/busybox",
+];
 
 /// Hosts that serve Docker Hub itself (docker/distribution's reference normalisation).
-const DOCKER_HUB_HOSTS: &[&str] = &["docker.io", "index.docker.io", "registry-1.docker.io"];
+/// `registry.hub.docker.com` is the old name of the same registry, still served.
+const DOCKER_HUB_HOSTS: &[&str] = &[
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "registry.hub.docker.com",
+];
 
 /// Mirrors of Docker Hub, with the path prefix under which they serve its repositories:
 /// Google's pull-through cache (`mirror.gcr.io/library/alpine`, cloud.google.com/artifact-

@@ -482,6 +482,7 @@ mod tests {
             "docker.io/library/alpine:3.20",
             "index.docker.io/library/alpine:3.20",
             "registry-1.docker.io/library/alpine:3.20",
+            "registry.hub.docker.com/library/alpine:3.20",
             "mirror.gcr.io/library/alpine:3.20",
             "mirror.gcr.io/alpine:3.20",
             "public.ecr.aws/docker/library/alpine:3.20",
@@ -500,6 +501,19 @@ mod tests {
             "public.ecr.aws/lambda/go"
         );
         assert!(ImageRef::parse("mirror.gcr.io/library/golang:1.23").is_official_golang());
+        // Published in rolling tags only: nothing to pin but a digest.
+        for raw in [
+            "quay.io/prometheus/busybox-linux-arm64:latest",
+            "prom/busybox:glibc",
+            "gcr.io/distroless/static-debian12:nonroot",
+        ] {
+            let image = ImageRef::parse(raw);
+            assert_eq!(
+                image.floating(crate::knowledge::go_images::release(&image)),
+                None,
+                "{raw}"
+            );
+        }
         assert_eq!(
             ImageRef::parse("docker.mirror.example.com/alpine:3.20").name(),
             "alpine"

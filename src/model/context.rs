@@ -7,11 +7,13 @@ use super::Model;
 use super::copy::{Copy, CopySource};
 use super::facts::FileFacts;
 use super::go_build::GoBuild;
+use super::scripts::installed_packages;
 use super::stage::{Stage, chain_of};
 use super::vars::Value;
 use crate::context::make_run::stamps_from_git;
 use crate::context::{BuildContext, GoMod};
 use crate::knowledge::go_release::GoFeature;
+use crate::knowledge::packages;
 use crate::paths;
 
 impl FileFacts<'_> {
@@ -132,11 +134,23 @@ impl Model<'_> {
     /// A RUN after `copy`, in its stage or one built from it, reads the git history the copy
     /// brought: it runs git itself, or stamps the build from git (`-ldflags "-X
     /// main.commit=$(git rev-parse HEAD)"`) on its own command line or through make or a
-    /// script of the context. A Makefile that asks git only for the host's use (an image
+    /// script of the context, or through a build driver (make, mage, a script) in a stage
+    /// that installs git for it. A Makefile that asks git only for the host's use (an image
     /// label) does not count, nor does a script gopherlint cannot read.
     pub fn reads_git_after(&self, copy: &Copy) -> bool {
         let context = self.context();
         let read = |path: &str| context.and_then(|c| c.read_small_file(path));
+        // A builder that installs git for a build driver (make, mage, a script) installs it
+        // for that build: it stamps the version from the history.
+        let chain = self.chain(copy.stage);
+        let git_installed = self
+            .runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .flat_map(|r| r.script.commands.iter())
+            .filter_map(installed_packages)
+            .flatten()
+            .any(|p| packages::is_git(&p));
         self.runs
             .iter()
             .filter(|r| {
@@ -151,6 +165,7 @@ impl Model<'_> {
                         .iter()
                         .any(|command| match command.program() {
                             Some("git") => true,
+                            _ if git_installed && super::opaque::is_opaque_build(command) => true,
                             Some("make" | "gmake") => {
                                 read("Makefile").is_some_and(|text| stamps_from_git(&text))
                             }

@@ -6,8 +6,10 @@ use super::facts::FileFacts;
 use super::go_build::mount_type;
 use super::stage::StageBase;
 use super::vars::bare_variable;
+use crate::knowledge::go_modules::hosting_owner;
 use crate::knowledge::images::ImageRef;
 use crate::source::TextRange;
+use crate::syntax::{Args, Keyword};
 
 /// How the file pulls an image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +36,28 @@ pub struct Pull {
 }
 
 impl FileFacts<'_> {
+    /// The code-host account the file names as its source: a LABEL
+    /// `org.opencontainers.image.source` with a repository URL (`https://github.com/acme/app`
+    /// names `acme`).
+    pub fn labelled_source_owner(&self) -> Option<&str> {
+        self.file.instructions.iter().find_map(|instruction| {
+            let Args::KeyValues(pairs) = &instruction.args else {
+                return None;
+            };
+            if instruction.keyword != Keyword::Label {
+                return None;
+            }
+            pairs
+                .iter()
+                .find(|p| {
+                    p.key
+                        .value
+                        .eq_ignore_ascii_case("org.opencontainers.image.source")
+                })
+                .and_then(|p| hosting_owner(&p.value.value))
+        })
+    }
+
     /// Every image the build pulls, in file order. References gopherlint cannot resolve (an
     /// ARG without a value) are left out.
     pub fn pulls(&self) -> Vec<Pull> {

@@ -85,13 +85,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "{} compiles Go under emulation for every platform but the builder's: the file builds for several platforms ({reason}), and the stage has no `--platform=$BUILDPLATFORM`, so the compiler itself runs emulated, many times slower",
             stage.label()
         );
+        let clean = !cgo && builds.iter().all(|b| moves_cleanly(model, b));
         let help = if cgo {
             "this build uses cgo: cross-compiling it on the build machine needs a C cross toolchain for each target (such as tonistiigi/xx or `zig cc`), so there is no simple fix".to_string()
+        } else if clean {
+            "the builds already take GOOS and GOARCH from the TARGET* arguments with cgo off: only `FROM --platform=$BUILDPLATFORM ...` is missing to run the compiler on the build machine".to_string()
         } else {
             "Go cross-compiles by itself: run the stage on the build machine (`FROM --platform=$BUILDPLATFORM ...`), declare `ARG TARGETOS TARGETARCH` in it, and build with `CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH`".to_string()
         };
         let mut d = ctx.report(&RULE, range, message).with_help(help);
-        if !cgo && builds.iter().all(|b| moves_cleanly(model, b)) {
+        if clean {
             let from = model.instruction(stage.from).keyword_range;
             d = d.with_fix(Some(Fix::new(
                 "run the stage on the build platform",

@@ -70,18 +70,25 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(floating) = image.floating(go_images::release(image)) else {
             continue;
         };
-        let own = own_account.get_or_insert_with(|| match model.context_go_mod() {
-            Some(go_mod) => go_mod.hosting_owner().map(str::to_string),
-            None => model
-                .context()
-                .and_then(|c| c.enclosing_go_mod())
-                .and_then(|m| m.hosting_owner().map(str::to_string)),
-        });
-        if own
-            .as_deref()
-            .is_some_and(|own| image.publisher().is_some_and(|p| same_account(p, own)))
-        {
-            continue;
+        // Official images have no publisher account to compare.
+        if let Some(publisher) = image.publisher() {
+            let own = own_account.get_or_insert_with(|| match model.context_go_mod() {
+                Some(go_mod) => go_mod.hosting_owner().map(str::to_string),
+                None => model
+                    .context()
+                    .and_then(|c| c.enclosing_go_mod())
+                    .and_then(|m| m.hosting_owner().map(str::to_string)),
+            });
+            // The file may name its repository itself, in the image's source label.
+            let labelled = model.labelled_source_owner();
+            if own
+                .as_deref()
+                .into_iter()
+                .chain(labelled)
+                .any(|own| same_account(publisher, own))
+            {
+                continue;
+            }
         }
         // `FROM ${BUILD_IMAGE}` with a default of `alpine` or `placeholder`: the build names
         // the image; only a Go release left open in a tag the file writes is the file's.

@@ -2,10 +2,6 @@
 //! token from an ARG or ENV in a git `insteadOf` URL, a netrc or a GOPROXY URL, or a netrc,
 //! git credential store, credentialed .gitconfig or SSH key copied in.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
-
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::credentials::{
@@ -138,21 +134,8 @@ fn credential_file(model: &Model, source: &CopySource, path: &str) -> Option<&'s
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    // One pass over the text, before any model fact is read: most files mention none.
-    static MENTIONED: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(MENTIONS)
-            .ok()
-    });
-    let mentioned = match MENTIONED.as_ref() {
-        Some(search) => search.is_match(ctx.text),
-        None => {
-            let lower = ctx.text.to_ascii_lowercase();
-            MENTIONS.iter().any(|m| lower.contains(m))
-        }
-    };
-    if !mentioned {
+    let lower = ctx.text.to_ascii_lowercase();
+    if !MENTIONS.iter().any(|m| lower.contains(m)) {
         return;
     }
     let model = ctx.model;

@@ -57,9 +57,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                         word.value
                     ),
                 )
-                .with_help(
-                    "add `--checksum=sha256:<digest>` (Dockerfile syntax 1.6 and newer; `curl -fsSL <url> | sha256sum` prints it), or download in a RUN and check the file with `sha256sum -c`",
-                ),
+                .with_help(if word.value.contains('$') {
+                    // One digest cannot fit a URL that changes with the build's arguments.
+                    "the URL changes with the build's arguments, so no single digest fits it: pass the digest in a build argument next to the one that picks the file (`--checksum=$APP_SHA256`, which BuildKit expands), or download in a RUN and check the file with `sha256sum -c` against the checksums its publisher lists"
+                } else {
+                    "add `--checksum=sha256:<digest>` (Dockerfile syntax 1.6 and newer; `curl -fsSL <url> | sha256sum` prints it), or download in a RUN and check the file with `sha256sum -c`"
+                }),
             );
         }
     }
