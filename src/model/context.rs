@@ -147,7 +147,7 @@ impl Model<'_> {
             .runs
             .iter()
             .filter(|r| chain.contains(&r.stage))
-            .flat_map(|r| r.script.commands.iter())
+            .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
             .filter_map(installed_packages)
             .flatten()
             .any(|p| packages::is_git(&p));

@@ -278,7 +278,7 @@ impl FileFacts<'_> {
         for run in &self.runs {
             let commands = &run.script.commands;
             let assigned = |name: &str| {
-                commands.iter().any(|c| {
+                commands.iter().map(std::ops::Deref::deref).any(|c| {
                     c.assignments.iter().any(|a| a.name == name)
                         || (matches!(c.program(), Some("export" | "read" | "local" | "declare"))
                             && c.argv[1..]

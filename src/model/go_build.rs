@@ -511,6 +511,7 @@ fn commands_before<'a>(run: &'a RunScript, build: &GoBuild) -> Vec<&'a Command> 
     run.script
         .commands
         .iter()
+        .map(std::ops::Deref::deref)
         .take_while(|c| run.instruction < build.instruction || c.range() != build.command.range())
         .collect()
 }

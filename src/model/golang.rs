@@ -51,7 +51,7 @@ impl FileFacts<'_> {
             .runs
             .iter()
             .filter(|r| chain.contains(&r.stage) && r.instruction < instruction)
-            .flat_map(|r| r.script.commands.iter())
+            .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
             .filter_map(installed_packages)
             .flatten()
             .any(|p| packages::is_git(&p));

@@ -62,7 +62,7 @@ impl SourceStage {
                     .runs_in_stage(s)
                     .iter()
                     .flat_map(|r| &r.script.commands)
-                    .any(is_opaque_build)
+                    .any(|c| is_opaque_build(c))
             }),
             outputs: facts
                 .go_builds

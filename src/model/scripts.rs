@@ -89,6 +89,8 @@ fn exec_script(elements: &[Word]) -> Script {
         };
         let mut parsed = shell::parse_script(&LogicalLine::contiguous(&script.value, start));
         for command in &mut parsed.commands {
+            // Freshly parsed: the only owner, so this copies nothing.
+            let command = std::sync::Arc::make_mut(command);
             command.nested = true;
             for word in &mut command.argv {
                 word.exact = false;
@@ -110,12 +112,12 @@ fn exec_script(elements: &[Word]) -> Script {
         })
         .collect();
     Script {
-        commands: vec![Command {
+        commands: vec![std::sync::Arc::new(Command {
             assignments: Vec::new(),
             argv,
             connector: shell::Connector::Start,
             nested: false,
-        }],
+        })],
         complete: true,
     }
 }
@@ -194,7 +196,7 @@ impl FileFacts<'_> {
             .iter()
             .rev()
             .flat_map(|&stage| self.runs_in_stage(stage))
-            .flat_map(|r| r.script.commands.iter())
+            .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
             .filter_map(installed_packages)
             .flatten()
             .collect()
@@ -206,7 +208,7 @@ impl FileFacts<'_> {
         let mut found = Vec::new();
         for run in self.runs_in_stage(stage) {
             let commands = &run.script.commands;
-            for (position, command) in commands.iter().enumerate() {
+            for (position, command) in commands.iter().map(std::ops::Deref::deref).enumerate() {
                 // xx-apk installs into the cross-compilation sysroot, not the image.
                 if command.program() != Some("apk") {
                     continue;
@@ -236,8 +238,8 @@ impl FileFacts<'_> {
                     previous: position
                         .checked_sub(1)
                         .and_then(|p| commands.get(p))
-                        .cloned(),
-                    next: commands.get(position + 1).cloned(),
+                        .map(|c| Command::clone(c)),
+                    next: commands.get(position + 1).map(|c| Command::clone(c)),
                     script_complete: run.script.complete,
                 });
             }

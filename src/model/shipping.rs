@@ -142,7 +142,7 @@ fn instruction_words(facts: &FileFacts, index: usize) -> Option<Vec<String>> {
                 form.logical_start + form.text.len(),
             )));
             let first = script.commands.into_iter().find(|c| !c.argv.is_empty())?;
-            first.argv.into_iter().map(|w| w.text).collect()
+            first.argv.iter().map(|w| w.text.clone()).collect()
         }
         _ => return None,
     };
@@ -154,7 +154,7 @@ fn instruction_words(facts: &FileFacts, index: usize) -> Option<Vec<String>> {
             let first = parsed.commands.into_iter().find(|c| !c.argv.is_empty());
             Some(first.map_or_else(
                 || words.clone(),
-                |c| c.argv.into_iter().map(|w| w.text).collect(),
+                |c| c.argv.iter().map(|w| w.text.clone()).collect(),
             ))
         }
         _ => Some(words),

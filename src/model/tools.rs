@@ -17,7 +17,7 @@ use crate::syntax::Keyword;
 pub struct ToolRun {
     pub stage: usize,
     pub instruction: usize,
-    pub command: Command,
+    pub command: std::sync::Arc<Command>,
     /// The variables the command sees (its own assignments included).
     pub env: Vars,
     /// The working directory; `None` when unknown.
@@ -125,12 +125,14 @@ impl FileFacts<'_> {
             .iter()
             .enumerate()
             .filter(|(_, r)| chain.contains(&r.stage) && earlier(r.instruction))
-            .flat_map(|(_, r)| r.script.commands.iter())
+            .flat_map(|(_, r)| r.script.commands.iter().map(std::ops::Deref::deref))
             .chain(
                 self.runs
                     .get(run.script)
                     .map(|r| &r.script.commands[..run.position.min(r.script.commands.len())])
-                    .unwrap_or(&[]),
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(std::ops::Deref::deref),
             );
         let mut all_harmless = true;
         for command in earlier_commands {
@@ -157,7 +159,7 @@ impl FileFacts<'_> {
             } else {
                 &[]
             };
-            commands.iter().any(|c| {
+            commands.iter().map(std::ops::Deref::deref).any(|c| {
                 c.program() == Some("go")
                     && go_command::subcommand(&c.argv).is_some_and(|sub| {
                         matches!(

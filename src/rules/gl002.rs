@@ -182,7 +182,7 @@ fn only_maintains_base(ctx: &Context) -> bool {
         .filter(|c| !c.argv.is_empty())
         .collect();
     !commands.is_empty()
-        && commands.iter().all(|c| {
+        && commands.iter().map(std::ops::Deref::deref).all(|c| {
             let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
             c.program()
                 .is_some_and(|program| packages::only_maintains_base(program, &argv))

@@ -100,7 +100,7 @@ fn wants_time_zones(model: &crate::model::Model) -> bool {
             .runs
             .iter()
             .flat_map(|r| &r.script.commands)
-            .filter_map(crate::model::scripts::installed_packages)
+            .filter_map(|c| crate::model::scripts::installed_packages(c))
             .flatten()
             .any(|p| crate::knowledge::packages::package_name(&p) == "tzdata")
 }

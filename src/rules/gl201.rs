@@ -200,7 +200,7 @@ fn runs_program_after(model: &Model, run: &ToolRun, name: &str) -> bool {
         } else {
             &[]
         };
-        commands.iter().any(|c| c.program() == Some(name))
+        commands.iter().map(std::ops::Deref::deref).any(|c| c.program() == Some(name))
     });
     let starts = model.final_stage.is_some_and(|f| descendants.contains(&f))
         && model

@@ -101,7 +101,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // Every use, in file order: (where, manager, what the file does with it).
     let mut uses: Vec<(TextRange, &'static str, String)> = Vec::new();
     for run in &ctx.model.runs {
-        uses.extend(run.script.commands.iter().filter_map(in_command));
+        uses.extend(run.script.commands.iter().map(std::ops::Deref::deref).filter_map(in_command));
     }
     for copy in &ctx.model.copies {
         if copy.source != CopySource::Context {

@@ -2,6 +2,10 @@
 //! token from an ARG or ENV in a git `insteadOf` URL, a netrc or a GOPROXY URL, or a netrc,
 //! git credential store, credentialed .gitconfig or SSH key copied in.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::knowledge::credentials::{
@@ -35,6 +39,32 @@ const MENTIONS: &[&str] = &[
     ".ssh",
     ".gitconfig",
 ];
+
+/// The text names one of [`MENTIONS`] in some case. Checked on every file, so in one pass with
+/// the automaton's fast search (exact bytes, so each word in the cases files write it:
+/// lowercase, uppercase, capitalised, and `insteadOf`); a copy lowercased and searched word by
+/// word where the automaton cannot be built.
+fn mentions_any(text: &str) -> bool {
+    static SEARCH: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        let mut words: Vec<String> = Vec::new();
+        for m in MENTIONS {
+            let mut capital = m.to_string();
+            if let Some(first) = capital.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            words.extend([m.to_string(), m.to_ascii_uppercase(), capital]);
+        }
+        words.push("insteadOf".to_string());
+        AhoCorasick::new(words).ok()
+    });
+    match SEARCH.as_ref() {
+        Some(search) => search.is_match(text),
+        None => {
+            let lower = text.to_ascii_lowercase();
+            MENTIONS.iter().any(|m| lower.contains(m))
+        }
+    }
+}
 
 /// Where what the stage holds ends up.
 fn where_it_stays(shipped: bool) -> &'static str {
@@ -134,8 +164,7 @@ fn credential_file(model: &Model, source: &CopySource, path: &str) -> Option<&'s
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let lower = ctx.text.to_ascii_lowercase();
-    if !MENTIONS.iter().any(|m| lower.contains(m)) {
+    if !mentions_any(ctx.text) {
         return;
     }
     let model = ctx.model;
@@ -151,7 +180,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(d);
     };
     for run in &model.runs {
-        for (i, command) in run.script.commands.iter().enumerate() {
+        for (i, command) in run.script.commands.iter().map(std::ops::Deref::deref).enumerate() {
             let Some((range, what)) = written_token(model, run, command) else {
                 continue;
             };

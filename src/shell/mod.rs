@@ -123,7 +123,8 @@ impl Command {
 /// The commands of a script, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
-    pub commands: Vec<Command>,
+    /// Shared, not copied, with the tool runs the model records for them.
+    pub commands: Vec<std::sync::Arc<Command>>,
     /// Everything was read; false when a quote or substitution was left open.
     pub complete: bool,
 }
@@ -214,12 +215,12 @@ fn push_command(
         read_into(&inner_line, script, depth + 1, &assignments);
         return;
     }
-    script.commands.push(Command {
+    script.commands.push(std::sync::Arc::new(Command {
         assignments,
         argv: command.argv.into_iter().map(|w| w.word).collect(),
         connector: command.connector.unwrap_or(Connector::Start),
         nested: depth > 0,
-    });
+    }));
 }
 
 /// The script of `sh -c 'script'` (any POSIX shell, options such as `-e` or `-ec` allowed).
@@ -472,7 +473,12 @@ mod tests {
             "if [ -f go.mod ]; then go mod download; fi; for p in a b; do go build ./$p; done; \
              case $X in a|b) go vet ;; *) true ;; esac",
         );
-        let programs: Vec<_> = s.commands.iter().filter_map(|c| c.program()).collect();
+        let programs: Vec<_> = s
+            .commands
+            .iter()
+            .map(std::ops::Deref::deref)
+            .filter_map(|c| c.program())
+            .collect();
         assert_eq!(programs, vec!["[", "go", "go", "go", "true"]);
     }
 

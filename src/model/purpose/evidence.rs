@@ -36,7 +36,7 @@ impl Classifier<'_, '_> {
             .runs
             .iter()
             .filter(|r| chain.contains(&r.stage))
-            .flat_map(|r| r.script.commands.iter())
+            .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
             .any(|c| matches!(c.program(), Some("go" | "gimme")));
         copies_go
             || runs_go
@@ -135,7 +135,7 @@ impl Classifier<'_, '_> {
             .runs
             .iter()
             .filter(|r| r.stage == stage.index)
-            .flat_map(|r| r.script.commands.iter())
+            .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
             .any(|c| installed_packages(c).is_some());
         let builds = self.go_builds.iter().any(|b| {
             b.stage == stage.index && (b.subcommand == GoSubcommand::Install || b.has_flag("o"))
