@@ -462,3 +462,21 @@ fn test_data_without_a_stage_gets_no_parse_error() {
         "{app:?}"
     );
 }
+
+#[test]
+fn a_dockerfile_named_for_its_architecture_may_fix_goarch() {
+    let dir = tempfile::TempDir::new().expect("tempdir");
+    let text = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 GOARCH=arm64 go build -trimpath -ldflags=\"-s -w\" -o /out/server .\n\nFROM scratch\nCOPY --from=build /out/server /server\nUSER 65532:65532\nENTRYPOINT [\"/server\"]\n";
+    for name in ["Dockerfile.arm64", "Dockerfile"] {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let out = |name: &str| {
+        stdout_of(
+            gopherlint()
+                .current_dir(dir.path())
+                .args(["--select", "GL207", name]),
+        )
+    };
+    assert!(!out("Dockerfile.arm64").contains("GL207"));
+    assert!(out("Dockerfile").contains("GL207"));
+}

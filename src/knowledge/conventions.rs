@@ -296,6 +296,36 @@ fn dockerfile_name_words(file_name: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words of Dockerfile names that name an architecture, with the GOARCH they mean: a project
+/// that publishes one image per architecture from `Dockerfile.arm64`, `Dockerfile-armhf`.
+const ARCH_NAME_WORDS: &[(&str, &str)] = &[
+    ("amd64", "amd64"),
+    ("x64", "amd64"),
+    ("arm", "arm"),
+    ("armhf", "arm"),
+    ("armv6", "arm"),
+    ("armv7", "arm"),
+    ("arm32v7", "arm"),
+    ("arm64", "arm64"),
+    ("aarch64", "arm64"),
+    ("arm64v8", "arm64"),
+    ("i386", "386"),
+    ("386", "386"),
+    ("ppc64le", "ppc64le"),
+    ("s390x", "s390x"),
+    ("riscv64", "riscv64"),
+];
+
+/// The GOARCH a Dockerfile's name names (`Dockerfile.arm64`: `arm64`), if it names one.
+pub fn named_architecture(file_name: &str) -> Option<&'static str> {
+    dockerfile_name_words(file_name).iter().find_map(|word| {
+        ARCH_NAME_WORDS
+            .iter()
+            .find(|(name, _)| name == word)
+            .map(|&(_, goarch)| goarch)
+    })
+}
+
 /// Whether `release` is the released variant of the image `file_name` builds: its name is
 /// `file_name`'s with release words added (`Dockerfile` and `Dockerfile.goreleaser`,
 /// `agent.Dockerfile` and `agent.release.Dockerfile`). `Dockerfile.controller.release` is not

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::go_command::GoSubcommand;
 use crate::model::cross::{LiteralAssignment, PlatformSource};
 use crate::model::{GoBuild, Model};
 use crate::source::TextRange;
@@ -120,7 +121,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some((value, assignment)) = literals[build.index].clone() else {
             continue;
         };
-        if deliberate(build, &value) {
+        // `Dockerfile.arm64` fixing `GOARCH=arm64`: one file per architecture, on purpose.
+        if deliberate(build, &value) || model.purpose.named_architecture == Some(value.as_str()) {
             continue;
         }
         let origin = build.env.get("GOARCH").and_then(|v| v.origin);
@@ -139,12 +141,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
             _ => "",
         };
+        // `go install` of a cross build writes `bin/<GOOS>_<GOARCH>/` (or fails with GOBIN set):
+        // the image does not get built for another platform at all.
+        let harm = if build.subcommand == GoSubcommand::Install {
+            format!(
+                "built for another platform, `go install` cross-compiles and writes the binary under `bin/<GOOS>_{value}/` (or fails where GOBIN is set), not where it is copied from, so the image builds only for `{value}`"
+            )
+        } else {
+            format!("an image for another architecture ships this `{value}` binary")
+        };
         let mut diagnostic = ctx
             .report(
                 &RULE,
                 range,
                 format!(
-                    "`GOARCH` is fixed to `{value}`{how} while the final image can be built for any platform: an image for another architecture ships this `{value}` binary"
+                    "`GOARCH` is fixed to `{value}`{how} while the final image can be built for any platform: {harm}"
                 ),
             )
             .with_help("take the architecture from the target: `GOARCH=$TARGETARCH` with `ARG TARGETARCH` (no default) in the stage, so `docker build --platform` (or a build on an arm64 machine) gets a binary that runs")

@@ -146,6 +146,9 @@ pub struct Purpose {
     /// The file is named after its final base (`Dockerfile.alpine`, `cli.alpine.multiarch`): a
     /// flavour of the image on that base, published on purpose (usually beside a minimal one).
     pub base_flavour: Option<String>,
+    /// The GOARCH the file's name names (`Dockerfile.arm64`): one file per architecture,
+    /// each built for its own.
+    pub named_architecture: Option<&'static str>,
 }
 
 /// What classification reads: the facts and what ships.
@@ -204,6 +207,9 @@ impl Classifier<'_, '_> {
                 .any(|word| word == base)
                 .then_some(base)
         });
+        let named_architecture = path
+            .and_then(|p| p.rsplit(['/', '\\']).next())
+            .and_then(conventions::named_architecture);
         Purpose {
             class,
             signal,
@@ -211,6 +217,7 @@ impl Classifier<'_, '_> {
             windows,
             test_data,
             base_flavour,
+            named_architecture,
         }
     }
 
