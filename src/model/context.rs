@@ -7,13 +7,11 @@ use super::Model;
 use super::copy::{Copy, CopySource};
 use super::facts::FileFacts;
 use super::go_build::GoBuild;
-use super::scripts::installed_packages;
 use super::stage::{Stage, chain_of};
 use super::vars::Value;
 use crate::context::make_run::stamps_from_git;
 use crate::context::{BuildContext, GoMod};
 use crate::knowledge::go_release::GoFeature;
-use crate::knowledge::packages;
 use crate::paths;
 
 impl FileFacts<'_> {
@@ -142,15 +140,7 @@ impl Model<'_> {
         let read = |path: &str| context.and_then(|c| c.read_small_file(path));
         // A builder that installs git for a build driver (make, mage, a script) installs it
         // for that build: it stamps the version from the history.
-        let chain = self.chain(copy.stage);
-        let git_installed = self
-            .runs
-            .iter()
-            .filter(|r| chain.contains(&r.stage))
-            .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
-            .filter_map(installed_packages)
-            .flatten()
-            .any(|p| packages::is_git(&p));
+        let git_installed = self.installs_git(copy.stage, usize::MAX);
         self.runs
             .iter()
             .filter(|r| {

@@ -5,7 +5,7 @@
 
 use super::facts::FileFacts;
 use super::go_build::mount_type;
-use super::vars::{Value, Vars};
+use super::vars::Vars;
 use crate::knowledge::go_command::{self, GoSubcommand};
 use crate::knowledge::users::UserSpec;
 use crate::paths;
@@ -294,13 +294,7 @@ impl FileFacts<'_> {
         self.runs
             .iter()
             .filter(|r| r.instruction > instruction && self.chain(r.stage).contains(&stage))
-            .filter(|r| {
-                r.script
-                    .commands
-                    .iter()
-                    .map(std::ops::Deref::deref)
-                    .any(super::opaque::is_opaque_build)
-            })
+            .filter(|r| r.builds_opaquely())
             .map(|r| r.instruction)
             .collect()
     }
@@ -310,13 +304,7 @@ impl FileFacts<'_> {
         self.runs
             .iter()
             .find(|r| r.instruction == instruction)
-            .is_some_and(|r| {
-                r.script
-                    .commands
-                    .iter()
-                    .map(std::ops::Deref::deref)
-                    .any(super::opaque::is_opaque_build)
-            })
+            .is_some_and(|r| r.builds_opaquely())
     }
 
     /// Every RUN that runs the go command, in file order, with its cache directories and
@@ -327,9 +315,6 @@ impl FileFacts<'_> {
 
     fn read_go_cache_runs(&self) -> Vec<GoCacheRun> {
         let mut out: Vec<GoCacheRun> = Vec::new();
-        // The RUNs of a stage mostly see the same variables and user: their directories are
-        // worked out once for each distinct view.
-        let mut known: Vec<(CacheDirsKey, Option<String>, Option<String>)> = Vec::new();
         for run in self
             .tool_runs
             .iter()
@@ -345,22 +330,10 @@ impl FileFacts<'_> {
                     Some(sub) => run.command.argv[0].range.cover(sub.range),
                     None => run.command.argv[0].range,
                 };
-                let key = CacheDirsKey::of(&run.env, run.stage, as_root);
-                let (build_dir, module_dir) = match known.iter().find(|(k, _, _)| *k == key) {
-                    Some((_, build, module)) => (build.clone(), module.clone()),
-                    None => {
-                        let build =
-                            self.go_cache_dir(GoCache::Build, &run.env, run.stage, run.instruction);
-                        let module = self.go_cache_dir(
-                            GoCache::Module,
-                            &run.env,
-                            run.stage,
-                            run.instruction,
-                        );
-                        known.push((key, build.clone(), module.clone()));
-                        (build, module)
-                    }
-                };
+                let build_dir =
+                    self.go_cache_dir(GoCache::Build, &run.env, run.stage, run.instruction);
+                let module_dir =
+                    self.go_cache_dir(GoCache::Module, &run.env, run.stage, run.instruction);
                 out.push(GoCacheRun {
                     stage: run.stage,
                     instruction: run.instruction,
@@ -383,32 +356,5 @@ impl FileFacts<'_> {
             }
         }
         out
-    }
-}
-
-/// What [`FileFacts::go_cache_dir`] reads for a RUN: its stage, whether it runs as root (a
-/// USER before it is the stage's last, so this settles the user), and the exported values of
-/// the variables that move Go's caches.
-#[derive(PartialEq)]
-struct CacheDirsKey {
-    stage: usize,
-    as_root: bool,
-    values: [Option<Value>; 5],
-}
-
-impl CacheDirsKey {
-    fn of(env: &Vars, stage: usize, as_root: bool) -> CacheDirsKey {
-        let value = |name: &str| env.exported_value(name).map(|(v, _)| v.clone());
-        CacheDirsKey {
-            stage,
-            as_root,
-            values: [
-                value("GOCACHE"),
-                value("GOMODCACHE"),
-                value("XDG_CACHE_HOME"),
-                value("GOPATH"),
-                value("HOME"),
-            ],
-        }
     }
 }

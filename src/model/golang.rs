@@ -43,18 +43,22 @@ impl FileFacts<'_> {
         self.golang_image(stage).is_some()
     }
 
-    /// Whether git is in a stage (its base, or a package the chain installs before
-    /// `instruction`): `None` when the base is not one gopherlint knows.
-    pub fn has_git(&self, stage: usize, instruction: usize) -> Option<bool> {
+    /// A RUN of the stage's chain before `instruction` installs git as a package.
+    pub fn installs_git(&self, stage: usize, instruction: usize) -> bool {
         let chain = self.chain(stage);
-        let installed = self
-            .runs
+        self.runs
             .iter()
             .filter(|r| chain.contains(&r.stage) && r.instruction < instruction)
             .flat_map(|r| r.script.commands.iter().map(std::ops::Deref::deref))
             .filter_map(installed_packages)
             .flatten()
-            .any(|p| packages::is_git(&p));
+            .any(|p| packages::is_git(&p))
+    }
+
+    /// Whether git is in a stage (its base, or a package the chain installs before
+    /// `instruction`): `None` when the base is not one gopherlint knows.
+    pub fn has_git(&self, stage: usize, instruction: usize) -> Option<bool> {
+        let installed = self.installs_git(stage, instruction);
         if installed {
             return Some(true);
         }

@@ -17,6 +17,16 @@ pub struct RunScript {
     pub script: Script,
 }
 
+impl RunScript {
+    /// The script builds through something that hides its go commands (make, a script).
+    pub fn builds_opaquely(&self) -> bool {
+        self.script
+            .commands
+            .iter()
+            .any(|c| super::opaque::is_opaque_build(c))
+    }
+}
+
 /// The shell scripts of a RUN: its shell form, plus heredoc bodies that a shell runs.
 pub fn run_scripts(instruction: &Instruction, text: &str) -> Vec<Script> {
     let mut scripts = Vec::new();

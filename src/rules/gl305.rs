@@ -31,11 +31,10 @@ fn builds_go_after(model: &Model, copy: &Copy) -> bool {
         .go_cache_runs()
         .iter()
         .any(|r| r.instruction > copy.instruction && in_chain(r.stage))
-        || model.runs.iter().any(|r| {
-            r.instruction > copy.instruction
-                && in_chain(r.stage)
-                && model.runs_opaque_build(r.instruction)
-        })
+        || model
+            .runs
+            .iter()
+            .any(|r| r.instruction > copy.instruction && in_chain(r.stage) && r.builds_opaquely())
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
