@@ -51,11 +51,13 @@ fn docs_state_the_classes_each_rule_applies_to() {
             "service" => "Applies to: service images".to_string(),
             other if other.starts_with("all but ") => {
                 let classes: Vec<&str> = other["all but ".len()..].split(", ").collect();
-                let (last, rest) = classes.split_last().expect("a class");
-                format!(
-                    "Applies to: all files but {} and {last} images",
-                    rest.join(", ")
-                )
+                match classes.split_last().expect("a class") {
+                    (only, []) => format!("Applies to: all files but {only} images"),
+                    (last, rest) => format!(
+                        "Applies to: all files but {} and {last} images",
+                        rest.join(", ")
+                    ),
+                }
             }
             other => {
                 let classes: Vec<&str> = other.split(", ").collect();

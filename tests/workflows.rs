@@ -11,7 +11,7 @@ const SINGLE_STAGE: &str =
     "FROM golang:1.23\nRUN go build -o /app .\nEXPOSE 8080\nENTRYPOINT [\"/app\"]\n";
 /// Built in one stage, shipped on scratch as a server with a time zone: GL003 at 2:5, GL004,
 /// GL005, GL006 and GL105.
-const TO_SCRATCH: &str = "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\nENV TZ=Europe/Paris\nENTRYPOINT [\"/app\"]\n";
+const TO_SCRATCH: &str = "FROM golang:1.23 AS build\nCOPY . .\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nEXPOSE 8080\nENV TZ=Europe/Paris\nENTRYPOINT [\"/app\"]\n";
 // A server (it EXPOSEs a port) with no USER: every search finds it through GL005.
 const ROOT_ONLY: &str = "FROM scratch\nCOPY app /app\nEXPOSE 8080\nENTRYPOINT [\"/app\"]\n";
 
@@ -274,7 +274,7 @@ fn flags_beat_the_config_file() {
     ]));
     assert_eq!(
         out,
-        "Dockerfile:2:5: info[GL003] `go build` ships an unstripped binary: there is no `-ldflags=\"-s -w\"`\n"
+        "Dockerfile:3:5: info[GL003] `go build` ships an unstripped binary: there is no `-ldflags=\"-s -w\"`\n"
     );
     gopherlint(dir.path())
         .args(["--select", "GL777"])
@@ -325,6 +325,7 @@ fn ignore_comments_local_global_and_unused() {
 # gopherlint global ignore=root-user
 # gopherlint ignore=GL001
 FROM golang:1.23
+COPY . .
 # gopherlint ignore=GL003,GL302
 RUN go build -o /app .
 EXPOSE 8080
@@ -337,8 +338,8 @@ ENTRYPOINT [\"/app\"]
     let out = stdout(gopherlint(dir.path()).args(["--format", "compact"]));
     assert_eq!(
         out,
-        "Dockerfile:7:1: info[GL900] unused ignore: `GL006` reported nothing here\n\
-         Dockerfile:10:1: info[GL900] ignore comment for `GL002` is not directly above an instruction\n"
+        "Dockerfile:8:1: info[GL900] unused ignore: `GL006` reported nothing here\n\
+         Dockerfile:11:1: info[GL900] ignore comment for `GL002` is not directly above an instruction\n"
     );
     gopherlint(dir.path()).assert().code(0);
     let audit = findings(&stdout(gopherlint(dir.path()).args([

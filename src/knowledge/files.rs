@@ -2,6 +2,12 @@
 //! and its caches live, which paths are always files, which copied paths are data rather
 //! than programs, and which sources `ADD` unpacks.
 
+/// Top-level directories a distribution's base image fills with its own files (the FHS's,
+/// less the empty `/tmp`, `/mnt` and `/srv`): a copy of one takes the base's files too.
+pub const BASE_DIRECTORIES: &[&str] = &[
+    "/bin", "/etc", "/home", "/lib", "/lib64", "/opt", "/root", "/run", "/sbin", "/usr", "/var",
+];
+
 /// The CA bundle of Debian, Alpine and the official golang image, and the path gopherlint
 /// copies it to and from.
 pub const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";

@@ -180,6 +180,21 @@ impl ImageRef {
         self.registry.is_none() && self.repository == "golang"
     }
 
+    /// The image's name fixes the distribution's major release and its repositories serve
+    /// that release only, so its tags move within one release line: Red Hat's UBI
+    /// (`registry.access.redhat.com/ubi9/ubi-minimal`, catalog.redhat.com).
+    pub fn names_release_line(&self) -> bool {
+        let red_hat = matches!(
+            self.registry.as_deref(),
+            Some("registry.access.redhat.com" | "registry.redhat.io")
+        );
+        let first = self.repository.split('/').next().unwrap_or_default();
+        red_hat
+            && first
+                .strip_prefix("ubi")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+
     /// A Windows variant of an official image (`windowsservercore-ltsc2022`, `nanoserver-1809`).
     pub fn has_windows_tag(&self) -> bool {
         self.tag

@@ -6,6 +6,7 @@
 
 pub mod conventions;
 pub mod credentials;
+pub mod downloads;
 pub mod files;
 pub mod go_command;
 pub mod go_images;

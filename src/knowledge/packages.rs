@@ -167,6 +167,30 @@ pub fn only_maintains_base(program: &str, argv: &[&str]) -> bool {
     }
 }
 
+/// The command upgrades every installed package to the newest its repositories hold
+/// (`microdnf update`, `dnf upgrade`, `apk upgrade`, `apt-get dist-upgrade`). `apt-get update`
+/// only refreshes the index, and `dnf update curl` upgrades one package.
+pub fn upgrades_every_package(program: &str, argv: &[&str]) -> bool {
+    let verbs: &[&str] = match program {
+        "apk" => &["upgrade"],
+        "apt-get" | "apt" => &["upgrade", "dist-upgrade", "full-upgrade"],
+        "dnf" | "microdnf" | "yum" => &["update", "upgrade"],
+        "zypper" => &["update", "up", "dist-upgrade", "dup"],
+        _ => return false,
+    };
+    let mut words = argv.iter().skip(1).filter(|w| !w.starts_with('-'));
+    words.next().is_some_and(|verb| verbs.contains(verb)) && words.next().is_none()
+}
+
+/// The command installs from a repository that rolls whatever the base's release: Alpine's
+/// `edge` branch (`apk add --repository=https://dl-cdn.alpinelinux.org/alpine/edge/main`).
+pub fn installs_from_rolling_repository(program: &str, argv: &[&str]) -> bool {
+    program == "apk"
+        && argv
+            .iter()
+            .any(|w| w.contains("/alpine/edge/") || w.ends_with("/alpine/edge"))
+}
+
 /// Tools that build OS packages (`rpmbuild`, `dpkg-buildpackage`, `fpm`, `nfpm`): an image that
 /// installs one and starts nothing is a packaging image, which builds rather than runs.
 pub fn is_packaging_tool(name: &str) -> bool {
@@ -240,6 +264,27 @@ mod tests {
                 .refreshes_index
         );
         assert!(install("apk add -qu ca-certificates").expect("add").upgrade);
+    }
+
+    #[test]
+    fn upgrades_and_rolling_repositories() {
+        let words = |t: &'static str| t.split(' ').collect::<Vec<_>>();
+        let upgrades = |t: &'static str| {
+            let argv = words(t);
+            upgrades_every_package(argv[0], &argv)
+        };
+        assert!(upgrades("microdnf update --nodocs --assumeyes"));
+        assert!(upgrades("apk upgrade --no-cache"));
+        assert!(upgrades("apt-get -y dist-upgrade"));
+        assert!(!upgrades("apt-get update"));
+        assert!(!upgrades("dnf update curl"));
+        let argv =
+            words("apk add --repository=http://dl-cdn.alpinelinux.org/alpine/edge/main font-hack");
+        assert!(installs_from_rolling_repository("apk", &argv));
+        assert!(!installs_from_rolling_repository(
+            "apk",
+            &words("apk add font-hack")
+        ));
         let add = install("apk add --virtual .deps ca-certificates").expect("apk add");
         assert!(add.virtual_package);
         assert_eq!(add.packages, vec![4]);

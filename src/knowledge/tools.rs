@@ -173,6 +173,39 @@ pub const GO_EXEC_CALLS: &[(&str, usize)] = &[
 /// Programs that unpack an archive into the current directory.
 pub const UNPACKERS: &[&str] = &["tar", "unzip", "bsdtar"];
 
+/// Programs that only make, copy, move or describe files. A stage whose RUNs use nothing else
+/// arranges the files it is given, the same whichever release of its base runs them.
+pub const FILE_ARRANGERS: &[&str] = &[
+    "mkdir", "cp", "mv", "ln", "chmod", "chown", "chgrp", "touch", "rm", "rmdir", "install",
+    "echo", "printf", "cat", "tee", "true", "test", "[", "set", "basename", "dirname",
+];
+
+/// The ref a `git clone` checks out by `-b`/`--branch` (`git clone -b v0.3.29 URL`), or `None`
+/// when it takes the repository's default branch.
+pub fn clone_branch<'a>(argv: &[&'a str]) -> Option<&'a str> {
+    argv.iter().enumerate().find_map(|(i, w)| {
+        if let Some(value) = w.strip_prefix("--branch=") {
+            return Some(value);
+        }
+        matches!(*w, "-b" | "--branch")
+            .then(|| argv.get(i + 1).copied())
+            .flatten()
+    })
+}
+
+/// `git checkout REF`, `git switch REF` or `git reset --hard REF`: the ref the work tree ends
+/// on (the last word that is no option).
+pub fn checked_out_ref<'a>(argv: &[&'a str]) -> Option<&'a str> {
+    if !is_git(argv) || !matches!(argv.get(1), Some(&("checkout" | "switch" | "reset"))) {
+        return None;
+    }
+    argv.iter()
+        .skip(2)
+        .rev()
+        .find(|w| !w.starts_with('-'))
+        .copied()
+}
+
 /// `git clone`: another project's sources, checked out.
 pub fn is_clone(argv: &[&str]) -> bool {
     is_git(argv) && argv.get(1) == Some(&"clone")

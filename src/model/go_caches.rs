@@ -46,7 +46,8 @@ pub struct CacheMount {
 pub struct GoCacheUse {
     /// It compiles (build, install, test, run, vet): the build cache.
     pub compiles: bool,
-    /// It downloads modules (`go mod download`, `go get`, `go install pkg@version`).
+    /// It downloads modules (`go mod download`, `tidy`, `vendor`, `go get`, `go install
+    /// pkg@version`).
     pub downloads: bool,
     /// It empties a cache (`go clean -cache`, `-modcache`).
     pub cleans: Option<GoCache>,
@@ -77,7 +78,8 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
         },
         GoSubcommand::Mod => GoCacheUse {
             compiles: false,
-            downloads: has("download"),
+            // `tidy` and `vendor` load every package, downloading the modules they need.
+            downloads: has("download") || has("tidy") || has("vendor"),
             cleans: None,
         },
         GoSubcommand::Other => match words.get(1).copied() {
@@ -168,6 +170,51 @@ impl FileFacts<'_> {
                 .is_some_and(|u| UserSpec::parse(u).is_root()),
             Some(_) => false,
         }
+    }
+
+    /// The chain's builds read their modules from a vendor directory: `-mod=vendor`, a copied
+    /// `vendor`, or the context's vendor/modules.txt (which Go 1.14 and later use by default).
+    pub fn modules_vendored(&self, stage: usize) -> bool {
+        let chain = self.chain(stage);
+        self.go_builds
+            .iter()
+            .any(|b| chain.contains(&b.stage) && b.vendored())
+            || self
+                .copies
+                .iter()
+                .any(|c| chain.contains(&c.stage) && c.names("vendor"))
+            || self
+                .context()
+                .is_some_and(|c| c.sends_file("vendor/modules.txt"))
+    }
+
+    /// The RUN and its chain before it take no files: no COPY or ADD but a download or a git
+    /// source (each pinned or not by the file), no bind mount. Its layer reruns only when the
+    /// file or its base changes, and a new base usually brings a new Go, whose cache starts
+    /// cold anyway: a pinned tool built in a stage of its own.
+    pub fn takes_no_files_before(&self, stage: usize, instruction: usize) -> bool {
+        let chain = self.chain(stage);
+        let copies = self
+            .copies
+            .iter()
+            .filter(|c| c.instruction < instruction && chain.contains(&c.stage))
+            .all(|c| c.is_remote());
+        let binds = self
+            .runs
+            .iter()
+            .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
+            .any(|r| {
+                self.instruction(r.instruction)
+                    .flags
+                    .iter()
+                    .filter(|f| f.name == "mount")
+                    .any(|f| {
+                        f.value
+                            .as_deref()
+                            .is_some_and(|spec| mount_type(spec) == "bind")
+                    })
+            });
+        copies && !binds
     }
 
     /// The cache mounts of a RUN, targets expanded with the stage's variables.

@@ -12,6 +12,7 @@
 //! Domain facts (images, Go, shells, packages, users) come from `crate::knowledge`. Built
 //! once per file; rules only read it.
 
+mod base_bound;
 mod build_args;
 mod builder;
 mod context;

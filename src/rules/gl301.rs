@@ -28,17 +28,7 @@ fn whole_context_copy<'m>(model: &'m Model, stage: usize) -> Option<&'m Copy> {
 /// the RUN that downloads (`--mount=type=bind,source=go.mod`).
 fn modules_elsewhere(model: &Model, stage: usize) -> bool {
     let chain = model.chain(stage);
-    let vendored = model
-        .go_builds
-        .iter()
-        .any(|b| chain.contains(&b.stage) && b.vendored())
-        || model
-            .copies
-            .iter()
-            .any(|c| chain.contains(&c.stage) && c.names("vendor"))
-        || model
-            .context()
-            .is_some_and(|c| c.sends_file("vendor/modules.txt"));
+    let vendored = model.modules_vendored(stage);
     let bound = model.runs.iter().any(|r| {
         chain.contains(&r.stage)
             && model.instruction(r.instruction).flags.iter().any(|f| {

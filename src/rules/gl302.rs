@@ -35,12 +35,60 @@ fn forces_rebuild(ctx: &Context, run: &GoCacheRun) -> bool {
 fn compiled_before(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> bool {
     let chain = ctx.model.chain(run.stage);
     let earlier = |instruction: usize, stage: usize| instruction < run.instruction && chain.contains(&stage);
+    // A pinned tool's RUN before the context came in is no finding, and its layer holds only
+    // the tool's packages.
     runs.iter().any(|r| {
-        earlier(r.instruction, r.stage) && r.uses.compiles && r.mounted(GoCache::Build) == Some(false)
+        earlier(r.instruction, r.stage)
+            && r.uses.compiles
+            && r.mounted(GoCache::Build) == Some(false)
+            && !ctx.model.takes_no_files_before(r.stage, r.instruction)
     }) || ctx.model.runs.iter().any(|r| {
         earlier(r.instruction, r.stage)
             && ctx.model.runs_opaque_build(r.instruction)
             && !ctx.model.mounts_a_cache(r.instruction)
+    })
+}
+
+/// Why a RUN that compiles the context's module downloads go.mod's modules itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OwnFetch {
+    /// It is the first of its chain to need them: nothing fetched them before, nothing vendors
+    /// them.
+    First,
+    /// An earlier RUN (this instruction) downloaded them into a cache mount this RUN lacks.
+    MountedBefore(usize),
+}
+
+/// Whether a RUN that compiles downloads the modules go.mod requires, rather than finding
+/// them in its layer. Unknown (None) without a context that shows requirements.
+fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<OwnFetch> {
+    let model = ctx.model;
+    let chain = model.chain(run.stage);
+    let needs = run.uses.compiles
+        && model.context_go_mod().is_some_and(|m| !m.requires.is_empty())
+        && model
+            .context_copy_of(run.stage, "go.mod")
+            .is_some_and(|c| c.instruction < run.instruction)
+        && !model.modules_vendored(run.stage);
+    if !needs {
+        return None;
+    }
+    let fetched_before: Vec<&GoCacheRun> = runs
+        .iter()
+        .filter(|r| {
+            r.instruction < run.instruction
+                && chain.contains(&r.stage)
+                && (r.uses.downloads || r.uses.compiles)
+                && !model.takes_no_files_before(r.stage, r.instruction)
+        })
+        .collect();
+    // A fetch that left the modules in the layer serves this RUN.
+    if fetched_before.iter().any(|r| r.mounted(GoCache::Module) != Some(true)) {
+        return None;
+    }
+    Some(match fetched_before.last() {
+        Some(r) => OwnFetch::MountedBefore(r.instruction),
+        None => OwnFetch::First,
     })
 }
 
@@ -92,6 +140,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // RUNs whose module cache mount an earlier finding's help and fix already add.
     let mut covered: Vec<usize> = Vec::new();
     for run in runs {
+        // A pinned tool built from nothing of the context: the step reruns only with a new
+        // file or base, and then with a cold cache all the same.
+        if model.takes_no_files_before(run.stage, run.instruction) {
+            continue;
+        }
         let mut missing: Vec<(GoCache, &str)> = Vec::new();
         // A mount named for the cache but in the wrong place is GL303's finding.
         if run.uses.compiles
@@ -103,7 +156,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             missing.push((GoCache::Build, dir));
         }
-        if run.uses.downloads
+        let own_fetch = own_fetch(ctx, runs, run);
+        if (run.uses.downloads || own_fetch.is_some())
             && run.mounted(GoCache::Module) == Some(false)
             && !run.names_a_mount_for(GoCache::Module)
             && !covered.contains(&run.instruction)
@@ -130,6 +184,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "each time the step reruns{}, every module is downloaded again, not only the new ones",
                 rerun_cause(ctx, run)
             ),
+        };
+        let cost = match own_fetch {
+            Some(OwnFetch::MountedBefore(_)) if module => format!(
+                "the modules an earlier RUN downloaded went into its cache mount, which this RUN does not see, so it downloads every one again{}",
+                if build { ", and compiles every package again each time it reruns" } else { "" }
+            ),
+            _ => cost,
         };
         let message = format!("this RUN has no cache mount for {}: {cost}", what.join(" or "));
         let flags: Vec<String> = missing.iter().map(|(_, dir)| mount_flag(dir)).collect();
@@ -165,6 +226,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 Applicability::Safe,
                 edits,
             )));
+        }
+        if let Some(OwnFetch::MountedBefore(download)) = own_fetch
+            && let Some(earlier) = runs.iter().find(|r| r.instruction == download)
+        {
+            d = d.with_label(earlier.range, "downloads into a cache mount");
         }
         out.push(d);
     }

@@ -60,6 +60,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // module above it all the same; that go.mod is read only for an image about to be
     // reported.
     let mut own_account: Option<Option<String>> = None;
+    // A build that checks out another project's default branch floats whatever its bases
+    // are pinned to: pinning them alone does not make it repeatable.
+    if model.builds_moving_sources() {
+        return;
+    }
     for pull in model.pulls() {
         let image = &pull.image;
         // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
@@ -70,6 +75,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(floating) = image.floating(go_images::release(image)) else {
             continue;
         };
+        // A helper stage that only arranges files, or takes its packages from repositories
+        // that roll anyway, yields the same files on any release of its base.
+        if pull.kind == PullKind::From
+            && model.stage_of[pull.instruction].is_some_and(|s| model.yield_ignores_base(s).is_some())
+        {
+            continue;
+        }
         // Official images have no publisher account to compare.
         if let Some(publisher) = image.publisher() {
             let own = own_account.get_or_insert_with(|| match model.context_go_mod() {

@@ -3,14 +3,15 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::knowledge::tools;
+use crate::knowledge::{downloads, tools};
 use crate::model::Model;
 use crate::model::copy::{Copy, Remote, remote_source};
 
 declare_rule! {
     // A download that is not checked is the same risk whatever the image is for: a test or CI
-    // image runs it too, often with the repository's secrets at hand.
-    GL403 "remote-add-without-checksum", Info, fix: None, applies: ALL_CLASSES, linux: false,
+    // image runs it too, often with the repository's secrets at hand. An example or demo is
+    // built by hand to show the project, and bumped by a bot: a digest there is upkeep only.
+    GL403 "remote-add-without-checksum", Info, fix: None, applies: NOT_EXAMPLES, linux: false,
     "`ADD https://...` without `--checksum=sha256:...`: the content can change under the same URL"
 }
 
@@ -45,7 +46,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // The last word is the destination.
         let sources = &words[..words.len().saturating_sub(1)];
         for word in sources {
-            if remote_source(&word.value) != Some(Remote::Download) {
+            // A branch's URL serves what was pushed last, on purpose (a dataset rebuilt each
+            // day): a digest would fail the next build.
+            if remote_source(&word.value) != Some(Remote::Download)
+                || downloads::moving_ref(&word.value).is_some()
+            {
                 continue;
             }
             out.push(

@@ -17,7 +17,7 @@ pub use context::{Context, RuleSettings};
 use rule::declare_rule;
 pub use rule::{
     ALL_CLASSES, Covered, Covers, FixAvailability, GO_BINARY, HARDENING, LINKED_BINARY, MAINTAINED,
-    RUNTIME, Rule, SERVICE,
+    NOT_EXAMPLES, RUNTIME, Rule, SERVICE,
 };
 
 /// Declares the rule modules and `RULES` from one list.

@@ -151,6 +151,18 @@ pub const MAINTAINED: &[ImageClass] = &[
     ImageClass::ExportOnly,
     ImageClass::Unknown,
 ];
+/// Every image but an example or demo, which is built by hand to show the project: supply-chain
+/// upkeep there (a digest to bump with every version) is beside its point.
+pub const NOT_EXAMPLES: &[ImageClass] = &[
+    ImageClass::Service,
+    ImageClass::Prebuilt,
+    ImageClass::Toolchain,
+    ImageClass::Check,
+    ImageClass::ExportOnly,
+    ImageClass::Test,
+    ImageClass::Dev,
+    ImageClass::Unknown,
+];
 /// Whether an image starts at all (its shell, its programs, its users, its platform): every
 /// image that runs as a container.
 pub const RUNTIME: &[ImageClass] = &[

@@ -1,0 +1,92 @@
+//! How a download names what it serves: a branch, which moves with every push to it, or a
+//! release tag or commit, which does not. The URL shapes are the code hosts' own: GitHub's raw,
+//! blob, archive and release-asset paths (docs.github.com, "Linking to releases"), and
+//! GitLab's `/-/raw/` and `/-/archive/`.
+
+/// A ref that names a branch or a rolling alias (`main`, `master`, `release`, `stable`,
+/// `HEAD`), not a version or a commit: it has no digit, and is no abbreviated commit hash. A
+/// ref written with a variable is not known, and is no branch here.
+pub fn is_moving_ref(reference: &str) -> bool {
+    let hash = reference.len() >= 7 && reference.bytes().all(|b| b.is_ascii_hexdigit());
+    !reference.is_empty()
+        && !reference.contains(['$', '{', '%'])
+        && !reference.bytes().any(|b| b.is_ascii_digit())
+        && !hash
+}
+
+/// The branch a download URL serves from, when it names one: the URL then serves whatever
+/// was last pushed there, on purpose (a dataset rebuilt each day, an installer's newest
+/// script). `None` for a tag, a commit, an unknown ref, or a URL of no known code host.
+pub fn moving_ref(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let path = rest.split(['?', '#']).next().unwrap_or(rest);
+    let segments: Vec<&str> = path.split('/').collect();
+    let reference = match segments.as_slice() {
+        // raw.githubusercontent.com/OWNER/REPO/refs/heads/BRANCH/PATH
+        [
+            "raw.githubusercontent.com",
+            _,
+            _,
+            "refs",
+            "heads",
+            branch,
+            ..,
+        ] => return Some(branch),
+        ["raw.githubusercontent.com", _, _, "refs", "tags", ..] => return None,
+        ["raw.githubusercontent.com", _, _, reference, _, ..] => *reference,
+        ["github.com", _, _, "releases", "latest", "download", ..] => return Some("latest"),
+        ["github.com", _, _, "archive", "refs", "heads", archive] => strip_archive(archive),
+        ["github.com", _, _, "archive", archive] => strip_archive(archive),
+        ["github.com", _, _, "raw" | "blob", reference, _, ..] => *reference,
+        [host, tail @ ..] if host.starts_with("gitlab.") => {
+            let dash = tail.iter().position(|s| *s == "-")?;
+            match &tail[dash + 1..] {
+                ["raw" | "archive", reference, _, ..] => *reference,
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    is_moving_ref(reference).then_some(reference)
+}
+
+/// `main.tar.gz` → `main`.
+fn strip_archive(name: &str) -> &str {
+    [".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext))
+        .unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moving_ref;
+
+    #[test]
+    fn branches_move_and_tags_do_not() {
+        let data = "https://raw.githubusercontent.com/acme/rules-dat/release/geoip.dat";
+        assert_eq!(moving_ref(data), Some("release"));
+        let heads = "https://raw.githubusercontent.com/acme/tool/refs/heads/main/install.sh";
+        assert_eq!(moving_ref(heads), Some("main"));
+        let latest = "https://github.com/acme/tool/releases/latest/download/tool-linux-amd64";
+        assert_eq!(moving_ref(latest), Some("latest"));
+        let archive = "https://github.com/acme/tool/archive/refs/heads/master.tar.gz";
+        assert_eq!(moving_ref(archive), Some("master"));
+        let gitlab = "https://gitlab.com/acme/tool/-/raw/main/install.sh";
+        assert_eq!(moving_ref(gitlab), Some("main"));
+
+        let tagged = "https://raw.githubusercontent.com/acme/mirror.sh/1.4.5/mirror.sh";
+        assert_eq!(moving_ref(tagged), None);
+        let asset = "https://github.com/acme/tool/releases/download/v2.1.2/tool.jar";
+        assert_eq!(moving_ref(asset), None);
+        let commit = "https://raw.githubusercontent.com/acme/tool/abcdef1/install.sh";
+        assert_eq!(moving_ref(commit), None);
+        let variable = "https://raw.githubusercontent.com/acme/tool/${REF}/install.sh";
+        assert_eq!(moving_ref(variable), None);
+        assert_eq!(moving_ref("https://sh.rustup.rs"), None);
+        let archived = "https://github.com/acme/tool/archive/v1.2.0.tar.gz";
+        assert_eq!(moving_ref(archived), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Whether a floating image changes what the build keeps. A helper stage that only arranges
+//! files, or that takes its packages from repositories which roll anyway, yields the same
+//! files whichever release of its base runs it; a build that checks out another project's
+//! default branch floats whatever its bases are pinned to.
+
+use super::facts::FileFacts;
+use super::stage::StageBase;
+use crate::knowledge::{downloads, files, packages, tools};
+use crate::paths;
+
+/// Why what a stage yields does not follow its base's release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseIndependence {
+    /// Its RUNs only make, copy or move files, and the stages after it take only those.
+    ArrangesFiles,
+    /// It installs from a rolling repository (Alpine's edge), or upgrades every package
+    /// within the one release line its image's name fixes (`ubi9/ubi-minimal`).
+    RollingPackages,
+}
+
+impl FileFacts<'_> {
+    /// What `stage` yields for later stages does not depend on which release of its base image
+    /// runs it. Only for a helper stage: not the shipped stage or one it is built on, not the
+    /// base of another stage, and with RUNs of its own (a stage that runs nothing yields its
+    /// base's own files).
+    pub fn yield_ignores_base(&self, stage: usize) -> Option<BaseIndependence> {
+        let helper = !self.final_chain().contains(&stage)
+            && !self
+                .stages
+                .iter()
+                .any(|s| matches!(s.base, StageBase::Stage(b) if b == stage));
+        let runs = self.runs_in_stage(stage);
+        if !helper || runs.is_empty() {
+            return None;
+        }
+        let commands = || runs.iter().flat_map(|r| r.script.commands.iter());
+        if commands().all(|c| {
+            c.program()
+                .is_none_or(|p| tools::FILE_ARRANGERS.contains(&p))
+        }) && self
+            .copies_from(stage)
+            .all(|c| self.takes_only_written(stage, c))
+        {
+            return Some(BaseIndependence::ArrangesFiles);
+        }
+        let image = self.stages[stage].root_image.as_ref()?;
+        let rolls = commands().any(|c| {
+            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            c.program().is_some_and(|p| {
+                packages::installs_from_rolling_repository(p, &argv)
+                    || (image.names_release_line() && packages::upgrades_every_package(p, &argv))
+            })
+        });
+        rolls.then_some(BaseIndependence::RollingPackages)
+    }
+
+    /// Every path `copy` takes from `stage` lies under (or holds only) what the stage's own
+    /// instructions wrote: a directory it made, a path its RUNs name, its WORKDIR, what it
+    /// copied in.
+    fn takes_only_written(&self, stage: usize, copy: &super::copy::Copy) -> bool {
+        let mut written: Vec<String> = self.stages[stage].workdir.iter().cloned().collect();
+        for run in self.runs_in_stage(stage) {
+            for word in run
+                .script
+                .commands
+                .iter()
+                .flat_map(|c| c.argv.iter().skip(1))
+            {
+                let literal = word.text.split('$').next().unwrap_or_default();
+                if literal.starts_with('/') && literal.len() > 1 {
+                    written.push(paths::normalize(literal));
+                }
+            }
+        }
+        written.extend(
+            self.copies
+                .iter()
+                .filter(|c| c.stage == stage)
+                .filter_map(|c| c.dest.usable().map(paths::normalize)),
+        );
+        // The root is every stage's WORKDIR until one is set.
+        written.retain(|w| w != "/");
+        let under = |path: &str, root: &str| {
+            path == root || path.starts_with(&format!("{}/", root.trim_end_matches('/')))
+        };
+        // A directory the base fills (`/etc`, `/usr`) holds the base's files besides what the
+        // stage made in it.
+        let base_filled = |path: &str| files::BASE_DIRECTORIES.contains(&path);
+        !copy.sources.is_empty()
+            && copy.sources.iter().all(|source| {
+                source.usable().is_some_and(|s| {
+                    let s = paths::normalize(s);
+                    written
+                        .iter()
+                        .any(|w| under(&s, w) || (under(w, &s) && !base_filled(&s)))
+                })
+            })
+    }
+
+    /// A RUN clones another project's default branch (`git clone URL` with no `--branch` of a
+    /// release and no `git checkout` after it), or a branch by name: what the build makes
+    /// from it moves with every push there, whatever the file pins.
+    pub fn builds_moving_sources(&self) -> bool {
+        self.runs.iter().any(|run| {
+            let argvs: Vec<Vec<&str>> = run
+                .script
+                .commands
+                .iter()
+                .map(|c| c.argv.iter().map(|w| w.text.as_str()).collect())
+                .collect();
+            argvs.iter().enumerate().any(|(i, argv)| {
+                tools::is_clone(argv)
+                    && tools::clone_branch(argv).is_none_or(downloads::is_moving_ref)
+                    && !argvs[i + 1..].iter().any(|later| {
+                        tools::checked_out_ref(later).is_some_and(|r| !downloads::is_moving_ref(r))
+                    })
+            })
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! GL302 where the context decides: a build that is the first to need go.mod's modules
+//! downloads them itself, so it needs the module cache mount as much as a `go mod download`.
+
+use std::fs;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// A context with `go.mod` (the given text) and a Dockerfile, in a scratch directory.
+fn context(name: &str, go_mod: &str, dockerfile: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("gopherlint-cache-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("mkdir");
+    fs::write(dir.join("go.mod"), go_mod).expect("go.mod");
+    fs::write(dir.join("Dockerfile"), dockerfile).expect("Dockerfile");
+    dir
+}
+
+/// The GL302 lines of the compact output.
+fn gl302(dir: &PathBuf) -> Vec<String> {
+    let output = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .args(["--format", "compact", "--select", "GL302"])
+        .arg(dir.join("Dockerfile"))
+        .output()
+        .expect("run");
+    let _ = fs::remove_dir_all(dir);
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.contains("[GL302]"))
+        .map(str::to_string)
+        .collect()
+}
+
+const REQUIRES: &str =
+    "module example.com/acme/api\n\ngo 1.23\n\nrequire github.com/google/uuid v1.6.0\n";
+const NO_REQUIRES: &str = "module example.com/acme/api\n\ngo 1.23\n";
+
+const BUILD_ONLY: &str = "FROM golang:1.23 AS build
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/api .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/api /api
+ENTRYPOINT [\"/api\"]
+";
+
+#[test]
+fn a_build_that_downloads_first_needs_the_module_cache() {
+    let lines = gl302(&context("first", REQUIRES, BUILD_ONLY));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("the module cache (`/go/pkg/mod`)"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn without_requirements_or_with_a_download_before_the_build_is_silent() {
+    assert_eq!(
+        gl302(&context("none", NO_REQUIRES, BUILD_ONLY)),
+        Vec::<String>::new()
+    );
+    let downloaded = BUILD_ONLY.replace(
+        "COPY . .\n",
+        "COPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\n",
+    );
+    let mounted_both = downloaded.replace(
+        "--mount=type=cache,target=/root/.cache/go-build",
+        "--mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod",
+    );
+    assert_eq!(
+        gl302(&context("both", REQUIRES, &mounted_both)),
+        Vec::<String>::new()
+    );
+    let layered = downloaded.replace(
+        "RUN --mount=type=cache,target=/go/pkg/mod go mod download",
+        "RUN go mod download",
+    );
+    // The layer holds the modules: the build finds them; the download is the finding.
+    let lines = gl302(&context("layered", REQUIRES, &layered));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("Dockerfile:4:"), "{lines:?}");
+}
+
+#[test]
+fn a_build_after_a_mounted_download_downloads_again() {
+    let downloaded = BUILD_ONLY.replace(
+        "COPY . .\n",
+        "COPY go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod go mod download\nCOPY . .\n",
+    );
+    // The download fills the mount, not the layer: the build without the mount downloads all.
+    let lines = gl302(&context("downloaded", REQUIRES, &downloaded));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].contains("Dockerfile:6:") && lines[0].contains("went into its cache mount"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_vendored_build_downloads_nothing() {
+    let vendored = BUILD_ONLY.replace("go build -o", "go build -mod=vendor -o");
+    assert_eq!(
+        gl302(&context("vendored", REQUIRES, &vendored)),
+        Vec::<String>::new()
+    );
+}
