@@ -2,7 +2,7 @@
 //! downloads them itself, so it needs the module cache mount as much as a `go mod download`.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -16,20 +16,26 @@ fn context(name: &str, go_mod: &str, dockerfile: &str) -> PathBuf {
     dir
 }
 
-/// The GL302 lines of the compact output.
-fn gl302(dir: &PathBuf) -> Vec<String> {
+/// The GL302 lines of the compact output for the context's Dockerfile.
+fn gl302_in(dir: &Path) -> Vec<String> {
     let output = Command::cargo_bin("gopherlint")
         .expect("binary")
         .args(["--format", "compact", "--select", "GL302"])
         .arg(dir.join("Dockerfile"))
         .output()
         .expect("run");
-    let _ = fs::remove_dir_all(dir);
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter(|l| l.contains("[GL302]"))
         .map(str::to_string)
         .collect()
+}
+
+/// The same, and the context removed.
+fn gl302(dir: &Path) -> Vec<String> {
+    let lines = gl302_in(dir);
+    let _ = fs::remove_dir_all(dir);
+    lines
 }
 
 const REQUIRES: &str =
@@ -106,4 +112,38 @@ fn a_vendored_build_downloads_nothing() {
         gl302(&context("vendored", REQUIRES, &vendored)),
         Vec::<String>::new()
     );
+}
+
+/// A stage a compose service runs as its development container (`target: dev`): it builds and
+/// tests at run time with the modules its layer holds, which a cache mount would leave empty.
+const DEV_AND_RELEASE: &str = "FROM golang:1.23 AS dev
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/api .
+
+FROM gcr.io/distroless/static-debian12:nonroot AS release
+COPY --from=dev /out/api /api
+ENTRYPOINT [\"/api\"]
+";
+
+#[test]
+fn a_stage_run_as_a_development_container_keeps_its_modules_in_the_layer() {
+    let dir = context("dev", REQUIRES, DEV_AND_RELEASE);
+    // No compose file: the download is the finding.
+    let lines = gl302_in(&dir);
+    assert!(
+        lines.iter().any(|l| l.contains("Dockerfile:4:")),
+        "{lines:?}"
+    );
+    // The repository's root, with the default stage built by one service and the `dev`
+    // stage run by another.
+    fs::create_dir(dir.join(".git")).expect(".git");
+    fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  dev:\n    build:\n      context: .\n      target: dev\n    command: go test ./...\n  api:\n    build: .\n",
+    )
+    .expect("compose");
+    assert_eq!(gl302(&dir), Vec::<String>::new());
 }

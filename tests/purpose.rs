@@ -531,3 +531,17 @@ fn show_model_never_prints_an_unset_build_arg_as_an_empty_value() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_program_from_the_projects_tools_directory_is_a_maintainers_tool() {
+    let tool = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/formatter ./tools/formatter\nFROM alpine:3.20\nCOPY --from=build /out/formatter /formatter\nENTRYPOINT [\"/formatter\"]\n";
+    assert_eq!(class_of(tool, &LintOptions::default()), ImageClass::Dev);
+    // The project's own commands, and a tool module's own path, are what it releases.
+    let service = tool.replace("./tools/formatter", "./cmd/server");
+    assert_eq!(
+        class_of(&service, &LintOptions::default()),
+        ImageClass::Service
+    );
+    let gopls = tool.replace("./tools/formatter", "golang.org/x/tools/gopls");
+    assert_ne!(class_of(&gopls, &LintOptions::default()), ImageClass::Dev);
+}

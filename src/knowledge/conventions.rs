@@ -553,6 +553,11 @@ pub const HOST_PLUMBING: &[&str] = &[
     "boringtun",
 ];
 
+/// Top directories of a Go repository that hold its maintainers' own programs (formatters,
+/// generators, test harnesses) rather than what it releases: `tools/` (the Go wiki's tools.go
+/// convention) and Kubernetes' `hack/`.
+pub const MAINTAINER_TOOL_DIRS: &[&str] = &["tools", "hack"];
+
 /// Programs that start another program as a different user: an image that uses one drops
 /// root itself (`gosu app /server`, `su-exec`, `setpriv --reuid`, `chroot --userspec`).
 pub const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "setpriv", "runuser", "s6-setuidgid"];

@@ -232,6 +232,16 @@ pub fn is_base_data(name: &str) -> bool {
     ) || is_glibc_compat(name)
 }
 
+/// Data packages every supported release of a distribution ships alike: Mozilla's CA roots
+/// and IANA's time zone database, updated in stable releases too. A helper stage that only
+/// installs them yields the same files on any release of its base.
+pub fn is_release_neutral_data(name: &str) -> bool {
+    matches!(
+        package_name(name),
+        "ca-certificates" | "tzdata" | "ca-certificates-bundle"
+    )
+}
+
 /// Alpine packages that let programs linked against glibc run on musl (`libc6-compat`,
 /// `gcompat`): an image that installs one means to run a glibc binary.
 pub fn is_glibc_compat(name: &str) -> bool {

@@ -16,6 +16,9 @@ pub enum BaseIndependence {
     /// It installs from a rolling repository (Alpine's edge), or upgrades every package
     /// within the one release line its image's name fixes (`ubi9/ubi-minimal`).
     RollingPackages,
+    /// It installs only CA roots or time zone data, which every release ships alike, and the
+    /// stages after it take only those.
+    SharedData,
 }
 
 impl FileFacts<'_> {
@@ -42,6 +45,48 @@ impl FileFacts<'_> {
             .all(|c| self.takes_only_written(stage, c))
         {
             return Some(BaseIndependence::ArrangesFiles);
+        }
+        let installs_data = |c: &crate::shell::Command| {
+            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let Some(program) = c.program() else {
+                return true;
+            };
+            match packages::package_install(program, &argv) {
+                Some(install) => install
+                    .packages
+                    .iter()
+                    .all(|&i| packages::is_release_neutral_data(argv[i])),
+                None => {
+                    packages::only_maintains_base(program, &argv)
+                        || program == "update-ca-certificates"
+                        || tools::FILE_ARRANGERS.contains(&program)
+                }
+            }
+        };
+        let data_paths = |copy: &super::copy::Copy| {
+            !copy.sources.is_empty()
+                && copy.sources.iter().all(|s| {
+                    s.usable().is_some_and(|s| {
+                        let s = paths::normalize(s);
+                        files::CA_FILES.contains(&s.as_str())
+                            || files::CA_DIRS
+                                .iter()
+                                .chain([&files::ZONEINFO_DIR])
+                                .any(|d| s == *d || s.starts_with(&format!("{d}/")))
+                    })
+                })
+        };
+        let installs_any = commands().any(|c| {
+            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            c.program()
+                .and_then(|p| packages::package_install(p, &argv))
+                .is_some_and(|install| !install.packages.is_empty())
+        });
+        if installs_any
+            && commands().all(|c| installs_data(c))
+            && self.copies_from(stage).all(data_paths)
+        {
+            return Some(BaseIndependence::SharedData);
         }
         let image = self.stages[stage].root_image.as_ref()?;
         let rolls = commands().any(|c| {

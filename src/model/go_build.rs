@@ -298,6 +298,11 @@ pub(crate) fn mount_type(spec: &str) -> &str {
 impl FileFacts<'_> {
     /// Whether the RUN mounts a cache (`--mount=type=cache`), whatever its target.
     pub fn mounts_a_cache(&self, instruction: usize) -> bool {
+        self.mounts_of_type(instruction, "cache")
+    }
+
+    /// Whether the RUN has a `--mount` of this type (`cache`, `bind`, the default).
+    pub fn mounts_of_type(&self, instruction: usize, kind: &str) -> bool {
         self.instruction(instruction)
             .flags
             .iter()
@@ -305,7 +310,7 @@ impl FileFacts<'_> {
             .any(|f| {
                 f.value
                     .as_deref()
-                    .is_some_and(|spec| mount_type(spec) == "cache")
+                    .is_some_and(|spec| mount_type(spec) == kind)
             })
     }
 

@@ -188,6 +188,27 @@ impl FileFacts<'_> {
                 .is_some_and(|c| c.sends_file("vendor/modules.txt"))
     }
 
+    /// A stage built on `stage` (or `stage` itself) is a target the repository runs as a
+    /// container (a compose service's `target: dev`) and has Go: a development container that
+    /// builds and tests at run time with the caches its layers hold, which a cache mount on
+    /// `stage` would leave empty.
+    pub fn feeds_go_container(&self, stage: usize) -> bool {
+        let Some(build) = self.build.as_deref() else {
+            return false;
+        };
+        self.stages.iter().any(|s| {
+            s.name
+                .as_deref()
+                .is_some_and(|n| build.run_targets.iter().any(|t| t == n))
+                && Some(s.index) != self.final_stage
+                && self.chain(s.index).contains(&stage)
+                && self.chain(s.index).iter().any(|&c| {
+                    let facts = &self.stages[c].facts;
+                    facts.is_go_toolchain() || facts.go.version().is_some()
+                })
+        })
+    }
+
     /// The RUN and its chain before it take no files: no COPY or ADD but a download or a git
     /// source (each pinned or not by the file), no bind mount. Its layer reruns only when the
     /// file or its base changes, and a new base usually brings a new Go, whose cache starts
@@ -203,17 +224,7 @@ impl FileFacts<'_> {
             .runs
             .iter()
             .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
-            .any(|r| {
-                self.instruction(r.instruction)
-                    .flags
-                    .iter()
-                    .filter(|f| f.name == "mount")
-                    .any(|f| {
-                        f.value
-                            .as_deref()
-                            .is_some_and(|spec| mount_type(spec) == "bind")
-                    })
-            });
+            .any(|r| self.mounts_of_type(r.instruction, "bind"));
         copies && !binds
     }
 

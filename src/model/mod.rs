@@ -34,6 +34,7 @@ pub mod purpose;
 pub mod scripts;
 pub mod settings;
 pub mod shipping;
+mod side_stages;
 pub mod stage;
 pub mod tools;
 mod users;

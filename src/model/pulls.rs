@@ -33,6 +33,22 @@ pub struct Pull {
     /// The whole reference is one variable (`FROM ${BASE_IMAGE}`): the file leaves the image
     /// to the build, and the variable's default is only a fallback.
     pub left_to_build: bool,
+    /// The reference reads a build argument declared with no value through a fallback
+    /// (`golang:${GO_VERSION:-latest}` after `ARG GO_VERSION`): the file expects the build to
+    /// pass it, and the fallback serves only a bare `docker build`.
+    pub fallback_for_unset: bool,
+}
+
+/// Whether `word` reads, through `${NAME:-fallback}`, a build argument the file declares with
+/// no value.
+fn fallback_for_unset(word: &str, vars: &super::vars::Vars) -> bool {
+    word.match_indices("${").any(|(at, _)| {
+        let inner = &word[at + 2..];
+        inner.split_once(":-").is_some_and(|(name, _)| {
+            name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+                && vars.get(name).is_some_and(|v| v.value.is_none())
+        })
+    })
 }
 
 impl FileFacts<'_> {
@@ -71,6 +87,7 @@ impl FileFacts<'_> {
                     range: word.range,
                     from_variable: word.value.contains('$'),
                     left_to_build: bare_variable(&word.value).is_some(),
+                    fallback_for_unset: fallback_for_unset(&word.value, &self.global_vars),
                 });
             }
         }
@@ -94,6 +111,10 @@ impl FileFacts<'_> {
                 range: flag.range,
                 from_variable: flag.value.as_deref().is_some_and(|v| v.contains('$')),
                 left_to_build: flag.value.as_deref().and_then(bare_variable).is_some(),
+                fallback_for_unset: flag
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| fallback_for_unset(v, &self.stages[copy.stage].vars)),
             });
         }
         for run in &self.runs {
@@ -139,6 +160,7 @@ impl FileFacts<'_> {
                 range: flag.range,
                 from_variable: from.contains('$'),
                 left_to_build: bare_variable(from).is_some(),
+                fallback_for_unset: fallback_for_unset(from, vars),
             });
         }
     }

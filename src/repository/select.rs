@@ -32,6 +32,9 @@ pub struct Chosen {
     pub runs_in_image: Option<(String, String)>,
     /// For `--show-model`: each build as `file:line (kind, name)`, the chosen one first.
     pub described: Vec<String>,
+    /// The stages a compose service or Tilt resource builds as its target (`target: dev`),
+    /// lowercased: images of the file the repository runs as containers.
+    pub run_targets: Vec<String>,
 }
 
 fn describe(config: &BuildConfig) -> String {
@@ -137,6 +140,11 @@ impl<'a> DockerfileBuilds<'a> {
                 .iter()
                 .find_map(|c| Some((c.runs_in_image.clone()?, describe(c)))),
             described,
+            run_targets: ordered
+                .iter()
+                .filter(|c| matches!(c.kind, ConfigKind::Compose | ConfigKind::Tilt))
+                .filter_map(|c| c.target.as_deref().map(str::to_ascii_lowercase))
+                .collect(),
         })
     }
 }

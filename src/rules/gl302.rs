@@ -142,7 +142,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for run in runs {
         // A pinned tool built from nothing of the context: the step reruns only with a new
         // file or base, and then with a cold cache all the same.
-        if model.takes_no_files_before(run.stage, run.instruction) {
+        // A development target built on this stage runs Go with the caches of its layers.
+        if model.takes_no_files_before(run.stage, run.instruction)
+            || model.feeds_go_container(run.stage)
+        {
             continue;
         }
         let mut missing: Vec<(GoCache, &str)> = Vec::new();

@@ -104,11 +104,15 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         // `FROM ${BUILD_IMAGE}` with a default of `alpine` or `placeholder`: the build names
         // the image; only a Go release left open in a tag the file writes is the file's.
-        if pull.left_to_build && floating != Floating::NoGoMinor {
+        if (pull.left_to_build && floating != Floating::NoGoMinor) || pull.fallback_for_unset {
             continue;
         };
         let shown = format!("`{}`", image.raw);
-        let through = if pull.from_variable {
+        // Only when the variable gives the name or tag: `${REGISTRY}/library/alpine:latest`
+        // writes its `latest` in the file.
+        let written = ctx.text.get(pull.range.start..pull.range.end).unwrap_or_default();
+        let last_segment = written.rsplit('/').next().unwrap_or(written);
+        let through = if pull.from_variable && last_segment.contains('$') {
             " (the value of its build argument)"
         } else {
             ""

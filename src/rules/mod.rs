@@ -78,10 +78,34 @@ pub fn check_all(ctx: &Context, enabled: &dyn Fn(&Rule) -> bool) -> Vec<Diagnost
         if !enabled(rule) || !rule.applies(ctx.model) {
             continue;
         }
+        let start = out.len();
         (rule.check)(ctx, &mut out);
+        drop_side_stage_findings(ctx, rule, &mut out, start);
     }
     apply_coverage(&mut out);
     out
+}
+
+/// Drops a rule's findings in a stage that only a side target needs (`delve-builder` for
+/// `image-debug`) when the rule does not apply to that target's class: the stage belongs to
+/// the debug or test image, not to the image the rule judged.
+fn drop_side_stage_findings(ctx: &Context, rule: &Rule, out: &mut Vec<Diagnostic>, start: usize) {
+    if out.len() == start || rule.applies_to.len() == crate::model::ImageClass::ALL.len() {
+        return;
+    }
+    let model = ctx.model;
+    let mut position = 0;
+    out.retain(|d| {
+        position += 1;
+        if position <= start {
+            return true;
+        }
+        let side = model
+            .instruction_at(d.range.start)
+            .and_then(|i| model.stage_of[i])
+            .and_then(|s| model.side_stage_class(s));
+        side.is_none_or(|class| rule.applies_to.contains(&class))
+    });
 }
 
 /// Drops the findings, or the fixes, that a reporting rule covers.

@@ -5,7 +5,7 @@ use super::Classifier;
 use crate::knowledge::files::{GOROOT, may_be_program};
 use crate::knowledge::go_command::{self, GoSubcommand};
 use crate::knowledge::images::image_path;
-use crate::knowledge::packages;
+use crate::knowledge::{conventions, packages};
 use crate::model::copy::CopySource;
 use crate::model::go_build::GoBuild;
 use crate::model::scripts::installed_packages;
@@ -20,7 +20,9 @@ impl Classifier<'_, '_> {
         let Some(stage) = self.final_stage() else {
             return false;
         };
-        if stage.facts.is_go_toolchain() {
+        // A Go image, or Go the model found installed in the stage (a release tarball
+        // unpacked into /usr/local).
+        if stage.facts.is_go_toolchain() || stage.facts.go.version().is_some() {
             return true;
         }
         let copies_go = self.final_copies().any(|c| {
@@ -256,6 +258,43 @@ impl Classifier<'_, '_> {
                 "it ships only race, coverage or test builds (`-race`, `-cover`, `go test -c`): an image built to run tests".into(),
             )
         })
+    }
+
+    /// Every Go program the image ships is built from the project's `tools/` or `hack/`
+    /// directory (`go build ./tools/formatter`, or the module's own path then `tools/...`):
+    /// a maintainer's tool (a formatter, a template tester, a code generator), not what the
+    /// project releases. A package outside the context's module is not judged by its path.
+    pub(super) fn maintainer_tool_builds(
+        &self,
+    ) -> Option<(super::ImageClass, super::Signal, String)> {
+        let module = self.context_go_mod().and_then(|m| m.module.as_deref());
+        let local: Vec<&GoBuild> = self.shipped().filter(|b| !b.is_tool_install()).collect();
+        let mut named = None;
+        for build in &local {
+            let mut packages = build.packages().peekable();
+            packages.peek()?;
+            for package in packages {
+                let inside = match package.strip_prefix("./") {
+                    Some(relative) => relative,
+                    None => module
+                        .and_then(|m| package.strip_prefix(m))
+                        .and_then(|rest| rest.strip_prefix('/'))?,
+                };
+                let first = inside.split('/').next().unwrap_or_default();
+                if !conventions::MAINTAINER_TOOL_DIRS.contains(&first) {
+                    return None;
+                }
+                named.get_or_insert_with(|| inside.to_string());
+            }
+        }
+        let tool = named?;
+        Some((
+            super::ImageClass::Dev,
+            super::Signal::Builds,
+            format!(
+                "it ships only `{tool}`, from the project's own tools: a maintainer's tool, not a release"
+            ),
+        ))
     }
 
     /// A program copied in from the build context, which the image starts or puts in a `bin`

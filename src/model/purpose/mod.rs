@@ -74,7 +74,7 @@ impl ImageClass {
     }
 
     /// The class an intent stated in a name or a comment gives an image.
-    fn of_intent(intent: Intent) -> ImageClass {
+    pub(crate) fn of_intent(intent: Intent) -> ImageClass {
         match intent {
             Intent::Test | Intent::Ci => ImageClass::Test,
             Intent::Example => ImageClass::Example,
@@ -451,7 +451,10 @@ impl Classifier<'_, '_> {
         if let Some(why) = self.needs_go_at_run_time() {
             return (ImageClass::Toolchain, Signal::Contents, why);
         }
-        if let Some(found) = self.test_or_debug_builds() {
+        if let Some(found) = self
+            .test_or_debug_builds()
+            .or_else(|| self.maintainer_tool_builds())
+        {
             return found;
         }
         if let Some(start) = &start {
