@@ -170,6 +170,13 @@ fn a_program_that_reports_its_vcs_stamp_needs_the_history() {
     let main = "package main\n\nimport \"runtime/debug\"\n\nfunc main() {\n\tinfo, _ := debug.ReadBuildInfo()\n\tfor _, s := range info.Settings {\n\t\tif s.Key == \"vcs.revision\" {\n\t\t\tprintln(s.Value)\n\t\t}\n\t}\n}\n";
     let dir = repo(true, &[("Dockerfile", BUILD), ("main.go", main)]);
     assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // The main module's version, which Go 1.24 stamps from the repository's tags.
+    let version = "package main\n\nimport \"runtime/debug\"\n\nfunc main() {\n\tinfo, _ := debug.ReadBuildInfo()\n\tprintln(info.Main.Version)\n}\n";
+    let dir = repo(true, &[("Dockerfile", BUILD), ("main.go", version)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    let plain = "package main\n\nfunc main() {\n\tprintln(\"hello\")\n}\n";
+    let dir = repo(true, &[("Dockerfile", BUILD), ("main.go", plain)]);
+    assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }
 
 #[test]

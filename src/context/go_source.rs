@@ -85,11 +85,13 @@ pub fn starts_run_time_programs(
 
 /// The first file of the packages in `start` (or the in-module packages they import) that reads
 /// the VCS stamp `go build` writes from `.git` (`vcs.revision`, `vcs.time`, `vcs.modified` in
-/// the build info). `None` when the walk cannot read the program, `Some(None)` when no file
-/// does.
+/// the build info, or the main module's version, which Go 1.24 and later take from the
+/// repository's tags). `None` when the walk cannot read the program, `Some(None)` when no
+/// file does.
 pub fn reads_vcs_stamp(root: &Path, module: &str, start: &[String]) -> Option<Option<String>> {
     walk(root, module, start, |file, text, _| {
-        (text.contains("\"vcs.") && text.contains("ReadBuildInfo")).then(|| file.to_string())
+        let stamp = text.contains("\"vcs.") || text.contains(".Main.Version");
+        (stamp && text.contains("ReadBuildInfo")).then(|| file.to_string())
     })
 }
 

@@ -22,10 +22,10 @@ pub enum BaseIndependence {
 }
 
 impl FileFacts<'_> {
-    /// What `stage` yields for later stages does not depend on which release of its base image
-    /// runs it. Only for a helper stage: not the shipped stage or one it is built on, not the
-    /// base of another stage, and with RUNs of its own (a stage that runs nothing yields its
-    /// base's own files).
+    /// What `stage` yields does not depend on which release of its base image runs it. For a
+    /// helper stage (not the shipped stage or one it is built on, not the base of another
+    /// stage) with RUNs of its own (a stage that runs nothing yields its base's own files);
+    /// for any stage that upgrades every package within the release line its image names.
     pub fn yield_ignores_base(&self, stage: usize) -> Option<BaseIndependence> {
         let helper = !self.final_chain().contains(&stage)
             && !self
@@ -33,10 +33,27 @@ impl FileFacts<'_> {
                 .iter()
                 .any(|s| matches!(s.base, StageBase::Stage(b) if b == stage));
         let runs = self.runs_in_stage(stage);
-        if !helper || runs.is_empty() {
+        if runs.is_empty() {
             return None;
         }
         let commands = || runs.iter().flat_map(|r| r.script.commands.iter());
+        let upgrades_line = || {
+            let image = self.stages[stage].root_image.as_ref()?;
+            image.names_release_line().then_some(())?;
+            commands()
+                .any(|c| {
+                    let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+                    c.program()
+                        .is_some_and(|p| packages::upgrades_every_package(p, &argv))
+                })
+                .then_some(BaseIndependence::RollingPackages)
+        };
+        // A shipped stage keeps its base's files, unless it upgrades every one of them within
+        // the release line the image's name fixes (`ubi9/ubi-minimal:latest` with
+        // `microdnf update`).
+        if !helper {
+            return upgrades_line();
+        }
         if commands().all(|c| {
             c.program()
                 .is_none_or(|p| tools::FILE_ARRANGERS.contains(&p))
@@ -88,15 +105,15 @@ impl FileFacts<'_> {
         {
             return Some(BaseIndependence::SharedData);
         }
-        let image = self.stages[stage].root_image.as_ref()?;
-        let rolls = commands().any(|c| {
+        let edge = commands().any(|c| {
             let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
-            c.program().is_some_and(|p| {
-                packages::installs_from_rolling_repository(p, &argv)
-                    || (image.names_release_line() && packages::upgrades_every_package(p, &argv))
-            })
+            c.program()
+                .is_some_and(|p| packages::installs_from_rolling_repository(p, &argv))
         });
-        rolls.then_some(BaseIndependence::RollingPackages)
+        if edge {
+            return Some(BaseIndependence::RollingPackages);
+        }
+        upgrades_line()
     }
 
     /// Every path `copy` takes from `stage` lies under (or holds only) what the stage's own

@@ -13,7 +13,8 @@ declare_rule! {
 }
 
 const WHY: &str = "module builds install no packages, and since Go 1.10 the build cache keeps cgo and non-cgo builds apart";
-const HELP: &str = "delete it: it changes nothing in the binary, and `CGO_ENABLED=0` alone makes the static build it was once paired with";
+// Not "`CGO_ENABLED=0` makes the static build": many builds that carry the flag set cgo on.
+const HELP: &str = "delete it: it changes nothing in the binary, with cgo on or off";
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An ENV or ARG GOFLAGS reaches several builds: reported once, where it is set.
