@@ -42,7 +42,7 @@ impl FileFacts<'_> {
             image.names_release_line().then_some(())?;
             commands()
                 .any(|c| {
-                    let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+                    let argv = c.texts();
                     c.program()
                         .is_some_and(|p| packages::upgrades_every_package(p, &argv))
                 })
@@ -64,7 +64,7 @@ impl FileFacts<'_> {
             return Some(BaseIndependence::ArrangesFiles);
         }
         let installs_data = |c: &crate::shell::Command| {
-            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let argv = c.texts();
             let Some(program) = c.program() else {
                 return true;
             };
@@ -94,7 +94,7 @@ impl FileFacts<'_> {
                 })
         };
         let installs_any = commands().any(|c| {
-            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let argv = c.texts();
             c.program()
                 .and_then(|p| packages::package_install(p, &argv))
                 .is_some_and(|install| !install.packages.is_empty())
@@ -106,7 +106,7 @@ impl FileFacts<'_> {
             return Some(BaseIndependence::SharedData);
         }
         let edge = commands().any(|c| {
-            let argv: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let argv = c.texts();
             c.program()
                 .is_some_and(|p| packages::installs_from_rolling_repository(p, &argv))
         });
@@ -164,12 +164,7 @@ impl FileFacts<'_> {
     /// from it moves with every push there, whatever the file pins.
     pub fn builds_moving_sources(&self) -> bool {
         self.runs.iter().any(|run| {
-            let argvs: Vec<Vec<&str>> = run
-                .script
-                .commands
-                .iter()
-                .map(|c| c.argv.iter().map(|w| w.text.as_str()).collect())
-                .collect();
+            let argvs: Vec<Vec<&str>> = run.script.commands.iter().map(|c| c.texts()).collect();
             argvs.iter().enumerate().any(|(i, argv)| {
                 tools::is_clone(argv)
                     && tools::clone_branch(argv).is_none_or(downloads::is_moving_ref)

@@ -465,7 +465,7 @@ impl FileFacts<'_> {
             .iter()
             .flat_map(before)
             .collect();
-        if same_run.iter().any(|c| is_clone(&argv(c))) {
+        if same_run.iter().any(|c| is_clone(&c.texts())) {
             return true;
         }
         let chain = chain_of(&self.stages, build.stage);
@@ -498,17 +498,13 @@ impl FileFacts<'_> {
                 .is_some_and(|p| names.contains(&p.rsplit('/').next().unwrap_or(p)))
         };
         let cloned = commands.iter().any(|c| {
-            let argv = argv(c);
+            let argv = c.texts();
             is_clone(&argv) || is_git_fetch(&argv)
         });
         let unpacked_download = commands.iter().any(|c| program(c, DOWNLOADERS))
             && commands.iter().any(|c| program(c, UNPACKERS));
         cloned || unpacked_download || added_url
     }
-}
-
-fn argv(command: &Command) -> Vec<&str> {
-    command.argv.iter().map(|w| w.text.as_str()).collect()
 }
 
 /// A RUN's commands that run before `build` (all of them in an earlier RUN).

@@ -69,6 +69,11 @@ pub struct Command {
 }
 
 impl Command {
+    /// The words' texts, program first: what the knowledge layer's command readers take.
+    pub fn texts(&self) -> Vec<&str> {
+        self.argv.iter().map(|w| w.text.as_str()).collect()
+    }
+
     /// The program name without its directory (`/usr/local/go/bin/go` → `go`).
     pub fn program(&self) -> Option<&str> {
         let first = self.argv.first()?;
