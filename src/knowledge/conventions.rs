@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 /// What a name or a comment says an image is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -401,6 +401,7 @@ pub fn comment_intent(comment: &str) -> Option<(Intent, &'static str)> {
     static SEARCH: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(PURPOSE_PHRASES.iter().map(|(phrase, _)| phrase))
             .ok()
     });

@@ -164,14 +164,23 @@ impl FileFacts<'_> {
     /// from it moves with every push there, whatever the file pins.
     pub fn builds_moving_sources(&self) -> bool {
         self.runs.iter().any(|run| {
-            let argvs: Vec<Vec<&str>> = run.script.commands.iter().map(|c| c.texts()).collect();
-            argvs.iter().enumerate().any(|(i, argv)| {
-                tools::is_clone(argv)
-                    && tools::clone_branch(argv).is_none_or(downloads::is_moving_ref)
-                    && !argvs[i + 1..].iter().any(|later| {
-                        tools::checked_out_ref(later).is_some_and(|r| !downloads::is_moving_ref(r))
-                    })
+            let commands = &run.script.commands;
+            commands.iter().enumerate().any(|(i, command)| {
+                git_words(command).is_some_and(|argv| {
+                    tools::is_clone(&argv)
+                        && tools::clone_branch(&argv).is_none_or(downloads::is_moving_ref)
+                        && !commands[i + 1..].iter().filter_map(git_words).any(|later| {
+                            tools::checked_out_ref(&later)
+                                .is_some_and(|r| !downloads::is_moving_ref(r))
+                        })
+                })
             })
         })
     }
+}
+
+/// A git command's words; `None` for any other program. Every file has RUNs and few clone, so
+/// only git's commands are read as words.
+fn git_words(command: &std::sync::Arc<crate::shell::Command>) -> Option<Vec<&str>> {
+    (command.program() == Some("git")).then(|| command.texts())
 }

@@ -64,6 +64,9 @@ pub struct FileFacts<'a> {
     /// The RUNs that run the go command with their caches, read on first use (several rules
     /// ask).
     pub(super) go_cache_runs: std::sync::OnceLock<Vec<super::go_caches::GoCacheRun>>,
+    /// The side-target class of each stage, worked out on first use (every rule's findings
+    /// ask it of their stage).
+    pub(super) side_stage_classes: std::sync::OnceLock<Vec<Option<super::purpose::ImageClass>>>,
 }
 
 /// Lookups the queries need, made once when the facts are complete.

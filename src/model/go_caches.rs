@@ -215,17 +215,16 @@ impl FileFacts<'_> {
     /// cold anyway: a pinned tool built in a stage of its own.
     pub fn takes_no_files_before(&self, stage: usize, instruction: usize) -> bool {
         let chain = self.chain(stage);
-        let copies = self
-            .copies
-            .iter()
-            .filter(|c| c.instruction < instruction && chain.contains(&c.stage))
-            .all(|c| c.is_remote());
-        let binds = self
-            .runs
-            .iter()
-            .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
-            .any(|r| self.mounts_of_type(r.instruction, "bind"));
-        copies && !binds
+        let takes_files = |c: &super::copy::Copy| {
+            c.instruction < instruction && chain.contains(&c.stage) && !c.is_remote()
+        };
+        // Most chains copy from the context first: the copies answer before the mounts are read.
+        !self.copies.iter().any(takes_files)
+            && !self
+                .runs
+                .iter()
+                .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
+                .any(|r| self.mounts_of_type(r.instruction, "bind"))
     }
 
     /// The cache mounts of a RUN, targets expanded with the stage's variables.

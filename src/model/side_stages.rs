@@ -65,24 +65,52 @@ impl FileFacts<'_> {
     /// for one purpose: `image-debug`, `dev`, `test`. `None` for a stage the shipped image
     /// needs, or whose targets say nothing or disagree.
     pub fn side_stage_class(&self, stage: usize) -> Option<ImageClass> {
-        let shipped = self.final_stage?;
-        if self.needed_by(shipped)[stage] {
-            return None;
+        *self
+            .side_stage_classes
+            .get_or_init(|| self.read_side_stage_classes())
+            .get(stage)?
+    }
+
+    fn read_side_stage_classes(&self) -> Vec<Option<ImageClass>> {
+        let count = self.stages.len();
+        let Some(shipped) = self.final_stage else {
+            return vec![None; count];
+        };
+        let shipped_needs = self.needed_by(shipped);
+        if shipped_needs.iter().all(|&n| n) {
+            // The common case: the shipped image needs every stage.
+            return vec![None; count];
         }
-        let needs: Vec<Vec<bool>> = (0..self.stages.len()).map(|s| self.needed_by(s)).collect();
-        // Targets: stages that need `stage` and that no other stage needs.
-        let targets = (0..self.stages.len())
-            .filter(|&t| needs[t][stage] && !(0..self.stages.len()).any(|o| o != t && needs[o][t]));
-        let mut class = None;
-        for target in targets {
-            let name = self.stages[target].name.as_deref()?;
-            let (intent, _) = conventions::name_intent(name)?;
-            let this = ImageClass::of_intent(intent);
-            if class.is_some_and(|c| c != this) {
-                return None;
-            }
-            class = Some(this);
-        }
-        class
+        let needs: Vec<Vec<bool>> = (0..count)
+            .map(|s| {
+                if s == shipped {
+                    shipped_needs.clone()
+                } else {
+                    self.needed_by(s)
+                }
+            })
+            .collect();
+        // Targets: stages that no other stage needs.
+        let targets: Vec<usize> = (0..count)
+            .filter(|&t| !(0..count).any(|o| o != t && needs[o][t]))
+            .collect();
+        (0..count)
+            .map(|stage| {
+                if needs[shipped][stage] {
+                    return None;
+                }
+                let mut class = None;
+                for &target in targets.iter().filter(|&&t| needs[t][stage]) {
+                    let name = self.stages[target].name.as_deref()?;
+                    let (intent, _) = conventions::name_intent(name)?;
+                    let this = ImageClass::of_intent(intent);
+                    if class.is_some_and(|c| c != this) {
+                        return None;
+                    }
+                    class = Some(this);
+                }
+                class
+            })
+            .collect()
     }
 }

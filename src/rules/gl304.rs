@@ -26,9 +26,13 @@ fn multi_platform_reason(model: &Model, text: &str) -> Option<String> {
         }
     }
     // Read, not only declared: `ARG TARGETPLATFORM` alone builds the same for any target.
+    let reads = |name: &str| {
+        text.match_indices(name)
+            .any(|(at, _)| text[..at].ends_with('$') || text[..at].ends_with("${"))
+    };
     TARGET_ARGS
         .iter()
-        .find(|a| text.contains(&format!("${a}")) || text.contains(&format!("${{{a}")))
+        .find(|a| reads(a))
         .map(|a| format!("it reads `{a}`"))
 }
 

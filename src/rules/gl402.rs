@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -55,7 +55,14 @@ fn mentions_any(text: &str) -> bool {
             words.extend([m.to_string(), m.to_ascii_uppercase(), capital]);
         }
         words.push("insteadOf".to_string());
-        AhoCorasick::new(words).ok()
+        // Leftmost-first lets the search use its vectorised prefilter (which word matches
+        // does not matter here); the compact automaton keeps its tables out of the caches
+        // the rest of the lint needs.
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(words)
+            .ok()
     });
     match SEARCH.as_ref() {
         Some(search) => search.is_match(text),
