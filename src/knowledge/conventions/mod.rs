@@ -3,9 +3,9 @@
 //! directory and file-name conventions of test, CI, debug and example images, the phrases
 //! their authors use to say so, and the words that explain a deliberate choice.
 
-use std::sync::LazyLock;
+mod phrases;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+pub use phrases::{comment_intent, explains_choice, index_row_intent};
 
 /// What a name or a comment says an image is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -341,160 +341,6 @@ pub fn is_release_twin(file_name: &str, release: &str) -> bool {
     rest.len() == own.len() && rest.iter().zip(&own).all(|(a, b)| *a == b)
 }
 
-/// Phrases with which a comment says what the whole image is for (compared lowercase). They
-/// are read only where a file describes itself: its header and the comments just above the
-/// shipped stage.
-const PURPOSE_PHRASES: &[(&str, Intent)] = &[
-    ("for testing", Intent::Test),
-    ("testing purpose", Intent::Test),
-    ("test purpose", Intent::Test),
-    ("testing only", Intent::Test),
-    ("tests only", Intent::Test),
-    ("integration test", Intent::Test),
-    ("e2e test", Intent::Test),
-    ("end-to-end test", Intent::Test),
-    ("test image", Intent::Test),
-    ("test server", Intent::Test),
-    ("test client", Intent::Test),
-    ("test harness", Intent::Test),
-    ("mock server", Intent::Test),
-    ("fake server", Intent::Test),
-    ("used by the tests", Intent::Test),
-    ("used by tests", Intent::Test),
-    ("used in tests", Intent::Test),
-    ("used for tests", Intent::Test),
-    ("for the tests", Intent::Test),
-    ("ci image", Intent::Ci),
-    ("for ci", Intent::Ci),
-    ("ci runner", Intent::Ci),
-    ("ci job", Intent::Ci),
-    ("local development", Intent::Dev),
-    ("development only", Intent::Dev),
-    ("for development", Intent::Dev),
-    ("development image", Intent::Dev),
-    ("development environment", Intent::Dev),
-    ("dev environment", Intent::Dev),
-    ("dev image", Intent::Dev),
-    ("debug image", Intent::Dev),
-    ("debug build", Intent::Dev),
-    ("debug version", Intent::Dev),
-    ("debugging image", Intent::Dev),
-    ("with a debugger", Intent::Dev),
-    ("not for production", Intent::Dev),
-    ("not meant for production", Intent::Dev),
-    ("not intended for production", Intent::Dev),
-    ("do not use in production", Intent::Dev),
-    ("don't use in production", Intent::Dev),
-    ("example image", Intent::Example),
-    ("demo image", Intent::Example),
-    ("demo app", Intent::Example),
-    ("for demonstration", Intent::Example),
-    ("for demo", Intent::Example),
-    ("this example", Intent::Example),
-    ("tutorial", Intent::Example),
-];
-
-/// What a comment says the image is for, and the phrase that says it.
-pub fn comment_intent(comment: &str) -> Option<(Intent, &'static str)> {
-    // Every comment of every file is read, so the phrases are searched for in one pass; the
-    // first phrase of the list that occurs wins, as the list is ordered.
-    static SEARCH: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(PURPOSE_PHRASES.iter().map(|(phrase, _)| phrase))
-            .ok()
-    });
-    let Some(search) = SEARCH.as_ref() else {
-        // The automaton is built from constants; should it ever fail, search phrase by phrase.
-        let lower = comment.to_ascii_lowercase();
-        return PURPOSE_PHRASES
-            .iter()
-            .find(|(phrase, _)| contains_phrase(&lower, phrase))
-            .map(|&(phrase, intent)| (intent, phrase));
-    };
-    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
-    search
-        .find_overlapping_iter(comment)
-        .filter(|m| {
-            boundary(comment[..m.start()].chars().next_back())
-                && boundary(comment[m.end()..].chars().next())
-        })
-        .map(|m| m.pattern().as_usize())
-        .min()
-        .and_then(|i| PURPOSE_PHRASES.get(i))
-        .map(|&(phrase, intent)| (intent, phrase))
-}
-
-/// Words that, in a row of a README's index of images (`| custom-error-pages | Example of
-/// custom error pages |`), say the image shows how to use the project. A row describes one
-/// image, so the bare word is enough there, where in a comment ("for example, ...") it is not.
-const INDEX_EXAMPLE_WORDS: &[&str] = &["example", "examples", "demo", "demos", "sample", "samples"];
-
-/// What a README's description of one image's directory says the image is for.
-pub fn index_row_intent(description: &str) -> Option<(Intent, &'static str)> {
-    if let Some(found) = comment_intent(description) {
-        return Some(found);
-    }
-    let lower = description.to_ascii_lowercase();
-    // An index names what the image serves in the plural: "for e2e tests", "mock servers".
-    let plural = PURPOSE_PHRASES
-        .iter()
-        .find(|(phrase, _)| contains_phrase(&lower, &format!("{phrase}s")));
-    if let Some(&(phrase, intent)) = plural {
-        return Some((intent, phrase));
-    }
-    INDEX_EXAMPLE_WORDS
-        .iter()
-        .find(|word| contains_phrase(&lower, word))
-        .map(|&word| (Intent::Example, word))
-}
-
-/// Words with which a comment gives the reason for a choice (compared lowercase): "Alpine
-/// rather than distroless because the probes need busybox", "use only when root is really
-/// needed".
-const REASON_WORDS: &[&str] = &[
-    "because",
-    "since",
-    "need",
-    "needs",
-    "needed",
-    "require",
-    "requires",
-    "required",
-    "rather than",
-    "instead of",
-    "only when",
-    "so that",
-    "on purpose",
-    "intentional",
-    "intentionally",
-    "deliberate",
-    "deliberately",
-    "for debugging",
-    "debugging",
-    "to debug",
-    "easier",
-    "provides",
-];
-
-/// A comment explains a choice about one of `topics` (lowercase words or phrases): it names
-/// the topic and gives a reason.
-pub fn explains_choice(comment: &str, topics: &[&str]) -> bool {
-    let lower = comment.to_ascii_lowercase();
-    topics.iter().any(|t| contains_phrase(&lower, t))
-        && REASON_WORDS.iter().any(|r| contains_phrase(&lower, r))
-}
-
-/// `phrase` occurs in `text` at word boundaries.
-fn contains_phrase(text: &str, phrase: &str) -> bool {
-    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
-    text.match_indices(phrase).any(|(at, _)| {
-        boundary(text[..at].chars().next_back())
-            && boundary(text[at + phrase.len()..].chars().next())
-    })
-}
-
 /// Base images of CI runners and agents, by name prefix: they exist to run other people's
 /// build jobs (CircleCI's convenience images, Buildkite's agent, GitHub's and GitLab's
 /// runners, Gitpod and Jenkins agents).
@@ -675,29 +521,5 @@ mod tests {
             dir_intent(&[".github", "workflows", "smoke"]).map(|i| i.0),
             Some(Intent::Ci)
         );
-    }
-
-    #[test]
-    fn comments_say_what_an_image_is_for_and_why() {
-        assert_eq!(
-            comment_intent("This image is for testing purposes only").map(|i| i.0),
-            Some(Intent::Test)
-        );
-        assert_eq!(
-            comment_intent("purely for local development").map(|i| i.0),
-            Some(Intent::Dev)
-        );
-        assert_eq!(comment_intent("Test deps"), None);
-        assert_eq!(comment_intent("Final image with shell for debugging"), None);
-        assert!(explains_choice(
-            "use only when root is really needed",
-            &["root"]
-        ));
-        assert!(explains_choice(
-            "Alpine rather than distroless because the probes need busybox",
-            &["alpine"]
-        ));
-        assert!(!explains_choice("Run as root", &["root"]));
-        assert!(!explains_choice("chroot because", &["root"]));
     }
 }
