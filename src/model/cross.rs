@@ -67,7 +67,8 @@ impl FileFacts<'_> {
     /// stage it is built FROM (BuildKit keeps the base stage's platform).
     pub fn stage_platform(&self, stage: usize) -> Option<&str> {
         self.chain(stage)
-            .into_iter()
+            .iter()
+            .copied()
             .find_map(|s| self.stages[s].platform.as_deref())
     }
 
@@ -83,7 +84,7 @@ impl FileFacts<'_> {
 
     /// The range of the `--platform` flag that puts a stage on the build machine.
     pub fn build_platform_flag(&self, stage: usize) -> Option<TextRange> {
-        self.chain(stage).into_iter().find_map(|s| {
+        self.chain(stage).iter().copied().find_map(|s| {
             let flag = self.instruction(self.stages[s].from).flag("platform")?;
             flag.value.as_ref()?;
             Some(flag.range)
@@ -109,7 +110,7 @@ impl FileFacts<'_> {
             .flat_map(|r| &r.script.commands)
             .any(|c| matches!(c.program(), Some("." | "source" | "eval")));
         let assignment = format!("{name}=");
-        let go_env = self.chain(build.stage).into_iter().any(|stage| {
+        let go_env = self.chain(build.stage).iter().copied().any(|stage| {
             self.runs_in_stage(stage)
                 .iter()
                 .take_while(|r| r.instruction <= build.instruction)
@@ -262,7 +263,7 @@ impl FileFacts<'_> {
     /// `xx-go --wrap` ran earlier in the stage's chain: plain `go` is then xx's cross-compiler,
     /// which sets GOOS/GOARCH from the target.
     pub fn go_wrapped_by_xx(&self, stage: usize, instruction: usize) -> bool {
-        self.chain(stage).into_iter().any(|s| {
+        self.chain(stage).iter().copied().any(|s| {
             self.runs_in_stage(s)
                 .iter()
                 .take_while(|r| r.instruction <= instruction)

@@ -74,6 +74,9 @@ pub struct FileFacts<'a> {
 pub(super) struct GraphIndex {
     /// The final stage and the stages it is built FROM, final first.
     final_chain: Vec<usize>,
+    /// Each stage and the stages it is built FROM, itself first: asked for by many queries,
+    /// several times a file.
+    chains: Vec<Vec<usize>>,
     /// The stages built FROM each stage, in file order.
     children: Vec<Vec<usize>>,
     /// The copies (indexes into `copies`) that take files from each stage, in file order.
@@ -125,6 +128,9 @@ impl GraphIndex {
         }
         GraphIndex {
             final_chain: final_stage.map_or_else(Vec::new, |stage| chain_of(stages, stage)),
+            chains: (0..stages.len())
+                .map(|stage| chain_of(stages, stage))
+                .collect(),
             children,
             copies_from,
             declarations,
@@ -171,14 +177,14 @@ impl<'a> FileFacts<'a> {
     }
 
     /// A stage and its FROM ancestors, the stage first.
-    pub fn chain(&self, stage: usize) -> Vec<usize> {
-        chain_of(&self.stages, stage)
+    pub fn chain(&self, stage: usize) -> &[usize] {
+        self.index.chains.get(stage).map_or(&[], Vec::as_slice)
     }
 
     /// Instructions of a chain in build order (root stage first).
     pub fn chain_instructions(&self, stage: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        for s in self.chain(stage).into_iter().rev() {
+        for &s in self.chain(stage).iter().rev() {
             out.extend(&self.stages[s].body);
         }
         out

@@ -21,10 +21,11 @@ pub enum PullKind {
 
 /// One image the build pulls, resolved for the platform being linted.
 #[derive(Debug, Clone)]
-pub struct Pull {
+pub struct Pull<'a> {
     pub instruction: usize,
     pub kind: PullKind,
-    pub image: ImageRef,
+    /// Borrowed from the stage or copy that names it; owned for a mount's `from=`.
+    pub image: std::borrow::Cow<'a, ImageRef>,
     /// The image reference as written (the FROM word, the `--from` flag, the mount flag).
     pub range: TextRange,
     /// The reference is written with a variable (`FROM golang:${GO_VERSION}`): what it pulls
@@ -76,14 +77,14 @@ impl FileFacts<'_> {
 
     /// Every image the build pulls, in file order. References gopherlint cannot resolve (an
     /// ARG without a value) are left out.
-    pub fn pulls(&self) -> Vec<Pull> {
+    pub fn pulls(&self) -> Vec<Pull<'_>> {
         let mut pulls = Vec::new();
         for stage in &self.stages {
             if let (StageBase::Image(image), Some(word)) = (&stage.base, &stage.image_word) {
                 pulls.push(Pull {
                     instruction: stage.from,
                     kind: PullKind::From,
-                    image: image.clone(),
+                    image: std::borrow::Cow::Borrowed(image),
                     range: word.range,
                     from_variable: word.value.contains('$'),
                     left_to_build: bare_variable(&word.value).is_some(),
@@ -107,7 +108,7 @@ impl FileFacts<'_> {
             pulls.push(Pull {
                 instruction: copy.instruction,
                 kind: PullKind::CopyFrom,
-                image: image.clone(),
+                image: std::borrow::Cow::Borrowed(image),
                 range: flag.range,
                 from_variable: flag.value.as_deref().is_some_and(|v| v.contains('$')),
                 left_to_build: flag.value.as_deref().and_then(bare_variable).is_some(),
@@ -156,7 +157,7 @@ impl FileFacts<'_> {
             pulls.push(Pull {
                 instruction,
                 kind: PullKind::MountFrom,
-                image: ImageRef::parse(text),
+                image: std::borrow::Cow::Owned(ImageRef::parse(text)),
                 range: flag.range,
                 from_variable: from.contains('$'),
                 left_to_build: bare_variable(from).is_some(),
