@@ -5,18 +5,30 @@ pub fn join(base: &str, path: &str) -> String {
     if path.starts_with('/') {
         normalize(path)
     } else {
-        normalize(&format!("{base}/{path}"))
+        into_normal(format!("{base}/{path}"))
+    }
+}
+
+/// Most paths in Dockerfiles are already normal: absolute, with no empty, `.` or `..` part.
+fn is_normal(path: &str) -> bool {
+    path == "/"
+        || path
+            .strip_prefix('/')
+            .is_some_and(|rest| rest.split('/').all(|part| !matches!(part, "" | "." | "..")))
+}
+
+/// [`normalize`] for a path already owned: kept as it is when it is normal, with no copy.
+pub fn into_normal(path: String) -> String {
+    if is_normal(&path) {
+        path
+    } else {
+        normalize(&path)
     }
 }
 
 /// Collapses `//`, `/./` and `/../`; no trailing slash except for `/` itself.
 pub fn normalize(path: &str) -> String {
-    // Most paths in Dockerfiles are already normal; they are copied as they are.
-    if path == "/"
-        || path
-            .strip_prefix('/')
-            .is_some_and(|rest| rest.split('/').all(|part| !matches!(part, "" | "." | "..")))
-    {
+    if is_normal(path) {
         return path.to_string();
     }
     let mut parts: Vec<&str> = Vec::new();

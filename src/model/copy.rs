@@ -104,7 +104,7 @@ impl Copy {
             };
             let into_dir = |name: &str| {
                 dest.as_ref()
-                    .map(|d| paths::normalize(&format!("{d}/{name}")))
+                    .map(|d| paths::into_normal(format!("{d}/{name}")))
             };
             if src == path {
                 return Some(if self.dest_is_dir {
@@ -156,7 +156,7 @@ impl Copy {
         }
         self.sources
             .iter()
-            .map(|s| read(s).map(|s| paths::normalize(&format!("{dest}/{}", paths::basename(s)))))
+            .map(|s| read(s).map(|s| paths::into_normal(format!("{dest}/{}", paths::basename(s)))))
             .collect()
     }
 }

@@ -155,7 +155,7 @@ impl FileFacts<'_> {
                 None => format!("{}/go/pkg/mod", home()?),
             },
         };
-        let dir = paths::normalize(&dir);
+        let dir = paths::into_normal(dir);
         dir.starts_with('/').then_some(dir)
     }
 

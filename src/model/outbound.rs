@@ -93,7 +93,7 @@ impl Model<'_> {
         else {
             return self.copied_file_dirs(build, cwd);
         };
-        let cwd_in_context = paths::normalize(&format!("/{}", &cwd[landing.len()..]));
+        let cwd_in_context = paths::into_normal(format!("/{}", &cwd[landing.len()..]));
         let mut packages: Vec<&str> = build.packages().collect();
         if packages.is_empty() {
             packages.push(".");
@@ -111,7 +111,7 @@ impl Model<'_> {
                 "/".to_string()
             } else {
                 let rest = package.strip_prefix(module)?.strip_prefix('/')?;
-                paths::normalize(&format!("/{rest}"))
+                paths::into_normal(format!("/{rest}"))
             };
             dirs.push(dir.trim_start_matches('/').to_string());
         }
@@ -140,7 +140,7 @@ impl Model<'_> {
                         && !source.contains(['*', '?', '['])
                         && self.context_landings(build.stage, source).contains(&built)
                 })?;
-            let in_context = paths::normalize(&format!("/{source}"));
+            let in_context = paths::into_normal(format!("/{source}"));
             dirs.push(
                 paths::parent(&in_context)
                     .trim_start_matches('/')

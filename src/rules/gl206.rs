@@ -31,7 +31,7 @@ fn sources_ship(ctx: &Context, build: &GoBuild) -> bool {
             .filter(|copy| copy.source == CopySource::Context)
             .flat_map(|copy| copy.sources.iter().filter_map(|s| s.resolved()))
             .filter(|source| !source.contains(['*', '?', '[']))
-            .map(|source| paths::normalize(&format!("/{source}")))
+            .map(|source| paths::into_normal(format!("/{source}")))
             .collect();
         if dirs.iter().all(|dir| {
             let dir = format!("/{dir}");
