@@ -1,7 +1,8 @@
 //! How a download names what it serves: a branch, which moves with every push to it, or a
 //! release tag or commit, which does not. The URL shapes are the code hosts' own: GitHub's raw,
 //! blob, archive and release-asset paths (docs.github.com, "Linking to releases"), and
-//! GitLab's `/-/raw/` and `/-/archive/`.
+//! GitLab's `/-/raw/` and `/-/archive/`; and the install-script addresses projects document
+//! for their one-line installs, which serve the newest installer.
 
 /// A ref that names a branch or a rolling alias (`main`, `master`, `release`, `stable`,
 /// `HEAD`), not a version or a commit: it has no digit, and is no abbreviated commit hash. A
@@ -14,14 +15,32 @@ pub fn is_moving_ref(reference: &str) -> bool {
         && !hash
 }
 
-/// The branch a download URL serves from, when it names one: the URL then serves whatever
-/// was last pushed there, on purpose (a dataset rebuilt each day, an installer's newest
-/// script). `None` for a tag, a commit, an unknown ref, or a URL of no known code host.
+/// Addresses that serve a project's newest install script, with no version in them, as the
+/// projects' own install instructions write them (rustup, Docker, Poetry, RVM, Bun, Deno, uv,
+/// SDKMAN!): a new installer replaces the script at the same address with each release.
+const NEWEST_INSTALLERS: &[&str] = &[
+    "sh.rustup.rs",
+    "get.docker.com",
+    "install.python-poetry.org",
+    "get.rvm.io",
+    "bun.sh/install",
+    "deno.land/install.sh",
+    "astral.sh/uv/install.sh",
+    "get.sdkman.io",
+];
+
+/// The branch or rolling alias a download URL serves from, when it names one: the URL then
+/// serves whatever was last pushed there, on purpose (a dataset rebuilt each day, an
+/// installer's newest script; `newest` for a documented install address). `None` for a tag, a
+/// commit, an unknown ref, or a URL of no known code host.
 pub fn moving_ref(url: &str) -> Option<&str> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))?;
     let path = rest.split(['?', '#']).next().unwrap_or(rest);
+    if NEWEST_INSTALLERS.contains(&path.trim_end_matches('/')) {
+        return Some("newest");
+    }
     let segments: Vec<&str> = path.split('/').collect();
     let reference = match segments.as_slice() {
         // raw.githubusercontent.com/OWNER/REPO/refs/heads/BRANCH/PATH
@@ -76,6 +95,14 @@ mod tests {
         assert_eq!(moving_ref(archive), Some("master"));
         let gitlab = "https://gitlab.com/acme/tool/-/raw/main/install.sh";
         assert_eq!(moving_ref(gitlab), Some("main"));
+        assert_eq!(moving_ref("https://sh.rustup.rs"), Some("newest"));
+        assert_eq!(moving_ref("https://get.docker.com/"), Some("newest"));
+        assert_eq!(
+            moving_ref(
+                "https://static.rust-lang.org/rustup/archive/1.27.1/x86_64-unknown-linux-gnu/rustup-init"
+            ),
+            None
+        );
 
         let tagged = "https://raw.githubusercontent.com/acme/mirror.sh/1.4.5/mirror.sh";
         assert_eq!(moving_ref(tagged), None);
@@ -85,7 +112,6 @@ mod tests {
         assert_eq!(moving_ref(commit), None);
         let variable = "https://raw.githubusercontent.com/acme/tool/${REF}/install.sh";
         assert_eq!(moving_ref(variable), None);
-        assert_eq!(moving_ref("https://sh.rustup.rs"), None);
         let archived = "https://github.com/acme/tool/archive/v1.2.0.tar.gz";
         assert_eq!(moving_ref(archived), None);
     }

@@ -41,6 +41,21 @@ const ROLLING_ONLY_PUBLISHERS: &[&str] = &[
     "prom/busybox",
 ];
 
+/// Images of rolling-release distributions, which have no releases to pin: Arch Linux (its
+/// snapshot tags only archive a day's packages), openSUSE Tumbleweed, Gentoo's stage3, Void and
+/// Manjaro. Following their `latest` is what choosing them means.
+const ROLLING_DISTRIBUTIONS: &[&str] = &[
+    "archlinux",
+    "archlinux/archlinux",
+    "opensuse/tumbleweed",
+    "registry.opensuse.org/opensuse/tumbleweed",
+    "gentoo/stage3",
+    "voidlinux/voidlinux",
+    "ghcr.io/void-linux/void-glibc",
+    "ghcr.io/void-linux/void-musl",
+    "manjarolinux/base",
+];
+
 /// Hosts that serve Docker Hub itself (docker/distribution's reference normalisation).
 /// `registry.hub.docker.com` is the old name of the same registry, still served.
 const DOCKER_HUB_HOSTS: &[&str] = &[
@@ -138,7 +153,8 @@ impl ImageRef {
     /// How the reference floats, if it does, given the Go release its tag names (`go`, from
     /// the Go image knowledge). A digest pins it, `scratch` is no image, a placeholder is not
     /// what is pulled. A Go toolchain floats when its tag names no Go release; a runtime image
-    /// from a publisher of rolling tags alone does not count, since no tag would pin it.
+    /// from a publisher of rolling tags alone, or of a rolling-release distribution, does not
+    /// count, since no tag would pin it.
     pub fn floating(&self, go: GoRelease) -> Option<Floating> {
         if self.digest.is_some() || self.is_scratch() || self.is_placeholder() {
             return None;
@@ -148,9 +164,11 @@ impl ImageRef {
             GoRelease::Version(_) | GoRelease::Retired(_) => return None,
             GoRelease::Unknown => {}
         }
+        let name = self.name();
         let rolling_only = ROLLING_ONLY_PUBLISHERS
             .iter()
-            .any(|prefix| self.name().starts_with(prefix));
+            .any(|prefix| name.starts_with(prefix))
+            || ROLLING_DISTRIBUTIONS.contains(&name.as_str());
         match self.tag.as_deref() {
             _ if rolling_only => None,
             None => Some(Floating::Untagged),
