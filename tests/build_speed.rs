@@ -20,7 +20,11 @@ ENTRYPOINT ["/server"]
 
 fn repo(files: &[(&str, &str)]) -> TempDir {
     let dir = TempDir::new().expect("tempdir");
-    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.24\n");
+    write(
+        dir.path(),
+        "go.mod",
+        "module example.com/app\n\ngo 1.24\n\nrequire golang.org/x/net v0.30.0\n",
+    );
     write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
     for (path, text) in files {
         write(dir.path(), path, text);
@@ -87,5 +91,12 @@ fn vendored_modules_and_mounted_caches_are_left_alone() {
 fn a_copied_vendor_directory_is_where_the_modules_come_from() {
     let vendored = BROAD.replace("COPY . .", "COPY vendor vendor\nCOPY . .");
     let dir = repo(&[("Dockerfile", &vendored), ("go.sum", "")]);
+    assert!(!gl301(&dir).contains("GL301"));
+}
+
+#[test]
+fn a_module_that_requires_nothing_has_nothing_to_download() {
+    let dir = repo(&[("Dockerfile", BROAD)]);
+    write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.24\n");
     assert!(!gl301(&dir).contains("GL301"));
 }

@@ -36,7 +36,9 @@ fn the_help_names_the_release_of_the_go_line() {
     let dir = repo("github.com/acme/server");
     let out = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
     assert!(
-        out.contains("`golang:1.24-alpine`, the release go.mod's `go 1.24.2` line names"),
+        out.contains(
+            "`golang:1.24-alpine` or a newer, supported release (go.mod's `go 1.24.2` line names the oldest the module accepts)"
+        ),
         "{out}"
     );
 }

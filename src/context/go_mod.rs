@@ -51,6 +51,12 @@ impl GoMod {
         out
     }
 
+    /// The module requires other modules: a build downloads something. A go.mod with no
+    /// `require` has nothing to download (and usually no go.sum).
+    pub fn has_requirements(&self) -> bool {
+        !self.requires.is_empty()
+    }
+
     /// The module requires `path` (directly or as an indirect dependency).
     pub fn requires(&self, path: &str) -> bool {
         self.requires.iter().any(|r| r == path)

@@ -25,8 +25,12 @@ fn whole_context_copy<'m>(model: &'m Model, stage: usize) -> Option<&'m Copy> {
 
 /// The modules come from somewhere the layer order does not matter for: a vendor directory
 /// (`-mod=vendor`, a copied `vendor`, the context's vendor/modules.txt) or go.mod bound into
-/// the RUN that downloads (`--mount=type=bind,source=go.mod`).
+/// the RUN that downloads (`--mount=type=bind,source=go.mod`); or there are none to download.
 fn modules_elsewhere(model: &Model, stage: usize) -> bool {
+    // A module that requires nothing has nothing to download.
+    if model.context_go_mod().is_some_and(|m| !m.has_requirements()) {
+        return true;
+    }
     let chain = model.chain(stage);
     let vendored = model.modules_vendored(stage);
     let bound = model.runs.iter().any(|r| {

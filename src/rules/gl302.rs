@@ -65,7 +65,7 @@ fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<Own
     let model = ctx.model;
     let chain = model.chain(run.stage);
     let needs = run.uses.compiles
-        && model.context_go_mod().is_some_and(|m| !m.requires.is_empty())
+        && model.context_go_mod().is_some_and(|m| m.has_requirements())
         && model
             .context_copy_of(run.stage, "go.mod")
             .is_some_and(|c| c.instruction < run.instruction)

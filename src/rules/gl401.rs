@@ -128,8 +128,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 } else {
                     format!("{}:<tag of Go {release}>", image.name())
                 };
+                // The go line is the oldest release the module accepts, often one long out of
+                // support: a starting point, not a recommendation.
                 let source = match go_line {
-                    Some(v) => format!(", the release go.mod's `go {v}` line names"),
+                    Some(v) => format!(
+                        " or a newer, supported release (go.mod's `go {v}` line names the oldest the module accepts)"
+                    ),
                     None => String::new(),
                 };
                 (
