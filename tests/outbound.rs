@@ -135,3 +135,30 @@ fn a_program_that_starts_configured_commands_keeps_its_base() {
     let out = lint(dir.path());
     assert!(out.contains("GL002"), "{out}");
 }
+
+const KAFKA_MAIN: &str = "package main\n\nimport \"github.com/segmentio/kafka-go\"\n\nfunc main() { _ = kafka.NewReader(kafka.ReaderConfig{}) }\n";
+
+#[test]
+fn an_example_whose_only_client_is_a_queue_driver_is_left_alone() {
+    // A demo talks to the Kafka of its compose file in plain text: nothing shows TLS.
+    let dockerfile = DOCKERFILE.replace("./cmd/server", ".");
+    let dir = TempDir::new().expect("tempdir");
+    for root in ["examples/consumer", "consumer"] {
+        write(
+            dir.path(),
+            &format!("{root}/go.mod"),
+            "module example.com/consumer\n\ngo 1.24\n\nrequire github.com/segmentio/kafka-go v0.4.47\n",
+        );
+        write(dir.path(), &format!("{root}/main.go"), KAFKA_MAIN);
+        write(dir.path(), &format!("{root}/Dockerfile"), &dockerfile);
+    }
+    let out = stdout_in(dir.path(), &["examples/consumer/Dockerfile"]);
+    assert!(!out.contains("GL006"), "{out}");
+    // The same program shipped as the project's own image is reported.
+    let out = stdout_in(dir.path(), &["consumer/Dockerfile"]);
+    assert!(out.contains("warning[GL006]"), "{out}");
+    assert!(
+        out.contains("imports `github.com/segmentio/kafka-go`"),
+        "{out}"
+    );
+}

@@ -75,6 +75,27 @@ pub const OUTBOUND_IMPORTS: &[&str] = &[
     "gopkg.in/mail",
 ];
 
+/// Database and message-queue drivers among the outbound clients: they speak TLS only when
+/// the connection string or options ask for it, and a demo that talks to the services of its
+/// compose file runs them in plain text.
+const TLS_OPTIONAL_CLIENTS: &[&str] = &[
+    "github.com/jackc/pgx",
+    "github.com/lib/pq",
+    "github.com/go-sql-driver/mysql",
+    "go.mongodb.org/mongo-driver",
+    "github.com/redis/go-redis",
+    "github.com/go-redis/redis",
+    "github.com/nats-io/nats.go",
+    "github.com/segmentio/kafka-go",
+    "github.com/IBM/sarama",
+    "github.com/Shopify/sarama",
+];
+
+/// The outbound client (as [`outbound_import`] names it) uses TLS only when asked to.
+pub fn tls_optional(client: &str) -> bool {
+    TLS_OPTIONAL_CLIENTS.contains(&client)
+}
+
 /// Whether an import path is (inside) one of the outbound clients.
 pub fn outbound_import(path: &str) -> Option<&'static str> {
     OUTBOUND_IMPORTS.iter().copied().find(|prefix| {

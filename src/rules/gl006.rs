@@ -4,8 +4,9 @@ use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::{CA_BUNDLE, EMBEDDED_CA_MODULES};
 use crate::knowledge::images::Family;
+use crate::knowledge::network;
 use crate::context::go_source::Outbound;
-use crate::model::{CopySource, Model, Presence};
+use crate::model::{CopySource, ImageClass, Model, Presence};
 
 declare_rule! {
     GL006 "missing-ca-certificates", Warning, fix: Sometimes, applies: GO_BINARY, linux: false,
@@ -89,6 +90,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // a client that trusts a CA of its own, never reads the system roots.
     let outbound = model.shipped_program_outbound();
     if outbound == Some(Outbound::NotSeen) {
+        return;
+    }
+    // An example's database or queue client talks to the services of its demo, in plain text
+    // unless told otherwise: nothing shows that it needs the roots.
+    if model.purpose.class == ImageClass::Example
+        && matches!(&outbound, Some(Outbound::Seen { evidence, imported: true, .. }) if network::tls_optional(evidence))
+    {
         return;
     }
     let copy = match bundle_source(model) {
