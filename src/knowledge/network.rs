@@ -33,7 +33,8 @@ pub const OUTBOUND_CALLS: &[&str] = &[
 ];
 
 /// Import paths (prefixes) of clients for services that are reached over TLS: cloud SDKs,
-/// hosted APIs, databases and brokers, OAuth and ACME, HTTP client libraries.
+/// hosted APIs, OAuth and ACME, HTTP client libraries. The database and broker drivers are in
+/// [`TLS_OPTIONAL_CLIENTS`].
 pub const OUTBOUND_IMPORTS: &[&str] = &[
     "net/smtp",
     "golang.org/x/oauth2",
@@ -59,23 +60,13 @@ pub const OUTBOUND_IMPORTS: &[&str] = &[
     "github.com/stripe/stripe-go",
     "github.com/sashabaranov/go-openai",
     "github.com/openai/openai-go",
-    "github.com/jackc/pgx",
-    "github.com/lib/pq",
-    "github.com/go-sql-driver/mysql",
-    "go.mongodb.org/mongo-driver",
-    "github.com/redis/go-redis",
-    "github.com/go-redis/redis",
-    "github.com/nats-io/nats.go",
-    "github.com/segmentio/kafka-go",
-    "github.com/IBM/sarama",
-    "github.com/Shopify/sarama",
     "go.opentelemetry.io/otel/exporters/otlp",
     "github.com/wneessen/go-mail",
     "gopkg.in/gomail",
     "gopkg.in/mail",
 ];
 
-/// Database and message-queue drivers among the outbound clients: they speak TLS only when
+/// Database and message-queue drivers, outbound clients too: they speak TLS only when
 /// the connection string or options ask for it, and a demo that talks to the services of its
 /// compose file runs them in plain text.
 const TLS_OPTIONAL_CLIENTS: &[&str] = &[
@@ -98,10 +89,14 @@ pub fn tls_optional(client: &str) -> bool {
 
 /// Whether an import path is (inside) one of the outbound clients.
 pub fn outbound_import(path: &str) -> Option<&'static str> {
-    OUTBOUND_IMPORTS.iter().copied().find(|prefix| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    OUTBOUND_IMPORTS
+        .iter()
+        .chain(TLS_OPTIONAL_CLIENTS)
+        .copied()
+        .find(|prefix| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 /// The first outbound call in a Go source text.
