@@ -203,7 +203,8 @@ pub struct Decoded {
 
 /// Decodes a file. A NUL byte marks it binary. Invalid UTF-8 is reported, and each invalid byte
 /// is read as `?` so that every byte offset stays the same as in the file.
-pub fn decode(bytes: &[u8]) -> Decoded {
+/// Takes the bytes by value: valid UTF-8, the usual case, becomes the text without a copy.
+pub fn decode(bytes: Vec<u8>) -> Decoded {
     let parse_error =
         |range: TextRange, message: String| Diagnostic::new(rules::PARSE_ERROR, range, message);
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
@@ -218,16 +219,18 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             binary: true,
         };
     }
-    match std::str::from_utf8(bytes) {
+    match String::from_utf8(bytes) {
         Ok(text) => Decoded {
-            text: text.to_string(),
+            text,
             problem: None,
             binary: false,
         },
-        Err(error) => {
+        Err(invalid) => {
+            let error = invalid.utf8_error();
+            let bytes = invalid.into_bytes();
             let first = error.valid_up_to();
             let mut text = String::with_capacity(bytes.len());
-            let mut rest = bytes;
+            let mut rest = bytes.as_slice();
             loop {
                 match std::str::from_utf8(rest) {
                     Ok(valid) => {

@@ -147,7 +147,7 @@ pub(super) fn lint_one(
             }
         }
     };
-    let decoded = decode(&bytes);
+    let decoded = decode(bytes);
     let mut diagnostics: Vec<_> = decoded
         .problem
         .clone()

@@ -185,6 +185,12 @@ fn outcome(fails: bool, errors: Vec<String>) -> Result<u8, CliError> {
 /// grow with the number of files.
 const WINDOW_PER_THREAD: usize = 32;
 
+/// A file linted for the stream: whether it fails the run, and its output.
+struct Streamed {
+    fails: bool,
+    rendered: Result<output::RenderedFile, output::OutputError>,
+}
+
 /// Lints without fixing: files in path order (`targets` come in the order of the output),
 /// linted in parallel a window at a time, each window's output written before the next is
 /// linted.
@@ -206,22 +212,33 @@ pub(super) fn lint_streaming(
         if chunk.is_empty() && targets.len() == 0 {
             break;
         }
-        let results: Vec<Result<Linted, String>> = chunk
+        // Each file's output is rendered, and its report dropped, on the thread that linted it.
+        let results: Vec<Result<Option<Streamed>, String>> = chunk
             .into_par_iter()
-            .map(|job| lint_job(job, flags, None, false))
+            .map(|job| {
+                let done = lint_job(job, flags, None, false)?;
+                if done.skipped {
+                    return Ok(None);
+                }
+                let fails = done
+                    .report
+                    .diagnostics
+                    .iter()
+                    .any(|d| done.threshold.fails(d.severity));
+                Ok(Some(Streamed {
+                    fails,
+                    rendered: output::render_file(format, &done.report),
+                }))
+            })
             .collect();
         let mut text = String::new();
         for result in results {
             match result {
-                Ok(done) if done.skipped => {}
-                Ok(done) => {
+                Ok(None) => {}
+                Ok(Some(done)) => {
                     linted += 1;
-                    fails |= done
-                        .report
-                        .diagnostics
-                        .iter()
-                        .any(|d| done.threshold.fails(d.severity));
-                    text.push_str(&stream.file(&done.report)?);
+                    fails |= done.fails;
+                    text.push_str(&stream.add(done.rendered?));
                 }
                 Err(message) => errors.push(message),
             }
@@ -331,7 +348,7 @@ pub(super) fn show_models(
                 }
             },
         };
-        let decoded = crate::decode(&bytes);
+        let decoded = crate::decode(bytes);
         if decoded.binary {
             errors.push(format!(
                 "`{display}` is not a Dockerfile: it holds binary data"

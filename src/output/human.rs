@@ -25,6 +25,16 @@ pub(crate) struct Counts {
     files: usize,
 }
 
+impl Counts {
+    pub(crate) fn add(&mut self, other: &Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.fixable += other.fixable;
+        self.files += other.files;
+    }
+}
+
 /// One report's findings with their snippets; adds them to `counts`.
 pub(crate) fn render_human_file(report: &FileReport, color: bool, counts: &mut Counts) -> String {
     let mut buffer = if color {

@@ -16,7 +16,7 @@ use crate::source::{LineCol, LineIndex};
 
 pub use document::OutputError;
 pub use sarif::{REPOSITORY_URL, doc_section};
-pub use stream::OutputStream;
+pub use stream::{OutputStream, RenderedFile, render_file};
 
 /// An output format, as the stream writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

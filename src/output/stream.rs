@@ -8,6 +8,41 @@ use super::document::{ArrayFrame, OutputError};
 use super::human::{Counts, human_summary, render_human_file};
 use super::{FileReport, Format, compact, github, json, sarif};
 
+/// One report's output, rendered on whichever thread linted it: only the order and the
+/// document's frame are left to the stream, so the writing thread does little.
+pub struct RenderedFile(Piece);
+
+enum Piece {
+    /// Human (with what the summary counts), compact and GitHub output.
+    Text(String, Counts),
+    /// JSON's or SARIF's array items; JSON also lists the file.
+    Items {
+        file_item: Option<String>,
+        items: Vec<String>,
+    },
+}
+
+/// Renders one report's part of the output in `format`.
+pub fn render_file(format: Format, report: &FileReport) -> Result<RenderedFile, OutputError> {
+    Ok(RenderedFile(match format {
+        Format::Human { color } => {
+            let mut counts = Counts::default();
+            let text = render_human_file(report, color, &mut counts);
+            Piece::Text(text, counts)
+        }
+        Format::Compact => Piece::Text(compact::compact_file(report), Counts::default()),
+        Format::Github => Piece::Text(github::github_file(report), Counts::default()),
+        Format::Json => Piece::Items {
+            file_item: Some(json::json_file_item(report)?),
+            items: json::json_items(report)?,
+        },
+        Format::Sarif => Piece::Items {
+            file_item: None,
+            items: sarif::sarif_items(report)?,
+        },
+    }))
+}
+
 /// Writes reports one at a time. `file` returns what to print for a report (the document's
 /// opening comes with the first one); `finish` writes what closes the output.
 pub struct OutputStream {
@@ -50,28 +85,28 @@ impl OutputStream {
 
     /// The output for one report.
     pub fn file(&mut self, report: &FileReport) -> Result<String, OutputError> {
-        Ok(match self.format {
-            Format::Human { color } => render_human_file(report, color, &mut self.counts),
-            Format::Compact => compact::compact_file(report),
-            Format::Github => github::github_file(report),
-            Format::Json => {
-                let item = json::json_file_item(report)?;
-                self.files_text
-                    .push_str(ArrayFrame::separator(self.file_count));
-                self.files_text.push_str(&item);
-                self.file_count += 1;
-                let items = json::json_items(report)?;
+        Ok(self.add(render_file(self.format, report)?))
+    }
+
+    /// Puts a report rendered by [`render_file`] in its place in the output.
+    pub fn add(&mut self, rendered: RenderedFile) -> String {
+        match rendered.0 {
+            Piece::Text(text, counts) => {
+                self.counts.add(&counts);
+                text
+            }
+            Piece::Items { file_item, items } => {
+                if let Some(item) = file_item {
+                    self.files_text
+                        .push_str(ArrayFrame::separator(self.file_count));
+                    self.files_text.push_str(&item);
+                    self.file_count += 1;
+                }
                 let mut out = self.open();
                 out.push_str(&self.items_text(items));
                 out
             }
-            Format::Sarif => {
-                let items = sarif::sarif_items(report)?;
-                let mut out = self.open();
-                out.push_str(&self.items_text(items));
-                out
-            }
-        })
+        }
     }
 
     /// Writes what closes the output. With `nothing_linted` (every file failed to read), the

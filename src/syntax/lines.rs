@@ -15,9 +15,10 @@ pub(super) struct PhysicalLine {
 }
 
 pub(super) fn physical_lines(text: &str, first_start: usize) -> Vec<PhysicalLine> {
-    let mut lines = Vec::new();
-    let mut start = first_start;
     let bytes = text.as_bytes();
+    // Sized once: growing a vector step by step costs the allocator more than counting.
+    let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+    let mut start = first_start;
     while start < bytes.len() {
         let newline = memchr(b'\n', &bytes[start..]).map(|i| start + i);
         let next = newline.map_or(bytes.len(), |i| i + 1);

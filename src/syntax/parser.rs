@@ -54,6 +54,18 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&mut self) {
+        // Room for an instruction per line that starts at its first column: most files indent
+        // their continuation lines, so this is close, and it spares the vector's regrowth.
+        let starts = self
+            .lines
+            .iter()
+            .filter(|line| {
+                self.text.as_bytes()[line.start..line.end]
+                    .first()
+                    .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'#'))
+            })
+            .count();
+        self.file.instructions.reserve(starts);
         let mut directives_done = false;
         let mut index = 0;
         while index < self.lines.len() {
