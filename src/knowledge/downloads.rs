@@ -55,7 +55,9 @@ pub fn moving_ref(url: &str) -> Option<&str> {
         ] => return Some(branch),
         ["raw.githubusercontent.com", _, _, "refs", "tags", ..] => return None,
         ["raw.githubusercontent.com", _, _, reference, _, ..] => *reference,
-        ["github.com", _, _, "releases", "latest", "download", ..] => return Some("latest"),
+        ["github.com", _, _, "releases", "latest", "download", ..]
+        | ["github.com", _, _, "releases", "latest"]
+        | ["api.github.com", "repos", _, _, "releases", "latest"] => return Some("latest"),
         ["github.com", _, _, "archive", "refs", "heads", archive] => strip_archive(archive),
         ["github.com", _, _, "archive", archive] => strip_archive(archive),
         ["github.com", _, _, "raw" | "blob", reference, _, ..] => *reference,
@@ -71,6 +73,31 @@ pub fn moving_ref(url: &str) -> Option<&str> {
     is_moving_ref(reference).then_some(reference)
 }
 
+/// The download serves a project's newest release: GitHub's `releases/latest` (its page, an
+/// asset under it, or the API's record of it), which moves with each release.
+pub fn serves_latest_release(url: &str) -> bool {
+    moving_ref(url) == Some("latest")
+}
+
+/// The `http://` and `https://` addresses written in a shell word, which may hold several
+/// inside a command substitution (`wget "$(curl -sL https://.../releases/latest | grep ...)"`).
+/// An address ends at a space, a quote or a shell operator; `${...}` inside it is kept.
+pub fn urls_in(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("http").filter_map(move |(start, _)| {
+        let rest = &text[start..];
+        if !(rest.starts_with("https://") || rest.starts_with("http://")) {
+            return None;
+        }
+        let end = rest
+            .find(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '"' | '\'' | '|' | '(' | ')' | ';' | '<' | '>' | '`')
+            })
+            .unwrap_or(rest.len());
+        Some(&rest[..end])
+    })
+}
+
 /// `main.tar.gz` → `main`.
 fn strip_archive(name: &str) -> &str {
     [".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz"]
@@ -81,7 +108,30 @@ fn strip_archive(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::moving_ref;
+    use super::{moving_ref, serves_latest_release, urls_in};
+
+    #[test]
+    fn finds_addresses_inside_substitutions() {
+        let word = "https://github.com/$(curl -s -L https://github.com/acme/tool/releases/${RELEASE} | egrep -o x)";
+        let urls: Vec<&str> = urls_in(word).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://github.com/$",
+                "https://github.com/acme/tool/releases/${RELEASE}"
+            ]
+        );
+        assert!(serves_latest_release(
+            "https://github.com/acme/tool/releases/latest"
+        ));
+        assert!(serves_latest_release(
+            "https://api.github.com/repos/acme/tool/releases/latest"
+        ));
+        assert!(!serves_latest_release(
+            "https://github.com/acme/tool/releases/download/v1.2.0/tool.tar.gz"
+        ));
+        assert!(!serves_latest_release("https://sh.rustup.rs"));
+    }
 
     #[test]
     fn branches_move_and_tags_do_not() {

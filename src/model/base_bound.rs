@@ -179,6 +179,34 @@ impl FileFacts<'_> {
     }
 }
 
+impl FileFacts<'_> {
+    /// The shipped image installs its publisher's newest release, on purpose: a RUN of its
+    /// chain downloads from a `releases/latest` address, written or through a build argument
+    /// whose default makes it one (`ARG RELEASE=latest` ... `releases/${RELEASE}`). Such an
+    /// image follows each release without a commit by design; pinning its bases alone would
+    /// not make it repeatable.
+    pub fn installs_latest_release(&self) -> bool {
+        let chain = self.final_chain();
+        self.runs
+            .iter()
+            .filter(|run| chain.contains(&run.stage))
+            .any(|run| {
+                let vars = &self.stages[run.stage].vars;
+                run.script
+                    .commands
+                    .iter()
+                    .flat_map(|command| &command.argv)
+                    .filter(|word| word.text.contains("://"))
+                    .flat_map(|word| downloads::urls_in(&word.text))
+                    .any(|url| {
+                        vars.expand(url)
+                            .usable()
+                            .is_some_and(downloads::serves_latest_release)
+                    })
+            })
+    }
+}
+
 /// A git command's words; `None` for any other program. Every file has RUNs and few clone, so
 /// only git's commands are read as words.
 fn git_words(command: &std::sync::Arc<crate::shell::Command>) -> Option<Vec<&str>> {

@@ -62,7 +62,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut own_account: Option<Option<String>> = None;
     // A build that checks out another project's default branch floats whatever its bases
     // are pinned to: pinning them alone does not make it repeatable.
-    if model.builds_moving_sources() {
+    // So does an image that installs its publisher's newest release by design.
+    if model.builds_moving_sources() || model.installs_latest_release() {
         return;
     }
     for pull in model.pulls() {
