@@ -98,6 +98,23 @@ pub fn urls_in(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The one architecture a download's address names in its own text, as Go calls it
+/// (`dockerize-alpine-linux-amd64-$V.tar.gz`, `rclone-linux-x86_64.zip`): that file runs on
+/// that architecture only. `None` when the address names none, or names it through a variable
+/// (`-linux-${TARGETARCH}`).
+pub fn named_architecture(url: &str) -> Option<&'static str> {
+    url.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .find_map(|part| match part.to_ascii_lowercase().as_str() {
+            "amd64" | "x86_64" => Some("amd64"),
+            "arm64" | "aarch64" | "arm64v8" => Some("arm64"),
+            "armv7" | "armhf" | "arm32v7" => Some("arm"),
+            "ppc64le" => Some("ppc64le"),
+            "s390x" => Some("s390x"),
+            "riscv64" => Some("riscv64"),
+            _ => None,
+        })
+}
+
 /// `main.tar.gz` → `main`.
 fn strip_archive(name: &str) -> &str {
     [".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz"]
@@ -131,6 +148,18 @@ mod tests {
             "https://github.com/acme/tool/releases/download/v1.2.0/tool.tar.gz"
         ));
         assert!(!serves_latest_release("https://sh.rustup.rs"));
+    }
+
+    #[test]
+    fn names_the_architecture_written_in_the_address() {
+        use super::named_architecture;
+        let dockerize = "https://github.com/jwilder/dockerize/releases/download/$V/dockerize-alpine-linux-amd64-$V.tar.gz";
+        assert_eq!(named_architecture(dockerize), Some("amd64"));
+        let aarch = "https://example.com/tool-linux-aarch64.tar.gz";
+        assert_eq!(named_architecture(aarch), Some("arm64"));
+        let through = "https://example.com/tool-linux-${TARGETARCH}.tar.gz";
+        assert_eq!(named_architecture(through), None);
+        assert_eq!(named_architecture("https://example.com/tool.tar.gz"), None);
     }
 
     #[test]

@@ -7,10 +7,12 @@ use crate::shell::ShellWord;
 use crate::source::TextRange;
 use crate::syntax::Keyword;
 
+use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::go_build::GoBuild;
 use super::platform::PLATFORM_ARGS;
 use super::vars::{Certainty, Value, Vars};
+use crate::knowledge::downloads;
 use crate::knowledge::go_command::{self, GoSubcommand};
 use crate::knowledge::images::ARCH_NAMES;
 
@@ -370,7 +372,52 @@ impl FileFacts<'_> {
                 .platform
                 .as_deref()
                 .is_none_or(|p| mentions(p, "TARGETPLATFORM"))
-        })
+        }) && self.shipped_download_architecture().is_none()
+    }
+
+    /// The one architecture that the programs the shipped image downloads are built for, when
+    /// their addresses name one and only one (`dockerize-linux-amd64.tar.gz`): the image then
+    /// runs on that architecture only, by the file's own choice. Addresses that name several
+    /// (a `case` over the architectures) or take it from a variable leave it open.
+    pub fn shipped_download_architecture(&self) -> Option<&'static str> {
+        // The shipped image's chain, and the stages it copies from that do not run on the
+        // build machine (a stage that fetches `rclone-linux-amd64` for the image to copy).
+        let chain = self.final_chain();
+        let mut stages: Vec<usize> = chain.to_vec();
+        for copy in self.copies.iter().filter(|c| chain.contains(&c.stage)) {
+            if let CopySource::Stage(from) = copy.source
+                && !stages.contains(&from)
+                && !self.runs_on_build_platform(from)
+            {
+                stages.push(from);
+            }
+        }
+        let run_words = self
+            .runs
+            .iter()
+            .filter(|run| stages.contains(&run.stage))
+            .flat_map(|run| run.script.commands.iter())
+            .flat_map(|command| command.argv.iter().map(|w| w.text.as_str()));
+        let add_words = self
+            .copies
+            .iter()
+            .filter(|copy| copy.is_add && stages.contains(&copy.stage))
+            .flat_map(|copy| self.instruction(copy.instruction).arg_words())
+            .map(|w| w.value.as_str());
+        let mut named = None;
+        for url in run_words
+            .chain(add_words)
+            .filter(|w| w.contains("://"))
+            .flat_map(downloads::urls_in)
+        {
+            match (named, downloads::named_architecture(url)) {
+                (_, None) => {}
+                (None, Some(arch)) => named = Some(arch),
+                (Some(first), Some(arch)) if first != arch => return None,
+                _ => {}
+            }
+        }
+        named
     }
 }
 
