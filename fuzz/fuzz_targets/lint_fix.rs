@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = ignore.excludes(".git");
         let _ = ignore.excludes("cmd/server/main.go");
     }
-    let decoded = decode(data);
+    let decoded = decode(data.to_vec());
     if decoded.binary {
         return;
     }
