@@ -220,3 +220,44 @@ impl ImageRef {
             .is_some_and(|t| t.contains("windowsservercore") || t.contains("nanoserver"))
     }
 }
+/// What organisations append to their code host name and drop from their registry account
+/// (GitHub's `dgraph-io` publishes `dgraph/...`, `keel-hq` publishes `keelhq/...`).
+const ORGANISATION_SUFFIXES: &[&str] = &[
+    "io", "hq", "dev", "inc", "labs", "oss", "org", "app", "ai", "tech", "team", "project",
+    "official",
+];
+
+/// A registry account and a code host owner that are one organisation: the same letters and
+/// digits (Docker Hub names have no hyphens: `crazymax` publishes GitHub's `crazy-max`), or
+/// the owner's name with an organisation suffix the account drops (`dgraph-io`, `dgraph`).
+pub fn same_account(publisher: &str, owner: &str) -> bool {
+    let plain = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let (publisher, owner_plain) = (plain(publisher), plain(owner));
+    if publisher.is_empty() {
+        return false;
+    }
+    publisher == owner_plain
+        || owner.rsplit_once(['-', '_']).is_some_and(|(name, suffix)| {
+            ORGANISATION_SUFFIXES.contains(&suffix.to_ascii_lowercase().as_str())
+                && plain(name) == publisher
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_account;
+
+    #[test]
+    fn one_organisation_under_two_names() {
+        assert!(same_account("crazymax", "crazy-max"));
+        assert!(same_account("dgraph", "dgraph-io"));
+        assert!(same_account("keelhq", "keel-hq"));
+        assert!(!same_account("dgraph", "dgraph-fans"));
+        assert!(!same_account("library", "acme-io"));
+    }
+}

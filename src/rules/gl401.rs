@@ -4,7 +4,7 @@
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::go_images;
-use crate::knowledge::image_ref::Floating;
+use crate::knowledge::image_ref::{self, Floating};
 use crate::model::{Pull, PullKind};
 
 declare_rule! {
@@ -21,18 +21,6 @@ fn what(pull: &Pull) -> &'static str {
         PullKind::CopyFrom => "image copied from",
         PullKind::MountFrom => "image mounted from",
     }
-}
-
-/// One account under two spellings: Docker Hub names have no hyphens (`crazymax` publishes
-/// the images of GitHub's `crazy-max`).
-fn same_account(publisher: &str, owner: &str) -> bool {
-    let plain = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
-    plain(publisher) == plain(owner)
 }
 
 /// The tag to suggest for an official golang image: the same variant (`-alpine`,
@@ -98,7 +86,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .as_deref()
                 .into_iter()
                 .chain(labelled)
-                .any(|own| same_account(publisher, own))
+                .any(|own| image_ref::same_account(publisher, own))
             {
                 continue;
             }
