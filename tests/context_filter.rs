@@ -188,3 +188,35 @@ fn a_builder_that_installs_git_for_its_build_driver_needs_the_history() {
     let dir = repo(true, &[("Dockerfile", &mage)]);
     assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }
+
+#[test]
+fn goreleaser_and_git_installed_for_the_vcs_stamp_need_the_history() {
+    // GoReleaser takes its version from the tags, and refuses to build without them.
+    let goreleaser = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN goreleaser build --single-target --snapshot -o /out/server",
+    );
+    let dir = repo(true, &[("Dockerfile", &goreleaser)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // Git installed, as its comment says, so that `go build` stamps the revision.
+    let stamped = BUILD
+        .replace("FROM golang:1.24 AS build", "FROM golang:1.24-alpine AS build")
+        .replace(
+            "WORKDIR /src",
+            "# git, so that go build writes the VCS details into the build info\nRUN apk add --no-cache git\nWORKDIR /src",
+        );
+    let dir = repo(true, &[("Dockerfile", &stamped)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // Git installed with no word of why (often to fetch modules): nothing the file says needs
+    // the history.
+    let fetching = stamped.replace(
+        "# git, so that go build writes the VCS details into the build info\n",
+        "",
+    );
+    let dir = repo(true, &[("Dockerfile", &fetching)]);
+    assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // ...unless the build turns stamping off.
+    let unstamped = stamped.replace("go build -trimpath", "go build -buildvcs=false -trimpath");
+    let dir = repo(true, &[("Dockerfile", &unstamped)]);
+    assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
+}

@@ -35,9 +35,32 @@ pub const GOLANG_IMAGE_ENV: &[(&str, &str)] = &[("GOPATH", GOPATH), ("GOTOOLCHAI
 pub const GOLANG_IMAGE_PATH: &str =
     "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/// What Red Hat's Go Toolset images set that matters to Go builds: the home of their
+/// application user, which `USER root` does not reset (an ENV), so GOPATH (unset) is
+/// `/opt/app-root/src/go` for every user (sclorg/golang-container, s2i-base).
+pub const GO_TOOLSET_ENV: &[(&str, &str)] = &[("HOME", "/opt/app-root/src")];
+
+/// The user Red Hat's Go Toolset images run as (`default`, uid 1001, the s2i convention).
+pub const GO_TOOLSET_USER: u32 = 1001;
+
+/// Red Hat's Go Toolset images (`registry.access.redhat.com/ubi9/go-toolset`,
+/// `registry.redhat.io/rhel9/go-toolset`): Go with gcc, cgo on by default (their FIPS mode
+/// needs it).
+pub fn is_red_hat_go_toolset(name: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix("registry.access.redhat.com/")
+        .or_else(|| name.strip_prefix("registry.redhat.io/"))
+    else {
+        return false;
+    };
+    rest.split_once('/').is_some_and(|(line, image)| {
+        (line.starts_with("ubi") || line.starts_with("rhel")) && image == "go-toolset"
+    })
+}
+
 /// An image name (as `ImageRef::name` gives it) that carries a Go toolchain.
 pub fn is_go_toolchain(name: &str) -> bool {
-    GO_TOOLCHAIN_IMAGES.contains(&name)
+    GO_TOOLCHAIN_IMAGES.contains(&name) || is_red_hat_go_toolset(name)
 }
 
 /// What a Go image's tag says: the Go version it names and what follows it.
@@ -186,6 +209,21 @@ mod tests {
 
     fn v(major: u32, minor: u32) -> GoVersion {
         GoVersion::new(major, minor)
+    }
+
+    #[test]
+    fn red_hat_go_toolset() {
+        assert!(is_go_toolchain(
+            "registry.access.redhat.com/ubi9/go-toolset"
+        ));
+        assert!(is_go_toolchain("registry.redhat.io/rhel8/go-toolset"));
+        assert!(!is_go_toolchain(
+            "registry.access.redhat.com/ubi9/ubi-minimal"
+        ));
+        assert_eq!(
+            release_of("registry.access.redhat.com/ubi9/go-toolset:1.23.6-1745328278"),
+            GoRelease::Version(v(1, 23))
+        );
     }
 
     #[test]

@@ -58,6 +58,12 @@ pub struct BaseFacts {
     /// gopherlint knows every file the image has (scratch, distroless, chainguard static):
     /// a missing file there is a finding.
     pub contents_known: bool,
+    /// The environment the image sets that matters to Go builds (GOPATH, HOME).
+    pub env: &'static [(&'static str, &'static str)],
+    /// A Go toolchain chosen for what cgo links: Red Hat's Go Toolset, whose crypto calls
+    /// OpenSSL (and its FIPS module) through cgo. A build on it that leaves cgo on does so on
+    /// purpose.
+    pub cgo_by_design: bool,
 }
 
 /// distroless's and chainguard static's /etc/passwd (GoogleContainerTools/distroless
@@ -127,6 +133,8 @@ impl BaseFacts {
         go: GoRelease::Unknown,
         users: &[],
         contents_known: false,
+        env: &[],
+        cgo_by_design: false,
     };
 
     pub fn is_go_toolchain(&self) -> bool {
@@ -297,6 +305,7 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
     }
     if go_images::is_go_toolchain(&name) {
         let alpine = tag.contains("alpine");
+        let red_hat = go_images::is_red_hat_go_toolset(&name);
         // `golang@sha256:...` with no tag: any variant, Debian or Alpine, so neither its libc
         // nor its C compiler is known (the digest is not `latest`).
         let variant_known = image.tag.is_some() || image.digest.is_none();
@@ -313,11 +322,19 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             passwd: true,
             default_user: if name.starts_with("cgr.dev") {
                 DefaultUser::NonRoot(65532)
+            } else if red_hat {
+                DefaultUser::NonRoot(go_images::GO_TOOLSET_USER)
             } else {
                 DefaultUser::Root
             },
             c_toolchain: variant_known.then_some(!alpine),
             go: go_images::release(image),
+            env: if red_hat {
+                go_images::GO_TOOLSET_ENV
+            } else {
+                go_images::GOLANG_IMAGE_ENV
+            },
+            cgo_by_design: red_hat,
             ..unknown
         };
     }

@@ -87,6 +87,10 @@ pub const BUILD_DRIVERS: &[&str] = &[
     "xx-go-build",
 ];
 
+/// Programs that read the repository's history: git, and GoReleaser, which takes its version
+/// from the tags and refuses to build without them.
+pub const GIT_HISTORY_READERS: &[&str] = &["git", "goreleaser"];
+
 /// HTTP clients a health check may run.
 pub const HTTP_CLIENTS: &[&str] = &["curl", "wget", "nc"];
 

@@ -18,7 +18,6 @@ use super::vars::{Certainty, Value, Var, Vars};
 use super::{ModelError, ModelOptions};
 use crate::context::BuildContext;
 use crate::knowledge::go_command;
-use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
 use crate::knowledge::go_release::{GoRelease, GoVersion, distribution_release};
 use crate::knowledge::images::{BaseFacts, Family, ImageRef, base_facts, default_workdir};
 use crate::knowledge::{packages, shells, users};
@@ -598,8 +597,8 @@ fn image_reference(vars: &Vars, text: &str) -> Value {
 /// Environment variables a base image sets that matter to Go builds.
 fn image_env(facts: &BaseFacts) -> Vars {
     let mut vars = Vars::default();
-    if facts.is_go_toolchain() {
-        for &(name, value) in GOLANG_IMAGE_ENV {
+    for &(name, value) in facts.env {
+        {
             vars.set(
                 name,
                 Var {

@@ -12,6 +12,7 @@ use super::vars::Value;
 use crate::context::make_run::stamps_from_git;
 use crate::context::{BuildContext, GoMod};
 use crate::knowledge::go_release::GoFeature;
+use crate::knowledge::{conventions, tools};
 use crate::paths;
 
 impl FileFacts<'_> {
@@ -149,12 +150,21 @@ impl Model<'_> {
             .any(|r| {
                 let range = self.instruction(r.instruction).range;
                 let own = self.text.get(range.start..range.end).unwrap_or_default();
+                // Git installed, as its comment says, for the VCS stamp of a plain `go build`:
+                // Go writes the revision into the binary when git and `.git` are both there.
+                let stamping_build = git_installed
+                    && self.explains_git_for_vcs_stamp(copy.stage)
+                    && self
+                        .go_builds
+                        .iter()
+                        .any(|b| b.instruction == r.instruction && !b.has_flag("buildvcs"));
                 stamps_from_git(own)
+                    || stamping_build
                     || r.script
                         .commands
                         .iter()
                         .any(|command| match command.program() {
-                            Some("git") => true,
+                            Some(program) if tools::GIT_HISTORY_READERS.contains(&program) => true,
                             _ if git_installed && super::opaque::is_opaque_build(command) => true,
                             Some("make" | "gmake") => {
                                 read("Makefile").is_some_and(|text| stamps_from_git(&text))
@@ -168,6 +178,27 @@ impl Model<'_> {
                                 .is_some_and(|text| stamps_from_git(&text)),
                             _ => false,
                         })
+            })
+    }
+
+    /// A comment above a RUN of the stage's chain that installs git says it is there for the
+    /// VCS stamp ("install git so that go build populates the VCS details").
+    fn explains_git_for_vcs_stamp(&self, stage: usize) -> bool {
+        let chain = self.chain(stage);
+        self.runs
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .filter(|r| {
+                r.script
+                    .commands
+                    .iter()
+                    .filter_map(|c| super::scripts::installed_packages(c))
+                    .flatten()
+                    .any(|p| crate::knowledge::packages::is_git(&p))
+            })
+            .any(|r| {
+                self.explained_here(r.instruction, conventions::VCS_STAMP_TOPICS)
+                    .is_some()
             })
     }
 

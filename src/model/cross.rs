@@ -375,6 +375,24 @@ impl FileFacts<'_> {
         }) && self.shipped_download_architecture().is_none()
     }
 
+    /// A RUN of the stage's chain downloads by the target platform (`.../protoc-linux-${TARGETARCH}.zip`):
+    /// tools the stage runs itself, which on the build machine would be the wrong ones.
+    pub fn fetches_for_target(&self, stage: usize) -> bool {
+        let chain = self.chain(stage);
+        self.runs
+            .iter()
+            .filter(|run| chain.contains(&run.stage))
+            .flat_map(|run| run.script.commands.iter())
+            .flat_map(|command| command.argv.iter())
+            .filter(|word| word.text.contains("://") && word.text.contains("TARGET"))
+            .flat_map(|word| downloads::urls_in(&word.text))
+            .any(|url| {
+                PLATFORM_ARGS
+                    .iter()
+                    .any(|arg| arg.starts_with("TARGET") && mentions(url, arg))
+            })
+    }
+
     /// The one architecture that the programs the shipped image downloads are built for, when
     /// their addresses name one and only one (`dockerize-linux-amd64.tar.gz`): the image then
     /// runs on that architecture only, by the file's own choice. Addresses that name several

@@ -2,6 +2,7 @@
 //! official golang image's tag, and whether git is there (VCS stamping needs it).
 
 use super::facts::FileFacts;
+use super::go_build::CgoSetting;
 use super::scripts::installed_packages;
 use crate::knowledge::go_images::GoTag;
 use crate::knowledge::go_release::{GoFeature, GoRelease};
@@ -20,6 +21,33 @@ impl FileFacts<'_> {
     /// Go toolchain image's (chainguard, devcontainers; tinygo names its own releases).
     pub fn golang_release(&self, stage: usize) -> GoRelease {
         self.stages[stage].facts.go
+    }
+
+    /// Cgo is on for a build with `setting` in `stage`: set so, or left to Go where the
+    /// builder has a C compiler (its image's, or one its chain installs), or where Go before
+    /// 1.20 kept it on without one (`golang:1.18-alpine`, whose precompiled `net` linked musl).
+    pub fn cgo_on(&self, setting: &CgoSetting, stage: usize) -> bool {
+        let builder = &self.stages[stage];
+        let on_without_compiler = builder.facts.c_toolchain == Some(false)
+            && self
+                .golang_release(stage)
+                .lacks(GoFeature::CgoOffWithoutCompiler);
+        !setting.disabled()
+            && (setting.enabled_explicitly()
+                || builder.facts.c_toolchain == Some(true)
+                || builder.c_toolchain_installed
+                || on_without_compiler)
+    }
+
+    /// Cgo is on for a build on purpose: set so, or left on where the chain installs a C
+    /// compiler, or on a toolchain chosen for what cgo links (Red Hat's Go Toolset). A
+    /// compiler that merely comes with the image (`golang:1.23`) says nothing of intent.
+    pub fn cgo_deliberate(&self, setting: &CgoSetting, stage: usize) -> bool {
+        let builder = &self.stages[stage];
+        !setting.disabled()
+            && (setting.enabled_explicitly()
+                || builder.c_toolchain_installed
+                || builder.facts.cgo_by_design)
     }
 
     /// The stage's Go is known to predate the build cache (Go 1.10), when `-a` and

@@ -114,6 +114,18 @@ impl<'a> FileFacts<'a> {
         })
     }
 
+    /// A comment in `stage` (above its FROM or any of its instructions) says it is built
+    /// natively on each platform's own machine.
+    pub fn says_built_natively(&self, stage: usize) -> bool {
+        let stage = &self.stages[stage];
+        std::iter::once(stage.from)
+            .chain(stage.body.iter().copied())
+            .any(|i| {
+                self.comments_above(i)
+                    .any(|c| conventions::says_native_build(&c.text))
+            })
+    }
+
     /// The comment just above `instruction`, when it explains a choice about one of `topics`:
     /// for a choice about one step (a build's flags), which the file's header does not speak
     /// for.

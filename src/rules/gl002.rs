@@ -4,7 +4,6 @@ use super::removal::delete_instruction;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::in_system_dir;
-use crate::knowledge::go_release::GoFeature;
 use crate::knowledge::images::{DISTROLESS_STATIC, distroless_static_for};
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
@@ -306,24 +305,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for binary in model.opaque_go_copies() {
         cgo.push((model.opaque_cgo(binary), binary.stage));
     }
-    let deliberate_cgo = cgo.iter().any(|(setting, stage)| {
-        !setting.disabled()
-            && (setting.enabled_explicitly() || model.stages[*stage].c_toolchain_installed)
-    });
-    let cgo_on = cgo.iter().any(|(setting, stage)| {
-        let builder = &model.stages[*stage];
-        // Before Go 1.20 cgo stayed on without a compiler (golang:1.18-alpine), and the
-        // precompiled `net` linked musl.
-        let on_without_compiler = builder.facts.c_toolchain == Some(false)
-            && model
-                .golang_release(*stage)
-                .lacks(GoFeature::CgoOffWithoutCompiler);
-        !setting.disabled()
-            && (setting.enabled_explicitly()
-                || builder.facts.c_toolchain == Some(true)
-                || builder.c_toolchain_installed
-                || on_without_compiler)
-    });
+    let deliberate_cgo = cgo
+        .iter()
+        .any(|(setting, stage)| model.cgo_deliberate(setting, *stage));
+    let cgo_on = cgo
+        .iter()
+        .any(|(setting, stage)| model.cgo_on(setting, *stage));
     // Built on an image gopherlint does not know, with cgo left to Go: whether the binary
     // links the C library (and so needs this base's) is unknown.
     let cgo_unknown = cgo.iter().any(|(setting, stage)| {

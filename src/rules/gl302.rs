@@ -13,7 +13,7 @@ declare_rule! {
     "A RUN that builds Go has no cache mount for GOCACHE, or one that downloads modules none for GOMODCACHE"
 }
 
-const WHERE_IT_PAYS: &str = "a cache mount lives on the builder: local builds and long-lived builders gain at once, an ephemeral CI runner only when it exports and restores the builder's cache; `RUN --mount` needs BuildKit (Docker's default builder since Engine 23)";
+const WHERE_IT_PAYS: &str = "a cache mount lives on the builder: local builds and long-lived builders gain at once, an ephemeral CI runner only when its builder's state survives between runs (a persistent builder, or the mounts saved and restored: `--cache-to` exports layers, not cache mounts); `RUN --mount` needs BuildKit (Docker's default builder since Engine 23)";
 
 /// Every go build of the RUN passes `-a`, which skips the build cache: GL204's finding.
 fn forces_rebuild(ctx: &Context, run: &GoCacheRun) -> bool {

@@ -69,6 +69,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             || build.is_tool_install()
             || !model.ships(build)
             || reported.contains(&build.stage)
+            // The stage fetches tools for the target platform (moved to the build machine it
+            // would fetch the wrong ones), or its comment says each platform builds on its own
+            // machine.
+            || model.fetches_for_target(build.stage)
+            || model.says_built_natively(build.stage)
         {
             continue;
         }
@@ -80,7 +85,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             // for the build machine.
             .filter(|b| b.stage == build.stage && !b.is_tool_install())
             .collect();
-        let cgo = builds.iter().any(|b| b.cgo.enabled_explicitly());
+        let cgo = builds.iter().any(|b| model.cgo_deliberate(&b.cgo, b.stage));
         let range = stage
             .image_word
             .as_ref()

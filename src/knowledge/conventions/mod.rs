@@ -5,7 +5,9 @@
 
 mod phrases;
 
-pub use phrases::{comment_intent, explains_choice, index_row_intent};
+pub use phrases::{
+    VCS_STAMP_TOPICS, comment_intent, explains_choice, index_row_intent, says_native_build,
+};
 
 /// What a name or a comment says an image is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

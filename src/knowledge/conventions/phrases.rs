@@ -144,6 +144,35 @@ const REASON_WORDS: &[&str] = &[
     "provides",
 ];
 
+/// What a comment names when it says git is installed for the VCS stamp `go build` writes.
+pub const VCS_STAMP_TOPICS: &[&str] = &[
+    "vcs",
+    "buildvcs",
+    "build info",
+    "buildinfo",
+    "version control",
+];
+
+/// What a comment says when a file builds each platform on its own machine on purpose
+/// ("native build per platform", "built natively on each runner"): no stage runs emulated.
+const NATIVE_BUILD_PHRASES: &[&str] = &[
+    "native build",
+    "native builds",
+    "build natively",
+    "builds natively",
+    "built natively",
+    "native runner",
+    "native runners",
+];
+
+/// A comment says the build runs natively on each platform's own machine.
+pub fn says_native_build(comment: &str) -> bool {
+    let lower = comment.to_ascii_lowercase();
+    NATIVE_BUILD_PHRASES
+        .iter()
+        .any(|p| contains_phrase(&lower, p))
+}
+
 /// A comment explains a choice about one of `topics` (lowercase words or phrases): it names
 /// the topic and gives a reason.
 pub fn explains_choice(comment: &str, topics: &[&str]) -> bool {
@@ -164,6 +193,14 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_say_a_build_is_native() {
+        assert!(says_native_build(
+            "Build with CGO support for sqlite using musl - native build per platform"
+        ));
+        assert!(!says_native_build("Build the native binary"));
+    }
 
     #[test]
     fn comments_say_what_an_image_is_for_and_why() {
