@@ -36,7 +36,10 @@ fn list(node: Option<&Node>) -> Vec<String> {
         return Vec::new();
     };
     let items: Vec<String> = match node.as_str() {
-        Some(s) => s.split([',', '\n']).map(str::to_string).collect(),
+        Some(s) => without_expressions(s)
+            .split([',', '\n'])
+            .map(str::to_string)
+            .collect(),
         None => node
             .items()
             .iter()
@@ -48,6 +51,45 @@ fn list(node: Option<&Node>) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && !s.starts_with('#'))
         .collect()
+}
+
+/// A list with `${{ ... }}` expressions in it, each replaced by the quoted values it can give
+/// that look like list items (`${{ cond && 'linux/amd64' || 'linux/amd64,linux/arm64' }}`
+/// gives both lists: every platform some run builds). An expression with no such literal
+/// (`${{ matrix.platform }}`) is dropped: what it gives is not known here.
+fn without_expressions(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 3..];
+        let Some(close) = after.find("}}") else {
+            return out;
+        };
+        let literals: Vec<&str> = after[..close]
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .filter(|l| l.contains('/') && !l.contains(char::is_whitespace))
+            .collect();
+        out.push(',');
+        out.push_str(&literals.join(","));
+        out.push(',');
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Each item once, in first-seen order.
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// `build-args`: `NAME=value` lines; a value holding an expression is not read.
@@ -100,10 +142,7 @@ fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Opt
             .filter(|t| !t.contains("${{"))
             .map(str::to_string),
         args: build_args(with.and_then(|w| w.get("build-args"))),
-        platforms: list(with.and_then(|w| w.get("platforms")))
-            .into_iter()
-            .filter(|p| !p.contains("${{"))
-            .collect(),
+        platforms: dedup(list(with.and_then(|w| w.get("platforms")))),
         publishes,
         local: None,
         released: None,
@@ -227,6 +266,20 @@ jobs:
       - run: |
           docker build -t smoke -f e2e.Dockerfile .
 "#;
+
+    #[test]
+    fn platforms_from_an_expression_are_the_ones_it_can_give() {
+        let scalar = |text: &str| Node {
+            line: 1,
+            value: yaml::Value::Scalar(text.into()),
+        };
+        let node = scalar(
+            "${{ github.event_name == 'pull_request' && 'linux/amd64' || 'linux/amd64,linux/arm64' }}",
+        );
+        assert_eq!(dedup(list(Some(&node))), vec!["linux/amd64", "linux/arm64"]);
+        let matrix = scalar("${{ matrix.platform }}");
+        assert!(list(Some(&matrix)).is_empty());
+    }
 
     #[test]
     fn reads_build_push_action_and_run_steps() {
