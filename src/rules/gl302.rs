@@ -121,8 +121,26 @@ fn rerun_cause(ctx: &Context, run: &GoCacheRun) -> &'static str {
         .iter()
         .filter(|c| c.instruction < run.instruction && chain.contains(&c.stage))
         .collect();
+    // Module files alone rerun the step only when they change; anything else copied before
+    // it (`.git`, a source folder) reruns it with every change there.
+    let module_file = |source: &crate::model::Value| {
+        source.usable().is_some_and(|s| {
+            let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+            matches!(name, "go.mod" | "go.sum" | "go.work" | "go.work.sum")
+                || (name.starts_with("go.") && name.contains('*'))
+        })
+    };
+    let from_context = |c: &&&crate::model::Copy| c.source == crate::model::CopySource::Context;
     if before.iter().any(|c| c.takes_whole_context()) {
         " (any change to the copied sources)"
+    } else if before.iter().filter(from_context).any(|c| c.names(".git")) {
+        " (every commit: `.git` is copied before it)"
+    } else if before
+        .iter()
+        .filter(from_context)
+        .any(|c| !c.sources.iter().all(module_file))
+    {
+        " (any change to the files copied before it)"
     } else if before.iter().any(|c| c.names("go.mod")) {
         " (any change to go.mod)"
     } else {
