@@ -70,10 +70,6 @@ fn applicability(model: &Model, build: &GoBuild, assignment: &LiteralAssignment)
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    // An image of release binaries for several systems builds each for its target on purpose.
-    if !model.final_is_multi_platform() || model.ships_builds_for_other_systems() {
-        return;
-    }
     // The literal GOARCH of each build, where it has one.
     let literals: Vec<Option<(String, Option<LiteralAssignment>)>> = model
         .go_builds
@@ -88,6 +84,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             _ => None,
         })
         .collect();
+    // Most files fix no GOARCH: the image's platforms are asked only of those that do. An
+    // image of release binaries for several systems builds each for its target on purpose.
+    if literals.iter().all(Option::is_none)
+        || !model.final_is_multi_platform()
+        || model.ships_builds_for_other_systems()
+    {
+        return;
+    }
     // Builds of one program for several architectures (`GOARCH=amd64` beside `GOARCH=arm64`
     // in one stage, or of the same package) are made on purpose, each for its own use.
     let mut by_stage: HashMap<usize, Vec<&str>> = HashMap::new();

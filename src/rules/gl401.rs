@@ -49,11 +49,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // reported.
     let mut own_account: Option<Option<String>> = None;
     // A build that checks out another project's default branch floats whatever its bases
-    // are pinned to: pinning them alone does not make it repeatable.
-    // So does an image that installs its publisher's newest release by design.
-    if model.builds_moving_sources() || model.installs_latest_release() {
-        return;
-    }
+    // are pinned to: pinning them alone does not make it repeatable. So does an image that
+    // installs its publisher's newest release by design. Asked once, and only for a file
+    // with a floating image to report (most have none).
+    let mut floats_anyway: Option<bool> = None;
     for pull in model.pulls() {
         let image = &pull.image;
         // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
@@ -96,6 +95,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if (pull.left_to_build && floating != Floating::NoGoMinor) || pull.fallback_for_unset {
             continue;
         };
+        if *floats_anyway.get_or_insert_with(|| {
+            model.builds_moving_sources() || model.installs_latest_release()
+        }) {
+            return;
+        }
         let shown = format!("`{}`", image.raw);
         // Only when the variable gives the name or tag: `${REGISTRY}/library/alpine:latest`
         // writes its `latest` in the file.
