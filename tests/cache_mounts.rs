@@ -54,12 +54,31 @@ ENTRYPOINT [\"/api\"]
 
 #[test]
 fn a_build_that_downloads_first_needs_the_module_cache() {
-    let lines = gl302(&context("first", REQUIRES, BUILD_ONLY));
+    // The module files and one source file come in, then the build downloads the modules.
+    let files_first = BUILD_ONLY.replace("COPY . .", "COPY go.mod main.go ./");
+    let lines = gl302(&context("first", REQUIRES, &files_first));
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
         lines[0].contains("the module cache (`/go/pkg/mod`)"),
         "{lines:?}"
     );
+}
+
+#[test]
+fn after_a_whole_context_copy_the_module_cache_is_gl301s() {
+    // GL301 reports the copy that brings go.mod with the sources, and its help offers the
+    // module cache mount: GL302 does not say it again on the same RUN.
+    let dir = context("whole", REQUIRES, BUILD_ONLY);
+    let output = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .args(["--format", "compact", "--select", "GL301,GL302"])
+        .arg(dir.join("Dockerfile"))
+        .output()
+        .expect("run");
+    let _ = fs::remove_dir_all(&dir);
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("[GL301]"), "{out}");
+    assert!(!out.contains("[GL302]"), "{out}");
 }
 
 #[test]

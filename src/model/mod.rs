@@ -26,6 +26,7 @@ pub mod go_caches;
 mod golang;
 mod intent;
 mod make_runs;
+pub mod module_layer;
 mod opaque;
 mod outbound;
 pub mod platform;

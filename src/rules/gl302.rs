@@ -157,6 +157,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let runs = model.go_cache_runs();
     // RUNs whose module cache mount an earlier finding's help and fix already add.
     let mut covered: Vec<usize> = Vec::new();
+    // RUNs whose modules follow a copy of the whole context: GL301's finding, whose help
+    // offers the same mount. Worked out only for a file with a module cache to report.
+    let mut after_sources: Option<Vec<usize>> = None;
     for run in runs {
         // A pinned tool built from nothing of the context: the step reruns only with a new
         // file or base, and then with a cold cache all the same.
@@ -183,6 +186,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             && !run.names_a_mount_for(GoCache::Module)
             && !covered.contains(&run.instruction)
             && let Some(dir) = run.module_dir.as_deref()
+            && !after_sources
+                .get_or_insert_with(|| {
+                    (0..model.stages.len())
+                        .filter_map(|s| model.modules_after_sources(s))
+                        .flat_map(|m| m.runs.into_iter().map(|r| r.instruction))
+                        .collect()
+                })
+                .contains(&run.instruction)
         {
             missing.push((GoCache::Module, dir));
         }
