@@ -186,23 +186,13 @@ impl FileFacts<'_> {
     /// image follows each release without a commit by design; pinning its bases alone would
     /// not make it repeatable.
     pub fn installs_latest_release(&self) -> bool {
-        let chain = self.final_chain();
-        self.runs
-            .iter()
-            .filter(|run| chain.contains(&run.stage))
-            .any(|run| {
-                let vars = &self.stages[run.stage].vars;
-                run.script
-                    .commands
-                    .iter()
-                    .flat_map(|command| &command.argv)
-                    .filter(|word| word.text.contains("://"))
-                    .flat_map(|word| downloads::urls_in(&word.text))
-                    .any(|url| {
-                        vars.expand(url)
-                            .usable()
-                            .is_some_and(downloads::serves_latest_release)
-                    })
+        self.download_addresses(self.final_chain())
+            .any(|(stage, url)| {
+                self.stages[stage]
+                    .vars
+                    .expand(url)
+                    .usable()
+                    .is_some_and(downloads::serves_latest_release)
             })
     }
 }

@@ -378,19 +378,11 @@ impl FileFacts<'_> {
     /// A RUN of the stage's chain downloads by the target platform (`.../protoc-linux-${TARGETARCH}.zip`):
     /// tools the stage runs itself, which on the build machine would be the wrong ones.
     pub fn fetches_for_target(&self, stage: usize) -> bool {
-        let chain = self.chain(stage);
-        self.runs
-            .iter()
-            .filter(|run| chain.contains(&run.stage))
-            .flat_map(|run| run.script.commands.iter())
-            .flat_map(|command| command.argv.iter())
-            .filter(|word| word.text.contains("://") && word.text.contains("TARGET"))
-            .flat_map(|word| downloads::urls_in(&word.text))
-            .any(|url| {
-                PLATFORM_ARGS
-                    .iter()
-                    .any(|arg| arg.starts_with("TARGET") && mentions(url, arg))
-            })
+        self.download_addresses(self.chain(stage)).any(|(_, url)| {
+            PLATFORM_ARGS
+                .iter()
+                .any(|arg| arg.starts_with("TARGET") && mentions(url, arg))
+        })
     }
 
     /// The one architecture that the programs the shipped image downloads are built for, when
@@ -410,24 +402,8 @@ impl FileFacts<'_> {
                 stages.push(from);
             }
         }
-        let run_words = self
-            .runs
-            .iter()
-            .filter(|run| stages.contains(&run.stage))
-            .flat_map(|run| run.script.commands.iter())
-            .flat_map(|command| command.argv.iter().map(|w| w.text.as_str()));
-        let add_words = self
-            .copies
-            .iter()
-            .filter(|copy| copy.is_add && stages.contains(&copy.stage))
-            .flat_map(|copy| self.instruction(copy.instruction).arg_words())
-            .map(|w| w.value.as_str());
         let mut named = None;
-        for url in run_words
-            .chain(add_words)
-            .filter(|w| w.contains("://"))
-            .flat_map(downloads::urls_in)
-        {
+        for (_, url) in self.download_addresses(&stages) {
             match (named, downloads::named_architecture(url)) {
                 (_, None) => {}
                 (None, Some(arch)) => named = Some(arch),

@@ -20,6 +20,7 @@ pub mod copy;
 pub mod cross;
 pub mod describe;
 pub mod facts;
+mod fetches;
 pub mod filesystem;
 pub mod go_build;
 pub mod go_caches;
