@@ -67,6 +67,47 @@ impl Node {
 
 /// The documents of a YAML text. A syntax error is the parser's message.
 pub fn parse(text: &str) -> Result<Vec<Node>, String> {
+    let strict = parse_strict(text);
+    if strict.is_ok() {
+        return strict;
+    }
+    // go-yaml, which GoReleaser, Compose and Kubernetes read with, accepts a flow collection's
+    // closing bracket at its key's indentation (`args: [` ... `]` under `args`); YAML 1.2 and
+    // saphyr do not. Indenting such closers (insignificant inside a flow collection) reads
+    // what those tools read; lines keep their numbers, and a file that still fails gives the
+    // first error.
+    match relax_flow_closers(text) {
+        Some(relaxed) => parse_strict(&relaxed).or(strict),
+        None => strict,
+    }
+}
+
+/// The text with each line that starts with a flow closer (`]`, `}`) indented to the line
+/// before it, when it is indented less; `None` when there is no such line.
+fn relax_flow_closers(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut previous_indent = 0;
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        if body.trim().is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        if body.starts_with([']', '}']) && indent < previous_indent {
+            out.extend(std::iter::repeat_n(' ', previous_indent));
+            out.push_str(body);
+            changed = true;
+            continue;
+        }
+        previous_indent = indent;
+        out.push_str(line);
+    }
+    changed.then_some(out)
+}
+
+fn parse_strict(text: &str) -> Result<Vec<Node>, String> {
     // saphyr bounds the nesting of flow collections (`[[[`), not of block ones (`- - -`): a
     // few thousand nested sequences overflow a thread's stack, which no catch_unwind catches.
     if block_nesting_bound(text) > MAX_BLOCK_NESTING {
@@ -318,5 +359,16 @@ mod tests {
             .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
             .collect();
         assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn reads_a_flow_closer_at_its_keys_indentation_as_go_yaml_does() {
+        let text = "signs:\n  - id: gpg\n    args: [\n      \"--batch\",\n    ]\n    artifacts: checksum\n";
+        let docs = parse(text).expect("go-yaml reads it");
+        let sign = &docs[0].get("signs").expect("signs").items()[0];
+        assert_eq!(sign.get("args").map(|a| a.items().len()), Some(1));
+        assert_eq!(sign.get("artifacts").map(|a| a.line), Some(6));
+        // A file that is broken anyway still reports its error.
+        assert!(parse("a: [\n  b\n]\nc: [\n").is_err());
     }
 }
