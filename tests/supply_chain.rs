@@ -24,7 +24,7 @@ fn repo(module: &str) -> TempDir {
     write(
         dir.path(),
         "go.mod",
-        &format!("module {module}\n\ngo 1.24.2\n"),
+        &format!("module {module}\n\ngo 1.26.2\n"),
     );
     write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
     write(dir.path(), "Dockerfile", DOCKERFILE);
@@ -37,7 +37,20 @@ fn the_help_names_the_release_of_the_go_line() {
     let out = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
     assert!(
         out.contains(
-            "`golang:1.24-alpine` or a newer, supported release (go.mod's `go 1.24.2` line names the oldest the module accepts)"
+            "`golang:1.26-alpine` or a newer, supported release (go.mod's `go 1.26.2` line names the oldest the module accepts)"
+        ),
+        "{out}"
+    );
+    // A go line Go no longer supports is no pin to suggest: the newest release is.
+    write(
+        dir.path(),
+        "go.mod",
+        "module github.com/acme/server\n\ngo 1.17\n",
+    );
+    let out = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(
+        out.contains(
+            "`golang:1.27-alpine` or another supported release (go.mod's `go 1.17` line names the oldest the module accepts, a release Go no longer supports)"
         ),
         "{out}"
     );

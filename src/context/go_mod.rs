@@ -18,6 +18,10 @@ pub struct GoMod {
     pub go_line_is_release: bool,
     /// The module paths of the `require` directives.
     pub requires: Vec<String>,
+    /// The directories of `replace` directives that point at a local folder
+    /// (`example.com/x => ./providers/x`): `go mod download` reads their go.mod files, so go.mod
+    /// and go.sum alone are not enough to download the modules.
+    pub local_replacements: Vec<String>,
 }
 
 impl GoMod {
@@ -44,6 +48,17 @@ impl GoMod {
                     args.first()
                         .map(|a| unquote(a))
                         .filter(|p| p.split('/').next().is_some_and(|e| e.contains('.'))),
+                ),
+                // `old [version] => new [version]`: a new path starting `./`, `../` or `/`
+                // is a folder (Go's modfile rule), anything else a module.
+                "replace" => out.local_replacements.extend(
+                    args.iter()
+                        .position(|a| *a == "=>")
+                        .and_then(|arrow| args.get(arrow + 1))
+                        .map(|a| unquote(a))
+                        .filter(|p| {
+                            p.starts_with("./") || p.starts_with("../") || p.starts_with('/')
+                        }),
                 ),
                 _ => {}
             }
@@ -177,6 +192,12 @@ mod tests {
             GoMod::parse("module \"example.com/m\"\n").module.as_deref(),
             Some("example.com/m")
         );
+    }
+
+    #[test]
+    fn reads_local_replacements() {
+        let text = "module m\nreplace example.com/a => ./a\nreplace (\n\texample.com/b v1.0.0 => ../b\n\texample.com/c => example.com/d v1.2.0\n)\n";
+        assert_eq!(GoMod::parse(text).local_replacements, ["./a", "../b"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::images::ImageRef;
 /// devcontainers Go images.
 const GO_TOOLCHAIN_IMAGES: &[&str] = &[
     "golang",
-    "cgr.dev/chainguard/go",
+    CHAINGUARD_GO,
     "tinygo/tinygo",
     "mcr.microsoft.com/devcontainers/go",
     "mcr.microsoft.com/vscode/devcontainers/go",
@@ -39,6 +39,14 @@ pub const GOLANG_IMAGE_PATH: &str =
 /// application user, which `USER root` does not reset (an ENV), so GOPATH (unset) is
 /// `/opt/app-root/src/go` for every user (sclorg/golang-container, s2i-base).
 pub const GO_TOOLSET_ENV: &[(&str, &str)] = &[("HOME", "/opt/app-root/src")];
+
+/// What Chainguard's Go image (`cgr.dev/chainguard/go`, Wolfi) sets that matters to Go builds:
+/// GOTOOLCHAIN only. GOPATH is unset, so Go's caches are under the home of the user, root by
+/// default (chainguard-images/images go/config: `run-as: 0`, GOTOOLCHAIN `local+auto`).
+pub const CHAINGUARD_GO_ENV: &[(&str, &str)] = &[("GOTOOLCHAIN", "local+auto")];
+
+/// Chainguard's Go image.
+pub const CHAINGUARD_GO: &str = "cgr.dev/chainguard/go";
 
 /// The user Red Hat's Go Toolset images run as (`default`, uid 1001, the s2i convention).
 pub const GO_TOOLSET_USER: u32 = 1001;

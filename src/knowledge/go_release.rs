@@ -15,7 +15,17 @@ pub struct GoVersion {
     pub release: bool,
 }
 
+/// The newest Go release this gopherlint knows (Go 1.27, August 2026). Go supports each
+/// release until the second newer one is out (go.dev/doc/devel/release#policy): 1.26 and 1.27.
+pub const NEWEST_RELEASE: GoVersion = GoVersion::new(1, 27);
+
 impl GoVersion {
+    /// The release is older than every one the Go team still supports, as far as this
+    /// gopherlint knows: it gets no security fixes.
+    pub fn out_of_support(self) -> bool {
+        self.major == NEWEST_RELEASE.major && self.minor + 1 < NEWEST_RELEASE.minor
+    }
+
     /// The release `major.minor` (patch 0).
     pub const fn new(major: u32, minor: u32) -> GoVersion {
         GoVersion {
@@ -227,6 +237,14 @@ pub fn distribution_release(url: &str) -> Option<GoVersion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_two_newest_releases_are_supported() {
+        assert!(!NEWEST_RELEASE.out_of_support());
+        assert!(!GoVersion::new(1, NEWEST_RELEASE.minor - 1).out_of_support());
+        assert!(GoVersion::new(1, NEWEST_RELEASE.minor - 2).out_of_support());
+        assert!(GoVersion::new(1, 17).out_of_support());
+    }
 
     #[test]
     fn point_releases_of_go_119_and_120_refuse_go_lines_from_122() {

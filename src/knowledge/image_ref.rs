@@ -152,11 +152,21 @@ impl ImageRef {
 
     /// How the reference floats, if it does, given the Go release its tag names (`go`, from
     /// the Go image knowledge). A digest pins it, `scratch` is no image, a placeholder is not
-    /// what is pulled. A Go toolchain floats when its tag names no Go release; a runtime image
-    /// from a publisher of rolling tags alone, or of a rolling-release distribution, does not
-    /// count, since no tag would pin it.
+    /// what is pulled. A Go toolchain floats when its tag names no Go release; an image from a
+    /// publisher of rolling tags alone, or of a rolling-release distribution, does not count,
+    /// since no tag would pin it.
     pub fn floating(&self, go: GoRelease) -> Option<Floating> {
         if self.digest.is_some() || self.is_scratch() || self.is_placeholder() {
+            return None;
+        }
+        // Chainguard's Go image too: its free tier publishes `latest` and `latest-dev` alone,
+        // so a Go release tag is no pin its users can pull.
+        let name = self.name();
+        let rolling_only = ROLLING_ONLY_PUBLISHERS
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || ROLLING_DISTRIBUTIONS.contains(&name.as_str());
+        if rolling_only {
             return None;
         }
         match go {
@@ -164,13 +174,7 @@ impl ImageRef {
             GoRelease::Version(_) | GoRelease::Retired(_) => return None,
             GoRelease::Unknown => {}
         }
-        let name = self.name();
-        let rolling_only = ROLLING_ONLY_PUBLISHERS
-            .iter()
-            .any(|prefix| name.starts_with(prefix))
-            || ROLLING_DISTRIBUTIONS.contains(&name.as_str());
         match self.tag.as_deref() {
-            _ if rolling_only => None,
             None => Some(Floating::Untagged),
             Some(tag) if tag.eq_ignore_ascii_case("latest") => Some(Floating::Latest),
             Some(_) => None,

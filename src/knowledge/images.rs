@@ -320,9 +320,7 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             ca_bundle: true,
             tzdata: !alpine && variant_known,
             passwd: true,
-            default_user: if name.starts_with("cgr.dev") {
-                DefaultUser::NonRoot(65532)
-            } else if red_hat {
+            default_user: if red_hat {
                 DefaultUser::NonRoot(go_images::GO_TOOLSET_USER)
             } else {
                 DefaultUser::Root
@@ -331,6 +329,8 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
             go: go_images::release(image),
             env: if red_hat {
                 go_images::GO_TOOLSET_ENV
+            } else if name == go_images::CHAINGUARD_GO {
+                go_images::CHAINGUARD_GO_ENV
             } else {
                 go_images::GOLANG_IMAGE_ENV
             },

@@ -7,6 +7,7 @@ use super::facts::FileFacts;
 use super::go_build::mount_type;
 use super::vars::Vars;
 use crate::knowledge::go_command::{self, GoSubcommand};
+use crate::knowledge::images::DefaultUser;
 use crate::knowledge::users::UserSpec;
 use crate::paths;
 use crate::source::TextRange;
@@ -135,7 +136,10 @@ impl FileFacts<'_> {
             }
             let stage = &self.stages[stage];
             match &stage.user {
-                None => Some("/root".to_string()),
+                // No USER: the base's own user, whose home is known when it is root.
+                None => {
+                    (stage.facts.default_user == DefaultUser::Root).then(|| "/root".to_string())
+                }
                 Some(user) if user.instruction < instruction => {
                     UserSpec::parse(user.value.usable()?)
                         .is_root()
@@ -344,6 +348,23 @@ impl GoCacheRun {
 }
 
 impl FileFacts<'_> {
+    /// A RUN of the stage's chain works on the files of Go's module cache with a program other
+    /// than go: patches a module's sources in place (`sed -i ... $GOPATH/pkg/mod/...`), copies
+    /// out of it, changes its modes. The stage (or one built on it) relies on the modules staying in its layers,
+    /// which a cache mount would take out of them: a later RUN would find them unpatched, or a
+    /// layer restored from the cache would come with an empty mount.
+    pub fn handles_module_cache_files(&self, stage: usize) -> bool {
+        // The stage's own chain, and the stages built on it, which inherit its layers.
+        let chain = self.chain(stage);
+        self.runs
+            .iter()
+            .filter(|run| chain.contains(&run.stage) || self.chain(run.stage).contains(&stage))
+            .flat_map(|run| run.script.commands.iter())
+            .filter(|command| command.program().is_some_and(|p| p != "go"))
+            .flat_map(|command| command.argv.iter().skip(1))
+            .any(|word| names_module_cache(&word.text))
+    }
+
     /// The RUNs of a stage's chain after `instruction` that build through something that
     /// hides its go commands (make, a script): they use Go's caches where gopherlint cannot
     /// see, so a cache moved into a mount must be mounted there too.
@@ -414,4 +435,17 @@ impl FileFacts<'_> {
         }
         out
     }
+}
+
+/// A word that points into Go's module cache: a path with a `pkg/mod` directory
+/// (`${GOPATH}/pkg/mod/github.com/...`, `/go/pkg/mod`) or the cache's variable read
+/// (`$(go env GOMODCACHE)/...`); not an assignment of the variable.
+fn names_module_cache(text: &str) -> bool {
+    let in_path = text.match_indices("/pkg/mod").any(|(at, needle)| {
+        text[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, '/' | '"' | '\'' | ')' | '}' | '*'))
+    });
+    in_path || (text.contains("GOMODCACHE") && !text.starts_with("GOMODCACHE="))
 }

@@ -255,6 +255,24 @@ impl FileFacts<'_> {
         }) {
             return Some(format!("it runs `{tool}`, which needs root"));
         }
+        // An ENV that points the program at root's home (`ENV APP_CONFIG=/root/.app/config.yml`):
+        // its files are where no other user may write. Go's own variables and PATH lists
+        // are build settings, not the program's.
+        if let Some(stage) = self.final_stage()
+            && let Some((name, _)) = stage.vars.iter().find(|(name, var)| {
+                var.from_env
+                    && !name.starts_with("GO")
+                    && var
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.usable())
+                        .is_some_and(|v| {
+                            !v.contains(':') && (v == "/root" || v.starts_with("/root/"))
+                        })
+            })
+        {
+            return Some(format!("it keeps its files in root's home (`{name}`)"));
+        }
         // The Docker client, installed or copied in: the program drives a Docker daemon.
         if packages
             .iter()

@@ -62,11 +62,28 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 head,
                 "go.mod comes into the stage with the whole context, before the modules are downloaded: any change to any source file reruns the download of every module".to_string(),
             )
-            .with_label(first.range, "the modules are downloaded here, after the copy")
-            .with_help(
-                "copy go.mod and go.sum first and download in a layer of its own (`COPY go.mod go.sum ./` and `RUN go mod download`), then copy the sources; or mount the module cache (`RUN --mount=type=cache,target=/go/pkg/mod ...`)",
-            )
-            .with_fix(fix(ctx, copy));
+            .with_label(first.range, "the modules are downloaded here, after the copy");
+        // The mount at the RUN's own module cache, worked out from its image, user and
+        // environment; named by its variable when that cannot be told.
+        let mount = match first.module_dir.as_deref() {
+            Some(dir) => format!("`RUN --mount=type=cache,target={dir} ...`"),
+            None => "`RUN --mount=type=cache,target=<GOMODCACHE> ...`".to_string(),
+        };
+        let local = model
+            .context_go_mod()
+            .and_then(|m| m.local_replacements.first());
+        let d = match local {
+            // `go mod download` reads the replacing folders' go.mod files: with go.mod and
+            // go.sum alone it fails, so the layer order is no fix here.
+            Some(folder) => d.with_help(format!(
+                "mount the module cache on the RUNs that download or build ({mount}): go.mod replaces modules with local folders (`{folder}`), which `go mod download` reads too, so go.mod and go.sum cannot be copied alone before it"
+            )),
+            None => d
+                .with_help(format!(
+                    "copy go.mod and go.sum first and download in a layer of its own (`COPY go.mod go.sum ./` and `RUN go mod download`), then copy the sources; or mount the module cache ({mount})"
+                ))
+                .with_fix(fix(ctx, copy)),
+        };
         out.push(d);
     }
 }

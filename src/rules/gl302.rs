@@ -186,6 +186,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             && !run.names_a_mount_for(GoCache::Module)
             && !covered.contains(&run.instruction)
             && let Some(dir) = run.module_dir.as_deref()
+            && !model.handles_module_cache_files(run.stage)
             && !after_sources
                 .get_or_insert_with(|| {
                     (0..model.stages.len())

@@ -4,6 +4,7 @@
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::go_images;
+use crate::knowledge::go_release::NEWEST_RELEASE;
 use crate::knowledge::image_ref::{self, Floating};
 use crate::model::{Pull, PullKind};
 
@@ -113,9 +114,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let what = what(&pull);
         let (message, help) = match floating {
             Floating::NoGoMinor => {
-                let release = go_line.map_or("1.N".to_string(), |v| {
-                    format!("{}.{}", v.major, v.minor)
-                });
+                // A go line out of support is no release to pin: the newest is the example.
+                let release = match go_line {
+                    Some(v) if v.out_of_support() => {
+                        format!("{}.{}", NEWEST_RELEASE.major, NEWEST_RELEASE.minor)
+                    }
+                    Some(v) => format!("{}.{}", v.major, v.minor),
+                    None => "1.N".to_string(),
+                };
                 let example = if image.is_official_golang() {
                     golang_suggestion(image.tag.as_deref(), &release)
                 } else {
@@ -124,6 +130,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 // The go line is the oldest release the module accepts, often one long out of
                 // support: a starting point, not a recommendation.
                 let source = match go_line {
+                    Some(v) if v.out_of_support() => format!(
+                        " or another supported release (go.mod's `go {v}` line names the oldest the module accepts, a release Go no longer supports)"
+                    ),
                     Some(v) => format!(
                         " or a newer, supported release (go.mod's `go {v}` line names the oldest the module accepts)"
                     ),
