@@ -162,6 +162,7 @@ impl<'a> Builder<'a> {
             index,
             go_cache_runs: std::sync::OnceLock::new(),
             side_stage_classes: std::sync::OnceLock::new(),
+            go_env_writes: std::sync::OnceLock::new(),
         })
     }
 

@@ -112,18 +112,31 @@ impl FileFacts<'_> {
             .flat_map(|r| &r.script.commands)
             .any(|c| matches!(c.program(), Some("." | "source" | "eval")));
         let assignment = format!("{name}=");
-        let go_env = self.chain(build.stage).iter().copied().any(|stage| {
-            self.runs_in_stage(stage)
+        let chain = self.chain(build.stage);
+        let go_env = self
+            .go_env_writes()
+            .iter()
+            .any(|(stage, instruction, command)| {
+                chain.contains(stage)
+                    && *instruction <= build.instruction
+                    && command.argv.iter().any(|w| w.text.starts_with(&assignment))
+            });
+        sourced || go_env
+    }
+
+    /// Every `go env -w` command of the file, with its stage and instruction.
+    fn go_env_writes(&self) -> &[(usize, usize, std::sync::Arc<crate::shell::Command>)] {
+        self.go_env_writes.get_or_init(|| {
+            self.runs
                 .iter()
-                .take_while(|r| r.instruction <= build.instruction)
-                .flat_map(|r| &r.script.commands)
-                .any(|c| {
+                .flat_map(|r| r.script.commands.iter().map(move |c| (r, c)))
+                .filter(|(_, c)| {
                     c.program() == Some("go")
                         && go_command::subcommand(&c.argv) == Some(GoSubcommand::Env)
-                        && c.argv.iter().any(|w| w.text.starts_with(&assignment))
                 })
-        });
-        sourced || go_env
+                .map(|(r, c)| (r.stage, r.instruction, c.clone()))
+                .collect()
+        })
     }
 
     fn trace_platform(&self, env: &Vars, name: &str, depth: usize) -> PlatformSource {

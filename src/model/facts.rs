@@ -67,6 +67,11 @@ pub struct FileFacts<'a> {
     /// The side-target class of each stage, worked out on first use (every rule's findings
     /// ask it of their stage).
     pub(super) side_stage_classes: std::sync::OnceLock<Vec<Option<super::purpose::ImageClass>>>,
+    /// The `go env -w NAME=...` commands of the file (stage, instruction, command), read on
+    /// first use: every go build asks whether one set its GOOS or GOARCH, and a file of
+    /// thousands of RUNs must not be read once per build.
+    pub(super) go_env_writes:
+        std::sync::OnceLock<Vec<(usize, usize, std::sync::Arc<crate::shell::Command>)>>,
 }
 
 /// Lookups the queries need, made once when the facts are complete.
