@@ -18,6 +18,7 @@ pub mod output;
 pub mod paths;
 pub mod repository;
 pub mod rules;
+pub mod server;
 pub mod shell;
 pub mod source;
 pub mod suppress;

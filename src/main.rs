@@ -1,9 +1,23 @@
-//! The `gopherlint` binary: parses nothing itself, only connects `cli::run` to the process.
+//! The `gopherlint` binary: parses nothing itself, only connects `cli::run` (or, for
+//! `gopherlint server`, the language server) to the process.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // `gopherlint server` is the language server; a file named `server` is `./server`.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "server") {
+        // Editors' generic clients often pass `--stdio`, the only transport there is.
+        let rest: Vec<_> = args[2..].iter().filter(|a| *a != "--stdio").collect();
+        if !rest.is_empty() {
+            eprintln!(
+                "gopherlint: `gopherlint server` takes no arguments (to lint a file named `server`, write `gopherlint ./server`)"
+            );
+            return ExitCode::from(2);
+        }
+        return ExitCode::from(gopherlint::server::run());
+    }
     let stdout = std::io::stdout();
     let code = gopherlint::cli::run(
         std::env::args_os(),

@@ -33,7 +33,7 @@ impl Job {
     /// `Dockerfile.debug`) read the path from the repository root when there is one: `cd
     /// docs/tutorial && gopherlint Dockerfile` lints a tutorial image, and the folders above
     /// the repository say nothing of it.
-    fn into_parts(
+    pub(super) fn into_parts(
         self,
         flags: &FlagSettings,
     ) -> (Input, Arc<crate::config::Config>, crate::LintOptions) {
@@ -70,16 +70,16 @@ pub(super) fn config_dir(cli: &Cli, target: &Target) -> PathBuf {
 /// Turns targets into jobs: config, build context and input for each.
 pub(super) struct Resolver<'a> {
     pub(super) cli: &'a Cli,
-    pub(super) configs: ConfigResolver,
-    pub(super) contexts: ContextResolver,
-    pub(super) repos: super::repo::RepoResolver,
+    pub(super) configs: &'a mut ConfigResolver,
+    pub(super) contexts: &'a mut ContextResolver,
+    pub(super) repos: &'a mut super::repo::RepoResolver,
     pub(super) stdin: &'a mut dyn Read,
 }
 
 impl Resolver<'_> {
     /// The job for a target; the inner error is a problem with that file (the run goes on), the
     /// outer one a config error (the run stops).
-    fn job(&mut self, target: Target) -> Result<Result<Job, String>, CliError> {
+    pub(super) fn job(&mut self, target: Target) -> Result<Result<Job, String>, CliError> {
         let cli = self.cli;
         let config = self.configs.for_dir(&config_dir(cli, &target))?;
         let file_path = match &target {

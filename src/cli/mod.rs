@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing (clap) and dispatch. `run` takes its input and
 //! output streams as arguments so tests can drive it without a process.
 
+mod document;
 mod files;
 mod lint;
 mod repo;
@@ -18,6 +19,7 @@ use crate::fix::FixMode;
 use crate::output::{self, OutputError};
 use crate::rules::{FixAvailability, RULES};
 
+pub use document::DocumentResolver;
 use files::{Targets, collect_targets};
 use lint::{Resolver, lint_batch, lint_streaming, show_models};
 use settings::{ConfigResolver, ContextResolver, FlagSettings, init};
@@ -310,7 +312,7 @@ fn execute(
         let _ = writeln!(stderr, "gopherlint: warning: {warning}");
     }
     let mut configs = ConfigResolver::new(cli)?;
-    let contexts = ContextResolver::new(cli.context.clone());
+    let mut contexts = ContextResolver::new(cli.context.clone());
     if let Some(dir) = &cli.context
         && !dir.is_dir()
     {
@@ -326,9 +328,9 @@ fn execute(
     }
     let mut resolver = Resolver {
         cli,
-        configs,
-        contexts,
-        repos,
+        configs: &mut configs,
+        contexts: &mut contexts,
+        repos: &mut repos,
         stdin,
     };
     let format = output_format(cli, color);

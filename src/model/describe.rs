@@ -339,6 +339,48 @@ fn describe_context(model: &Model, out: &mut String) {
     }
 }
 
+/// What gopherlint knows of a stage's base image, in one line (an editor's hover on FROM).
+pub fn image_facts(stage: &Stage) -> String {
+    use crate::knowledge::images::DefaultUser;
+    let facts = &stage.facts;
+    let mut out = family(stage);
+    let shell = match (facts.family, facts.shell) {
+        (Family::Other, _) => "unknown",
+        (_, Some(shell)) => shell,
+        (_, None) => "none",
+    };
+    let _ = write!(out, "; shell: {shell}");
+    let user = match facts.default_user {
+        DefaultUser::Root => "root".to_string(),
+        DefaultUser::NonRoot(uid) => format!("non-root ({uid})"),
+        DefaultUser::Unknown => "unknown".to_string(),
+    };
+    let _ = write!(out, "; default user: {user}");
+    if facts.family != Family::Other {
+        let minimal = if facts.is_minimal() { "yes" } else { "no" };
+        let _ = write!(out, "; minimal: {minimal}");
+    }
+    out
+}
+
+/// One go build as `--show-model` lists it (an editor's hover on the command).
+pub fn build_facts(model: &Model, build: &GoBuild) -> String {
+    let mut out = String::new();
+    describe_build(model, build, &mut out);
+    out
+}
+
+/// The shipped image's class and the signal that decided it.
+pub fn class_facts(model: &Model) -> String {
+    let purpose = &model.purpose;
+    format!(
+        "{} (by {}): {}",
+        purpose.class,
+        purpose.signal.as_str(),
+        purpose.reason
+    )
+}
+
 pub fn describe(model: &Model) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "platform: {}", model.platform.name());
@@ -404,13 +446,7 @@ pub fn describe(model: &Model) -> String {
     }
     describe_contents(model, &mut out);
     let purpose = &model.purpose;
-    let _ = writeln!(
-        out,
-        "class: {} (by {}): {}",
-        purpose.class,
-        purpose.signal.as_str(),
-        purpose.reason
-    );
+    let _ = writeln!(out, "class: {}", class_facts(model));
     if purpose.test_data {
         let _ = writeln!(out, "  test data: no rule judges it");
     }

@@ -174,6 +174,15 @@ pub const RUNTIME: &[ImageClass] = &[
 ];
 
 impl Rule {
+    /// Where the rule's documentation is read online (SARIF's help link, the editor's).
+    pub fn doc_url(&self) -> String {
+        format!(
+            "{}/blob/main/rules/{}.md",
+            crate::output::REPOSITORY_URL,
+            self.code
+        )
+    }
+
     /// Whether the rule judges this model's image.
     pub fn applies(&self, model: &Model) -> bool {
         self.applies_to.contains(&model.purpose.class)
