@@ -53,6 +53,21 @@ pub const GO_ZONEINFO_ZIP: &str = "/usr/local/go/lib/time/zoneinfo.zip";
 /// GOROOT in the official golang image.
 pub const GOROOT: &str = "/usr/local/go";
 
+/// Where an image keeps programs and libraries built for its own platform: the Go toolchain
+/// (GOROOT), the system's binaries and libraries. `/usr/local/bin` is left out (builds write
+/// their programs there), and `/usr/share` holds data that is the same on every platform.
+pub const PLATFORM_FILE_DIRS: &[&str] = &[
+    "/usr/local/go/",
+    "/usr/bin/",
+    "/usr/sbin/",
+    "/usr/lib/",
+    "/usr/libexec/",
+    "/bin/",
+    "/sbin/",
+    "/lib/",
+    "/lib64/",
+];
+
 /// GOPATH when none is set: `$HOME/go` (`go help gopath`), for root.
 pub const ROOT_DEFAULT_GOPATH: &str = "/root/go";
 

@@ -3,6 +3,7 @@
 //! mounts (`RUN --mount=type=cache,target=...`) that hold them. Sources: `go help cache`,
 //! `go help environment`, `go help gopath`; BuildKit's `--mount` reference.
 
+use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::go_build::mount_type;
 use super::vars::Vars;
@@ -350,19 +351,32 @@ impl GoCacheRun {
 impl FileFacts<'_> {
     /// A RUN of the stage's chain works on the files of Go's module cache with a program other
     /// than go: patches a module's sources in place (`sed -i ... $GOPATH/pkg/mod/...`), copies
-    /// out of it, changes its modes. The stage (or one built on it) relies on the modules staying in its layers,
+    /// out of it, changes its modes; or another stage copies it out with `COPY --from`. The stage (or one built on it) relies on the modules staying in its layers,
     /// which a cache mount would take out of them: a later RUN would find them unpatched, or a
     /// layer restored from the cache would come with an empty mount.
     pub fn handles_module_cache_files(&self, stage: usize) -> bool {
         // The stage's own chain, and the stages built on it, which inherit its layers.
         let chain = self.chain(stage);
-        self.runs
+        let related = |s: usize| chain.contains(&s) || self.chain(s).contains(&stage);
+        let in_runs = self
+            .runs
             .iter()
-            .filter(|run| chain.contains(&run.stage) || self.chain(run.stage).contains(&stage))
+            .filter(|run| related(run.stage))
             .flat_map(|run| run.script.commands.iter())
             .filter(|command| command.program().is_some_and(|p| p != "go"))
             .flat_map(|command| command.argv.iter().skip(1))
-            .any(|word| names_module_cache(&word.text))
+            .any(|word| names_module_cache(&word.text));
+        // Another stage copies the module cache out of its layers (`COPY --from=deps
+        // /go/pkg/mod /go/pkg/mod`): in a mount, there would be nothing to copy.
+        in_runs
+            || self.copies.iter().any(|copy| {
+                matches!(copy.source, CopySource::Stage(from) if related(from))
+                    && copy
+                        .sources
+                        .iter()
+                        .filter_map(|s| s.usable())
+                        .any(names_module_cache)
+            })
     }
 
     /// The RUNs of a stage's chain after `instruction` that build through something that

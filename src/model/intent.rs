@@ -114,6 +114,17 @@ impl<'a> FileFacts<'a> {
         })
     }
 
+    /// A comment in the stage's chain (above a FROM or any instruction) explains a choice
+    /// about one of `topics`: a choice the stage makes for all its steps.
+    pub fn explained_in_stage(&self, stage: usize, topics: &[&str]) -> bool {
+        self.chain(stage).iter().any(|&s| {
+            let stage = &self.stages[s];
+            std::iter::once(stage.from)
+                .chain(stage.body.iter().copied())
+                .any(|i| self.explained_here(i, topics).is_some())
+        })
+    }
+
     /// A comment in `stage` (above its FROM or any of its instructions) says it is built
     /// natively on each platform's own machine.
     pub fn says_built_natively(&self, stage: usize) -> bool {

@@ -13,6 +13,7 @@
 //! once per file; rules only read it.
 
 mod base_bound;
+mod base_files;
 mod build_args;
 mod builder;
 mod context;

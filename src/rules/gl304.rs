@@ -74,6 +74,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             // machine.
             || model.fetches_for_target(build.stage)
             || model.says_built_natively(build.stage)
+            // The shipped image takes the stage's own programs (its Go toolchain): on the
+            // build machine they would be the build machine's.
+            || model.ships_platform_files_of(build.stage)
         {
             continue;
         }

@@ -6,7 +6,8 @@
 mod phrases;
 
 pub use phrases::{
-    VCS_STAMP_TOPICS, comment_intent, explains_choice, index_row_intent, says_native_build,
+    CACHE_MOUNT_TOPICS, VCS_STAMP_TOPICS, comment_intent, explains_choice, index_row_intent,
+    says_native_build,
 };
 
 /// What a name or a comment says an image is for.

@@ -144,6 +144,18 @@ const REASON_WORDS: &[&str] = &[
     "provides",
 ];
 
+/// What a comment names when it explains a choice about Go's cache mounts ("we intentionally
+/// avoid `--mount=type=cache,target=/go/pkg/mod` ... to avoid buildkit#2334").
+pub const CACHE_MOUNT_TOPICS: &[&str] = &[
+    "type=cache",
+    "cache mount",
+    "cache mounts",
+    "module cache",
+    "build cache",
+    "gomodcache",
+    "gocache",
+];
+
 /// What a comment names when it says git is installed for the VCS stamp `go build` writes.
 pub const VCS_STAMP_TOPICS: &[&str] = &[
     "vcs",
