@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
         Format::Sarif,
         Format::Github,
         Format::Compact,
+        Format::Gitlab,
     ] {
         render(format, &reports).expect("output serialises");
     }

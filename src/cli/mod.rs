@@ -41,6 +41,8 @@ pub enum Format {
     Github,
     /// One line per finding: `path:line:col: severity[CODE] message`.
     Compact,
+    /// GitLab Code Quality JSON, for `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -246,6 +248,7 @@ fn output_format(cli: &Cli, color: bool) -> output::Format {
         Format::Sarif => output::Format::Sarif,
         Format::Github => output::Format::Github,
         Format::Compact => output::Format::Compact,
+        Format::Gitlab => output::Format::Gitlab,
     }
 }
 

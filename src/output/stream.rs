@@ -1,12 +1,12 @@
 //! Output written file by file, in path order, as files are linted: memory stays flat however
-//! many files a run covers. The documents (JSON, SARIF) are written around their findings
-//! array; every format writes the same bytes as rendering all reports at once.
+//! many files a run covers. The documents (JSON, SARIF, GitLab) are written around their
+//! findings array; every format writes the same bytes as rendering all reports at once.
 
 use std::io::{self, Write};
 
 use super::document::{ArrayFrame, OutputError};
 use super::human::{Counts, human_summary, render_human_file};
-use super::{FileReport, Format, compact, github, json, sarif};
+use super::{FileReport, Format, compact, github, gitlab, json, sarif};
 
 /// One report's output, rendered on whichever thread linted it: only the order and the
 /// document's frame are left to the stream, so the writing thread does little.
@@ -15,7 +15,7 @@ pub struct RenderedFile(Piece);
 enum Piece {
     /// Human (with what the summary counts), compact and GitHub output.
     Text(String, Counts),
-    /// JSON's or SARIF's array items; JSON also lists the file.
+    /// JSON's, SARIF's or GitLab's array items; JSON also lists the file.
     Items {
         file_item: Option<String>,
         items: Vec<String>,
@@ -40,6 +40,10 @@ pub fn render_file(format: Format, report: &FileReport) -> Result<RenderedFile, 
             file_item: None,
             items: sarif::sarif_items(report)?,
         },
+        Format::Gitlab => Piece::Items {
+            file_item: None,
+            items: gitlab::gitlab_items(report)?,
+        },
     }))
 }
 
@@ -52,7 +56,7 @@ pub struct OutputStream {
     items: usize,
     /// Whether the document's opening was written.
     opened: bool,
-    /// The document around its findings array (JSON, SARIF).
+    /// The document around its findings array (JSON, SARIF, GitLab).
     frame: Option<ArrayFrame>,
     /// JSON lists every file after the findings: the `files` array's frame, and its items,
     /// kept as the text they print as (a path and an image class, under 100 bytes a file).
@@ -69,6 +73,7 @@ impl OutputStream {
                 (Some(diagnostics), Some(files))
             }
             Format::Sarif => (Some(sarif::sarif_frame()?), None),
+            Format::Gitlab => (Some(gitlab::gitlab_frame()), None),
             _ => (None, None),
         };
         Ok(OutputStream {
@@ -116,8 +121,10 @@ impl OutputStream {
             Format::Human { .. } if nothing_linted => Ok(()),
             Format::Human { .. } => out.write_all(human_summary(&self.counts).as_bytes()),
             Format::Compact | Format::Github => Ok(()),
-            Format::Json | Format::Sarif if nothing_linted && !self.opened => Ok(()),
-            Format::Json | Format::Sarif => {
+            Format::Json | Format::Sarif | Format::Gitlab if nothing_linted && !self.opened => {
+                Ok(())
+            }
+            Format::Json | Format::Sarif | Format::Gitlab => {
                 let opening = self.open();
                 out.write_all(opening.as_bytes())?;
                 if let Some(frame) = &self.frame {
