@@ -1,6 +1,6 @@
 //! The report formats CI systems read, through the real binary: GitLab Code Quality (read by
-//! GitLab's merge request widget) as its consumers parse it, and exit codes as with every other
-//! format.
+//! GitLab's merge request widget) and Checkstyle XML (read by reviewdog and Jenkins'
+//! warnings-ng) as their consumers parse them, and exit codes as with every other format.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -231,7 +231,7 @@ fn report_formats_exit_as_json_does() {
     ];
     let expected = [0, 1, 0, 1, 0, 0, 1, 2];
     for (args, expected) in cases.iter().zip(expected) {
-        for format in ["json", "gitlab"] {
+        for format in ["json", "gitlab", "checkstyle"] {
             let mut all = vec!["--no-config", "--format", format];
             all.extend_from_slice(args);
             let (code, out) = run(repo_root(), &all);
@@ -243,18 +243,168 @@ fn report_formats_exit_as_json_does() {
         }
     }
     // The threshold changes the exit code only, never the report.
-    let report = |threshold: &str| {
-        run(
-            repo_root(),
-            &[
+    for format in ["gitlab", "checkstyle"] {
+        let report = |threshold: &str| {
+            run(
+                repo_root(),
+                &[
+                    "--format",
+                    format,
+                    "--failure-threshold",
+                    threshold,
+                    "fixtures/Dockerfile.single-stage",
+                ],
+            )
+            .1
+        };
+        assert_eq!(report("none"), report("warning"), "{format}");
+    }
+}
+
+const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+
+/// The `<file>` elements of a Checkstyle document.
+fn files<'a>(document: &'a roxmltree::Document) -> Vec<roxmltree::Node<'a, 'a>> {
+    let root = document.root_element();
+    assert!(root.has_tag_name("checkstyle"));
+    assert_eq!(root.attribute("version"), Some("4.3"));
+    root.children().filter(|n| n.is_element()).collect()
+}
+
+fn errors<'a>(file: roxmltree::Node<'a, 'a>) -> Vec<roxmltree::Node<'a, 'a>> {
+    assert!(file.has_tag_name("file"), "{file:?}");
+    file.children().filter(|n| n.is_element()).collect()
+}
+
+/// One `<file>` per linted file, a clean one empty; one `<error>` per finding, with the
+/// attributes reviewdog and warnings-ng read.
+#[test]
+fn checkstyle_lists_every_file_and_finding() {
+    let paths = [
+        "fixtures/Dockerfile.modern",
+        "fixtures/Dockerfile.single-stage",
+        "fixtures/rules/GL006-bad-scratch-no-certs.Dockerfile",
+    ];
+    let mut args = vec!["--no-config", "--format", "checkstyle"];
+    args.extend_from_slice(&paths);
+    let (code, out) = run(repo_root(), &args);
+    assert_eq!(code, 1);
+    assert!(out.starts_with(XML_DECLARATION), "{out}");
+    let document = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let files = files(&document);
+    let names: Vec<&str> = files.iter().filter_map(|f| f.attribute("name")).collect();
+    assert_eq!(names, paths, "every file, in path order");
+    let mut compact_args = vec!["--no-config", "--format", "compact"];
+    compact_args.extend_from_slice(&paths);
+    let (_, compact) = run(repo_root(), &compact_args);
+    let mut total = 0;
+    for file in &files {
+        let name = file.attribute("name").expect("name");
+        let errors = errors(*file);
+        let expected = compact
+            .lines()
+            .filter(|l| l.starts_with(&format!("{name}:")))
+            .count();
+        assert_eq!(errors.len(), expected, "{name}");
+        total += errors.len();
+        for error in errors {
+            assert!(error.has_tag_name("error"));
+            let number = |attribute: &str| {
+                error
+                    .attribute(attribute)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or_else(|| panic!("{attribute} is a number: {error:?}"))
+            };
+            assert!(number("line") >= 1 && number("column") >= 1);
+            let severity = error.attribute("severity").expect("severity");
+            assert!(["error", "warning", "info"].contains(&severity));
+            assert!(!error.attribute("message").expect("message").is_empty());
+            let source = error.attribute("source").expect("source");
+            let code = source
+                .strip_prefix("gopherlint.")
+                .expect("gopherlint.GLnnn");
+            assert!(code.len() == 5 && code.starts_with("GL"), "{source}");
+        }
+    }
+    assert_eq!(errors(files[0]).len(), 0, "the clean file is listed, empty");
+    assert_eq!(total, compact.lines().count());
+    let gl003 = errors(files[1])
+        .into_iter()
+        .find(|e| e.attribute("source") == Some("gopherlint.GL003"))
+        .expect("GL003");
+    assert_eq!(gl003.attribute("line"), Some("5"));
+    assert_eq!(gl003.attribute("column"), Some("5"));
+    assert_eq!(gl003.attribute("severity"), Some("warning"));
+    assert!(
+        gl003
+            .attribute("message")
+            .expect("message")
+            .contains("`-ldflags=\"-s -w\"`"),
+        "{gl003:?}"
+    );
+}
+
+/// A path and a message holding XML's markup characters, a tab and a control character read
+/// back as written (the control character, which XML 1.0 cannot hold, as U+FFFD).
+#[test]
+fn checkstyle_escapes_paths_and_messages() {
+    let text = "FROM golang:1.23 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /app .
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /app /app
+ADD https://example.com/t.tar.gz?a=1&b=<x>&c=\\'y\\'&d=\\\"z\\\" /tmp/
+ENTRYPOINT [\"/app\"]
+";
+    let name = "svc<&\"'>\t\u{1}/Dockerfile";
+    let output = |format: &str| {
+        let output = gopherlint_in(repo_root())
+            .args([
+                "--no-config",
                 "--format",
-                "gitlab",
-                "--failure-threshold",
-                threshold,
-                "fixtures/Dockerfile.single-stage",
-            ],
-        )
-        .1
+                format,
+                "--stdin-filename",
+                name,
+                "-",
+            ])
+            .write_stdin(text)
+            .output()
+            .expect("runs");
+        String::from_utf8(output.stdout).expect("utf-8")
     };
-    assert_eq!(report("none"), report("warning"));
+    let out = output("checkstyle");
+    let document = roxmltree::Document::parse(&out).expect("well-formed XML");
+    let files = files(&document);
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        files[0].attribute("name"),
+        Some("svc<&\"'>\t\u{fffd}/Dockerfile")
+    );
+    let gl403 = errors(files[0])
+        .into_iter()
+        .find(|e| e.attribute("source") == Some("gopherlint.GL403"))
+        .expect("GL403");
+    let message = gl403.attribute("message").expect("message");
+    assert!(message.contains("?a=1&b=<x>&c='y'&d=\"z\"`"), "{message}");
+    // The message is the one every format prints.
+    let compact = output("compact");
+    let line = compact
+        .lines()
+        .find(|l| l.contains("[GL403] "))
+        .expect("GL403");
+    assert_eq!(line.split_once("[GL403] ").map(|(_, m)| m), Some(message));
+}
+
+#[test]
+fn checkstyle_of_no_file_is_an_empty_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (code, out) = run(dir.path(), &["--format", "checkstyle", "."]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        format!("{XML_DECLARATION}<checkstyle version=\"4.3\">\n</checkstyle>\n")
+    );
+    let document = roxmltree::Document::parse(&out).expect("well-formed XML");
+    assert!(files(&document).is_empty());
 }

@@ -55,6 +55,7 @@ fuzz_target!(|data: &[u8]| {
         Format::Github,
         Format::Compact,
         Format::Gitlab,
+        Format::Checkstyle,
     ] {
         render(format, &reports).expect("output serialises");
     }

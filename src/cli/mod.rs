@@ -43,6 +43,8 @@ pub enum Format {
     Compact,
     /// GitLab Code Quality JSON, for `artifacts: reports: codequality`.
     Gitlab,
+    /// Checkstyle XML, for reviewdog (`-f=checkstyle`) and Jenkins warnings-ng.
+    Checkstyle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -249,6 +251,7 @@ fn output_format(cli: &Cli, color: bool) -> output::Format {
         Format::Github => output::Format::Github,
         Format::Compact => output::Format::Compact,
         Format::Gitlab => output::Format::Gitlab,
+        Format::Checkstyle => output::Format::Checkstyle,
     }
 }
 

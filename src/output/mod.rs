@@ -1,8 +1,9 @@
 //! Renders diagnostics: human (codespan-reporting), JSON, SARIF, GitHub annotations, compact
-//! lines and GitLab Code Quality. Every format gets the same diagnostics; files come in the order given, findings by
+//! lines, GitLab Code Quality and Checkstyle XML. Every format gets the same diagnostics; files come in the order given, findings by
 //! position. There is one way to write output, the stream (file by file); rendering all reports
 //! at once is the stream written into a buffer.
 
+mod checkstyle;
 mod compact;
 mod document;
 mod github;
@@ -28,6 +29,7 @@ pub enum Format {
     Github,
     Compact,
     Gitlab,
+    Checkstyle,
 }
 
 /// Every report in one text: the stream, written into a buffer.

@@ -1,12 +1,13 @@
 //! Output written file by file, in path order, as files are linted: memory stays flat however
 //! many files a run covers. The documents (JSON, SARIF, GitLab) are written around their
-//! findings array; every format writes the same bytes as rendering all reports at once.
+//! findings array, Checkstyle's around its files; every format writes the same bytes as
+//! rendering all reports at once.
 
 use std::io::{self, Write};
 
 use super::document::{ArrayFrame, OutputError};
 use super::human::{Counts, human_summary, render_human_file};
-use super::{FileReport, Format, compact, github, gitlab, json, sarif};
+use super::{FileReport, Format, checkstyle, compact, github, gitlab, json, sarif};
 
 /// One report's output, rendered on whichever thread linted it: only the order and the
 /// document's frame are left to the stream, so the writing thread does little.
@@ -20,6 +21,8 @@ enum Piece {
         file_item: Option<String>,
         items: Vec<String>,
     },
+    /// Checkstyle's `<file>` element, inside the document's root element.
+    Element(String),
 }
 
 /// Renders one report's part of the output in `format`.
@@ -44,6 +47,7 @@ pub fn render_file(format: Format, report: &FileReport) -> Result<RenderedFile, 
             file_item: None,
             items: gitlab::gitlab_items(report)?,
         },
+        Format::Checkstyle => Piece::Element(checkstyle::checkstyle_file(report)),
     }))
 }
 
@@ -111,6 +115,11 @@ impl OutputStream {
                 out.push_str(&self.items_text(items));
                 out
             }
+            Piece::Element(element) => {
+                let mut out = self.open();
+                out.push_str(&element);
+                out
+            }
         }
     }
 
@@ -138,6 +147,12 @@ impl OutputStream {
                 }
                 Ok(())
             }
+            Format::Checkstyle if nothing_linted && !self.opened => Ok(()),
+            Format::Checkstyle => {
+                let opening = self.open();
+                out.write_all(opening.as_bytes())?;
+                out.write_all(checkstyle::CLOSING.as_bytes())
+            }
         }
     }
 
@@ -147,9 +162,11 @@ impl OutputStream {
             return String::new();
         }
         self.opened = true;
-        self.frame
-            .as_ref()
-            .map_or_else(String::new, |frame| frame.before.clone())
+        match (&self.frame, self.format) {
+            (Some(frame), _) => frame.before.clone(),
+            (None, Format::Checkstyle) => checkstyle::OPENING.to_string(),
+            (None, _) => String::new(),
+        }
     }
 
     fn items_text(&mut self, items: Vec<String>) -> String {
