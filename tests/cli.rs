@@ -284,6 +284,8 @@ fn readme_shows_the_checked_workflows() {
     for file in [
         "fixtures/github/code-scanning.yml",
         "fixtures/github/uses-action.yml",
+        "fixtures/github/reviewdog.yml",
+        "fixtures/gitlab/code-quality.yml",
     ] {
         let workflow = std::fs::read_to_string(root.join(file)).expect("workflow");
         assert!(

@@ -54,6 +54,8 @@ fuzz_target!(|data: &[u8]| {
         Format::Sarif,
         Format::Github,
         Format::Compact,
+        Format::Gitlab,
+        Format::Checkstyle,
     ] {
         render(format, &reports).expect("output serialises");
     }

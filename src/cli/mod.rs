@@ -43,6 +43,10 @@ pub enum Format {
     Github,
     /// One line per finding: `path:line:col: severity[CODE] message`.
     Compact,
+    /// GitLab Code Quality JSON, for `artifacts: reports: codequality`.
+    Gitlab,
+    /// Checkstyle XML, for reviewdog (`-f=checkstyle`) and Jenkins warnings-ng.
+    Checkstyle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -248,6 +252,8 @@ fn output_format(cli: &Cli, color: bool) -> output::Format {
         Format::Sarif => output::Format::Sarif,
         Format::Github => output::Format::Github,
         Format::Compact => output::Format::Compact,
+        Format::Gitlab => output::Format::Gitlab,
+        Format::Checkstyle => output::Format::Checkstyle,
     }
 }
 

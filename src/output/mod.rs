@@ -1,18 +1,20 @@
-//! Renders diagnostics: human (codespan-reporting), JSON, SARIF, GitHub annotations and compact
-//! lines. Every format gets the same diagnostics; files come in the order given, findings by
+//! Renders diagnostics: human (codespan-reporting), JSON, SARIF, GitHub annotations, compact
+//! lines, GitLab Code Quality and Checkstyle XML. Every format gets the same diagnostics; files come in the order given, findings by
 //! position. There is one way to write output, the stream (file by file); rendering all reports
 //! at once is the stream written into a buffer.
 
+mod checkstyle;
 mod compact;
 mod document;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
 mod stream;
 
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::source::{LineCol, LineIndex};
+use crate::source::{LineCol, LineIndex, TextRange};
 
 pub use document::OutputError;
 pub use sarif::{REPOSITORY_URL, doc_section};
@@ -26,6 +28,8 @@ pub enum Format {
     Sarif,
     Github,
     Compact,
+    Gitlab,
+    Checkstyle,
 }
 
 /// Every report in one text: the stream, written into a buffer.
@@ -70,6 +74,33 @@ pub(crate) fn positions(
         index.line_col(&report.text, start),
         index.line_col(&report.text, end),
     )
+}
+
+/// `path` relative to the working directory with `/` between its parts, when it is inside it (a
+/// relative path is, `./` dropped): how SARIF and GitLab name a file of the repository, which
+/// CI runs gopherlint from.
+pub(crate) fn relative_path(path: &str) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let p = std::path::Path::new(path);
+    let relative = if p.is_absolute() {
+        p.strip_prefix(&cwd).ok()?.to_string_lossy().into_owned()
+    } else {
+        path.trim_start_matches("./").to_string()
+    };
+    Some(relative.replace('\\', "/"))
+}
+
+/// The text of the lines a range touches, whitespace collapsed: what fingerprints hash, so that
+/// a finding keeps its identity when lines are added above it.
+pub(crate) fn flagged_lines(text: &str, range: TextRange) -> String {
+    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[range.end..]
+        .find('\n')
+        .map_or(text.len(), |i| range.end + i);
+    text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The lines of the fixed file around each of a fix's edits, for showing what the fix writes.

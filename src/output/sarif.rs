@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_sarif::sarif;
 
 use super::document::{ArrayFrame, OutputError, array_field, array_item, field};
-use super::{FileReport, positions};
+use super::{FileReport, flagged_lines, positions, relative_path};
 use crate::diagnostic::Severity;
 use crate::rules::{RULES, Rule};
 use crate::source::{LineIndex, TextRange};
@@ -59,7 +59,7 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
                 .markdown(rule.doc)
                 .build(),
         )
-        .help_uri(format!("{REPOSITORY_URL}/blob/main/rules/{}.md", rule.code))
+        .help_uri(rule.doc_url())
         .default_configuration(
             sarif::ReportingConfiguration::builder()
                 .level(serde_json::json!(level(rule.severity)))
@@ -71,19 +71,9 @@ fn descriptor(rule: &Rule) -> sarif::ReportingDescriptor {
 
 /// `path` as a URI relative to the working directory, when it is inside it.
 fn artifact_location(path: &str) -> sarif::ArtifactLocation {
-    let relative = std::env::current_dir().ok().and_then(|cwd| {
-        let p = std::path::Path::new(path);
-        if p.is_absolute() {
-            p.strip_prefix(&cwd)
-                .ok()
-                .map(|r| r.to_string_lossy().into_owned())
-        } else {
-            Some(path.trim_start_matches("./").to_string())
-        }
-    });
-    match relative {
+    match relative_path(path) {
         Some(rel) => sarif::ArtifactLocation::builder()
-            .uri(encode_uri_path(&rel.replace('\\', "/")))
+            .uri(encode_uri_path(&rel))
             .uri_base_id("%SRCROOT%")
             .build(),
         None => sarif::ArtifactLocation::builder()
@@ -126,19 +116,6 @@ fn fnv1a(parts: &[&str]) -> String {
     format!("{hash:016x}")
 }
 
-/// The text of the lines a range touches, whitespace collapsed: what the fingerprint hashes,
-/// so that a finding keeps its identity when lines are added above it.
-fn normalized_lines(text: &str, range: TextRange) -> String {
-    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[range.end..]
-        .find('\n')
-        .map_or(text.len(), |i| range.end + i);
-    text[start..end]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Each finding of a report, as it stands in the log's `results` array.
 pub(crate) fn sarif_items(report: &FileReport) -> Result<Vec<String>, OutputError> {
     results(report)
@@ -165,7 +142,7 @@ fn results(report: &FileReport) -> Vec<sarif::Result> {
             let base = fnv1a(&[
                 d.code(),
                 &report.path,
-                &normalized_lines(&report.text, d.range),
+                &flagged_lines(&report.text, d.range),
             ]);
             let occurrence = seen.entry(base.clone()).or_insert(0);
             *occurrence += 1;

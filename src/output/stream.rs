@@ -1,12 +1,13 @@
 //! Output written file by file, in path order, as files are linted: memory stays flat however
-//! many files a run covers. The documents (JSON, SARIF) are written around their findings
-//! array; every format writes the same bytes as rendering all reports at once.
+//! many files a run covers. The documents (JSON, SARIF, GitLab) are written around their
+//! findings array, Checkstyle's around its files; every format writes the same bytes as
+//! rendering all reports at once.
 
 use std::io::{self, Write};
 
 use super::document::{ArrayFrame, OutputError};
 use super::human::{Counts, human_summary, render_human_file};
-use super::{FileReport, Format, compact, github, json, sarif};
+use super::{FileReport, Format, checkstyle, compact, github, gitlab, json, sarif};
 
 /// One report's output, rendered on whichever thread linted it: only the order and the
 /// document's frame are left to the stream, so the writing thread does little.
@@ -15,11 +16,13 @@ pub struct RenderedFile(Piece);
 enum Piece {
     /// Human (with what the summary counts), compact and GitHub output.
     Text(String, Counts),
-    /// JSON's or SARIF's array items; JSON also lists the file.
+    /// JSON's, SARIF's or GitLab's array items; JSON also lists the file.
     Items {
         file_item: Option<String>,
         items: Vec<String>,
     },
+    /// Checkstyle's `<file>` element, inside the document's root element.
+    Element(String),
 }
 
 /// Renders one report's part of the output in `format`.
@@ -40,6 +43,11 @@ pub fn render_file(format: Format, report: &FileReport) -> Result<RenderedFile, 
             file_item: None,
             items: sarif::sarif_items(report)?,
         },
+        Format::Gitlab => Piece::Items {
+            file_item: None,
+            items: gitlab::gitlab_items(report)?,
+        },
+        Format::Checkstyle => Piece::Element(checkstyle::checkstyle_file(report)),
     }))
 }
 
@@ -52,7 +60,7 @@ pub struct OutputStream {
     items: usize,
     /// Whether the document's opening was written.
     opened: bool,
-    /// The document around its findings array (JSON, SARIF).
+    /// The document around its findings array (JSON, SARIF, GitLab).
     frame: Option<ArrayFrame>,
     /// JSON lists every file after the findings: the `files` array's frame, and its items,
     /// kept as the text they print as (a path and an image class, under 100 bytes a file).
@@ -69,6 +77,7 @@ impl OutputStream {
                 (Some(diagnostics), Some(files))
             }
             Format::Sarif => (Some(sarif::sarif_frame()?), None),
+            Format::Gitlab => (Some(gitlab::gitlab_frame()), None),
             _ => (None, None),
         };
         Ok(OutputStream {
@@ -106,6 +115,11 @@ impl OutputStream {
                 out.push_str(&self.items_text(items));
                 out
             }
+            Piece::Element(element) => {
+                let mut out = self.open();
+                out.push_str(&element);
+                out
+            }
         }
     }
 
@@ -116,8 +130,10 @@ impl OutputStream {
             Format::Human { .. } if nothing_linted => Ok(()),
             Format::Human { .. } => out.write_all(human_summary(&self.counts).as_bytes()),
             Format::Compact | Format::Github => Ok(()),
-            Format::Json | Format::Sarif if nothing_linted && !self.opened => Ok(()),
-            Format::Json | Format::Sarif => {
+            Format::Json | Format::Sarif | Format::Gitlab if nothing_linted && !self.opened => {
+                Ok(())
+            }
+            Format::Json | Format::Sarif | Format::Gitlab => {
                 let opening = self.open();
                 out.write_all(opening.as_bytes())?;
                 if let Some(frame) = &self.frame {
@@ -131,6 +147,12 @@ impl OutputStream {
                 }
                 Ok(())
             }
+            Format::Checkstyle if nothing_linted && !self.opened => Ok(()),
+            Format::Checkstyle => {
+                let opening = self.open();
+                out.write_all(opening.as_bytes())?;
+                out.write_all(checkstyle::CLOSING.as_bytes())
+            }
         }
     }
 
@@ -140,9 +162,11 @@ impl OutputStream {
             return String::new();
         }
         self.opened = true;
-        self.frame
-            .as_ref()
-            .map_or_else(String::new, |frame| frame.before.clone())
+        match (&self.frame, self.format) {
+            (Some(frame), _) => frame.before.clone(),
+            (None, Format::Checkstyle) => checkstyle::OPENING.to_string(),
+            (None, _) => String::new(),
+        }
     }
 
     fn items_text(&mut self, items: Vec<String>) -> String {
