@@ -167,22 +167,26 @@ fn a_stage_run_as_a_development_container_keeps_its_modules_in_the_layer() {
     assert_eq!(gl302(&dir), Vec::<String>::new());
 }
 
-#[test]
-fn with_local_replacements_gl301_offers_the_mount_not_the_layer_order() {
-    // `go mod download` reads the replacing folders' go.mod files: go.mod and go.sum copied
-    // alone would fail, so neither the help nor a fix says to.
-    let replaced = format!("{REQUIRES}\nreplace github.com/google/uuid => ./third_party/uuid\n");
-    let dir = context("replaced", &replaced, BUILD_ONLY);
+/// GL301's first finding for a context's Dockerfile, as JSON, and the context removed.
+fn gl301_json(dir: &Path) -> serde_json::Value {
     let output = Command::cargo_bin("gopherlint")
         .expect("binary")
         .args(["--format", "json", "--select", "GL301"])
         .arg(dir.join("Dockerfile"))
         .output()
         .expect("run");
-    let _ = fs::remove_dir_all(&dir);
+    let _ = fs::remove_dir_all(dir);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-    let found = &json["diagnostics"][0];
-    assert_eq!(found["code"], "GL301", "{json}");
+    json["diagnostics"][0].clone()
+}
+
+#[test]
+fn with_local_replacements_gl301_offers_the_mount_not_the_layer_order() {
+    // `go mod download` reads the replacing folders' go.mod files: go.mod and go.sum copied
+    // alone would fail, so neither the help nor a fix says to.
+    let replaced = format!("{REQUIRES}\nreplace github.com/google/uuid => ./third_party/uuid\n");
+    let found = gl301_json(&context("replaced", &replaced, BUILD_ONLY));
+    assert_eq!(found["code"], "GL301", "{found}");
     let help = found["help"].as_str().expect("help");
     assert!(
         help.contains("--mount=type=cache,target=/go/pkg/mod"),
@@ -190,23 +194,15 @@ fn with_local_replacements_gl301_offers_the_mount_not_the_layer_order() {
     );
     assert!(help.contains("`./third_party/uuid`"), "{help}");
     assert!(!help.contains("COPY go.mod"), "{help}");
-    assert!(found.get("fix").is_none_or(|f| f.is_null()), "{json}");
+    assert!(found.get("fix").is_none_or(|f| f.is_null()), "{found}");
     // Without the replacement the layer order is the first advice, with its fix.
-    let dir = context("unreplaced", REQUIRES, BUILD_ONLY);
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .args(["--format", "json", "--select", "GL301"])
-        .arg(dir.join("Dockerfile"))
-        .output()
-        .expect("run");
-    let _ = fs::remove_dir_all(&dir);
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let found = gl301_json(&context("unreplaced", REQUIRES, BUILD_ONLY));
     assert!(
-        json["diagnostics"][0]["help"]
+        found["help"]
             .as_str()
             .expect("help")
             .contains("COPY go.mod"),
-        "{json}"
+        "{found}"
     );
-    assert!(json["diagnostics"][0]["fix"].is_object(), "{json}");
+    assert!(found["fix"].is_object(), "{found}");
 }

@@ -161,15 +161,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // RUNs whose modules follow a copy of the whole context: GL301's finding, whose help
     // offers the same mount. Worked out only for a file with a module cache to report.
     let mut after_sources: Option<Vec<usize>> = None;
+    // Per stage, asked on first need: a file of thousands of RUNs asks each stage once.
+    let mut module_files_handled: std::collections::HashMap<usize, bool> =
+        std::collections::HashMap::new();
+    let mut explained: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
     for run in runs {
         // A pinned tool built from nothing of the context: the step reruns only with a new
         // file or base, and then with a cold cache all the same.
         // A development target built on this stage runs Go with the caches of its layers.
-        // Nor a stage whose comment explains its choice of cache mounts (left out on
-        // purpose, for a BuildKit bug).
         if model.takes_no_files_before(run.stage, run.instruction)
             || model.feeds_go_container(run.stage)
-            || model.explained_in_stage(run.stage, CACHE_MOUNT_TOPICS)
         {
             continue;
         }
@@ -190,7 +191,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             && !run.names_a_mount_for(GoCache::Module)
             && !covered.contains(&run.instruction)
             && let Some(dir) = run.module_dir.as_deref()
-            && !model.handles_module_cache_files(run.stage)
+            && !*module_files_handled
+                .entry(run.stage)
+                .or_insert_with(|| model.handles_module_cache_files(run.stage))
             && !after_sources
                 .get_or_insert_with(|| {
                     (0..model.stages.len())
@@ -202,7 +205,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             missing.push((GoCache::Module, dir));
         }
-        if missing.is_empty() {
+        // Nor a stage whose comment explains its choice of cache mounts (left out on
+        // purpose, for a BuildKit bug). Asked once per stage, and only with a finding to make.
+        if missing.is_empty()
+            || *explained
+                .entry(run.stage)
+                .or_insert_with(|| model.explained_in_stage(run.stage, CACHE_MOUNT_TOPICS))
+        {
             continue;
         }
         let build = missing.iter().any(|m| m.0 == GoCache::Build);
