@@ -161,10 +161,16 @@ fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
         )
     };
     let (range, message) = match discover::template_from_line(text) {
-        Some((start, len)) => (
-            TextRange::new(start, start + len),
-            template("its FROM holds template syntax"),
-        ),
+        // The line is a FROM with template syntax, or a whole-line placeholder (`${LABELS}`).
+        Some((start, len)) => {
+            let line = &text[start..start + len];
+            let why = if line.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("from ")) {
+                "its FROM holds template syntax".to_string()
+            } else {
+                format!("`{}` stands where an instruction must, for a script to replace", line.trim())
+            };
+            (TextRange::new(start, start + len), template(&why))
+        }
         None if name.is_some_and(discover::is_template_name) => {
             (TextRange::empty(0), template("its name is a template's"))
         }
