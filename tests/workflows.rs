@@ -435,12 +435,19 @@ fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
     );
     write(root, "sed/Dockerfile", "FROM alpine\nUSER root\nCMD1\n");
     // envsubst's whole-line placeholder: the FROMs are plain, the message says what is not.
-    write(root, "bundle/Dockerfile", "FROM scratch\n${LABELS}\nCOPY manifests /manifests\n");
+    write(
+        root,
+        "bundle/Dockerfile",
+        "FROM scratch\n${LABELS}\nCOPY manifests /manifests\n",
+    );
     assert_eq!(files_listed(root), vec!["Dockerfile"]);
     for (named, says) in [
         ("docs/content/samples/Dockerfile", "this is an excerpt"),
         ("sed/Dockerfile", "`CMD1` stands where an instruction must"),
-        ("bundle/Dockerfile", "`${LABELS}` stands where an instruction must"),
+        (
+            "bundle/Dockerfile",
+            "`${LABELS}` stands where an instruction must",
+        ),
     ] {
         let out = stdout(gopherlint(root).args(["--format", "compact", named]));
         assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
