@@ -105,3 +105,76 @@ fn a_ci_job_that_scans_the_image_treats_it_as_a_product() {
         assert_eq!(!out.contains("GL003"), local, "{workflow}: {out}");
     }
 }
+
+/// A repository with no compose file: nothing builds the files but GoReleaser.
+fn bare_repo(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    fs::create_dir(dir.path().join(".git")).expect(".git");
+    for (path, text) in files {
+        write(dir.path(), path, text);
+    }
+    dir
+}
+
+#[test]
+fn a_variant_nothing_builds_beside_its_published_twin_is_local() {
+    let goreleaser = GORELEASER.replace("Dockerfile.release", "Dockerfile.cli.release");
+    let dir = bare_repo(&[
+        ("Dockerfile.cli", DOCKERFILE),
+        ("Dockerfile.cli.release", RELEASE),
+        (".goreleaser.yaml", &goreleaser),
+    ]);
+    let out = stdout_in(dir.path(), &["--format", "compact", "Dockerfile.cli"]);
+    assert!(!out.contains("GL003") && !out.contains("GL005"), "{out}");
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile.cli"]);
+    assert!(
+        model.contains(
+            "built by: nothing in the repository; `.goreleaser.yaml:6` publishes its release twin `Dockerfile.cli.release`"
+        ),
+        "{model}"
+    );
+    assert!(
+        model.contains(
+            "class: dev (by the repository's build configuration): nothing in the repository builds it, while `.goreleaser.yaml:6` publishes its release twin `Dockerfile.cli.release`: a debug or local-development image"
+        ),
+        "{model}"
+    );
+    // The context is still the folder of what it copies, not left unknown.
+    assert!(model.contains("context: `.`"), "{model}");
+}
+
+#[test]
+fn a_plain_dockerfile_nothing_builds_is_what_users_build_from_source() {
+    let dir = bare_repo(&[
+        ("Dockerfile", DOCKERFILE),
+        ("Dockerfile.release", RELEASE),
+        (".goreleaser.yaml", GORELEASER),
+    ]);
+    let out = lint(dir.path());
+    assert!(out.contains("GL003") && out.contains("GL005"), "{out}");
+}
+
+#[test]
+fn an_image_devspace_builds_is_a_development_image() {
+    let devspace = "version: v2beta1\nimages:\n  app:\n    image: ${IMAGE}\n    dockerfile: ./Dockerfile\n    target: build\n";
+    let dir = bare_repo(&[
+        ("Dockerfile", DOCKERFILE),
+        ("Dockerfile.release", RELEASE),
+        (".goreleaser.yaml", GORELEASER),
+        ("devspace.yaml", devspace),
+    ]);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
+    assert!(
+        model.contains("`devspace.yaml:4` (DevSpace image `app`)"),
+        "{model}"
+    );
+    // Its target is the Go stage: a development container with the toolchain in it.
+    assert!(
+        model.contains(
+            "class: toolchain (by the repository's build configuration): only `devspace.yaml:4` (DevSpace image `app`) builds it"
+        ),
+        "{model}"
+    );
+    let out = lint(dir.path());
+    assert!(!out.contains("GL003"), "{out}");
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 use gopherlint::repository::{ConfigKind, read_config};
 use libfuzzer_sys::fuzz_target;
 
-const KINDS: [(ConfigKind, &str); 8] = [
+const KINDS: [(ConfigKind, &str); 9] = [
     (ConfigKind::Workflow, ".github/workflows/release.yml"),
     (ConfigKind::Compose, "deploy/compose.yaml"),
     (ConfigKind::GoReleaser, ".goreleaser.yaml"),
@@ -17,6 +17,7 @@ const KINDS: [(ConfigKind, &str); 8] = [
     (ConfigKind::Makefile, "Makefile"),
     (ConfigKind::Script, "hack/build.sh"),
     (ConfigKind::Tilt, "Tiltfile"),
+    (ConfigKind::DevSpace, "devspace.yaml"),
 ];
 
 fuzz_target!(|data: &[u8]| {

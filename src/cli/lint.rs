@@ -101,7 +101,9 @@ impl Resolver<'_> {
         };
         let in_repo = self.repos.for_file(file_path.as_deref());
         let build_context = in_repo.as_ref().and_then(|found| {
-            let chosen = found.build.as_ref()?;
+            // A file nothing builds (known only through its release twin) has no context
+            // from the repository.
+            let chosen = found.build.as_ref().filter(|b| b.builds > 0)?;
             Some(
                 chosen
                     .context_dir()

@@ -90,7 +90,7 @@ pub struct Cli {
     pub context: Option<PathBuf>,
 
     /// Do not read how the repository builds its images (GitHub workflows, bake, compose,
-    /// Makefiles and scripts, GoReleaser, Tilt): each file is linted on its own, with its own
+    /// Makefiles and scripts, GoReleaser, Tilt, DevSpace): each file is linted on its own, with its own
     /// directory as the build context.
     #[arg(long)]
     pub no_build_config: bool,

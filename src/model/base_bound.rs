@@ -17,14 +17,16 @@ pub enum BaseIndependence {
     /// within the one release line its image's name fixes (`ubi9/ubi-minimal`).
     RollingPackages,
     /// It installs only CA roots or time zone data, which every release ships alike, and the
-    /// stages after it take only those.
+    /// stages after it take only those; or it runs nothing and they take only its base's CA
+    /// roots or zone data, which its newest release has newest.
     SharedData,
 }
 
 impl FileFacts<'_> {
     /// What `stage` yields does not depend on which release of its base image runs it. For a
     /// helper stage (not the shipped stage or one it is built on, not the base of another
-    /// stage) with RUNs of its own (a stage that runs nothing yields its base's own files);
+    /// stage) with RUNs of its own, or one that runs nothing and supplies only CA roots or
+    /// zone data (otherwise a stage that runs nothing yields its base's own files);
     /// for any stage that upgrades every package within the release line its image names.
     pub fn yield_ignores_base(&self, stage: usize) -> Option<BaseIndependence> {
         let helper = !self.final_chain().contains(&stage)
@@ -33,8 +35,26 @@ impl FileFacts<'_> {
                 .iter()
                 .any(|s| matches!(s.base, StageBase::Stage(b) if b == stage));
         let runs = self.runs_in_stage(stage);
+        let data_paths = |copy: &super::copy::Copy| {
+            !copy.sources.is_empty()
+                && copy.sources.iter().all(|s| {
+                    s.usable().is_some_and(|s| {
+                        let s = paths::normalize(s);
+                        files::CA_FILES.contains(&s.as_str())
+                            || files::CA_DIRS
+                                .iter()
+                                .chain([&files::ZONEINFO_DIR])
+                                .any(|d| s == *d || s.starts_with(&format!("{d}/")))
+                    })
+                })
+        };
         if runs.is_empty() {
-            return None;
+            // A stage that runs nothing yields its base's own files; when all the later
+            // stages take from it is CA roots or zone data, the newest release's are the
+            // ones wanted (`FROM ubi-minimal:latest AS certs`).
+            let copies: Vec<_> = self.copies_from(stage).collect();
+            return (helper && !copies.is_empty() && copies.into_iter().all(data_paths))
+                .then_some(BaseIndependence::SharedData);
         }
         let commands = || runs.iter().flat_map(|r| r.script.commands.iter());
         let upgrades_line = || {
@@ -79,19 +99,6 @@ impl FileFacts<'_> {
                         || tools::FILE_ARRANGERS.contains(&program)
                 }
             }
-        };
-        let data_paths = |copy: &super::copy::Copy| {
-            !copy.sources.is_empty()
-                && copy.sources.iter().all(|s| {
-                    s.usable().is_some_and(|s| {
-                        let s = paths::normalize(s);
-                        files::CA_FILES.contains(&s.as_str())
-                            || files::CA_DIRS
-                                .iter()
-                                .chain([&files::ZONEINFO_DIR])
-                                .any(|d| s == *d || s.starts_with(&format!("{d}/")))
-                    })
-                })
         };
         let installs_any = commands().any(|c| {
             let argv = c.texts();

@@ -194,6 +194,12 @@ fn describe_repository_build(model: &Model, out: &mut String) {
     let Some(build) = model.build.as_deref() else {
         return;
     };
+    if build.builds == 0 {
+        if let Some(twin) = &build.release_twin {
+            let _ = writeln!(out, "built by: nothing in the repository; {twin}");
+        }
+        return;
+    }
     let _ = writeln!(out, "built by:");
     for (i, config) in build.described.iter().enumerate() {
         let chosen = if i == 0 { " (linted as this one)" } else { "" };
@@ -236,8 +242,10 @@ fn describe_context(model: &Model, out: &mut String) {
     use crate::context::Read;
     let Some(context) = model.context() else {
         let why = match model.build.as_deref() {
-            Some(_) => "the repository's build prepares it, or names it with a value not read here",
-            None => "standard input, no --context",
+            Some(build) if build.builds > 0 => {
+                "the repository's build prepares it, or names it with a value not read here"
+            }
+            _ => "standard input, no --context",
         };
         let _ = writeln!(out, "context: unknown ({why})");
         return;

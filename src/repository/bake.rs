@@ -43,7 +43,8 @@ struct Fields {
     inline: bool,
     target: Option<Known>,
     args: Vec<(String, Known)>,
-    platforms: Option<Vec<String>>,
+    /// Each as read; `None` for one that cannot be (`linux/${ARCH}` with no default).
+    platforms: Option<Vec<Known>>,
     outputs: Option<Vec<String>>,
 }
 
@@ -230,6 +231,20 @@ fn known(expr: &Expression, ctx: &Context) -> Known {
     expr.evaluate(ctx).ok().and_then(|v| scalar(&v))
 }
 
+/// A list attribute, element by element, each `None` when not read; the whole list `None`
+/// when set to null.
+fn known_list(expr: &Expression, ctx: &Context) -> Option<Vec<Known>> {
+    if let Expression::Array(items) = expr {
+        return Some(items.iter().map(|i| known(i, ctx)).collect());
+    }
+    match expr.evaluate(ctx) {
+        Ok(Value::Null) => None,
+        Ok(Value::Array(items)) => Some(items.iter().map(scalar).collect()),
+        Ok(value) => Some(vec![scalar(&value)]),
+        Err(_) => Some(vec![None]),
+    }
+}
+
 /// A single-valued attribute: `None` when set to null (bake's "unset").
 fn single(expr: &Expression, ctx: &Context) -> Option<Known> {
     match expr.evaluate(ctx) {
@@ -293,7 +308,7 @@ fn own_fields(attrs: &[(String, Expression)], ctx: &Context) -> (Fields, Vec<Str
             "dockerfile-inline" => fields.inline = single(expr, ctx).is_some(),
             "target" => fields.target = single(expr, ctx),
             "args" => fields.args = args(expr, ctx),
-            "platforms" => fields.platforms = list(expr, ctx),
+            "platforms" => fields.platforms = known_list(expr, ctx),
             "output" => fields.outputs = list(expr, ctx),
             "inherits" => inherits = list(expr, ctx).unwrap_or_default(),
             _ => {}
@@ -427,7 +442,9 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             .any(|o| o.contains("type=registry") || o.contains("push=true"));
         let by_default = by_default.contains(t.name) && (!output_set || pushes);
         // A platform list may also be written as one comma-separated string.
-        let platforms = fields.platforms.unwrap_or_default().join(",");
+        let written = fields.platforms.unwrap_or_default();
+        let platforms_unread = written.iter().any(Option::is_none);
+        let platforms = written.into_iter().flatten().collect::<Vec<_>>().join(",");
         let platforms = platforms
             .split(',')
             .map(str::trim)
@@ -442,6 +459,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             target: fields.target.flatten(),
             args: fields.args,
             platforms: platforms.map(String::from).collect(),
+            platforms_unread,
             publishes: by_default || pushes,
             local: None,
             released: None,

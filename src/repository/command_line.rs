@@ -21,6 +21,8 @@ pub(super) struct DockerBuild {
     pub target: Option<String>,
     pub args: Vec<(String, Option<String>)>,
     pub platforms: Vec<String>,
+    /// `--platform` with a value not read here (`$(PLATFORMS)`).
+    pub platforms_unread: bool,
     /// `--push`, or an output of type registry.
     pub push: bool,
     /// The image names given with `-t`, as written.
@@ -161,13 +163,12 @@ fn read_build(command: &Command, line: usize) -> Option<DockerBuild> {
                     }
                 }
             },
-            "--platform" => {
-                if let Some(list) = value() {
-                    build
-                        .platforms
-                        .extend(list.split(',').map(|p| p.trim().to_string()));
-                }
-            }
+            "--platform" => match value() {
+                Some(list) => build
+                    .platforms
+                    .extend(list.split(',').map(|p| p.trim().to_string())),
+                None => build.platforms_unread = true,
+            },
             "-t" | "--tag" => {
                 let tag = match &inline {
                     Some(v) => Some(v.clone()),
@@ -319,6 +320,7 @@ pub(super) fn to_config(
         target: build.target.clone().filter(|t| !t.contains('$')),
         args: build.args.clone(),
         platforms: build.platforms.clone(),
+        platforms_unread: build.platforms_unread,
         publishes: (publishes || build.push) && !ephemeral,
         local: ephemeral.then_some(Intent::Dev),
         released: None,

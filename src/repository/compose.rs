@@ -133,6 +133,11 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                 .filter(|t| !t.contains('$'))
                 .map(str::to_string),
             args: args(build.get("args")),
+            platforms_unread: build.get("platforms").is_some_and(|list| {
+                list.items()
+                    .iter()
+                    .any(|p| p.as_str().is_none_or(|p| p.contains('$')))
+            }),
             platforms: build
                 .get("platforms")
                 .map_or(&[][..], Node::items)

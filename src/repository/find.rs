@@ -115,6 +115,8 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
             ConfigKind::GoReleaser
         } else if name == "Tiltfile" {
             ConfigKind::Tilt
+        } else if super::devspace::DEVSPACE_NAMES.contains(&name.as_str()) {
+            ConfigKind::DevSpace
         } else if is_makefile_name(&name) {
             ConfigKind::Makefile
         } else if name.ends_with(".sh") {

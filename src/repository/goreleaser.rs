@@ -250,6 +250,8 @@ fn docker(
         context: ContextDir::Prepared,
         target: flags.target,
         args: flags.args,
+        // GoReleaser always builds for some platform: none read means they were templates.
+        platforms_unread: flags.platforms.is_empty(),
         platforms: flags.platforms,
         publishes: !field(entry, "skip_push").is_some_and(Node::is_true),
         local: None,

@@ -1,4 +1,5 @@
-//! What a repository's README says one of its image directories is for. Projects that keep
+//! What a repository's README says one of its image directories is for: the README beside
+//! the Dockerfile, by its first paragraph, or an index of images above it. Projects that keep
 //! several images under one folder often describe them in that folder's README, as a table or
 //! a list (`images/README.md`: "fastcgi-helloserver | FastCGI application for e2e tests"),
 //! which is the maintainers' own word on which images are examples or test fixtures.
@@ -55,6 +56,28 @@ pub fn indexed_purpose_with(
 ) -> Option<IndexedPurpose> {
     let parts: Vec<&str> = dockerfile.split('/').filter(|p| !p.is_empty()).collect();
     let dirs = parts.split_last()?.1;
+    // The README beside the Dockerfile, when its first paragraph says what the image is for
+    // ("This dockerfile builds a container from the current source: ideal for testing your
+    // branch"). The root's README describes the project, not one image.
+    if let Some(name) = dirs.last() {
+        let own = dirs.join("/");
+        for readme in README_NAMES {
+            let relative = format!("{own}/{readme}");
+            let Some(text) = read(&relative) else {
+                continue;
+            };
+            if let Some((line, intent, phrase)) = opening_statement(&text) {
+                return Some(IndexedPurpose {
+                    intent,
+                    readme: relative,
+                    line,
+                    dir: name.to_string(),
+                    phrase,
+                });
+            }
+            break;
+        }
+    }
     for depth in (1..=dirs.len()).rev().take(LEVELS) {
         let name = dirs[depth - 1];
         let parent = dirs[..depth - 1].join("/");
@@ -237,5 +260,30 @@ mod tests {
         )
         .expect("write");
         assert_eq!(indexed_purpose(root, "images/gpu/bench/Dockerfile"), None);
+    }
+
+    #[test]
+    fn the_readme_beside_the_dockerfile_speaks_for_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("docker/build")).expect("mkdir");
+        std::fs::write(
+            root.join("docker/build/README.md"),
+            "# Introduction\n\nThis dockerfile builds a container from the current source code.\nIt is ideal for testing your branch.\n",
+        )
+        .expect("write");
+        let found = indexed_purpose(root, "docker/build/Dockerfile").expect("found");
+        assert_eq!(found.readme, "docker/build/README.md");
+        assert_eq!(
+            (found.line, found.intent, found.dir.as_str()),
+            (3, Intent::Test, "build")
+        );
+        // The root's README is the project's, not one image's.
+        std::fs::write(
+            root.join("README.md"),
+            "This container image is for testing.\n",
+        )
+        .expect("write");
+        assert_eq!(indexed_purpose(root, "Dockerfile"), None);
     }
 }

@@ -1,11 +1,12 @@
 //! How the repository builds its images: GitHub workflows, bake files, compose files,
-//! Makefiles and scripts, GoReleaser and Tilt. Read once per repository root and handed to the
+//! Makefiles and scripts, GoReleaser, Tilt and DevSpace. Read once per repository root and handed to the
 //! model as inputs (context, target, build args, platforms, published or not), like
 //! `--context` and `--platform`. Nothing here judges a Dockerfile.
 
 mod bake;
 mod command_line;
 mod compose;
+mod devspace;
 mod find;
 mod goreleaser;
 mod image_index;
@@ -37,6 +38,7 @@ pub enum ConfigKind {
     Script,
     Compose,
     Tilt,
+    DevSpace,
 }
 
 impl ConfigKind {
@@ -49,6 +51,7 @@ impl ConfigKind {
             ConfigKind::Script => "script",
             ConfigKind::Compose => "compose service",
             ConfigKind::Tilt => "Tiltfile",
+            ConfigKind::DevSpace => "DevSpace image",
         }
     }
 }
@@ -93,11 +96,15 @@ pub struct BuildConfig {
     pub args: Vec<(String, Option<String>)>,
     /// Platforms as written (`linux/amd64`), expressions left out.
     pub platforms: Vec<String>,
+    /// The configuration writes platforms that cannot be read here (`${{ matrix.platform }}`,
+    /// `$(PLATFORMS)`): the build may be for any of them. With this false and `platforms`
+    /// empty, the build is for the builder's own platform.
+    pub platforms_unread: bool,
     /// The build publishes the image: `push: true`, a workflow run on tags or releases,
     /// GoReleaser, a bake target of the default group.
     pub publishes: bool,
     /// The configuration says the build is for tests or development: a compose file or
-    /// service, workflow or job named so, or a tool made for local development (Tilt).
+    /// service, workflow or job named so, or a tool made for local development (Tilt, DevSpace).
     pub local: Option<crate::knowledge::conventions::Intent>,
     pub released: Option<ReleasedBinary>,
     /// A program of the base image that the configuration runs in the built image, besides
@@ -152,6 +159,8 @@ impl RepoBuilds {
                 })
                 .collect(),
             self.release_twin(&normalize(path)),
+            path.file_name()
+                .is_some_and(|n| n == "Dockerfile" || n == "Containerfile"),
         )
     }
 
@@ -200,6 +209,7 @@ pub fn read_config(kind: ConfigKind, rel: &Path, text: &str) -> Result<Vec<Build
         ConfigKind::Makefile => command_line::read_makefile(rel, text, &mut found),
         ConfigKind::Script => command_line::read_script(rel, text, &mut found),
         ConfigKind::Tilt => tilt::read(rel, text, &mut found),
+        ConfigKind::DevSpace => devspace::read(rel, text, &mut found),
     }?;
     Ok(found)
 }

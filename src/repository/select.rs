@@ -11,6 +11,9 @@ pub struct DockerfileBuilds<'a> {
     pub configs: Vec<&'a BuildConfig>,
     /// A published build of the file's release twin (`Dockerfile.release` beside it).
     pub release_twin: Option<&'a BuildConfig>,
+    /// The file has the name `docker build DIR` reads by default (`Dockerfile`): what the
+    /// project's users build from source, whoever else builds it.
+    pub default_name: bool,
 }
 
 /// What the chosen build hands the model and the CLI.
@@ -20,6 +23,13 @@ pub struct Chosen {
     pub target: Option<String>,
     pub args: Vec<(String, Option<String>)>,
     pub platforms: Vec<String>,
+    /// The most platforms any build lists: 0 when every build is for the builder's own
+    /// platform; `None` when some build writes platforms not read here, or nothing builds the
+    /// file.
+    pub platform_count: Option<usize>,
+    /// How many configurations build the file: 0 when nothing does and only its published
+    /// release twin says what it is (a local variant).
+    pub builds: usize,
     /// Some build publishes the image.
     pub publishes: bool,
     /// No build publishes it and every build says it is for tests or development.
@@ -32,7 +42,7 @@ pub struct Chosen {
     pub runs_in_image: Option<(String, String)>,
     /// For `--show-model`: each build as `file:line (kind, name)`, the chosen one first.
     pub described: Vec<String>,
-    /// The stages a compose service or Tilt resource builds as its target (`target: dev`),
+    /// The stages a compose service, Tilt resource or DevSpace image builds as its target (`target: dev`),
     /// lowercased: images of the file the repository runs as containers.
     pub run_targets: Vec<String>,
 }
@@ -54,15 +64,26 @@ fn describe(config: &BuildConfig) -> String {
     text
 }
 
+fn describe_twin(twin: &BuildConfig) -> String {
+    format!(
+        "`{}:{}` publishes its release twin `{}`",
+        twin.file.display(),
+        twin.line,
+        twin.dockerfile.display()
+    )
+}
+
 /// A build made on a developer's machine or for tests: a compose service, a Make target, a
-/// script, Tilt, or a CI job named for tests (`docker-tests`). Another CI job (one that scans
+/// script, Tilt, DevSpace, or a CI job named for tests (`docker-tests`). Another CI job (one that scans
 /// the image, or checks that it builds) treats the image as a product.
 fn builds_locally(config: &BuildConfig) -> bool {
     config.local.is_some()
         || match config.kind {
-            ConfigKind::Compose | ConfigKind::Makefile | ConfigKind::Script | ConfigKind::Tilt => {
-                true
-            }
+            ConfigKind::Compose
+            | ConfigKind::Makefile
+            | ConfigKind::Script
+            | ConfigKind::Tilt
+            | ConfigKind::DevSpace => true,
             ConfigKind::Workflow => config
                 .name
                 .as_deref()
@@ -76,10 +97,12 @@ impl<'a> DockerfileBuilds<'a> {
     pub(super) fn new(
         configs: Vec<&'a BuildConfig>,
         release_twin: Option<&'a BuildConfig>,
+        default_name: bool,
     ) -> Self {
         DockerfileBuilds {
             configs,
             release_twin,
+            default_name,
         }
     }
 
@@ -94,7 +117,9 @@ impl<'a> DockerfileBuilds<'a> {
             let key = |c: &BuildConfig| (!c.publishes, c.target.is_some(), c.kind);
             (key(a), &a.file, a.line).cmp(&(key(b), &b.file, b.line))
         });
-        let first = *ordered.first()?;
+        let Some(&first) = ordered.first() else {
+            return self.twin_only();
+        };
         let context = match &first.context {
             ContextDir::Unknown => ordered
                 .iter()
@@ -117,14 +142,7 @@ impl<'a> DockerfileBuilds<'a> {
                 _ => None,
             }
         };
-        let release_twin = self.release_twin.filter(|_| !publishes).map(|twin| {
-            format!(
-                "`{}:{}` publishes its release twin `{}`",
-                twin.file.display(),
-                twin.line,
-                twin.dockerfile.display()
-            )
-        });
+        let release_twin = self.release_twin.filter(|_| !publishes).map(describe_twin);
         let mut described: Vec<String> = ordered.iter().map(|c| describe(c)).collect();
         described.dedup();
         Some(Chosen {
@@ -132,6 +150,12 @@ impl<'a> DockerfileBuilds<'a> {
             target: first.target.clone(),
             args: first.args.clone(),
             platforms: first.platforms.clone(),
+            platform_count: match ordered.iter().map(|c| c.platforms.len()).max() {
+                Some(n) if n >= 2 => Some(n),
+                _ if ordered.iter().any(|c| c.platforms_unread) => None,
+                n => n,
+            },
+            builds: ordered.len(),
             publishes,
             local,
             release_twin,
@@ -142,9 +166,39 @@ impl<'a> DockerfileBuilds<'a> {
             described,
             run_targets: ordered
                 .iter()
-                .filter(|c| matches!(c.kind, ConfigKind::Compose | ConfigKind::Tilt))
+                .filter(|c| {
+                    matches!(
+                        c.kind,
+                        ConfigKind::Compose | ConfigKind::Tilt | ConfigKind::DevSpace
+                    )
+                })
                 .filter_map(|c| c.target.as_deref().map(str::to_ascii_lowercase))
                 .collect(),
+        })
+    }
+}
+
+impl DockerfileBuilds<'_> {
+    /// Nothing builds the file, and the project publishes its release twin beside it
+    /// (`Dockerfile.cli` beside a published `Dockerfile.cli.release`): the file is the variant
+    /// built from source on a developer's machine. Not a plain `Dockerfile`: that one is what
+    /// `docker build .` builds, the image users make from source.
+    fn twin_only(&self) -> Option<Chosen> {
+        let twin = self.release_twin.filter(|_| !self.default_name)?;
+        Some(Chosen {
+            context: ContextDir::Unknown,
+            target: None,
+            args: Vec::new(),
+            platforms: Vec::new(),
+            platform_count: None,
+            builds: 0,
+            publishes: false,
+            local: Some(Intent::Dev),
+            release_twin: Some(describe_twin(twin)),
+            released: None,
+            runs_in_image: None,
+            described: Vec::new(),
+            run_targets: Vec::new(),
         })
     }
 }

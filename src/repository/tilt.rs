@@ -114,6 +114,8 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                 target,
                 args: Vec::new(),
                 platforms: Vec::new(),
+                // Tilt builds for the cluster it develops against, one platform.
+                platforms_unread: false,
                 publishes: false,
                 local: Some(Intent::Dev),
                 released: None,

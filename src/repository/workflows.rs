@@ -143,6 +143,15 @@ fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Opt
             .map(str::to_string),
         args: build_args(with.and_then(|w| w.get("build-args"))),
         platforms: dedup(list(with.and_then(|w| w.get("platforms")))),
+        platforms_unread: with.and_then(|w| w.get("platforms")).is_some_and(|node| {
+            match node.as_str() {
+                Some(text) => text.contains("${{"),
+                None => node
+                    .items()
+                    .iter()
+                    .any(|i| i.as_str().is_none_or(|s| s.contains("${{"))),
+            }
+        }),
         publishes,
         local: None,
         released: None,

@@ -4,7 +4,7 @@
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::model::cross::PlatformSource;
-use crate::model::{GoBuild, Model};
+use crate::model::{GoBuild, ImageClass, Model};
 
 declare_rule! {
     // Build speed matters wherever Go is built for several platforms.
@@ -16,14 +16,21 @@ declare_rule! {
 const TARGET_ARGS: &[&str] = &["TARGETPLATFORM", "TARGETOS", "TARGETARCH"];
 
 /// What tells that the file is built for several platforms: the repository's build lists
-/// several, or the file reads a target platform ARG. `None` when a build lists one platform.
+/// several, or the file reads a target platform ARG. `None` when every build of the
+/// repository is for one platform (none listed: the builder's own).
 fn multi_platform_reason(model: &Model, text: &str) -> Option<String> {
-    if let Some(build) = &model.build {
-        match build.platforms.len() {
-            0 => {}
-            1 => return None,
-            n => return Some(format!("its build lists {n} platforms")),
-        }
+    match model.build.as_ref().and_then(|b| b.platform_count) {
+        Some(n) if n >= 2 => return Some(format!("its build lists {n} platforms")),
+        Some(_) => return None,
+        None => {}
+    }
+    // A test, development or example image is built where it is used, for that machine's
+    // platform: that the file could take a target platform says nothing of how it is built.
+    if matches!(
+        model.purpose.class,
+        ImageClass::Test | ImageClass::Dev | ImageClass::Example
+    ) {
+        return None;
     }
     // Read, not only declared: `ARG TARGETPLATFORM` alone builds the same for any target.
     let reads = |name: &str| {

@@ -69,6 +69,11 @@ const DIRS: &[(&str, Intent)] = &[
     ("_local", Intent::Dev),
     ("local-dev", Intent::Dev),
     ("devenv", Intent::Dev),
+    // The images of cloud and container development environments (VS Code dev containers,
+    // Sail, Gitpod): a developer's workspace, not a product.
+    (".devcontainer", Intent::Dev),
+    (".sail", Intent::Dev),
+    (".gitpod", Intent::Dev),
     ("example", Intent::Example),
     ("examples", Intent::Example),
     ("_example", Intent::Example),
@@ -502,6 +507,11 @@ mod tests {
         assert_eq!(
             dir_intent(&[".circleci", "images"]).map(|i| i.0),
             Some(Intent::Ci)
+        );
+        assert_eq!(dir_intent(&[".sail"]).map(|i| i.0), Some(Intent::Dev));
+        assert_eq!(
+            dir_intent(&[".devcontainer"]).map(|i| i.0),
+            Some(Intent::Dev)
         );
         assert_eq!(dir_intent(&["build", "package"]), None);
         assert_eq!(

@@ -378,13 +378,15 @@ impl Classifier<'_, '_> {
                         format!("{first} and {} more build it", rest.len())
                     }
                 };
+                let why = if build.builds == 0 {
+                    format!("nothing in the repository builds it{twin}")
+                } else {
+                    format!("only {builders}, and nothing publishes it{twin}")
+                };
                 return (
                     of_intent(intent),
                     Signal::Build,
-                    format!(
-                        "only {builders}, and nothing publishes it{twin}: {}",
-                        intent.describe()
-                    ),
+                    format!("{why}: {}", intent.describe()),
                 );
             }
         }

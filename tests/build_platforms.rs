@@ -1,0 +1,74 @@
+//! GL304 asks whether the file is built for several platforms. The repository's builds say so
+//! when they list platforms; a build that names none is for its builder's own platform, and
+//! one whose platforms are an expression (`${{ matrix.platform }}`) may be for any. Through the
+//! real binary, on repositories laid out on disk.
+
+mod common;
+
+use common::{stdout_in, write};
+use tempfile::TempDir;
+
+/// A builder that takes the target from TARGETARCH, on the target platform.
+const DOCKERFILE: &str = r#"FROM golang:1.24 AS build
+ARG TARGETARCH
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -trimpath -ldflags="-s -w" -o /out/app .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+"#;
+
+fn workflow(step: &str) -> String {
+    format!(
+        "on:\n  push:\n    tags: [\"v*\"]\njobs:\n  image:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        platform: [linux/amd64, linux/arm64]\n    steps:\n      - uses: actions/checkout@v4\n{step}"
+    )
+}
+
+fn gl304(workflows: &[&str]) -> String {
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    for (i, text) in workflows.iter().enumerate() {
+        write(dir.path(), &format!(".github/workflows/w{i}.yml"), text);
+    }
+    stdout_in(
+        dir.path(),
+        &["--format", "compact", "--select", "GL304", "Dockerfile"],
+    )
+}
+
+#[test]
+fn builds_that_name_no_platform_build_for_their_own() {
+    let plain = workflow("      - run: docker build -t app .\n");
+    assert_eq!(gl304(&[&plain]), "", "a plain docker build is native");
+    let action = workflow(
+        "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n",
+    );
+    assert_eq!(gl304(&[&action]), "");
+}
+
+#[test]
+fn any_build_listing_several_platforms_makes_the_file_multi_platform() {
+    let plain = workflow("      - run: docker build -t app .\n");
+    let multi = workflow(
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n          push: true\n",
+    );
+    let out = gl304(&[&plain, &multi]);
+    assert!(out.contains("its build lists 2 platforms"), "{out}");
+}
+
+#[test]
+fn platforms_not_read_leave_the_file_to_say_it() {
+    let matrix = workflow(
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: ${{ matrix.platform }}\n          push: true\n",
+    );
+    let out = gl304(&[&matrix]);
+    assert!(out.contains("it reads `TARGETARCH`"), "{out}");
+    let make = workflow("      - run: docker buildx build --platform $PLATFORMS -t app .\n");
+    let out = gl304(&[&make]);
+    assert!(out.contains("it reads `TARGETARCH`"), "{out}");
+    // With no repository build at all, the file says it.
+    assert!(gl304(&[]).contains("it reads `TARGETARCH`"));
+}
