@@ -127,8 +127,10 @@ fn exec_script(elements: &[Word]) -> Script {
             argv,
             connector: shell::Connector::Start,
             nested: false,
+            branches: Vec::new(),
         })],
         complete: true,
+        branch_groups: 0,
     }
 }
 

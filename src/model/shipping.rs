@@ -73,23 +73,32 @@ impl Shipping {
 
 /// Builds whose binary a later build in the same stage replaces (the same known output path)
 /// before anything can copy it: a cache-warming build. A `COPY --from` of the stage between
-/// the two could have taken the first binary out.
+/// the two could have taken the first binary out. A build on another arm of the same `if` or
+/// `case` replaces nothing: only one of the two runs, and either may be what ships.
 fn overwritten_builds(facts: &FileFacts) -> Vec<bool> {
     let mut out = vec![false; facts.go_builds.len()];
-    let mut last_by_output: HashMap<(usize, &str), usize> = HashMap::new();
-    // Walked backwards: each build meets the nearest later build of the same output, which
-    // decides (a farther one has at least the copies the nearest has in between).
+    let mut later_by_output: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+    // Walked backwards: each build meets the nearest later build of the same output that
+    // runs after it, which decides (a farther one has at least the copies the nearest has in
+    // between).
     for build in facts.go_builds.iter().rev() {
         let Some(output) = build.output.as_ref().and_then(|o| o.usable()) else {
             continue;
         };
-        if let Some(&later) = last_by_output.get(&(build.stage, output)) {
-            let later = &facts.go_builds[later];
+        let later_builds = later_by_output.entry((build.stage, output)).or_default();
+        let replacing = later_builds
+            .iter()
+            .rev()
+            .map(|&i| &facts.go_builds[i])
+            .find(|later| {
+                !(later.instruction == build.instruction && later.command.excludes(&build.command))
+            });
+        if let Some(later) = replacing {
             out[build.index] = !facts
                 .copies_from(build.stage)
                 .any(|c| c.instruction > build.instruction && c.instruction < later.instruction);
         }
-        last_by_output.insert((build.stage, output), build.index);
+        later_builds.push(build.index);
     }
     out
 }

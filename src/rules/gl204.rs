@@ -58,13 +58,17 @@ fn diagnostic(
 }
 
 /// An earlier go build or install in the build's stage or a stage it is built on: the build
-/// cache holds packages `-a` would throw away.
+/// cache holds packages `-a` would throw away. Not one on another arm of the same `if` or
+/// `case` (`if [ "$FIPS" = true ]; then go build -a ...; else go build -a ...; fi`): only one
+/// of them runs.
 fn compiled_before(ctx: &Context, build: &GoBuild) -> bool {
     let chain = ctx.model.chain(build.stage);
-    ctx.model
-        .go_builds
-        .iter()
-        .any(|earlier| earlier.index < build.index && chain.contains(&earlier.stage))
+    ctx.model.go_builds.iter().any(|earlier| {
+        earlier.index < build.index
+            && chain.contains(&earlier.stage)
+            && !(earlier.instruction == build.instruction
+                && earlier.command.excludes(&build.command))
+    })
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {

@@ -66,6 +66,10 @@ pub struct Command {
     pub connector: Connector,
     /// The command came from re-reading a `sh -c` argument.
     pub nested: bool,
+    /// The arms of `if`/`case` the command is in, outermost first: each an if or case of
+    /// the script (numbered in order) and the arm (`then` 0, each `elif` or `else` one more;
+    /// a case's patterns in order).
+    pub branches: Vec<(u32, u32)>,
 }
 
 impl Command {
@@ -114,6 +118,13 @@ impl Command {
         })
     }
 
+    /// The two commands are on different arms of one `if` or `case`: at most one runs.
+    pub fn excludes(&self, other: &Command) -> bool {
+        self.branches
+            .iter()
+            .any(|(group, arm)| other.branches.iter().any(|(g, a)| g == group && a != arm))
+    }
+
     pub fn range(&self) -> Option<TextRange> {
         let first = self
             .assignments
@@ -132,6 +143,8 @@ pub struct Script {
     pub commands: Vec<std::sync::Arc<Command>>,
     /// Everything was read; false when a quote or substitution was left open.
     pub complete: bool,
+    /// How many `if`s and `case`s were read: the next one's number.
+    pub branch_groups: u32,
 }
 
 /// Reads a script whose text maps to the source through `line`.
@@ -139,18 +152,28 @@ pub fn parse_script(line: &LogicalLine) -> Script {
     let mut script = Script {
         commands: Vec::new(),
         complete: true,
+        branch_groups: 0,
     };
-    read_into(line, &mut script, 0, &[]);
+    read_into(line, &mut script, 0, &[], &[]);
     script
 }
 
-fn read_into(line: &LogicalLine, script: &mut Script, depth: usize, inherited: &[Assignment]) {
+fn read_into(
+    line: &LogicalLine,
+    script: &mut Script,
+    depth: usize,
+    inherited: &[Assignment],
+    outer_branches: &[(u32, u32)],
+) {
     let mut lexer = Lexer::new(&line.text);
-    let mut builder = CommandBuilder::default();
+    let mut builder = CommandBuilder {
+        branches: outer_branches.to_vec(),
+        ..CommandBuilder::default()
+    };
     let mut connector = Connector::Start;
     while let Some(token) = lexer.next_token() {
         match token {
-            Token::Word(word) => builder.word(line, to_shell_word(line, word, depth > 0)),
+            Token::Word(word) => builder.word(line, to_shell_word(line, word, depth > 0), script),
             Token::Redirection => {}
             Token::Separator(sep) if builder.in_case_pattern => {
                 // `a|b)`: a pattern list ends at its `)`.
@@ -166,6 +189,7 @@ fn read_into(line: &LogicalLine, script: &mut Script, depth: usize, inherited: &
                     Separator::Pipe => Connector::Pipe,
                     Separator::DoubleSemicolon => {
                         builder.in_case_pattern = builder.case_depth > 0;
+                        builder.next_arm();
                         Connector::Sequence
                     }
                     _ => Connector::Sequence,
@@ -217,7 +241,13 @@ fn push_command(
         && depth < MAX_NESTED_SCRIPTS
     {
         let inner_line = line.compose(&inner);
-        read_into(&inner_line, script, depth + 1, &assignments);
+        read_into(
+            &inner_line,
+            script,
+            depth + 1,
+            &assignments,
+            &command.branches,
+        );
         return;
     }
     script.commands.push(std::sync::Arc::new(Command {
@@ -225,6 +255,7 @@ fn push_command(
         argv: command.argv.into_iter().map(|w| w.word).collect(),
         connector: command.connector.unwrap_or(Connector::Start),
         nested: depth > 0,
+        branches: command.branches,
     }));
 }
 
@@ -261,6 +292,7 @@ struct PendingCommand {
     assignments: Vec<Assignment>,
     argv: Vec<LexedWord>,
     connector: Option<Connector>,
+    branches: Vec<(u32, u32)>,
 }
 
 #[derive(Default)]
@@ -273,6 +305,8 @@ struct CommandBuilder {
     in_case_pattern: bool,
     /// After `case`: skip the subject word and `in`.
     case_header: bool,
+    /// The `if`/`case` arms open here, outermost first (see `Command::branches`).
+    branches: Vec<(u32, u32)>,
 }
 
 const RESERVED_PREFIXES: &[&str] = &[
@@ -280,7 +314,18 @@ const RESERVED_PREFIXES: &[&str] = &[
 ];
 
 impl CommandBuilder {
-    fn word(&mut self, line: &LogicalLine, lexed: LexedWord) {
+    fn open_group(&mut self, script: &mut Script) {
+        self.branches.push((script.branch_groups, 0));
+        script.branch_groups = script.branch_groups.saturating_add(1);
+    }
+
+    fn next_arm(&mut self) {
+        if let Some((_, arm)) = self.branches.last_mut() {
+            *arm = arm.saturating_add(1);
+        }
+    }
+
+    fn word(&mut self, line: &LogicalLine, lexed: LexedWord, script: &mut Script) {
         let word = &lexed.word;
         if self.skipping_header {
             return;
@@ -297,6 +342,7 @@ impl CommandBuilder {
             if !word.quoted && word.text == "esac" {
                 self.in_case_pattern = false;
                 self.case_depth = self.case_depth.saturating_sub(1);
+                self.branches.pop();
             }
             // Patterns end with `)`, which arrives as a separator.
             return;
@@ -310,10 +356,24 @@ impl CommandBuilder {
                 "case" => {
                     self.case_depth += 1;
                     self.case_header = true;
+                    self.open_group(script);
                     return;
                 }
                 "esac" => {
                     self.case_depth = self.case_depth.saturating_sub(1);
+                    self.branches.pop();
+                    return;
+                }
+                "if" => {
+                    self.open_group(script);
+                    return;
+                }
+                "elif" | "else" => {
+                    self.next_arm();
+                    return;
+                }
+                "fi" => {
+                    self.branches.pop();
                     return;
                 }
                 w if RESERVED_PREFIXES.contains(&w) => return,
@@ -339,6 +399,7 @@ impl CommandBuilder {
             return None;
         }
         command.connector = Some(connector);
+        command.branches = self.branches.clone();
         Some(command)
     }
 }
@@ -485,6 +546,24 @@ mod tests {
             .filter_map(|c| c.program())
             .collect();
         assert_eq!(programs, vec!["[", "go", "go", "go", "true"]);
+    }
+
+    #[test]
+    fn arms_of_one_if_or_case_exclude_each_other() {
+        let s = script(
+            "if [ \"$F\" = true ]; then go build -tags fips .; \
+             elif [ -n \"$X\" ]; then go build -tags x .; else go build .; fi; go vet; \
+             case $A in a) go test ;; *) sh -c 'go run .' ;; esac",
+        );
+        let c = &s.commands;
+        let go: Vec<_> = c.iter().filter(|c| c.program() == Some("go")).collect();
+        assert_eq!(go.len(), 6);
+        assert!(go[0].excludes(go[1]) && go[1].excludes(go[2]) && go[0].excludes(go[2]));
+        // After `fi` every arm's command may have run before.
+        assert!(!go[3].excludes(go[0]) && !go[0].excludes(go[3]));
+        // A case's arms, and a `sh -c` inside one, keep to their arm.
+        assert!(go[4].excludes(go[5]));
+        assert!(go[5].nested && !go[5].excludes(go[3]));
     }
 
     #[test]
