@@ -448,3 +448,22 @@ fn init_git(module: &Module) -> bool {
     fs::create_dir_all(module.dir().join(".git")).expect(".git");
     false
 }
+
+#[test]
+fn the_readme_shows_what_generate_writes() {
+    let module = Module::new("example.com/hello", "1.26");
+    module.write("main.go", HELLO_SERVER);
+    let out = generate(module.dir(), &["--port", "8080"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    generated::check_readme_block(
+        "<!-- generate: dockerfile -->",
+        &module.read("Dockerfile"),
+        "the generated Dockerfile",
+    );
+    generated::check_readme_block(
+        "<!-- generate: dockerignore -->",
+        &module.read(".dockerignore"),
+        "the generated .dockerignore",
+    );
+    lints_clean(module.dir(), &module.dir().join("Dockerfile"));
+}

@@ -141,7 +141,7 @@ fn execute(
         text.push_str(&format!("Wrote {}\n", path.display()));
     }
     text.push_str(&format!(
-        "Builds {} with Go {}.{} ({how}): {}\n",
+        "Builds `{}` with Go {}.{} ({how}): {}\n",
         plan.main.path, plan.go.major, plan.go.minor, plan.build_command
     ));
     stdout

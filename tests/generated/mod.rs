@@ -124,6 +124,28 @@ pub fn block_after<'a>(readme: &'a str, marker: &str) -> &'a str {
     &body[..body.find("\n```").map_or(body.len(), |i| i + 1)]
 }
 
+/// Compares the README's block after `marker` with `actual`, or with
+/// `GOPHERLINT_UPDATE_README=1` (as tests/gopherfile.rs does) writes `actual` into it for review.
+pub fn check_readme_block(marker: &str, actual: &str, what: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = fs::read_to_string(&path).expect("README.md");
+    let old = block_after(&readme, marker);
+    if std::env::var_os("GOPHERLINT_UPDATE_README").is_some() {
+        let start = old.as_ptr() as usize - readme.as_ptr() as usize;
+        let updated = format!(
+            "{}{actual}{}",
+            &readme[..start],
+            &readme[start + old.len()..]
+        );
+        fs::write(&path, updated).expect("write README");
+        return;
+    }
+    assert_eq!(
+        old, actual,
+        "README: {what} is out of date (GOPHERLINT_UPDATE_README=1 rewrites it)"
+    );
+}
+
 /// The local Go's release line (`1.19`), or `None` when there is no `go`. In CI
 /// (`GOPHERLINT_REQUIRE_GO` set) a missing Go fails the test.
 pub fn local_go() -> Option<String> {
