@@ -14,7 +14,7 @@ mod generated;
 
 use std::fs;
 
-use generated::{Module, generate, lints_clean, no_new_files, run_build};
+use generated::{Module, generate, lints_clean, no_new_files, run_build, run_build_in};
 
 const HELLO_SERVER: &str = "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() {\n\thttp.HandleFunc(\"/\", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, \"hello\") })\n\t_ = http.ListenAndServe(\":8080\", nil)\n}\n";
 
@@ -321,6 +321,36 @@ fn a_workspace_builds_from_its_root() {
 }
 
 #[test]
+fn a_workspace_that_uses_a_module_above_its_root() {
+    let module = Module::empty();
+    module.write("ws/go.work", "go 1.24\n\nuse (\n\t./api\n\t../shared\n)\n");
+    module.write(
+        "ws/api/go.mod",
+        "module example.com/api\n\ngo 1.24\n\nrequire example.com/shared v0.0.0\n",
+    );
+    module.write("ws/api/main.go", "package main\n\nimport (\n\t\"fmt\"\n\n\t\"example.com/shared\"\n)\n\nfunc main() { fmt.Println(shared.Hi()) }\n");
+    module.write("shared/go.mod", "module example.com/shared\n\ngo 1.24\n");
+    module.write(
+        "shared/shared.go",
+        "package shared\n\nfunc Hi() string { return \"hi\" }\n",
+    );
+    let ws = module.dir().join("ws");
+    let out = generate(&ws, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = module.read("ws/Dockerfile");
+    // The context holds the workspace and the module above it; the build runs from the root.
+    assert!(
+        text.contains("docker build -t api -f Dockerfile ..\n"),
+        "{text}"
+    );
+    assert!(text.contains("COPY . .\nWORKDIR /src/ws\n"), "{text}");
+    assert!(text.contains("-o /out/api ./api\n"), "{text}");
+    assert!(module.dir().join(".dockerignore").is_file());
+    lints_clean(module.dir(), &ws.join("Dockerfile"));
+    run_build_in(&module, "ws", &[], true);
+}
+
+#[test]
 fn a_local_replacement_widens_the_context() {
     let module = Module::empty();
     module.write("svc/go.mod", "module example.com/svc\n\ngo 1.24\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n");
@@ -338,6 +368,7 @@ fn a_local_replacement_widens_the_context() {
     assert!(!text.contains("go mod download"), "{text}");
     assert!(module.dir().join(".dockerignore").is_file());
     lints_clean(module.dir(), &module.dir().join("svc/Dockerfile"));
+    run_build_in(&module, "svc", &["--force"], true);
 }
 
 #[test]

@@ -243,39 +243,28 @@ fn choose_main(scan: &Scan, wanted: Option<&str>) -> Result<MainPackage, Generat
             _ => Err(GenerateError::SeveralMains(paths)),
         };
     };
-    let normal = |path: &str| {
-        let path = path.trim_end_matches('/');
-        let path = path.strip_prefix("./").unwrap_or(path);
-        if path.is_empty() {
-            ".".to_string()
+    // An import path (`example.com/m/cmd/api`) names the package its folder holds.
+    let by_import = scan.mains.iter().find(|m| {
+        let import = if m.dir_in_module.is_empty() {
+            m.module_path.clone()
         } else {
-            format!("./{path}")
-        }
-    };
-    // An import path (`example.com/m/cmd/api`) names the same package as its folder.
-    let from_import = scan.modules.iter().find_map(|m| {
-        let module = m.go_mod.module.as_deref()?;
-        let rest = if wanted == module {
-            ""
-        } else {
-            wanted.strip_prefix(module)?.strip_prefix('/')?
+            format!("{}/{}", m.module_path, m.dir_in_module)
         };
-        let build_rel = &scan.build_rel;
-        let in_build = match (m.rel.strip_prefix(build_rel.as_str()), build_rel.is_empty()) {
-            (_, true) => m.rel.clone(),
-            (Some(r), false) => r.trim_start_matches('/').to_string(),
-            (None, false) => return None,
-        };
-        Some(normal(
-            &[in_build.as_str(), rest]
-                .iter()
-                .filter(|p| !p.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join("/"),
-        ))
+        !m.module_path.is_empty() && import == wanted
     });
-    let wanted_path = from_import.unwrap_or_else(|| normal(wanted));
+    if let Some(main) = by_import {
+        return Ok(main.clone());
+    }
+    // A path from the build folder, with or without `./` and a trailing slash.
+    let path = wanted.trim_end_matches('/');
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let wanted_path = if path.is_empty() || path == "." {
+        ".".to_string()
+    } else if path.starts_with("..") {
+        path.to_string()
+    } else {
+        format!("./{path}")
+    };
     scan.mains
         .iter()
         .find(|m| m.path == wanted_path)

@@ -93,6 +93,23 @@ fn relative(path: &Path, base: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `path` from `base` as a relative path, climbing with `..` where `path` is not under `base`
+/// (`../shared/cmd/x`); `""` when they are the same folder.
+fn path_from(base: &Path, path: &Path) -> String {
+    let Some(common) = common_ancestor(&[base.to_path_buf(), path.to_path_buf()]) else {
+        return path.to_string_lossy().into_owned();
+    };
+    let up = relative(base, &common).unwrap_or_default();
+    let down = relative(path, &common).unwrap_or_default();
+    let mut parts: Vec<&str> = up
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(|_| "..")
+        .collect();
+    parts.extend(down.split('/').filter(|p| !p.is_empty()));
+    parts.join("/")
+}
+
 /// The deepest folder that holds every one of `dirs`.
 fn common_ancestor(dirs: &[PathBuf]) -> Option<PathBuf> {
     let first = dirs.first()?;
@@ -160,16 +177,31 @@ pub fn scan(module_dir: &Path) -> Result<Scan, GenerateError> {
     }
     let dir = absolute(module_dir);
     let own_work = dir.join("go.work");
-    let (context_dir, workspace, targets): (PathBuf, Option<GoWork>, Vec<PathBuf>) =
+    // A workspace builds from its root; its context is the folder that holds the root and every
+    // module it uses (a `use ../shared` reaches above the root).
+    let workspace_context = |root: &Path, work: &GoWork| {
+        let mut dirs = vec![root.to_path_buf()];
+        dirs.extend(work.uses.iter().map(|u| absolute(&root.join(u))));
+        common_ancestor(&dirs).unwrap_or_else(|| root.to_path_buf())
+    };
+    let (context_dir, workspace, targets): (PathBuf, Option<(PathBuf, GoWork)>, Vec<PathBuf>) =
         if own_work.is_file() {
             // A workspace's root: every module it uses holds candidates.
             let work = read_work(&own_work)?;
             let targets = work.uses.iter().map(|u| absolute(&dir.join(u))).collect();
-            (dir.clone(), Some(work), targets)
+            (
+                workspace_context(&dir, &work),
+                Some((dir.clone(), work)),
+                targets,
+            )
         } else if !dir.join("go.mod").is_file() {
             return Err(GenerateError::NoGoMod(module_dir.to_path_buf()));
         } else if let Some((root, work)) = enclosing_workspace(&dir)? {
-            (root, Some(work), vec![dir.clone()])
+            (
+                workspace_context(&root, &work),
+                Some((root, work)),
+                vec![dir.clone()],
+            )
         } else {
             // A module alone; local replacements widen the context to hold their folders.
             let go_mod = read_mod(&dir)?;
@@ -202,25 +234,22 @@ pub fn scan(module_dir: &Path) -> Result<Scan, GenerateError> {
     // lines count, and every module it uses (the build compiles them all).
     let go = match &workspace {
         None => module_go(&modules[0].go_mod, &targets[0])?,
-        Some(work) => {
+        Some((root, work)) => {
             let mut versions: Vec<GoVersion> = work.go.into_iter().chain(work.toolchain).collect();
             for used in &work.uses {
-                if let Read::Read(go_mod) =
-                    context::read_go_mod(&context_dir.join(used).join("go.mod"))
-                {
+                if let Read::Read(go_mod) = context::read_go_mod(&root.join(used).join("go.mod")) {
                     versions.extend(go_mod.required());
                 }
             }
             versions
                 .into_iter()
                 .max()
-                .ok_or_else(|| GenerateError::NoGoLine(context_dir.join("go.work")))?
+                .ok_or_else(|| GenerateError::NoGoLine(root.join("go.work")))?
         }
     };
-    let build_rel = if workspace.is_some() {
-        String::new()
-    } else {
-        module_rel.clone()
+    let build_rel = match &workspace {
+        Some((root, _)) => relative(root, &context_dir).unwrap_or_default(),
+        None => module_rel.clone(),
     };
     let build_dir = context_dir.join(&build_rel);
     let local_replacements = modules
@@ -228,14 +257,17 @@ pub fn scan(module_dir: &Path) -> Result<Scan, GenerateError> {
         .any(|m| !m.go_mod.local_replacements.is_empty());
     let vendor = build_dir.join("vendor").join("modules.txt").is_file();
     let index = PackageIndex::new(&context_dir, &workspace, &modules, &build_dir);
+    let workspace = workspace.map(|(_, work)| work);
     let mut mains = Vec::new();
     for module in &modules {
         let root = context_dir.join(&module.rel);
         let mut budget = MAX_GO_FILES;
         for package_dir in main_packages(&root, &mut budget)? {
-            let from_build = relative(&package_dir, &build_dir).unwrap_or_default();
+            let from_build = path_from(&build_dir, &package_dir);
             let path = if from_build.is_empty() {
                 ".".to_string()
+            } else if from_build.starts_with("..") {
+                from_build
             } else {
                 format!("./{from_build}")
             };
@@ -360,7 +392,7 @@ struct PackageIndex {
 impl PackageIndex {
     fn new(
         context_dir: &Path,
-        workspace: &Option<GoWork>,
+        workspace: &Option<(PathBuf, GoWork)>,
         modules: &[Module],
         build_dir: &Path,
     ) -> PackageIndex {
@@ -373,9 +405,9 @@ impl PackageIndex {
         for module in modules {
             add(context_dir.join(&module.rel), &module.go_mod);
         }
-        if let Some(work) = workspace {
+        if let Some((root, work)) = workspace {
             for used in &work.uses {
-                let dir = context_dir.join(used);
+                let dir = root.join(used);
                 if let Read::Read(go_mod) = context::read_go_mod(&dir.join("go.mod")) {
                     add(dir, &go_mod);
                 }
@@ -439,5 +471,30 @@ impl PackageIndex {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_between_folders() {
+        let p = |base: &str, path: &str| path_from(Path::new(base), Path::new(path));
+        assert_eq!(p("/w/ws", "/w/ws/api/cmd"), "api/cmd");
+        assert_eq!(p("/w/ws", "/w/shared/cmd/x"), "../shared/cmd/x");
+        assert_eq!(p("/w/ws", "/w/ws"), "");
+        assert_eq!(
+            common_ancestor(&[PathBuf::from("/w/ws"), PathBuf::from("/w/shared")]),
+            Some(PathBuf::from("/w"))
+        );
+    }
+
+    #[test]
+    fn folders_the_go_command_skips() {
+        for name in ["testdata", "vendor", ".git", "_examples"] {
+            assert!(skipped_by_go(name), "{name}");
+        }
+        assert!(!skipped_by_go("cmd") && !skipped_by_go("internal"));
     }
 }

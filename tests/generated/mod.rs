@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// A Go module (or workspace) written into a temporary folder.
@@ -233,9 +233,15 @@ fn context_of(dockerfile: &str) -> String {
 /// runs its `go mod download` and `go build` there, outside Docker, offline. The binary must be
 /// static (no ELF interpreter) when `static_binary`, and dynamic otherwise (cgo).
 pub fn run_build(module: &Module, args: &[&str], static_binary: bool) {
+    run_build_in(module, "", args, static_binary);
+}
+
+/// [`run_build`] for the Dockerfile generated in the folder `rel` of the module's tree.
+pub fn run_build_in(module: &Module, rel: &str, args: &[&str], static_binary: bool) {
     let Some(release) = local_go() else {
         return;
     };
+    let dir = module.dir().join(rel);
     set_go_lines(module, &release);
     let args: Vec<&str> = args
         .iter()
@@ -243,11 +249,11 @@ pub fn run_build(module: &Module, args: &[&str], static_binary: bool) {
         .filter(|a| *a != "--force")
         .chain(["--stdout"])
         .collect();
-    let out = generate(module.dir(), &args);
+    let out = generate(&dir, &args);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let dockerfile = out.stdout;
     let (workdir, runs) = build_steps(&dockerfile);
-    let context = module.dir().join(context_of(&dockerfile));
+    let context = dir.join(context_of(&dockerfile));
     let cwd = context.join(&workdir);
     let home = tempfile::tempdir().expect("tempdir");
     let bin = home.path().join("bin");
@@ -339,8 +345,4 @@ pub fn has_interpreter(bytes: &[u8]) -> bool {
 /// No file appeared or went since `before`.
 pub fn no_new_files(module: &Module, before: &[String]) {
     assert_eq!(module.files(), before, "generate wrote or removed files");
-}
-
-pub fn path_in(module: &Module, rel: &str) -> PathBuf {
-    module.dir().join(rel)
 }
