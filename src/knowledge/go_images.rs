@@ -250,6 +250,22 @@ mod tests {
     }
 
     #[test]
+    fn builder_tags_and_the_module_cache_follow_the_official_image() {
+        assert_eq!(GOLANG_GOMODCACHE, format!("{GOPATH}/pkg/mod"));
+        assert_eq!(golang_alpine_tag(v(1, 24)), "golang:1.24-alpine");
+        assert_eq!(golang_debian_tag(v(1, 27)), "golang:1.27-bookworm");
+        assert_eq!(golang_debian_tag(v(1, 20)), "golang:1.20-bullseye");
+        assert_eq!(golang_debian_release(v(1, 21)), ("bookworm", "debian12"));
+        // The tags it writes read back as the release they were made for.
+        for tag in [golang_alpine_tag(v(1, 24)), golang_debian_tag(v(1, 22))] {
+            assert!(
+                matches!(release(&ImageRef::parse(&tag)), GoRelease::Version(_)),
+                "{tag}"
+            );
+        }
+    }
+
+    #[test]
     fn red_hat_go_toolset() {
         assert!(is_go_toolchain(
             "registry.access.redhat.com/ubi9/go-toolset"
