@@ -160,14 +160,49 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
 /// permissions, then a rename over the original. A symbolic link is followed, so the file it
 /// points to is updated and the link stays a link.
 pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
     let resolved = std::fs::canonicalize(path)?;
     let path = resolved.as_path();
+    let permissions = std::fs::metadata(path)?.permissions();
+    let temp_path = write_temporary(path, text, Some(permissions))?;
+    let result = std::fs::rename(&temp_path, path);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp_path);
+    }
+    result
+}
+
+/// Writes a new file at `path` atomically: the text goes to a temporary file in the same
+/// directory, which is then linked at `path`. The link fails with `AlreadyExists` when a file
+/// has appeared there meanwhile, which is left as it is: no reader ever sees a partly written
+/// file, and nothing is overwritten. Where the file system has no hard links, the rename is
+/// made only if `path` is still free.
+pub fn write_new_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let temp_path = write_temporary(path, text, None)?;
+    let result = match std::fs::hard_link(&temp_path, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if path.exists() => Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "the file exists",
+        )),
+        Err(_) => std::fs::rename(&temp_path, path),
+    };
+    let _ = std::fs::remove_file(&temp_path);
+    result
+}
+
+/// Writes `text` to a new temporary file beside `path` (synced, with `permissions` when given)
+/// and returns its path.
+fn write_temporary(
+    path: &std::path::Path,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(std::path::Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -193,18 +228,52 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<(
     let result = (|| {
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        std::fs::set_permissions(&temp_path, permissions)?;
-        std::fs::rename(&temp_path, path)
+        if let Some(permissions) = permissions {
+            std::fs::set_permissions(&temp_path, permissions)?;
+        }
+        Ok(())
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp_path);
+    match result {
+        Ok(()) => Ok(temp_path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp_path);
+            Err(e)
+        }
     }
-    result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_file_is_written_whole_and_never_over_another() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("Dockerfile");
+        write_new_atomically(&path, "FROM scratch\n").expect("written");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "FROM scratch\n"
+        );
+        let error = write_new_atomically(&path, "FROM alpine\n").expect_err("exists");
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "FROM scratch\n"
+        );
+        // No temporary file is left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["Dockerfile"]);
+        write_atomically(&path, "FROM busybox\n").expect("replaced");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "FROM busybox\n"
+        );
+    }
 
     #[test]
     fn diff_has_one_hunk_with_context() {

@@ -11,6 +11,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod generate;
 pub mod knowledge;
 pub mod makefile;
 pub mod model;

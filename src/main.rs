@@ -1,5 +1,6 @@
 //! The `gopherlint` binary: parses nothing itself, only connects `cli::run` (or, for
-//! `gopherlint server`, the language server) to the process.
+//! `gopherlint server`, the language server, and for `gopherlint generate`, the generator's
+//! command line) to the process.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -19,6 +20,20 @@ fn main() -> ExitCode {
         return ExitCode::from(gopherlint::server::run());
     }
     let stdout = std::io::stdout();
+    // `gopherlint generate` writes a Dockerfile; a file named `generate` is `./generate`.
+    if args.get(1).is_some_and(|a| a == "generate") {
+        let code = gopherlint::cli::generate::run(
+            args[2..].iter().cloned(),
+            gopherlint::cli::Io {
+                stdin: &mut std::io::stdin().lock(),
+                stdout: &mut stdout.lock(),
+                stderr: &mut std::io::stderr(),
+                stdout_is_terminal: stdout.is_terminal(),
+                no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            },
+        );
+        return ExitCode::from(code);
+    }
     let code = gopherlint::cli::run(
         std::env::args_os(),
         gopherlint::cli::Io {

@@ -7,6 +7,8 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use gopherlint::knowledge::image_weights::{IMAGE_WEIGHTS, compressed_size};
+use gopherlint::knowledge::images::ImageRef;
 use gopherlint::{LintOptions, lint};
 
 fn root() -> &'static Path {
@@ -175,4 +177,76 @@ fn the_modernised_gopherfile_is_clean_and_keeps_the_pattern() {
         );
     }
     assert!(!modern.contains("dep "), "no dep step");
+}
+
+/// `12.3 MB` as the README writes a figure of the table (`0 MB` for none).
+fn megabytes(bytes: u64) -> String {
+    if bytes == 0 {
+        "0 MB".to_string()
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    }
+}
+
+#[test]
+fn the_readme_weights_are_the_knowledge_tables() {
+    let readme = read("README.md");
+    let start = readme.find("<!-- weights -->").expect("the weights table");
+    let section_end = readme[start..]
+        .find("\n## ")
+        .map_or(readme.len(), |i| start + i);
+    let section = &readme[start..section_end];
+    let table: Vec<&str> = section
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .collect();
+    assert!(!table.is_empty(), "the weights table has rows");
+    let mut figures = Vec::new();
+    let mut named = Vec::new();
+    for row in table {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        let base = cells[0].trim_matches('`');
+        let image = ImageRef::parse(base);
+        for (arch, cell) in [("amd64", cells[2]), ("arm64", cells[3])] {
+            let weight = compressed_size(&image, arch).unwrap_or_else(|| {
+                panic!("README names `{base}`, which the table has no {arch} figure for")
+            });
+            assert_eq!(cell, megabytes(weight.bytes), "{base} {arch}");
+            figures.push(cell.to_string());
+        }
+        // A row is the measured reference itself, and links the row's source.
+        let row_of = compressed_size(&image, "amd64").expect("in the table").row;
+        assert_eq!(row_of.measured, base, "{base}");
+        if row_of.amd64 != Some(0) {
+            assert!(
+                row.contains(row_of.source) && row.contains(row_of.date),
+                "{row}"
+            );
+        }
+        named.push(base.to_string());
+    }
+    // Every figure the knowledge table has is in the README.
+    for row in IMAGE_WEIGHTS.iter().filter(|r| r.amd64.is_some()) {
+        assert!(
+            named.iter().any(|n| n == row.measured),
+            "README lacks `{}`",
+            row.measured
+        );
+    }
+    // Every figure the section's prose gives is one of the table's.
+    let prose = &section[section.find("\n\n").unwrap_or(0)..];
+    for word in prose.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',') {
+        if word.ends_with('.') || word.parse::<f64>().is_err() {
+            continue;
+        }
+        let figure = format!("{word} MB");
+        if prose.contains(&figure) && word.contains('.') {
+            assert!(
+                figures.contains(&figure),
+                "the README's {figure} is not a figure of the table"
+            );
+        }
+    }
 }

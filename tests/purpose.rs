@@ -545,3 +545,28 @@ fn a_program_from_the_projects_tools_directory_is_a_maintainers_tool() {
     let gopls = tool.replace("./tools/formatter", "golang.org/x/tools/gopls");
     assert_ne!(class_of(&gopls, &LintOptions::default()), ImageClass::Dev);
 }
+
+#[test]
+fn show_model_estimates_the_size_from_the_base_when_the_table_knows_it() {
+    let model = |text: &str, platform: &str| {
+        let options = LintOptions {
+            platform: Platform::parse(platform).expect("platform"),
+            ..LintOptions::default()
+        };
+        let out = gopherlint::show_model(text, &options).expect("model");
+        out.lines()
+            .find(|l| l.trim_start().starts_with("size "))
+            .map(str::to_string)
+    };
+    let alpine = "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM alpine:3.20\nRUN apk add --no-cache tzdata\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    assert_eq!(
+        model(alpine, "linux/arm64").as_deref(),
+        Some(
+            "  size (compressed, linux/arm64): base about 4.2 MB (measured on `alpine:3.24`, 2026-09-17) + the copied files + what its RUN steps add"
+        )
+    );
+    // No figure for the platform, or for the base: nothing is said.
+    assert_eq!(model(alpine, "linux/s390x"), None);
+    let distroless = "FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nENTRYPOINT [\"/app\"]\n";
+    assert_eq!(model(distroless, "linux/amd64"), None);
+}

@@ -3,6 +3,7 @@
 
 mod document;
 mod files;
+pub mod generate;
 mod lint;
 mod repo;
 mod settings;

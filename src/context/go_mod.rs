@@ -11,6 +11,9 @@ pub struct GoMod {
     pub module: Option<String>,
     /// The `go` line: the minimum Go version the module needs.
     pub go: Option<GoVersion>,
+    /// The `go` line's argument as written, when there is one: told apart from `go`, a line
+    /// that does not read as a version (`go 1.x`) is not a missing one.
+    pub go_line: Option<String>,
     /// The `toolchain` line.
     pub toolchain: Option<GoVersion>,
     /// The `go` line names a release with its patch or pre-release (`go 1.22.0`, `go 1.21rc1`),
@@ -33,6 +36,7 @@ impl GoMod {
                 "module" => out.module = args.first().map(|a| unquote(a)),
                 "go" => {
                     out.go = args.first().and_then(|a| GoVersion::parse(a));
+                    out.go_line = Some(args.join(" "));
                     // `1.N` is the only form older Go reads; `1.N.P` and `1.NrcK` are not.
                     out.go_line_is_release = args.first().is_some_and(|a| {
                         let mut parts = a.splitn(2, '.');
@@ -192,6 +196,14 @@ mod tests {
             GoMod::parse("module \"example.com/m\"\n").module.as_deref(),
             Some("example.com/m")
         );
+    }
+
+    #[test]
+    fn tells_a_malformed_go_line_from_a_missing_one() {
+        let m = GoMod::parse("module m\ngo 1.x\n");
+        assert_eq!((m.go, m.go_line.as_deref()), (None, Some("1.x")));
+        let m = GoMod::parse("module m\n");
+        assert_eq!((m.go, m.go_line), (None, None));
     }
 
     #[test]

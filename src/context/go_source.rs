@@ -168,11 +168,7 @@ fn walk<T>(
             };
             let bytes = std::fs::read(root.join(&file)).ok()?;
             let text = super::read_text(&bytes)?;
-            if text
-                .lines()
-                .take(20)
-                .any(|l| l.trim() == "//go:build ignore")
-            {
+            if ignored_by_build(text) {
                 continue;
             }
             go_files += 1;
@@ -203,9 +199,51 @@ fn walk<T>(
     Some(None)
 }
 
+/// The file is left out of every build by a `//go:build ignore` (or `// +build ignore`) line
+/// above its package clause: a program run with `go run gen.go`, not part of its package.
+pub fn ignored_by_build(text: &str) -> bool {
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with("package "))
+        .any(|l| matches!(l.trim(), "//go:build ignore" | "// +build ignore"))
+}
+
+/// The name a Go file's package clause declares (`main` for `package main`), skipping the
+/// comments and build constraints above it; `None` when the file has no package clause.
+pub fn package_name(text: &str) -> Option<&str> {
+    let mut in_comment = false;
+    for line in text.lines() {
+        let mut line = line.trim();
+        if in_comment {
+            match line.find("*/") {
+                Some(end) => {
+                    in_comment = false;
+                    line = line[end + 2..].trim_start();
+                }
+                None => continue,
+            }
+        }
+        if let Some(rest) = line.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(end) => line = rest[end + 2..].trim_start(),
+                None => {
+                    in_comment = true;
+                    continue;
+                }
+            }
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        let name = line.strip_prefix("package")?;
+        let name = name.split("//").next().unwrap_or_default().trim();
+        return (!name.is_empty()).then_some(name);
+    }
+    None
+}
+
 /// The import paths of a Go file: its `import "x"` lines and `import ( ... )` blocks, read
 /// until the first declaration.
-fn imports(text: &str) -> Vec<&str> {
+pub fn imports(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut in_block = false;
     for line in text.lines() {
@@ -263,6 +301,20 @@ mod tests {
             imports(text),
             vec!["fmt", "net/http", "example.com/m/internal/log"]
         );
+    }
+
+    #[test]
+    fn reads_package_clauses_and_ignore_constraints() {
+        let text =
+            "// Copyright\n/* a\n block */\n//go:build linux\n\npackage main // the program\n";
+        assert_eq!(package_name(text), Some("main"));
+        assert!(!ignored_by_build(text));
+        assert_eq!(package_name("/* x */ package api\n"), Some("api"));
+        assert_eq!(package_name("// no clause\n"), None);
+        assert_eq!(package_name("func x() {}\n"), None);
+        assert!(ignored_by_build("//go:build ignore\n\npackage main\n"));
+        assert!(ignored_by_build("// +build ignore\n\npackage main\n"));
+        assert!(!ignored_by_build("package main\n//go:build ignore\n"));
     }
 
     #[test]

@@ -179,6 +179,16 @@ impl BuildContext {
     }
 }
 
+/// Reads the go.mod at `path` as the context's own is read (size limit, text only).
+pub fn read_go_mod(path: &Path) -> Read<GoMod> {
+    read_file(path, GoMod::parse)
+}
+
+/// Reads the go.work at `path` as the context's own is read.
+pub fn read_go_work(path: &Path) -> Read<GoWork> {
+    read_file(path, GoWork::parse)
+}
+
 /// Files that mark a framework's generated project (Wails writes `build/` assets, Dockerfiles
 /// among them, next to its `wails.json`).
 const SCAFFOLD_MARKERS: &[(&str, &str)] = &[("wails.json", "Wails")];

@@ -497,6 +497,45 @@ pub fn binary_name(package: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// The operating systems Go builds for (go/build/syslist.go, `knownOS`): a file named
+/// `name_<GOOS>.go` (or `name_<GOOS>_<GOARCH>.go`) is built only for that system.
+pub const KNOWN_GOOS: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+];
+
+/// The system a Go file's name restricts it to (`poll_windows.go`, `asm_darwin_arm64.go`),
+/// if any.
+pub fn file_goos(file_name: &str) -> Option<&'static str> {
+    let stem = file_name.strip_suffix(".go")?;
+    let stem = stem.strip_suffix("_test").unwrap_or(stem);
+    let mut parts = stem.rsplit('_');
+    let last = parts.next()?;
+    let before = parts.next();
+    // `_GOOS` last, or `_GOOS_GOARCH`: the element before an architecture.
+    [Some(last), before]
+        .into_iter()
+        .flatten()
+        .find_map(|part| KNOWN_GOOS.iter().copied().find(|os| *os == part))
+        .filter(|_| stem.contains('_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -555,6 +594,16 @@ mod tests {
         assert_eq!(&value[words[2].start..words[2].end], "\"-static\"");
         assert_eq!(words[2].text, "-static");
         assert_eq!(linker_words("-X 'a"), None);
+    }
+
+    #[test]
+    fn file_names_that_restrict_a_file_to_one_system() {
+        assert_eq!(file_goos("poll_windows.go"), Some("windows"));
+        assert_eq!(file_goos("asm_darwin_arm64.go"), Some("darwin"));
+        assert_eq!(file_goos("sqlite_linux_test.go"), Some("linux"));
+        assert_eq!(file_goos("main.go"), None);
+        assert_eq!(file_goos("linux.go"), None);
+        assert_eq!(file_goos("server_http.go"), None);
     }
 
     #[test]

@@ -23,6 +23,36 @@ const DEVCONTAINER_IMAGES: &[&str] = &[
 /// The GOPATH, and working directory, of the official image (`ENV GOPATH /go`, `WORKDIR $GOPATH`).
 pub const GOPATH: &str = "/go";
 
+/// The module cache in the official image: `$GOPATH/pkg/mod` (`go help gopath`), what a cache
+/// mount for it targets.
+pub const GOLANG_GOMODCACHE: &str = "/go/pkg/mod";
+
+/// The Debian release `gopherlint generate` builds cgo on for a Go release line, as the
+/// official image's tag names it, and as distroless names it (`debian12`): the builder and the
+/// final image must have the same glibc. Bookworm (Debian 12, June 2023) from Go 1.21, the
+/// first release after it, through 1.27 (docker-library/repo-info lists `golang:1.27-bookworm`);
+/// bullseye (Debian 11) for older lines, whose images were published on it.
+pub fn golang_debian_release(version: GoVersion) -> (&'static str, &'static str) {
+    if version.minor_version() >= (1, 21) {
+        ("bookworm", "debian12")
+    } else {
+        ("bullseye", "debian11")
+    }
+}
+
+/// The official image's tag for a Go release line on Alpine (`golang:1.22-alpine`), which
+/// floats to the line's newest patch and Alpine release.
+pub fn golang_alpine_tag(version: GoVersion) -> String {
+    format!("golang:{}.{}-alpine", version.major, version.minor)
+}
+
+/// The official image's tag for a Go release line on Debian (`golang:1.22-bookworm`), gcc and
+/// git included, on the release [`golang_debian_release`] names.
+pub fn golang_debian_tag(version: GoVersion) -> String {
+    let (debian, _) = golang_debian_release(version);
+    format!("golang:{}.{}-{debian}", version.major, version.minor)
+}
+
 /// The directories Go itself fills under that GOPATH: `go install`'s output (on the image's
 /// PATH) and the module cache. `/go/src` is not one: in module mode it is an ordinary folder.
 pub const GOPATH_DIRS: &[&str] = &["/go/bin", "/go/pkg"];
@@ -217,6 +247,22 @@ mod tests {
 
     fn v(major: u32, minor: u32) -> GoVersion {
         GoVersion::new(major, minor)
+    }
+
+    #[test]
+    fn builder_tags_and_the_module_cache_follow_the_official_image() {
+        assert_eq!(GOLANG_GOMODCACHE, format!("{GOPATH}/pkg/mod"));
+        assert_eq!(golang_alpine_tag(v(1, 24)), "golang:1.24-alpine");
+        assert_eq!(golang_debian_tag(v(1, 27)), "golang:1.27-bookworm");
+        assert_eq!(golang_debian_tag(v(1, 20)), "golang:1.20-bullseye");
+        assert_eq!(golang_debian_release(v(1, 21)), ("bookworm", "debian12"));
+        // The tags it writes read back as the release they were made for.
+        for tag in [golang_alpine_tag(v(1, 24)), golang_debian_tag(v(1, 22))] {
+            assert!(
+                matches!(release(&ImageRef::parse(&tag)), GoRelease::Version(_)),
+                "{tag}"
+            );
+        }
     }
 
     #[test]

@@ -63,6 +63,21 @@ pub fn floating_query(argument: &str) -> Option<&str> {
     FLOATING_QUERIES.contains(&query).then_some(query)
 }
 
+/// Modules whose packages are C code built with cgo, and bundle that C code (or a static
+/// library of it) so that a C compiler is all a build needs: a program that requires one
+/// needs `CGO_ENABLED=1`, a builder with gcc and a final image with the C library it was linked
+/// against. Each module's own README says so: mattn/go-sqlite3 ("go-sqlite3 is cgo package",
+/// the SQLite amalgamation included), crawshaw.io/sqlite (SQLite compiled in with cgo),
+/// DataDog/zstd (the zstd sources bundled, built with cgo), confluent-kafka-go (librdkafka
+/// prebuilt and linked statically through cgo).
+pub const CGO_MODULES: &[&str] = &[
+    "github.com/mattn/go-sqlite3",
+    "crawshaw.io/sqlite",
+    "github.com/DataDog/zstd",
+    "github.com/confluentinc/confluent-kafka-go",
+    "github.com/confluentinc/confluent-kafka-go/v2",
+];
+
 /// Code hosts whose paths name the owning account second (`host/owner/repo`), in module paths
 /// and repository URLs alike.
 const CODE_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];

@@ -103,6 +103,9 @@ pub enum GoFeature {
     BuildCache,
     /// Go 1.13 release notes: `go build -trimpath`.
     Trimpath,
+    /// Go 1.15 release notes: the `time/tzdata` package, and the `timetzdata` build tag that
+    /// embeds the time zone database in the binary.
+    EmbeddedTzdata,
     /// Go 1.16 release notes: module mode is the default (`GO111MODULE` unset means `on`).
     ModulesByDefault,
     /// Go 1.16 release notes: `go install pkg@version` installs outside a module.
@@ -153,6 +156,7 @@ impl GoFeature {
         match self {
             GoFeature::BuildCache => GoVersion::new(1, 10),
             GoFeature::Trimpath => GoVersion::new(1, 13),
+            GoFeature::EmbeddedTzdata => GoVersion::new(1, 15),
             GoFeature::ModulesByDefault | GoFeature::InstallAtVersion => GoVersion::new(1, 16),
             GoFeature::GetStopsInstalling | GoFeature::VcsStamping => GoVersion::new(1, 18),
             GoFeature::CgoOffWithoutCompiler => GoVersion::new(1, 20),

@@ -88,6 +88,19 @@ pub const DISTROLESS_FILES: &[&str] = &[
 /// (GoogleContainerTools/distroless: static-debian12 has no shell, glibc or package manager).
 pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12";
 
+/// The distroless image for a binary linked with cgo, for a Debian release (`debian12`):
+/// distroless base (glibc, OpenSSL, CA roots, time zones, the nonroot user) plus libgcc and
+/// libstdc++, which code gcc compiled may link (GoogleContainerTools/distroless cc/README.md).
+pub fn distroless_cc(debian: &str) -> String {
+    format!("gcr.io/distroless/cc-{debian}")
+}
+
+/// Chainguard's static image: the only tag its free tier publishes is `latest`.
+pub const CHAINGUARD_STATIC: &str = "cgr.dev/chainguard/static:latest";
+
+/// The tag of distroless images whose default user is `nonroot` (65532).
+pub const DISTROLESS_NONROOT_TAG: &str = "nonroot";
+
 /// The distroless static image that matches a distroless `base`/`cc` reference: the same Debian
 /// release and tag (`gcr.io/distroless/base-debian13:nonroot-amd64` →
 /// `gcr.io/distroless/static-debian13:nonroot-amd64`); `None` for any other image.

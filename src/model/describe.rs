@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::{CopySource, GoBuild, Model, Presence, Stage, StageBase, Value};
+use crate::knowledge::image_weights::compressed_size;
 use crate::knowledge::images::{Family, Libc};
 use crate::knowledge::shells::DEFAULT_SHELL;
 use crate::source::LineIndex;
@@ -187,6 +188,49 @@ fn describe_contents(model: &Model, out: &mut String) {
         copied.dedup();
         let _ = writeln!(out, "  copied: {}", code_list(&copied));
     }
+    describe_weight(model, out);
+}
+
+/// What the final image weighs to pull, as far as the knowledge layer's table tells: its base's
+/// compressed size for the platform modelled, plus what is copied or run into it, whose size
+/// is not known before the build. Nothing for a base the table has no figure for.
+fn describe_weight(model: &Model, out: &mut String) {
+    let Some(stage) = model.final_stage() else {
+        return;
+    };
+    let Some(image) = &stage.root_image else {
+        return;
+    };
+    let Some(weight) = compressed_size(image, &model.platform.arch) else {
+        return;
+    };
+    let base = if weight.bytes == 0 {
+        "base 0 MB (`scratch` has no layer)".to_string()
+    } else {
+        format!(
+            "base {} (measured on `{}`, {})",
+            weight.about(),
+            weight.row.measured,
+            weight.row.date
+        )
+    };
+    let mut parts = vec![base];
+    if model.final_copies().next().is_some() {
+        parts.push("the copied files".to_string());
+    }
+    let runs = model
+        .chain_instructions(stage.index)
+        .iter()
+        .any(|&i| model.instruction(i).keyword == crate::syntax::Keyword::Run);
+    if runs {
+        parts.push("what its RUN steps add".to_string());
+    }
+    let _ = writeln!(
+        out,
+        "  size (compressed, {}): {}",
+        model.platform.name(),
+        parts.join(" + ")
+    );
 }
 
 /// How the repository builds the file: each configuration, the one linted as first.

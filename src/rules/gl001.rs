@@ -1,6 +1,6 @@
 //! GL001 single-stage-build: the shipped stage compiles Go or is a Go toolchain image.
 
-use super::text::{exec_form, nonroot_user_line};
+use super::text::{base_weight, exec_form, nonroot_user_line};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::CA_BUNDLE;
@@ -395,11 +395,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         _ => "the final image compiles Go: the toolchain, sources and build cache ship with the binary"
             .to_string(),
     };
+    let mut help = "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)".to_string();
+    if let Some(weight) = stage
+        .root_image
+        .as_ref()
+        .and_then(|image| base_weight(ctx, image, "scratch"))
+    {
+        help.push_str(&format!("; {weight}"));
+    }
     let mut diagnostic = ctx
         .report(&RULE, range, message)
-        .with_help(
-            "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)",
-        )
+        .with_help(help)
         .with_fix(if go_run && found.build.is_none() {
             build_instead_of_go_run(ctx)
         } else {

@@ -1,6 +1,7 @@
 //! GL002 heavy-final-base: the shipped Go binary sits on a full OS image.
 
 use super::removal::delete_instruction;
+use super::text::base_weight;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::in_system_dir;
@@ -481,11 +482,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         format!("a static Go binary runs on {on} {GOPHERFILE_HINT}")
     };
     // A digest-pinned base is a choice the fix cannot keep: it knows no digest of the new one.
-    let help = if image.digest.is_some() {
+    let mut help = if image.digest.is_some() {
         format!("{help}; pin the new base by its digest, as this one is")
     } else {
         help
     };
+    if let Some(weight) = base_weight(ctx, image, replacement) {
+        help.push_str(&format!("; {weight}"));
+    }
     out.push(
         ctx.report(&RULE, word.range, message)
             .with_help(help)

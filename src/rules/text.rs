@@ -1,7 +1,9 @@
-//! Text that rules write: an exec-form argument list, the default unprivileged `USER`, and the
-//! "did you mean" help for a program the image lacks.
+//! Text that rules write: an exec-form argument list, the default unprivileged `USER`, the
+//! "did you mean" help for a program the image lacks, and what a base image weighs.
 
 use super::Context;
+use crate::knowledge::image_weights::compressed_size;
+use crate::knowledge::images::ImageRef;
 use crate::knowledge::users::DEFAULT_NONROOT_USER;
 use crate::model::FinalFs;
 use crate::paths;
@@ -18,6 +20,25 @@ pub fn exec_form(words: &[String]) -> String {
 /// `USER 65532:65532`, in the file's keyword case.
 pub fn nonroot_user_line(ctx: &Context) -> String {
     format!("{} {DEFAULT_NONROOT_USER}", ctx.keyword("USER"))
+}
+
+/// "`golang:1.23` alone is about 301 MB compressed for linux/amd64; `scratch` is 0 MB": what the
+/// base weighs, and the base it could be, for the platform being linted, where the knowledge
+/// layer's table has a figure for it (the second half only where it has one for the other).
+pub fn base_weight(ctx: &Context, image: &ImageRef, instead: &str) -> Option<String> {
+    let platform = &ctx.model.platform;
+    let weight = compressed_size(image, &platform.arch)?;
+    // As written, without a digest (which says nothing of the weight).
+    let written = image.raw.split('@').next().unwrap_or(&image.raw);
+    let mut text = format!(
+        "`{written}` alone is {} compressed for {}",
+        weight.about(),
+        platform.name()
+    );
+    if let Some(other) = compressed_size(&ImageRef::parse(instead), &platform.arch) {
+        text.push_str(&format!("; `{instead}` is {}", other.about()));
+    }
+    Some(text)
 }
 
 /// "did you mean `/server`?": copied files with the program's name, or else every copied file.
