@@ -220,3 +220,41 @@ fn goreleaser_and_git_installed_for_the_vcs_stamp_need_the_history() {
     let dir = repo(true, &[("Dockerfile", &unstamped)]);
     assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }
+
+#[test]
+fn a_version_script_or_magefile_that_asks_git_needs_the_history() {
+    let make = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN make build",
+    );
+    // The Makefile takes the version from a script of the repository, which asks git.
+    let makefile = "VERSION ?= $(shell ./scripts/git-version)\nbuild:\n\tgo build -ldflags \"-w -X main.version=$(VERSION)\" -o /out/server .\n";
+    let script = "#!/bin/sh -e\nCOMMIT=`git rev-parse --short=8 HEAD`\necho \"$COMMIT\"\n";
+    let dir = repo(
+        true,
+        &[
+            ("Dockerfile", &make),
+            ("Makefile", makefile),
+            ("scripts/git-version", script),
+        ],
+    );
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    let fixed = "#!/bin/sh\necho 1.0.0\n";
+    let dir = repo(
+        true,
+        &[
+            ("Dockerfile", &make),
+            ("Makefile", makefile),
+            ("scripts/git-version", fixed),
+        ],
+    );
+    assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // Mage runs the magefile, which asks git for the version.
+    let mage = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN mage build",
+    );
+    let magefile = "//go:build mage\n\npackage main\n\nimport \"os/exec\"\n\nfunc Build() error {\n\tv, _ := exec.Command(\"git\", \"describe\", \"--tags\").Output()\n\treturn exec.Command(\"go\", \"build\", \"-ldflags\", \"-X main.version=\"+string(v)).Run()\n}\n";
+    let dir = repo(true, &[("Dockerfile", &mage), ("magefile.go", magefile)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+}

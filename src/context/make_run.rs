@@ -139,21 +139,52 @@ fn exported_cgo(text: &str) -> Option<String> {
 /// passed to the linker (`-X main.commit=$(COMMIT)`), or git runs inside `-ldflags` itself. A
 /// variable set from git but used elsewhere (an image label on the host) does not count.
 pub fn stamps_from_git(text: &str) -> bool {
+    stamps_from_git_reading(text, &|_| None)
+}
+
+/// A script's text reads the repository's history (`git rev-parse`, `git describe`).
+pub fn reads_history(script: &str) -> bool {
+    script.lines().any(|l| {
+        !l.trim_start().starts_with('#') && l.contains("git ") && {
+            let l = l.to_ascii_lowercase();
+            ["rev-parse", "describe", "rev-list", "log "]
+                .iter()
+                .any(|c| l.contains(c))
+        }
+    })
+}
+
+/// [`stamps_from_git`], also following a variable set from a script of the repository
+/// (`VERSION ?= $(shell ./scripts/git-version)`) into that script, read with `read` (a path
+/// relative to the Makefile's folder).
+pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>) -> bool {
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .collect();
     let linker = |l: &str| l.contains("-X") || l.contains("ldflags") || l.contains("LDFLAGS");
-    if lines
-        .iter()
-        .filter(|l| linker(l))
-        .any(|l| l.contains("git ") && (l.contains("$(") || l.contains('`')))
-    {
+    let runs_git_script = |l: &str| {
+        let Some(at) = l.find("$(shell ") else {
+            return false;
+        };
+        let program = l[at + "$(shell ".len()..]
+            .split([' ', ')'])
+            .next()
+            .unwrap_or_default();
+        let path = program.strip_prefix("./").unwrap_or(program);
+        program.contains('/')
+            && !path.contains(['$', '('])
+            && read(path).is_some_and(|script| reads_history(&script))
+    };
+    let from_git_line = |l: &str| {
+        (l.contains("git ") && (l.contains("$(") || l.contains('`'))) || runs_git_script(l)
+    };
+    if lines.iter().filter(|l| linker(l)).any(|l| from_git_line(l)) {
         return true;
     }
     let from_git: Vec<&str> = lines
         .iter()
-        .filter(|l| l.contains("git ") && (l.contains("$(") || l.contains('`')))
+        .filter(|l| from_git_line(l))
         .filter_map(|l| {
             let name = l
                 .trim_start()
@@ -239,6 +270,20 @@ mod tests {
         let dir = makefile("all:\n\tCGO_ENABLED=0 go build -o a ./a\n\tgo build -o b ./b\n");
         assert_eq!(read(dir.path(), &[]).flatten().and_then(|m| m.cgo), None);
         assert_eq!(read(Path::new("/nonexistent-dir"), &[]), None);
+    }
+
+    #[test]
+    fn stamps_from_git_follows_a_version_script() {
+        let makefile = "VERSION ?= $(shell ./scripts/git-version)\nbuild:\n\tgo build -ldflags \"-w -X main.version=$(VERSION)\" .\n";
+        let script = |path: &str| {
+            (path == "scripts/git-version").then(|| {
+                "#!/bin/sh\nCOMMIT=`git rev-parse --short=8 HEAD`\necho $COMMIT\n".to_string()
+            })
+        };
+        assert!(stamps_from_git_reading(makefile, &script));
+        assert!(!stamps_from_git(makefile));
+        let other = |_: &str| Some("#!/bin/sh\necho 1.0.0\n".to_string());
+        assert!(!stamps_from_git_reading(makefile, &other));
     }
 
     #[test]

@@ -111,6 +111,11 @@ pub fn outbound_call(source: &str) -> Option<&'static str> {
 /// `setcap cap_net_bind_service=+ep /app` grants to one binary.
 pub const NET_BIND_CAPABILITY: &str = "cap_net_bind_service";
 
+/// The ports of a DHCP server (67) and client (68). A DHCP server reads and writes raw
+/// packets (CAP_NET_RAW), which only root has by default: granting the bind capability alone
+/// does not make it work as another user.
+pub const DHCP_PORTS: &[u16] = &[67, 68];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -218,9 +218,10 @@ pub fn is_go_toolchain(name: &str) -> bool {
     matches!(package_name(name), "go" | "golang" | "golang-go")
 }
 
-/// git, which VCS stamping needs.
+/// git, which VCS stamping needs, or a package that brings it (Alpine's `alpine-sdk` depends
+/// on git).
 pub fn is_git(name: &str) -> bool {
-    package_name(name) == "git"
+    matches!(package_name(name), "git" | "git-core" | "alpine-sdk")
 }
 
 /// Packages a minimal base would also provide (CA roots, time zone data, glibc compatibility

@@ -91,6 +91,10 @@ pub const BUILD_DRIVERS: &[&str] = &[
 /// from the tags and refuses to build without them.
 pub const GIT_HISTORY_READERS: &[&str] = &["git", "goreleaser"];
 
+/// Programs that install the Go release they are asked for and point the shell at it
+/// (`eval "$(gimme 1.24.5)"`): the base image's Go is not the one that builds.
+pub const GO_VERSION_MANAGERS: &[&str] = &["gimme"];
+
 /// HTTP clients a health check may run.
 pub const HTTP_CLIENTS: &[&str] = &["curl", "wget", "nc"];
 

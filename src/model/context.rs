@@ -166,9 +166,18 @@ impl Model<'_> {
                         .any(|command| match command.program() {
                             Some(program) if tools::GIT_HISTORY_READERS.contains(&program) => true,
                             _ if git_installed && super::opaque::is_opaque_build(command) => true,
-                            Some("make" | "gmake") => {
-                                read("Makefile").is_some_and(|text| stamps_from_git(&text))
-                            }
+                            Some("make" | "gmake") => read("Makefile").is_some_and(|text| {
+                                crate::context::make_run::stamps_from_git_reading(&text, &|p| {
+                                    read(p)
+                                })
+                            }),
+                            // Mage runs the magefile: one that asks git for the version.
+                            Some("mage") => read("magefile.go").is_some_and(|text| {
+                                text.contains("\"git\"")
+                                    && ["\"describe\"", "\"rev-parse\""]
+                                        .iter()
+                                        .any(|c| text.contains(c))
+                            }),
                             _ if super::opaque::is_opaque_build(command) => command
                                 .argv
                                 .iter()

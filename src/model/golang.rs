@@ -7,7 +7,7 @@ use super::scripts::installed_packages;
 use crate::knowledge::go_images::GoTag;
 use crate::knowledge::go_release::{GoFeature, GoRelease};
 use crate::knowledge::images::ImageRef;
-use crate::knowledge::packages;
+use crate::knowledge::{packages, tools};
 
 /// A stage built on the official `golang` image.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +81,66 @@ impl FileFacts<'_> {
             .filter_map(installed_packages)
             .flatten()
             .any(|p| packages::is_git(&p))
+    }
+
+    /// Every go command of the stage's chain runs a Go its RUN chooses itself, whatever
+    /// release the base image has: a GOTOOLCHAIN other than `local` (inline, exported
+    /// earlier in the RUN, or in the stage's environment), or a Go version manager run
+    /// before it (`eval "$(gimme "$GO_VERSION")"`). False when the chain runs no go command.
+    pub fn runs_chosen_go(&self, stage: usize) -> bool {
+        let chooses = |value: Option<String>| {
+            value.is_some_and(|v| !v.is_empty() && v != "local" && !v.starts_with("local+"))
+        };
+        let chain = self.chain(stage);
+        let mut runs_go = false;
+        for run in self.runs.iter().filter(|r| chain.contains(&r.stage)) {
+            let vars = &self.stages[run.stage].vars;
+            let mut chosen = chooses(
+                vars.exported_value("GOTOOLCHAIN")
+                    .and_then(|(v, _)| v.usable().map(str::to_string)),
+            );
+            for command in &run.script.commands {
+                let words = command.texts();
+                // The manager itself, or in the substitution `eval` runs.
+                let manager = words.iter().any(|w| {
+                    let program = w
+                        .trim_start_matches("$(")
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default();
+                    tools::GO_VERSION_MANAGERS.contains(&crate::paths::basename(program))
+                });
+                match command.program() {
+                    _ if manager => chosen = true,
+                    Some("export") => {
+                        if let Some(value) = words[1..]
+                            .iter()
+                            .find_map(|w| w.strip_prefix("GOTOOLCHAIN="))
+                        {
+                            chosen = chooses(Some(value.trim_matches('"').to_string()));
+                        }
+                    }
+                    Some("go") => {
+                        let inline = command
+                            .assignments
+                            .iter()
+                            .rev()
+                            .find(|a| a.name == "GOTOOLCHAIN")
+                            .map(|a| a.value.text.clone());
+                        let this = match inline {
+                            Some(value) => chooses(Some(value)),
+                            None => chosen,
+                        };
+                        if !this {
+                            return false;
+                        }
+                        runs_go = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        runs_go
     }
 
     /// Whether git is in a stage (its base, or a package the chain installs before

@@ -249,6 +249,16 @@ impl FileFacts<'_> {
                 "it listens on port {port}, which only root may bind by default"
             ));
         }
+        // A DHCP server needs raw sockets, which the bind capability does not give.
+        if let Some(port) = self
+            .exposed_ports()
+            .into_iter()
+            .find(|p| crate::knowledge::network::DHCP_PORTS.contains(p))
+        {
+            return Some(format!(
+                "it serves DHCP (port {port}), which needs raw sockets only root has by default"
+            ));
+        }
         let packages = self.final_installed_packages();
         if let Some(tool) = HOST_PLUMBING.iter().find(|t| {
             packages.iter().any(|p| p == *t) || words.iter().any(|w| paths::basename(w) == **t)
@@ -420,14 +430,22 @@ impl FileFacts<'_> {
 
     /// A port below 1024 that the final image EXPOSEs.
     fn privileged_port(&self) -> Option<u16> {
+        self.exposed_ports().into_iter().find(|&port| port < 1024)
+    }
+
+    /// The ports the final image EXPOSEs, as written (variables left out).
+    fn exposed_ports(&self) -> Vec<u16> {
         let file = self.file;
-        self.chain_instructions(self.final_stage?)
+        let Some(stage) = self.final_stage else {
+            return Vec::new();
+        };
+        self.chain_instructions(stage)
             .into_iter()
             .map(|i| &file.instructions[i])
             .filter(|i| i.keyword == Keyword::Expose)
             .flat_map(|i| i.arg_words().iter())
             .filter_map(|w| w.value.split('/').next()?.parse::<u16>().ok())
-            .find(|&port| port < 1024)
+            .collect()
     }
 
     /// The words of the final chain's RUN commands, copies (sources and destinations),
@@ -467,12 +485,16 @@ impl FileFacts<'_> {
 impl super::Model<'_> {
     /// What the file cannot show: the project's own documentation runs the image it starts
     /// with the host's Docker socket mounted, or with its data in a volume under `/root`.
-    /// With no start command (users name the program on `docker run`), the image is known
-    /// by the programs it ships (`loop:latest` running `loopd` ships `/bin/loop`).
+    /// Else (no start command: users name the program on `docker run`; or one that starts
+    /// a wrapper script, `entrypoint.sh`), the image is known by the programs it ships
+    /// (`loop:latest` running `loopd` ships `/bin/loop`).
     pub fn documented_root_need(&self) -> Option<&crate::repository::DocumentedRun> {
         let docs = self.run_docs.as_ref()?;
-        if let Some(start) = self.start_command() {
-            return docs.root_need(start.first()?);
+        if let Some(found) = self
+            .start_command()
+            .and_then(|start| docs.root_need(start.first()?))
+        {
+            return Some(found);
         }
         let mut shipped: Vec<String> = self
             .shipped_builds()

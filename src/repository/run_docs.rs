@@ -374,8 +374,14 @@ fn volume_need(spec: &str) -> Option<RootNeed> {
     (target == "/root" || target.starts_with("/root/")).then_some(RootNeed::RootHome(target))
 }
 
-/// `ghcr.io/owner/name:tag@sha256:…` → `name`; `None` for a value not read (`$IMAGE`).
+/// `ghcr.io/owner/name:tag@sha256:…` → `name`; `None` for a value not read (`$IMAGE`). A tag
+/// left to a variable (`ghcr.io/google/cadvisor:$VERSION`) still names the image.
 fn image_name(reference: &str) -> Option<String> {
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    let tag_at = last
+        .find([':', '@'])
+        .map_or(reference.len(), |at| reference.len() - last.len() + at);
+    let reference = &reference[..tag_at];
     if reference.is_empty() || reference.contains(['$', '{', '<']) {
         return None;
     }
@@ -411,6 +417,14 @@ mod tests {
         assert!(runs("docker run -v data:/data -v /root:/host-root app/app").is_empty());
         assert!(runs("docker run -v /var/run/docker.sock:/var/run/docker.sock").is_empty());
         assert!(runs("docker run -v /var/run/docker.sock:/x $IMAGE").is_empty());
+        // A tag left to a variable still names the image; a wrapper before `docker` is fine.
+        let privileged = runs(
+            "sudo docker run \\\n  --volume=/:/rootfs:ro \\\n  --privileged \\\n  ghcr.io/google/cadvisor:$VERSION # older: gcr.io/cadvisor/cadvisor\n",
+        );
+        assert_eq!(privileged.len(), 1, "{privileged:?}");
+        assert_eq!(privileged[0].image, "cadvisor");
+        assert_eq!(privileged[0].need, RootNeed::Privileged);
+        assert!(runs("docker run --privileged ${REGISTRY}/app:1").is_empty());
     }
 
     #[test]

@@ -71,6 +71,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
+        // A Go image whose Go no build runs: each RUN picks its own release (GOTOOLCHAIN,
+        // gimme), so the Go that builds does not move with the tag.
+        if pull.kind == PullKind::From
+            && go_images::is_go_toolchain(&image.name())
+            && model.stage_of[pull.instruction].is_some_and(|s| model.runs_chosen_go(s))
+        {
+            continue;
+        }
         // Official images have no publisher account to compare.
         if let Some(publisher) = image.publisher() {
             let own = own_account.get_or_insert_with(|| match model.context_go_mod() {

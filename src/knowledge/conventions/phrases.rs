@@ -58,6 +58,9 @@ const PURPOSE_PHRASES: &[(&str, Intent)] = &[
     ("for demo", Intent::Example),
     ("this example", Intent::Example),
     ("tutorial", Intent::Example),
+    // The Dockerfile Wails 3 writes into every app it scaffolds (`build/docker/`), kept as
+    // generated: a starting point, not the project's maintained image.
+    ("wails server mode dockerfile", Intent::Example),
 ];
 
 /// What a comment says the image is for, and the phrase that says it.
@@ -223,6 +226,10 @@ mod tests {
         assert_eq!(
             comment_intent("purely for local development").map(|i| i.0),
             Some(Intent::Dev)
+        );
+        assert_eq!(
+            comment_intent("Wails Server Mode Dockerfile").map(|i| i.0),
+            Some(Intent::Example)
         );
         assert_eq!(comment_intent("Test deps"), None);
         assert_eq!(comment_intent("Final image with shell for debugging"), None);
