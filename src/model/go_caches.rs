@@ -215,13 +215,27 @@ impl FileFacts<'_> {
     }
 
     /// The RUN and its chain before it take no files: no COPY or ADD but a download or a git
-    /// source (each pinned or not by the file), no bind mount. Its layer reruns only when the
-    /// file or its base changes, and a new base usually brings a new Go, whose cache starts
-    /// cold anyway: a pinned tool built in a stage of its own.
+    /// source (each pinned or not by the file), or helper programs of the context copied into
+    /// a directory of the default PATH (`COPY scripts/gimme /usr/local/bin/`), no bind mount.
+    /// Its layer reruns only when the file, its base or a helper changes, and a new base
+    /// usually brings a new Go, whose cache starts cold anyway: a pinned tool built in a stage
+    /// of its own.
     pub fn takes_no_files_before(&self, stage: usize, instruction: usize) -> bool {
         let chain = self.chain(stage);
+        let program_dirs: Vec<&str> = crate::knowledge::images::DEFAULT_PATH.split(':').collect();
+        let helper_programs = |c: &super::copy::Copy| {
+            c.source == super::copy::CopySource::Context
+                && c.landing_paths().iter().all(|landing| {
+                    landing
+                        .as_deref()
+                        .is_some_and(|path| program_dirs.contains(&crate::paths::parent(path)))
+                })
+        };
         let takes_files = |c: &super::copy::Copy| {
-            c.instruction < instruction && chain.contains(&c.stage) && !c.is_remote()
+            c.instruction < instruction
+                && chain.contains(&c.stage)
+                && !c.is_remote()
+                && !helper_programs(c)
         };
         // Most chains copy from the context first: the copies answer before the mounts are read.
         !self.copies.iter().any(takes_files)
