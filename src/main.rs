@@ -19,32 +19,25 @@ fn main() -> ExitCode {
         }
         return ExitCode::from(gopherlint::server::run());
     }
-    let stdout = std::io::stdout();
     // `gopherlint generate` writes a Dockerfile; a file named `generate` is `./generate`.
     if args.get(1).is_some_and(|a| a == "generate") {
-        let code = gopherlint::cli::generate::run(
-            args[2..].iter().cloned(),
-            gopherlint::cli::Io {
-                stdin: &mut std::io::stdin().lock(),
-                stdout: &mut stdout.lock(),
-                stderr: &mut std::io::stderr(),
-                stdout_is_terminal: stdout.is_terminal(),
-                no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-            },
-        );
-        return ExitCode::from(code);
+        let rest = args[2..].to_vec();
+        return with_process_io(|io| gopherlint::cli::generate::run(rest, io));
     }
-    let code = gopherlint::cli::run(
-        std::env::args_os(),
-        gopherlint::cli::Io {
-            stdin: &mut std::io::stdin().lock(),
-            stdout: &mut stdout.lock(),
-            // Not locked for the run: the thread that reads the repository's configurations
-            // may write to it (a panic message), and the main thread waits for that thread.
-            stderr: &mut std::io::stderr(),
-            stdout_is_terminal: stdout.is_terminal(),
-            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        },
-    );
+    with_process_io(|io| gopherlint::cli::run(std::env::args_os(), io))
+}
+
+/// Runs `command` on the process's standard streams.
+fn with_process_io(command: impl FnOnce(gopherlint::cli::Io) -> u8) -> ExitCode {
+    let stdout = std::io::stdout();
+    let code = command(gopherlint::cli::Io {
+        stdin: &mut std::io::stdin().lock(),
+        stdout: &mut stdout.lock(),
+        // Not locked for the run: the thread that reads the repository's configurations
+        // may write to it (a panic message), and the main thread waits for that thread.
+        stderr: &mut std::io::stderr(),
+        stdout_is_terminal: stdout.is_terminal(),
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+    });
     ExitCode::from(code)
 }

@@ -5,8 +5,7 @@
 use std::path::Path;
 
 use super::yaml::{self, Node};
-use super::{BuildConfig, ConfigKind, ContextDir, join_rel};
-use crate::knowledge::conventions::Intent;
+use super::{BuildConfig, ConfigKind, join_rel};
 
 /// The file names DevSpace reads at a project's root.
 pub const DEVSPACE_NAMES: &[&str] = &["devspace.yaml", "devspace.yml"];
@@ -49,24 +48,19 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             continue;
         };
         out.push(BuildConfig {
-            kind: ConfigKind::DevSpace,
-            file: file.to_path_buf(),
-            line: image.line,
-            name: Some(name.clone()),
-            dockerfile,
-            context: context.map_or(ContextDir::Unknown, ContextDir::Dir),
             target: field("target")
                 .and_then(Node::as_str)
                 .filter(|t| !t.contains('$'))
                 .map(str::to_string),
             args: build_args(field("buildArgs")),
-            platforms: Vec::new(),
-            platforms_unread: false,
-            publishes: false,
-            local: Some(Intent::Dev),
-            released: None,
-            runs_in_image: None,
-            only_if_absent: None,
+            ..BuildConfig::development(
+                ConfigKind::DevSpace,
+                file,
+                image.line,
+                Some(name.clone()),
+                dockerfile,
+                context,
+            )
         });
     }
     Ok(())
@@ -75,6 +69,8 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::conventions::Intent;
+    use crate::repository::ContextDir;
 
     #[test]
     fn reads_images_of_both_config_versions() {

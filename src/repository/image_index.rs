@@ -221,16 +221,26 @@ mod tests {
         assert_eq!(describing_row("See the demo in server.\n", "server"), None);
     }
 
+    /// A repository holding `files` (path, text).
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
     #[test]
     fn the_nearest_described_directory_is_read() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("images/httpbun/rootfs")).expect("mkdir");
-        std::fs::write(
-            root.join("images/README.md"),
+        let dir = tree(&[(
+            "images/README.md",
             "| httpbun | HTTP service for e2e tests |\n",
-        )
-        .expect("write");
+        )]);
+        let root = dir.path();
         let found = indexed_purpose(root, "images/httpbun/rootfs/Dockerfile").expect("found");
         assert_eq!(found.readme, "images/README.md");
         assert_eq!((found.line, found.intent), (1, Intent::Test));
@@ -239,14 +249,11 @@ mod tests {
 
     #[test]
     fn a_readme_that_opens_with_the_folder_purpose_speaks_for_its_images() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("images/gpu/bench")).expect("mkdir");
-        std::fs::write(
-            root.join("images/README.md"),
+        let dir = tree(&[(
+            "images/README.md",
             "# Container Images\n\nThis directory contains all images used by tests.\n\n## Why make?\n",
-        )
-        .expect("write");
+        )]);
+        let root = dir.path();
         let found = indexed_purpose(root, "images/gpu/bench/Dockerfile").expect("found");
         assert_eq!(found.readme, "images/README.md");
         assert_eq!(
@@ -264,14 +271,11 @@ mod tests {
 
     #[test]
     fn the_readme_beside_the_dockerfile_speaks_for_it() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path();
-        std::fs::create_dir_all(root.join("docker/build")).expect("mkdir");
-        std::fs::write(
-            root.join("docker/build/README.md"),
+        let dir = tree(&[(
+            "docker/build/README.md",
             "# Introduction\n\nThis dockerfile builds a container from the current source code.\nIt is ideal for testing your branch.\n",
-        )
-        .expect("write");
+        )]);
+        let root = dir.path();
         let found = indexed_purpose(root, "docker/build/Dockerfile").expect("found");
         assert_eq!(found.readme, "docker/build/README.md");
         assert_eq!(

@@ -116,6 +116,37 @@ pub struct BuildConfig {
     pub only_if_absent: Option<PathBuf>,
 }
 
+impl BuildConfig {
+    /// A build by a tool made for local development (Tilt, DevSpace): for the cluster the
+    /// developer works against (one platform), published by nothing, a development image.
+    pub(crate) fn development(
+        kind: ConfigKind,
+        file: &Path,
+        line: usize,
+        name: Option<String>,
+        dockerfile: PathBuf,
+        context: Option<PathBuf>,
+    ) -> BuildConfig {
+        BuildConfig {
+            kind,
+            file: file.to_path_buf(),
+            line,
+            name,
+            dockerfile,
+            context: context.map_or(ContextDir::Unknown, ContextDir::Dir),
+            target: None,
+            args: Vec::new(),
+            platforms: Vec::new(),
+            platforms_unread: false,
+            publishes: false,
+            local: Some(crate::knowledge::conventions::Intent::Dev),
+            released: None,
+            runs_in_image: None,
+            only_if_absent: None,
+        }
+    }
+}
+
 /// Everything read under one repository root.
 #[derive(Debug, Default)]
 pub struct RepoBuilds {

@@ -3,8 +3,7 @@
 
 use std::path::Path;
 
-use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
-use crate::knowledge::conventions::Intent;
+use super::{BuildConfig, ConfigKind, join_rel, normalize};
 
 /// The text of a call's arguments: from after `(` to its matching `)`, strings respected.
 fn call_arguments(text: &str) -> Option<&str> {
@@ -105,22 +104,15 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
         };
         if let Some(dockerfile) = dockerfile {
             out.push(BuildConfig {
-                kind: ConfigKind::Tilt,
-                file: file.to_path_buf(),
-                line,
-                name: positional.first().copied().flatten().map(str::to_string),
-                dockerfile,
-                context: context.map_or(ContextDir::Unknown, ContextDir::Dir),
                 target,
-                args: Vec::new(),
-                platforms: Vec::new(),
-                // Tilt builds for the cluster it develops against, one platform.
-                platforms_unread: false,
-                publishes: false,
-                local: Some(Intent::Dev),
-                released: None,
-                runs_in_image: None,
-                only_if_absent: None,
+                ..BuildConfig::development(
+                    ConfigKind::Tilt,
+                    file,
+                    line,
+                    positional.first().copied().flatten().map(str::to_string),
+                    dockerfile,
+                    context,
+                )
             });
         }
         offset += consumed;
@@ -132,6 +124,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::conventions::Intent;
 
     #[test]
     fn reads_docker_build_calls() {
