@@ -50,6 +50,8 @@ pub struct LintOptions {
     pub build: Option<std::sync::Arc<repository::Chosen>>,
     /// How the repository's documentation runs its images (`None`: not read).
     pub run_docs: Option<std::sync::Arc<repository::RunDocs>>,
+    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI.
+    pub layer_cache_exported: bool,
     pub rules: RuleSettings,
     /// The rules that run; `None` runs all.
     pub enabled: Option<RuleSet>,
@@ -69,6 +71,7 @@ impl Default for LintOptions {
             context: None,
             build: None,
             run_docs: None,
+            layer_cache_exported: false,
             rules: RuleSettings::default(),
             enabled: None,
             severity: HashMap::new(),
@@ -92,6 +95,7 @@ impl LintOptions {
             context: self.context.clone(),
             build: self.build.clone(),
             run_docs: self.run_docs.clone(),
+            layer_cache_exported: self.layer_cache_exported,
         }
     }
 }

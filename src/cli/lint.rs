@@ -26,6 +26,7 @@ pub(super) struct Job {
     context: Option<Arc<crate::context::BuildContext>>,
     build: Option<Arc<crate::repository::Chosen>>,
     run_docs: Option<Arc<crate::repository::RunDocs>>,
+    layer_cache_exported: bool,
 }
 
 impl Job {
@@ -47,6 +48,7 @@ impl Job {
             options.path = Some(path.to_string_lossy().into_owned());
         }
         options.run_docs = self.run_docs;
+        options.layer_cache_exported = self.layer_cache_exported;
         (self.input, self.config, options)
     }
 }
@@ -126,9 +128,14 @@ impl Resolver<'_> {
         let context =
             self.contexts
                 .for_file(&config, file_path.as_deref(), build_context, build_named);
-        let (repo_path, build, run_docs) = match in_repo {
-            Some(found) => (Some(found.relative), found.build, found.run_docs),
-            None => (None, None, None),
+        let (repo_path, build, run_docs, layer_cache_exported) = match in_repo {
+            Some(found) => (
+                Some(found.relative),
+                found.build,
+                found.run_docs,
+                found.layer_cache_exported,
+            ),
+            None => (None, None, None, false),
         };
         Ok(Ok(Job {
             input,
@@ -138,6 +145,7 @@ impl Resolver<'_> {
             context,
             build,
             run_docs,
+            layer_cache_exported,
         }))
     }
 

@@ -36,6 +36,8 @@ pub(super) struct InRepo {
     pub(super) build: Option<Arc<Chosen>>,
     /// How the repository's documentation runs its images: `None` when reading is off.
     pub(super) run_docs: Option<Arc<RunDocs>>,
+    /// Some configuration of the repository exports a build's layer cache.
+    pub(super) layer_cache_exported: bool,
 }
 
 /// At most this many roots are read ahead (each path argument may be in its own repository).
@@ -109,7 +111,7 @@ impl RepoResolver {
         let file = file?.canonicalize().ok()?;
         let root = self.root_of(file.parent()?)?;
         let relative = file.strip_prefix(&root).ok()?.to_path_buf();
-        let (build, run_docs) = if self.enabled {
+        let (build, run_docs, layer_cache_exported) = if self.enabled {
             let builds = self.builds_of(&root);
             let run_docs = self
                 .run_docs
@@ -119,15 +121,17 @@ impl RepoResolver {
             (
                 builds.for_dockerfile(&relative).chosen().map(Arc::new),
                 Some(run_docs),
+                builds.layer_cache_exported,
             )
         } else {
-            (None, None)
+            (None, None, false)
         };
         Some(InRepo {
             root,
             relative,
             build,
             run_docs,
+            layer_cache_exported,
         })
     }
 

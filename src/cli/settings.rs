@@ -105,6 +105,7 @@ impl FlagSettings {
             context,
             build,
             run_docs: None,
+            layer_cache_exported: false,
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },

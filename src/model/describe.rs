@@ -235,6 +235,12 @@ fn describe_weight(model: &Model, out: &mut String) {
 
 /// How the repository builds the file: each configuration, the one linted as first.
 fn describe_repository_build(model: &Model, out: &mut String) {
+    if model.layer_cache_exported {
+        let _ = writeln!(
+            out,
+            "layer cache: exported by a build of the repository (`cache-to`)"
+        );
+    }
     let Some(build) = model.build.as_deref() else {
         return;
     };

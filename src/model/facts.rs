@@ -41,6 +41,9 @@ pub struct FileFacts<'a> {
     pub build: Option<Arc<crate::repository::Chosen>>,
     /// How the repository's documentation runs its images.
     pub run_docs: Option<Arc<crate::repository::RunDocs>>,
+    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI: layers
+    /// survive its CI runs, cache mounts do not.
+    pub layer_cache_exported: bool,
     pub stages: Vec<Stage>,
     pub global_vars: Vars,
     pub runs: Vec<RunScript>,

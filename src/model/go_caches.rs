@@ -51,8 +51,10 @@ pub struct GoCacheUse {
     /// It downloads modules (`go mod download`, `tidy`, `vendor`, `go get`, `go install
     /// pkg@version`).
     pub downloads: bool,
-    /// It empties a cache (`go clean -cache`, `-modcache`).
-    pub cleans: Option<GoCache>,
+    /// It empties the build cache (`go clean -cache`).
+    pub cleans_build: bool,
+    /// It empties the module cache (`go clean -modcache`); one command may empty both.
+    pub cleans_modules: bool,
 }
 
 /// What the go command with these arguments does with the caches.
@@ -66,23 +68,23 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
         GoSubcommand::Build | GoSubcommand::Test | GoSubcommand::Run => GoCacheUse {
             compiles: true,
             downloads: words.iter().skip(2).any(|w| w.contains('@')),
-            cleans: None,
+            ..GoCacheUse::default()
         },
         GoSubcommand::Install => GoCacheUse {
             compiles: true,
             downloads: words.iter().skip(2).any(|w| w.contains('@')),
-            cleans: None,
+            ..GoCacheUse::default()
         },
         GoSubcommand::Get => GoCacheUse {
             compiles: false,
             downloads: true,
-            cleans: None,
+            ..GoCacheUse::default()
         },
         GoSubcommand::Mod => GoCacheUse {
             compiles: false,
             // `tidy` and `vendor` load every package, downloading the modules they need.
             downloads: has("download") || has("tidy") || has("vendor"),
-            cleans: None,
+            ..GoCacheUse::default()
         },
         GoSubcommand::Other => match words.get(1).copied() {
             // `go generate` runs what its directives name (protoc, a shell command): whether
@@ -92,13 +94,8 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
                 ..GoCacheUse::default()
             },
             Some("clean") => GoCacheUse {
-                cleans: if has("-modcache") {
-                    Some(GoCache::Module)
-                } else if has("-cache") {
-                    Some(GoCache::Build)
-                } else {
-                    None
-                },
+                cleans_build: has("-cache"),
+                cleans_modules: has("-modcache"),
                 ..GoCacheUse::default()
             },
             _ => GoCacheUse::default(),
@@ -457,8 +454,13 @@ impl FileFacts<'_> {
             };
             last.uses.compiles |= uses.compiles;
             last.uses.downloads |= uses.downloads;
-            if let Some(cache) = uses.cleans {
-                last.cleans.push(cache);
+            for (cleans, cache) in [
+                (uses.cleans_build, GoCache::Build),
+                (uses.cleans_modules, GoCache::Module),
+            ] {
+                if cleans && !last.cleans.contains(&cache) {
+                    last.cleans.push(cache);
+                }
             }
         }
         out

@@ -101,6 +101,8 @@ pub struct ModelOptions {
     pub build: Option<Arc<crate::repository::Chosen>>,
     /// How the repository's documentation runs its images (`docker run`, compose).
     pub run_docs: Option<Arc<crate::repository::RunDocs>>,
+    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI.
+    pub layer_cache_exported: bool,
 }
 
 /// Why a model could not be built.

@@ -465,6 +465,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             released: None,
             runs_in_image: None,
             only_if_absent: None,
+            documented: None,
         });
     }
     found

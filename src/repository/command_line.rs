@@ -326,6 +326,7 @@ pub(super) fn to_config(
         released: None,
         runs_in_image: None,
         only_if_absent: None,
+        documented: None,
     })
 }
 

@@ -151,6 +151,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             released: None,
             runs_in_image: base_program_run(spec),
             only_if_absent: None,
+            documented: None,
         });
     }
     Ok(())

@@ -258,6 +258,7 @@ fn docker(
         released: Some(merge(used.map(|b| &b.binary))),
         runs_in_image: None,
         only_if_absent: None,
+        documented: None,
     })
 }
 

@@ -118,6 +118,7 @@ impl ReadPlan {
             let parsed = plan.finish_parsing();
             plan.gather(parsed, &mut builds);
         }
+        mark_documented_dev_targets(&mut builds);
         builds.index();
         builds
     }
@@ -139,7 +140,11 @@ impl ReadPlan {
     fn gather(&self, parsed: Vec<(usize, Parsed)>, builds: &mut RepoBuilds) {
         builds.files_read += parsed.len();
         for (i, result) in parsed {
-            let (kind, rel, _) = &self.files[i];
+            let (kind, rel, text) = &self.files[i];
+            builds.layer_cache_exported |= matches!(
+                kind,
+                ConfigKind::Workflow | ConfigKind::Bake | ConfigKind::Makefile | ConfigKind::Script
+            ) && text.as_deref().is_some_and(exports_layer_cache);
             match result {
                 Ok(found) => {
                     if *kind == ConfigKind::Script {
@@ -155,6 +160,49 @@ impl ReadPlan {
             }
         }
     }
+}
+
+/// The root Makefile's targets that the developer documentation says build a development
+/// image (`make docker` under "To build a development Docker image:") build local images.
+fn mark_documented_dev_targets(builds: &mut RepoBuilds) {
+    let makefile_targets = builds.configs.iter().any(|c| {
+        c.kind == ConfigKind::Makefile && !c.publishes && c.local.is_none() && at_root(&c.file)
+    });
+    if !makefile_targets {
+        return;
+    }
+    let targets = super::dev_docs::documented_dev_targets(&builds.root);
+    for config in &mut builds.configs {
+        if config.kind == ConfigKind::Makefile
+            && !config.publishes
+            && config.local.is_none()
+            && at_root(&config.file)
+            && let Some((_, doc)) = targets
+                .iter()
+                .find(|(target, _)| config.name.as_ref() == Some(target))
+        {
+            config.local = Some(crate::knowledge::conventions::Intent::Dev);
+            config.documented = Some(format!("`{doc}`"));
+        }
+    }
+}
+
+/// A configuration file at the root, where the documentation's `make` runs.
+fn at_root(file: &Path) -> bool {
+    file.parent().is_none_or(|p| p.as_os_str().is_empty())
+}
+
+/// The configuration exports a build's layer cache: buildx's `--cache-to`, build-push-action's
+/// `cache-to:` input, or a bake target's `cache-to` attribute.
+fn exports_layer_cache(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start();
+        !line.starts_with('#')
+            && line.find("cache-to").is_some_and(|at| {
+                let after = line[at + "cache-to".len()..].trim_start();
+                after.starts_with([':', '=']) || after.starts_with("type=")
+            })
+    })
 }
 
 /// A script's paths are read from the root, where CI runs scripts (and where most of them `cd`

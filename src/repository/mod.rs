@@ -6,6 +6,7 @@
 mod bake;
 mod command_line;
 mod compose;
+mod dev_docs;
 mod devspace;
 mod find;
 mod goreleaser;
@@ -15,6 +16,7 @@ mod run_docs;
 mod select;
 mod tilt;
 mod workflow_jobs;
+mod workflow_matrix;
 mod workflows;
 mod yaml;
 
@@ -114,6 +116,9 @@ pub struct BuildConfig {
     /// The build counts only when the root has no file at this path: a script's build rebased
     /// to the script's folder, for when the Dockerfile it names is found only there.
     pub only_if_absent: Option<PathBuf>,
+    /// Where the documentation says what the build makes (`DEVELOP.md` for `make docker`
+    /// under "To build a development Docker image:"), for messages.
+    pub documented: Option<String>,
 }
 
 impl BuildConfig {
@@ -143,6 +148,7 @@ impl BuildConfig {
             released: None,
             runs_in_image: None,
             only_if_absent: None,
+            documented: None,
         }
     }
 }
@@ -156,6 +162,10 @@ pub struct RepoBuilds {
     pub warnings: Vec<String>,
     /// Configuration files read.
     pub files_read: usize,
+    /// Some workflow, bake file, Makefile or script exports the build's layer cache
+    /// (`cache-to`): the project keeps its dependency layers between CI runs that way, where
+    /// cache mounts are not kept.
+    pub layer_cache_exported: bool,
     /// The configs of each Dockerfile, by index: a monorepo's hundreds of builds are not
     /// compared path by path for every file linted.
     by_dockerfile: std::collections::HashMap<PathBuf, Vec<usize>>,

@@ -61,6 +61,9 @@ fn describe(config: &BuildConfig) -> String {
     if config.publishes {
         text.push_str(", publishes");
     }
+    if let Some(doc) = &config.documented {
+        text.push_str(&format!(", which {doc} says builds a development image"));
+    }
     text
 }
 
@@ -131,7 +134,13 @@ impl<'a> DockerfileBuilds<'a> {
         let local = if publishes {
             None
         } else {
-            let intents: Vec<Option<Intent>> = ordered.iter().map(|c| c.local).collect();
+            // A compose file builds the images it runs, on the developer's machine: it says
+            // nothing against what the other builds say the image is for.
+            let intents: Vec<Option<Intent>> = ordered
+                .iter()
+                .filter(|c| c.kind != ConfigKind::Compose || c.local.is_some())
+                .map(|c| c.local)
+                .collect();
             match intents.first() {
                 Some(Some(intent)) if intents.iter().all(|i| i.is_some()) => Some(*intent),
                 // The project publishes the image from its release twin: these builds (a

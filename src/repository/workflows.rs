@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::command_line::run_step_builds;
+use super::workflow_matrix::{self, Combination};
 use super::yaml::{self, Node};
 use super::{BuildConfig, ConfigKind, ContextDir, join_rel, normalize};
 use crate::knowledge::conventions::{self, Intent};
@@ -112,18 +113,30 @@ fn build_args(node: Option<&Node>) -> Vec<(String, Option<String>)> {
 /// A `docker/build-push-action` step. Its `context` and `file` are read from the workspace
 /// root; with no `file`, the Dockerfile is the context's. With no `context`, the action builds
 /// the Git checkout itself (the repository root).
-fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Option<BuildConfig> {
+fn build_push_step(
+    file: &Path,
+    step: &Node,
+    job: &str,
+    on_release: bool,
+    combination: Option<&Combination>,
+) -> Option<BuildConfig> {
     let with = step.get("with");
-    let input = |key: &str| with.and_then(|w| w.str_at(key));
+    let input = |key: &str| {
+        let text = with.and_then(|w| w.str_at(key))?;
+        Some(match combination {
+            Some(c) => workflow_matrix::substitute(text, c),
+            None => text.to_string(),
+        })
+    };
     let context = match input("context") {
         None => ContextDir::Dir(PathBuf::new()),
-        Some(c) => match join_rel(Path::new(""), c) {
+        Some(c) => match join_rel(Path::new(""), &c) {
             Some(dir) => ContextDir::Dir(dir),
             None => ContextDir::Unknown,
         },
     };
     let dockerfile = match (input("file"), &context) {
-        (Some(f), _) => join_rel(Path::new(""), f)?,
+        (Some(f), _) => join_rel(Path::new(""), &f)?,
         (None, ContextDir::Dir(dir)) => normalize(&dir.join("Dockerfile")),
         (None, _) => return None,
     };
@@ -138,9 +151,7 @@ fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Opt
         name: Some(job.to_string()),
         dockerfile,
         context,
-        target: input("target")
-            .filter(|t| !t.contains("${{"))
-            .map(str::to_string),
+        target: input("target").filter(|t| !t.contains("${{")),
         args: build_args(with.and_then(|w| w.get("build-args"))),
         platforms: dedup(list(with.and_then(|w| w.get("platforms")))),
         platforms_unread: with.and_then(|w| w.get("platforms")).is_some_and(|node| {
@@ -157,7 +168,38 @@ fn build_push_step(file: &Path, step: &Node, job: &str, on_release: bool) -> Opt
         released: None,
         runs_in_image: None,
         only_if_absent: None,
+        documented: None,
     })
+}
+
+/// A build-push step once per matrix combination when its Dockerfile or context is a matrix
+/// value (`file: ${{ matrix.dockerfile }}`): one build of each file the job builds.
+fn build_push_steps(
+    file: &Path,
+    step: &Node,
+    job: &str,
+    on_release: bool,
+    combinations: &[Combination],
+) -> Vec<BuildConfig> {
+    let with = step.get("with");
+    let by_matrix = ["file", "context"].iter().any(|key| {
+        with.and_then(|w| w.str_at(key))
+            .is_some_and(workflow_matrix::refers_to_matrix)
+    });
+    if !by_matrix || combinations.is_empty() {
+        return build_push_step(file, step, job, on_release, None)
+            .into_iter()
+            .collect();
+    }
+    let mut builds: Vec<BuildConfig> = Vec::new();
+    for combination in combinations {
+        if let Some(build) = build_push_step(file, step, job, on_release, Some(combination))
+            && !builds.contains(&build)
+        {
+            builds.push(build);
+        }
+    }
+    builds
 }
 
 /// A workflow, or one of its jobs, may build an image: it uses build-push-action or runs a
@@ -199,10 +241,17 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
         .then_some(Intent::Test);
         let first_new = out.len();
         let job_dir = default_dir(job).or_else(|| workflow_dir.clone());
+        let combinations = workflow_matrix::combinations(job);
         for step in job.get("steps").map_or(&[][..], Node::items) {
             if let Some(uses) = step.str_at("uses") {
                 if uses.starts_with("docker/build-push-action") {
-                    out.extend(build_push_step(file, step, job_name, on_release));
+                    out.extend(build_push_steps(
+                        file,
+                        step,
+                        job_name,
+                        on_release,
+                        &combinations,
+                    ));
                 }
                 continue;
             }

@@ -113,6 +113,16 @@ fn later_module_readers(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) ->
         .then_some(later)
 }
 
+/// A later RUN of the stage or one built from it mounts the cache over the directory: what
+/// this RUN leaves in its layer is hidden there.
+fn mounted_later(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun, cache: GoCache) -> bool {
+    runs.iter().any(|r| {
+        r.instruction > run.instruction
+            && ctx.model.chain(r.stage).contains(&run.stage)
+            && r.mounted(cache) == Some(true)
+    })
+}
+
 /// What reruns a download, from the copies before it: the whole context, or go.mod alone.
 fn rerun_cause(ctx: &Context, run: &GoCacheRun) -> &'static str {
     let chain = ctx.model.chain(run.stage);
@@ -176,7 +186,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let mut missing: Vec<(GoCache, &str)> = Vec::new();
         // A mount named for the cache but in the wrong place is GL303's finding.
+        // A RUN that empties a cache (`go clean -cache`) keeps it out of its layer on purpose:
+        // a mount there is emptied each time (GL303's finding).
         if run.uses.compiles
+            && !run.cleans.contains(&GoCache::Build)
             && run.mounted(GoCache::Build) == Some(false)
             && !run.names_a_mount_for(GoCache::Build)
             && !forces_rebuild(ctx, run)
@@ -186,7 +199,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             missing.push((GoCache::Build, dir));
         }
         let own_fetch = own_fetch(ctx, runs, run);
+        // Where the project exports its layer cache (`cache-to`), a download-only step's
+        // layer keeps the modules between CI runs; moved into a mount, which is not exported,
+        // they would be downloaded again on each fresh runner.
         if (run.uses.downloads || own_fetch.is_some())
+            && !run.cleans.contains(&GoCache::Module)
+            && !(model.layer_cache_exported
+                && !run.uses.compiles
+                && !mounted_later(ctx, runs, run, GoCache::Module))
             && run.mounted(GoCache::Module) == Some(false)
             && !run.names_a_mount_for(GoCache::Module)
             && !covered.contains(&run.instruction)
