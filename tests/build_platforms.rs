@@ -72,3 +72,31 @@ fn platforms_not_read_leave_the_file_to_say_it() {
     // With no repository build at all, the file says it.
     assert!(gl304(&[]).contains("it reads `TARGETARCH`"));
 }
+
+#[test]
+fn a_go_install_stage_gets_no_fix_and_is_told_why() {
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let multi = workflow(
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n          push: true\n",
+    );
+    write(dir.path(), ".github/workflows/w.yml", &multi);
+    let install = DOCKERFILE
+        .replace(
+            "go build -trimpath -ldflags=\"-s -w\" -o /out/app .",
+            "go install -trimpath -ldflags=\"-s -w\" ./cmd/app",
+        )
+        .replace("/out/app /app", "/go/bin/app /app");
+    let args = ["--select", "GL304", "--color", "never", "Dockerfile"];
+    write(dir.path(), "Dockerfile", &install);
+    let human = stdout_in(dir.path(), &args);
+    assert!(
+        human.contains("`go install` puts a cross-compiled binary in `$GOPATH/bin/<os>_<arch>/`"),
+        "{human}"
+    );
+    assert!(!human.contains("safe fix"), "{human}");
+    // The same stage building with `go build -o` is fixed.
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    let human = stdout_in(dir.path(), &args);
+    assert!(human.contains("safe fix"), "{human}");
+}

@@ -257,4 +257,15 @@ fn a_version_script_or_magefile_that_asks_git_needs_the_history() {
     let magefile = "//go:build mage\n\npackage main\n\nimport \"os/exec\"\n\nfunc Build() error {\n\tv, _ := exec.Command(\"git\", \"describe\", \"--tags\").Output()\n\treturn exec.Command(\"go\", \"build\", \"-ldflags\", \"-X main.version=\"+string(v)).Run()\n}\n";
     let dir = repo(true, &[("Dockerfile", &mage), ("magefile.go", magefile)]);
     assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // So does a build program run with `go run`.
+    let go_run = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN go run build.go -o /out/server",
+    );
+    let program = magefile.replace("//go:build mage\n\n", "");
+    let dir = repo(true, &[("Dockerfile", &go_run), ("build.go", &program)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    let no_git = program.replace("\"git\", \"describe\", \"--tags\"", "\"date\"");
+    let dir = repo(true, &[("Dockerfile", &go_run), ("build.go", &no_git)]);
+    assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }

@@ -154,6 +154,15 @@ pub fn reads_history(script: &str) -> bool {
     })
 }
 
+/// A Go build program (a magefile, `build.go`) runs git for the version: it execs `"git"`
+/// with `describe` or `rev-parse`.
+pub fn go_source_asks_git(text: &str) -> bool {
+    text.contains("\"git\"")
+        && ["\"describe\"", "\"rev-parse\""]
+            .iter()
+            .any(|c| text.contains(c))
+}
+
 /// [`stamps_from_git`], also following a variable set from a script of the repository
 /// (`VERSION ?= $(shell ./scripts/git-version)`) into that script, read with `read` (a path
 /// relative to the Makefile's folder).
@@ -182,41 +191,43 @@ pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>
     if lines.iter().filter(|l| linker(l)).any(|l| from_git_line(l)) {
         return true;
     }
-    let from_git: Vec<&str> = lines
+    // The variable a line assigns (`COMMIT := ...`, `export V=...`), if it assigns one.
+    fn assigned(l: &str) -> Option<&str> {
+        let name = l
+            .trim_start()
+            .trim_start_matches("export ")
+            .split(['=', ':', '?', '+', ' '])
+            .next()?;
+        let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        ok.then_some(name)
+    }
+    let mut from_git: Vec<&str> = lines
         .iter()
         .filter(|l| from_git_line(l))
-        .filter_map(|l| {
-            let name = l
-                .trim_start()
-                .trim_start_matches("export ")
-                .split(['=', ':', '?', ' '])
-                .next()?;
-            let ok =
-                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            ok.then_some(name)
-        })
+        .filter_map(|l| assigned(l))
         .collect();
-    // Followed through one more assignment: `LDFLAGS := -X main.commit=$(COMMIT)` counts, and
-    // so does `VERSION_FLAGS := -X ...$(COMMIT)` used in `-ldflags "$(VERSION_FLAGS)"`.
     let uses = |line: &str, name: &str| {
         line.contains(&format!("$({name})"))
             || line.contains(&format!("${{{name}}}"))
             || line.contains(&format!("${name}"))
     };
-    from_git.iter().any(|name| {
-        lines.iter().any(|l| {
-            uses(l, name)
-                && (linker(l)
-                    || l.trim_start()
-                        .split(['=', ':', '?', ' '])
-                        .next()
-                        .is_some_and(|outer| {
-                            !outer.is_empty()
-                                && outer != *name
-                                && lines.iter().any(|m| linker(m) && uses(m, outer))
-                        }))
-        })
-    })
+    // Followed through the assignments made from them, however many (`clean_sha :=
+    // $(strip $(SHA))`, then `VERSION := $(VERSION)+git-$(clean_sha)`, then `-X ...$(VERSION)`).
+    loop {
+        let derived: Vec<&str> = lines
+            .iter()
+            .filter(|l| from_git.iter().any(|name| uses(l, name)))
+            .filter_map(|l| assigned(l))
+            .filter(|name| !from_git.contains(name))
+            .collect();
+        if derived.is_empty() {
+            break;
+        }
+        from_git.extend(derived);
+    }
+    from_git
+        .iter()
+        .any(|name| lines.iter().any(|l| linker(l) && uses(l, name)))
 }
 
 #[cfg(test)]
@@ -302,5 +313,12 @@ mod tests {
             "REVISION := $(shell git rev-parse HEAD)\nimage:\n\tdocker build --label rev=${REVISION} .\nbuild:\n\tgo build -ldflags \"-s -w\" .\n"
         ));
         assert!(!stamps_from_git("# V := $(shell git describe)\n"));
+        // Through several assignments, as a version suffix.
+        assert!(stamps_from_git(
+            "SHA=$(shell git rev-parse --short HEAD)\nVERSION?=0.0.0\nclean_sha := $(strip ${SHA})\nVERSION:=${VERSION}+git-${clean_sha}\nbuild:\n\tgo build -ldflags \"-s -w -X main.Version=${VERSION}\" .\n"
+        ));
+        assert!(!stamps_from_git(
+            "SHA=$(shell git rev-parse --short HEAD)\nclean_sha := $(strip ${SHA})\nTAG:=app:${clean_sha}\nimage:\n\tdocker build -t $(TAG) .\nbuild:\n\tgo build -ldflags \"-s -w\" .\n"
+        ));
     }
 }

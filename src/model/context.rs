@@ -171,13 +171,23 @@ impl Model<'_> {
                                     read(p)
                                 })
                             }),
-                            // Mage runs the magefile: one that asks git for the version.
+                            // Mage runs the magefile, `go run build.go` its build program: one
+                            // that asks git for the version.
                             Some("mage") => read("magefile.go").is_some_and(|text| {
-                                text.contains("\"git\"")
-                                    && ["\"describe\"", "\"rev-parse\""]
-                                        .iter()
-                                        .any(|c| text.contains(c))
+                                crate::context::make_run::go_source_asks_git(&text)
                             }),
+                            Some("go") => command
+                                .argv
+                                .iter()
+                                .skip(1)
+                                .map(|w| w.text.as_str())
+                                .take_while(|w| !w.is_empty())
+                                .skip_while(|w| *w != "run")
+                                .find(|w| w.ends_with(".go"))
+                                .and_then(|file| read(file.trim_start_matches("./")))
+                                .is_some_and(|text| {
+                                    crate::context::make_run::go_source_asks_git(&text)
+                                }),
                             _ if super::opaque::is_opaque_build(command) => command
                                 .argv
                                 .iter()

@@ -3,6 +3,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::knowledge::go_command::GoSubcommand;
 use crate::model::cross::PlatformSource;
 use crate::model::{GoBuild, ImageClass, Model};
 
@@ -104,13 +105,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "{} compiles Go under emulation for every platform but the builder's: the file builds for several platforms ({reason}), and the stage has no `--platform=$BUILDPLATFORM`, so the compiler itself runs emulated, many times slower",
             stage.label()
         );
-        let clean = !cgo && builds.iter().all(|b| moves_cleanly(model, b));
+        // Cross-compiled, `go install` writes to `$GOPATH/bin/<os>_<arch>/` (and refuses a
+        // GOBIN): the copies of `/go/bin/<name>` would no longer find the binaries.
+        let installs = builds.iter().any(|b| b.subcommand == GoSubcommand::Install);
+        let clean = !cgo && !installs && builds.iter().all(|b| moves_cleanly(model, b));
         let help = if cgo {
             "this build uses cgo: cross-compiling it on the build machine needs a C cross toolchain for each target (such as tonistiigi/xx or `zig cc`), so there is no simple fix".to_string()
         } else if clean {
             "the builds already take GOOS and GOARCH from the TARGET* arguments with cgo off: only `FROM --platform=$BUILDPLATFORM ...` is missing to run the compiler on the build machine".to_string()
         } else {
             "Go cross-compiles by itself: run the stage on the build machine (`FROM --platform=$BUILDPLATFORM ...`), declare `ARG TARGETOS TARGETARCH` in it, and build with `CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH`".to_string()
+        };
+        let help = if installs && !cgo {
+            format!("{help}; `go install` puts a cross-compiled binary in `$GOPATH/bin/<os>_<arch>/` (and refuses when GOBIN is set), so build with `go build -o <dir>/<name>` and copy from there")
+        } else {
+            help
         };
         let mut d = ctx.report(&RULE, range, message).with_help(help);
         if clean {
