@@ -193,41 +193,66 @@ pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>
     }
     // The variable a line assigns (`COMMIT := ...`, `export V=...`), if it assigns one.
     fn assigned(l: &str) -> Option<&str> {
-        let name = l
-            .trim_start()
-            .trim_start_matches("export ")
-            .split(['=', ':', '?', '+', ' '])
-            .next()?;
-        let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        ok.then_some(name)
+        let text = l.trim_start().trim_start_matches("export ");
+        let end = text
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len());
+        let (name, after) = text.split_at(end);
+        let after = after.trim_start();
+        let assigns = ["=", ":=", "?=", "+=", "::=", "!="]
+            .iter()
+            .any(|op| after.starts_with(op));
+        (!name.is_empty() && assigns).then_some(name)
     }
     let mut from_git: Vec<&str> = lines
         .iter()
         .filter(|l| from_git_line(l))
         .filter_map(|l| assigned(l))
         .collect();
-    let uses = |line: &str, name: &str| {
-        line.contains(&format!("$({name})"))
-            || line.contains(&format!("${{{name}}}"))
-            || line.contains(&format!("${name}"))
-    };
+    if from_git.is_empty() {
+        return false;
+    }
+    // Each line's assignment and the variables it reads, worked out once: a Makefile runs
+    // to hundreds of lines and the variables are followed through many of them.
+    let read: Vec<(Option<&str>, Vec<&str>)> =
+        lines.iter().map(|l| (assigned(l), referenced(l))).collect();
     // Followed through the assignments made from them, however many (`clean_sha :=
     // $(strip $(SHA))`, then `VERSION := $(VERSION)+git-$(clean_sha)`, then `-X ...$(VERSION)`).
     loop {
-        let derived: Vec<&str> = lines
-            .iter()
-            .filter(|l| from_git.iter().any(|name| uses(l, name)))
-            .filter_map(|l| assigned(l))
-            .filter(|name| !from_git.contains(name))
-            .collect();
-        if derived.is_empty() {
+        let before = from_git.len();
+        for (name, refs) in &read {
+            if let Some(name) = name
+                && !from_git.contains(name)
+                && refs.iter().any(|r| from_git.contains(r))
+            {
+                from_git.push(name);
+            }
+        }
+        if from_git.len() == before {
             break;
         }
-        from_git.extend(derived);
     }
-    from_git
+    lines
         .iter()
-        .any(|name| lines.iter().any(|l| linker(l) && uses(l, name)))
+        .zip(&read)
+        .any(|(l, (_, refs))| linker(l) && refs.iter().any(|r| from_git.contains(r)))
+}
+
+/// The variables a line reads: `$(NAME)`, `${NAME}`, `$NAME`.
+fn referenced(line: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let inner = rest.strip_prefix(['(', '{']).unwrap_or(rest);
+        let end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        if end > 0 {
+            names.push(&inner[..end]);
+        }
+    }
+    names
 }
 
 #[cfg(test)]

@@ -195,14 +195,16 @@ fn at_root(file: &Path) -> bool {
 /// The configuration exports a build's layer cache: buildx's `--cache-to`, build-push-action's
 /// `cache-to:` input, or a bake target's `cache-to` attribute.
 fn exports_layer_cache(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim_start();
-        !line.starts_with('#')
-            && line.find("cache-to").is_some_and(|at| {
-                let after = line[at + "cache-to".len()..].trim_start();
-                after.starts_with([':', '=']) || after.starts_with("type=")
-            })
-    })
+    // One search of the whole text first: most configurations never mention it.
+    text.contains("cache-to")
+        && text.lines().any(|line| {
+            let line = line.trim_start();
+            !line.starts_with('#')
+                && line.find("cache-to").is_some_and(|at| {
+                    let after = line[at + "cache-to".len()..].trim_start();
+                    after.starts_with([':', '=']) || after.starts_with("type=")
+                })
+        })
 }
 
 /// A script's paths are read from the root, where CI runs scripts (and where most of them `cd`

@@ -174,19 +174,20 @@ fn build_push_step(
 
 /// A build-push step once per matrix combination when its Dockerfile or context is a matrix
 /// value (`file: ${{ matrix.dockerfile }}`): one build of each file the job builds.
-fn build_push_steps(
+fn build_push_steps<'a>(
     file: &Path,
     step: &Node,
     job: &str,
     on_release: bool,
-    combinations: &[Combination],
+    combinations: impl FnOnce() -> &'a [Combination],
 ) -> Vec<BuildConfig> {
     let with = step.get("with");
     let by_matrix = ["file", "context"].iter().any(|key| {
         with.and_then(|w| w.str_at(key))
             .is_some_and(workflow_matrix::refers_to_matrix)
     });
-    if !by_matrix || combinations.is_empty() {
+    let combinations = if by_matrix { combinations() } else { &[] };
+    if combinations.is_empty() {
         return build_push_step(file, step, job, on_release, None)
             .into_iter()
             .collect();
@@ -241,17 +242,14 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
         .then_some(Intent::Test);
         let first_new = out.len();
         let job_dir = default_dir(job).or_else(|| workflow_dir.clone());
-        let combinations = workflow_matrix::combinations(job);
+        // Worked out when a build step first reads a matrix value: most jobs' steps do not.
+        let combinations: std::cell::OnceCell<Vec<Combination>> = std::cell::OnceCell::new();
         for step in job.get("steps").map_or(&[][..], Node::items) {
             if let Some(uses) = step.str_at("uses") {
                 if uses.starts_with("docker/build-push-action") {
-                    out.extend(build_push_steps(
-                        file,
-                        step,
-                        job_name,
-                        on_release,
-                        &combinations,
-                    ));
+                    out.extend(build_push_steps(file, step, job_name, on_release, || {
+                        combinations.get_or_init(|| workflow_matrix::combinations(job))
+                    }));
                 }
                 continue;
             }
