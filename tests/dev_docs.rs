@@ -2,27 +2,11 @@
 //! Docker image: `make docker`" makes the file that target builds a development image, beside
 //! a published one. Through the real binary, on a repository laid out on disk.
 
-use std::fs;
+mod common;
+
+use common::{module_repo, stdout_in as run, write};
 use std::path::Path;
-
-use assert_cmd::Command;
 use tempfile::TempDir;
-
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run");
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
 
 /// Unstripped, as development images are: GL003 for a shipped image.
 const DEV_BUILD: &str = "FROM golang:1.24 AS builder
@@ -40,15 +24,7 @@ ENTRYPOINT [\"/keeper\"]
 const MAKEFILE: &str = "docker:\n\tdocker build -t acme/keeper:dev -f .docker/Dockerfile-build .\n";
 
 fn repo(develop_md: &str) -> TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    fs::create_dir_all(dir.path().join(".git")).expect(".git");
-    write(
-        dir.path(),
-        "go.mod",
-        "module example.com/keeper\n\ngo 1.24\n",
-    );
-    write(dir.path(), "go.sum", "");
-    write(dir.path(), ".dockerignore", ".git\n");
+    let dir = module_repo("module example.com/keeper\n\ngo 1.24\n");
     write(dir.path(), "Makefile", MAKEFILE);
     write(dir.path(), ".docker/Dockerfile-build", DEV_BUILD);
     write(dir.path(), "DEVELOP.md", develop_md);

@@ -3,40 +3,15 @@
 //! context), and a `cache-to` that exports the layer cache makes a download-only layer the
 //! project's module cache.
 
-use std::fs;
-use std::path::Path;
+mod common;
 
-use assert_cmd::Command;
+use common::{module_repo, stdout_in as run, write};
+use std::path::Path;
 use tempfile::TempDir;
 
-fn write(dir: &Path, path: &str, text: &str) {
-    let path = dir.join(path);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
-/// A repository root with a module.
+/// A repository root with a module that requires one.
 fn repo() -> TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    fs::create_dir_all(dir.path().join(".git")).expect(".git");
-    write(
-        dir.path(),
-        "go.mod",
-        "module example.com/relay\n\ngo 1.24\n\nrequire github.com/google/uuid v1.6.0\n",
-    );
-    write(dir.path(), "go.sum", "");
-    write(dir.path(), ".dockerignore", ".git\n");
-    dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let output = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    module_repo("module example.com/relay\n\ngo 1.24\n\nrequire github.com/google/uuid v1.6.0\n")
 }
 
 /// `code:line` of each finding in compact output.

@@ -139,18 +139,30 @@ impl RepoResolver {
     /// `.github`. Every directory passed on the way is remembered, so sibling directories cost
     /// one look each.
     fn root_of(&mut self, dir: &Path) -> Option<PathBuf> {
+        use crate::repository::{RootKind, root_kind};
         let mut visited = Vec::new();
+        // The nearest `.github`-only directory: the root unless a `.git` is found above it.
+        let mut github: Option<PathBuf> = None;
         let mut found = None;
         for ancestor in dir.ancestors() {
             if let Some(known) = self.roots.get(ancestor) {
-                found = known.clone();
+                // A root with its history wins; otherwise the nearest `.github` does.
+                found = match known {
+                    Some(root) if root_kind(root) == Some(RootKind::Git) => known.clone(),
+                    _ => github.clone().or_else(|| known.clone()),
+                };
                 break;
             }
             visited.push(ancestor.to_path_buf());
-            if crate::repository::is_root(ancestor) {
-                found = Some(ancestor.to_path_buf());
-                break;
+            match root_kind(ancestor) {
+                Some(RootKind::Git) => {
+                    found = Some(ancestor.to_path_buf());
+                    break;
+                }
+                Some(RootKind::GitHub) if github.is_none() => github = Some(ancestor.to_path_buf()),
+                _ => {}
             }
+            found.clone_from(&github);
         }
         for dir in visited {
             self.roots.insert(dir, found.clone());

@@ -57,6 +57,20 @@ pub struct GoCacheUse {
     pub cleans_modules: bool,
 }
 
+/// `pkg@version`, which the go command downloads: an import path before the `@`, not a flag
+/// or a shell fragment that holds one (`-ldflags=... $(date -d @${EPOCH})`).
+fn is_versioned_package(word: &str) -> bool {
+    let Some((path, version)) = word.split_once('@') else {
+        return false;
+    };
+    !word.starts_with('-')
+        && !version.is_empty()
+        && path.contains(['.', '/'])
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '~'))
+}
+
 /// What the go command with these arguments does with the caches.
 pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
     let Some(subcommand) = go_command::subcommand(argv) else {
@@ -67,12 +81,12 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
     match subcommand {
         GoSubcommand::Build | GoSubcommand::Test | GoSubcommand::Run => GoCacheUse {
             compiles: true,
-            downloads: words.iter().skip(2).any(|w| w.contains('@')),
+            downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
             ..GoCacheUse::default()
         },
         GoSubcommand::Install => GoCacheUse {
             compiles: true,
-            downloads: words.iter().skip(2).any(|w| w.contains('@')),
+            downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
             ..GoCacheUse::default()
         },
         GoSubcommand::Get => GoCacheUse {
@@ -478,4 +492,26 @@ fn names_module_cache(text: &str) -> bool {
             .is_none_or(|c| matches!(c, '/' | '"' | '\'' | ')' | '}' | '*'))
     });
     in_path || (text.contains("GOMODCACHE") && !text.starts_with("GOMODCACHE="))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_package_path_before_the_at_is_a_download() {
+        assert!(is_versioned_package(
+            "golang.org/x/tools/cmd/stringer@v0.30.0"
+        ));
+        assert!(is_versioned_package("github.com/a/b@latest"));
+        for word in [
+            "-ldflags=-X main.t=$(date -u -d @${EPOCH})",
+            "@${EPOCH})",
+            "user@host",
+            "./cmd/app",
+            "github.com/a/b@",
+        ] {
+            assert!(!is_versioned_package(word), "{word}");
+        }
+    }
 }

@@ -8,15 +8,42 @@ use super::{ConfigKind, MAX_CONFIG_FILES};
 /// directory, or the file a worktree has) or `.github`.
 pub fn find_root(dir: &Path) -> Option<PathBuf> {
     let start = dir.canonicalize().ok()?;
-    start
-        .ancestors()
-        .find(|d| is_root(d))
-        .map(Path::to_path_buf)
+    let mut github = None;
+    for ancestor in start.ancestors() {
+        match root_kind(ancestor) {
+            Some(RootKind::Git) => return Some(ancestor.to_path_buf()),
+            Some(RootKind::GitHub) if github.is_none() => github = Some(ancestor.to_path_buf()),
+            _ => {}
+        }
+    }
+    github
 }
 
-/// A repository root: `.git` (a directory, or the file a worktree has) or `.github` is in it.
+/// What makes a directory a repository root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKind {
+    /// `.git` (a directory, or the file of a worktree or submodule) is in it.
+    Git,
+    /// Only `.github` is: the root of a checkout without its history, unless a `.git` above
+    /// says it is a project generated inside a repository (a scaffold's
+    /// `testdata/project/`, which comes with its own `.github/`).
+    GitHub,
+}
+
+/// Whether, and how, a directory is a repository root.
+pub fn root_kind(dir: &Path) -> Option<RootKind> {
+    if dir.join(".git").exists() {
+        Some(RootKind::Git)
+    } else if dir.join(".github").is_dir() {
+        Some(RootKind::GitHub)
+    } else {
+        None
+    }
+}
+
+/// A repository root: `.git` or `.github` is in it (see [`root_kind`]).
 pub fn is_root(dir: &Path) -> bool {
-    dir.join(".git").exists() || dir.join(".github").is_dir()
+    root_kind(dir).is_some()
 }
 
 /// Directories whose Makefiles and shell scripts are read, besides the root: where projects

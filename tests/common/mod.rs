@@ -69,3 +69,14 @@ pub fn stdout_in(dir: &std::path::Path, args: &[&str]) -> String {
         .expect("runs");
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// A repository root (it has `.git`) holding a module: go.mod with `go_mod`, an empty go.sum,
+/// and a `.dockerignore` that leaves `.git` out.
+pub fn module_repo(go_mod: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect(".git");
+    write(dir.path(), "go.mod", go_mod);
+    write(dir.path(), "go.sum", "");
+    write(dir.path(), ".dockerignore", ".git\n");
+    dir
+}
