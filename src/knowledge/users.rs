@@ -115,27 +115,43 @@ pub fn creates_user(program: &str) -> bool {
 /// `adduser --uid=10001 app`: the user name (the first operand: `adduser name group` adds a user
 /// to a group on Debian) and the uid as written, when given.
 pub fn created_user_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a str>)> {
-    let mut uid = None;
+    let (uid, operands) = id_and_operands(argv, CREATE_USER_VALUE_OPTIONS, 'u', "--uid");
+    Some((operands.first()?, uid))
+}
+
+/// Options of `addgroup` and `groupadd` that take a value.
+const CREATE_GROUP_VALUE_OPTIONS: &[&str] = &["-g", "--gid", "-K", "--key", "-p", "--password"];
+
+/// A user or group command's id (`-u 1000`, `--uid=1000`, `-u1000`, the `g` of `-Sg 1000`) and
+/// operands, reading its options as getopt does: short options may share a word, and the first
+/// that takes a value takes the rest of the word (`-u1000`) or else the next word (`-ms
+/// /bin/bash`).
+fn id_and_operands<'a>(
+    argv: &[&'a str],
+    value_options: &[&str],
+    id_short: char,
+    id_long: &str,
+) -> (Option<&'a str>, Vec<&'a str>) {
+    let mut id = None;
     let mut operands = Vec::new();
     let mut i = 1;
     while i < argv.len() {
         let word = argv[i];
         if let Some((flag, value)) = word.split_once('=').filter(|_| word.starts_with("--")) {
-            if flag == "--uid" {
-                uid = Some(value);
+            if flag == id_long {
+                id = Some(value);
             }
-        } else if CREATE_USER_VALUE_OPTIONS.contains(&word) {
-            if matches!(word, "-u" | "--uid") {
-                uid = argv.get(i + 1).copied();
+        } else if value_options.contains(&word) {
+            if word == id_long || word.strip_prefix('-') == Some(id_short.encode_utf8(&mut [0; 4]))
+            {
+                id = argv.get(i + 1).copied();
             }
             i += 1;
         } else if let Some(cluster) = word.strip_prefix('-').filter(|c| !c.starts_with('-')) {
-            // Short options in one word, as getopt reads them: the first that takes a value
-            // takes the rest of the word (`-u1000`), or else the next word (`-ms /bin/bash`).
             for (at, option) in cluster.char_indices() {
                 let mut flag = [0u8; 4];
                 let flag = format!("-{}", option.encode_utf8(&mut flag));
-                if !CREATE_USER_VALUE_OPTIONS.contains(&flag.as_str()) {
+                if !value_options.contains(&flag.as_str()) {
                     continue;
                 }
                 let rest = &cluster[at + option.len_utf8()..];
@@ -145,8 +161,8 @@ pub fn created_user_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a s
                 } else {
                     Some(rest)
                 };
-                if option == 'u' {
-                    uid = value;
+                if option == id_short {
+                    id = value;
                 }
                 break;
             }
@@ -155,7 +171,7 @@ pub fn created_user_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a s
         }
         i += 1;
     }
-    Some((operands.first()?, uid))
+    (id, operands)
 }
 
 /// Programs that create a group.
@@ -167,23 +183,7 @@ pub fn creates_group(program: &str) -> bool {
 /// `addgroup --gid=10001 app`: the group name and its gid as written. `addgroup user group`
 /// (two operands) adds a user to a group on BusyBox and Debian: no group is created.
 pub fn created_group_words<'a>(argv: &[&'a str]) -> Option<(&'a str, Option<&'a str>)> {
-    let mut gid = None;
-    let mut operands = Vec::new();
-    let mut i = 1;
-    while i < argv.len() {
-        let word = argv[i];
-        if let Some(value) = word.strip_prefix("--gid=") {
-            gid = Some(value);
-        } else if matches!(word, "-g" | "--gid" | "-K" | "--key" | "-p" | "--password") {
-            if matches!(word, "-g" | "--gid") {
-                gid = argv.get(i + 1).copied();
-            }
-            i += 1;
-        } else if !word.starts_with('-') {
-            operands.push(word);
-        }
-        i += 1;
-    }
+    let (gid, operands) = id_and_operands(argv, CREATE_GROUP_VALUE_OPTIONS, 'g', "--gid");
     match operands.as_slice() {
         [name] => Some((name, gid)),
         _ => None,
@@ -252,5 +252,14 @@ mod tests {
             Some(("app", Some("7")))
         );
         assert_eq!(created_group_words(&words("addgroup app docker")), None);
+        // Short options in one word: BusyBox's `-S` and the gid.
+        assert_eq!(
+            created_group_words(&words("addgroup -Sg 1000 hugo")),
+            Some(("hugo", Some("1000")))
+        );
+        assert_eq!(
+            created_group_words(&words("groupadd -rg1000 hugo")),
+            Some(("hugo", Some("1000")))
+        );
     }
 }

@@ -84,7 +84,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     user_text(uid),
                     gid_arg.map_or(gid.clone(), |a| format!("${{{a}}}"))
                 ),
-                _ => format!(
+                // A group given by a name whose id is not known here: `USER <uid>` alone would
+                // run with the user's primary group instead.
+                (Some(group), _) => format!(
+                    "use the numeric ids: `{name}` is {uid} here{from_args}; keep the group `{group}` by its id (`USER {}:<gid>`), since `USER {}` alone runs with the user's primary group",
+                    user_text(uid),
+                    user_text(uid)
+                ),
+                (None, _) => format!(
                     "use the numeric id: `{name}` is {uid} here{from_args} (`USER {}`)",
                     user_text(uid)
                 ),
