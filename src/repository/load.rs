@@ -165,18 +165,16 @@ impl ReadPlan {
 /// The root Makefile's targets that the developer documentation says build a development
 /// image (`make docker` under "To build a development Docker image:") build local images.
 fn mark_documented_dev_targets(builds: &mut RepoBuilds) {
-    let makefile_targets = builds.configs.iter().any(|c| {
+    // A root Makefile's build that says nothing yet of what it makes.
+    let open = |c: &BuildConfig| {
         c.kind == ConfigKind::Makefile && !c.publishes && c.local.is_none() && at_root(&c.file)
-    });
-    if !makefile_targets {
+    };
+    if !builds.configs.iter().any(open) {
         return;
     }
     let targets = super::dev_docs::documented_dev_targets(&builds.root);
     for config in &mut builds.configs {
-        if config.kind == ConfigKind::Makefile
-            && !config.publishes
-            && config.local.is_none()
-            && at_root(&config.file)
+        if open(config)
             && let Some((_, doc)) = targets
                 .iter()
                 .find(|(target, _)| config.name.as_ref() == Some(target))
