@@ -6,6 +6,56 @@
 
 use std::collections::HashMap;
 
+/// The names make looks for, in its order, when no `-f` is given.
+pub const NAMES: [&str; 3] = ["GNUmakefile", "makefile", "Makefile"];
+
+/// How many included files are read for one Makefile: a build's configuration sits in one or
+/// two (`include Makefile.def`), and a chain of includes is never followed far.
+const MAX_INCLUDED: usize = 8;
+
+/// The Makefile `make` reads in a folder (`GNUmakefile`, `makefile`, `Makefile`), with the text
+/// of the files it includes (`include Makefile.def`, `-include config.mk`, and theirs) after
+/// its own, read with `read` (a path relative to that folder). Included names made of
+/// variables or globs are not read.
+pub fn read_with_includes(read: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let (main, mut text) = NAMES
+        .iter()
+        .find_map(|name| Some((name.to_string(), read(name)?)))?;
+    let mut pending: Vec<String> = included(&text);
+    pending.reverse();
+    let mut seen: Vec<String> = vec![main];
+    while let Some(name) = pending.pop() {
+        if seen.len() > MAX_INCLUDED || seen.contains(&name) {
+            continue;
+        }
+        seen.push(name.clone());
+        if let Some(more) = read(&name) {
+            let mut nested = included(&more);
+            nested.reverse();
+            pending.extend(nested);
+            text.push('\n');
+            text.push_str(&more);
+        }
+    }
+    Some(text)
+}
+
+/// The files a Makefile includes by plain name (`include a.mk b.mk`, `-include`, `sinclude`).
+fn included(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| !line.starts_with('\t'))
+        .filter_map(|line| {
+            let line = line.split('#').next().unwrap_or_default().trim_end();
+            ["include ", "-include ", "sinclude "]
+                .iter()
+                .find_map(|keyword| line.strip_prefix(keyword))
+        })
+        .flat_map(str::split_whitespace)
+        .filter(|name| !name.contains(['$', '*', '?', '[', '%']))
+        .map(|name| name.trim_start_matches("./").to_string())
+        .collect()
+}
+
 /// One rule: its target (the words before `:`; empty for recipe lines before any rule), its
 /// prerequisites, and its recipe lines (1-based line number, text with variables substituted
 /// and the `@`, `-`, `+` prefixes removed).
@@ -163,6 +213,35 @@ fn substitute_at(text: &str, vars: &HashMap<String, String>, depth: usize) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_makefile_with_the_files_it_includes() {
+        let files = [
+            (
+                "Makefile",
+                "include Makefile.def\n-include local.mk $(CONF)\nall:\n\tgo build\n",
+            ),
+            (
+                "Makefile.def",
+                "GitSHA=`git rev-parse HEAD`\ninclude Makefile\n",
+            ),
+        ];
+        let read = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.to_string())
+        };
+        let text = read_with_includes(&read).expect("read");
+        assert!(text.starts_with("include Makefile.def"));
+        assert!(text.contains("GitSHA=`git rev-parse HEAD`"));
+        assert_eq!(
+            text.matches("all:").count(),
+            1,
+            "no file is read twice: {text}"
+        );
+        assert_eq!(read_with_includes(&|_: &str| None), None);
+    }
 
     #[test]
     fn reads_rules_with_prerequisites_and_substituted_recipes() {

@@ -206,3 +206,24 @@ fn with_local_replacements_gl301_offers_the_mount_not_the_layer_order() {
     );
     assert!(found["fix"].is_object(), "{found}");
 }
+
+#[test]
+fn a_script_that_may_have_fetched_the_modules_leaves_the_build_unknown() {
+    // A dependency script runs after go.mod comes in: the modules may be in its layer already.
+    let scripted = BUILD_ONLY.replace(
+        "COPY . .\n",
+        "COPY go.mod hack/install-deps.sh ./\nRUN ./install-deps.sh\nCOPY main.go ./\n",
+    );
+    assert_eq!(
+        gl302(&context("scripted", REQUIRES, &scripted)),
+        Vec::<String>::new()
+    );
+    // With the script's run in a cache mount, what it fetched is not in the layer.
+    let mounted = scripted.replace(
+        "RUN ./install-deps.sh",
+        "RUN --mount=type=cache,target=/go/pkg/mod ./install-deps.sh",
+    );
+    let lines = gl302(&context("scripted-mounted", REQUIRES, &mounted));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("the module cache"), "{lines:?}");
+}

@@ -91,3 +91,30 @@ fn a_dockerfile_in_a_subfolder_belongs_to_the_module_above_it() {
     let out = stdout_in(outer.path(), &["--select", "GL401", "inner/ci/Dockerfile"]);
     assert!(out.contains("ghcr.io/acme/ci-base"), "{out}");
 }
+
+#[test]
+fn a_helper_that_fetches_a_versioned_release_for_the_target_platform_may_float() {
+    let dir = repo("github.com/acme/tools");
+    let fetched = "FROM alpine AS kubectl
+ARG KUBE_VERSION=v1.34.3
+ARG TARGETARCH
+RUN apk add --no-cache curl && \\
+    curl -LO https://dl.k8s.io/release/${KUBE_VERSION}/bin/linux/${TARGETARCH}/kubectl && \\
+    chmod +x kubectl
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=kubectl /kubectl /kubectl
+ENTRYPOINT [\"/kubectl\"]
+";
+    write(dir.path(), "Dockerfile", fetched);
+    let found = stdout_in(dir.path(), &["--format", "compact", "Dockerfile"]);
+    assert!(!found.contains("GL401"), "{found}");
+    // A version left to the build (no default) may be anything: the base's release matters.
+    write(
+        dir.path(),
+        "Dockerfile",
+        &fetched.replace("ARG KUBE_VERSION=v1.34.3", "ARG KUBE_VERSION"),
+    );
+    let found = stdout_in(dir.path(), &["--format", "compact", "Dockerfile"]);
+    assert!(found.contains("GL401"), "{found}");
+}

@@ -127,6 +127,7 @@ impl FlagSettings {
 fn build_platform(platforms: &[String]) -> Option<Platform> {
     let parsed: Vec<Platform> = platforms
         .iter()
+        .filter(|p| !Platform::is_builders_own(p))
         .filter_map(|p| Platform::parse(p).ok())
         .collect();
     if parsed.is_empty() || parsed.contains(&Platform::default()) {

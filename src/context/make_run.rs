@@ -44,7 +44,7 @@ pub fn read(dir: &Path, args: &[&str]) -> Option<Option<MakeGo>> {
             targets.push(arg);
         }
     }
-    let text = ["GNUmakefile", "makefile", "Makefile"]
+    let text = makefile::NAMES
         .iter()
         .find_map(|name| std::fs::read(dir.join(name)).ok())?;
     let text = super::read_text(&text)?;

@@ -73,6 +73,27 @@ pub fn moving_ref(url: &str) -> Option<&str> {
     is_moving_ref(reference).then_some(reference)
 }
 
+/// The address names a version of what it serves (`https://dl.k8s.io/release/v1.34.3/...`,
+/// `.../download/2.1.0/tool.tar.gz`): a path segment with a digit and a dot, and nothing left
+/// to a variable or a moving ref. Such a download fetches the same file each time.
+pub fn names_a_version(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let path = rest.split(['?', '#']).next().unwrap_or(rest);
+    !url.contains(['$', '{', '`'])
+        && moving_ref(url).is_none()
+        && path.split('/').skip(1).any(|segment| {
+            segment.contains('.')
+                && segment
+                    .trim_start_matches('v')
+                    .starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
 /// The download serves a project's newest release: GitHub's `releases/latest` (its page, an
 /// asset under it, or the API's record of it), which moves with each release.
 pub fn serves_latest_release(url: &str) -> bool {
@@ -125,7 +146,24 @@ fn strip_archive(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{moving_ref, serves_latest_release, urls_in};
+    use super::{moving_ref, names_a_version, serves_latest_release, urls_in};
+
+    #[test]
+    fn an_address_names_a_version_only_with_nothing_left_open() {
+        assert!(names_a_version(
+            "https://dl.k8s.io/release/v1.34.3/bin/linux/amd64/kubectl"
+        ));
+        assert!(names_a_version(
+            "https://github.com/acme/tool/releases/download/2.1.0/tool.tar.gz"
+        ));
+        assert!(!names_a_version(
+            "https://dl.k8s.io/release/${KUBE_VERSION}/bin/linux/amd64/kubectl"
+        ));
+        assert!(!names_a_version(
+            "https://github.com/acme/tool/releases/latest/download/tool.tar.gz"
+        ));
+        assert!(!names_a_version("https://example.com/install.sh"));
+    }
 
     #[test]
     fn finds_addresses_inside_substitutions() {

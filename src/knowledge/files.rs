@@ -8,6 +8,9 @@ pub const BASE_DIRECTORIES: &[&str] = &[
     "/bin", "/etc", "/home", "/lib", "/lib64", "/opt", "/root", "/run", "/sbin", "/usr", "/var",
 ];
 
+/// Root's home directory, `$HOME` for a program run as root.
+pub const ROOT_HOME: &str = "/root";
+
 /// The CA bundle of Debian, Alpine and the official golang image, and the path gopherlint
 /// copies it to and from.
 pub const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";

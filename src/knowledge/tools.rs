@@ -181,11 +181,13 @@ pub const GO_EXEC_CALLS: &[(&str, usize)] = &[
 /// Programs that unpack an archive into the current directory.
 pub const UNPACKERS: &[&str] = &["tar", "unzip", "bsdtar"];
 
-/// Programs that only make, copy, move or describe files. A stage whose RUNs use nothing else
-/// arranges the files it is given, the same whichever release of its base runs them.
+/// Programs that only make, copy, move or describe files, or check and stop (a platform check
+/// that ends in `exit 1`). A stage whose RUNs use nothing else arranges the files it is given,
+/// the same whichever release of its base runs them.
 pub const FILE_ARRANGERS: &[&str] = &[
     "mkdir", "cp", "mv", "ln", "chmod", "chown", "chgrp", "touch", "rm", "rmdir", "install",
-    "echo", "printf", "cat", "tee", "true", "test", "[", "set", "basename", "dirname",
+    "echo", "printf", "cat", "tee", "true", "false", "exit", "test", "[", "set", "basename",
+    "dirname",
 ];
 
 /// The ref a `git clone` checks out by `-b`/`--branch` (`git clone -b v0.3.29 URL`), or `None`

@@ -4,6 +4,7 @@
 //! default branch floats whatever its bases are pinned to.
 
 use super::facts::FileFacts;
+use super::platform::PLATFORM_ARGS;
 use super::stage::StageBase;
 use crate::knowledge::{downloads, files, packages, tools};
 use crate::paths;
@@ -16,6 +17,10 @@ pub enum BaseIndependence {
     /// It installs from a rolling repository (Alpine's edge), or upgrades every package
     /// within the one release line its image's name fixes (`ubi9/ubi-minimal`).
     RollingPackages,
+    /// It only downloads files at addresses that name their version (with the downloader it
+    /// installs for that) and unpacks or arranges them, and the stages after it take only
+    /// those files.
+    FetchesPinned,
     /// It installs only CA roots or time zone data, which every release ships alike, and the
     /// stages after it take only those; or it runs nothing and they take only its base's CA
     /// roots or zone data, which its newest release has newest.
@@ -112,6 +117,9 @@ impl FileFacts<'_> {
         {
             return Some(BaseIndependence::SharedData);
         }
+        if self.fetches_only_pinned(stage) {
+            return Some(BaseIndependence::FetchesPinned);
+        }
         let edge = commands().any(|c| {
             let argv = c.texts();
             c.program()
@@ -121,6 +129,66 @@ impl FileFacts<'_> {
             return Some(BaseIndependence::RollingPackages);
         }
         upgrades_line()
+    }
+
+    /// A helper stage's RUNs only install a downloader, download from addresses that name a
+    /// version, unpack and arrange the files; and what later stages take from it is none of
+    /// its base's directories (`COPY --from=fetch /kubectl /kubectl`).
+    fn fetches_only_pinned(&self, stage: usize) -> bool {
+        let vars = &self.stages[stage].vars;
+        let mut downloads = 0;
+        let commands_fit = self
+            .runs_in_stage(stage)
+            .iter()
+            .flat_map(|r| r.script.commands.iter())
+            .all(|c| {
+                let argv = c.texts();
+                let Some(program) = c.program() else {
+                    return true;
+                };
+                if let Some(install) = packages::package_install(program, &argv) {
+                    return install.packages.iter().all(|&i| {
+                        tools::DOWNLOADERS.contains(&argv[i])
+                            || tools::UNPACKERS.contains(&argv[i])
+                            || packages::is_release_neutral_data(argv[i])
+                    });
+                }
+                if tools::DOWNLOADERS.contains(&program) {
+                    // The platform the build targets picks among published files of one
+                    // version (`.../v1.34.3/bin/linux/${TARGETARCH}/kubectl`).
+                    let urls: Vec<String> = argv
+                        .iter()
+                        .flat_map(|w| downloads::urls_in(w))
+                        .filter_map(|u| {
+                            let fixed = PLATFORM_ARGS.iter().fold(u.to_string(), |u, arg| {
+                                u.replace(&format!("${{{arg}}}"), "platform")
+                                    .replace(&format!("${arg}"), "platform")
+                            });
+                            vars.expand(&fixed).usable().map(str::to_string)
+                        })
+                        .collect();
+                    downloads += urls.len();
+                    return !urls.is_empty() && urls.iter().all(|u| downloads::names_a_version(u));
+                }
+                tools::FILE_ARRANGERS.contains(&program) || tools::UNPACKERS.contains(&program)
+            });
+        let outside_base = |copy: &super::copy::Copy| {
+            !copy.sources.is_empty()
+                && copy.sources.iter().all(|s| {
+                    s.usable().is_some_and(|s| {
+                        let s = paths::normalize(s);
+                        s != "/"
+                            && !files::BASE_DIRECTORIES
+                                .iter()
+                                .any(|d| paths::is_within(&s, d) || paths::is_within(d, &s))
+                    })
+                })
+        };
+        commands_fit
+            && downloads > 0
+            && self
+                .copies_from(stage)
+                .all(|c| outside_base(c) || self.takes_only_written(stage, c))
     }
 
     /// Every path `copy` takes from `stage` lies under (or holds only) what the stage's own
@@ -193,14 +261,36 @@ impl FileFacts<'_> {
     /// image follows each release without a commit by design; pinning its bases alone would
     /// not make it repeatable.
     pub fn installs_latest_release(&self) -> bool {
-        self.download_addresses(self.final_chain())
-            .any(|(stage, url)| {
-                self.stages[stage]
-                    .vars
-                    .expand(url)
-                    .usable()
-                    .is_some_and(downloads::serves_latest_release)
-            })
+        let shipped_from = self.stages_shipped_from();
+        self.download_addresses(&shipped_from).any(|(stage, url)| {
+            self.stages[stage]
+                .vars
+                .expand(url)
+                .usable()
+                .is_some_and(downloads::serves_latest_release)
+        })
+    }
+}
+
+impl FileFacts<'_> {
+    /// The final chain and every stage whose files reach it through copies, however many
+    /// steps away (`COPY --from=fetcher` in a stage the final image copies from).
+    fn stages_shipped_from(&self) -> Vec<usize> {
+        let mut stages: Vec<usize> = self.final_chain().to_vec();
+        let mut at = 0;
+        while let Some(&stage) = stages.get(at) {
+            at += 1;
+            for copy in self.copies.iter().filter(|c| c.stage == stage) {
+                if let super::copy::CopySource::Stage(from) = copy.source {
+                    for &s in self.chain(from) {
+                        if !stages.contains(&s) {
+                            stages.push(s);
+                        }
+                    }
+                }
+            }
+        }
+        stages
     }
 }
 

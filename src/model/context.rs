@@ -166,11 +166,12 @@ impl Model<'_> {
                         .any(|command| match command.program() {
                             Some(program) if tools::GIT_HISTORY_READERS.contains(&program) => true,
                             _ if git_installed && super::opaque::is_opaque_build(command) => true,
-                            Some("make" | "gmake") => read("Makefile").is_some_and(|text| {
-                                crate::context::make_run::stamps_from_git_reading(&text, &|p| {
-                                    read(p)
-                                })
-                            }),
+                            Some("make" | "gmake") => crate::makefile::read_with_includes(&read)
+                                .is_some_and(|text| {
+                                    crate::context::make_run::stamps_from_git_reading(&text, &|p| {
+                                        read(p)
+                                    })
+                                }),
                             // Mage runs the magefile, `go run build.go` its build program: one
                             // that asks git for the version.
                             Some("mage") => read("magefile.go").is_some_and(|text| {

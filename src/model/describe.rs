@@ -508,6 +508,12 @@ pub fn describe(model: &Model) -> String {
     if purpose.test_data {
         let _ = writeln!(out, "  test data: no rule judges it");
     }
+    if let Some(dir) = &purpose.vendored {
+        let _ = writeln!(
+            out,
+            "  another project's file, copied under `{dir}/`, that nothing here builds: no rule judges it"
+        );
+    }
     if purpose.windows {
         let _ = writeln!(
             out,

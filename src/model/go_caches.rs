@@ -416,6 +416,29 @@ impl FileFacts<'_> {
             .collect()
     }
 
+    /// The RUNs of `stage`'s chain between two instructions that build through something that
+    /// hides its go commands (make, a script) with no cache mount: what they fetch stays in
+    /// their layer (`RUN ./hack/install-dependencies.sh` after `COPY go.mod go.sum`).
+    pub fn opaque_builds_in_layer_between(
+        &self,
+        stage: usize,
+        after: usize,
+        before: usize,
+    ) -> Vec<usize> {
+        let chain = self.chain(stage);
+        self.runs
+            .iter()
+            .filter(|r| r.instruction > after && r.instruction < before)
+            .filter(|r| chain.contains(&r.stage) && r.builds_opaquely())
+            .filter(|r| {
+                !self.instruction(r.instruction).flags.iter().any(|f| {
+                    f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("cache"))
+                })
+            })
+            .map(|r| r.instruction)
+            .collect()
+    }
+
     /// The RUN builds through something that hides its go commands (make, a script).
     pub fn runs_opaque_build(&self, instruction: usize) -> bool {
         self.runs

@@ -54,6 +54,12 @@ impl Platform {
         })
     }
 
+    /// `local`: BuildKit's name (bake's `platforms = ["local"]`) for the platform of the
+    /// machine that builds, which the repository does not say; not an operating system.
+    pub fn is_builders_own(text: &str) -> bool {
+        text.trim().eq_ignore_ascii_case("local")
+    }
+
     /// `os/arch[/variant]`.
     pub fn name(&self) -> String {
         match &self.variant {

@@ -6,7 +6,7 @@ use super::facts::FileFacts;
 use super::stage::{CreatedGroup, CreatedUser};
 use super::vars::{Vars, bare_variable};
 use crate::knowledge::conventions::{DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS};
-use crate::knowledge::files::PASSWD;
+use crate::knowledge::files::{PASSWD, ROOT_HOME};
 use crate::knowledge::images::Family;
 use crate::knowledge::network::NET_BIND_CAPABILITY;
 use crate::knowledge::users::{
@@ -276,12 +276,23 @@ impl FileFacts<'_> {
                         .value
                         .as_ref()
                         .and_then(|v| v.usable())
-                        .is_some_and(|v| {
-                            !v.contains(':') && (v == "/root" || v.starts_with("/root/"))
-                        })
+                        .is_some_and(|v| !v.contains(':') && paths::is_within(v, ROOT_HOME))
             })
         {
             return Some(format!("it keeps its files in root's home (`{name}`)"));
+        }
+        // A copy into root's home (`COPY --from=cache /root/.kwok/cache /root/.kwok/cache`):
+        // the program finds those files through $HOME, which is /root only for root, and
+        // root's home is closed to other users on most bases.
+        let chain = self.final_chain();
+        if let Some(dest) = self
+            .copies
+            .iter()
+            .filter(|c| chain.contains(&c.stage))
+            .filter_map(|c| c.dest.usable().map(paths::normalize))
+            .find(|dest| paths::is_within(dest, ROOT_HOME))
+        {
+            return Some(format!("it keeps its files in root's home (`{dest}`)"));
         }
         // The Docker client, installed or copied in: the program drives a Docker daemon.
         if packages

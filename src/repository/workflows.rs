@@ -203,10 +203,59 @@ fn build_push_steps<'a>(
     builds
 }
 
+/// HashiCorp's release action (`hashicorp/actions-docker-build`): it builds `dockerfile`
+/// (default `Dockerfile`) in `workdir` (default the checkout) at the required `target`, and
+/// tags the image for its release registries.
+const HASHICORP_BUILD_ACTION: &str = "hashicorp/actions-docker-build";
+
+fn hashicorp_build_step(file: &Path, step: &Node, job: &str) -> Option<BuildConfig> {
+    let with = step.get("with");
+    let input = |key: &str| with.and_then(|w| w.str_at(key)).map(str::to_string);
+    let context = match input("workdir") {
+        None => ContextDir::Dir(PathBuf::new()),
+        Some(dir) => match join_rel(Path::new(""), &dir) {
+            Some(dir) => ContextDir::Dir(dir),
+            None => ContextDir::Unknown,
+        },
+    };
+    let ContextDir::Dir(dir) = &context else {
+        return None;
+    };
+    let dockerfile = join_rel(
+        dir,
+        &input("dockerfile").unwrap_or_else(|| "Dockerfile".into()),
+    )?;
+    let arch = input("arch");
+    Some(BuildConfig {
+        kind: ConfigKind::Workflow,
+        file: file.to_path_buf(),
+        line: step.line,
+        name: Some(job.to_string()),
+        dockerfile,
+        context,
+        target: input("target").filter(|t| !t.contains("${{")),
+        args: Vec::new(),
+        platforms: arch
+            .iter()
+            .filter(|a| !a.contains("${{"))
+            .map(|a| format!("linux/{a}"))
+            .collect(),
+        platforms_unread: arch.is_some_and(|a| a.contains("${{")),
+        publishes: true,
+        local: None,
+        released: None,
+        runs_in_image: None,
+        only_if_absent: None,
+        documented: None,
+    })
+}
+
 /// A workflow, or one of its jobs, may build an image: it uses build-push-action or runs a
 /// build command.
 fn may_build(text: &str) -> bool {
-    text.contains("docker/build-push-action") || super::command_line::may_hold_build_command(text)
+    text.contains("docker/build-push-action")
+        || text.contains(HASHICORP_BUILD_ACTION)
+        || super::command_line::may_hold_build_command(text)
 }
 
 pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), String> {
@@ -250,6 +299,8 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                     out.extend(build_push_steps(file, step, job_name, on_release, || {
                         combinations.get_or_init(|| workflow_matrix::combinations(job))
                     }));
+                } else if uses.starts_with(HASHICORP_BUILD_ACTION) {
+                    out.extend(hashicorp_build_step(file, step, job_name));
                 }
                 continue;
             }
@@ -366,6 +417,44 @@ jobs:
         assert_eq!(smoke.line, 26);
         // A run step of a workflow run on tags is part of the release.
         assert!(smoke.publishes);
+    }
+
+    #[test]
+    fn reads_hashicorps_release_action() {
+        let text = "on: push
+jobs:
+  build-docker:
+    strategy:
+      matrix:
+        arch: [amd64, arm64]
+    steps:
+      - uses: hashicorp/actions-docker-build@v2
+        with:
+          target: crt
+          arch: ${{ matrix.arch }}
+          dockerfile: CRT.Dockerfile
+          workdir: control-plane
+      - uses: hashicorp/actions-docker-build@v2
+        with:
+          target: default
+          arch: amd64
+";
+        let mut out = Vec::new();
+        read(Path::new(".github/workflows/build.yml"), text, &mut out).expect("reads");
+        assert_eq!(out.len(), 2);
+        assert_eq!(
+            out[0].dockerfile,
+            PathBuf::from("control-plane/CRT.Dockerfile")
+        );
+        assert_eq!(
+            out[0].context,
+            ContextDir::Dir(PathBuf::from("control-plane"))
+        );
+        assert_eq!(out[0].target.as_deref(), Some("crt"));
+        assert!(out[0].publishes && out[0].platforms_unread);
+        assert_eq!(out[1].dockerfile, PathBuf::from("Dockerfile"));
+        assert_eq!(out[1].target.as_deref(), Some("default"));
+        assert_eq!(out[1].platforms, vec!["linux/amd64"]);
     }
 
     /// A test-harness workflow's builds are for its tests; a plain `ci` or `test` workflow

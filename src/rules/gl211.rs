@@ -149,7 +149,16 @@ fn delete_inline(ctx: &Context, write: &EnvWrite) -> Option<Edit> {
 }
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for write in ctx.model.env_writes(&["GOPATH", "GO111MODULE"]) {
+    let writes = ctx.model.env_writes(&["GOPATH", "GO111MODULE"]);
+    // A file that also sets `auto` or `off` (`ENV GO111MODULE=auto` for a GOPATH-era tree)
+    // works in both modes: its `GO111MODULE=on` marks the steps that need module mode.
+    let other_mode = writes.iter().any(|w| {
+        w.name == "GO111MODULE" && w.value.as_deref().is_some_and(|v| v != "on")
+    });
+    for write in writes {
+        if other_mode && write.name == "GO111MODULE" && write.value.as_deref() == Some("on") {
+            continue;
+        }
         // A stage that serves only a debug target (a `delve-builder`) is released nowhere.
         if !ctx.model.official_golang(write.stage) || ctx.model.serves_only_debugging(write.stage) {
             continue;

@@ -65,13 +65,21 @@ enum OwnFetch {
 fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<OwnFetch> {
     let model = ctx.model;
     let chain = model.chain(run.stage);
+    let go_mod_copy = model
+        .context_copy_of(run.stage, "go.mod")
+        .filter(|c| c.instruction < run.instruction)?;
     let needs = run.uses.compiles
         && model.context_go_mod().is_some_and(|m| m.has_requirements())
-        && model
-            .context_copy_of(run.stage, "go.mod")
-            .is_some_and(|c| c.instruction < run.instruction)
         && !model.modules_vendored(run.stage);
     if !needs {
+        return None;
+    }
+    // A script or make run after go.mod came in may have fetched the modules into its layer
+    // (`RUN ./hack/install-dependencies.sh`): whether this RUN downloads them is unknown.
+    if !model
+        .opaque_builds_in_layer_between(run.stage, go_mod_copy.instruction, run.instruction)
+        .is_empty()
+    {
         return None;
     }
     let fetched_before: Vec<&GoCacheRun> = runs

@@ -188,6 +188,7 @@ impl Rule {
         self.applies_to.contains(&model.purpose.class)
             && !(self.linux_only && model.purpose.windows)
             && !model.purpose.test_data
+            && model.purpose.vendored.is_none()
     }
 
     /// The classes, for tables: `service`, `service, unknown`, `all`, `all but test, dev`.

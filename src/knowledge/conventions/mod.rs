@@ -127,6 +127,18 @@ pub fn test_data_dir<'a>(dirs: &[&'a str]) -> Option<&'a str> {
         .map(|(_, d)| *d)
 }
 
+/// Directories of other projects' code kept in the repository (the `third_party/`
+/// convention): a Dockerfile there is another project's, copied in.
+const VENDORED_DIRS: &[&str] = &["third_party", "third-party", "thirdparty", "3rdparty"];
+
+/// The nearest directory above the file that holds other projects' code, if any.
+pub fn vendored_dir<'a>(dirs: &[&'a str]) -> Option<&'a str> {
+    dirs.iter()
+        .rev()
+        .find(|d| VENDORED_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+        .copied()
+}
+
 /// The folders of `.github/` whose Dockerfiles run in CI.
 const GITHUB_CI_DIRS: &[&str] = &["workflows", "actions", "scripts"];
 

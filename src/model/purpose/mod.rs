@@ -143,6 +143,10 @@ pub struct Purpose {
     /// The file is test data (under `testdata/`, `testfiles/`...): an input to a program's
     /// tests, possibly wrong on purpose, that no rule judges.
     pub test_data: bool,
+    /// The directory of other projects' code the file is under (`third_party/`), when nothing
+    /// in the repository builds it: another project's Dockerfile, copied in, that no rule
+    /// judges.
+    pub vendored: Option<String>,
     /// The file is named after its final base (`Dockerfile.alpine`, `cli.alpine.multiarch`): a
     /// flavour of the image on that base, published on purpose (usually beside a minimal one).
     pub base_flavour: Option<String>,
@@ -185,9 +189,14 @@ impl Classifier<'_, '_> {
             let parts: Vec<&str> = p.split('/').collect();
             conventions::test_data_dir(&parts[..parts.len().saturating_sub(1)]).is_some()
         });
+        let vendored = path.filter(|_| self.build.is_none()).and_then(|p| {
+            let parts: Vec<&str> = p.split(['/', '\\']).collect();
+            conventions::vendored_dir(&parts[..parts.len().saturating_sub(1)]).map(str::to_string)
+        });
         let Some(stage) = self.final_stage() else {
             return Purpose {
                 test_data,
+                vendored,
                 ..Purpose::default()
             };
         };
@@ -216,6 +225,7 @@ impl Classifier<'_, '_> {
             reason,
             windows,
             test_data,
+            vendored,
             base_flavour,
             named_architecture,
         }
