@@ -27,6 +27,7 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 const COMPANION_EXTENSIONS: &[&str] = &[
     ".dockerignore",
     ".md",
+    ".mdx",
     ".markdown",
     ".rst",
     ".txt",
@@ -41,6 +42,19 @@ const COMPANION_EXTENSIONS: &[&str] = &[
 fn is_companion_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     COMPANION_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Extensions of documents, which may be named after Dockerfiles they describe
+/// (`append-dockerfile-instructions.mdx`) but are prose.
+const DOCUMENT_EXTENSIONS: &[&str] = &[".md", ".mdx", ".markdown", ".rst", ".adoc", ".html"];
+
+/// The document extension of a file name (`.mdx`), if it has one.
+pub fn document_extension(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    DOCUMENT_EXTENSIONS
+        .iter()
+        .copied()
+        .find(|ext| lower.ends_with(ext))
 }
 
 /// Template extensions: a `Dockerfile.tmpl` is rendered into a Dockerfile, and is not one.
@@ -81,6 +95,11 @@ pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
+        // A heredoc's body may hold any line (a `cat <<EOF` list with `${PKG}` in it): stop
+        // reading rather than track its end, as stand-in lines are read.
+        if trimmed.contains("<<") {
+            return None;
+        }
         let is_from = trimmed
             .get(..5)
             .is_some_and(|word| word.eq_ignore_ascii_case("from "));
@@ -285,6 +304,10 @@ mod tests {
         assert!(!is_template_text("#  ├── file.txt\nFROM alpine\n"));
         assert!(!is_template_text("ü\nFRO\n"));
         assert!(is_template_text("FROM scratch\n${LABELS}\nCOPY a /a\n"));
+        // A line of a heredoc's body is the shell's, not an instruction.
+        assert!(!is_template_text(
+            "FROM alpine\nRUN <<-'SHELL'\ncat <<EOF\n${PGAUDIT_PKG}\nEOF\nSHELL\n"
+        ));
     }
 
     #[test]

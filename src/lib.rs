@@ -179,6 +179,10 @@ fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
         None if name.is_some_and(discover::is_template_name) => {
             (TextRange::empty(0), template("its name is a template's"))
         }
+        None if let Some(ext) = name.and_then(discover::document_extension) => (
+            TextRange::empty(0),
+            format!("this is a document, not a Dockerfile (a `{ext}` file), so it is not linted"),
+        ),
         None => match discover::stand_in_line(text) {
             Some((start, len, discover::StandIn::Elision)) => (
                 TextRange::new(start, start + len),

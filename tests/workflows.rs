@@ -423,6 +423,24 @@ fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
 }
 
 #[test]
+fn a_document_named_explicitly_gets_one_gl000_not_a_parse_error_per_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "docs/append-dockerfile-instructions.mdx",
+        "---\ntitle: Append Dockerfile instructions\n---\n\nThe `appendDockerfileInstructions` option adds lines.\n",
+    );
+    let named = "docs/append-dockerfile-instructions.mdx";
+    let out = stdout(gopherlint(root).args(["--format", "compact", named]));
+    assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
+    assert!(
+        out.contains("this is a document, not a Dockerfile (a `.mdx` file)"),
+        "{out}"
+    );
+}
+
+#[test]
 fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();

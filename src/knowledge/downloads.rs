@@ -42,6 +42,15 @@ pub fn moving_ref(url: &str) -> Option<&str> {
         return Some("newest");
     }
     let segments: Vec<&str> = path.split('/').collect();
+    // A file named for the newest release (`redis-stable.tar.gz`, `latest.zip`), on any host:
+    // the publisher replaces it with each release.
+    if let Some(alias) = segments
+        .last()
+        .filter(|_| segments.len() > 1)
+        .and_then(|file| rolling_file_alias(file))
+    {
+        return Some(alias);
+    }
     let reference = match segments.as_slice() {
         // raw.githubusercontent.com/OWNER/REPO/refs/heads/BRANCH/PATH
         [
@@ -92,6 +101,21 @@ pub fn names_a_version(url: &str) -> bool {
                     .trim_start_matches('v')
                     .starts_with(|c: char| c.is_ascii_digit())
         })
+}
+
+/// The rolling alias a file name ends in (`redis-stable.tar.gz`, `wordpress-latest.zip`,
+/// `latest.tar.gz`): `latest` or `stable` as the whole name before its extensions, or its
+/// last word.
+fn rolling_file_alias(file: &str) -> Option<&'static str> {
+    let stem = file
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let last = stem.rsplit(['-', '_']).next().unwrap_or_default();
+    ["latest", "stable"]
+        .into_iter()
+        .find(|alias| *alias == last)
 }
 
 /// The download serves a project's newest release: GitHub's `releases/latest` (its page, an
@@ -163,6 +187,26 @@ mod tests {
             "https://github.com/acme/tool/releases/latest/download/tool.tar.gz"
         ));
         assert!(!names_a_version("https://example.com/install.sh"));
+    }
+
+    #[test]
+    fn a_file_named_for_the_newest_release_rolls() {
+        assert_eq!(
+            moving_ref("http://download.redis.io/redis-stable.tar.gz"),
+            Some("stable")
+        );
+        assert_eq!(
+            moving_ref("https://wordpress.org/latest.tar.gz"),
+            Some("latest")
+        );
+        assert_eq!(
+            moving_ref("https://example.com/tool-1.2.3-linux.tar.gz"),
+            None
+        );
+        assert_eq!(
+            moving_ref("https://example.com/stable-diffusion.tar.gz"),
+            None
+        );
     }
 
     #[test]

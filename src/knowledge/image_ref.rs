@@ -210,9 +210,12 @@ impl ImageRef {
             self.registry.as_deref(),
             Some("registry.access.redhat.com" | "registry.redhat.io")
         );
+        // `ubi9/ubi-minimal`, and the flat names Red Hat publishes too (`ubi9-minimal`,
+        // `ubi8-micro`): the release line is the `ubiN` before any variant.
         let first = self.repository.split('/').next().unwrap_or_default();
+        let line = first.split('-').next().unwrap_or_default();
         red_hat
-            && first
+            && line
                 .strip_prefix("ubi")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     }
@@ -254,7 +257,24 @@ pub fn same_account(publisher: &str, owner: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_account;
+    use super::{ImageRef, same_account};
+
+    #[test]
+    fn red_hats_release_lines_in_both_spellings() {
+        for name in [
+            "registry.access.redhat.com/ubi9/ubi-minimal",
+            "registry.access.redhat.com/ubi9-minimal",
+            "registry.redhat.io/ubi8-micro:latest",
+        ] {
+            assert!(ImageRef::parse(name).names_release_line(), "{name}");
+        }
+        for name in [
+            "registry.access.redhat.com/ubi-minimal",
+            "docker.io/ubi9-minimal",
+        ] {
+            assert!(!ImageRef::parse(name).names_release_line(), "{name}");
+        }
+    }
 
     #[test]
     fn one_organisation_under_two_names() {

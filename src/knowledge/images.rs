@@ -213,6 +213,16 @@ impl BaseFacts {
         )
     }
 
+    /// The image's default command (with no ENTRYPOINT or CMD of the file's own) is a shell:
+    /// the distributions' official images start `sh` or `bash` (alpine, busybox, debian,
+    /// ubuntu, ubi).
+    pub fn default_command_is_shell(&self) -> bool {
+        matches!(
+            self.family,
+            Family::Alpine | Family::Debian | Family::Rpm | Family::Busybox
+        )
+    }
+
     /// The base is known to lack a program unless a package adds it: busybox gives Alpine
     /// `wget` and `nc` but no `curl`; Debian and Ubuntu images carry neither `curl` nor `wget`
     /// nor `netstat`; minimal images carry no programs at all.

@@ -220,6 +220,16 @@ impl<'a> FileFacts<'a> {
         })
     }
 
+    /// The final image sets no ENTRYPOINT or CMD and its base starts a shell by default: a
+    /// toolbox that carries its programs on the PATH for commands given at `docker run`.
+    pub fn final_runs_base_shell(&self) -> bool {
+        !self.final_chain_has(Keyword::Entrypoint)
+            && !self.final_chain_has(Keyword::Cmd)
+            && self
+                .final_stage()
+                .is_some_and(|stage| stage.facts.default_command_is_shell())
+    }
+
     /// The final stage is an export of files, not a runtime image: root `scratch`, only
     /// COPY/ARG/LABEL in its chain, no ENTRYPOINT/CMD (docker/buildx's `FROM binaries` pattern).
     pub fn final_is_export_only(&self) -> bool {

@@ -78,6 +78,11 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     if let Some(source) = payload {
         return Some(format!("it copies the base's `{source}` into the image as a payload"));
     }
+    // No start command of its own: the image starts its base's shell, with the binary a tool
+    // on the PATH for the commands given at `docker run`.
+    if model.final_runs_base_shell() {
+        return Some("it sets no start command, so it starts the base's shell".into());
+    }
     if let Some(start) = model.start_command()
         && let Some(program) = start.first()
     {
