@@ -110,6 +110,48 @@ fn build_args(node: Option<&Node>) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// An action's context input (`context`, `workdir`), from the workspace root: the checkout
+/// itself when the step does not set it, unknown when it is an expression.
+fn context_input(value: Option<String>) -> ContextDir {
+    match value {
+        None => ContextDir::Dir(PathBuf::new()),
+        Some(dir) => match join_rel(Path::new(""), &dir) {
+            Some(dir) => ContextDir::Dir(dir),
+            None => ContextDir::Unknown,
+        },
+    }
+}
+
+/// A build by an action step of job `job`: what every such build records, before the inputs
+/// each action has of its own (build args, platforms, publication).
+fn action_build(
+    file: &Path,
+    step: &Node,
+    job: &str,
+    dockerfile: PathBuf,
+    context: ContextDir,
+    target: Option<String>,
+) -> BuildConfig {
+    BuildConfig {
+        kind: ConfigKind::Workflow,
+        file: file.to_path_buf(),
+        line: step.line,
+        name: Some(job.to_string()),
+        dockerfile,
+        context,
+        target: target.filter(|t| !t.contains("${{")),
+        args: Vec::new(),
+        platforms: Vec::new(),
+        platforms_unread: false,
+        publishes: false,
+        local: None,
+        released: None,
+        runs_in_image: None,
+        only_if_absent: None,
+        documented: None,
+    }
+}
+
 /// A `docker/build-push-action` step. Its `context` and `file` are read from the workspace
 /// root; with no `file`, the Dockerfile is the context's. With no `context`, the action builds
 /// the Git checkout itself (the repository root).
@@ -128,13 +170,7 @@ fn build_push_step(
             None => text.to_string(),
         })
     };
-    let context = match input("context") {
-        None => ContextDir::Dir(PathBuf::new()),
-        Some(c) => match join_rel(Path::new(""), &c) {
-            Some(dir) => ContextDir::Dir(dir),
-            None => ContextDir::Unknown,
-        },
-    };
+    let context = context_input(input("context"));
     let dockerfile = match (input("file"), &context) {
         (Some(f), _) => join_rel(Path::new(""), &f)?,
         (None, ContextDir::Dir(dir)) => normalize(&dir.join("Dockerfile")),
@@ -145,13 +181,6 @@ fn build_push_step(
     let publishes = on_release
         || push.is_some_and(|p| p.is_true() || p.as_str().is_some_and(|s| s.contains("${{")));
     Some(BuildConfig {
-        kind: ConfigKind::Workflow,
-        file: file.to_path_buf(),
-        line: step.line,
-        name: Some(job.to_string()),
-        dockerfile,
-        context,
-        target: input("target").filter(|t| !t.contains("${{")),
         args: build_args(with.and_then(|w| w.get("build-args"))),
         platforms: dedup(list(with.and_then(|w| w.get("platforms")))),
         platforms_unread: with.and_then(|w| w.get("platforms")).is_some_and(|node| {
@@ -164,11 +193,7 @@ fn build_push_step(
             }
         }),
         publishes,
-        local: None,
-        released: None,
-        runs_in_image: None,
-        only_if_absent: None,
-        documented: None,
+        ..action_build(file, step, job, dockerfile, context, input("target"))
     })
 }
 
@@ -211,13 +236,7 @@ const HASHICORP_BUILD_ACTION: &str = "hashicorp/actions-docker-build";
 fn hashicorp_build_step(file: &Path, step: &Node, job: &str) -> Option<BuildConfig> {
     let with = step.get("with");
     let input = |key: &str| with.and_then(|w| w.str_at(key)).map(str::to_string);
-    let context = match input("workdir") {
-        None => ContextDir::Dir(PathBuf::new()),
-        Some(dir) => match join_rel(Path::new(""), &dir) {
-            Some(dir) => ContextDir::Dir(dir),
-            None => ContextDir::Unknown,
-        },
-    };
+    let context = context_input(input("workdir"));
     let ContextDir::Dir(dir) = &context else {
         return None;
     };
@@ -227,26 +246,14 @@ fn hashicorp_build_step(file: &Path, step: &Node, job: &str) -> Option<BuildConf
     )?;
     let arch = input("arch");
     Some(BuildConfig {
-        kind: ConfigKind::Workflow,
-        file: file.to_path_buf(),
-        line: step.line,
-        name: Some(job.to_string()),
-        dockerfile,
-        context,
-        target: input("target").filter(|t| !t.contains("${{")),
-        args: Vec::new(),
         platforms: arch
             .iter()
             .filter(|a| !a.contains("${{"))
             .map(|a| format!("linux/{a}"))
             .collect(),
-        platforms_unread: arch.is_some_and(|a| a.contains("${{")),
+        platforms_unread: arch.as_deref().is_some_and(|a| a.contains("${{")),
         publishes: true,
-        local: None,
-        released: None,
-        runs_in_image: None,
-        only_if_absent: None,
-        documented: None,
+        ..action_build(file, step, job, dockerfile, context, input("target"))
     })
 }
 
