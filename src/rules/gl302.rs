@@ -65,21 +65,13 @@ enum OwnFetch {
 fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<OwnFetch> {
     let model = ctx.model;
     let chain = model.chain(run.stage);
+    if !run.uses.compiles || !model.context_go_mod().is_some_and(|m| m.has_requirements()) {
+        return None;
+    }
     let go_mod_copy = model
         .context_copy_of(run.stage, "go.mod")
         .filter(|c| c.instruction < run.instruction)?;
-    let needs = run.uses.compiles
-        && model.context_go_mod().is_some_and(|m| m.has_requirements())
-        && !model.modules_vendored(run.stage);
-    if !needs {
-        return None;
-    }
-    // A script or make run after go.mod came in may have fetched the modules into its layer
-    // (`RUN ./hack/install-dependencies.sh`): whether this RUN downloads them is unknown.
-    if !model
-        .opaque_builds_in_layer_between(run.stage, go_mod_copy.instruction, run.instruction)
-        .is_empty()
-    {
+    if model.modules_vendored(run.stage) {
         return None;
     }
     let fetched_before: Vec<&GoCacheRun> = runs
@@ -93,6 +85,14 @@ fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<Own
         .collect();
     // A fetch that left the modules in the layer serves this RUN.
     if fetched_before.iter().any(|r| r.mounted(GoCache::Module) != Some(true)) {
+        return None;
+    }
+    // A script or make run after go.mod came in may have fetched the modules into its layer
+    // (`RUN ./hack/install-dependencies.sh`): whether this RUN downloads them is unknown.
+    if !model
+        .opaque_builds_in_layer_between(run.stage, go_mod_copy.instruction, run.instruction)
+        .is_empty()
+    {
         return None;
     }
     Some(match fetched_before.last() {
