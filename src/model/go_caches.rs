@@ -430,11 +430,7 @@ impl FileFacts<'_> {
             .iter()
             .filter(|r| r.instruction > after && r.instruction < before)
             .filter(|r| chain.contains(&r.stage) && r.builds_opaquely())
-            .filter(|r| {
-                !self.instruction(r.instruction).flags.iter().any(|f| {
-                    f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("cache"))
-                })
-            })
+            .filter(|r| !self.mounts_a_cache(r.instruction))
             .map(|r| r.instruction)
             .collect()
     }

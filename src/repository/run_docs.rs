@@ -371,7 +371,8 @@ fn volume_need(spec: &str) -> Option<RootNeed> {
         let _source = parts.next()?;
         parts.next()?.to_string()
     };
-    (target == "/root" || target.starts_with("/root/")).then_some(RootNeed::RootHome(target))
+    crate::paths::is_within(&target, crate::knowledge::files::ROOT_HOME)
+        .then_some(RootNeed::RootHome(target))
 }
 
 /// `ghcr.io/owner/name:tag@sha256:…` → `name`; `None` for a value not read (`$IMAGE`). A tag
