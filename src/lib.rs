@@ -52,6 +52,9 @@ pub struct LintOptions {
     pub run_docs: Option<std::sync::Arc<repository::RunDocs>>,
     /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI.
     pub layer_cache_exported: bool,
+    /// The folder (from the repository root) of another project copied whole into the
+    /// repository that holds the file (its own `.github/`, a module of another account).
+    pub nested_project: Option<String>,
     pub rules: RuleSettings,
     /// The rules that run; `None` runs all.
     pub enabled: Option<RuleSet>,
@@ -72,6 +75,7 @@ impl Default for LintOptions {
             build: None,
             run_docs: None,
             layer_cache_exported: false,
+            nested_project: None,
             rules: RuleSettings::default(),
             enabled: None,
             severity: HashMap::new(),
@@ -96,6 +100,7 @@ impl LintOptions {
             build: self.build.clone(),
             run_docs: self.run_docs.clone(),
             layer_cache_exported: self.layer_cache_exported,
+            nested_project: self.nested_project.clone(),
         }
     }
 }

@@ -100,3 +100,28 @@ fn a_go_install_stage_gets_no_fix_and_is_told_why() {
     let human = stdout_in(dir.path(), &args);
     assert!(human.contains("safe fix"), "{human}");
 }
+
+#[test]
+fn a_test_image_built_only_for_the_builders_platform_is_not_told_of_targets() {
+    // A compose service of the integration tests builds the image on the machine that runs
+    // them, for its own platform, and publishes nothing: `$BUILDPLATFORM` is the target.
+    let dir = common::module_repo("module example.com/helper\n\ngo 1.24\n");
+    let file = "FROM --platform=$BUILDPLATFORM golang:1.24 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /helper ./cmd/helper
+
+FROM mysql:8.4
+COPY --from=build /helper /usr/local/bin/helper
+";
+    common::write(dir.path(), "test/integration/mysql/Dockerfile", file);
+    let compose = "services:\n  mysql:\n    build:\n      context: ../../..\n      dockerfile: test/integration/mysql/Dockerfile\n";
+    common::write(dir.path(), "test/integration/mysql/compose.yaml", compose);
+    let path = "test/integration/mysql/Dockerfile";
+    let found = common::stdout_in(dir.path(), &["--format", "compact", path]);
+    assert!(!found.contains("GL208"), "{found}");
+    // Without the compose file nothing says how it is built: the stage is reported.
+    std::fs::remove_file(dir.path().join("test/integration/mysql/compose.yaml")).expect("rm");
+    let found = common::stdout_in(dir.path(), &["--format", "compact", path]);
+    assert!(found.contains("GL208"), "{found}");
+}

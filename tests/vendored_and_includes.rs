@@ -130,3 +130,51 @@ FROM bin-image-${TARGETOS} AS bin-image
     assert!(!found.contains("bin-image-local"), "{found}");
     assert!(!found.contains("GL401"), "{found}");
 }
+
+/// Another project's source tree kept whole in the repository: its own `.github/` and a
+/// module another account owns.
+fn with_nested_upstream(module: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect(".git");
+    write(
+        dir.path(),
+        "go.mod",
+        "module github.com/example/mover\n\ngo 1.24\n",
+    );
+    write(
+        dir.path(),
+        "mover/upstream/go.mod",
+        &format!("module {module}\n\ngo 1.23\n"),
+    );
+    write(
+        dir.path(),
+        "mover/upstream/.github/workflows/docker.yml",
+        "on: push\n",
+    );
+    write(dir.path(), "mover/upstream/docker/Dockerfile", UPSTREAM);
+    dir
+}
+
+#[test]
+fn another_accounts_project_kept_whole_is_not_judged() {
+    let dir = with_nested_upstream("github.com/upstream/tool");
+    let path = "mover/upstream/docker/Dockerfile";
+    let found = stdout_in(dir.path(), &["--format", "compact", path]);
+    assert!(!found.contains("GL0"), "{found}");
+    let shown = stdout_in(dir.path(), &["--show-model", path]);
+    assert!(
+        shown.contains("another project's file, copied under `mover/upstream/`"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_nested_module_of_the_same_account_is_judged() {
+    // The project's own second module, with its own workflows: still the project's file.
+    let dir = with_nested_upstream("github.com/example/mover/tools");
+    let found = stdout_in(
+        dir.path(),
+        &["--format", "compact", "mover/upstream/docker/Dockerfile"],
+    );
+    assert!(found.contains("GL003"), "{found}");
+}

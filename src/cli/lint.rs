@@ -27,6 +27,7 @@ pub(super) struct Job {
     build: Option<Arc<crate::repository::Chosen>>,
     run_docs: Option<Arc<crate::repository::RunDocs>>,
     layer_cache_exported: bool,
+    nested_project: Option<PathBuf>,
 }
 
 impl Job {
@@ -49,6 +50,9 @@ impl Job {
         }
         options.run_docs = self.run_docs;
         options.layer_cache_exported = self.layer_cache_exported;
+        options.nested_project = self
+            .nested_project
+            .map(|p| p.to_string_lossy().into_owned());
         (self.input, self.config, options)
     }
 }
@@ -128,14 +132,15 @@ impl Resolver<'_> {
         let context =
             self.contexts
                 .for_file(&config, file_path.as_deref(), build_context, build_named);
-        let (repo_path, build, run_docs, layer_cache_exported) = match in_repo {
+        let (repo_path, build, run_docs, layer_cache_exported, nested_project) = match in_repo {
             Some(found) => (
                 Some(found.relative),
                 found.build,
                 found.run_docs,
                 found.layer_cache_exported,
+                found.nested_project,
             ),
-            None => (None, None, None, false),
+            None => (None, None, None, false, None),
         };
         Ok(Ok(Job {
             input,
@@ -146,6 +151,7 @@ impl Resolver<'_> {
             build,
             run_docs,
             layer_cache_exported,
+            nested_project,
         }))
     }
 

@@ -38,6 +38,8 @@ pub(super) struct InRepo {
     pub(super) run_docs: Option<Arc<RunDocs>>,
     /// Some configuration of the repository exports a build's layer cache.
     pub(super) layer_cache_exported: bool,
+    /// The folder of another project copied whole into the repository that holds the file.
+    pub(super) nested_project: Option<PathBuf>,
 }
 
 /// At most this many roots are read ahead (each path argument may be in its own repository).
@@ -126,9 +128,11 @@ impl RepoResolver {
         } else {
             (None, None, false)
         };
+        let nested_project = crate::repository::nested_project(&root, &relative);
         Some(InRepo {
             root,
             relative,
+            nested_project,
             build,
             run_docs,
             layer_cache_exported,

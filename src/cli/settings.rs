@@ -106,6 +106,7 @@ impl FlagSettings {
             build,
             run_docs: None,
             layer_cache_exported: false,
+            nested_project: None,
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),
             },

@@ -103,6 +103,8 @@ pub struct ModelOptions {
     pub run_docs: Option<Arc<crate::repository::RunDocs>>,
     /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI.
     pub layer_cache_exported: bool,
+    /// The folder of another project copied whole into the repository that holds the file.
+    pub nested_project: Option<String>,
 }
 
 /// Why a model could not be built.
@@ -135,7 +137,12 @@ impl<'a> Model<'a> {
         let facts = builder::read(file, text, options)?;
         let shipping = Shipping::resolve(&facts);
         let fs = FinalFs::read(&facts);
-        let mut purpose = purpose::classify(&facts, &shipping, options.path.as_deref());
+        let mut purpose = purpose::classify(
+            &facts,
+            &shipping,
+            options.path.as_deref(),
+            options.nested_project.as_deref(),
+        );
         if let Some(class) = options.class {
             purpose.reason = format!(
                 "set by configuration (gopherlint would say {}: {})",

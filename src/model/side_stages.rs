@@ -71,6 +71,15 @@ impl FileFacts<'_> {
             .get(stage)?
     }
 
+    /// The stage a target only renames: `FROM dev` with nothing after it (a file's default
+    /// target, last) is the `dev` stage under another name.
+    fn renamed(&self, target: usize) -> usize {
+        match self.stages[target].base {
+            StageBase::Stage(base) if self.stages[target].body.is_empty() => base,
+            _ => target,
+        }
+    }
+
     fn read_side_stage_classes(&self) -> Vec<Option<ImageClass>> {
         let count = self.stages.len();
         let Some(shipped) = self.final_stage else {
@@ -101,7 +110,7 @@ impl FileFacts<'_> {
                 }
                 let mut class = None;
                 for &target in targets.iter().filter(|&&t| needs[t][stage]) {
-                    let name = self.stages[target].name.as_deref()?;
+                    let name = self.stages[self.renamed(target)].name.as_deref()?;
                     let (intent, _) = conventions::name_intent(name)?;
                     let this = ImageClass::of_intent(intent);
                     if class.is_some_and(|c| c != this) {

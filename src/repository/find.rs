@@ -41,6 +41,27 @@ pub fn root_kind(dir: &Path) -> Option<RootKind> {
     }
 }
 
+/// The folder (from the root) of another project copied whole into the repository that holds
+/// `relative` (a file's path from `root`): a folder below the root with its own `.github/` and a
+/// go.mod whose module another account owns than the root's (volsync's `mover-restic/restic/`,
+/// upstream restic kept as a source tree). Both owners must be known: a vanity path names none.
+pub fn nested_project(root: &Path, relative: &Path) -> Option<PathBuf> {
+    let owner_at = |dir: &Path| {
+        let text = std::fs::read(dir.join("go.mod")).ok()?;
+        let go_mod = crate::context::go_mod::GoMod::parse(crate::context::read_text(&text)?);
+        go_mod.hosting_owner().map(str::to_ascii_lowercase)
+    };
+    let mut dirs: Vec<&Path> = relative.parent()?.ancestors().collect();
+    // The nearest folder first, the root itself (the empty path) left out.
+    dirs.retain(|d| !d.as_os_str().is_empty());
+    let nested = dirs
+        .into_iter()
+        .find(|d| root.join(d).join(".github").is_dir())?;
+    let own = owner_at(root)?;
+    let other = owner_at(&root.join(nested))?;
+    (own != other).then(|| nested.to_path_buf())
+}
+
 /// A repository root: `.git` or `.github` is in it (see [`root_kind`]).
 pub fn is_root(dir: &Path) -> bool {
     root_kind(dir).is_some()

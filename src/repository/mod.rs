@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 
 use crate::knowledge::conventions;
 
-pub use find::{RootKind, find_root, is_compose_file, is_compose_name, is_root, root_kind};
+pub use find::{
+    RootKind, find_root, is_compose_file, is_compose_name, is_root, nested_project, root_kind,
+};
 pub use image_index::IndexedPurpose;
 pub use load::ReadPlan;
 pub use run_docs::{DocumentedRun, RootNeed, RunDocs};

@@ -223,6 +223,24 @@ fn ldflags_variable(build: &GoBuild) -> Option<(&str, crate::source::TextRange)>
 /// Words with which a comment explains keeping the symbols.
 const TOPICS: &[&str] = &["symbols", "symbol table", "debug info", "dwarf", "strip", "stripped"];
 
+/// The same RUN builds the same packages again, stripped, to another output: the file makes
+/// variants side by side (normal, PIE, stripped), and this one is unstripped on purpose.
+fn stripped_beside(ctx: &Context, build: &GoBuild) -> bool {
+    let packages: Vec<&str> = build.packages().collect();
+    ctx.model.go_builds.iter().any(|other| {
+        other.index != build.index
+            && other.instruction == build.instruction
+            && (other.output.is_none() || other.output != build.output)
+            && other.packages().eq(packages.iter().copied())
+            && other.ldflags().is_some()
+            && {
+                let mut found = Vec::new();
+                check_build(ctx, other, &mut found);
+                found.is_empty()
+            }
+    })
+}
+
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An export-only final stage is an artifact for the host, not an image.
     if ctx.model.final_is_export_only() {
@@ -249,7 +267,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         let mut found = Vec::new();
         check_build(ctx, build, &mut found);
-        if found.is_empty() || ctx.model.explained_here(build.instruction, TOPICS).is_some() {
+        if found.is_empty()
+            || ctx.model.explained_here(build.instruction, TOPICS).is_some()
+            || stripped_beside(ctx, build)
+        {
             continue;
         }
         if per_run.folded(

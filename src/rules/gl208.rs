@@ -51,6 +51,15 @@ fn check_build(
     {
         return;
     }
+    // Every build the repository runs is for the builder's own platform, and none publishes
+    // (a compose service of the tests): `$BUILDPLATFORM` is the target on each of them.
+    if model
+        .build
+        .as_deref()
+        .is_some_and(|b| b.builds > 0 && b.platform_count == Some(0) && !b.publishes)
+    {
+        return;
+    }
     // A RUN whose `$TARGETARCH` is undeclared is reported as such.
     if undeclared
         .iter()

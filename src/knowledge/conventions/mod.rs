@@ -52,6 +52,9 @@ const DIRS: &[(&str, Intent)] = &[
     ("interop", Intent::Test),
     ("conformance", Intent::Test),
     ("dummy", Intent::Test),
+    // A bug's reproduction (`webhook-conversion-repro/`), built once to show it.
+    ("repro", Intent::Test),
+    ("reproducer", Intent::Test),
     ("hello", Intent::Example),
     ("helloworld", Intent::Example),
     ("greeter", Intent::Example),
@@ -485,6 +488,11 @@ mod tests {
         assert_eq!(
             name_intent("tilt.dockerfile").map(|i| i.0),
             Some(Intent::Dev)
+        );
+        // A bug's reproduction is built once, to show it.
+        assert_eq!(
+            dir_intent(&["cmd", "experimental", "webhook-conversion-repro"]),
+            Some((Intent::Test, "webhook-conversion-repro"))
         );
         assert_eq!(
             test_data_dir(&["frontend", "parser", "testfiles", "flags"]),

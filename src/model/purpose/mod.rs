@@ -171,8 +171,13 @@ impl<'a> std::ops::Deref for Classifier<'_, 'a> {
 
 /// The fourth step of the model: classifies the shipped image. `path` is the file's path, for
 /// conventions the Dockerfile itself cannot show (`.devcontainer/`, `test/`).
-pub(super) fn classify(facts: &FileFacts, shipping: &Shipping, path: Option<&str>) -> Purpose {
-    Classifier { facts, shipping }.classify(path)
+pub(super) fn classify(
+    facts: &FileFacts,
+    shipping: &Shipping,
+    path: Option<&str>,
+    nested_project: Option<&str>,
+) -> Purpose {
+    Classifier { facts, shipping }.classify(path, nested_project)
 }
 
 impl Classifier<'_, '_> {
@@ -182,17 +187,26 @@ impl Classifier<'_, '_> {
             .filter(|b| self.shipping.builds[b.index].ships)
     }
 
-    fn classify(&self, path: Option<&str>) -> Purpose {
+    fn classify(&self, path: Option<&str>, nested_project: Option<&str>) -> Purpose {
         // Told by the path alone: a parser's test input may have no stage at all.
         let test_data = path.is_some_and(|p| {
             let p = p.replace('\\', "/");
             let parts: Vec<&str> = p.split('/').collect();
             conventions::test_data_dir(&parts[..parts.len().saturating_sub(1)]).is_some()
         });
-        let vendored = path.filter(|_| self.build.is_none()).and_then(|p| {
-            let parts: Vec<&str> = p.split(['/', '\\']).collect();
-            conventions::vendored_dir(&parts[..parts.len().saturating_sub(1)]).map(str::to_string)
-        });
+        // Or another project's source tree, copied whole (its own `.github/`, its own module).
+        let vendored = path
+            .filter(|_| self.build.is_none())
+            .and_then(|p| {
+                let parts: Vec<&str> = p.split(['/', '\\']).collect();
+                conventions::vendored_dir(&parts[..parts.len().saturating_sub(1)])
+                    .map(str::to_string)
+            })
+            .or_else(|| {
+                nested_project
+                    .filter(|_| self.build.is_none())
+                    .map(str::to_string)
+            });
         let Some(stage) = self.final_stage() else {
             return Purpose {
                 test_data,
