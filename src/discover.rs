@@ -84,7 +84,8 @@ pub fn is_template_text(text: &str) -> bool {
     template_from_line(text).is_some()
 }
 
-/// The byte offset and length of the first FROM line with template syntax.
+/// The byte offset and length of the first FROM line with template syntax, or the first line
+/// that a template tag or a whole-line placeholder stands for.
 pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
     // Most files hold none of the markers: one fast substring search each, not a line walk.
     let marked = ["{{", "{%", "<%", "\n${"].iter().any(|m| text.contains(m))
@@ -93,8 +94,10 @@ pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
         return None;
     }
     let mut offset = 0;
+    let mut continued = false;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
+        let after_continuation = std::mem::replace(&mut continued, line.trim_end().ends_with('\\'));
         // A heredoc's body may hold any line (a `cat <<EOF` list with `${PKG}` in it): stop
         // reading rather than track its end, as stand-in lines are read.
         if trimmed.contains("<<") {
@@ -106,7 +109,14 @@ pub fn template_from_line(text: &str) -> Option<(usize, usize)> {
         // A whole line that is a placeholder (`${LABELS}` for envsubst) stands where an
         // instruction must be.
         let placeholder_line = trimmed.starts_with("${") && trimmed.trim_end().ends_with('}');
-        if (is_from && ["{{", "{%", "<%"].iter().any(|m| trimmed.contains(m))) || placeholder_line {
+        // A line that starts with a template tag (`{% extends "base" %}`, `{{ if .Debug }}`)
+        // stands where an instruction must, unless it continues the line above.
+        let tag_line =
+            !after_continuation && (trimmed.starts_with("{%") || trimmed.starts_with("{{"));
+        if (is_from && ["{{", "{%", "<%"].iter().any(|m| trimmed.contains(m)))
+            || placeholder_line
+            || tag_line
+        {
             return Some((offset, line.trim_end().len()));
         }
         offset += line.len();
@@ -299,6 +309,12 @@ mod tests {
             "FROM {% if arm %}arm64v8/{% endif %}alpine\n"
         ));
         assert!(!is_template_text("FROM alpine\nRUN echo '{{ x }}'\n"));
+        // Jinja's inheritance: the file is blocks filled into a base template.
+        assert!(is_template_text(
+            "{% extends \"Dockerfile.template\" %}\n\n{% block build -%}\nCOPY a b\n{% endblock -%}\n"
+        ));
+        // A template value on a continued line is an argument, not a tag line.
+        assert!(!is_template_text("FROM alpine\nRUN echo \\\n  {{x}}\n"));
         assert_eq!(template_from_line("FROM a\nfrom {{x}}\n"), Some((7, 10)));
         // Lines of any text, non-ASCII included, are read without panicking.
         assert!(!is_template_text("#  ├── file.txt\nFROM alpine\n"));

@@ -174,8 +174,11 @@ fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
         // The line is a FROM with template syntax, or a whole-line placeholder (`${LABELS}`).
         Some((start, len)) => {
             let line = &text[start..start + len];
-            let why = if line.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("from ")) {
+            let trimmed = line.trim_start();
+            let why = if trimmed.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("from ")) {
                 "its FROM holds template syntax".to_string()
+            } else if trimmed.starts_with("{%") || trimmed.starts_with("{{") {
+                format!("`{}` is a template tag where an instruction must be", line.trim())
             } else {
                 format!("`{}` stands where an instruction must, for a script to replace", line.trim())
             };

@@ -227,3 +227,26 @@ fn a_script_that_may_have_fetched_the_modules_leaves_the_build_unknown() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("the module cache"), "{lines:?}");
 }
+
+#[test]
+fn a_module_cache_moved_by_go_env_w_is_read_where_it_went() {
+    // `go env -w` writes GOMODCACHE into Go's configuration file: the mount at that path is
+    // the module cache, and the default path is not asked for.
+    let moved = BUILD_ONLY
+        .replace("COPY . .", "COPY go.mod main.go ./\nRUN go env -w GOMODCACHE=/gomodcache")
+        .replace(
+            "RUN --mount=type=cache,target=/root/.cache/go-build",
+            "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/gomodcache",
+        );
+    let lines = gl302(&context("go-env-w", REQUIRES, &moved));
+    assert!(lines.is_empty(), "{lines:?}");
+    // Without the mount, the finding names the moved cache.
+    let unmounted = moved.replace(" --mount=type=cache,target=/gomodcache", "");
+    let lines = gl302(&context("go-env-w-unmounted", REQUIRES, &unmounted));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the module cache (`/gomodcache`)")),
+        "{lines:?}"
+    );
+}

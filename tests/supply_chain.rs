@@ -118,3 +118,39 @@ ENTRYPOINT [\"/kubectl\"]
     let found = stdout_in(dir.path(), &["--format", "compact", "Dockerfile"]);
     assert!(found.contains("GL401"), "{found}");
 }
+
+#[test]
+fn a_vanity_modules_own_registry_is_its_own() {
+    // `istio.io/istio` publishes its bases on `registry.istio.io`.
+    let dir = repo("acme.io/server");
+    let own = DOCKERFILE.replace(
+        "ghcr.io/acme/base:latest",
+        "registry.acme.io/release/base:latest",
+    );
+    write(dir.path(), "Dockerfile", &own);
+    let out = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(!out.contains("registry.acme.io"), "{out}");
+    // Another domain's registry is reported.
+    let other = own.replace("registry.acme.io", "registry.example.io");
+    write(dir.path(), "Dockerfile", &other);
+    let out = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(out.contains("registry.example.io"), "{out}");
+}
+
+#[test]
+fn a_newest_release_installed_beside_does_not_excuse_an_open_go_release() {
+    // A tool's newest release installed by design floats the image, but the Go that compiles
+    // the binary is the tag's: `golang:alpine` is still reported; the final base is not.
+    let dir = repo("github.com/someone/server");
+    let text = DOCKERFILE.replace(
+        "FROM ghcr.io/acme/base:latest",
+        "FROM ghcr.io/acme/base:latest\nRUN curl -fsSLo /usr/local/bin/tool https://github.com/acme/tool/releases/latest/download/tool",
+    );
+    write(dir.path(), "Dockerfile", &text);
+    let out = stdout_in(
+        dir.path(),
+        &["--select", "GL401", "--format", "compact", "Dockerfile"],
+    );
+    assert!(out.contains("`golang:alpine`"), "{out}");
+    assert!(!out.contains("ghcr.io/acme/base"), "{out}");
+}

@@ -191,6 +191,20 @@ pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>
     if lines.iter().filter(|l| linker(l)).any(|l| from_git_line(l)) {
         return true;
     }
+    // A recipe that runs a build script of the repository (`hack/build-go.sh`), which stamps
+    // from git itself (`VERSION=$(git describe)` into `-ldflags -X`).
+    let recipe_script_stamps = lines.iter().filter(|l| l.starts_with('\t')).any(|l| {
+        l.split_whitespace().any(|word| {
+            let path = word.strip_prefix("./").unwrap_or(word);
+            path.ends_with(".sh")
+                && path.contains('/')
+                && !path.contains(['$', '('])
+                && read(path).is_some_and(|script| stamps_from_git(&script))
+        })
+    });
+    if recipe_script_stamps {
+        return true;
+    }
     // The variable a line assigns (`COMMIT := ...`, `export V=...`), if it assigns one.
     fn assigned(l: &str) -> Option<&str> {
         let text = l.trim_start().trim_start_matches("export ");
@@ -320,6 +334,19 @@ mod tests {
         assert!(!stamps_from_git(makefile));
         let other = |_: &str| Some("#!/bin/sh\necho 1.0.0\n".to_string());
         assert!(!stamps_from_git_reading(makefile, &other));
+    }
+
+    #[test]
+    fn stamps_from_git_follows_a_recipes_build_script() {
+        let makefile = "binaries:\n\tWHAT=daemon hack/build-go.sh\n";
+        let script = |path: &str| {
+            (path == "hack/build-go.sh").then(|| {
+                "#!/bin/sh\nV=$(git describe --always)\nGLDFLAGS+=\"-X main.version=${V}\"\ngo build -ldflags \"${GLDFLAGS}\" .\n".to_string()
+            })
+        };
+        assert!(stamps_from_git_reading(makefile, &script));
+        let plain = |_: &str| Some("#!/bin/sh\ngo build .\n".to_string());
+        assert!(!stamps_from_git_reading(makefile, &plain));
     }
 
     #[test]

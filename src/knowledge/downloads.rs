@@ -34,10 +34,7 @@ const NEWEST_INSTALLERS: &[&str] = &[
 /// installer's newest script; `newest` for a documented install address). `None` for a tag, a
 /// commit, an unknown ref, or a URL of no known code host.
 pub fn moving_ref(url: &str) -> Option<&str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let path = rest.split(['?', '#']).next().unwrap_or(rest);
+    let path = url_path(url)?;
     if NEWEST_INSTALLERS.contains(&path.trim_end_matches('/')) {
         return Some("newest");
     }
@@ -63,36 +60,61 @@ pub fn moving_ref(url: &str) -> Option<&str> {
             ..,
         ] => return Some(branch),
         ["raw.githubusercontent.com", _, _, "refs", "tags", ..] => return None,
-        ["raw.githubusercontent.com", _, _, reference, _, ..] => *reference,
         ["github.com", _, _, "releases", "latest", "download", ..]
         | ["github.com", _, _, "releases", "latest"]
         | ["api.github.com", "repos", _, _, "releases", "latest"] => return Some("latest"),
         ["github.com", _, _, "archive", "refs", "heads", archive] => strip_archive(archive),
-        ["github.com", _, _, "archive", archive] => strip_archive(archive),
-        ["github.com", _, _, "raw" | "blob", reference, _, ..] => *reference,
+        other => written_reference(other)?,
+    };
+    is_moving_ref(reference).then_some(reference)
+}
+
+/// The ref a code host's file or archive address is written with: raw.githubusercontent.com's
+/// `OWNER/REPO/REF/PATH`, github.com's `raw/REF/...`, `blob/REF/...` and `archive/REF.tar.gz`,
+/// GitLab's `/-/raw/REF/...` and `/-/archive/REF/...`.
+fn written_reference<'a>(segments: &[&'a str]) -> Option<&'a str> {
+    match segments {
+        ["raw.githubusercontent.com", _, _, reference, _, ..] => Some(reference),
+        ["github.com", _, _, "archive", archive] => Some(strip_archive(archive)),
+        ["github.com", _, _, "raw" | "blob", reference, _, ..] => Some(reference),
         [host, tail @ ..] if host.starts_with("gitlab.") => {
             let dash = tail.iter().position(|s| *s == "-")?;
             match &tail[dash + 1..] {
-                ["raw" | "archive", reference, _, ..] => *reference,
-                _ => return None,
+                ["raw" | "archive", reference, _, ..] => Some(reference),
+                _ => None,
             }
         }
-        _ => return None,
+        _ => None,
+    }
+}
+
+/// An `http(s)://` address's host and path, without its query or fragment.
+fn url_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    Some(rest.split(['?', '#']).next().unwrap_or(rest))
+}
+
+/// The address serves a file at a full commit (`.../raw/3fea3d48ea8337b2aaca755c1d719e34b45f46b9/...`):
+/// a commit's files never change, so the download is the same each time.
+pub fn pins_a_commit(url: &str) -> bool {
+    let Some(path) = url_path(url) else {
+        return false;
     };
-    is_moving_ref(reference).then_some(reference)
+    let segments: Vec<&str> = path.split('/').collect();
+    // SHA-1 object names have 40 hex digits, SHA-256 ones 64.
+    written_reference(&segments)
+        .is_some_and(|r| matches!(r.len(), 40 | 64) && r.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The address names a version of what it serves (`https://dl.k8s.io/release/v1.34.3/...`,
 /// `.../download/2.1.0/tool.tar.gz`): a path segment with a digit and a dot, and nothing left
 /// to a variable or a moving ref. Such a download fetches the same file each time.
 pub fn names_a_version(url: &str) -> bool {
-    let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    else {
+    let Some(path) = url_path(url) else {
         return false;
     };
-    let path = rest.split(['?', '#']).next().unwrap_or(rest);
     !url.contains(['$', '{', '`'])
         && moving_ref(url).is_none()
         && path.split('/').skip(1).any(|segment| {
@@ -112,10 +134,13 @@ fn rolling_file_alias(file: &str) -> Option<&'static str> {
         .next()
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // `latest` may stand anywhere (`gcs-connector-latest-hadoop2.jar`); `stable` only last, as
+    // a word inside a name is often something else's (`stable-diffusion-...`).
     let last = stem.rsplit(['-', '_']).next().unwrap_or_default();
-    ["latest", "stable"]
-        .into_iter()
-        .find(|alias| *alias == last)
+    if stem.split(['-', '_']).any(|word| word == "latest") {
+        return Some("latest");
+    }
+    (last == "stable").then_some("stable")
 }
 
 /// The download serves a project's newest release: GitHub's `releases/latest` (its page, an
@@ -170,7 +195,36 @@ fn strip_archive(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{moving_ref, names_a_version, serves_latest_release, urls_in};
+    use super::{moving_ref, names_a_version, pins_a_commit, serves_latest_release, urls_in};
+
+    #[test]
+    fn a_file_named_latest_anywhere_rolls_and_a_commit_pins() {
+        assert_eq!(
+            moving_ref(
+                "https://storage.googleapis.com/hadoop-lib/gcs/gcs-connector-latest-hadoop2.jar"
+            ),
+            Some("latest")
+        );
+        assert_eq!(
+            moving_ref(
+                "https://storage.googleapis.com/spark-lib/bigquery/spark-bigquery-latest_2.12.jar"
+            ),
+            Some("latest")
+        );
+        assert_eq!(
+            moving_ref("https://example.com/stable-diffusion-v1.5.tar.gz"),
+            None
+        );
+        assert!(pins_a_commit(
+            "https://github.com/kubernetes-sigs/windows-testing/raw/3fea3d48ea8337b2aaca755c1d719e34b45f46b9/images/busybox/x.ps1"
+        ));
+        assert!(pins_a_commit(
+            "https://raw.githubusercontent.com/o/r/3fea3d48ea8337b2aaca755c1d719e34b45f46b9/a.sh"
+        ));
+        // An abbreviated hash may be a branch or tag name too.
+        assert!(!pins_a_commit("https://github.com/o/r/raw/3fea3d4/a.sh"));
+        assert!(!pins_a_commit("https://github.com/o/r/raw/v1.2.3/a.sh"));
+    }
 
     #[test]
     fn an_address_names_a_version_only_with_nothing_left_open() {

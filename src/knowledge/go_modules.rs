@@ -82,6 +82,14 @@ pub const CGO_MODULES: &[&str] = &[
 /// and repository URLs alike.
 const CODE_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];
 
+/// The domain of a vanity module path (`istio.io` for `istio.io/istio`, `go.uber.org` for
+/// `go.uber.org/zap`): the project's own domain. `None` on a code host, or for a path with no
+/// domain.
+pub fn vanity_domain(path: &str) -> Option<&str> {
+    let host = path.trim().split('/').next()?;
+    (host.contains('.') && !CODE_HOSTS.contains(&host)).then_some(host)
+}
+
 /// The account that owns a repository on a code host, from a module path
 /// (`github.com/prometheus/node_exporter`) or a repository URL
 /// (`https://github.com/prometheus/node_exporter.git`, `git@github.com:prometheus/x`); `None`

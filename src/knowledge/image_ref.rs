@@ -162,9 +162,12 @@ impl ImageRef {
         // Chainguard's Go image too: its free tier publishes `latest` and `latest-dev` alone,
         // so a Go release tag is no pin its users can pull.
         let name = self.name();
+        // Distroless through a registry mirror (`gcr.lank8s.cn/distroless/static`) is the same
+        // repository under another host.
         let rolling_only = ROLLING_ONLY_PUBLISHERS
             .iter()
             .any(|prefix| name.starts_with(prefix))
+            || (self.registry.is_some() && self.repository.starts_with("distroless/"))
             || ROLLING_DISTRIBUTIONS.contains(&name.as_str());
         if rolling_only {
             return None;
@@ -186,6 +189,33 @@ impl ImageRef {
     /// `portainer/base`); `None` for Docker Hub's official images (`alpine`).
     pub fn publisher(&self) -> Option<&str> {
         self.repository.split_once('/').map(|(owner, _)| owner)
+    }
+
+    /// The image is on a registry the account runs under its own domain (`registry.istio.io`
+    /// for `istio`, `docker.elastic.co` for `elastic`): a name of the host, but its top-level
+    /// domain, is the account's.
+    pub fn registry_of(&self, account: &str) -> bool {
+        let Some(registry) = self.registry.as_deref() else {
+            return false;
+        };
+        let host = registry.split(':').next().unwrap_or(registry);
+        let labels: Vec<&str> = host.split('.').collect();
+        labels.len() > 1
+            && labels[..labels.len() - 1]
+                .iter()
+                .any(|label| same_account(label, account))
+    }
+
+    /// The image is on a registry under `domain` (`registry.istio.io` under `istio.io`).
+    pub fn registry_under(&self, domain: &str) -> bool {
+        let Some(registry) = self.registry.as_deref() else {
+            return false;
+        };
+        let host = registry.split(':').next().unwrap_or(registry);
+        host.eq_ignore_ascii_case(domain)
+            || host
+                .to_ascii_lowercase()
+                .ends_with(&format!(".{}", domain.to_ascii_lowercase()))
     }
 
     /// The tag, or `latest` when none is written (what a pull takes).
@@ -277,11 +307,26 @@ mod tests {
     }
 
     #[test]
+    fn distroless_through_a_mirror_publishes_only_rolling_tags() {
+        use super::GoRelease;
+        let floats = |name: &str| ImageRef::parse(name).floating(GoRelease::Unknown);
+        assert_eq!(floats("gcr.lank8s.cn/distroless/cc-debian12:latest"), None);
+        assert_eq!(floats("gcr.io/distroless/static-debian12"), None);
+        assert!(floats("example.com/tools/static:latest").is_some());
+    }
+
+    #[test]
     fn one_organisation_under_two_names() {
         assert!(same_account("crazymax", "crazy-max"));
         assert!(same_account("dgraph", "dgraph-io"));
         assert!(same_account("keelhq", "keel-hq"));
         assert!(!same_account("dgraph", "dgraph-fans"));
         assert!(!same_account("library", "acme-io"));
+        assert!(ImageRef::parse("registry.istio.io/release/base:latest").registry_of("istio"));
+        assert!(ImageRef::parse("docker.elastic.co/beats/x:1").registry_of("elastic"));
+        assert!(!ImageRef::parse("gcr.io/istio-release/base").registry_of("istio"));
+        assert!(!ImageRef::parse("istio/base:latest").registry_of("istio"));
+        assert!(ImageRef::parse("registry.istio.io/release/base").registry_under("istio.io"));
+        assert!(!ImageRef::parse("registry.notistio.io/base").registry_under("istio.io"));
     }
 }

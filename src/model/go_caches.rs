@@ -119,6 +119,29 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
 }
 
 impl FileFacts<'_> {
+    /// The value of the last `go env -w NAME=VALUE` of the stage's chain, up to `instruction`
+    /// (a RUN before it, or the RUN itself).
+    fn go_env_written(&self, stage: usize, instruction: usize, name: &str) -> Option<String> {
+        // Most files write no Go setting: one substring search, not a walk of every command.
+        if !self.text.contains("env -w") {
+            return None;
+        }
+        let chain = self.chain(stage);
+        self.runs
+            .iter()
+            .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
+            .flat_map(|r| &r.script.commands)
+            .filter(|c| {
+                c.program().is_some_and(|p| paths::basename(p) == "go")
+                    && c.argv.get(1).is_some_and(|w| w.text == "env")
+                    && c.argv.iter().any(|w| w.text == "-w")
+            })
+            .flat_map(|c| c.argv.iter().skip(2))
+            .filter_map(|w| w.text.strip_prefix(name)?.strip_prefix('='))
+            .rfind(|v| !v.contains('$'))
+            .map(str::to_string)
+    }
+
     /// The directory the go command of a RUN uses for a cache, with the variables it sees
     /// (`env`), where it can be told: GOCACHE or GOMODCACHE when set, else from XDG_CACHE_HOME,
     /// GOPATH or HOME, else root's home when the RUN is known to run as root. `None` for a
@@ -130,9 +153,15 @@ impl FileFacts<'_> {
         stage: usize,
         instruction: usize,
     ) -> Option<String> {
+        // The environment first, then what `go env -w` wrote into Go's configuration file
+        // (`go env -w GOMODCACHE=/gomodcache`), which the environment overrides.
         let read = |name: &str| -> Option<Option<String>> {
-            let (value, _) = env.exported_value(name)?;
-            Some(value.usable().map(|v| paths::normalize(v.trim())))
+            match env.exported_value(name) {
+                Some((value, _)) => Some(value.usable().map(|v| paths::normalize(v.trim()))),
+                None => self
+                    .go_env_written(stage, instruction, name)
+                    .map(|v| Some(paths::normalize(v.trim()))),
+            }
         };
         if let Some(value) = read(cache.variable()) {
             return value.filter(|v| v.starts_with('/'));

@@ -213,6 +213,12 @@ impl<'a> Model<'a> {
         self.shipping.start.as_deref()
     }
 
+    /// The shell of an exec-form `sh -c` start command whose script reads variables: the
+    /// image needs that shell at each start.
+    pub fn start_shell(&self) -> Option<&str> {
+        self.shipping.start_shell.as_deref()
+    }
+
     /// The final image starts with `go run`: it compiles its sources at every start.
     pub fn starts_with_go_run(&self) -> bool {
         self.start_command().is_some_and(shipping::is_go_run)

@@ -33,6 +33,9 @@ pub struct Shipping {
     /// The words of the program the final image starts (ENTRYPOINT, else CMD), expanded where
     /// known; shell form read as a shell would. `None` when this file's chain sets none.
     pub start: Option<Vec<String>>,
+    /// The shell of an exec-form start command `["/bin/sh", "-c", SCRIPT]` whose script reads
+    /// variables (`--namespace=${NAMESPACE}`): the shell fills them in at each start.
+    pub start_shell: Option<String>,
 }
 
 impl Shipping {
@@ -67,6 +70,7 @@ impl Shipping {
             builds,
             opaque: opaque_binaries(facts),
             start: start_command(facts),
+            start_shell: start_shell(facts),
         }
     }
 }
@@ -106,6 +110,24 @@ fn overwritten_builds(facts: &FileFacts) -> Vec<bool> {
 /// A start command that is `go run`: it compiles the sources at every start.
 pub fn is_go_run(start: &[String]) -> bool {
     matches!(start, [go, run, ..] if paths::basename(go) == "go" && run == "run")
+}
+
+/// Reads the shell that fills in the start command's variables (see `Shipping::start_shell`).
+fn start_shell(facts: &FileFacts) -> Option<String> {
+    let (entrypoint, cmd) = facts.start_instructions();
+    let Args::Exec(exec) = &facts.instruction(entrypoint.or(cmd)?).args else {
+        return None;
+    };
+    match exec.elements.as_slice() {
+        [sh, flag, script, ..]
+            if shells::is_posix_shell(paths::basename(&sh.value))
+                && flag.value == "-c"
+                && script.value.contains('$') =>
+        {
+            Some(sh.value.clone())
+        }
+        _ => None,
+    }
 }
 
 /// Reads the start command (see `Shipping::start`).

@@ -83,6 +83,13 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     if model.final_runs_base_shell() {
         return Some("it sets no start command, so it starts the base's shell".into());
     }
+    // `CMD ["/bin/sh", "-c", "/bin/controller --namespace=${NAMESPACE}"]`: the start command
+    // reads the pod's variables through the shell, which the image must keep.
+    if let Some(shell) = model.start_shell() {
+        return Some(format!(
+            "it starts through `{shell} -c`, whose script fills in variables at each start"
+        ));
+    }
     if let Some(start) = model.start_command()
         && let Some(program) = start.first()
     {

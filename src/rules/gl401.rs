@@ -3,7 +3,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::knowledge::go_images;
+use crate::knowledge::{go_images, go_modules};
 use crate::knowledge::go_release::NEWEST_RELEASE;
 use crate::knowledge::image_ref::{self, Floating};
 use crate::model::{Pull, PullKind};
@@ -48,12 +48,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // A Dockerfile whose folder is its context but not its module's root belongs to the
     // module above it all the same; that go.mod is read only for an image about to be
     // reported.
-    let mut own_account: Option<Option<String>> = None;
+    let mut own_project: Option<(Option<String>, Option<String>)> = None;
     // A build that checks out another project's default branch floats whatever its bases
     // are pinned to: pinning them alone does not make it repeatable. So does an image that
     // installs its publisher's newest release by design. Asked once, and only for a file
     // with a floating image to report (most have none).
-    let mut floats_anyway: Option<bool> = None;
+    let mut floats_anyway: Option<(bool, bool)> = None;
     for pull in model.pulls() {
         let image = &pull.image;
         // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
@@ -79,23 +79,33 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        // Official images have no publisher account to compare.
-        if let Some(publisher) = image.publisher() {
-            let own = own_account.get_or_insert_with(|| match model.context_go_mod() {
-                Some(go_mod) => go_mod.hosting_owner().map(str::to_string),
-                None => model
-                    .context()
-                    .and_then(|c| c.enclosing_go_mod())
-                    .and_then(|m| m.hosting_owner().map(str::to_string)),
+        // Official images have no publisher account to compare. The project's own registry
+        // (`registry.istio.io` for Istio) is its own account too.
+        if image.publisher().is_some() || image.registry.is_some() {
+            let (owner, domain) = own_project.get_or_insert_with(|| {
+                let module = match model.context_go_mod() {
+                    Some(go_mod) => go_mod.module.clone(),
+                    None => model
+                        .context()
+                        .and_then(|c| c.enclosing_go_mod())
+                        .and_then(|m| m.module),
+                };
+                let module = module.unwrap_or_default();
+                (
+                    go_modules::hosting_owner(&module).map(str::to_string),
+                    go_modules::vanity_domain(&module).map(str::to_string),
+                )
             });
             // The file may name its repository itself, in the image's source label.
             let labelled = model.labelled_source_owner();
-            if own
-                .as_deref()
-                .into_iter()
-                .chain(labelled)
-                .any(|own| image_ref::same_account(publisher, own))
-            {
+            let own_account = owner.as_deref().into_iter().chain(labelled).any(|own| {
+                image
+                    .publisher()
+                    .is_some_and(|publisher| image_ref::same_account(publisher, own))
+                    || image.registry_of(own)
+            });
+            // A vanity module's domain runs the project's registry (`registry.istio.io`).
+            if own_account || domain.as_deref().is_some_and(|d| image.registry_under(d)) {
                 continue;
             }
         }
@@ -104,10 +114,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if (pull.left_to_build && floating != Floating::NoGoMinor) || pull.fallback_for_unset {
             continue;
         };
-        if *floats_anyway.get_or_insert_with(|| {
-            model.builds_moving_sources() || model.installs_latest_release()
-        }) {
-            return;
+        // A Go release left open is the compiler's: a newest release installed beside it
+        // (`epel-release-latest-9.noarch.rpm`) does not move the binary, the Go release does.
+        // Sources from a default branch move the binary anyway.
+        let (moving_sources, latest_release) = *floats_anyway.get_or_insert_with(|| {
+            (model.builds_moving_sources(), model.installs_latest_release())
+        });
+        if moving_sources || (latest_release && floating != Floating::NoGoMinor) {
+            continue;
         }
         let shown = format!("`{}`", image.raw);
         // Only when the variable gives the name or tag: `${REGISTRY}/library/alpine:latest`

@@ -48,8 +48,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         for word in sources {
             // A branch's URL serves what was pushed last, on purpose (a dataset rebuilt each
             // day): a digest would fail the next build.
+            // A commit's file never changes: the URL is its pin.
             if remote_source(&word.value) != Some(Remote::Download)
                 || downloads::moving_ref(&word.value).is_some()
+                || downloads::pins_a_commit(&word.value)
             {
                 continue;
             }
