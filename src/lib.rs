@@ -127,7 +127,10 @@ pub fn show_model(text: &str, options: &LintOptions) -> Result<String, ModelErro
 
 /// [`lint`], with the image class.
 pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, ModelError> {
-    if let Some(problem) = template_problem(text, options.path.as_deref()) {
+    // A file the repository builds as it is (`docker build -f release/Dockerfile.in`) is a
+    // Dockerfile whatever its name says.
+    let built_as_is = options.build.as_ref().is_some_and(|b| b.builds > 0);
+    if let Some(problem) = template_problem(text, options.path.as_deref(), built_as_is) {
         return Ok(LintResult {
             diagnostics: [problem]
                 .into_iter()
@@ -163,7 +166,7 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
 /// instructions out. Named explicitly, such a file gets one GL000 (at the FROM with template
 /// syntax, the placeholder or the `...`, or at the start for a template's file name) and nothing
 /// else; directory searches skip it.
-fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
+fn template_problem(text: &str, path: Option<&str>, built_as_is: bool) -> Option<Diagnostic> {
     let name = path.map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p));
     let template = |why: &str| {
         format!(
@@ -184,7 +187,7 @@ fn template_problem(text: &str, path: Option<&str>) -> Option<Diagnostic> {
             };
             (TextRange::new(start, start + len), template(&why))
         }
-        None if name.is_some_and(discover::is_template_name) => {
+        None if !built_as_is && name.is_some_and(discover::is_template_name) => {
             (TextRange::empty(0), template("its name is a template's"))
         }
         None if let Some(ext) = name.and_then(discover::document_extension) => (

@@ -125,3 +125,58 @@ COPY --from=build /helper /usr/local/bin/helper
     let found = common::stdout_in(dir.path(), &["--format", "compact", path]);
     assert!(found.contains("GL208"), "{found}");
 }
+
+#[test]
+fn platforms_from_the_workflows_env_are_read() {
+    // `platforms: ${{ env.PLATFORMS }}` with the job's `env:` listing them.
+    let text = "on:\n  push:\n    tags: [\"v*\"]\njobs:\n  image:\n    runs-on: ubuntu-latest\n    env:\n      PLATFORMS: linux/amd64,linux/arm64,linux/s390x\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          platforms: ${{ env.PLATFORMS }}\n          push: true\n";
+    let out = gl304(&[text]);
+    assert!(out.contains("its build lists 3 platforms"), "{out}");
+    // The workflow's own `env:` serves every job; a name no `env:` gives stays unread.
+    let workflow_env = text
+        .replace(
+            "    env:\n      PLATFORMS: linux/amd64,linux/arm64,linux/s390x\n",
+            "",
+        )
+        .replace(
+            "jobs:\n",
+            "env:\n  PLATFORMS: linux/amd64,linux/arm64\njobs:\n",
+        );
+    assert!(gl304(&[&workflow_env]).contains("its build lists 2 platforms"));
+    let unset = text.replace("env.PLATFORMS", "env.OTHER");
+    assert!(gl304(&[&unset]).contains("it reads `TARGETARCH`"));
+}
+
+#[test]
+fn an_arm_v6_build_is_told_to_set_goarm_and_gets_no_fix() {
+    // Cross-compiled, Go builds ARMv7 code unless GOARM says otherwise: adding only
+    // `--platform=$BUILDPLATFORM` would break the arm/v6 image.
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let v6 = workflow(
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm/v6\n          push: true\n",
+    );
+    write(dir.path(), ".github/workflows/w.yml", &v6);
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    let args = ["--select", "GL304", "--color", "never", "Dockerfile"];
+    let human = stdout_in(dir.path(), &args);
+    assert!(
+        human.contains("the build is also for `linux/arm/v6`")
+            && human.contains("GOARM=${TARGETVARIANT#v}"),
+        "{human}"
+    );
+    assert!(!human.contains("safe fix"), "{human}");
+    // A build that sets GOARM from TARGETVARIANT moves cleanly.
+    let with_goarm = DOCKERFILE
+        .replace("ARG TARGETARCH\n", "ARG TARGETARCH\nARG TARGETVARIANT\n")
+        .replace(
+            "GOARCH=$TARGETARCH go build",
+            "GOARCH=$TARGETARCH GOARM=${TARGETVARIANT#v} go build",
+        );
+    write(dir.path(), "Dockerfile", &with_goarm);
+    let human = stdout_in(dir.path(), &args);
+    assert!(
+        human.contains("safe fix") && !human.contains("GOARM="),
+        "{human}"
+    );
+}

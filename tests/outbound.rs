@@ -1,7 +1,7 @@
 //! GL006 reads the shipped program's own Go source before it says that TLS fails on `scratch`:
 //! the built packages and the in-module packages they import. A program that only listens is
 //! left alone; one that connects out is reported with the file that shows it; one whose source
-//! cannot be placed in the context is reported with the condition stated.
+//! cannot be read in its module is not judged.
 
 use std::path::Path;
 
@@ -61,16 +61,35 @@ fn a_program_that_connects_out_is_reported_with_the_file_that_shows_it() {
 }
 
 #[test]
-fn a_program_whose_packages_cannot_be_read_keeps_the_hedged_finding() {
-    // The build names a package pattern the walk does not expand: unknown, so reported with
-    // its condition, as without a context.
+fn a_program_whose_packages_cannot_be_read_is_not_judged() {
+    // The build names a package pattern the walk does not expand: in a Go module, whether the
+    // program connects out is unknown, so the rule is silent (only a lone Dockerfile, with no
+    // module at all, is judged on its pattern: see tests/context.rs).
     let dir = repo(&[(
         "Dockerfile",
         &DOCKERFILE.replace("./cmd/server", "./cmd/..."),
     )]);
     let out = lint(dir.path());
-    assert!(out.contains("warning[GL006]"), "{out}");
-    assert!(!out.contains("the program connects out"), "{out}");
+    assert!(!out.contains("GL006"), "{out}");
+    // The same build of a readable package that connects out is reported.
+    let dir = repo(&[("internal/api/notify.go", CLIENT)]);
+    assert!(lint(dir.path()).contains("warning[GL006]"));
+}
+
+#[test]
+fn a_context_folder_below_its_modules_go_mod_is_not_judged() {
+    // `samples/echo/` is built with itself as the context: it has a main.go and no go.mod of
+    // its own; the repository's go.mod above says the source is a module's, which this build
+    // does not show.
+    let dir = repo(&[
+        (
+            "samples/echo/Dockerfile",
+            "FROM golang:1.24 AS build\nWORKDIR /src\nCOPY main.go .\nRUN CGO_ENABLED=0 go build -ldflags=\"-s -w\" -o /echo main.go\n\nFROM scratch\nCOPY --from=build /echo /echo\nUSER 65532:65532\nENTRYPOINT [\"/echo\"]\n",
+        ),
+        ("samples/echo/main.go", SERVER),
+    ]);
+    let out = stdout_in(dir.path(), &["samples/echo/Dockerfile"]);
+    assert!(!out.contains("GL006"), "{out}");
 }
 
 /// A build of one copied file: `COPY main.go /src/`, then `go build /src/main.go`.

@@ -423,6 +423,33 @@ fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
 }
 
 #[test]
+fn a_file_named_as_a_template_that_a_script_builds_as_it_is_is_linted() {
+    // `release/Dockerfile.in` is whole, and the release script builds it with `-f`: it is a
+    // Dockerfile whatever its name says.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).expect(".git");
+    write(root, "Dockerfile.in", "FROM alpine\nUSER root\n");
+    write(root, "release/Dockerfile.in", "FROM alpine\nUSER root\n");
+    write(root, "Makefile", "release:\n\trelease/release.sh\n");
+    write(
+        root,
+        "release/release.sh",
+        "#!/bin/sh\ndocker build -f release/Dockerfile.in -t acme/app:release .\n",
+    );
+    let out = stdout(gopherlint(root).args(["--format", "compact", "release/Dockerfile.in"]));
+    assert!(!out.contains("GL000"), "{out}");
+    assert!(out.contains("GL401"), "{out}");
+    // The same name that nothing builds is still a template.
+    let out = stdout(gopherlint(root).args(["--format", "compact", "Dockerfile.in"]));
+    assert_eq!(
+        findings(&out),
+        vec!["Dockerfile.in:GL000".to_string()],
+        "{out}"
+    );
+}
+
+#[test]
 fn a_document_named_explicitly_gets_one_gl000_not_a_parse_error_per_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();

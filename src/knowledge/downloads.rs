@@ -108,6 +108,25 @@ pub fn pins_a_commit(url: &str) -> bool {
         .is_some_and(|r| matches!(r.len(), 40 | 64) && r.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// Extensions of a package manager's repository definition: yum and dnf's `.repo`, apt's
+/// one-line `.list` and deb822 `.sources`.
+const SOURCE_LIST_EXTENSIONS: &[&str] = &[".repo", ".list", ".sources"];
+
+/// The address serves a package manager's repository definition
+/// (`https://download.docker.com/linux/centos/docker-ce.repo`): a list of mirrors its vendor
+/// edits when they move, kept current on purpose. What it installs is checked against the
+/// repository's signing key, not against the list.
+pub fn serves_source_list(url: &str) -> bool {
+    url_path(url)
+        .and_then(|path| path.rsplit('/').next())
+        .is_some_and(|file| {
+            let file = file.to_ascii_lowercase();
+            SOURCE_LIST_EXTENSIONS
+                .iter()
+                .any(|ext| file.len() > ext.len() && file.ends_with(ext))
+        })
+}
+
 /// The address names a version of what it serves (`https://dl.k8s.io/release/v1.34.3/...`,
 /// `.../download/2.1.0/tool.tar.gz`): a path segment with a digit and a dot, and nothing left
 /// to a variable or a moving ref. Such a download fetches the same file each time.
@@ -195,7 +214,26 @@ fn strip_archive(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::{moving_ref, names_a_version, pins_a_commit, serves_latest_release, urls_in};
+    use super::{
+        moving_ref, names_a_version, pins_a_commit, serves_latest_release, serves_source_list,
+        urls_in,
+    };
+
+    #[test]
+    fn package_source_lists_are_kept_current() {
+        assert!(serves_source_list(
+            "https://download.docker.com/linux/centos/docker-ce.repo"
+        ));
+        assert!(serves_source_list(
+            "https://cs.nginx.com/static/files/nginx-plus-8.repo"
+        ));
+        assert!(serves_source_list(
+            "https://example.com/apt/tool.sources?x=1"
+        ));
+        assert!(!serves_source_list("https://example.com/tool-1.2.tar.gz"));
+        assert!(!serves_source_list("https://example.com/.repo"));
+        assert!(!serves_source_list("https://example.com/keys/signing.key"));
+    }
 
     #[test]
     fn a_file_named_latest_anywhere_rolls_and_a_commit_pins() {

@@ -234,8 +234,18 @@ impl ImageRef {
 
     /// The image's name fixes the distribution's major release and its repositories serve
     /// that release only, so its tags move within one release line: Red Hat's UBI
-    /// (`registry.access.redhat.com/ubi9/ubi-minimal`, catalog.redhat.com).
+    /// (`registry.access.redhat.com/ubi9/ubi-minimal`, catalog.redhat.com), and Google's
+    /// marketplace images of a distribution release (`marketplace.gcr.io/google/ubuntu2404`,
+    /// `.../debian12`).
     pub fn names_release_line(&self) -> bool {
+        if self.registry.as_deref() == Some("marketplace.gcr.io")
+            && let Some(name) = self.repository.strip_prefix("google/")
+        {
+            let release = name
+                .strip_prefix("ubuntu")
+                .or_else(|| name.strip_prefix("debian"));
+            return release.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        }
         let red_hat = matches!(
             self.registry.as_deref(),
             Some("registry.access.redhat.com" | "registry.redhat.io")
@@ -288,6 +298,17 @@ pub fn same_account(publisher: &str, owner: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{ImageRef, same_account};
+
+    #[test]
+    fn googles_marketplace_distribution_releases() {
+        assert!(
+            ImageRef::parse("marketplace.gcr.io/google/ubuntu2404:latest").names_release_line()
+        );
+        assert!(ImageRef::parse("marketplace.gcr.io/google/debian12").names_release_line());
+        assert!(!ImageRef::parse("marketplace.gcr.io/google/ubuntu").names_release_line());
+        assert!(!ImageRef::parse("marketplace.gcr.io/google/postgres14").names_release_line());
+        assert!(!ImageRef::parse("ubuntu2404:latest").names_release_line());
+    }
 
     #[test]
     fn red_hats_release_lines_in_both_spellings() {

@@ -17,6 +17,7 @@ pub mod image_weights;
 pub mod images;
 pub mod network;
 pub mod packages;
+pub mod platforms;
 pub mod shells;
 pub mod tools;
 pub mod users;

@@ -65,13 +65,21 @@ impl ReadPlan {
     }
 
     fn of_files(root: &Path, files: Vec<(ConfigKind, PathBuf)>) -> ReadPlan {
-        let files: Vec<_> = files
+        let mut files: Vec<_> = files
             .into_iter()
             .map(|(kind, rel)| {
                 let text = read_capped(&root.join(&rel));
                 (kind, rel, text)
             })
             .collect();
+        // The scripts a Makefile recipe or a workflow step runs (`release/release.sh`), wherever
+        // they are: the build they run is the repository's as much as one written in place.
+        for (rel, text) in referenced_scripts(root, &files) {
+            if files.len() >= super::MAX_CONFIG_FILES {
+                break;
+            }
+            files.push((ConfigKind::Script, rel, Some(text)));
+        }
         let mut order: Vec<usize> = (0..files.len()).filter(|&i| files[i].2.is_some()).collect();
         order.sort_by_key(|&i| std::cmp::Reverse(files[i].2.as_ref().map_or(0, String::len)));
         ReadPlan {
@@ -228,6 +236,50 @@ fn run_beside(script: &Path, found: &[BuildConfig]) -> Vec<BuildConfig> {
         .collect()
 }
 
+/// The shell scripts that the Makefiles and workflows among `files` run, by a path written
+/// plainly (`./release/release.sh`, `bash scripts/docker/build.sh`): relative to the
+/// Makefile's folder or the root, existing, not among `files` already. Only those whose text
+/// holds a build command are kept, with that text: the rest build nothing.
+fn referenced_scripts(
+    root: &Path,
+    files: &[(ConfigKind, PathBuf, Option<String>)],
+) -> Vec<(PathBuf, String)> {
+    let mut found: Vec<(PathBuf, String)> = Vec::new();
+    for (kind, rel, text) in files {
+        let (ConfigKind::Makefile | ConfigKind::Workflow, Some(text)) = (kind, text) else {
+            continue;
+        };
+        if !text.contains(".sh") {
+            continue;
+        }
+        let base = match kind {
+            ConfigKind::Makefile => rel.parent().unwrap_or(Path::new("")),
+            _ => Path::new(""),
+        };
+        let words = text
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '&' | '|' | '(' | ')' | '`')
+            })
+            .filter(|w| w.ends_with(".sh") && !w.contains(['$', '*', '{', '=']));
+        for word in words {
+            let word = word.trim_start_matches("./");
+            let Some(script) = super::join_rel(base, word) else {
+                continue;
+            };
+            if files.iter().any(|(_, r, _)| *r == script) || found.iter().any(|(r, _)| *r == script)
+            {
+                continue;
+            }
+            if let Some(text) = read_capped(&root.join(&script))
+                && super::command_line::may_hold_build_command(&text)
+            {
+                found.push((script, text));
+            }
+        }
+    }
+    found
+}
+
 fn read_capped(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_CONFIG_BYTES {
@@ -269,6 +321,39 @@ mod tests {
         );
         let at_root = builds.for_dockerfile(Path::new("Dockerfile"));
         assert_eq!(at_root.configs[0].context, ContextDir::Dir("".into()));
+    }
+
+    #[test]
+    fn scripts_that_makefiles_and_workflows_run_are_read_wherever_they_are() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, ".git/HEAD", "");
+        write(root, "Makefile", "release:\n\t./release/release.sh\n");
+        write(
+            root,
+            "release/release.sh",
+            "#!/bin/sh\ndocker build -f release/Dockerfile.in -t acme/app:release .\n",
+        );
+        write(
+            root,
+            ".github/workflows/images.yml",
+            "on: push\njobs:\n  images:\n    steps:\n      - run: bash deploy/images.sh\n      - run: bash deploy/notes.sh\n",
+        );
+        write(
+            root,
+            "deploy/images.sh",
+            "docker build -f deploy/Dockerfile.web .\n",
+        );
+        // A script that builds nothing is not kept.
+        write(root, "deploy/notes.sh", "echo done\n");
+        let builds = RepoBuilds::load(root);
+        let release = builds.for_dockerfile(Path::new("release/Dockerfile.in"));
+        assert_eq!(release.configs.len(), 1);
+        assert_eq!(release.configs[0].kind, ConfigKind::Script);
+        assert_eq!(release.configs[0].file, PathBuf::from("release/release.sh"));
+        let web = builds.for_dockerfile(Path::new("deploy/Dockerfile.web"));
+        assert_eq!(web.configs.len(), 1);
+        assert_eq!(builds.files_read, 4);
     }
 
     #[test]

@@ -100,6 +100,12 @@ pub(super) fn combinations(job: &Node) -> Vec<Combination> {
 /// `text` with each `${{ matrix.KEY }}` the combination gives replaced by its value. Other
 /// expressions, and keys the combination lacks, stay as they are: they remain unknown.
 pub(super) fn substitute(text: &str, combination: &Combination) -> String {
+    substitute_values(text, "matrix.", combination)
+}
+
+/// `text` with each `${{ PREFIX KEY }}` (`${{ env.PLATFORMS }}` for the prefix `env.`) that
+/// `values` gives replaced by its value; the rest stay as they are.
+pub(super) fn substitute_values(text: &str, prefix: &str, values: &[(String, String)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find("${{") {
@@ -108,8 +114,8 @@ pub(super) fn substitute(text: &str, combination: &Combination) -> String {
             break;
         };
         out.push_str(&rest[..open]);
-        let key = after[..close].trim().strip_prefix("matrix.");
-        match key.and_then(|k| combination.iter().find(|(name, _)| name == k)) {
+        let key = after[..close].trim().strip_prefix(prefix);
+        match key.and_then(|k| values.iter().find(|(name, _)| name == k)) {
             Some((_, value)) => out.push_str(value),
             None => out.push_str(&rest[open..open + 3 + close + 2]),
         }

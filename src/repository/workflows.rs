@@ -37,10 +37,7 @@ fn list(node: Option<&Node>) -> Vec<String> {
         return Vec::new();
     };
     let items: Vec<String> = match node.as_str() {
-        Some(s) => without_expressions(s)
-            .split([',', '\n'])
-            .map(str::to_string)
-            .collect(),
+        Some(s) => return list_text(s),
         None => node
             .items()
             .iter()
@@ -49,6 +46,15 @@ fn list(node: Option<&Node>) -> Vec<String> {
     };
     items
         .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && !s.starts_with('#'))
+        .collect()
+}
+
+/// The items of a list written as one scalar, separated by commas or lines.
+fn list_text(text: &str) -> Vec<String> {
+    without_expressions(text)
+        .split([',', '\n'])
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && !s.starts_with('#'))
         .collect()
@@ -122,6 +128,20 @@ fn context_input(value: Option<String>) -> ContextDir {
     }
 }
 
+/// `outer` with the scalar variables of an `env:` map added, each replacing one of the same
+/// name: a step's over its job's, a job's over its workflow's.
+fn with_env(outer: &[(String, String)], env: Option<&Node>) -> Vec<(String, String)> {
+    let mut values = outer.to_vec();
+    for (name, node) in env.map_or(&[][..], Node::entries) {
+        let Some(value) = node.as_str() else {
+            continue;
+        };
+        values.retain(|(n, _)| n != name);
+        values.push((name.clone(), value.to_string()));
+    }
+    values
+}
+
 /// A build by an action step of job `job`: what every such build records, before the inputs
 /// each action has of its own (build args, platforms, publication).
 fn action_build(
@@ -159,22 +179,41 @@ fn build_push_step(
     file: &Path,
     step: &Node,
     job: &str,
+    env: &[(String, String)],
     on_release: bool,
     combination: Option<&Combination>,
 ) -> Option<BuildConfig> {
     let with = step.get("with");
-    let input = |key: &str| {
-        let text = with.and_then(|w| w.str_at(key))?;
-        Some(match combination {
+    let env = with_env(env, step.get("env"));
+    let resolve = |text: &str| {
+        let text = match combination {
             Some(c) => workflow_matrix::substitute(text, c),
             None => text.to_string(),
-        })
+        };
+        workflow_matrix::substitute_values(&text, "env.", &env)
     };
+    let input = |key: &str| with.and_then(|w| w.str_at(key)).map(resolve);
     let context = context_input(input("context"));
     let dockerfile = match (input("file"), &context) {
         (Some(f), _) => join_rel(Path::new(""), &f)?,
         (None, ContextDir::Dir(dir)) => normalize(&dir.join("Dockerfile")),
         (None, _) => return None,
+    };
+    // `platforms: ${{ env.PLATFORMS }}` read through the workflow's, job's or step's `env`.
+    let (platforms, platforms_unread) = match with.and_then(|w| w.get("platforms")) {
+        None => (Vec::new(), false),
+        Some(node) => match node.as_str() {
+            Some(text) => {
+                let text = resolve(text);
+                (list_text(&text), text.contains("${{"))
+            }
+            None => (
+                list(Some(node)),
+                node.items()
+                    .iter()
+                    .any(|i| i.as_str().is_none_or(|s| s.contains("${{"))),
+            ),
+        },
     };
     let push = with.and_then(|w| w.get("push"));
     // `push: ${{ github.event_name != 'pull_request' }}` pushes on some events: it publishes.
@@ -182,16 +221,8 @@ fn build_push_step(
         || push.is_some_and(|p| p.is_true() || p.as_str().is_some_and(|s| s.contains("${{")));
     Some(BuildConfig {
         args: build_args(with.and_then(|w| w.get("build-args"))),
-        platforms: dedup(list(with.and_then(|w| w.get("platforms")))),
-        platforms_unread: with.and_then(|w| w.get("platforms")).is_some_and(|node| {
-            match node.as_str() {
-                Some(text) => text.contains("${{"),
-                None => node
-                    .items()
-                    .iter()
-                    .any(|i| i.as_str().is_none_or(|s| s.contains("${{"))),
-            }
-        }),
+        platforms: dedup(platforms),
+        platforms_unread,
         publishes,
         ..action_build(file, step, job, dockerfile, context, input("target"))
     })
@@ -203,6 +234,7 @@ fn build_push_steps<'a>(
     file: &Path,
     step: &Node,
     job: &str,
+    env: &[(String, String)],
     on_release: bool,
     combinations: impl FnOnce() -> &'a [Combination],
 ) -> Vec<BuildConfig> {
@@ -213,13 +245,13 @@ fn build_push_steps<'a>(
     });
     let combinations = if by_matrix { combinations() } else { &[] };
     if combinations.is_empty() {
-        return build_push_step(file, step, job, on_release, None)
+        return build_push_step(file, step, job, env, on_release, None)
             .into_iter()
             .collect();
     }
     let mut builds: Vec<BuildConfig> = Vec::new();
     for combination in combinations {
-        if let Some(build) = build_push_step(file, step, job, on_release, Some(combination))
+        if let Some(build) = build_push_step(file, step, job, env, on_release, Some(combination))
             && !builds.contains(&build)
         {
             builds.push(build);
@@ -286,6 +318,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             .map(str::to_string)
     };
     let workflow_dir = default_dir(doc);
+    let workflow_env = with_env(&[], doc.get("env"));
     let file_name = file
         .file_name()
         .and_then(|n| n.to_str())
@@ -298,14 +331,20 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
         .then_some(Intent::Test);
         let first_new = out.len();
         let job_dir = default_dir(job).or_else(|| workflow_dir.clone());
+        let env = with_env(&workflow_env, job.get("env"));
         // Worked out when a build step first reads a matrix value: most jobs' steps do not.
         let combinations: std::cell::OnceCell<Vec<Combination>> = std::cell::OnceCell::new();
         for step in job.get("steps").map_or(&[][..], Node::items) {
             if let Some(uses) = step.str_at("uses") {
                 if uses.starts_with("docker/build-push-action") {
-                    out.extend(build_push_steps(file, step, job_name, on_release, || {
-                        combinations.get_or_init(|| workflow_matrix::combinations(job))
-                    }));
+                    out.extend(build_push_steps(
+                        file,
+                        step,
+                        job_name,
+                        &env,
+                        on_release,
+                        || combinations.get_or_init(|| workflow_matrix::combinations(job)),
+                    ));
                 } else if uses.starts_with(HASHICORP_BUILD_ACTION) {
                     out.extend(hashicorp_build_step(file, step, job_name));
                 }

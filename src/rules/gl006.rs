@@ -92,6 +92,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if outbound == Some(Outbound::NotSeen) {
         return;
     }
+    // In a Go repository whose program this build's source cannot be followed into (a make
+    // recipe, a package pattern, a context folder below its module's go.mod), whether the
+    // program connects out at all is unknown: many only listen, or trust the cluster's CA.
+    // Only a file with no module to read at all (a lone Dockerfile) is judged on its pattern.
+    let in_a_module = match model.context_go_mod() {
+        Some(_) => true,
+        None => model.context().and_then(|c| c.enclosing_go_mod()).is_some(),
+    };
+    if outbound.is_none() && in_a_module {
+        return;
+    }
     // An example's database or queue client talks to the services of its demo, in plain text
     // unless told otherwise: nothing shows that it needs the roots.
     if model.purpose.class == ImageClass::Example
@@ -105,36 +116,32 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ),
         None => format!("copy a CA bundle to `{CA_BUNDLE}`"),
     };
-    // Without the module's go.mod, whether the binary embeds its own roots is unknown: the
+    // Past the checks above, either the source shows a client, or there is no module to read
+    // (a lone Dockerfile): then whether the binary embeds its own roots is unknown too, and the
     // consequence is stated with its condition.
-    let (consequence, unless) = if model.context_go_mod().is_none() {
-        (
+    let (consequence, unless) = match &outbound {
+        Some(Outbound::Seen {
+            file,
+            evidence,
+            imported,
+        }) => {
+            let shows = if *imported {
+                format!("`{file}` imports `{evidence}`")
+            } else {
+                format!("`{file}` calls `{}`", evidence.trim_end_matches(['(', '{']))
+            };
+            (
+                "the program connects out, and its TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
+                format!("; the program's source shows it connects out: {shows}"),
+            )
+        }
+        _ => (
             "unless the program embeds its own roots, its TLS connections fail with \"x509: certificate signed by unknown authority\"",
             format!(
                 "; the build context's go.mod, not readable here, tells: the program embeds its roots if it requires `{}` or `{}`",
                 EMBEDDED_CA_MODULES[0], EMBEDDED_CA_MODULES[1]
             ),
-        )
-    } else if let Some(Outbound::Seen {
-        file,
-        evidence,
-        imported,
-    }) = &outbound
-    {
-        let shows = if *imported {
-            format!("`{file}` imports `{evidence}`")
-        } else {
-            format!("`{file}` calls `{}`", evidence.trim_end_matches(['(', '{']))
-        };
-        (
-            "the program connects out, and its TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
-            format!("; the program's source shows it connects out: {shows}"),
-        )
-    } else {
-        (
-            "TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",
-            String::new(),
-        )
+        ),
     };
     out.push(
         ctx.report(

@@ -4,6 +4,7 @@
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::go_command::GoSubcommand;
+use crate::knowledge::platforms::goarm_below_cross_default;
 use crate::model::cross::PlatformSource;
 use crate::model::{GoBuild, ImageClass, Model};
 
@@ -108,13 +109,35 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // Cross-compiled, `go install` writes to `$GOPATH/bin/<os>_<arch>/` (and refuses a
         // GOBIN): the copies of `/go/bin/<name>` would no longer find the binaries.
         let installs = builds.iter().any(|b| b.subcommand == GoSubcommand::Install);
-        let clean = !cgo && !installs && builds.iter().all(|b| moves_cleanly(model, b));
+        // An ARM platform older than Go's cross-compiling default (`linux/arm/v6`) needs
+        // GOARM: emulated, the build read it from the machine; cross-compiled, it gets ARMv7
+        // code unless the build sets it.
+        let old_arm = model.build.as_ref().and_then(|b| {
+            b.platforms
+                .iter()
+                .find(|p| goarm_below_cross_default(p).is_some())
+                .cloned()
+        });
+        // Set in any way (`${TARGETVARIANT#v}`, a value of its own): the build chose it.
+        let sets_goarm =
+            |b: &GoBuild| !matches!(model.platform_source(b, "GOARM"), PlatformSource::Unset);
+        let needs_goarm = old_arm.filter(|_| !builds.iter().all(|b| sets_goarm(b)));
+        let clean = !cgo
+            && !installs
+            && needs_goarm.is_none()
+            && builds.iter().all(|b| moves_cleanly(model, b));
         let help = if cgo {
             "this build uses cgo: cross-compiling it on the build machine needs a C cross toolchain for each target (such as tonistiigi/xx or `zig cc`), so there is no simple fix".to_string()
         } else if clean {
             "the builds already take GOOS and GOARCH from the TARGET* arguments with cgo off: only `FROM --platform=$BUILDPLATFORM ...` is missing to run the compiler on the build machine".to_string()
         } else {
             "Go cross-compiles by itself: run the stage on the build machine (`FROM --platform=$BUILDPLATFORM ...`), declare `ARG TARGETOS TARGETARCH` in it, and build with `CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH`".to_string()
+        };
+        let help = match &needs_goarm {
+            Some(platform) if !cgo => format!(
+                "{help}; the build is also for `{platform}`, and Go cross-compiles ARM for v7 unless told: declare `ARG TARGETVARIANT` and set `GOARM=${{TARGETVARIANT#v}}` for that build"
+            ),
+            _ => help,
         };
         let help = if installs && !cgo {
             format!("{help}; `go install` puts a cross-compiled binary in `$GOPATH/bin/<os>_<arch>/` (and refuses when GOBIN is set), so build with `go build -o <dir>/<name>` and copy from there")

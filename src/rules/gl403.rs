@@ -49,9 +49,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             // A branch's URL serves what was pushed last, on purpose (a dataset rebuilt each
             // day): a digest would fail the next build.
             // A commit's file never changes: the URL is its pin.
+            // A package repository's definition lists mirrors its vendor keeps current; the
+            // packages it serves are checked against the repository's key.
             if remote_source(&word.value) != Some(Remote::Download)
                 || downloads::moving_ref(&word.value).is_some()
                 || downloads::pins_a_commit(&word.value)
+                || downloads::serves_source_list(&word.value)
             {
                 continue;
             }
