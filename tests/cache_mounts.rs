@@ -250,3 +250,33 @@ fn a_module_cache_moved_by_go_env_w_is_read_where_it_went() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn a_file_every_build_makes_with_no_cache_is_not_told_of_caches() {
+    // `--no-cache` reuses no layer and empties the cache mounts first (BuildKit prunes them):
+    // neither GL301's order nor GL302's mounts would save anything.
+    let files_first = BUILD_ONLY.replace("COPY . .", "COPY go.mod main.go ./");
+    let dir = context("nocache", REQUIRES, &files_first);
+    fs::create_dir_all(dir.join(".git")).expect(".git");
+    let makefile = |flags: &str| format!("image:\n\tdocker build {flags}-t acme/app .\n");
+    fs::write(dir.join("Makefile"), makefile("--no-cache ")).expect("Makefile");
+    assert!(gl302_in(&dir).is_empty());
+    let model = Command::cargo_bin("gopherlint")
+        .expect("binary")
+        .arg("--show-model")
+        .arg(dir.join("Dockerfile"))
+        .output()
+        .expect("run");
+    let model = String::from_utf8_lossy(&model.stdout);
+    assert!(model.contains("without cache (`--no-cache`)"), "{model}");
+    // One build that keeps its cache is enough for the mounts to pay.
+    fs::write(
+        dir.join("Makefile"),
+        format!(
+            "{}\nlocal:\n\tdocker build -t acme/app:dev .\n",
+            makefile("--no-cache ")
+        ),
+    )
+    .expect("Makefile");
+    assert_eq!(gl302(&dir).len(), 1);
+}

@@ -241,6 +241,12 @@ fn describe_repository_build(model: &Model, out: &mut String) {
             "layer cache: exported by a build of the repository (`cache-to`)"
         );
     }
+    if model.every_build_uncached() {
+        let _ = writeln!(
+            out,
+            "layer cache: none: every build of the file passes `--no-cache`, which also empties its cache mounts"
+        );
+    }
     let Some(build) = model.build.as_deref() else {
         return;
     };

@@ -233,6 +233,16 @@ impl FileFacts<'_> {
                 .is_some_and(|c| c.sends_file("vendor/modules.txt"))
     }
 
+    /// Every build of the file the repository runs passes `--no-cache`: no layer is reused,
+    /// and BuildKit empties the cache mounts of its RUN steps before each build
+    /// (moby/buildkit#1092). Neither the order of the module download nor a cache mount
+    /// saves anything there.
+    pub fn every_build_uncached(&self) -> bool {
+        self.build
+            .as_deref()
+            .is_some_and(|b| b.builds > 0 && b.uncached)
+    }
+
     /// A stage built on `stage` (or `stage` itself) is a target the repository runs as a
     /// container (a compose service's `target: dev`) and has Go: a development container that
     /// builds and tests at run time with the caches its layers hold, which a cache mount on

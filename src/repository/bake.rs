@@ -46,6 +46,8 @@ struct Fields {
     /// Each as read; `None` for one that cannot be (`linux/${ARCH}` with no default).
     platforms: Option<Vec<Known>>,
     outputs: Option<Vec<String>>,
+    /// `no-cache = true`.
+    no_cache: Option<bool>,
 }
 
 impl Fields {
@@ -56,6 +58,7 @@ impl Fields {
         set(&mut self.target, &top.target);
         set(&mut self.platforms, &top.platforms);
         set(&mut self.outputs, &top.outputs);
+        set(&mut self.no_cache, &top.no_cache);
         self.inline |= top.inline;
         for (key, value) in &top.args {
             match self.args.iter_mut().find(|(k, _)| k == key) {
@@ -310,6 +313,9 @@ fn own_fields(attrs: &[(String, Expression)], ctx: &Context) -> (Fields, Vec<Str
             "args" => fields.args = args(expr, ctx),
             "platforms" => fields.platforms = known_list(expr, ctx),
             "output" => fields.outputs = list(expr, ctx),
+            "no-cache" => {
+                fields.no_cache = Some(matches!(expr.evaluate(ctx), Ok(Value::Bool(true))));
+            }
             "inherits" => inherits = list(expr, ctx).unwrap_or_default(),
             _ => {}
         }
@@ -466,6 +472,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             runs_in_image: None,
             only_if_absent: None,
             documented: None,
+            no_cache: fields.no_cache == Some(true),
         });
     }
     found

@@ -25,6 +25,8 @@ pub(super) struct DockerBuild {
     pub platforms_unread: bool,
     /// `--push`, or an output of type registry.
     pub push: bool,
+    /// `--no-cache`: no layer and no cache mount is reused.
+    pub no_cache: bool,
     /// The image names given with `-t`, as written.
     pub tags: Vec<String>,
     /// The directory an earlier `cd` of the same command line moved to (`cd tools/mock &&
@@ -180,6 +182,7 @@ fn read_build(command: &Command, line: usize) -> Option<DockerBuild> {
                 build.tags.extend(tag);
             }
             "--push" => build.push = true,
+            "--no-cache" => build.no_cache = inline.as_deref().is_none_or(|v| v != "false"),
             "-o" | "--output" => {
                 let registry =
                     value().is_some_and(|v| v.contains("type=registry") || v.contains("push=true"));
@@ -327,6 +330,7 @@ pub(super) fn to_config(
         runs_in_image: None,
         only_if_absent: None,
         documented: None,
+        no_cache: build.no_cache,
     })
 }
 

@@ -140,3 +140,12 @@ fn a_push_to_an_ephemeral_registry_is_not_a_release() {
     assert!(out[1].publishes);
     assert_eq!(out[1].local, None);
 }
+
+#[test]
+fn no_cache_is_read() {
+    let builds = docker_builds("docker buildx build --no-cache --push -t a/b .\n", 1);
+    assert!(builds[0].no_cache && builds[0].push);
+    let builds = docker_builds("docker build --no-cache=false -t a/b .\n", 1);
+    assert!(!builds[0].no_cache);
+    assert!(!docker_builds("docker build -t a/b .\n", 1)[0].no_cache);
+}

@@ -152,6 +152,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             runs_in_image: base_program_run(spec),
             only_if_absent: None,
             documented: None,
+            no_cache: build.get("no_cache").is_some_and(Node::is_true),
         });
     }
     Ok(())

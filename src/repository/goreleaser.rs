@@ -259,6 +259,7 @@ fn docker(
         runs_in_image: None,
         only_if_absent: None,
         documented: None,
+        no_cache: false,
     })
 }
 

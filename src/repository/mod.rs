@@ -121,6 +121,9 @@ pub struct BuildConfig {
     /// Where the documentation says what the build makes (`DEVELOP.md` for `make docker`
     /// under "To build a development Docker image:"), for messages.
     pub documented: Option<String>,
+    /// The build passes `--no-cache` (`no-cache: true`, compose's `no_cache`): it reuses no
+    /// layer, and BuildKit empties the cache mounts its RUN steps use before it starts.
+    pub no_cache: bool,
 }
 
 impl BuildConfig {
@@ -151,6 +154,7 @@ impl BuildConfig {
             runs_in_image: None,
             only_if_absent: None,
             documented: None,
+            no_cache: false,
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct Chosen {
     pub builds: usize,
     /// Some build publishes the image.
     pub publishes: bool,
+    /// Every build passes `--no-cache`: none reuses a layer or a cache mount.
+    pub uncached: bool,
     /// No build publishes it and every build says it is for tests or development.
     pub local: Option<Intent>,
     /// Nothing publishes the file, and this publishes its release twin (for messages).
@@ -58,6 +60,9 @@ fn describe(config: &BuildConfig) -> String {
         text.push_str(&format!(" `{name}`"));
     }
     text.push(')');
+    if config.no_cache {
+        text.push_str(", without cache (`--no-cache`)");
+    }
     if config.publishes {
         text.push_str(", publishes");
     }
@@ -166,6 +171,7 @@ impl<'a> DockerfileBuilds<'a> {
             },
             builds: ordered.len(),
             publishes,
+            uncached: ordered.iter().all(|c| c.no_cache),
             local,
             release_twin,
             released: ordered.iter().find_map(|c| c.released.clone()),
@@ -202,6 +208,7 @@ impl DockerfileBuilds<'_> {
             platform_count: None,
             builds: 0,
             publishes: false,
+            uncached: false,
             local: Some(Intent::Dev),
             release_twin: Some(describe_twin(twin)),
             released: None,

@@ -169,6 +169,7 @@ fn action_build(
         runs_in_image: None,
         only_if_absent: None,
         documented: None,
+        no_cache: false,
     }
 }
 
@@ -224,6 +225,7 @@ fn build_push_step(
         platforms: dedup(platforms),
         platforms_unread,
         publishes,
+        no_cache: input("no-cache").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
         ..action_build(file, step, job, dockerfile, context, input("target"))
     })
 }

@@ -41,7 +41,8 @@ fn fix(ctx: &Context, copy: &Copy) -> Option<Fix> {
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let runs = model.go_cache_runs();
-    if runs.is_empty() {
+    // Built only with `--no-cache`, no layer is reused: the download reruns whatever the order.
+    if runs.is_empty() || model.every_build_uncached() {
         return;
     }
     let mut reported: Vec<usize> = Vec::new();

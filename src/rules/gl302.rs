@@ -173,6 +173,10 @@ fn mount_flag(dir: &str) -> String {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
+    // Built only with `--no-cache`, BuildKit empties every cache mount before the build.
+    if model.every_build_uncached() {
+        return;
+    }
     let runs = model.go_cache_runs();
     // RUNs whose module cache mount an earlier finding's help and fix already add.
     let mut covered: Vec<usize> = Vec::new();
