@@ -87,6 +87,18 @@ pub const BUILD_DRIVERS: &[&str] = &[
     "xx-go-build",
 ];
 
+/// The image of xx's first wrapper for Go (`tonistiigi/xx:golang`, `tonistiigi/xx:golang-1.0.0`):
+/// copied over a Go image's root, it puts a `go` first on the PATH that sets GOOS, GOARCH and
+/// GOARM from `TARGETPLATFORM`.
+pub fn is_xx_go_wrapper(image: &crate::knowledge::image_ref::ImageRef) -> bool {
+    image.registry.is_none()
+        && image.repository == "tonistiigi/xx"
+        && image
+            .tag
+            .as_deref()
+            .is_some_and(|t| t.starts_with("golang"))
+}
+
 /// Programs that read the repository's history: git, and GoReleaser, which takes its version
 /// from the tags and refuses to build without them.
 pub const GIT_HISTORY_READERS: &[&str] = &["git", "goreleaser"];

@@ -275,16 +275,26 @@ impl FileFacts<'_> {
         })
     }
 
-    /// `xx-go --wrap` ran earlier in the stage's chain: plain `go` is then xx's cross-compiler,
-    /// which sets GOOS/GOARCH from the target.
+    /// `xx-go --wrap` ran earlier in the stage's chain, or xx's Go wrapper image was copied
+    /// into it (`COPY --from=tonistiigi/xx:golang / /`): plain `go` is then xx's
+    /// cross-compiler, which sets GOOS/GOARCH from the target.
     pub fn go_wrapped_by_xx(&self, stage: usize, instruction: usize) -> bool {
-        self.chain(stage).iter().copied().any(|s| {
-            self.runs_in_stage(s)
-                .iter()
-                .take_while(|r| r.instruction <= instruction)
-                .flat_map(|r| &r.script.commands)
-                .any(|c| c.program() == Some("xx-go") && c.argv.iter().any(|w| w.text == "--wrap"))
-        })
+        let chain = self.chain(stage);
+        let copied = self.copies.iter().any(|c| {
+            chain.contains(&c.stage)
+                && c.instruction < instruction
+                && matches!(&c.source, super::copy::CopySource::Image(image) if crate::knowledge::tools::is_xx_go_wrapper(image))
+        });
+        copied
+            || chain.iter().copied().any(|s| {
+                self.runs_in_stage(s)
+                    .iter()
+                    .take_while(|r| r.instruction <= instruction)
+                    .flat_map(|r| &r.script.commands)
+                    .any(|c| {
+                        c.program() == Some("xx-go") && c.argv.iter().any(|w| w.text == "--wrap")
+                    })
+            })
     }
 
     /// RUN references to automatic platform ARGs the stage has not declared: they expand to

@@ -143,6 +143,26 @@ impl FileFacts<'_> {
         runs_go
     }
 
+    /// No Go can run on `stage`'s image: every RUN of it and of the stages built on it only
+    /// installs or maintains packages, or arranges files (`apk add git tzdata`, `rm -rf`).
+    /// A Go image used that way is a source of files (CA roots, zone data), whatever its Go.
+    pub fn runs_no_go_on(&self, stage: usize) -> bool {
+        self.runs
+            .iter()
+            .filter(|r| self.chain(r.stage).contains(&stage))
+            .flat_map(|r| &r.script.commands)
+            .all(|command| {
+                let Some(program) = command.program() else {
+                    return true;
+                };
+                let argv = command.texts();
+                tools::FILE_ARRANGERS.contains(&program)
+                    || program == "update-ca-certificates"
+                    || crate::knowledge::packages::package_install(program, &argv).is_some()
+                    || crate::knowledge::packages::only_maintains_base(program, &argv)
+            })
+    }
+
     /// Whether git is in a stage (its base, or a package the chain installs before
     /// `instruction`): `None` when the base is not one gopherlint knows.
     pub fn has_git(&self, stage: usize, instruction: usize) -> Option<bool> {

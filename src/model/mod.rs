@@ -213,8 +213,9 @@ impl<'a> Model<'a> {
         self.shipping.start.as_deref()
     }
 
-    /// The shell of an exec-form `sh -c` start command whose script reads variables: the
-    /// image needs that shell at each start.
+    /// The shell a start command needs at each start: an exec-form `sh -c` script, or a
+    /// shell-form command, that reads variables or runs several commands, pipes or
+    /// redirects.
     pub fn start_shell(&self) -> Option<&str> {
         self.shipping.start_shell.as_deref()
     }

@@ -33,8 +33,9 @@ pub struct Shipping {
     /// The words of the program the final image starts (ENTRYPOINT, else CMD), expanded where
     /// known; shell form read as a shell would. `None` when this file's chain sets none.
     pub start: Option<Vec<String>>,
-    /// The shell of an exec-form start command `["/bin/sh", "-c", SCRIPT]` whose script reads
-    /// variables (`--namespace=${NAMESPACE}`): the shell fills them in at each start.
+    /// The shell the start command needs at each start: `["/bin/sh", "-c", SCRIPT]` or shell
+    /// form whose script reads variables (`--namespace=${NAMESPACE}`) or runs several commands
+    /// (`/app/migrate && /app/serve`).
     pub start_shell: Option<String>,
 }
 
@@ -112,22 +113,41 @@ pub fn is_go_run(start: &[String]) -> bool {
     matches!(start, [go, run, ..] if paths::basename(go) == "go" && run == "run")
 }
 
-/// Reads the shell that fills in the start command's variables (see `Shipping::start_shell`).
+/// Reads the shell the start command needs at each start (see `Shipping::start_shell`).
 fn start_shell(facts: &FileFacts) -> Option<String> {
     let (entrypoint, cmd) = facts.start_instructions();
-    let Args::Exec(exec) = &facts.instruction(entrypoint.or(cmd)?).args else {
-        return None;
-    };
-    match exec.elements.as_slice() {
-        [sh, flag, script, ..]
-            if shells::is_posix_shell(paths::basename(&sh.value))
-                && flag.value == "-c"
-                && script.value.contains('$') =>
-        {
-            Some(sh.value.clone())
-        }
+    let index = entrypoint.or(cmd)?;
+    match &facts.instruction(index).args {
+        Args::Exec(exec) => match exec.elements.as_slice() {
+            [sh, flag, script, ..]
+                if shells::is_posix_shell(paths::basename(&sh.value))
+                    && flag.value == "-c"
+                    && needs_a_shell(&script.value) =>
+            {
+                Some(sh.value.clone())
+            }
+            _ => None,
+        },
+        // Shell form runs through `/bin/sh -c` (or the stage's SHELL); a script that is one
+        // plain command could be written in exec form instead, one that is more could not.
+        Args::Shell(form) if needs_a_shell(&form.text) => Some("/bin/sh".to_string()),
         _ => None,
     }
+}
+
+/// A start script that only a shell can run: it reads variables, or runs several commands
+/// (`/app/migrate && /app/serve`), pipes or redirects. Exec form cannot say any of that.
+fn needs_a_shell(script: &str) -> bool {
+    if script.contains(['$', '|', '>', '<', ';', '&', '`']) {
+        return true;
+    }
+    let line = crate::syntax::LogicalLine::contiguous(script, 0);
+    shell::parse_script(&line)
+        .commands
+        .iter()
+        .filter(|c| !c.argv.is_empty())
+        .count()
+        > 1
 }
 
 /// Reads the start command (see `Shipping::start`).

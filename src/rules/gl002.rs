@@ -87,7 +87,7 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
     // reads the pod's variables through the shell, which the image must keep.
     if let Some(shell) = model.start_shell() {
         return Some(format!(
-            "it starts through `{shell} -c`, whose script fills in variables at each start"
+            "it starts through `{shell} -c`, whose script needs the shell at each start"
         ));
     }
     if let Some(start) = model.start_command()

@@ -48,40 +48,78 @@ fn gopath(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
     );
 }
 
+/// `GO111MODULE=on` where module mode is the default already: one finding per instruction,
+/// its other settings (`GO111MODULE=on go mod download && GO111MODULE=on go build`) labelled
+/// and deleted by the same fix.
+fn go111module_on(ctx: &Context, writes: &[&EnvWrite], out: &mut Vec<Diagnostic>) {
+    let Some((first, rest)) = writes.split_first() else {
+        return;
+    };
+    let builder = ctx
+        .model
+        .golang_release(first.stage)
+        .describe()
+        .unwrap_or_default();
+    let mut d = ctx
+        .report(
+            &RULE,
+            first.range,
+            format!(
+                "`GO111MODULE=on` changes nothing: module mode is the default since Go 1.16 ({builder})"
+            ),
+        )
+        .with_help("delete it; `go` builds in module mode unless `GO111MODULE` is `off`, or `auto` with no go.mod in the working directory or above it");
+    for write in rest {
+        d = d.with_label(write.range, "and here, in the same instruction");
+    }
+    let fixes: Option<Vec<Fix>> = writes
+        .iter()
+        .map(|w| delete_write(ctx, w, "delete `GO111MODULE=on`"))
+        .collect();
+    let fix = fixes.map(|fixes| {
+        let title = if fixes.len() > 1 {
+            "delete each `GO111MODULE=on`"
+        } else {
+            "delete `GO111MODULE=on`"
+        };
+        Fix::new(
+            title,
+            Applicability::Safe,
+            fixes.into_iter().flat_map(|f| f.edits).collect(),
+        )
+    });
+    out.push(d.with_fix(fix));
+}
+
+/// Whether a `GO111MODULE=on` write changes nothing: module mode is the default there.
+fn on_is_default(ctx: &Context, write: &EnvWrite) -> bool {
+    write.name == "GO111MODULE"
+        && write.value.as_deref() == Some("on")
+        && ctx
+            .model
+            .golang_release(write.stage)
+            .has(GoFeature::ModulesByDefault)
+        && (matches!(&write.before, Setting::Unset) || on_already(write))
+}
+
 fn go111module(ctx: &Context, write: &EnvWrite, out: &mut Vec<Diagnostic>) {
     let release = ctx.model.golang_release(write.stage);
     if !release.has(GoFeature::ModulesByDefault) {
         return;
     }
     let builder = release.describe().unwrap_or_default();
-    match write.value.as_deref() {
-        Some("on") if matches!(&write.before, Setting::Unset) || on_already(write) => {
-            out.push(
-                ctx.report(
-                    &RULE,
-                    write.range,
-                    format!(
-                        "`GO111MODULE=on` changes nothing: module mode is the default since Go 1.16 ({builder})"
-                    ),
-                )
-                .with_help("delete it; `go` builds in module mode unless `GO111MODULE` is `off`, or `auto` with no go.mod in the working directory or above it")
-                .with_fix(delete_write(ctx, write, "delete `GO111MODULE=on`")),
-            );
-        }
-        Some("off") => {
-            out.push(
-                ctx.report(
-                    &RULE,
-                    write.range,
-                    format!(
-                        "`GO111MODULE=off` selects the legacy GOPATH mode: go.mod and go.sum are ignored ({builder})"
-                    ),
-                )
-                .with_severity(Severity::Warning)
-                .with_help(module_mode_help(ctx)),
-            );
-        }
-        _ => {}
+    if write.value.as_deref() == Some("off") {
+        out.push(
+            ctx.report(
+                &RULE,
+                write.range,
+                format!(
+                    "`GO111MODULE=off` selects the legacy GOPATH mode: go.mod and go.sum are ignored ({builder})"
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .with_help(module_mode_help(ctx)),
+        );
     }
 }
 
@@ -155,7 +193,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let other_mode = writes.iter().any(|w| {
         w.name == "GO111MODULE" && w.value.as_deref().is_some_and(|v| v != "on")
     });
-    for write in writes {
+    // Redundant `GO111MODULE=on` settings, grouped by instruction in the file's order.
+    let mut redundant_on: Vec<Vec<&EnvWrite>> = Vec::new();
+    for write in &writes {
         if other_mode && write.name == "GO111MODULE" && write.value.as_deref() == Some("on") {
             continue;
         }
@@ -163,9 +203,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if !ctx.model.official_golang(write.stage) || ctx.model.serves_only_debugging(write.stage) {
             continue;
         }
-        match write.name.as_str() {
-            "GOPATH" => gopath(ctx, &write, out),
-            _ => go111module(ctx, &write, out),
+        if on_is_default(ctx, write) {
+            match redundant_on.last_mut() {
+                Some(group) if group[0].instruction == write.instruction => group.push(write),
+                _ => redundant_on.push(vec![write]),
+            }
+            continue;
         }
+        match write.name.as_str() {
+            "GOPATH" => gopath(ctx, write, out),
+            _ => go111module(ctx, write, out),
+        }
+    }
+    for group in &redundant_on {
+        go111module_on(ctx, group, out);
     }
 }

@@ -72,10 +72,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // A Go image whose Go no build runs: each RUN picks its own release (GOTOOLCHAIN,
-        // gimme), so the Go that builds does not move with the tag.
+        // gimme), so the Go that builds does not move with the tag. Or no RUN can run Go at
+        // all (`apk add ca-certificates tzdata`): the image is a source of files, and its tag
+        // names a release line of those (`golang:1-alpine`). Not the shipped image's: its Go
+        // may run at start.
         if pull.kind == PullKind::From
             && go_images::is_go_toolchain(&image.name())
-            && model.stage_of[pull.instruction].is_some_and(|s| model.runs_chosen_go(s))
+            && model.stage_of[pull.instruction].is_some_and(|s| {
+                model.runs_chosen_go(s)
+                    || (floating == Floating::NoGoMinor
+                        && !model.final_chain().contains(&s)
+                        && model.runs_no_go_on(s))
+            })
         {
             continue;
         }
