@@ -125,6 +125,13 @@ impl<'a> FileFacts<'a> {
         })
     }
 
+    /// The comment just above `instruction` (a FROM) says the image follows its publisher's
+    /// newest release on purpose ("Use the latest stable golang 1.x").
+    pub fn says_follows_newest(&self, instruction: usize) -> bool {
+        self.comments_above(instruction)
+            .any(|c| conventions::says_follows_newest(&c.text))
+    }
+
     /// A comment in `stage` (above its FROM or any of its instructions) says it is built
     /// natively on each platform's own machine.
     pub fn says_built_natively(&self, stage: usize) -> bool {

@@ -64,6 +64,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(floating) = image.floating(go_images::release(image)) else {
             continue;
         };
+        // "Use the latest stable golang 1.x": the comment above says the image follows the
+        // newest release on purpose.
+        if pull.kind == PullKind::From && model.says_follows_newest(pull.instruction) {
+            continue;
+        }
         // A helper stage that only arranges files, or takes its packages from repositories
         // that roll anyway, yields the same files on any release of its base.
         if pull.kind == PullKind::From

@@ -188,6 +188,31 @@ pub fn says_native_build(comment: &str) -> bool {
         .any(|p| contains_phrase(&lower, p))
 }
 
+/// Words with which a comment above a FROM says the image is to follow its publisher's newest
+/// release ("Use the latest stable golang 1.x"): a floating tag there is the file's choice.
+/// Phrases, not the bare word: a comment that says the image is *published* as `latest` is
+/// about the image built, not the one pulled.
+const FOLLOWS_NEWEST_PHRASES: &[&str] = &[
+    "use the latest",
+    "uses the latest",
+    "using the latest",
+    "latest stable",
+    "follow the latest",
+    "follows the latest",
+    "track the latest",
+    "tracks the latest",
+    "newest",
+    "most recent",
+];
+
+/// A comment says the image it stands above follows the newest release on purpose.
+pub fn says_follows_newest(comment: &str) -> bool {
+    let lower = comment.to_ascii_lowercase();
+    FOLLOWS_NEWEST_PHRASES
+        .iter()
+        .any(|p| contains_phrase(&lower, p))
+}
+
 /// A comment explains a choice about one of `topics` (lowercase words or phrases): it names
 /// the topic and gives a reason.
 pub fn explains_choice(comment: &str, topics: &[&str]) -> bool {
@@ -208,6 +233,19 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comments_say_an_image_follows_its_newest_release() {
+        assert!(says_follows_newest(
+            "Use the latest stable golang 1.x to compile to a binary"
+        ));
+        assert!(says_follows_newest("always build with the newest Go"));
+        assert!(!says_follows_newest("Build the operator binary"));
+        assert!(!says_follows_newest("pin to the latestversion"));
+        assert!(!says_follows_newest(
+            "This image is published under the `light` and `latest` tags."
+        ));
+    }
 
     #[test]
     fn comments_say_a_build_is_native() {
