@@ -182,10 +182,7 @@ const NATIVE_BUILD_PHRASES: &[&str] = &[
 
 /// A comment says the build runs natively on each platform's own machine.
 pub fn says_native_build(comment: &str) -> bool {
-    let lower = comment.to_ascii_lowercase();
-    NATIVE_BUILD_PHRASES
-        .iter()
-        .any(|p| contains_phrase(&lower, p))
+    says_any(comment, NATIVE_BUILD_PHRASES)
 }
 
 /// Words with which a comment above a FROM says the image is to follow its publisher's newest
@@ -207,10 +204,13 @@ const FOLLOWS_NEWEST_PHRASES: &[&str] = &[
 
 /// A comment says the image it stands above follows the newest release on purpose.
 pub fn says_follows_newest(comment: &str) -> bool {
+    says_any(comment, FOLLOWS_NEWEST_PHRASES)
+}
+
+/// The comment holds one of `phrases` (lowercase), at word boundaries, in any case.
+fn says_any(comment: &str, phrases: &[&str]) -> bool {
     let lower = comment.to_ascii_lowercase();
-    FOLLOWS_NEWEST_PHRASES
-        .iter()
-        .any(|p| contains_phrase(&lower, p))
+    phrases.iter().any(|p| contains_phrase(&lower, p))
 }
 
 /// A comment explains a choice about one of `topics` (lowercase words or phrases): it names
