@@ -195,10 +195,9 @@ impl ImageRef {
     /// for `istio`, `docker.elastic.co` for `elastic`): a name of the host, but its top-level
     /// domain, is the account's.
     pub fn registry_of(&self, account: &str) -> bool {
-        let Some(registry) = self.registry.as_deref() else {
+        let Some(host) = self.registry_host() else {
             return false;
         };
-        let host = registry.split(':').next().unwrap_or(registry);
         let labels: Vec<&str> = host.split('.').collect();
         labels.len() > 1
             && labels[..labels.len() - 1]
@@ -208,14 +207,20 @@ impl ImageRef {
 
     /// The image is on a registry under `domain` (`registry.istio.io` under `istio.io`).
     pub fn registry_under(&self, domain: &str) -> bool {
-        let Some(registry) = self.registry.as_deref() else {
+        let Some(host) = self.registry_host() else {
             return false;
         };
-        let host = registry.split(':').next().unwrap_or(registry);
         host.eq_ignore_ascii_case(domain)
             || host
                 .to_ascii_lowercase()
                 .ends_with(&format!(".{}", domain.to_ascii_lowercase()))
+    }
+
+    /// The registry's host name, without its port (`registry.istio.io` of
+    /// `registry.istio.io:443`); `None` for Docker Hub.
+    fn registry_host(&self) -> Option<&str> {
+        let registry = self.registry.as_deref()?;
+        Some(registry.split(':').next().unwrap_or(registry))
     }
 
     /// The tag, or `latest` when none is written (what a pull takes).
