@@ -110,6 +110,9 @@ impl LintOptions {
 pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     pub class: ImageClass,
+    /// Why the text was not linted (a template, an excerpt, a document): a note for the user,
+    /// not a finding about the file.
+    pub not_linted: Option<String>,
 }
 
 /// Lints a Dockerfile's text: rules, then ignore comments, then severity overrides.
@@ -130,13 +133,11 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
     // A file the repository builds as it is (`docker build -f release/Dockerfile.in`) is a
     // Dockerfile whatever its name says.
     let built_as_is = options.build.as_ref().is_some_and(|b| b.builds > 0);
-    if let Some(problem) = template_problem(text, options.path.as_deref(), built_as_is) {
+    if let Some(reason) = not_a_dockerfile(text, options.path.as_deref(), built_as_is) {
         return Ok(LintResult {
-            diagnostics: [problem]
-                .into_iter()
-                .filter(|d| options.is_enabled(d.rule))
-                .collect(),
+            diagnostics: Vec::new(),
             class: ImageClass::Unknown,
+            not_linted: Some(reason),
         });
     }
     let file = syntax::parse(text);
@@ -159,58 +160,58 @@ pub fn lint_result(text: &str, options: &LintOptions) -> Result<LintResult, Mode
     Ok(LintResult {
         diagnostics,
         class: model.purpose.class,
+        not_linted: None,
     })
 }
 
 /// A template is not a Dockerfile: what it renders is; nor is an excerpt that leaves
-/// instructions out. Named explicitly, such a file gets one GL000 (at the FROM with template
-/// syntax, the placeholder or the `...`, or at the start for a template's file name) and nothing
-/// else; directory searches skip it.
-fn template_problem(text: &str, path: Option<&str>, built_as_is: bool) -> Option<Diagnostic> {
+/// instructions out, nor a document. Such a file is not linted: directory searches skip it, and
+/// named explicitly (as a pre-commit hook names every matching file) it gets a note saying why,
+/// with the line that shows it, and no finding: nothing is wrong with a template.
+fn not_a_dockerfile(text: &str, path: Option<&str>, built_as_is: bool) -> Option<String> {
     let name = path.map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p));
+    let line_of = |start: usize| text[..start].matches('\n').count() + 1;
     let template = |why: &str| {
         format!(
-            "this is a template, not a Dockerfile ({why}), so it is not linted: lint the Dockerfile rendered from it"
+            "this is a template, not a Dockerfile ({why}): lint the Dockerfile rendered from it"
         )
     };
-    let (range, message) = match discover::template_from_line(text) {
+    Some(match discover::template_from_line(text) {
         // The line is a FROM with template syntax, or a whole-line placeholder (`${LABELS}`).
         Some((start, len)) => {
-            let line = &text[start..start + len];
-            let trimmed = line.trim_start();
-            let why = if trimmed.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("from ")) {
-                "its FROM holds template syntax".to_string()
-            } else if trimmed.starts_with("{%") || trimmed.starts_with("{{") {
-                format!("`{}` is a template tag where an instruction must be", line.trim())
+            let line = text[start..start + len].trim();
+            let number = line_of(start);
+            if line
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case("from "))
+            {
+                template(&format!("the FROM on line {number} holds template syntax"))
+            } else if line.starts_with("{%") || line.starts_with("{{") {
+                template(&format!("line {number}, `{line}`, is a template tag"))
             } else {
-                format!("`{}` stands where an instruction must, for a script to replace", line.trim())
-            };
-            (TextRange::new(start, start + len), template(&why))
+                template(&format!(
+                    "line {number}, `{line}`, stands where an instruction must, for a script to replace"
+                ))
+            }
         }
         None if !built_as_is && name.is_some_and(discover::is_template_name) => {
-            (TextRange::empty(0), template("its name is a template's"))
+            template("its name is a template's")
         }
-        None if let Some(ext) = name.and_then(discover::document_extension) => (
-            TextRange::empty(0),
-            format!("this is a document, not a Dockerfile (a `{ext}` file), so it is not linted"),
-        ),
-        None => match discover::stand_in_line(text) {
-            Some((start, len, discover::StandIn::Elision)) => (
-                TextRange::new(start, start + len),
-                "this is an excerpt, not a whole Dockerfile (`...` leaves instructions out): gopherlint lints whole files".to_string(),
+        None if let Some(ext) = name.and_then(discover::document_extension) => {
+            format!("this is a document, not a Dockerfile (a `{ext}` file)")
+        }
+        None => match discover::stand_in_line(text)? {
+            (start, _, discover::StandIn::Elision) => format!(
+                "this is an excerpt, not a whole Dockerfile (`...` on line {} leaves instructions out): gopherlint lints whole files",
+                line_of(start)
             ),
-            Some((start, len, discover::StandIn::Placeholder)) => (
-                TextRange::new(start, start + len),
-                template(&format!(
-                    "`{}` stands where an instruction must, for a script to replace",
-                    &text[start..start + len]
-                )),
-            ),
-            None => return None,
+            (start, len, discover::StandIn::Placeholder) => template(&format!(
+                "line {}, `{}`, stands where an instruction must, for a script to replace",
+                line_of(start),
+                &text[start..start + len]
+            )),
         },
-    };
-    // A note, not an error: nothing is wrong with a template, it is just not linted.
-    Some(Diagnostic::new(rules::PARSE_ERROR, range, message).with_severity(Severity::Info))
+    })
 }
 
 pub fn sort(diagnostics: &mut [Diagnostic]) {

@@ -32,6 +32,26 @@ fn stdout(cmd: &mut Command) -> String {
 }
 
 /// `path:code` for every finding in compact output.
+/// Lints `named` in `root`, which must not be linted: exit 0, no finding, and the note on
+/// standard error, which is returned.
+fn not_linted_note(root: &Path, named: &str) -> String {
+    let output = gopherlint(root)
+        .args(["--format", "compact", named])
+        .output()
+        .expect("run");
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{out}{err}");
+    assert!(findings(&out).is_empty(), "{out}");
+    assert!(
+        err.starts_with(&format!("gopherlint: note: {named}: not linted: ")),
+        "{err}"
+    );
+    err
+}
+
 fn findings(out: &str) -> Vec<String> {
     out.lines()
         .filter_map(|l| {
@@ -400,7 +420,7 @@ fn sarif_fingerprints_survive_lines_added_above() {
 }
 
 #[test]
-fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
+fn templates_are_skipped_by_searches_and_named_get_a_note_and_no_finding() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     write(root, "Dockerfile", ROOT_ONLY);
@@ -408,18 +428,27 @@ fn templates_are_skipped_by_searches_and_named_get_one_gl000() {
     write(
         root,
         "deploy/Dockerfile",
-        "FROM cockroachdb/cockroach:{{ .Tag }}\nUSER root\n",
+        "# rendered by the release tool\nFROM cockroachdb/cockroach:{{ .Tag }}\nUSER root\n",
     );
     let paths = files_listed(root);
     assert_eq!(paths, vec!["Dockerfile"]);
-    for named in ["Dockerfile.tmpl", "deploy/Dockerfile"] {
-        let out = stdout(gopherlint(root).args(["--format", "compact", named]));
-        assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
+    for (named, line) in [("Dockerfile.tmpl", 1), ("deploy/Dockerfile", 2)] {
+        let err = not_linted_note(root, named);
         assert!(
-            out.contains("this is a template, not a Dockerfile"),
-            "{out}"
+            err.contains(&format!(
+                "this is a template, not a Dockerfile (the FROM on line {line} holds template syntax)"
+            )),
+            "{err}"
         );
     }
+    // Named beside a Dockerfile, the template changes nothing in the others' report.
+    let output = gopherlint(root)
+        .args(["--format", "json", "Dockerfile", "Dockerfile.tmpl"])
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("\"Dockerfile\""), "{out}");
+    assert!(!out.contains("Dockerfile.tmpl"), "{out}");
 }
 
 #[test]
@@ -441,16 +470,12 @@ fn a_file_named_as_a_template_that_a_script_builds_as_it_is_is_linted() {
     assert!(!out.contains("GL000"), "{out}");
     assert!(out.contains("GL401"), "{out}");
     // The same name that nothing builds is still a template.
-    let out = stdout(gopherlint(root).args(["--format", "compact", "Dockerfile.in"]));
-    assert_eq!(
-        findings(&out),
-        vec!["Dockerfile.in:GL000".to_string()],
-        "{out}"
-    );
+    let err = not_linted_note(root, "Dockerfile.in");
+    assert!(err.contains("its name is a template's"), "{err}");
 }
 
 #[test]
-fn a_document_named_explicitly_gets_one_gl000_not_a_parse_error_per_line() {
+fn a_document_named_explicitly_gets_a_note_not_a_parse_error_per_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     write(
@@ -459,11 +484,10 @@ fn a_document_named_explicitly_gets_one_gl000_not_a_parse_error_per_line() {
         "---\ntitle: Append Dockerfile instructions\n---\n\nThe `appendDockerfileInstructions` option adds lines.\n",
     );
     let named = "docs/append-dockerfile-instructions.mdx";
-    let out = stdout(gopherlint(root).args(["--format", "compact", named]));
-    assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
+    let err = not_linted_note(root, named);
     assert!(
-        out.contains("this is a document, not a Dockerfile (a `.mdx` file)"),
-        "{out}"
+        err.contains("this is a document, not a Dockerfile (a `.mdx` file)"),
+        "{err}"
     );
 }
 
@@ -487,15 +511,20 @@ fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
     );
     assert_eq!(files_listed(root), vec!["Dockerfile"]);
     for (named, says) in [
-        ("docs/content/samples/Dockerfile", "this is an excerpt"),
-        ("sed/Dockerfile", "`CMD1` stands where an instruction must"),
+        (
+            "docs/content/samples/Dockerfile",
+            "this is an excerpt, not a whole Dockerfile (`...` on line 2",
+        ),
+        (
+            "sed/Dockerfile",
+            "line 3, `CMD1`, stands where an instruction must",
+        ),
         (
             "bundle/Dockerfile",
-            "`${LABELS}` stands where an instruction must",
+            "line 2, `${LABELS}`, stands where an instruction must",
         ),
     ] {
-        let out = stdout(gopherlint(root).args(["--format", "compact", named]));
-        assert_eq!(findings(&out), vec![format!("{named}:GL000")], "{out}");
-        assert!(out.contains(says), "{out}");
+        let err = not_linted_note(root, named);
+        assert!(err.contains(says), "{err}");
     }
 }

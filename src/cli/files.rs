@@ -17,7 +17,7 @@ pub(super) enum Target {
 
 pub(super) enum Input {
     /// A file, and whether a search found it: a found template is skipped, a named one gets
-    /// its notice.
+    /// a note on standard error.
     Path(PathBuf, bool),
     Bytes(String, Vec<u8>),
 }
@@ -122,8 +122,10 @@ pub(super) struct Linted {
     pub(super) stdin_fixed: Option<String>,
     /// Why the file was not fixed.
     pub(super) fix_problem: Option<String>,
-    /// A search found a template, not a Dockerfile: it is left out of the report.
+    /// Not a Dockerfile (a template, an excerpt, a document): it is left out of the report.
     pub(super) skipped: bool,
+    /// Why a file named on the command line was not linted, for standard error.
+    pub(super) not_linted: Option<String>,
 }
 
 pub(super) fn lint_one(
@@ -167,6 +169,7 @@ pub(super) fn lint_one(
         stdin_fixed: None,
         fix_problem: None,
         skipped: false,
+        not_linted: None,
     };
     // A search skips templates and excerpts (by name it never finds them; by content, here,
     // where the file is read once anyway).
@@ -215,6 +218,11 @@ pub(super) fn lint_one(
         }
         // The class is read from the text as it is now (after fixes, if any).
         let result = lint_result(&text, options).map_err(|e| format!("{display}: {e}"))?;
+        if let Some(reason) = result.not_linted {
+            linted.skipped = true;
+            linted.not_linted = Some(format!("{display}: not linted: {reason}"));
+            return Ok(linted);
+        }
         linted.report.class = Some(result.class);
         diagnostics.extend(found.unwrap_or(result.diagnostics));
     }

@@ -207,6 +207,13 @@ struct Streamed {
     rendered: Result<output::RenderedFile, output::OutputError>,
 }
 
+/// A file's part in the stream: its output, or why it was not linted (or nothing, for a
+/// template a search found).
+enum StreamPart {
+    Linted(Streamed),
+    NotLinted(Option<String>),
+}
+
 /// Lints without fixing: files in path order (`targets` come in the order of the output),
 /// linted in parallel a window at a time, each window's output written before the next is
 /// linted.
@@ -215,7 +222,7 @@ pub(super) fn lint_streaming(
     resolver: &mut Resolver,
     flags: &FlagSettings,
     format: output::Format,
-    stdout: &mut dyn Write,
+    (stdout, stderr): (&mut dyn Write, &mut dyn Write),
     mut errors: Vec<String>,
 ) -> Result<u8, CliError> {
     let mut stream = OutputStream::new(format)?;
@@ -229,19 +236,19 @@ pub(super) fn lint_streaming(
             break;
         }
         // Each file's output is rendered, and its report dropped, on the thread that linted it.
-        let results: Vec<Result<Option<Streamed>, String>> = chunk
+        let results: Vec<Result<StreamPart, String>> = chunk
             .into_par_iter()
             .map(|job| {
                 let done = lint_job(job, flags, None, false)?;
                 if done.skipped {
-                    return Ok(None);
+                    return Ok(StreamPart::NotLinted(done.not_linted));
                 }
                 let fails = done
                     .report
                     .diagnostics
                     .iter()
                     .any(|d| done.threshold.fails(d.severity));
-                Ok(Some(Streamed {
+                Ok(StreamPart::Linted(Streamed {
                     fails,
                     rendered: output::render_file(format, &done.report),
                 }))
@@ -250,8 +257,12 @@ pub(super) fn lint_streaming(
         let mut text = String::new();
         for result in results {
             match result {
-                Ok(None) => {}
-                Ok(Some(done)) => {
+                Ok(StreamPart::NotLinted(note)) => {
+                    if let Some(note) = note {
+                        let _ = writeln!(stderr, "gopherlint: note: {note}");
+                    }
+                }
+                Ok(StreamPart::Linted(done)) => {
                     linted += 1;
                     fails |= done.fails;
                     text.push_str(&stream.add(done.rendered?));
@@ -288,7 +299,11 @@ pub(super) fn lint_batch(
     let mut linted = Vec::new();
     for result in results {
         match result {
-            Ok(done) if done.skipped => {}
+            Ok(done) if done.skipped => {
+                if let Some(note) = &done.not_linted {
+                    let _ = writeln!(stderr, "gopherlint: note: {note}");
+                }
+            }
             Ok(done) => linted.push(done),
             Err(message) => errors.push(message),
         }

@@ -360,7 +360,14 @@ fn execute(
             errors,
         );
     }
-    lint_streaming(targets, &mut resolver, &flags, format, stdout, errors)
+    lint_streaming(
+        targets,
+        &mut resolver,
+        &flags,
+        format,
+        (stdout, stderr),
+        errors,
+    )
 }
 
 /// The rule table printed by `--list-rules` (Markdown, also embedded in the README).
