@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::knowledge::{go_images, go_modules};
 use crate::knowledge::go_release::NEWEST_RELEASE;
 use crate::knowledge::image_ref::{self, Floating};
-use crate::model::{Pull, PullKind};
+use crate::model::{ImageClass, Pull, PullKind};
 
 declare_rule! {
     // Where the file is maintained for its own sake: a test, example or development image
@@ -54,8 +54,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // installs its publisher's newest release by design. Asked once, and only for a file
     // with a floating image to report (most have none).
     let mut floats_anyway: Option<(bool, bool)> = None;
+    // An image that ships no Go program built here or recognised as prebuilt: what its helper
+    // stages are for is Unknown (a test fixture, a packaging tool, a fallback build), so only
+    // the bases of the shipped image itself are judged.
+    let purpose_unknown = model.purpose.class == ImageClass::Unknown;
     for pull in model.pulls() {
         let image = &pull.image;
+        if purpose_unknown
+            && model.stage_of[pull.instruction].is_some_and(|s| !model.final_chain().contains(&s))
+        {
+            continue;
+        }
         // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
         // moments before (a CI step, a script), not one a registry floats.
         if image.publisher() == Some("local") || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost")) {
