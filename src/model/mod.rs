@@ -213,6 +213,34 @@ impl<'a> Model<'a> {
         self.shipping.start.as_deref()
     }
 
+    /// The stages the started program is copied from (`COPY --from=fetch /kubectl /kubectl`
+    /// then `ENTRYPOINT ["/kubectl"]`), with their FROM ancestors: they make what the image
+    /// is, whatever else they are.
+    pub fn started_program_stages(&self) -> Vec<usize> {
+        let Some(program) = self.start_command().and_then(|s| s.first()) else {
+            return Vec::new();
+        };
+        let mut stages = Vec::new();
+        for copy in self.final_copies() {
+            let copy::CopySource::Stage(source) = copy.source else {
+                continue;
+            };
+            let lands_as_program = copy.landing_paths().iter().flatten().any(|landed| {
+                landed == program || (!program.contains('/') && paths::basename(landed) == program)
+            });
+            // A directory copied whole (`COPY --from=build /staging/app /app`) carries it too.
+            let carries_program = program.starts_with('/')
+                && copy.dest.usable().is_some_and(|dest| {
+                    let dest = paths::normalize(dest);
+                    dest != "/" && dest != *program && paths::is_within(program, &dest)
+                });
+            if lands_as_program || carries_program {
+                stages.extend_from_slice(self.chain(source));
+            }
+        }
+        stages
+    }
+
     /// The shell a start command needs at each start: an exec-form `sh -c` script, or a
     /// shell-form command, that reads variables or runs several commands, pipes or
     /// redirects.

@@ -56,12 +56,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut floats_anyway: Option<(bool, bool)> = None;
     // An image that ships no Go program built here or recognised as prebuilt: what its helper
     // stages are for is Unknown (a test fixture, a packaging tool, a fallback build), so only
-    // the bases of the shipped image itself are judged.
-    let purpose_unknown = model.purpose.class == ImageClass::Unknown;
+    // the bases of the shipped image itself, and of the stages its started program comes
+    // from, are judged.
+    let judged_stages = (model.purpose.class == ImageClass::Unknown).then(|| {
+        let mut stages = model.final_chain().to_vec();
+        stages.extend(model.started_program_stages());
+        stages
+    });
     for pull in model.pulls() {
         let image = &pull.image;
-        if purpose_unknown
-            && model.stage_of[pull.instruction].is_some_and(|s| !model.final_chain().contains(&s))
+        if let Some(judged) = &judged_stages
+            && model.stage_of[pull.instruction].is_some_and(|s| !judged.contains(&s))
         {
             continue;
         }
