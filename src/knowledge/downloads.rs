@@ -38,6 +38,11 @@ pub fn moving_ref(url: &str) -> Option<&str> {
     if NEWEST_INSTALLERS.contains(&path.trim_end_matches('/')) {
         return Some("newest");
     }
+    // Microsoft's permalinks (`aka.ms/vs/17/release/vc_redist.x64.exe`) redirect to the newest
+    // release of what they name, and are retargeted with each one.
+    if path.starts_with("aka.ms/") {
+        return Some("newest");
+    }
     let segments: Vec<&str> = path.split('/').collect();
     // A file named for the newest release (`redis-stable.tar.gz`, `latest.zip`), on any host:
     // the publisher replaces it with each release.
@@ -279,6 +284,14 @@ mod tests {
             "https://github.com/acme/tool/releases/latest/download/tool.tar.gz"
         ));
         assert!(!names_a_version("https://example.com/install.sh"));
+    }
+
+    #[test]
+    fn microsofts_permalinks_serve_the_newest_release() {
+        assert_eq!(
+            moving_ref("https://aka.ms/vs/17/release/vc_redist.x64.exe"),
+            Some("newest")
+        );
     }
 
     #[test]

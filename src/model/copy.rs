@@ -43,7 +43,8 @@ pub struct Copy {
 pub enum Remote {
     /// A file over HTTP(S) (`https://example.com/tool.tar.gz`).
     Download,
-    /// A git repository (`https://github.com/acme/lib.git#v1.2.0`, `git@github.com:acme/lib`),
+    /// A git repository (`https://github.com/acme/lib.git#v1.2.0`, `git@github.com:acme/lib`,
+    /// or with Dockerfile 1.18's URL query, `https://github.com/acme/lib.git?tag=v1.2.0`),
     /// which its ref names.
     Git,
 }
@@ -52,7 +53,9 @@ pub enum Remote {
 /// BuildKit fetches it.
 pub fn remote_source(source: &str) -> Option<Remote> {
     let lower = source.to_ascii_lowercase();
-    let repository = lower.split('#').next().unwrap_or(&lower);
+    // The repository is named before its ref: a fragment (`#ref:dir`) or, since BuildKit
+    // 0.24, a query (`?ref=...&subdir=...&keep-git-dir=1`).
+    let repository = lower.split(['#', '?']).next().unwrap_or(&lower);
     if lower.starts_with("git@") || lower.starts_with("git://") || repository.ends_with(".git") {
         return Some(Remote::Git);
     }
