@@ -199,6 +199,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if other_mode && write.name == "GO111MODULE" && write.value.as_deref() == Some("on") {
             continue;
         }
+        // `ARG GO111MODULE=on` is a switch, not a leftover: the build may pass `off` (a
+        // script that does when it finds a vendor folder), and deleting the ARG would take
+        // the switch away. Which builds pass it is not all known.
+        if write.name == "GO111MODULE" && write.form == SettingForm::Arg {
+            continue;
+        }
         // A stage that serves only a debug target (a `delve-builder`) is released nowhere.
         if !ctx.model.official_golang(write.stage) || ctx.model.serves_only_debugging(write.stage) {
             continue;
