@@ -75,6 +75,15 @@ impl FileFacts<'_> {
         })
     }
 
+    /// Whether a stage's FROM is one build argument and nothing else (`FROM ${FINAL_BASE}`):
+    /// the build names the image, and the argument's default is only a fallback.
+    pub fn base_left_to_build(&self, stage: usize) -> bool {
+        self.stages[stage]
+            .image_word
+            .as_ref()
+            .is_some_and(|word| bare_variable(&word.value).is_some())
+    }
+
     /// Every image the build pulls, in file order. References gopherlint cannot resolve (an
     /// ARG without a value) are left out.
     pub fn pulls(&self) -> Vec<Pull<'_>> {
@@ -87,7 +96,7 @@ impl FileFacts<'_> {
                     image: std::borrow::Cow::Borrowed(image),
                     range: word.range,
                     from_variable: word.value.contains('$'),
-                    left_to_build: bare_variable(&word.value).is_some(),
+                    left_to_build: self.base_left_to_build(stage.index),
                     fallback_for_unset: fallback_for_unset(&word.value, &self.global_vars),
                 });
             }

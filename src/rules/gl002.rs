@@ -301,6 +301,15 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if needs_its_os(ctx).is_some() || model.purpose.base_flavour.is_some() {
         return;
     }
+    // `FROM ${FINAL_BASE}`: the build names the base (a script passes distroless, a
+    // certification build keeps the UBI default), so which base ships is not the file's.
+    if model
+        .final_chain()
+        .last()
+        .is_some_and(|&root| model.base_left_to_build(root))
+    {
+        return;
+    }
     // A comment that gives the reason for the base ("Alpine rather than distroless because
     // the probes need busybox") answers this finding.
     let short_name = image.name().rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
