@@ -396,11 +396,15 @@ impl GoCacheRun {
         if self.mounts.iter().any(|m| m.target.is_none()) {
             return None;
         }
-        Some(
-            self.mounts
-                .iter()
-                .any(|m| m.target.as_deref().is_some_and(|t| holds(t, dir))),
-        )
+        // Go keeps the modules it downloads in the module cache's `cache/download`: a mount
+        // there alone (`target=/go/pkg/mod/cache`) keeps them, and only their unpacking
+        // is done again.
+        let downloads = format!("{dir}/cache/download");
+        Some(self.mounts.iter().any(|m| {
+            m.target.as_deref().is_some_and(|t| {
+                holds(t, dir) || (cache == GoCache::Module && holds(t, &downloads))
+            })
+        }))
     }
 
     /// A cache mount of the RUN is named for this cache (`.../go-build`, `.../pkg/mod`)
