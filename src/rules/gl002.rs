@@ -100,6 +100,15 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
         {
             return Some(format!("it starts through `{program}`"));
         }
+        // `ENTRYPOINT ["tail", "-f", "/dev/null"]`: it starts one of the base's own programs
+        // (an idle helper the binary is run in), not a file the image copied in.
+        let fs = model.final_fs();
+        if BASE_USERLAND.contains(&name)
+            && !fs.copied_files().any(|f| paths::basename(f) == name)
+            && fs.find_program(program) != Presence::Absent
+        {
+            return Some(format!("it starts the base's `{program}`"));
+        }
     }
     // The repository runs the base's own programs in the image (a compose service's `command:
     // sh -c '...'`, a healthcheck running `netstat`): a base without them breaks that use.
