@@ -84,12 +84,34 @@ impl FileFacts<'_> {
             .is_some_and(|word| bare_variable(&word.value).is_some())
     }
 
+    /// A FROM written as the start of stage names and a variable
+    /// (`install-artifacts-${INSTALLER_ARCH}` beside stages `install-artifacts-amd64` and
+    /// `install-artifacts-arm64`): the variable picks a stage, and a value that names none (a
+    /// default such as `scratch`) is a placeholder, not an image to pull.
+    fn picks_a_stage(&self, word: &str) -> bool {
+        let Some(at) = word.find('$') else {
+            return false;
+        };
+        let prefix = word[..at].to_ascii_lowercase();
+        !prefix.is_empty()
+            && !prefix.contains(['/', ':', '@'])
+            && self.stages.iter().any(|stage| {
+                stage
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| name.len() > prefix.len() && name.starts_with(&prefix))
+            })
+    }
+
     /// Every image the build pulls, in file order. References gopherlint cannot resolve (an
     /// ARG without a value) are left out.
     pub fn pulls(&self) -> Vec<Pull<'_>> {
         let mut pulls = Vec::new();
         for stage in &self.stages {
             if let (StageBase::Image(image), Some(word)) = (&stage.base, &stage.image_word) {
+                if self.picks_a_stage(&word.value) {
+                    continue;
+                }
                 pulls.push(Pull {
                     instruction: stage.from,
                     kind: PullKind::From,
