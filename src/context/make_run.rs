@@ -185,8 +185,19 @@ pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>
             && !path.contains(['$', '('])
             && read(path).is_some_and(|script| reads_history(&script))
     };
+    // `CMD_GIT ?= git`, then `$(shell $(CMD_GIT) rev-parse HEAD)`: git through a variable.
+    let git_calls: Vec<String> = lines
+        .iter()
+        .filter_map(|l| {
+            let name = assigned(l)?;
+            let (_, value) = l.split_once('=')?;
+            (value.trim() == "git").then(|| format!("$({name}) "))
+        })
+        .collect();
     let from_git_line = |l: &str| {
-        (l.contains("git ") && (l.contains("$(") || l.contains('`'))) || runs_git_script(l)
+        ((l.contains("git ") || git_calls.iter().any(|call| l.contains(call.as_str())))
+            && (l.contains("$(") || l.contains('`')))
+            || runs_git_script(l)
     };
     if lines.iter().filter(|l| linker(l)).any(|l| from_git_line(l)) {
         return true;
@@ -320,6 +331,13 @@ mod tests {
         let dir = makefile("all:\n\tCGO_ENABLED=0 go build -o a ./a\n\tgo build -o b ./b\n");
         assert_eq!(read(dir.path(), &[]).flatten().and_then(|m| m.cgo), None);
         assert_eq!(read(Path::new("/nonexistent-dir"), &[]), None);
+    }
+
+    #[test]
+    fn stamps_from_git_through_a_variable_that_names_git() {
+        let makefile = "CMD_GIT ?= git\nLAST_GIT ?= $(shell $(CMD_GIT) rev-parse --short HEAD)\nVERSION ?= $(LAST_GIT)\nbuild:\n\tgo build -ldflags \"-X main.version=$(VERSION)\" .\n";
+        assert!(stamps_from_git(makefile));
+        assert!(!stamps_from_git(&makefile.replace("?= git", "?= echo")));
     }
 
     #[test]
