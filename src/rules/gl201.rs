@@ -183,7 +183,20 @@ fn is_command(ctx: &Context, get: &GoGet, package: &str) -> bool {
         || KNOWN_GO_COMMANDS.contains(&path)
         || repo_layout
         || name.starts_with("protoc-gen-")
-        || (runs_program_after(ctx.model, get.run, &name) && !name_is_shared(ctx, path, &name))
+        || (runs_program_after(ctx.model, get.run, &name)
+            && !name_is_shared(ctx, path, &name)
+            && !built_later(ctx.model, get.run, &name))
+}
+
+/// A later `go build` in this stage or one built on it writes a binary of this name
+/// (`go mod init mockoidc`, `go get .../mockoidc`, then `go build -o mockoidc .`): the program
+/// that runs is that build's, and the fetch added a dependency for it.
+fn built_later(model: &Model, run: &ToolRun, name: &str) -> bool {
+    model.go_builds.iter().any(|build| {
+        build.instruction > run.instruction
+            && model.chain(build.stage).contains(&run.stage)
+            && build.output_name().is_some_and(|output| output == name)
+    })
 }
 
 /// Whether a program of this name runs after the command: later in the same RUN, in a later
