@@ -507,3 +507,42 @@ fn a_source_tree_that_ships_needs_no_trimpath() {
     assert_eq!(lint(), Vec::<String>::new());
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn gotoolchain_is_named_only_for_a_release_that_has_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let build = |image: &str| {
+        format!(
+            "FROM {image} AS build\nWORKDIR /src\nCOPY go.mod ./\nCOPY . .\nRUN go build -o /app .\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .expect("main");
+    let help = |go_line: &str, image: &str| {
+        std::fs::write(
+            dir.path().join("go.mod"),
+            format!("module example.com/app\n\ngo {go_line}\n"),
+        )
+        .expect("go.mod");
+        std::fs::write(dir.path().join("Dockerfile"), build(image)).expect("Dockerfile");
+        stdout_of(gopherlint().current_dir(dir.path()).args([
+            "--select",
+            "GL212",
+            "--color",
+            "never",
+            "Dockerfile",
+        ]))
+    };
+    // GOTOOLCHAIN exists from Go 1.21: the images of older releases have nothing to set.
+    let out = help("1.16", "golang:1.15.5");
+    assert!(
+        out.contains("help: build with `golang:1.16` or newer\n"),
+        "{out}"
+    );
+    assert!(!out.contains("GOTOOLCHAIN"), "{out}");
+    let out = help("1.24", "golang:1.22");
+    assert!(out.contains("GOTOOLCHAIN=local"), "{out}");
+}

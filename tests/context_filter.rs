@@ -269,3 +269,20 @@ fn a_version_script_or_magefile_that_asks_git_needs_the_history() {
     let dir = repo(true, &[("Dockerfile", &go_run), ("build.go", &no_git)]);
     assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }
+
+#[test]
+fn the_vcs_stamp_is_named_only_where_go_would_write_one() {
+    // golang:1.24 (Debian) has git and stamps the revision: without `.git` the stamp is lost.
+    let dir = repo(true, &[("Dockerfile", BUILD)]);
+    let out = gl305(&dir, &["Dockerfile"]);
+    assert!(out.contains("carries no VCS stamp"), "{out}");
+    // Go 1.17 stamps nothing: there is no stamp to lose.
+    write(
+        dir.path(),
+        "Dockerfile",
+        &BUILD.replace("golang:1.24", "golang:1.17"),
+    );
+    let out = gl305(&dir, &["Dockerfile"]);
+    assert!(out.contains("note[GL305]"), "{out}");
+    assert!(!out.contains("carries no VCS stamp"), "{out}");
+}

@@ -82,10 +82,15 @@ fn report(
             ctx.instruction_head(copy),
             format!("the go.mod of the context `{context}` is copied here"),
         )
-        .with_help(format!(
-            "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
-            golang.tag.variant
-        ));
+        .with_help(if required.has(GoFeature::ToolchainLine) {
+            format!(
+                "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
+                golang.tag.variant
+            )
+        } else {
+            // GOTOOLCHAIN exists from Go 1.21: a release older than that has nothing to set.
+            format!("build with `golang:{suggested}{}` or newer", golang.tag.variant)
+        });
     if !strict && !backported && !unreadable {
         diagnostic = diagnostic.with_severity(Severity::Info);
     }

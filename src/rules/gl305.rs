@@ -2,6 +2,7 @@
 //! file leaves out `.git`: every commit changes the copied layer, so every step after it runs
 //! again, and the repository's history goes to the builder.
 
+use crate::knowledge::go_release::GoFeature;
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::files::CONTEXT_NEVER_BUILT;
@@ -104,9 +105,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "{cause}: every commit changes this layer and reruns every step after it, and the repository's history goes to the builder"
             ),
         )
-        .with_help(format!(
-            "{help}. Without `.git` the binary carries no VCS stamp: set a version with `-ldflags \"-X main.version=...\"` if you want one"
-        ));
+        .with_help(
+            // Go stamps the revision (1.18 and later) only where git is there to read it:
+            // elsewhere the binary carries no stamp with `.git` or without it.
+            if model.golang_release(first.stage).has(GoFeature::VcsStamping)
+                && model.has_git(first.stage, first.instruction) != Some(false)
+            {
+                format!(
+                    "{help}. Without `.git` the binary carries no VCS stamp: set a version with `-ldflags \"-X main.version=...\"` if you want one"
+                )
+            } else {
+                help
+            },
+        );
     for other in others {
         d = d.with_label(
             ctx.instruction_head(other.instruction),
