@@ -141,6 +141,15 @@ pub fn package_install(program: &str, argv: &[&str]) -> Option<PackageInstall> {
     Some(install)
 }
 
+/// The command only tends what the image already holds: it maintains the base's packages
+/// ([`only_maintains_base`]), refreshes the CA bundle (`update-ca-certificates`), or arranges
+/// files (`mkdir`, `cp`, `chmod`).
+pub fn only_tends_the_image(program: &str, argv: &[&str]) -> bool {
+    only_maintains_base(program, argv)
+        || program == "update-ca-certificates"
+        || crate::knowledge::tools::FILE_ARRANGERS.contains(&program)
+}
+
 /// The command only refreshes or upgrades what the base image has installed (`apk upgrade`,
 /// `apt-get update`, `apt-get dist-upgrade`, `dnf upgrade`), or cleans up after that.
 pub fn only_maintains_base(program: &str, argv: &[&str]) -> bool {

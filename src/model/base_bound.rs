@@ -98,11 +98,7 @@ impl FileFacts<'_> {
                     .packages
                     .iter()
                     .all(|&i| packages::is_release_neutral_data(argv[i])),
-                None => {
-                    packages::only_maintains_base(program, &argv)
-                        || program == "update-ca-certificates"
-                        || tools::FILE_ARRANGERS.contains(&program)
-                }
+                None => packages::only_tends_the_image(program, &argv),
             }
         };
         let installs_any = commands().any(|c| {

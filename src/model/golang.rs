@@ -156,10 +156,8 @@ impl FileFacts<'_> {
                     return true;
                 };
                 let argv = command.texts();
-                tools::FILE_ARRANGERS.contains(&program)
-                    || program == "update-ca-certificates"
-                    || crate::knowledge::packages::package_install(program, &argv).is_some()
-                    || crate::knowledge::packages::only_maintains_base(program, &argv)
+                crate::knowledge::packages::package_install(program, &argv).is_some()
+                    || crate::knowledge::packages::only_tends_the_image(program, &argv)
             })
     }
 

@@ -12,7 +12,7 @@ use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
 use crate::knowledge::shells;
 use crate::knowledge::users;
 use crate::knowledge::tools::{BASE_USERLAND, HTTP_CLIENTS};
-use crate::model::{CgoSetting, GoBuild, Presence};
+use crate::model::{CgoSetting, FinalFs, GoBuild, Presence};
 use crate::paths;
 use crate::syntax::{Args, Keyword};
 
@@ -102,11 +102,7 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
         }
         // `ENTRYPOINT ["tail", "-f", "/dev/null"]`: it starts one of the base's own programs
         // (an idle helper the binary is run in), not a file the image copied in.
-        let fs = model.final_fs();
-        if BASE_USERLAND.contains(&name)
-            && !fs.copied_files().any(|f| paths::basename(f) == name)
-            && fs.find_program(program) != Presence::Absent
-        {
+        if base_program(model.final_fs(), program) {
             return Some(format!("it starts the base's `{program}`"));
         }
     }
@@ -159,20 +155,23 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
 fn starts_base_program(ctx: &Context) -> Option<String> {
     let model = ctx.model;
     let stage = model.final_stage()?;
-    // A program the image brings itself (a helper binary copied beside it) is not the base's.
     let fs = model.final_fs();
-    let shipped: Vec<&str> = fs.copied_files().map(paths::basename).collect();
     model
         .shipped_program_starts()?
         .into_iter()
         .find(|(program, _)| {
-            let name = paths::basename(program);
-            BASE_USERLAND.contains(&name)
-                && !shipped.contains(&name)
-                && fs.find_program(program) != Presence::Absent
-                && !stage.facts.lacks_program(name)
+            base_program(fs, program) && !stage.facts.lacks_program(paths::basename(program))
         })
         .map(|(program, file)| format!("its program starts `{program}` (`{file}`)"))
+}
+
+/// A program of the base's userland (`tail`, `cat`) that the final image may hold: not one
+/// the image brings itself (a helper binary copied beside it).
+fn base_program(fs: &FinalFs, program: &str) -> bool {
+    let name = paths::basename(program);
+    BASE_USERLAND.contains(&name)
+        && !fs.copied_files().any(|f| paths::basename(f) == name)
+        && fs.find_program(program) != Presence::Absent
 }
 
 /// The start command or health check is in shell form: it needs `/bin/sh`.
