@@ -40,8 +40,16 @@ const COMPANION_EXTENSIONS: &[&str] = &[
 ];
 
 fn is_companion_name(name: &str) -> bool {
+    companion_extension(name).is_some()
+}
+
+/// The companion extension of a file name (`.dockerignore`, `.orig`), if it has one.
+pub fn companion_extension(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    COMPANION_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+    COMPANION_EXTENSIONS
+        .iter()
+        .copied()
+        .find(|ext| lower.ends_with(ext))
 }
 
 /// Extensions of documents, which may be named after Dockerfiles they describe

@@ -200,6 +200,13 @@ fn not_a_dockerfile(text: &str, path: Option<&str>, built_as_is: bool) -> Option
         None if let Some(ext) = name.and_then(discover::document_extension) => {
             format!("this is a document, not a Dockerfile (a `{ext}` file)")
         }
+        // BuildKit reads `api.Dockerfile.dockerignore` as the ignore file of `api.Dockerfile`.
+        None if name.is_some_and(|n| n.to_ascii_lowercase().ends_with(".dockerignore")) => {
+            "this is an ignore file, not a Dockerfile: BuildKit reads `<Dockerfile>.dockerignore` as the ignore file of the Dockerfile it is named after".to_string()
+        }
+        None if let Some(ext) = name.and_then(discover::companion_extension) => {
+            format!("this sits beside a Dockerfile under its name but is not one (a `{ext}` file)")
+        }
         None => match discover::stand_in_line(text)? {
             (start, _, discover::StandIn::Elision) => format!(
                 "this is an excerpt, not a whole Dockerfile (`...` on line {} leaves instructions out): gopherlint lints whole files",

@@ -492,6 +492,29 @@ fn a_document_named_explicitly_gets_a_note_not_a_parse_error_per_line() {
 }
 
 #[test]
+fn an_ignore_file_or_leftover_named_after_a_dockerfile_gets_a_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "Dockerfile", ROOT_ONLY);
+    // A pre-commit hook matching `Dockerfile.*` names these too; each line of an ignore file
+    // would otherwise be an unknown instruction.
+    write(
+        root,
+        "Dockerfile.dockerignore",
+        "**/.git/\n**/node_modules/\n",
+    );
+    write(root, "Dockerfile.orig", ROOT_ONLY);
+    assert_eq!(files_listed(root), vec!["Dockerfile"]);
+    let err = not_linted_note(root, "Dockerfile.dockerignore");
+    assert!(
+        err.contains("this is an ignore file, not a Dockerfile: BuildKit reads"),
+        "{err}"
+    );
+    let err = not_linted_note(root, "Dockerfile.orig");
+    assert!(err.contains("(a `.orig` file)"), "{err}");
+}
+
+#[test]
 fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
