@@ -98,6 +98,10 @@ fn each_kind_of_image_gets_its_class() {
             ImageClass::Toolchain,
         ),
         (
+            "rules/class-toolchain-go-env-for-run-time.Dockerfile",
+            ImageClass::Toolchain,
+        ),
+        (
             "rules/class-toolchain-packaging.Dockerfile",
             ImageClass::Toolchain,
         ),
@@ -118,6 +122,22 @@ fn each_kind_of_image_gets_its_class() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn go_environment_set_after_the_last_build_is_for_run_time() {
+    let service = "FROM golang:1.23\nENV GOPATH=/go\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENV APP_MODE=release\nCMD [\"/app\"]\n";
+    assert_eq!(
+        class_of(service, &LintOptions::default()),
+        ImageClass::Service
+    );
+    // No build of the file reads a GOFLAGS set after its last go command: the running
+    // container does.
+    let for_run_time = service.replace("ENV APP_MODE=release", "ENV GOFLAGS=-mod=mod");
+    assert_eq!(
+        class_of(&for_run_time, &LintOptions::default()),
+        ImageClass::Toolchain
+    );
 }
 
 #[test]

@@ -80,6 +80,31 @@ pub fn is_go_program(program: &str) -> bool {
     matches!(program, "go" | "xx-go")
 }
 
+/// Variables of Go's environment that configure the go command itself (`go help environment`):
+/// where it finds code and caches, how it fetches modules, which toolchain it runs.
+const GO_COMMAND_ENVIRONMENT: &[&str] = &[
+    "GOPATH",
+    "GOROOT",
+    "GOBIN",
+    "GOFLAGS",
+    "GO111MODULE",
+    "GOPROXY",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOSUMDB",
+    "GOINSECURE",
+    "GOCACHE",
+    "GOMODCACHE",
+    "GOTOOLCHAIN",
+    "GOENV",
+];
+
+/// Whether a variable configures the go command (`GOPATH`), not the program it builds.
+pub fn configures_go_command(name: &str) -> bool {
+    GO_COMMAND_ENVIRONMENT.contains(&name)
+}
+
 /// The subcommand of a command whose program is `go` or `xx-go`.
 pub fn subcommand<W: CommandWord>(argv: &[W]) -> Option<GoSubcommand> {
     Some(GoSubcommand::parse(argv.get(1)?.text()))

@@ -330,8 +330,9 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
         let alpine = tag.contains("alpine");
         let red_hat = go_images::is_red_hat_go_toolset(&name);
         // `golang@sha256:...` with no tag: any variant, Debian or Alpine, so neither its libc
-        // nor its C compiler is known (the digest is not `latest`).
-        let variant_known = image.tag.is_some() || image.digest.is_none();
+        // nor its C compiler is known (the digest is not `latest`). Red Hat's Go Toolset has
+        // one variant, on UBI, with gcc for its OpenSSL-backed crypto.
+        let variant_known = red_hat || image.tag.is_some() || image.digest.is_none();
         return BaseFacts {
             family: Family::GoToolchain,
             shell: Some("/bin/sh"),
@@ -511,6 +512,17 @@ mod tests {
         assert_eq!(
             ImageRef::parse("gcr.io/distroless/static-debian12:nonroot").name(),
             "gcr.io/distroless/static-debian12"
+        );
+    }
+
+    #[test]
+    fn a_go_image_pinned_by_digest_alone_keeps_the_libc_of_its_one_variant() {
+        let libc = |raw: &str| base_facts(&ImageRef::parse(raw)).libc;
+        // golang has Debian and Alpine variants: a digest alone may be either.
+        assert_eq!(libc("golang@sha256:abc"), Libc::Unknown);
+        assert_eq!(
+            libc("registry.redhat.io/ubi9/go-toolset@sha256:abc"),
+            Libc::Glibc
         );
     }
 

@@ -214,11 +214,20 @@ pub fn package_name(package: &str) -> &str {
     package.split(['=', '>', '<']).next().unwrap_or(package)
 }
 
-/// Packages that install a C compiler and libc headers: with one, Go turns cgo on.
+/// Packages that install a C compiler and libc headers (or depend on one: Alpine's `alpine-sdk`
+/// on `build-base`): with one, Go turns cgo on.
 pub fn is_c_toolchain(name: &str) -> bool {
     matches!(
         package_name(name),
-        "gcc" | "build-base" | "musl-dev" | "clang" | "g++" | "build-essential"
+        "gcc"
+            | "build-base"
+            | "alpine-sdk"
+            | "musl-dev"
+            | "clang"
+            | "g++"
+            | "gcc-c++"
+            | "build-essential"
+            | "base-devel"
     )
 }
 
@@ -322,5 +331,7 @@ mod tests {
         );
         assert!(install("xx-apk add gcc").is_some_and(|i| i.manager == PackageManager::Apk));
         assert!(is_c_toolchain("gcc=12.2.0-r1") && is_base_data("tzdata"));
+        // Alpine's meta package depends on build-base, and so on gcc.
+        assert!(is_c_toolchain("alpine-sdk") && is_git("alpine-sdk"));
     }
 }

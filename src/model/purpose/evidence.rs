@@ -9,9 +9,10 @@ use crate::knowledge::{conventions, packages};
 use crate::model::copy::CopySource;
 use crate::model::go_build::GoBuild;
 use crate::model::scripts::installed_packages;
+use crate::model::stage::Stage;
 use crate::paths;
 use crate::shell;
-use crate::syntax::Keyword;
+use crate::syntax::{Args, Keyword};
 
 impl Classifier<'_, '_> {
     /// The final chain holds a Go toolchain: a Go base, a copied Go distribution, or an
@@ -162,6 +163,9 @@ impl Classifier<'_, '_> {
                 "the shipped stage copies the Go toolchain (`{GOROOT}`) in beside the program it starts: that program needs Go at run time"
             ));
         }
+        if let Some(why) = self.configures_go_for_run_time(stage) {
+            return Some(why);
+        }
         let script = self.start_script()?;
         let compiles = shell::parse_script(&crate::syntax::LogicalLine::contiguous(&script, 0))
             .commands
@@ -174,6 +178,47 @@ impl Classifier<'_, '_> {
         compiles.then(|| {
             "its start script compiles Go (`go build` or `go run`): the toolchain is needed at run time".into()
         })
+    }
+
+    /// An ENV that configures the go command (`ENV GOPATH /go`) after the shipped stage's
+    /// last go command, in an image that keeps Go and starts a program: no build of the file
+    /// reads it, so it is for the running container, whose program runs Go (a notebook
+    /// kernel that compiles each cell).
+    fn configures_go_for_run_time(&self, stage: &Stage) -> Option<String> {
+        self.shipping.start.as_ref()?;
+        if !self.final_has_go_toolchain() {
+            return None;
+        }
+        let last_go = self
+            .runs
+            .iter()
+            .filter(|r| r.stage == stage.index)
+            .filter(|r| {
+                r.script
+                    .commands
+                    .iter()
+                    .any(|c| c.program().is_some_and(go_command::is_go_program))
+            })
+            .map(|r| r.instruction)
+            .max()?;
+        stage
+            .body
+            .iter()
+            .filter(|&&i| i > last_go)
+            .map(|&i| self.instruction(i))
+            .filter(|i| i.keyword == Keyword::Env)
+            .find_map(|i| match &i.args {
+                Args::KeyValues(pairs) => pairs
+                    .iter()
+                    .find(|kv| go_command::configures_go_command(&kv.key.value))
+                    .map(|kv| kv.key.value.clone()),
+                _ => None,
+            })
+            .map(|key| {
+                format!(
+                    "the shipped stage sets `{key}` after its last go command, for the running container: the program it starts runs Go"
+                )
+            })
     }
 
     /// The text of the script the image starts: the start command itself when it is a shell
