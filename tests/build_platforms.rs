@@ -180,3 +180,43 @@ fn an_arm_v6_build_is_told_to_set_goarm_and_gets_no_fix() {
         "{human}"
     );
 }
+
+#[test]
+fn a_builder_built_on_another_stage_is_fixed_at_the_stage_it_starts_from() {
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let multi = workflow(
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n          push: true\n",
+    );
+    write(dir.path(), ".github/workflows/w.yml", &multi);
+    let chained = DOCKERFILE.replace(
+        "FROM golang:1.24 AS build\nARG TARGETARCH\n",
+        "FROM golang:1.24 AS base\nWORKDIR /src\n\nFROM base AS build\nARG TARGETARCH\n",
+    );
+    write(dir.path(), "Dockerfile", &chained);
+    let args = ["--select", "GL304", "--color", "never", "Dockerfile"];
+    let human = stdout_in(dir.path(), &args);
+    // BuildKit ignores `--platform` on `FROM base`: the flag goes where the chain starts.
+    assert!(
+        human.contains("neither it nor stage `base`, whose platform it takes"),
+        "{human}"
+    );
+    assert!(
+        human.contains("FROM --platform=$BUILDPLATFORM golang:1.24 AS base"),
+        "{human}"
+    );
+    // A test stage built on `base` too would move with it: no fix, and the help says so.
+    let with_test = format!("{chained}\nFROM base AS test\nRUN go test ./...\n");
+    let with_test = with_test.replacen(
+        "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n",
+        "",
+        1,
+    ) + "\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    write(dir.path(), "Dockerfile", &with_test);
+    let human = stdout_in(dir.path(), &args);
+    assert!(
+        human.contains("stage `test` built on it would run on the build machine too"),
+        "{human}"
+    );
+    assert!(!human.contains("safe fix"), "{human}");
+}

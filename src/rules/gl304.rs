@@ -102,10 +102,41 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .image_word
             .as_ref()
             .map_or_else(|| ctx.instruction_head(stage.from), |w| w.range);
+        // A FROM that names a stage takes that stage's platform (BuildKit ignores `--platform`
+        // there): the flag belongs on the FROM the chain starts at.
+        let root = model
+            .chain(build.stage)
+            .last()
+            .copied()
+            .unwrap_or(build.stage);
+        let root_stage = &model.stages[root];
+        let lacks = if root == build.stage {
+            "the stage has no `--platform=$BUILDPLATFORM`".to_string()
+        } else {
+            format!(
+                "neither it nor {}, whose platform it takes, has `--platform=$BUILDPLATFORM`",
+                root_stage.label()
+            )
+        };
         let message = format!(
-            "{} compiles Go under emulation for every platform but the builder's: the file builds for several platforms ({reason}), and the stage has no `--platform=$BUILDPLATFORM`, so the compiler itself runs emulated, many times slower",
+            "{} compiles Go under emulation for every platform but the builder's: the file builds for several platforms ({reason}), and {lacks}, so the compiler itself runs emulated, many times slower",
             stage.label()
         );
+        // Other stages built on that root would move to the build machine with it.
+        let riders: Vec<String> = if root == build.stage {
+            Vec::new()
+        } else {
+            model
+                .stages
+                .iter()
+                .filter(|s| {
+                    !model.chain(build.stage).contains(&s.index)
+                        && model.chain(s.index).contains(&root)
+                })
+                .map(|s| s.label())
+                .collect()
+        };
+        let root_moves_final = root != build.stage && final_chain.contains(&root);
         // Cross-compiled, `go install` writes to `$GOPATH/bin/<os>_<arch>/` (and refuses a
         // GOBIN): the copies of `/go/bin/<name>` would no longer find the binaries.
         let installs = builds.iter().any(|b| b.subcommand == GoSubcommand::Install);
@@ -122,6 +153,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let sets_goarm =
             |b: &GoBuild| !matches!(model.platform_source(b, "GOARM"), PlatformSource::Unset);
         let needs_goarm = old_arm.filter(|_| !builds.iter().all(|b| sets_goarm(b)));
+        let fixable_here = riders.is_empty() && !root_moves_final;
         let clean = !cgo
             && !installs
             && needs_goarm.is_none()
@@ -144,9 +176,31 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         } else {
             help
         };
+        let help = if root == build.stage || cgo {
+            help
+        } else if root_moves_final {
+            format!(
+                "{help}; the flag goes on the FROM of {}, whose platform {} takes (BuildKit ignores `--platform` on a FROM that names a stage), but the shipped image is built on it too and would take the build machine's platform: compile in a stage of its own that starts `FROM --platform=$BUILDPLATFORM` from an image",
+                root_stage.label(),
+                stage.label()
+            )
+        } else if riders.is_empty() {
+            format!(
+                "{help}; the flag goes on the FROM of {}, whose platform {} takes: BuildKit ignores `--platform` on a FROM that names a stage",
+                root_stage.label(),
+                stage.label()
+            )
+        } else {
+            format!(
+                "{help}; the flag goes on the FROM of {}, whose platform {} takes (BuildKit ignores `--platform` on a FROM that names a stage), and {} built on it would run on the build machine too: give the compiler a stage of its own if they must run on the target platform",
+                root_stage.label(),
+                stage.label(),
+                riders.join(", ")
+            )
+        };
         let mut d = ctx.report(&RULE, range, message).with_help(help);
-        if clean {
-            let from = model.instruction(stage.from).keyword_range;
+        if clean && fixable_here {
+            let from = model.instruction(root_stage.from).keyword_range;
             d = d.with_fix(Some(Fix::new(
                 "run the stage on the build platform",
                 Applicability::Safe,
