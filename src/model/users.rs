@@ -152,10 +152,12 @@ impl FileFacts<'_> {
     /// The file writes an /etc/passwd of its own: it copies one in, or a RUN edits it
     /// (`echo "app:x:10001:10001::/:/sbin/nologin" >> /etc/passwd`).
     pub fn writes_passwd(&self) -> bool {
+        // `COPY --from=build /passwd /group /etc/` lands it as surely as a copy onto the path.
         self.copies.iter().any(|c| {
-            c.dest
-                .usable()
-                .is_some_and(|d| paths::normalize(d) == PASSWD)
+            c.landing_paths()
+                .iter()
+                .flatten()
+                .any(|landing| landing == PASSWD)
         }) || self
             .runs
             .iter()
