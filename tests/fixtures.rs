@@ -306,3 +306,25 @@ fn allowed_bases_silence_gl002() {
         .collect();
     assert!(codes.contains(&"GL002"), "{codes:?}");
 }
+
+#[test]
+fn gl002_keeps_the_os_of_a_binary_that_links_a_c_library() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules/GL002-good-links-a-c-library.Dockerfile");
+    let text = fs::read_to_string(path).expect("fixture");
+    let codes = |text: &str| -> Vec<&'static str> {
+        lint(text, &LintOptions::default())
+            .expect("lint")
+            .iter()
+            .map(|d| d.code())
+            .collect()
+    };
+    assert!(!codes(&text).contains(&"GL002"), "{:?}", codes(&text));
+    // Without the library's headers nothing says the binary links more than libc.
+    let no_headers = text.replace("liblz4-dev", "curl");
+    assert!(
+        codes(&no_headers).contains(&"GL002"),
+        "{:?}",
+        codes(&no_headers)
+    );
+}

@@ -231,6 +231,28 @@ pub fn is_c_toolchain(name: &str) -> bool {
     )
 }
 
+/// Packages of a C library's headers (`liblz4-dev`, Alpine's `sqlite-dev`, `lz4-devel`):
+/// installed in a Go builder, for a cgo binding to that library to compile against. Not the C
+/// library of the toolchain itself (`musl-dev`, `libc6-dev`, `glibc-devel`), kernel headers,
+/// or a language runtime's headers (`python3-dev`), which other tools build against.
+pub fn is_c_library_headers(name: &str) -> bool {
+    let name = package_name(name);
+    let Some(library) = name
+        .strip_suffix("-dev")
+        .or_else(|| name.strip_suffix("-devel"))
+    else {
+        return false;
+    };
+    !library.is_empty()
+        && !matches!(
+            library,
+            "musl" | "libc6" | "glibc" | "libc" | "linux-libc" | "kernel" | "linux"
+        )
+        && !["python", "ruby", "perl", "php", "node", "lua", "tcl"]
+            .iter()
+            .any(|runtime| library.starts_with(runtime))
+}
+
 /// Packages that install the Go toolchain (Alpine's `go`, Debian's `golang`, `golang-go`).
 pub fn is_go_toolchain(name: &str) -> bool {
     matches!(package_name(name), "go" | "golang" | "golang-go")
@@ -333,5 +355,7 @@ mod tests {
         assert!(is_c_toolchain("gcc=12.2.0-r1") && is_base_data("tzdata"));
         // Alpine's meta package depends on build-base, and so on gcc.
         assert!(is_c_toolchain("alpine-sdk") && is_git("alpine-sdk"));
+        assert!(is_c_library_headers("liblz4-dev") && is_c_library_headers("lz4-devel"));
+        assert!(!is_c_library_headers("musl-dev") && !is_c_library_headers("python3-dev"));
     }
 }

@@ -187,7 +187,7 @@ impl<'a> Builder<'a> {
             },
             None => StageBase::Unknown,
         };
-        let (root_stage, root_image, facts, vars, user, workdir, posix, cc) = match &base {
+        let (root_stage, root_image, facts, vars, user, workdir, posix, cc, libs) = match &base {
             StageBase::Stage(parent) => {
                 let p = &self.stages[*parent];
                 (
@@ -199,6 +199,7 @@ impl<'a> Builder<'a> {
                     p.workdir.clone(),
                     p.posix_shell,
                     p.c_toolchain_installed,
+                    p.c_library_installed,
                 )
             }
             StageBase::Image(image) => {
@@ -212,6 +213,7 @@ impl<'a> Builder<'a> {
                     default_workdir(image, &facts).map(str::to_string),
                     facts.family != Family::Windows,
                     false,
+                    false,
                 )
             }
             StageBase::Unknown => (
@@ -222,6 +224,7 @@ impl<'a> Builder<'a> {
                 None,
                 Some("/".to_string()),
                 true,
+                false,
                 false,
             ),
         };
@@ -244,6 +247,7 @@ impl<'a> Builder<'a> {
             workdir,
             posix_shell: posix,
             c_toolchain_installed: cc,
+            c_library_installed: libs,
         });
         stage_index
     }
@@ -526,10 +530,24 @@ impl<'a> Builder<'a> {
                         installed_packages(&split)
                     })
                     .is_some_and(|installed| {
-                        installed.iter().any(|p| packages::is_c_toolchain(p))
+                        installed.iter().any(|p| {
+                            packages::is_c_toolchain(p) || packages::is_c_library_headers(p)
+                        })
                     }) =>
                 {
-                    self.stages[stage].c_toolchain_installed = true;
+                    let installed = installed_packages(command)
+                        .or_else(|| {
+                            let split = command.field_split(|w| {
+                                vars.expand_strict(w).usable().map(str::to_string)
+                            })?;
+                            installed_packages(&split)
+                        })
+                        .unwrap_or_default();
+                    let stage = &mut self.stages[stage];
+                    stage.c_toolchain_installed |=
+                        installed.iter().any(|p| packages::is_c_toolchain(p));
+                    stage.c_library_installed |=
+                        installed.iter().any(|p| packages::is_c_library_headers(p));
                 }
                 Some(program) if users::creates_group(program) => {
                     if let Some(group) = super::users::created_group(stage, command, &vars) {

@@ -40,13 +40,14 @@ impl FileFacts<'_> {
     }
 
     /// Cgo is on for a build on purpose: set so, or left on where the chain installs a C
-    /// compiler, or on a toolchain chosen for what cgo links (Red Hat's Go Toolset). A
+    /// compiler or a C library's headers, or on a toolchain chosen for what cgo links (Red Hat's Go Toolset). A
     /// compiler that merely comes with the image (`golang:1.23`) says nothing of intent.
     pub fn cgo_deliberate(&self, setting: &CgoSetting, stage: usize) -> bool {
         let builder = &self.stages[stage];
         !setting.disabled()
             && (setting.enabled_explicitly()
                 || builder.c_toolchain_installed
+                || builder.c_library_installed
                 || builder.facts.cgo_by_design)
     }
 

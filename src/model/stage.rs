@@ -49,6 +49,9 @@ pub struct Stage {
     pub posix_shell: bool,
     /// Something in the chain installs a C compiler.
     pub c_toolchain_installed: bool,
+    /// Something in the chain installs a C library's headers (`liblz4-dev`, `sqlite-dev`):
+    /// a build there links that library through cgo.
+    pub c_library_installed: bool,
 }
 
 impl Stage {
