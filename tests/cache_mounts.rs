@@ -280,3 +280,32 @@ fn a_file_every_build_makes_with_no_cache_is_not_told_of_caches() {
     .expect("Makefile");
     assert_eq!(gl302(&dir).len(), 1);
 }
+
+#[test]
+fn modules_a_test_container_runs_go_on_stay_in_the_layers() {
+    // `test` is built on `base` and runs `go test` when it starts: the modules must be in the
+    // layer, which a cache mount on the download would leave empty.
+    let dockerfile = "FROM golang:1.23 AS base
+WORKDIR /src
+COPY go.mod ./
+RUN go mod download
+COPY . .
+
+FROM base AS test
+ENTRYPOINT go test ./...
+
+FROM base AS build
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 go build -o /out/api .
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/api /api
+ENTRYPOINT [\"/api\"]
+";
+    let lines = gl302(&context("runner-stage", REQUIRES, dockerfile));
+    assert!(lines.is_empty(), "{lines:?}");
+    // Without the test container the download is reported.
+    let without = dockerfile.replace("FROM base AS test\nENTRYPOINT go test ./...\n\n", "");
+    let lines = gl302(&context("plain-base", REQUIRES, &without));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains(":4:"), "{lines:?}");
+}

@@ -12,6 +12,7 @@ use crate::knowledge::images::DefaultUser;
 use crate::knowledge::users::UserSpec;
 use crate::paths;
 use crate::source::TextRange;
+use crate::syntax::{Args, Keyword};
 
 /// One of Go's caches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +249,16 @@ impl FileFacts<'_> {
     /// builds and tests at run time with the caches its layers hold, which a cache mount on
     /// `stage` would leave empty.
     pub fn feeds_go_container(&self, stage: usize) -> bool {
+        // A stage built on it whose container starts a go command (`ENTRYPOINT go test ./...`):
+        // it runs Go on the modules and packages its layers hold.
+        let starts_go = self.stages.iter().any(|s| {
+            Some(s.index) != self.final_stage
+                && self.chain(s.index).contains(&stage)
+                && self.stage_starts_go(s.index)
+        });
+        if starts_go {
+            return true;
+        }
         let Some(build) = self.build.as_deref() else {
             return false;
         };
@@ -262,6 +273,24 @@ impl FileFacts<'_> {
                     facts.is_go_toolchain() || facts.go.version().is_some()
                 })
         })
+    }
+
+    /// The last ENTRYPOINT or CMD of a stage's chain runs the go command.
+    fn stage_starts_go(&self, stage: usize) -> bool {
+        let start = self
+            .chain_instructions(stage)
+            .into_iter()
+            .map(|i| self.instruction(i))
+            .rfind(|i| matches!(i.keyword, Keyword::Entrypoint | Keyword::Cmd));
+        let Some(start) = start else {
+            return false;
+        };
+        let first = match &start.args {
+            Args::Exec(exec) => exec.elements.first().map(|w| w.value.clone()),
+            Args::Shell(shell) => shell.text.split_whitespace().next().map(str::to_string),
+            _ => None,
+        };
+        first.is_some_and(|program| go_command::is_go_program(paths::basename(&program)))
     }
 
     /// The RUN and its chain before it take no files: no COPY or ADD but a download or a git
