@@ -220,3 +220,32 @@ fn a_builder_built_on_another_stage_is_fixed_at_the_stage_it_starts_from() {
     );
     assert!(!human.contains("safe fix"), "{human}");
 }
+
+#[test]
+fn a_build_for_a_platform_distroless_lacks_is_pointed_at_scratch() {
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let on_alpine = DOCKERFILE.replace(
+        "FROM gcr.io/distroless/static-debian12:nonroot\n",
+        "FROM alpine:3.20\nRUN mkdir -p /config\nUSER 65532:65532\n",
+    );
+    write(dir.path(), "Dockerfile", &on_alpine);
+    let args = ["--select", "GL002", "--color", "never", "Dockerfile"];
+    for (platforms, says) in [
+        (
+            "linux/amd64,linux/386",
+            "on `scratch` (distroless publishes no image for `linux/386`, which the build lists",
+        ),
+        (
+            "linux/amd64,linux/arm64",
+            "`gcr.io/distroless/static-debian12`",
+        ),
+    ] {
+        let multi = workflow(&format!(
+            "      - uses: docker/build-push-action@v6\n        with:\n          platforms: {platforms}\n          push: true\n"
+        ));
+        write(dir.path(), ".github/workflows/w.yml", &multi);
+        let human = stdout_in(dir.path(), &args);
+        assert!(human.contains(says), "{platforms}: {human}");
+    }
+}

@@ -18,9 +18,35 @@ pub fn goarm_below_cross_default(platform: &str) -> Option<u8> {
     (version < GOARM_CROSS_DEFAULT).then_some(version)
 }
 
+/// Linux architectures the distroless images are published for (GoogleContainerTools/distroless
+/// README, "Supported architectures": amd64, arm64, arm, s390x, ppc64le). Not 386, not ARM
+/// older than v7, not riscv64 on Debian 12.
+const DISTROLESS_ARCHES: &[&str] = &["amd64", "arm64", "arm", "s390x", "ppc64le"];
+
+/// Whether the distroless images exist for a platform as buildx writes it (`linux/arm/v7`).
+/// `None` when the text is not a platform.
+pub fn distroless_publishes(platform: &str) -> Option<bool> {
+    let mut parts = platform.trim().split('/');
+    let (os, arch, variant) = (parts.next()?, parts.next()?, parts.next());
+    if os != "linux" || arch.is_empty() {
+        return None;
+    }
+    let arm_below_v7 = arch == "arm" && variant.is_some_and(|v| v != "v7");
+    Some(DISTROLESS_ARCHES.contains(&arch) && !arm_below_v7)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::goarm_below_cross_default;
+    use super::{distroless_publishes, goarm_below_cross_default};
+
+    #[test]
+    fn distroless_is_published_for_five_linux_architectures() {
+        assert_eq!(distroless_publishes("linux/amd64"), Some(true));
+        assert_eq!(distroless_publishes("linux/arm/v7"), Some(true));
+        assert_eq!(distroless_publishes("linux/386"), Some(false));
+        assert_eq!(distroless_publishes("linux/arm/v6"), Some(false));
+        assert_eq!(distroless_publishes("${{ matrix.platform }}"), None);
+    }
 
     #[test]
     fn arm_variants_older_than_v7_need_goarm() {

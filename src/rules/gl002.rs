@@ -6,6 +6,7 @@ use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::in_system_dir;
 use crate::knowledge::images::{DISTROLESS_STATIC, distroless_static_for};
+use crate::knowledge::platforms;
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
 use crate::knowledge::conventions::PRIVILEGE_DROPPERS;
@@ -381,10 +382,24 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .and_then(|u| u.value.usable())
         .is_some_and(|u| u.split(':').any(|part| part.parse::<u32>().is_err()));
     let base_roots = stage.facts.ca_bundle;
-    let same_release = distroless_static_for(image);
+    // A build for a platform distroless does not publish (`linux/386`, `linux/arm/v6`) can
+    // only go to scratch.
+    let no_distroless_for = model.build.as_ref().and_then(|b| {
+        b.platforms
+            .iter()
+            .find(|p| platforms::distroless_publishes(p) == Some(false))
+            .cloned()
+    });
+    let minimal = if no_distroless_for.is_some() {
+        "scratch"
+    } else {
+        DISTROLESS_STATIC
+    };
+    let same_release = distroless_static_for(image).filter(|_| no_distroless_for.is_none());
+    let needs_distroless = runs_commands || names_users || base_roots;
     let replacement: String = match &same_release {
         Some(static_image) => static_image.clone(),
-        None if runs_commands || names_users || base_roots => DISTROLESS_STATIC.to_string(),
+        None if needs_distroless => minimal.to_string(),
         None => "scratch".to_string(),
     };
     let replacement = replacement.as_str();
@@ -409,6 +424,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let base_swap_alone_works = compiled_here.is_empty()
         && !cgo_on
         && (!runs_commands || maintenance && !shell_form_start(ctx));
+    // Scratch in place of what only distroless keeps (users, CA roots) would break the image.
+    let base_swap_alone_works =
+        base_swap_alone_works && !(no_distroless_for.is_some() && needs_distroless);
     let fix = (base_swap_alone_works && !word.raw.contains('$') && word.raw == word.value)
         .then_some(deletions)
         .flatten()
@@ -442,14 +460,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     // Where the base had CA roots or the file names users, only distroless static keeps them:
     // scratch would break TLS or the user (set F: livekit's webhooks, zgrab2's root HOME).
-    let on = if replacement == "scratch" {
+    let on = if let Some(platform) = &no_distroless_for {
+        format!(
+            "`scratch` (distroless publishes no image for `{platform}`, which the build lists: copy the CA bundle from the builder and set a numeric `USER`)"
+        )
+    } else if replacement == "scratch" {
         format!("`scratch` or `{DISTROLESS_STATIC}`")
     } else {
         format!("`{replacement}`, which keeps its users and CA roots")
     };
     let help = if !compiled_here.is_empty() {
         format!(
-            "compile in a separate build stage and copy only the binary into a final stage on `scratch` or `{DISTROLESS_STATIC}` {GOPHERFILE_HINT}"
+            "compile in a separate build stage and copy only the binary into a final stage on {on} {GOPHERFILE_HINT}"
         )
     } else if only_maintains_base(ctx) {
         format!(
@@ -464,7 +486,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         format!(
             "write the start command in exec form (`[\"/path/to/binary\", \"arg\"]`), which needs no shell, then ship the static binary on {on} {GOPHERFILE_HINT}"
         )
-    } else if let Some(adds) = only_adds_base_data(ctx).filter(|_| !shell_form_start(ctx)) {
+    } else if let Some(adds) = only_adds_base_data(ctx)
+        .filter(|_| !shell_form_start(ctx) && no_distroless_for.is_none())
+    {
         let data: Vec<&str> = adds.iter().copied().filter(|a| *a != "a user").collect();
         let mut why = Vec::new();
         if !data.is_empty() {
