@@ -207,7 +207,10 @@ fn exports_layer_cache(text: &str) -> bool {
             let line = line.trim_start();
             !line.starts_with('#')
                 && line.find("cache-to").is_some_and(|at| {
-                    let after = line[at + "cache-to".len()..].trim_start();
+                    // `--cache-to "type=local,dest=..."` quotes the value in a shell.
+                    let after = line[at + "cache-to".len()..]
+                        .trim_start()
+                        .trim_start_matches(['"', '\'']);
                     after.starts_with([':', '=']) || after.starts_with("type=")
                 })
         })
@@ -297,6 +300,20 @@ mod tests {
         let path = root.join(rel);
         std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn a_layer_cache_export_is_read_in_each_spelling() {
+        for text in [
+            "          cache-to: type=gha,mode=max\n",
+            "\tdocker buildx build --cache-to type=local,dest=/tmp/c .\n",
+            "\tdocker buildx build --cache-to \"type=local,dest=/tmp/c,mode=max\" .\n",
+            "docker buildx build --cache-to='type=registry,ref=acme/cache' .\n",
+        ] {
+            assert!(exports_layer_cache(text), "{text}");
+        }
+        assert!(!exports_layer_cache("# --cache-to type=gha\n"));
+        assert!(!exports_layer_cache("echo no-cache-to-here\n"));
     }
 
     #[test]
