@@ -26,6 +26,21 @@ fn workflow(step: &str) -> String {
     )
 }
 
+/// A repository whose workflow builds its Dockerfile with build-push-action for `platforms`.
+fn repository_building_for(platforms: &str) -> TempDir {
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    write_platforms(&dir, platforms);
+    dir
+}
+
+fn write_platforms(dir: &TempDir, platforms: &str) {
+    let multi = workflow(&format!(
+        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: {platforms}\n          push: true\n"
+    ));
+    write(dir.path(), ".github/workflows/w.yml", &multi);
+}
+
 fn gl304(workflows: &[&str]) -> String {
     let dir = TempDir::new().expect("tempdir");
     std::fs::create_dir(dir.path().join(".git")).expect(".git");
@@ -75,12 +90,7 @@ fn platforms_not_read_leave_the_file_to_say_it() {
 
 #[test]
 fn a_go_install_stage_gets_no_fix_and_is_told_why() {
-    let dir = TempDir::new().expect("tempdir");
-    std::fs::create_dir(dir.path().join(".git")).expect(".git");
-    let multi = workflow(
-        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n          push: true\n",
-    );
-    write(dir.path(), ".github/workflows/w.yml", &multi);
+    let dir = repository_building_for("linux/amd64,linux/arm64");
     let install = DOCKERFILE
         .replace(
             "go build -trimpath -ldflags=\"-s -w\" -o /out/app .",
@@ -183,12 +193,7 @@ fn an_arm_v6_build_is_told_to_set_goarm_and_gets_no_fix() {
 
 #[test]
 fn a_builder_built_on_another_stage_is_fixed_at_the_stage_it_starts_from() {
-    let dir = TempDir::new().expect("tempdir");
-    std::fs::create_dir(dir.path().join(".git")).expect(".git");
-    let multi = workflow(
-        "      - uses: docker/build-push-action@v6\n        with:\n          platforms: linux/amd64,linux/arm64\n          push: true\n",
-    );
-    write(dir.path(), ".github/workflows/w.yml", &multi);
+    let dir = repository_building_for("linux/amd64,linux/arm64");
     let chained = DOCKERFILE.replace(
         "FROM golang:1.24 AS build\nARG TARGETARCH\n",
         "FROM golang:1.24 AS base\nWORKDIR /src\n\nFROM base AS build\nARG TARGETARCH\n",
@@ -223,8 +228,7 @@ fn a_builder_built_on_another_stage_is_fixed_at_the_stage_it_starts_from() {
 
 #[test]
 fn a_build_for_a_platform_distroless_lacks_is_pointed_at_scratch() {
-    let dir = TempDir::new().expect("tempdir");
-    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let dir = repository_building_for("linux/amd64");
     let on_alpine = DOCKERFILE.replace(
         "FROM gcr.io/distroless/static-debian12:nonroot\n",
         "FROM alpine:3.20\nRUN mkdir -p /config\nUSER 65532:65532\n",
@@ -241,10 +245,7 @@ fn a_build_for_a_platform_distroless_lacks_is_pointed_at_scratch() {
             "`gcr.io/distroless/static-debian12`",
         ),
     ] {
-        let multi = workflow(&format!(
-            "      - uses: docker/build-push-action@v6\n        with:\n          platforms: {platforms}\n          push: true\n"
-        ));
-        write(dir.path(), ".github/workflows/w.yml", &multi);
+        write_platforms(&dir, platforms);
         let human = stdout_in(dir.path(), &args);
         assert!(human.contains(says), "{platforms}: {human}");
     }

@@ -191,17 +191,30 @@ impl FileFacts<'_> {
     /// instructions wrote: a directory it made, a path its RUNs name, its WORKDIR, what it
     /// copied in.
     fn takes_only_written(&self, stage: usize, copy: &super::copy::Copy) -> bool {
-        let mut written: Vec<String> = self.stages[stage].workdir.iter().cloned().collect();
+        let workdir = self.stages[stage].workdir.clone();
+        let mut written: Vec<String> = workdir.iter().cloned().collect();
         for run in self.runs_in_stage(stage) {
-            for word in run
-                .script
-                .commands
-                .iter()
-                .flat_map(|c| c.argv.iter().skip(1))
-            {
-                let literal = word.text.split('$').next().unwrap_or_default();
-                if literal.starts_with('/') && literal.len() > 1 {
-                    written.push(paths::normalize(literal));
+            for command in &run.script.commands {
+                // A relative path a program that writes files names (`mv app-linux-amd64 app`)
+                // is under the stage's WORKDIR.
+                let writes = command.program().is_some_and(|p| {
+                    matches!(
+                        p,
+                        "cp" | "mv" | "ln" | "install" | "mkdir" | "touch" | "tee"
+                    )
+                });
+                for word in command.argv.iter().skip(1) {
+                    let literal = word.text.split('$').next().unwrap_or_default();
+                    if literal.starts_with('/') && literal.len() > 1 {
+                        written.push(paths::normalize(literal));
+                    } else if writes
+                        && !literal.is_empty()
+                        && !literal.starts_with('-')
+                        && literal.len() == word.text.len()
+                        && let Some(dir) = workdir.as_deref()
+                    {
+                        written.push(paths::join(dir, literal));
+                    }
                 }
             }
         }

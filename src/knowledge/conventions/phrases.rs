@@ -193,6 +193,11 @@ const FOLLOWS_NEWEST_PHRASES: &[&str] = &[
     "use the latest",
     "uses the latest",
     "using the latest",
+    // "Using latest may break at some point, but will hopefully be convenient": the tag as a
+    // choice, its cost weighed.
+    "use latest",
+    "uses latest",
+    "using latest",
     "latest stable",
     "follow the latest",
     "follows the latest",
@@ -240,6 +245,9 @@ mod tests {
             "Use the latest stable golang 1.x to compile to a binary"
         ));
         assert!(says_follows_newest("always build with the newest Go"));
+        assert!(says_follows_newest(
+            "Using latest may break at some point, but will hopefully be convenient most of the time."
+        ));
         assert!(!says_follows_newest("Build the operator binary"));
         assert!(!says_follows_newest("pin to the latestversion"));
         assert!(!says_follows_newest(
