@@ -523,32 +523,6 @@ impl<'a> Builder<'a> {
                         _ => None,
                     };
                 }
-                _ if installed_packages(command)
-                    .or_else(|| {
-                        let split = command
-                            .field_split(|w| vars.expand_strict(w).usable().map(str::to_string))?;
-                        installed_packages(&split)
-                    })
-                    .is_some_and(|installed| {
-                        installed.iter().any(|p| {
-                            packages::is_c_toolchain(p) || packages::is_c_library_headers(p)
-                        })
-                    }) =>
-                {
-                    let installed = installed_packages(command)
-                        .or_else(|| {
-                            let split = command.field_split(|w| {
-                                vars.expand_strict(w).usable().map(str::to_string)
-                            })?;
-                            installed_packages(&split)
-                        })
-                        .unwrap_or_default();
-                    let stage = &mut self.stages[stage];
-                    stage.c_toolchain_installed |=
-                        installed.iter().any(|p| packages::is_c_toolchain(p));
-                    stage.c_library_installed |=
-                        installed.iter().any(|p| packages::is_c_library_headers(p));
-                }
                 Some(program) if users::creates_group(program) => {
                     if let Some(group) = super::users::created_group(stage, command, &vars) {
                         self.groups.push(group);
@@ -584,7 +558,21 @@ impl<'a> Builder<'a> {
                     );
                     self.go_builds.push(build);
                 }
-                _ => {}
+                // A package install (no earlier arm's program installs packages), read once.
+                _ => {
+                    let installed = installed_packages(command).or_else(|| {
+                        let split = command
+                            .field_split(|w| vars.expand_strict(w).usable().map(str::to_string))?;
+                        installed_packages(&split)
+                    });
+                    if let Some(installed) = installed {
+                        let stage = &mut self.stages[stage];
+                        stage.c_toolchain_installed |=
+                            installed.iter().any(|p| packages::is_c_toolchain(p));
+                        stage.c_library_installed |=
+                            installed.iter().any(|p| packages::is_c_library_headers(p));
+                    }
+                }
             }
         }
     }
