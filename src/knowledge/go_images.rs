@@ -186,7 +186,9 @@ pub fn release(image: &ImageRef) -> GoRelease {
     if let Some(version) = go_tag.version {
         return GoRelease::Version(GoVersion::new(version.major, version.minor));
     }
-    if image.digest.is_some() || tag.contains('$') {
+    // No Go image publishes a tag with capitals: `golang:INVALID-bookworm` is a placeholder
+    // default that every build replaces with its release (`ARG GO_VERSION=INVALID`).
+    if image.digest.is_some() || tag.contains('$') || tag.bytes().any(|b| b.is_ascii_uppercase()) {
         return GoRelease::Unknown;
     }
     // `golang:1` and `golang:1-alpine` follow the newest Go 1; any other number is a version
@@ -286,6 +288,8 @@ mod tests {
         assert_eq!(release_of("golang:alpine"), GoRelease::Floating);
         assert_eq!(release_of("golang:1"), GoRelease::Floating);
         assert_eq!(release_of("golang:${V}-alpine"), GoRelease::Unknown);
+        // A placeholder default the build replaces, not a tag Docker Hub has.
+        assert_eq!(release_of("golang:INVALID-bookworm"), GoRelease::Unknown);
         assert_eq!(release_of("alpine:3.20"), GoRelease::Unknown);
         assert_eq!(release_of("golang@sha256:abc"), GoRelease::Unknown);
         assert_eq!(
