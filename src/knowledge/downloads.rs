@@ -5,14 +5,36 @@
 //! for their one-line installs, which serve the newest installer.
 
 /// A ref that names a branch or a rolling alias (`main`, `master`, `release`, `stable`,
-/// `HEAD`), not a version or a commit: it has no digit, and is no abbreviated commit hash. A
+/// `HEAD`, `matthew/p2p`), not a version or a commit: no number in it reads as a release, and
+/// it is no abbreviated commit hash. A
 /// ref written with a variable is not known, and is no branch here.
 pub fn is_moving_ref(reference: &str) -> bool {
     let hash = reference.len() >= 7 && reference.bytes().all(|b| b.is_ascii_hexdigit());
     !reference.is_empty()
         && !reference.contains(['$', '{', '%'])
-        && !reference.bytes().any(|b| b.is_ascii_digit())
+        && !names_a_release(reference)
         && !hash
+}
+
+/// A ref with a number that reads as a release: at the start of a part, after `v`, `-` or
+/// `_`, or beside a dot (`v1.2.0`, `release-1.2`, `go1.22`). A digit between letters
+/// (`matthew/p2p`, `feature/s3fs`) is part of a branch's name.
+fn names_a_release(reference: &str) -> bool {
+    reference.split('/').any(|part| {
+        let bytes = part.as_bytes();
+        bytes.iter().enumerate().any(|(i, b)| {
+            if !b.is_ascii_digit() {
+                return false;
+            }
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i + 1).copied();
+            match before {
+                None | Some(b'.' | b'-' | b'_') => true,
+                Some(b'v' | b'V') => i == 1 || matches!(bytes[i - 2], b'-' | b'_' | b'.'),
+                Some(_) => after == Some(b'.'),
+            }
+        })
+    })
 }
 
 /// Addresses that serve a project's newest install script, with no version in them, as the
@@ -69,6 +91,16 @@ pub fn moving_ref(url: &str) -> Option<&str> {
         | ["github.com", _, _, "releases", "latest"]
         | ["api.github.com", "repos", _, _, "releases", "latest"] => return Some("latest"),
         ["github.com", _, _, "archive", "refs", "heads", archive] => strip_archive(archive),
+        // A branch named with a slash (`archive/matthew/p2p.tar.gz`): the ref is everything
+        // after `archive/`, up to the archive's extension.
+        ["github.com", _, _, "archive", first, _, ..] if *first != "refs" => {
+            let start: usize = segments[..4].iter().map(|s| s.len() + 1).sum();
+            let reference = strip_archive(&path[start..]);
+            if reference.len() == path.len() - start {
+                return None;
+            }
+            reference
+        }
         other => written_reference(other)?,
     };
     is_moving_ref(reference).then_some(reference)
@@ -220,8 +252,8 @@ fn strip_archive(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{
-        moving_ref, names_a_version, pins_a_commit, serves_latest_release, serves_source_list,
-        urls_in,
+        is_moving_ref, moving_ref, names_a_version, pins_a_commit, serves_latest_release,
+        serves_source_list, urls_in,
     };
 
     #[test]
@@ -378,6 +410,28 @@ mod tests {
         assert_eq!(moving_ref(commit), None);
         let variable = "https://raw.githubusercontent.com/acme/tool/${REF}/install.sh";
         assert_eq!(moving_ref(variable), None);
+        for release in [
+            "v1.2.0",
+            "1.22",
+            "release-1.2",
+            "go1.22",
+            "v10",
+            "20240101",
+            "rel/v2",
+        ] {
+            assert!(!is_moving_ref(release), "{release}");
+        }
+        for branch in ["main", "matthew/p2p", "feature/s3fs", "HEAD"] {
+            assert!(is_moving_ref(branch), "{branch}");
+        }
+        let slashed = "https://github.com/acme/web/archive/alice/p2p.tar.gz";
+        assert_eq!(moving_ref(slashed), Some("alice/p2p"));
+        let release_branch = "https://github.com/acme/web/archive/release/v1.2.tar.gz";
+        assert_eq!(moving_ref(release_branch), None);
+        assert_eq!(
+            moving_ref("https://github.com/acme/web/archive/alice/p2p"),
+            None
+        );
         let archived = "https://github.com/acme/tool/archive/v1.2.0.tar.gz";
         assert_eq!(moving_ref(archived), None);
     }
