@@ -250,3 +250,42 @@ fn a_build_for_a_platform_distroless_lacks_is_pointed_at_scratch() {
         assert!(human.contains(says), "{platforms}: {human}");
     }
 }
+
+/// The architecture a Makefile passes as a build argument (`GOARCH ?= amd64`, overridden with
+/// `make image GOARCH=arm64`) is the build's choice, like an `ARG GOARCH` without a default:
+/// the file fixes nothing. A default written in the file is still reported.
+#[test]
+fn an_architecture_the_makefile_passes_is_not_fixed_by_the_file() {
+    let dockerfile = "FROM golang:1.24 AS build\nARG GOARCH\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 GOARCH=${GOARCH} go build -trimpath -ldflags=\"-s -w\" -o /out/app .\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n";
+    let makefile =
+        "GOARCH ?= amd64\n\nimage:\n\tdocker build --build-arg GOARCH=$(GOARCH) -t app .\n";
+    let dir = TempDir::new().expect("tempdir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let gl207 = |text: &str| {
+        write(dir.path(), "Dockerfile", text);
+        write(dir.path(), "Makefile", makefile);
+        stdout_in(
+            dir.path(),
+            &["--format", "compact", "--select", "GL207", "Dockerfile"],
+        )
+    };
+    assert_eq!(
+        gl207(dockerfile),
+        "",
+        "the Makefile chooses the architecture"
+    );
+    // With the Makefile passing nothing, the file's own default is what is built.
+    let written = dockerfile.replace("ARG GOARCH\n", "ARG GOARCH=amd64\n");
+    write(dir.path(), "Makefile", "image:\n\tdocker build -t app .\n");
+    let alone = stdout_in(
+        dir.path(),
+        &["--format", "compact", "--select", "GL207", "Dockerfile"],
+    );
+    assert_eq!(alone, "", "nothing is fixed yet");
+    write(dir.path(), "Dockerfile", &written);
+    let fixed = stdout_in(
+        dir.path(),
+        &["--format", "compact", "--select", "GL207", "Dockerfile"],
+    );
+    assert!(fixed.contains("GL207"), "a default in the file: {fixed}");
+}

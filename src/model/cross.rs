@@ -157,6 +157,16 @@ impl FileFacts<'_> {
         let Some(origin) = var.origin else {
             return PlatformSource::Unknown;
         };
+        // An ARG the repository's build passes a value (`--build-arg GOARCH=$(GOARCH)` from a
+        // Makefile's `GOARCH ?= amd64`): whoever builds chooses it, as for an ARG without a
+        // default, not the file.
+        if self.passes_value(name)
+            && self
+                .instruction_at(origin.start)
+                .is_some_and(|i| self.instruction(i).keyword == Keyword::Arg)
+        {
+            return PlatformSource::Unknown;
+        }
         let written = &self.text[origin.start..origin.end];
         let Some(expression) = assigned_text(written, name) else {
             // `ARG NAME` taking a global default: a literal when the default is one.
@@ -187,6 +197,9 @@ impl FileFacts<'_> {
         // `GOARCH=${GOARCH}` re-exports the value it had before (an `ARG GOARCH=amd64`), which
         // the model has already expanded into this one: a literal if that was.
         if references.iter().any(|r| r == name) {
+            if self.passes_value(name) {
+                return PlatformSource::Unknown;
+            }
             return known_literal(value);
         }
         let sources: Vec<PlatformSource> = references
@@ -220,6 +233,13 @@ impl FileFacts<'_> {
             };
         }
         PlatformSource::Unknown
+    }
+
+    /// The repository's build configuration passes the build argument `name` a value.
+    fn passes_value(&self, name: &str) -> bool {
+        self.build
+            .as_ref()
+            .is_some_and(|b| b.args.iter().any(|(n, v)| n == name && v.is_some()))
     }
 
     /// A variable's value is (partly) given at build time: it is an `ARG` without a default,
