@@ -111,6 +111,30 @@ fn a_go_install_stage_gets_no_fix_and_is_told_why() {
     assert!(human.contains("safe fix"), "{human}");
 }
 
+/// cgo on only because the stage installs a C compiler, with `CGO_ENABLED` unset: the help
+/// gives both ways (no C: turn cgo off and cross-compile; C: a cross toolchain), not "no simple
+/// fix". Turned on in the file, cgo is the program's need.
+#[test]
+fn cgo_on_by_default_is_told_both_ways() {
+    let dir = repository_building_for("linux/amd64,linux/arm64");
+    let args = ["--select", "GL304", "--color", "never", "Dockerfile"];
+    let by_default = "FROM golang:1.24-alpine AS build\nRUN apk add --no-cache build-base\nWORKDIR /src\nCOPY . .\nRUN go build -trimpath -ldflags=\"-s -w\" -o /out/app .\n\nFROM alpine:3.22\nCOPY --from=build /out/app /app\nUSER 65532:65532\nENTRYPOINT [\"/app\"]\n";
+    write(dir.path(), "Dockerfile", by_default);
+    let human = stdout_in(dir.path(), &args);
+    assert!(
+        human.contains("only because the stage installs a C compiler")
+            && !human.contains("no simple fix"),
+        "{human}"
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        &by_default.replace("RUN go build", "RUN CGO_ENABLED=1 go build"),
+    );
+    let human = stdout_in(dir.path(), &args);
+    assert!(human.contains("no simple fix"), "{human}");
+}
+
 #[test]
 fn a_test_image_built_only_for_the_builders_platform_is_not_told_of_targets() {
     // A compose service of the integration tests builds the image on the machine that runs
