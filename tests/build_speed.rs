@@ -94,6 +94,27 @@ fn a_copied_vendor_directory_is_where_the_modules_come_from() {
     assert!(!gl301(&dir).contains("GL301"));
 }
 
+/// A stage of its own downloads the modules (it reruns only with go.mod), and the build copies
+/// its module cache in, by a folder above it: a source change downloads nothing.
+#[test]
+fn a_module_cache_copied_from_a_download_stage_is_where_the_modules_come_from() {
+    let staged = BROAD.replace(
+        "FROM golang:1.24 AS build\n",
+        "FROM golang:1.24 AS modules\nWORKDIR /modules\nCOPY go.mod go.sum ./\nRUN go mod download\n\nFROM golang:1.24 AS build\nCOPY --from=modules /go/pkg /go/pkg\n",
+    );
+    let dir = repo(&[("Dockerfile", &staged), ("go.sum", "")]);
+    assert!(!gl301(&dir).contains("GL301"), "{}", gl301(&dir));
+    // Copied from an image, the folder holds no download of this module.
+    let dir = repo(&[
+        (
+            "Dockerfile",
+            &staged.replace("--from=modules /go/pkg", "--from=golang:1.24 /go/pkg"),
+        ),
+        ("go.sum", ""),
+    ]);
+    assert!(gl301(&dir).contains("GL301"));
+}
+
 #[test]
 fn a_module_that_requires_nothing_has_nothing_to_download() {
     let dir = repo(&[("Dockerfile", BROAD)]);

@@ -464,15 +464,39 @@ impl FileFacts<'_> {
             .flat_map(|command| command.argv.iter().skip(1))
             .any(|word| names_module_cache(&word.text));
         // Another stage copies the module cache out of its layers (`COPY --from=deps
-        // /go/pkg/mod /go/pkg/mod`): in a mount, there would be nothing to copy.
+        // /go/pkg/mod /go/pkg/mod`, or a folder above it: `/go/pkg`): in a mount, there would
+        // be nothing to copy.
         in_runs
             || self.copies.iter().any(|copy| {
                 matches!(copy.source, CopySource::Stage(from) if related(from))
-                    && copy
-                        .sources
-                        .iter()
-                        .filter_map(|s| s.usable())
-                        .any(names_module_cache)
+                    && self.copies_module_cache(copy)
+            })
+    }
+
+    /// A copy from another stage takes that stage's module cache: a source that names it, or
+    /// a folder that holds the module cache of one of that stage's go steps (`/go/pkg` over
+    /// `/go/pkg/mod`).
+    pub fn copies_module_cache(&self, copy: &super::copy::Copy) -> bool {
+        let CopySource::Stage(from) = copy.source else {
+            return false;
+        };
+        let chain = self.chain(from);
+        let module_dirs: Vec<&str> = self
+            .go_cache_runs()
+            .iter()
+            .filter(|r| chain.contains(&r.stage))
+            .filter_map(|r| r.module_dir.as_deref())
+            .collect();
+        copy.sources
+            .iter()
+            .filter_map(|s| s.usable())
+            .any(|source| {
+                let source = source.trim_end_matches('/');
+                names_module_cache(source)
+                    || (!source.is_empty()
+                        && module_dirs
+                            .iter()
+                            .any(|dir| crate::paths::is_within(dir, source)))
             })
     }
 

@@ -52,7 +52,8 @@ impl<'a> FileFacts<'a> {
 
     /// The modules come from somewhere the layer order does not matter for: a vendor
     /// directory (`-mod=vendor`, a copied `vendor`, the context's vendor/modules.txt) or go.mod
-    /// bound into the RUN that downloads (`--mount=type=bind,source=go.mod`); or there are
+    /// bound into the RUN that downloads (`--mount=type=bind,source=go.mod`), or a module cache
+    /// copied from the stage that downloaded it; or there are
     /// none to download (a module that requires nothing).
     fn modules_elsewhere(&self, stage: usize) -> bool {
         if self.context_go_mod().is_some_and(|m| !m.has_requirements()) {
@@ -68,6 +69,12 @@ impl<'a> FileFacts<'a> {
                         })
                 })
         });
-        self.modules_vendored(stage) || bound
+        // The modules were downloaded in a stage of their own, which reruns only with go.mod,
+        // and its module cache is copied in (`COPY --from=modules /go/pkg /go/pkg`).
+        let copied_in = self
+            .copies
+            .iter()
+            .any(|c| chain.contains(&c.stage) && self.copies_module_cache(c));
+        self.modules_vendored(stage) || bound || copied_in
     }
 }
