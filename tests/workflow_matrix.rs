@@ -157,6 +157,29 @@ fn an_exported_layer_cache_keeps_the_download_layer() {
     assert_eq!(findings(dir.path(), "Dockerfile"), ["GL302:4"]);
 }
 
+/// Workflows that build through a composite action of the repository's own
+/// (`.github/actions/build-docker/action.yml`): its `cache-to:` exports the layer cache all the
+/// same.
+#[test]
+fn a_layer_cache_exported_by_a_composite_action_keeps_the_download_layer() {
+    let dir = repo();
+    write(dir.path(), "Dockerfile", DOWNLOAD_LAYER);
+    let action = "name: build-docker\ninputs:\n  file:\n    required: true\nruns:\n  using: composite\n  steps:\n    - uses: docker/build-push-action@v6\n      with:\n        file: ${{ inputs.file }}\n        cache-from: type=gha\n        cache-to: type=gha,mode=max\n";
+    write(
+        dir.path(),
+        ".github/actions/build-docker/action.yml",
+        action,
+    );
+    assert!(findings(dir.path(), "Dockerfile").is_empty());
+    // An action that exports nothing leaves the finding.
+    write(
+        dir.path(),
+        ".github/actions/build-docker/action.yml",
+        &action.replace("        cache-to:", "        # cache-to:"),
+    );
+    assert_eq!(findings(dir.path(), "Dockerfile"), ["GL302:4"]);
+}
+
 #[test]
 fn a_run_that_empties_a_cache_wants_no_mount_for_it() {
     let dir = repo();

@@ -156,6 +156,27 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
             found.push((ConfigKind::Workflow, workflows.join(name)));
         }
     }
+    // The repository's own composite actions, one folder each (`.github/actions/build/`).
+    let actions = Path::new(".github/actions");
+    let mut action_dirs: Vec<String> = std::fs::read_dir(root.join(actions))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    action_dirs.sort();
+    for dir in action_dirs {
+        let dir = actions.join(dir);
+        if let Some(name) = list(&dir)
+            .into_iter()
+            .find(|n| n == "action.yml" || n == "action.yaml")
+        {
+            found.push((ConfigKind::Action, dir.join(name)));
+        }
+    }
     for name in list(Path::new("")) {
         let kind = if is_bake_name(&name) {
             ConfigKind::Bake

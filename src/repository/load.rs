@@ -151,7 +151,11 @@ impl ReadPlan {
             let (kind, rel, text) = &self.files[i];
             builds.layer_cache_exported |= matches!(
                 kind,
-                ConfigKind::Workflow | ConfigKind::Bake | ConfigKind::Makefile | ConfigKind::Script
+                ConfigKind::Workflow
+                    | ConfigKind::Action
+                    | ConfigKind::Bake
+                    | ConfigKind::Makefile
+                    | ConfigKind::Script
             ) && text.as_deref().is_some_and(exports_layer_cache);
             match result {
                 Ok(found) => {

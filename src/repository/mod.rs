@@ -43,6 +43,10 @@ pub enum ConfigKind {
     Compose,
     Tilt,
     DevSpace,
+    /// A composite action of the repository's own (`.github/actions/build/action.yml`): read
+    /// only for what it says of the layer cache; its builds take `${{ inputs.* }}`, which
+    /// only the calling workflow fills.
+    Action,
 }
 
 impl ConfigKind {
@@ -56,6 +60,7 @@ impl ConfigKind {
             ConfigKind::Compose => "compose service",
             ConfigKind::Tilt => "Tiltfile",
             ConfigKind::DevSpace => "DevSpace image",
+            ConfigKind::Action => "composite action",
         }
     }
 }
@@ -257,6 +262,7 @@ pub fn read_config(kind: ConfigKind, rel: &Path, text: &str) -> Result<Vec<Build
         ConfigKind::Script => command_line::read_script(rel, text, &mut found),
         ConfigKind::Tilt => tilt::read(rel, text, &mut found),
         ConfigKind::DevSpace => devspace::read(rel, text, &mut found),
+        ConfigKind::Action => Ok(()),
     }?;
     Ok(found)
 }

@@ -97,7 +97,7 @@ fn builds_locally(config: &BuildConfig) -> bool {
                 .as_deref()
                 .and_then(conventions::name_intent)
                 .is_some_and(|(intent, _)| intent == Intent::Test),
-            ConfigKind::Bake | ConfigKind::GoReleaser => false,
+            ConfigKind::Bake | ConfigKind::GoReleaser | ConfigKind::Action => false,
         }
 }
 
