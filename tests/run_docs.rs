@@ -63,6 +63,17 @@ fn a_compose_service_or_a_root_home_volume_answers_gl005() {
     assert!(!codes(dir.path(), &[]).contains("GL005"));
 }
 
+/// Compose files kept beside the project's Dockerfiles (`docker/compose.app.yml`) document
+/// its runs as those at the root do.
+#[test]
+fn a_compose_file_in_the_docker_folder_answers_gl005() {
+    let compose = "services:\n  updater:\n    image: example/updater:latest\n    volumes:\n      - ./bootstrap/.pgpass:/root/.pgpass:ro\n";
+    let dir = repo(&[("docker/compose.updater.yml", compose)]);
+    assert!(!codes(dir.path(), &[]).contains("GL005"));
+    let elsewhere = repo(&[("tools/compose.updater.yml", compose)]);
+    assert!(codes(elsewhere.path(), &[]).contains("GL005"));
+}
+
 #[test]
 fn another_image_or_another_mount_leaves_gl005() {
     // The socket belongs to another service; the updater's volume is not under /root.

@@ -158,10 +158,19 @@ impl RunDocs {
 }
 
 /// Where a project documents how to run its images: the root (README, compose files), and
-/// the documentation folders with two levels of sub-folders (a Hugo site's
-/// `docs/content/<section>/`). A few directory reads, not a walk of the tree: versioned
+/// the documentation and deployment folders with two levels of sub-folders (a Hugo site's
+/// `docs/content/<section>/`; `docker/compose.app.yml` beside the project's Dockerfiles). A few directory reads, not a walk of the tree: versioned
 /// documentation sites hold thousands of pages.
-const DOC_DIRS: &[&str] = &["", "docs", "doc", "documentation", "deploy", "examples"];
+const DOC_DIRS: &[&str] = &[
+    "",
+    "docs",
+    "doc",
+    "documentation",
+    "deploy",
+    "deployments",
+    "docker",
+    "examples",
+];
 
 fn read_all(root: &Path) -> Vec<DocumentedRun> {
     let mut files = Vec::new();
