@@ -89,6 +89,18 @@ pub const PASSWD: &str = "/etc/passwd";
 /// not where a program keeps its state.
 pub const TEMP_DIRS: &[&str] = &["/tmp", "/var/tmp", "/run", "/var/run"];
 
+/// Names of a directory a program keeps its state in (`WORKDIR /data`, `/var/lib/app/db`):
+/// a working directory so named is where its relative files (a SQLite database, `./logs`) land.
+pub const STATE_DIR_NAMES: &[&str] = &["data", "db", "database", "storage", "state", "uploads"];
+
+/// Whether the last part of `dir` names a state directory.
+pub fn names_state_dir(dir: &str) -> bool {
+    dir.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| STATE_DIR_NAMES.contains(&last.to_ascii_lowercase().as_str()))
+}
+
 /// Directories that hold system data, the Go toolchain or its caches, never a program a
 /// build wrote.
 const NOT_PROGRAM_DIRS: &[&str] = &[

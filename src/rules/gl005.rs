@@ -59,8 +59,8 @@ fn prepared_user(ctx: &Context) -> Option<String> {
 /// the image is one to write in), works in one its ENV
 /// names (`WORKDIR $APP_DIR`, the program's configured data directory), or the program lives in
 /// its working directory (`WORKDIR /app`, `COPY app .`, `CMD ["./app"]`: files it writes next to
-/// itself, a SQLite database, land there): places where the program keeps state, which root
-/// owns.
+/// itself, a SQLite database, land there), or works in a directory named for state
+/// (`WORKDIR /data`): places where the program keeps state, which root owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
     let made: Vec<String> = model
@@ -85,6 +85,7 @@ fn keeps_state(ctx: &Context) -> bool {
         || model.final_workdir_from_env()
         || !made.is_empty()
         || workdirs.iter().any(lives_in_workdir)
+        || workdirs.iter().any(|dir| files::names_state_dir(dir))
 }
 
 /// A user the file creates for the final image without an explicit id (`useradd -M app`), when the file
