@@ -154,3 +154,25 @@ fn a_newest_release_installed_beside_does_not_excuse_an_open_go_release() {
     assert!(out.contains("`golang:alpine`"), "{out}");
     assert!(!out.contains("ghcr.io/acme/base"), "{out}");
 }
+
+/// GL403's help: a URL whose variable an `ENV` fixes is one URL, which one digest fits; one a
+/// build argument picks changes with the build.
+#[test]
+fn a_download_url_fixed_by_an_env_takes_one_digest() {
+    let dir = TempDir::new().expect("tempdir");
+    let dockerfile = "FROM alpine:3.20\nENV TINI_VERSION=v0.19.0\nADD https://github.com/krallin/tini/releases/download/${TINI_VERSION}/tini-static-amd64 /tini\nENTRYPOINT [\"/tini\", \"--\"]\n";
+    write(dir.path(), "Dockerfile", dockerfile);
+    let args = ["--select", "GL403", "--color", "never", "Dockerfile"];
+    let fixed = stdout_in(dir.path(), &args);
+    assert!(
+        fixed.contains("add `--checksum=sha256:<digest>`") && !fixed.contains("no single digest"),
+        "{fixed}"
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        &dockerfile.replace("ENV TINI_VERSION=", "ARG TINI_VERSION="),
+    );
+    let chosen = stdout_in(dir.path(), &args);
+    assert!(chosen.contains("no single digest"), "{chosen}");
+}

@@ -4,7 +4,7 @@
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::{downloads, tools};
-use crate::model::Model;
+use crate::model::{Certainty, Model};
 use crate::model::copy::{Copy, Remote, remote_source};
 
 declare_rule! {
@@ -47,7 +47,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let words = instruction.arg_words();
         // The last word is the destination.
         let sources = &words[..words.len().saturating_sub(1)];
-        for word in sources {
+        // Each source as the stage's variables expand it, where the model reads the same
+        // sources the words hold.
+        let expanded = (copy.sources.len() == sources.len()).then_some(&copy.sources);
+        for (i, word) in sources.iter().enumerate() {
+            // `${TINI_VERSION}` from an `ENV`: one URL, whatever the build passes.
+            let fixed = expanded
+                .and_then(|e| e.get(i))
+                .is_some_and(|v| v.certainty == Certainty::Known && !v.text.contains('$'));
             // A branch's URL serves what was pushed last, on purpose (a dataset rebuilt each
             // day): a digest would fail the next build.
             // A commit's file never changes: the URL is its pin.
@@ -69,7 +76,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                         word.value
                     ),
                 )
-                .with_help(if word.value.contains('$') {
+                .with_help(if word.value.contains('$') && !fixed {
                     // One digest cannot fit a URL that changes with the build's arguments.
                     "the URL changes with the build's arguments, so no single digest fits it: pass the digest in a build argument next to the one that picks the file (`--checksum=$APP_SHA256`, which BuildKit expands), or download in a RUN and check the file with `sha256sum -c` against the checksums its publisher lists"
                 } else {
