@@ -273,9 +273,53 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> Found {
     found
 }
 
+/// A text of prose, of which no line starts with a Dockerfile instruction (`this is a
+/// dockerfile`, the test data of a tool that counts languages): the first line's number and
+/// word. Its first line starts with three words of letters; a lone path (`contrib/docker/Dockerfile`, a
+/// symlink committed as a file, which `docker build` fails on) is a broken Dockerfile, GL000's.
+/// A real Dockerfile, however broken, has a FROM or a RUN somewhere, so the scan of one ends
+/// early.
+pub fn prose_start(text: &str) -> Option<(usize, &str)> {
+    let mut first = None;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let word = words.next().unwrap_or(line);
+        if crate::syntax::Keyword::parse(word) != crate::syntax::Keyword::Unknown {
+            return None;
+        }
+        if first.is_none() {
+            // Three words of letters read as a sentence; `FORM alpine` is a typo.
+            let letters = |w: &str| w.chars().all(char::is_alphabetic);
+            let sentence = letters(word) && words.take(2).filter(|w| letters(w)).count() == 2;
+            if !sentence {
+                return None;
+            }
+            first = Some((i + 1, word));
+        }
+    }
+    first
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_is_no_dockerfile_but_a_lone_path_is_a_broken_one() {
+        assert_eq!(prose_start("this is a dockerfile\n"), Some((1, "this")));
+        assert_eq!(
+            prose_start("# data\n\nHello big world\n"),
+            Some((3, "Hello"))
+        );
+        assert_eq!(prose_start("contrib/docker/Dockerfile"), None);
+        assert_eq!(prose_start("FORM alpine\n"), None);
+        assert_eq!(prose_start("this is\nFROM alpine\n"), None);
+        assert_eq!(prose_start(""), None);
+    }
 
     #[test]
     fn dockerfile_names() {

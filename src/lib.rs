@@ -207,16 +207,22 @@ fn not_a_dockerfile(text: &str, path: Option<&str>, built_as_is: bool) -> Option
         None if let Some(ext) = name.and_then(discover::companion_extension) => {
             format!("this sits beside a Dockerfile under its name but is not one (a `{ext}` file)")
         }
-        None => match discover::stand_in_line(text)? {
-            (start, _, discover::StandIn::Elision) => format!(
+        None => match discover::stand_in_line(text) {
+            Some((start, _, discover::StandIn::Elision)) => format!(
                 "this is an excerpt, not a whole Dockerfile (`...` on line {} leaves instructions out): gopherlint lints whole files",
                 line_of(start)
             ),
-            (start, len, discover::StandIn::Placeholder) => template(&format!(
+            Some((start, len, discover::StandIn::Placeholder)) => template(&format!(
                 "line {}, `{}`, stands where an instruction must, for a script to replace",
                 line_of(start),
                 &text[start..start + len]
             )),
+            None => {
+                let (number, word) = discover::prose_start(text)?;
+                format!(
+                    "this is not a Dockerfile: no line of it starts with an instruction (line {number} starts `{word}`)"
+                )
+            }
         },
     })
 }

@@ -532,6 +532,8 @@ fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
         "bundle/Dockerfile",
         "FROM scratch\n${LABELS}\nCOPY manifests /manifests\n",
     );
+    // A language counter's test data: a file named Dockerfile with no instruction in it.
+    write(root, "langs/Dockerfile", "this is a dockerfile\n");
     assert_eq!(files_listed(root), vec!["Dockerfile"]);
     for (named, says) in [
         (
@@ -545,6 +547,10 @@ fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
         (
             "bundle/Dockerfile",
             "line 2, `${LABELS}`, stands where an instruction must",
+        ),
+        (
+            "langs/Dockerfile",
+            "this is not a Dockerfile: no line of it starts with an instruction (line 1 starts `this`)",
         ),
     ] {
         let err = not_linted_note(root, named);

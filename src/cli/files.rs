@@ -171,11 +171,12 @@ pub(super) fn lint_one(
         skipped: false,
         not_linted: None,
     };
-    // A search skips templates and excerpts (by name it never finds them; by content, here,
+    // A search skips templates, excerpts and prose (by name it never finds them; by content, here,
     // where the file is read once anyway).
     if found
         && (crate::discover::is_template_text(&decoded.text)
-            || crate::discover::stand_in_line(&decoded.text).is_some())
+            || crate::discover::stand_in_line(&decoded.text).is_some()
+            || crate::discover::prose_start(&decoded.text).is_some())
     {
         linted.skipped = true;
         return Ok(linted);
