@@ -137,12 +137,16 @@ pub fn is_compose_file(rel: &Path) -> bool {
 /// them is a walk of the tree's top levels, the most costly part of finding configurations).
 pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathBuf)> {
     let mut found = Vec::new();
-    let list = |dir: &Path| -> Vec<String> {
+    // The names in a folder, files or folders, in name order.
+    let entries = |dir: &Path, folders: bool| -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(root.join(dir))
             .map(|entries| {
                 entries
                     .filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter(|e| {
+                        e.file_type()
+                            .is_ok_and(|t| if folders { t.is_dir() } else { t.is_file() })
+                    })
                     .filter_map(|e| e.file_name().into_string().ok())
                     .collect()
             })
@@ -150,6 +154,7 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
         names.sort();
         names
     };
+    let list = |dir: &Path| entries(dir, false);
     let workflows = Path::new(".github/workflows");
     for name in list(workflows) {
         if name.ends_with(".yml") || name.ends_with(".yaml") {
@@ -158,17 +163,7 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
     }
     // The repository's own composite actions, one folder each (`.github/actions/build/`).
     let actions = Path::new(".github/actions");
-    let mut action_dirs: Vec<String> = std::fs::read_dir(root.join(actions))
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    action_dirs.sort();
-    for dir in action_dirs {
+    for dir in entries(actions, true) {
         let dir = actions.join(dir);
         if let Some(name) = list(&dir)
             .into_iter()
