@@ -51,6 +51,16 @@ impl FileFacts<'_> {
                 || builder.facts.cgo_by_design)
     }
 
+    /// cgo is on in the build only because its stage installs a C compiler and leaves
+    /// `CGO_ENABLED` unset: nothing the file shows says the program needs C.
+    pub fn cgo_on_for_compiler_only(&self, setting: &CgoSetting, stage: usize) -> bool {
+        let builder = &self.stages[stage];
+        self.cgo_deliberate(setting, stage)
+            && !setting.enabled_explicitly()
+            && !builder.c_library_installed
+            && !builder.facts.cgo_by_design
+    }
+
     /// The stage's Go is known to predate the build cache (Go 1.10), when `-a` and
     /// `-installsuffix` still decided what was rebuilt and linked.
     pub fn predates_build_cache(&self, stage: usize) -> bool {

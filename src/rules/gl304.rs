@@ -158,15 +158,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             && !installs
             && needs_goarm.is_none()
             && builds.iter().all(|b| moves_cleanly(model, b));
-        // cgo on only because the stage installs a C compiler and leaves CGO_ENABLED unset:
-        // whether the program needs C is not written anywhere the file shows.
+        // Whether the program needs C is not written anywhere the file shows.
         let cgo_by_default_only = cgo
-            && builds.iter().all(|b| {
-                let builder = &model.stages[b.stage];
-                !b.cgo.enabled_explicitly()
-                    && !builder.c_library_installed
-                    && !builder.facts.cgo_by_design
-            });
+            && builds
+                .iter()
+                .filter(|b| model.cgo_deliberate(&b.cgo, b.stage))
+                .all(|b| model.cgo_on_for_compiler_only(&b.cgo, b.stage));
         let help = if cgo_by_default_only {
             "cgo is on here only because the stage installs a C compiler and leaves `CGO_ENABLED` unset: if the program needs no C, build with `CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH` (with `ARG TARGETOS TARGETARCH`) on `FROM --platform=$BUILDPLATFORM ...`; if it does, cross-compiling needs a C cross toolchain for each target (such as tonistiigi/xx or `zig cc`)".to_string()
         } else if cgo {
