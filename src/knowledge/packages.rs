@@ -26,6 +26,15 @@ impl PackageManager {
         })
     }
 
+    /// The C library of the distributions whose package manager this is: a stage whose base
+    /// gopherlint does not know but whose RUN installs with apt-get is Debian or Ubuntu, glibc.
+    pub fn libc(self) -> super::images::Libc {
+        match self {
+            PackageManager::Apk => super::images::Libc::Musl,
+            PackageManager::Apt | PackageManager::Rpm => super::images::Libc::Glibc,
+        }
+    }
+
     /// The subcommand that installs.
     fn install_verb(self) -> &'static str {
         match self {

@@ -11,7 +11,7 @@ use super::copy::{Copy, CopySource};
 use super::facts::{FileFacts, GraphIndex};
 use super::go_build::GoBuild;
 use super::platform::Platform;
-use super::scripts::{MadeDir, RunScript, installed_packages, made_by, run_scripts};
+use super::scripts::{MadeDir, RunScript, installed_with, made_by, run_scripts};
 use super::stage::{CreatedGroup, CreatedUser, Stage, StageBase, UserSetting};
 use super::tools::{self, ToolRun};
 use super::vars::{Certainty, Value, Var, Vars};
@@ -187,47 +187,51 @@ impl<'a> Builder<'a> {
             },
             None => StageBase::Unknown,
         };
-        let (root_stage, root_image, facts, vars, user, workdir, posix, cc, libs) = match &base {
-            StageBase::Stage(parent) => {
-                let p = &self.stages[*parent];
-                (
-                    p.root_stage,
-                    p.root_image.clone(),
-                    p.facts,
-                    p.vars.clone(),
-                    p.user.clone(),
-                    p.workdir.clone(),
-                    p.posix_shell,
-                    p.c_toolchain_installed,
-                    p.c_library_installed,
-                )
-            }
-            StageBase::Image(image) => {
-                let facts = base_facts(image);
-                (
+        let (root_stage, root_image, facts, vars, user, workdir, posix, cc, libs, libc) =
+            match &base {
+                StageBase::Stage(parent) => {
+                    let p = &self.stages[*parent];
+                    (
+                        p.root_stage,
+                        p.root_image.clone(),
+                        p.facts,
+                        p.vars.clone(),
+                        p.user.clone(),
+                        p.workdir.clone(),
+                        p.posix_shell,
+                        p.c_toolchain_installed,
+                        p.c_library_installed,
+                        p.libc_by_packages,
+                    )
+                }
+                StageBase::Image(image) => {
+                    let facts = base_facts(image);
+                    (
+                        stage_index,
+                        Some(image.clone()),
+                        facts,
+                        image_env(&facts),
+                        None,
+                        default_workdir(image, &facts).map(str::to_string),
+                        facts.family != Family::Windows,
+                        false,
+                        false,
+                        None,
+                    )
+                }
+                StageBase::Unknown => (
                     stage_index,
-                    Some(image.clone()),
-                    facts,
-                    image_env(&facts),
                     None,
-                    default_workdir(image, &facts).map(str::to_string),
-                    facts.family != Family::Windows,
+                    BaseFacts::UNKNOWN,
+                    Vars::default(),
+                    None,
+                    Some("/".to_string()),
+                    true,
                     false,
                     false,
-                )
-            }
-            StageBase::Unknown => (
-                stage_index,
-                None,
-                BaseFacts::UNKNOWN,
-                Vars::default(),
-                None,
-                Some("/".to_string()),
-                true,
-                false,
-                false,
-            ),
-        };
+                    None,
+                ),
+            };
         if let Some(name) = &name {
             self.stage_names.entry(name.clone()).or_insert(stage_index);
         }
@@ -248,6 +252,7 @@ impl<'a> Builder<'a> {
             posix_shell: posix,
             c_toolchain_installed: cc,
             c_library_installed: libs,
+            libc_by_packages: libc,
         });
         stage_index
     }
@@ -560,13 +565,14 @@ impl<'a> Builder<'a> {
                 }
                 // A package install (no earlier arm's program installs packages), read once.
                 _ => {
-                    let installed = installed_packages(command).or_else(|| {
+                    let installed = installed_with(command).or_else(|| {
                         let split = command
                             .field_split(|w| vars.expand_strict(w).usable().map(str::to_string))?;
-                        installed_packages(&split)
+                        installed_with(&split)
                     });
-                    if let Some(installed) = installed {
+                    if let Some((manager, installed)) = installed {
                         let stage = &mut self.stages[stage];
+                        stage.libc_by_packages.get_or_insert(manager.libc());
                         stage.c_toolchain_installed |=
                             installed.iter().any(|p| packages::is_c_toolchain(p));
                         stage.c_library_installed |=

@@ -28,11 +28,13 @@ fn family(stage: &Stage) -> String {
         Family::Windows => "Windows",
         Family::Other => "not in gopherlint's table",
     };
-    let libc = match facts.libc {
-        Libc::None => "no libc",
-        Libc::Glibc => "glibc",
-        Libc::Musl => "musl",
-        Libc::Unknown => "libc unknown",
+    let libc = match (facts.libc, stage.libc()) {
+        (Libc::None, _) => "no libc",
+        (Libc::Glibc, _) => "glibc",
+        (Libc::Musl, _) => "musl",
+        (Libc::Unknown, Libc::Glibc) => "glibc, by the package manager it runs",
+        (Libc::Unknown, Libc::Musl) => "musl, by the package manager it runs",
+        (Libc::Unknown, _) => "libc unknown",
     };
     let mut out = format!("{kind}, {libc}");
     if let Some(version) = facts.go.version() {

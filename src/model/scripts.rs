@@ -137,16 +137,20 @@ fn exec_script(elements: &[Word]) -> Script {
 /// The packages a command installs with an OS package manager (`apk add`, `apt-get install`),
 /// as written (versions kept); `None` when it installs nothing.
 pub fn installed_packages(command: &Command) -> Option<Vec<String>> {
+    installed_with(command).map(|(_, packages)| packages)
+}
+
+/// The package manager a command installs with and the packages, as written.
+pub(super) fn installed_with(command: &Command) -> Option<(packages::PackageManager, Vec<String>)> {
     let program = command.program()?;
     let argv: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
     let install = packages::package_install(program, &argv)?;
-    Some(
-        install
-            .packages
-            .iter()
-            .map(|&i| argv[i].to_string())
-            .collect(),
-    )
+    let names = install
+        .packages
+        .iter()
+        .map(|&i| argv[i].to_string())
+        .collect();
+    Some((install.manager, names))
 }
 
 /// A directory a `mkdir` in a RUN makes: absolute, or relative to the command's known working

@@ -311,3 +311,55 @@ impl FileFacts<'_> {
         }
     }
 }
+
+/// Whether the go command fetches a module go.sum does not pin where a setting holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnpinnedFetch {
+    /// A go command that can (`go mod download`, `tidy`, `go get`, `go install pkg@version`)
+    /// runs there; the range is its `go <subcommand>` words.
+    At(TextRange),
+    /// A RUN there hides its commands (make, a script) or was not read completely.
+    Unknown,
+    /// Only builds, which refuse a module go.sum does not list (`-mod=readonly`).
+    Never,
+}
+
+impl FileFacts<'_> {
+    /// Where a setting written by `instruction` of `stage` holds (that RUN and the later ones of
+    /// the stage and the stages built on it), whether the go command fetches a module go.sum
+    /// does not pin: only such a fetch asks the checksum database.
+    pub fn unpinned_fetch_after(&self, stage: usize, instruction: usize) -> UnpinnedFetch {
+        let later = |s: usize, i: usize| i >= instruction && self.chain(s).contains(&stage);
+        if let Some(run) = self
+            .go_cache_runs()
+            .iter()
+            .find(|r| later(r.stage, r.instruction) && r.uses.downloads)
+        {
+            return UnpinnedFetch::At(run.range);
+        }
+        let hidden = self
+            .runs
+            .iter()
+            .filter(|r| later(r.stage, r.instruction))
+            .any(|r| r.builds_opaquely() || !r.script.complete);
+        if hidden {
+            UnpinnedFetch::Unknown
+        } else {
+            UnpinnedFetch::Never
+        }
+    }
+
+    /// A RUN of the stage's chain runs the go command, or may (make, a script): the image is
+    /// built with Go, not only a place for its users to run it.
+    pub fn chain_runs_go(&self, stage: usize) -> bool {
+        let chain = self.chain(stage);
+        self.go_cache_runs()
+            .iter()
+            .any(|r| chain.contains(&r.stage))
+            || self
+                .runs
+                .iter()
+                .filter(|r| chain.contains(&r.stage))
+                .any(|r| r.builds_opaquely())
+    }
+}

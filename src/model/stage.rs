@@ -2,7 +2,7 @@
 //! and the base image facts of the image its chain starts from.
 
 use super::vars::{Value, Vars};
-use crate::knowledge::images::{BaseFacts, ImageRef};
+use crate::knowledge::images::{BaseFacts, ImageRef, Libc};
 use crate::source::TextRange;
 use crate::syntax::Word;
 
@@ -52,9 +52,20 @@ pub struct Stage {
     /// Something in the chain installs a C library's headers (`liblz4-dev`, `sqlite-dev`):
     /// a build there links that library through cgo.
     pub c_library_installed: bool,
+    /// The C library the chain's package manager shows where the base's is unknown (`apt-get
+    /// install` on an image gopherlint does not know: glibc).
+    pub libc_by_packages: Option<Libc>,
 }
 
 impl Stage {
+    /// The C library of the stage: its base's, else the one its package manager shows.
+    pub fn libc(&self) -> Libc {
+        match (self.facts.libc, self.libc_by_packages) {
+            (Libc::Unknown, Some(libc)) => libc,
+            (libc, _) => libc,
+        }
+    }
+
     /// Label for messages: `stage 'build'` or `stage 2`.
     pub fn label(&self) -> String {
         match &self.name {

@@ -26,7 +26,23 @@ pub(super) fn combinations(job: &Node) -> Vec<Combination> {
         if key == "include" || key == "exclude" {
             continue;
         }
-        let values: Vec<&str> = node.items().iter().filter_map(Node::as_str).collect();
+        // A value is a scalar, or a mapping whose scalars the steps read as
+        // `${{ matrix.KEY.FIELD }}` (`image: [{name: dev, dockerfile: Dockerfile.dev}]`).
+        let values: Vec<Combination> = node
+            .items()
+            .iter()
+            .filter_map(|item| match item.as_str() {
+                Some(v) => Some(vec![(key.clone(), v.to_string())]),
+                None => {
+                    let fields: Combination = item
+                        .entries()
+                        .iter()
+                        .filter_map(|(f, v)| Some((format!("{key}.{f}"), v.as_str()?.to_string())))
+                        .collect();
+                    (!fields.is_empty()).then_some(fields)
+                }
+            })
+            .collect();
         if values.is_empty() {
             continue;
         }
@@ -36,7 +52,7 @@ pub(super) fn combinations(job: &Node) -> Vec<Combination> {
             .flat_map(|row| {
                 values.iter().map(move |v| {
                     let mut row = row.clone();
-                    row.push((key.clone(), (*v).to_string()));
+                    row.extend(v.iter().cloned());
                     row
                 })
             })
@@ -182,6 +198,32 @@ mod tests {
 "));
         assert_eq!(values(&rows, "os"), ["linux", "linux", "windows"]);
         assert_eq!(values(&rows, "image"), ["a", "b", "a"]);
+    }
+
+    #[test]
+    fn mapping_values_give_their_fields() {
+        let rows = combinations(&job("strategy:
+  matrix:
+    image:
+      - name: latest
+        dockerfile: Dockerfile
+      - name: dev
+        dockerfile: Dockerfile.dev
+    platform: [linux/amd64, linux/arm64]
+"));
+        assert_eq!(
+            values(&rows, "image.dockerfile"),
+            [
+                "Dockerfile",
+                "Dockerfile",
+                "Dockerfile.dev",
+                "Dockerfile.dev"
+            ]
+        );
+        assert_eq!(
+            substitute("${{ matrix.image.dockerfile }}", &rows[2]),
+            "Dockerfile.dev"
+        );
     }
 
     #[test]

@@ -218,7 +218,15 @@ fn build_push_step(
     };
     let push = with.and_then(|w| w.get("push"));
     // `push: ${{ github.event_name != 'pull_request' }}` pushes on some events: it publishes.
+    // Or an output that pushes: `type=registry`, or `type=image,...,push=true` (by digest, for a
+    // multi-platform manifest a later job assembles).
+    let pushing_output = input("outputs").is_some_and(|o| {
+        o.split([',', '\n'])
+            .map(str::trim)
+            .any(|part| part == "type=registry" || part == "push=true")
+    });
     let publishes = on_release
+        || pushing_output
         || push.is_some_and(|p| p.is_true() || p.as_str().is_some_and(|s| s.contains("${{")));
     Some(BuildConfig {
         args: build_args(with.and_then(|w| w.get("build-args"))),
@@ -503,6 +511,39 @@ jobs:
         assert_eq!(out[1].dockerfile, PathBuf::from("Dockerfile"));
         assert_eq!(out[1].target.as_deref(), Some("default"));
         assert_eq!(out[1].platforms, vec!["linux/amd64"]);
+    }
+
+    /// A matrix of mappings names each Dockerfile (`${{ matrix.image.dockerfile }}`), and an
+    /// output with `push=true` pushes by digest for a manifest a later job assembles.
+    #[test]
+    fn matrix_mappings_and_pushing_outputs() {
+        let text = "on: push
+jobs:
+  docker:
+    strategy:
+      matrix:
+        image:
+          - name: latest
+            dockerfile: Dockerfile
+          - name: dev
+            dockerfile: Dockerfile.dev
+        platform: [linux/amd64, linux/arm64]
+    steps:
+      - uses: docker/build-push-action@v6
+        with:
+          file: ${{ matrix.image.dockerfile }}
+          platforms: ${{ matrix.platform }}
+          outputs: type=image,name=ghcr.io/acme/app,push-by-digest=true,push=true
+";
+        let mut out = Vec::new();
+        read(Path::new(".github/workflows/docker.yml"), text, &mut out).expect("reads");
+        let mut files: Vec<PathBuf> = out.iter().map(|c| c.dockerfile.clone()).collect();
+        files.dedup();
+        assert_eq!(
+            files,
+            [PathBuf::from("Dockerfile"), PathBuf::from("Dockerfile.dev")]
+        );
+        assert!(out.iter().all(|c| c.publishes));
     }
 
     /// A test-harness workflow's builds are for its tests; a plain `ci` or `test` workflow

@@ -7,7 +7,7 @@ use crate::knowledge::go_command::{ldflags_words, links_statically};
 use crate::knowledge::images::DistributionRelease;
 use crate::knowledge::images::{Family, Libc};
 use crate::knowledge::packages;
-use crate::model::{GoBuild, Model, Stage};
+use crate::model::{GoBuild, ImageClass, Model, Stage};
 
 declare_rule! {
     GL004 "cgo-not-disabled", Error, fix: Unsafe, applies: LINKED_BINARY, linux: false,
@@ -112,8 +112,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if !builder.facts.is_known_distribution() {
             continue;
         }
-        let final_libc = final_stage.facts.libc;
-        let builder_libc = builder.facts.libc;
+        let final_libc = final_stage.libc();
+        let builder_libc = builder.libc();
         let explicit = build.cgo.enabled_explicitly();
         let deliberate = explicit || builder.c_toolchain_installed;
         let no_c_toolchain =
@@ -149,8 +149,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .map(|i| format!("`{}`", i.raw))
             .unwrap_or_else(|| "the final image".into());
-        // Without a C compiler Go builds without cgo; it only matters for another C library.
-        if no_c_toolchain && !explicit && same_family {
+        // Without a C compiler Go builds without cgo; it only matters for another C library,
+        // and only in an image that ships: a debug image whose binary starts today shows at
+        // once when a builder that gains a compiler breaks it (one the repository publishes,
+        // a `dev` flavour of the release, ships all the same).
+        let unshipped_dev = model.purpose.class == ImageClass::Dev
+            && !model.build.as_deref().is_some_and(|b| b.publishes);
+        if no_c_toolchain && !explicit && (same_family || unshipped_dev) {
             continue;
         }
         let (severity, consequence) = if no_c_toolchain && !explicit {

@@ -5,6 +5,8 @@
 use super::{Context, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::knowledge::go_modules::{VERIFICATION_SETTINGS, VerificationOff, verification_off};
+use crate::model::ImageClass;
+use crate::model::settings::UnpinnedFetch;
 
 declare_rule! {
     // A download checked or not is the same risk whatever the image is for.
@@ -28,6 +30,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let Some(off) = verification_off(&write.name, value) else {
             continue;
+        };
+        // The setting weakens only a fetch of a module go.sum does not pin: a build refuses
+        // one (`-mod=readonly`). Shipped in a Go toolchain image that runs no go command of
+        // its own (an environment: a devcontainer, a CI base), it holds for its users' go
+        // commands; a build image's own are all in the file.
+        let shipped_to_go_users = ctx.model.purpose.class == ImageClass::Toolchain
+            && ctx.model.final_chain().contains(&write.stage)
+            && !ctx.model.final_stage().is_some_and(|s| ctx.model.chain_runs_go(s.index));
+        let fetch = match ctx.model.unpinned_fetch_after(write.stage, write.instruction) {
+            UnpinnedFetch::At(range) => Some(range),
+            _ if shipped_to_go_users => None,
+            UnpinnedFetch::Unknown | UnpinnedFetch::Never => continue,
         };
         let setting = format!("`{}={}`", write.name, value.trim());
         let (message, help) = match off {
@@ -56,6 +70,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 format!("delete `-insecure`; {PRIVATE_HELP}"),
             ),
         };
-        out.push(ctx.report(&RULE, write.range, message).with_help(help));
+        let mut diagnostic = ctx.report(&RULE, write.range, message).with_help(help);
+        if let Some(range) = fetch.filter(|r| *r != write.range) {
+            diagnostic = diagnostic.with_label(range, "this step downloads modules go.sum may not pin");
+        }
+        out.push(diagnostic);
     }
 }

@@ -70,6 +70,10 @@ const DIRS: &[(&str, Intent)] = &[
     (".woodpecker", Intent::Ci),
     (".drone", Intent::Ci),
     ("_local", Intent::Dev),
+    // A local cluster or environment for working on the project (`dev/`, `docker/dev-cluster/`,
+    // `images/dev-env/`), which compose or a script starts on the developer's machine.
+    ("dev", Intent::Dev),
+    ("development", Intent::Dev),
     ("local-dev", Intent::Dev),
     ("devenv", Intent::Dev),
     // The images of cloud and container development environments (VS Code dev containers,
@@ -547,6 +551,12 @@ mod tests {
             dir_intent(&["tools", "perf"]).map(|i| i.0),
             Some(Intent::Test)
         );
+        assert_eq!(
+            dir_intent(&["docker", "dev-cluster"]).map(|i| i.0),
+            Some(Intent::Dev)
+        );
+        assert_eq!(dir_intent(&["dev"]).map(|i| i.0), Some(Intent::Dev));
+        assert_eq!(dir_intent(&["cmd", "devices"]), None);
         assert_eq!(dir_intent(&["cmd", "drone-runner"]), None);
         assert_eq!(dir_intent(&["cmd", "performance"]), None);
         assert_eq!(dir_intent(&[".github", "docker"]), None);
