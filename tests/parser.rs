@@ -166,6 +166,24 @@ fn heredoc_terminator_directly_followed_by_an_instruction() {
     assert_eq!(file.instructions.len(), 3);
 }
 
+/// BuildKit 0.22 takes blanks between `<<` and the delimiter (moby/buildkit#5817), but not
+/// after `<<-`, where the `-` ends them.
+#[test]
+fn heredoc_delimiter_after_blanks() {
+    let text = "FROM alpine\nRUN cat > /run.sh << 'EOF'\nset -e\nRED='x'\nEOF\nUSER 1000\n";
+    let file = parse(text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(file.instructions.len(), 3);
+    let run = &file.instructions[1];
+    assert_eq!(run.heredocs[0].name, "EOF");
+    assert!(!run.heredocs[0].expand);
+    assert_eq!(slice(text, run.heredocs[0].marker_range), "<< 'EOF'");
+    assert_eq!(slice(text, run.heredocs[0].body_range), "set -e\nRED='x'\n");
+    let dashed = parse("FROM alpine\nRUN cat <<- EOF\nhello\nEOF\n");
+    assert!(dashed.instructions[1].heredocs.is_empty());
+    assert!(!dashed.errors.is_empty());
+}
+
 #[test]
 fn escape_directive_switches_continuations() {
     let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN dir `\n  c:\\\n";

@@ -540,9 +540,25 @@ struct HeredocMarker {
 fn heredoc_markers(line: &LogicalLine) -> Vec<HeredocMarker> {
     let mut markers = Vec::new();
     // BuildKit splits the line with its shell lexer, `\` as escape, quotes kept.
-    for word in parse_words(&line.text, 0, '\\') {
-        let raw = word.raw.as_str();
+    let words = parse_words(&line.text, 0, '\\');
+    let mut index = 0;
+    while index < words.len() {
+        let word = &words[index];
+        index += 1;
+        let mut raw = word.raw.clone();
+        let mut range = word.range;
         let digits = raw.bytes().take_while(u8::is_ascii_digit).count();
+        // Its lexer keeps the blanks after a bare `<<` in the word, so the next word joins it:
+        // `<< 'EOF'` is a heredoc since BuildKit 0.22 (moby/buildkit#5817). `<<- EOF` is not:
+        // the `-` ends the blanks' run.
+        if raw[digits..] == *"<<"
+            && let Some(next) = words.get(index)
+        {
+            raw.push_str(&next.raw);
+            range = TextRange::new(range.start, next.range.end);
+            index += 1;
+        }
+        let raw = raw.as_str();
         let Some(after) = raw[digits..].strip_prefix("<<") else {
             continue;
         };
@@ -560,7 +576,7 @@ fn heredoc_markers(line: &LogicalLine) -> Vec<HeredocMarker> {
             continue;
         }
         markers.push(HeredocMarker {
-            range: line.source_range(word.range),
+            range: line.source_range(range),
             expand: quotes(&name) == quotes(rest),
             name,
             file_descriptor: (digits > 0).then(|| raw[..digits].parse().ok()).flatten(),
