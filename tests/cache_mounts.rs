@@ -149,7 +149,7 @@ ENTRYPOINT [\"/api\"]
 
 #[test]
 fn a_stage_run_as_a_development_container_keeps_its_modules_in_the_layer() {
-    let dir = context("dev", REQUIRES, DEV_AND_RELEASE);
+    let dir = context("container-stage", REQUIRES, DEV_AND_RELEASE);
     // No compose file: the download is the finding.
     let lines = gl302_in(&dir);
     assert!(

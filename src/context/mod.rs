@@ -62,6 +62,9 @@ pub struct BuildContext {
     /// The framework whose project scaffolding holds the directory (a `wails.json` in it or up
     /// to four folders above): files it generated, which the project does not deploy.
     pub scaffold: Option<&'static str>,
+    /// The Dockerfile a GitHub container action in the directory runs (`runs.using: docker`,
+    /// `runs.image: Dockerfile` in its action.yml): GitHub builds it on every run of the action.
+    pub container_action: Option<String>,
     /// The context was named for the file (`--context`, gopherlint.toml, the repository's build
     /// configuration), not taken from the Dockerfile's folder or the folder its sources are in.
     pub named: bool,
@@ -79,6 +82,7 @@ impl BuildContext {
             dockerignore_name: None,
             git: false,
             scaffold: None,
+            container_action: None,
             named: false,
         }
     }
@@ -101,6 +105,7 @@ impl BuildContext {
             dockerignore,
             git: dir.join(".git").exists(),
             scaffold: scaffold_of(dir),
+            container_action: container_action_image(dir),
             named: false,
         }
     }
@@ -200,6 +205,25 @@ fn scaffold_of(dir: &Path) -> Option<&'static str> {
             .find(|(file, _)| d.join(file).is_file())
             .map(|&(_, name)| name)
     })
+}
+
+/// The Dockerfile the directory's GitHub action runs, when it is a container action whose
+/// image is built from a Dockerfile (`image: Dockerfile`, not `docker://alpine`).
+fn container_action_image(dir: &Path) -> Option<String> {
+    let text = ["action.yml", "action.yaml"].iter().find_map(|name| {
+        match read_file(&dir.join(name), str::to_string) {
+            Read::Read(text) => Some(text),
+            _ => None,
+        }
+    })?;
+    let value = |key: &str| {
+        text.lines().find_map(|line| {
+            let rest = line.trim().strip_prefix(key)?.strip_prefix(':')?;
+            Some(rest.trim().trim_matches(['\'', '"']).to_string())
+        })
+    };
+    let image = value("image").filter(|i| !i.starts_with("docker://") && !i.is_empty())?;
+    (value("using").as_deref() == Some("docker")).then_some(image)
 }
 
 fn read_file<T>(path: &Path, parse: fn(&str) -> T) -> Read<T> {

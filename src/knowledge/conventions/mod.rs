@@ -188,6 +188,10 @@ const NAME_WORDS: &[(&str, Intent)] = &[
     ("fake", Intent::Test),
     ("complement", Intent::Test),
     ("bench", Intent::Test),
+    // Browser test frameworks: an image named for one runs its end-to-end tests.
+    ("playwright", Intent::Test),
+    ("cypress", Intent::Test),
+    ("selenium", Intent::Test),
     ("assert", Intent::Test),
     ("asserts", Intent::Test),
     ("hello", Intent::Example),

@@ -303,6 +303,21 @@ impl Classifier<'_, '_> {
                 ),
             );
         }
+        // A GitHub container action's image: GitHub builds it on each run of the action, in CI.
+        if let Some(image) = self.context().and_then(|c| {
+            let image = c.container_action.as_deref()?;
+            let built = std::path::Path::new(&c.dir).join(image);
+            (!file_name.is_empty() && built.ends_with(&path)).then_some(image)
+        }) {
+            return (
+                ImageClass::Test,
+                Signal::Build,
+                format!(
+                    "the GitHub action beside it runs `{image}` (`using: docker`): {}",
+                    Intent::Ci.describe()
+                ),
+            );
+        }
         if let Some(stated) = self.stated_intent() {
             return (
                 of_intent(stated.intent),
