@@ -176,3 +176,18 @@ fn a_download_url_fixed_by_an_env_takes_one_digest() {
     let chosen = stdout_in(dir.path(), &args);
     assert!(chosen.contains("no single digest"), "{chosen}");
 }
+
+/// GL404: an image that installs the project's own command `@latest` packages its newest
+/// release on purpose; another project's tool at `@latest` floats.
+#[test]
+fn the_projects_own_command_at_latest_is_its_release() {
+    let dockerfile = "FROM golang:1.23 AS build\nRUN go install github.com/acme/scanner@latest\nRUN go install github.com/other/helper/cmd/helper@latest\n\nFROM gcr.io/distroless/static-debian12:nonroot\nCOPY --from=build /go/bin/scanner /go/bin/helper /usr/local/bin/\nENTRYPOINT [\"scanner\"]\n";
+    let dir = repo("github.com/acme/scanner");
+    write(dir.path(), "Dockerfile", dockerfile);
+    let out = stdout_in(dir.path(), &["--select", "GL404", "Dockerfile"]);
+    assert!(!out.contains("acme/scanner@latest"), "{out}");
+    assert!(
+        out.contains("`go install github.com/other/helper/cmd/helper@latest`"),
+        "{out}"
+    );
+}

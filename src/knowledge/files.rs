@@ -11,6 +11,10 @@ pub const BASE_DIRECTORIES: &[&str] = &[
 /// Root's home directory, `$HOME` for a program run as root.
 pub const ROOT_HOME: &str = "/root";
 
+/// Where Red Hat's container certification looks for the image's licenses (its policy requires
+/// them there, beside a UBI base and the name, vendor, version, release and summary labels).
+pub const CERTIFICATION_LICENSES_DIR: &str = "/licenses";
+
 /// The CA bundle of Debian, Alpine and the official golang image, and the path gopherlint
 /// copies it to and from.
 pub const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";

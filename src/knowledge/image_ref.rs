@@ -50,6 +50,11 @@ const ROLLING_DISTRIBUTIONS: &[&str] = &[
     "opensuse/tumbleweed",
     "registry.opensuse.org/opensuse/tumbleweed",
     "gentoo/stage3",
+    // Its per-architecture repositories before the multi-platform one (2020), no longer pushed.
+    "gentoo/stage3-amd64",
+    "gentoo/stage3-amd64-hardened",
+    "gentoo/stage3-amd64-nomultilib",
+    "gentoo/stage3-x86",
     "voidlinux/voidlinux",
     "ghcr.io/void-linux/void-glibc",
     "ghcr.io/void-linux/void-musl",

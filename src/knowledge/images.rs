@@ -441,7 +441,7 @@ pub fn base_facts(image: &ImageRef) -> BaseFacts {
 }
 
 /// Red Hat's Universal Base Images (`registry.access.redhat.com/ubi9/ubi-minimal`, `redhat/ubi8`).
-fn is_red_hat_ubi(name: &str) -> bool {
+pub fn is_red_hat_ubi(name: &str) -> bool {
     let Some(rest) = name
         .strip_prefix("registry.access.redhat.com/")
         .or_else(|| name.strip_prefix("registry.redhat.io/"))

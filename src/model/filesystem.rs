@@ -318,6 +318,19 @@ fn ca_roots(model: &FileFacts) -> Presence {
             Provides::Unknown => return Presence::Unknown,
             Provides::No => {}
         }
+        // A root file system staged in a build stage and copied whole (`mkdir -p
+        // etc/ssl/certs` in WORKDIR /fs, a `cp` of the bundle there, `COPY --from=build /fs /`):
+        // the stage made the CA directory under what lands at `/`, and what a RUN put in it
+        // cannot be told.
+        if let CopySource::Stage(from) = copy.source {
+            let made = super::scripts::made_dirs(&model.made_dirs, model.chain(from), usize::MAX);
+            let stages_roots = made.iter().any(|dir| {
+                matches!(copy.destination_of(Some(dir)), Some(Some(dest)) if is_root_location(&dest))
+            });
+            if stages_roots {
+                return Presence::Unknown;
+            }
+        }
         copied_dirs.extend(copy.dest.usable().map(paths::normalize));
         copied_dirs.extend(copy.landing_paths().into_iter().flatten());
     }

@@ -17,6 +17,37 @@ pub struct GolangImage<'m> {
 }
 
 impl FileFacts<'_> {
+    /// The shipped image is built on a Go toolchain image that compiles none of its own
+    /// binaries: they are built in another stage and copied onto Go on purpose (the program
+    /// runs Go at run time, the image is also where the project's tests run). Its size is Go's;
+    /// what it carries beside the binary may be for that Go to use.
+    pub fn final_keeps_go(&self) -> bool {
+        let chain = self.final_chain();
+        self.final_stage()
+            .is_some_and(|stage| stage.facts.is_go_toolchain())
+            && !self.go_builds.iter().any(|b| chain.contains(&b.stage))
+    }
+
+    /// The chain copies a Go toolchain image's Go root in (`COPY --from=golang:1.17 /usr/local/go
+    /// /usr/local/go`): the release that image's tag names (Unknown for a floating one).
+    pub fn copied_go_release(&self, stage: usize) -> Option<GoRelease> {
+        let chain = self.chain(stage);
+        self.copies.iter().find_map(|c| match &c.source {
+            super::CopySource::Image(image)
+                if chain.contains(&c.stage)
+                    && crate::knowledge::go_images::is_go_toolchain(&image.name())
+                    && c.sources.iter().any(|s| {
+                        s.usable().is_some_and(|p| {
+                            crate::paths::normalize(p) == crate::knowledge::files::GOROOT
+                        })
+                    }) =>
+            {
+                Some(crate::knowledge::go_images::release(image))
+            }
+            _ => None,
+        })
+    }
+
     /// The Go release a stage's builder runs: from an official golang image's tag, or another
     /// Go toolchain image's (chainguard, devcontainers; tinygo names its own releases).
     pub fn golang_release(&self, stage: usize) -> GoRelease {

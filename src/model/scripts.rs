@@ -208,7 +208,16 @@ impl FileFacts<'_> {
 
     /// Packages the final chain installs (apk add, apt-get install, ...).
     pub fn final_installed_packages(&self) -> Vec<String> {
-        self.final_chain()
+        self.installed_in(self.final_chain())
+    }
+
+    /// Packages a stage's chain installs.
+    pub fn installed_packages_in_chain(&self, stage: usize) -> Vec<String> {
+        self.installed_in(self.chain(stage))
+    }
+
+    fn installed_in(&self, chain: &[usize]) -> Vec<String> {
+        chain
             .iter()
             .rev()
             .flat_map(|&stage| self.runs_in_stage(stage))

@@ -14,7 +14,7 @@ use crate::knowledge::users::{
 };
 use crate::paths;
 use crate::shell::Command;
-use crate::syntax::Keyword;
+use crate::syntax::{Args, Keyword};
 
 /// The user a command creates, with the uid when it is given (`--uid "${UID}"` with `ENV
 /// UID=10001` counts).
@@ -295,6 +295,35 @@ impl FileFacts<'_> {
             .find(|dest| paths::is_within(dest, ROOT_HOME))
         {
             return Some(format!("it keeps its files in root's home (`{dest}`)"));
+        }
+        // Its working directory in root's home (`WORKDIR /root`): the files it writes there
+        // by relative path, and through $HOME, are where no other user may write.
+        if let Some(dir) = self
+            .final_stage()
+            .and_then(|s| s.workdir.as_deref())
+            .map(paths::normalize)
+            .filter(|dir| paths::is_within(dir, ROOT_HOME))
+        {
+            return Some(format!("it works in root's home (`WORKDIR {dir}`)"));
+        }
+        // `ONBUILD RUN apk add ...`: the builds made from the image install packages as its
+        // user, which only root may do.
+        let onbuild_installs = self.final_chain().iter().any(|&s| {
+            self.stages[s]
+                .body
+                .iter()
+                .any(|&i| match &self.file.instructions[i].args {
+                    Args::OnBuild(inner) if inner.keyword == Keyword::Run => {
+                        super::scripts::run_scripts(inner, self.text)
+                            .iter()
+                            .flat_map(|script| script.commands.iter())
+                            .any(|c| super::scripts::installed_packages(c).is_some())
+                    }
+                    _ => false,
+                })
+        });
+        if onbuild_installs {
+            return Some("its ONBUILD steps install packages in the images built from it".into());
         }
         // The Docker client, installed or copied in: the program drives a Docker daemon.
         if packages

@@ -203,8 +203,13 @@ fn at_root(file: &Path) -> bool {
 }
 
 /// The configuration exports a build's layer cache: buildx's `--cache-to`, build-push-action's
-/// `cache-to:` input, or a bake target's `cache-to` attribute.
+/// `cache-to:` input, or a bake target's `cache-to` attribute; or the layers travel in the
+/// pushed image itself (`--build-arg BUILDKIT_INLINE_CACHE=1`, which a later build's
+/// `--cache-from` of that image reuses).
 fn exports_layer_cache(text: &str) -> bool {
+    if text.contains("BUILDKIT_INLINE_CACHE=1") && text.contains("cache-from") {
+        return true;
+    }
     // One search of the whole text first: most configurations never mention it.
     text.contains("cache-to")
         && text.lines().any(|line| {
@@ -312,6 +317,7 @@ mod tests {
             "          cache-to: type=gha,mode=max\n",
             "\tdocker buildx build --cache-to type=local,dest=/tmp/c .\n",
             "\tdocker buildx build --cache-to \"type=local,dest=/tmp/c,mode=max\" .\n",
+            "\tdocker build --build-arg BUILDKIT_INLINE_CACHE=1 --cache-from \"$(IMAGE)\" .\n",
             "docker buildx build --cache-to='type=registry,ref=acme/cache' .\n",
         ] {
             assert!(exports_layer_cache(text), "{text}");

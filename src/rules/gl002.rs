@@ -4,8 +4,8 @@ use super::removal::delete_instruction;
 use super::text::base_weight;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::knowledge::files::in_system_dir;
-use crate::knowledge::images::{DISTROLESS_STATIC, distroless_static_for};
+use crate::knowledge::files::{self, in_system_dir};
+use crate::knowledge::images::{self, DISTROLESS_STATIC, distroless_static_for};
 use crate::knowledge::platforms;
 use crate::knowledge::images::{Family, ImageRef};
 use crate::knowledge::packages::{self, is_base_data};
@@ -301,7 +301,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // purpose (a compiler such as TinyGo needs Go at run time), as GL001 holds too.
     if !model.final_ships_go()
         || !stage.facts.is_os_image()
-        || (stage.facts.is_go_toolchain() && compiled_here.is_empty())
+        || model.final_keeps_go()
         || allowed(image, &ctx.settings.allowed_bases)
     {
         return;
@@ -316,6 +316,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .final_chain()
         .last()
         .is_some_and(|&root| model.base_left_to_build(root))
+    {
+        return;
+    }
+    // An image made for Red Hat's certification (licenses in /licenses on a UBI base): the
+    // certification requires that base.
+    if images::is_red_hat_ubi(&image.name())
+        && model
+            .final_fs()
+            .copied_files()
+            .any(|path| paths::is_within(path, files::CERTIFICATION_LICENSES_DIR))
     {
         return;
     }

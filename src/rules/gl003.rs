@@ -54,6 +54,30 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
         (true, false, Some(_)) => "-w",
     };
     let program = build.command.program().unwrap_or("go");
+    // GOFLAGS that gives `-ldflags` more than once (`-ldflags=-s -ldflags=-w`): the go command
+    // keeps only the last, so the file shows `-s` and the binary lacks it.
+    let from_goflags = ldflags.is_some_and(|f| f.value_word.is_none());
+    let repeated = build.goflags.iter().filter(|f| f.name == "ldflags").count();
+    if from_goflags && repeated > 1 {
+        let last = ldflags.and_then(|f| f.value.as_deref()).unwrap_or_default();
+        let kept = if has_w { "its symbol table" } else { "its symbol table and debug info" };
+        let mut diagnostic = ctx
+            .report(
+                &RULE,
+                build.go_range,
+                format!(
+                    "`GOFLAGS` gives `-ldflags` {repeated} times and the go command keeps only the last (`-ldflags={last}`): the shipped binary keeps {kept}"
+                ),
+            )
+            .with_help(format!(
+                "give `-ldflags` once, with both flags, on the command line (`-ldflags=\"-s -w\"`), and drop it from GOFLAGS {GOPHERFILE_HINT}"
+            ));
+        if let Some(origin) = build.goflags_origin {
+            diagnostic = diagnostic.with_label(origin, "GOFLAGS is set here");
+        }
+        out.push(diagnostic);
+        return;
+    }
     let message = match (ldflags, missing) {
         (None, _) => format!(
             "`{program} {}` ships an unstripped binary: there is no `-ldflags=\"-s -w\"`",
@@ -250,6 +274,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.model.has_debug_target() {
         return;
     }
+    // Binaries copied onto a Go toolchain image on purpose: the image is Go's size, and a
+    // stripped binary changes nothing of it.
+    if ctx.model.final_keeps_go() {
+        return;
+    }
     // Race and debugger builds keep their symbols on purpose; so does a build whose comment
     // says why ("keep the symbols for the profiler").
     // Builds that take their flags from one variable share one problem and one fix (the
@@ -282,7 +311,19 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ) {
             continue;
         }
-        if let Some((name, origin)) = ldflags_variable(build) {
+        // Builds whose `-ldflags` all come from one GOFLAGS setting share its one problem.
+        let goflags_origin = build
+            .goflags_origin
+            .filter(|_| build.ldflags().is_some_and(|f| f.value_word.is_none()));
+        if let Some(origin) = goflags_origin {
+            if let Some(&(_, first)) = reported_variables.iter().find(|(o, _)| *o == origin) {
+                out[first] = out[first]
+                    .clone()
+                    .with_label(build.go_range, "also built with these GOFLAGS");
+                continue;
+            }
+            reported_variables.push((origin, out.len()));
+        } else if let Some((name, origin)) = ldflags_variable(build) {
             if let Some(&(_, first)) = reported_variables.iter().find(|(o, _)| *o == origin) {
                 out[first] = out[first]
                     .clone()

@@ -84,6 +84,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if model.starts_with_go_run() || model.go_builds.iter().any(|b| chain.contains(&b.stage)) {
         return;
     }
+    // Binaries copied onto a Go toolchain image on purpose: the Go kept there works on the
+    // sources (tests run in the image, a program runs Go at run time).
+    if model.final_keeps_go() {
+        return;
+    }
     let mut sources: Vec<(usize, Vec<String>)> = Vec::new();
     for copy in model.copies.iter().filter(|c| chain.contains(&c.stage)) {
         let what = if whole_context(copy) {

@@ -4,6 +4,7 @@ use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::knowledge::go_command::binary_name;
 use crate::knowledge::go_release::{GoFeature, GoRelease};
+use crate::knowledge::packages;
 use crate::knowledge::tools::KNOWN_GO_COMMANDS;
 use crate::model::{GoGet, Model, ToolRun};
 use crate::paths;
@@ -60,10 +61,29 @@ fn check_get(ctx: &Context, get: &GoGet, out: &mut Vec<Diagnostic>) {
         .iter()
         .position(|(_, p)| is_command(ctx, get, p))
         .map(|i| &packages[i]);
-    let go = model.golang_release(run.stage);
+    // The builder's own Go, or one its chain copies in from a Go image.
+    let go = match model.golang_release(run.stage) {
+        GoRelease::Unknown => model
+            .copied_go_release(run.stage)
+            .unwrap_or(GoRelease::Unknown),
+        go => go,
+    };
     // Before Go 1.16 `go get` is the only way to install a command: on such a pinned release
     // it works, and nothing better exists there.
     if go.lacks(GoFeature::InstallAtVersion) {
+        return;
+    }
+    // Go the stage installs by a means that names no release (a script of its own) may be one
+    // where `go get` is the way to install, and `go install pkg@version` does not exist yet.
+    // An OS package of Go (`apt-get install golang`) is a distribution's, read as unknown.
+    if go == GoRelease::Unknown
+        && !model.stages[run.stage].facts.is_go_toolchain()
+        && model.copied_go_release(run.stage).is_none()
+        && !model
+            .installed_packages_in_chain(run.stage)
+            .iter()
+            .any(|p| packages::is_go_toolchain(p))
+    {
         return;
     }
     let fails = go.has(GoFeature::GetStopsInstalling);

@@ -18,7 +18,20 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !ctx.text.contains('@') {
         return;
     }
+    // The module of the build context: the project's own.
+    let own_module = ctx
+        .model
+        .context_go_mod()
+        .and_then(|m| m.module.clone())
+        .filter(|m| m.contains('/'));
     for tool in ctx.model.floating_go_tools() {
+        // `go install github.com/acme/tool@latest` in acme/tool's own repository: the image
+        // packages the project's newest release, which is what it is for.
+        if own_module.as_deref().is_some_and(|m| {
+            tool.package == m || tool.package.strip_prefix(m).is_some_and(|r| r.starts_with('/'))
+        }) {
+            continue;
+        }
         // A legacy dependency manager is to be dropped, not pinned: GL202's finding.
         if legacy_managers::PACKAGES.iter().any(|(p, _)| *p == tool.package) {
             continue;
