@@ -15,6 +15,7 @@ mod load;
 mod run_docs;
 mod select;
 mod tilt;
+mod workflow_calls;
 mod workflow_jobs;
 mod workflow_matrix;
 mod workflows;

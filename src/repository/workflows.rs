@@ -304,6 +304,7 @@ fn hashicorp_build_step(file: &Path, step: &Node, job: &str) -> Option<BuildConf
 fn may_build(text: &str) -> bool {
     text.contains("docker/build-push-action")
         || text.contains(HASHICORP_BUILD_ACTION)
+        || super::workflow_calls::may_call_build(text)
         || super::command_line::may_hold_build_command(text)
 }
 
@@ -340,6 +341,10 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             || conventions::names_test_harness(job_name))
         .then_some(Intent::Test);
         let first_new = out.len();
+        // A call of a reusable workflow with the Dockerfile as an input builds it elsewhere.
+        if let Some(build) = super::workflow_calls::called_build(file, job, job_name) {
+            out.push(build);
+        }
         let job_dir = default_dir(job).or_else(|| workflow_dir.clone());
         let env = with_env(&workflow_env, job.get("env"));
         // Worked out when a build step first reads a matrix value: most jobs' steps do not.
