@@ -75,7 +75,7 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
         if let Some(origin) = build.goflags_origin {
             diagnostic = diagnostic.with_label(origin, "GOFLAGS is set here");
         }
-        out.push(diagnostic);
+        out.push(diagnostic.with_fix(command_line_strip(build)));
         return;
     }
     let message = match (ldflags, missing) {
@@ -115,6 +115,30 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
         diagnostic = diagnostic.with_label(origin, "`-ldflags` comes from GOFLAGS here");
     }
     out.push(diagnostic);
+}
+
+/// `-ldflags="-s -w"` on the command line, which replaces every `-ldflags` of GOFLAGS: only
+/// where those hold nothing but `-s` and `-w` (nothing else of theirs is lost), for a command
+/// written plainly.
+fn command_line_strip(build: &GoBuild) -> Option<Fix> {
+    let only_strip_flags = build
+        .goflags
+        .iter()
+        .filter(|f| f.name == "ldflags")
+        .all(|f| {
+            f.value
+                .as_deref()
+                .is_some_and(|v| v.split_whitespace().all(|w| w == "-s" || w == "-w"))
+        });
+    let sub = build.command.argv.get(1)?;
+    if !only_strip_flags || build.command.nested || !build.script_complete || !sub.exact {
+        return None;
+    }
+    Some(Fix::new(
+        "add `-ldflags=\"-s -w\"` to the command line",
+        Applicability::Safe,
+        vec![Edit::insert(sub.range.end, " -ldflags=\"-s -w\"")],
+    ))
 }
 
 /// Adds the missing flags to the `-ldflags` value as written (keeping its quotes), or inserts
@@ -317,9 +341,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .filter(|_| build.ldflags().is_some_and(|f| f.value_word.is_none()));
         if let Some(origin) = goflags_origin {
             if let Some(&(_, first)) = reported_variables.iter().find(|(o, _)| *o == origin) {
-                out[first] = out[first]
+                // One fix for all: each build's edit joins the first's, or none is offered.
+                let mut folded = out[first]
                     .clone()
                     .with_label(build.go_range, "also built with these GOFLAGS");
+                folded.fix = match (folded.fix.take(), found.pop().and_then(|d| d.fix)) {
+                    (Some(mut all), Some(this)) => {
+                        all.edits.extend(this.edits);
+                        Some(all)
+                    }
+                    _ => None,
+                };
+                out[first] = folded;
                 continue;
             }
             reported_variables.push((origin, out.len()));
