@@ -1,33 +1,15 @@
 //! A GitHub container action's Dockerfile (`runs.using: docker` in the action.yml beside it) is
 //! built by GitHub on every run of the action: a CI image, not a service.
 
+mod common;
+
 use std::fs;
 
-use assert_cmd::Command;
+use common::classes_in;
+
 use tempfile::TempDir;
 
 const SERVICE: &str = "FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/retest .\nFROM alpine:3.20\nCOPY --from=build /out/retest /retest\nENTRYPOINT [\"/retest\"]\n";
-
-fn classes(root: &std::path::Path) -> Vec<(String, String)> {
-    let out = Command::cargo_bin("gopherlint")
-        .expect("binary")
-        .current_dir(root)
-        .args(["--format", "json", "--failure-threshold", "none", "."])
-        .output()
-        .expect("run");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    json["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap_or("").to_string(),
-                f["image_class"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn a_container_actions_dockerfile_is_a_ci_image() {
@@ -55,7 +37,7 @@ fn a_container_actions_dockerfile_is_a_ci_image() {
     )
     .expect("action");
     assert_eq!(
-        classes(root),
+        classes_in(root),
         [
             ("actions/retest/Dockerfile".to_string(), "test".to_string()),
             ("cmd/server/Dockerfile".to_string(), "service".to_string())

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::yaml::Node;
-use super::{BuildConfig, ConfigKind, ContextDir};
+use super::{BuildConfig, ContextDir};
 
 /// The inputs with which reusable workflows are commonly given the Dockerfile to build.
 const DOCKERFILE_INPUTS: &[&str] = &["dockerfile", "dockerfile-path", "dockerfile_path", "file"];
@@ -40,24 +40,10 @@ pub(super) fn called_build(file: &Path, job: &Node, job_name: &str) -> Option<Bu
         .iter()
         .find_map(|key| with.str_at(key))
         .filter(|value| !value.contains("${{"))?;
+    let dockerfile = super::join_rel(Path::new(""), dockerfile)?;
     Some(BuildConfig {
-        kind: ConfigKind::Workflow,
-        file: file.to_path_buf(),
-        line: job.line,
-        name: Some(job_name.to_string()),
-        dockerfile: super::join_rel(Path::new(""), dockerfile)?,
-        context: ContextDir::Unknown,
-        target: None,
-        args: Vec::new(),
-        platforms: Vec::new(),
         platforms_unread: true,
-        publishes: false,
-        local: None,
-        released: None,
-        runs_in_image: None,
-        only_if_absent: None,
-        documented: None,
-        no_cache: false,
+        ..super::workflows::action_build(file, job, job_name, dockerfile, ContextDir::Unknown, None)
     })
 }
 

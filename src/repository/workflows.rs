@@ -144,7 +144,7 @@ fn with_env(outer: &[(String, String)], env: Option<&Node>) -> Vec<(String, Stri
 
 /// A build by an action step of job `job`: what every such build records, before the inputs
 /// each action has of its own (build args, platforms, publication).
-fn action_build(
+pub(super) fn action_build(
     file: &Path,
     step: &Node,
     job: &str,

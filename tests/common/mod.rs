@@ -80,3 +80,23 @@ pub fn module_repo(go_mod: &str) -> tempfile::TempDir {
     write(dir.path(), ".dockerignore", ".git\n");
     dir
 }
+
+/// Each linted file's path and image class, as the JSON report gives them for a run in `dir`.
+pub fn classes_in(dir: &std::path::Path) -> Vec<(String, String)> {
+    let out = stdout_in(
+        dir,
+        &["--format", "json", "--failure-threshold", "none", "."],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["image_class"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
