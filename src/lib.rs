@@ -50,8 +50,9 @@ pub struct LintOptions {
     pub build: Option<std::sync::Arc<repository::Chosen>>,
     /// How the repository's documentation runs its images (`None`: not read).
     pub run_docs: Option<std::sync::Arc<repository::RunDocs>>,
-    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI.
-    pub layer_cache_exported: bool,
+    /// What holds for the file's whole repository (its CI exports a layer cache, the images
+    /// its builds tag): `None` when not read.
+    pub repo_wide: Option<std::sync::Arc<repository::RepoWide>>,
     /// The folder (from the repository root) of another project copied whole into the
     /// repository that holds the file (its own `.github/`, a module of another account).
     pub nested_project: Option<String>,
@@ -74,7 +75,7 @@ impl Default for LintOptions {
             context: None,
             build: None,
             run_docs: None,
-            layer_cache_exported: false,
+            repo_wide: None,
             nested_project: None,
             rules: RuleSettings::default(),
             enabled: None,
@@ -99,7 +100,7 @@ impl LintOptions {
             context: self.context.clone(),
             build: self.build.clone(),
             run_docs: self.run_docs.clone(),
-            layer_cache_exported: self.layer_cache_exported,
+            repo_wide: self.repo_wide.clone(),
             nested_project: self.nested_project.clone(),
         }
     }

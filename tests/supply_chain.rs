@@ -191,3 +191,31 @@ fn the_projects_own_command_at_latest_is_its_release() {
         "{out}"
     );
 }
+
+/// GL401: a base that the repository's own compose file or Makefile builds and tags (`image:
+/// app-base` beside `build:`) is made on the same machine before the file, not pulled from a
+/// registry; a tag nothing in the repository builds is pulled, and floats.
+#[test]
+fn an_image_the_repository_builds_is_not_pulled() {
+    let dir = repo("github.com/acme/server");
+    write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    let selftest = "FROM app-base\nFROM tools-base\nCOPY --from=0 /server /server\nENTRYPOINT [\"/server\", \"selftest\"]\n";
+    write(dir.path(), "monitor/Dockerfile", selftest);
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  app:\n    build: .\n    image: app-base\n  db:\n    image: tools-base\n",
+    );
+    let out = stdout_in(dir.path(), &["--select", "GL401", "monitor/Dockerfile"]);
+    assert!(!out.contains("`app-base`"), "{out}");
+    assert!(out.contains("`tools-base`"), "{out}");
+    // A Makefile's `docker build -t` tags the image as well.
+    write(
+        dir.path(),
+        "Makefile",
+        "images:\n\tdocker build -t tools-base:dev -f tools.Dockerfile .\n",
+    );
+    write(dir.path(), "tools.Dockerfile", "FROM alpine:3.20\n");
+    let out = stdout_in(dir.path(), &["--select", "GL401", "monitor/Dockerfile"]);
+    assert!(!out.contains("`tools-base`"), "{out}");
+}

@@ -26,7 +26,7 @@ pub(super) struct Job {
     context: Option<Arc<crate::context::BuildContext>>,
     build: Option<Arc<crate::repository::Chosen>>,
     run_docs: Option<Arc<crate::repository::RunDocs>>,
-    layer_cache_exported: bool,
+    repo_wide: Option<Arc<crate::repository::RepoWide>>,
     nested_project: Option<PathBuf>,
 }
 
@@ -49,7 +49,7 @@ impl Job {
             options.path = Some(path.to_string_lossy().into_owned());
         }
         options.run_docs = self.run_docs;
-        options.layer_cache_exported = self.layer_cache_exported;
+        options.repo_wide = self.repo_wide;
         options.nested_project = self
             .nested_project
             .map(|p| p.to_string_lossy().into_owned());
@@ -132,15 +132,15 @@ impl Resolver<'_> {
         let context =
             self.contexts
                 .for_file(&config, file_path.as_deref(), build_context, build_named);
-        let (repo_path, build, run_docs, layer_cache_exported, nested_project) = match in_repo {
+        let (repo_path, build, run_docs, repo_wide, nested_project) = match in_repo {
             Some(found) => (
                 Some(found.relative),
                 found.build,
                 found.run_docs,
-                found.layer_cache_exported,
+                found.repo_wide,
                 found.nested_project,
             ),
-            None => (None, None, None, false, None),
+            None => (None, None, None, None, None),
         };
         Ok(Ok(Job {
             input,
@@ -150,7 +150,7 @@ impl Resolver<'_> {
             context,
             build,
             run_docs,
-            layer_cache_exported,
+            repo_wide,
             nested_project,
         }))
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::repository::{Chosen, MAX_CONFIG_FILES, ReadPlan, RepoBuilds, RunDocs};
+use crate::repository::{Chosen, MAX_CONFIG_FILES, ReadPlan, RepoBuilds, RepoWide, RunDocs};
 
 /// Repository roots and what their configurations say, cached for the run.
 pub(super) struct RepoResolver {
@@ -36,8 +36,8 @@ pub(super) struct InRepo {
     pub(super) build: Option<Arc<Chosen>>,
     /// How the repository's documentation runs its images: `None` when reading is off.
     pub(super) run_docs: Option<Arc<RunDocs>>,
-    /// Some configuration of the repository exports a build's layer cache.
-    pub(super) layer_cache_exported: bool,
+    /// What holds for the whole repository: `None` when reading is off.
+    pub(super) repo_wide: Option<Arc<RepoWide>>,
     /// The folder of another project copied whole into the repository that holds the file.
     pub(super) nested_project: Option<PathBuf>,
 }
@@ -113,7 +113,7 @@ impl RepoResolver {
         let file = file?.canonicalize().ok()?;
         let root = self.root_of(file.parent()?)?;
         let relative = file.strip_prefix(&root).ok()?.to_path_buf();
-        let (build, run_docs, layer_cache_exported) = if self.enabled {
+        let (build, run_docs, repo_wide) = if self.enabled {
             let builds = self.builds_of(&root);
             let run_docs = self
                 .run_docs
@@ -123,10 +123,10 @@ impl RepoResolver {
             (
                 builds.for_dockerfile(&relative).chosen().map(Arc::new),
                 Some(run_docs),
-                builds.layer_cache_exported,
+                Some(builds.wide.clone()),
             )
         } else {
-            (None, None, false)
+            (None, None, None)
         };
         let nested_project = crate::repository::nested_project(&root, &relative);
         Some(InRepo {
@@ -135,7 +135,7 @@ impl RepoResolver {
             nested_project,
             build,
             run_docs,
-            layer_cache_exported,
+            repo_wide,
         })
     }
 

@@ -105,7 +105,7 @@ impl FlagSettings {
             context,
             build,
             run_docs: None,
-            layer_cache_exported: false,
+            repo_wide: None,
             nested_project: None,
             rules: RuleSettings {
                 allowed_bases: config.allowed_bases.clone(),

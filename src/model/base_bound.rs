@@ -107,9 +107,17 @@ impl FileFacts<'_> {
                 .and_then(|p| packages::package_install(p, &argv))
                 .is_some_and(|install| !install.packages.is_empty())
         });
+        // CA roots installed beside files the stage writes itself (`echo ... > /etc/passwd`
+        // for the user a scratch image runs as): each kind is base-independent, so is both.
+        let arranges = |c: &crate::shell::Command| {
+            c.program()
+                .is_none_or(|p| tools::FILE_ARRANGERS.contains(&p))
+        };
         if installs_any
-            && commands().all(|c| installs_data(c))
-            && self.copies_from(stage).all(data_paths)
+            && commands().all(|c| installs_data(c) || arranges(c))
+            && self
+                .copies_from(stage)
+                .all(|c| data_paths(c) || self.takes_only_written(stage, c))
         {
             return Some(BaseIndependence::SharedData);
         }
@@ -203,7 +211,16 @@ impl FileFacts<'_> {
                         "cp" | "mv" | "ln" | "install" | "mkdir" | "touch" | "tee"
                     )
                 });
-                for word in command.argv.iter().skip(1) {
+                // `echo ... > /etc/passwd`: the file a redirection writes.
+                let redirected = command.writes.iter().map(|w| (w, true));
+                for (word, written_to) in command
+                    .argv
+                    .iter()
+                    .skip(1)
+                    .map(|w| (w, writes))
+                    .chain(redirected)
+                {
+                    let writes = written_to;
                     let literal = word.text.split('$').next().unwrap_or_default();
                     if literal.starts_with('/') && literal.len() > 1 {
                         written.push(paths::normalize(literal));

@@ -147,7 +147,7 @@ impl<'a> Builder<'a> {
             context: self.context,
             build: options.build.clone(),
             run_docs: options.run_docs.clone(),
-            layer_cache_exported: options.layer_cache_exported,
+            repo_wide: options.repo_wide.clone(),
             stages: self.stages,
             global_vars: self.global_vars,
             runs: self.runs,

@@ -20,6 +20,26 @@ impl FileFacts<'_> {
         self.context.as_deref()
     }
 
+    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI: layers
+    /// survive its CI runs, cache mounts do not.
+    pub fn layer_cache_exported(&self) -> bool {
+        self.repo_wide
+            .as_deref()
+            .is_some_and(|r| r.layer_cache_exported)
+    }
+
+    /// A build of the repository tags `image`: the project's own image, built before this
+    /// file by the same configuration, not one a registry publishes. Not an image the
+    /// knowledge layer knows (a compose service that builds a customised `postgres` and tags
+    /// it so still starts from Docker Hub's).
+    pub fn built_by_repository(&self, image: &crate::knowledge::image_ref::ImageRef) -> bool {
+        use crate::knowledge::images::{self, Family};
+        self.repo_wide
+            .as_deref()
+            .is_some_and(|r| r.builds_image(image))
+            && images::base_facts(image).family == Family::Other
+    }
+
     /// The context's go.mod, when it was read.
     pub fn context_go_mod(&self) -> Option<&GoMod> {
         self.context()?.go_mod.value()

@@ -237,7 +237,16 @@ fn describe_weight(model: &Model, out: &mut String) {
 
 /// How the repository builds the file: each configuration, the one linted as first.
 fn describe_repository_build(model: &Model, out: &mut String) {
-    if model.layer_cache_exported {
+    for pull in model.pulls() {
+        if model.built_by_repository(&pull.image) {
+            let _ = writeln!(
+                out,
+                "image `{}`: built by the repository (a build there tags it), not pulled",
+                pull.image.raw
+            );
+        }
+    }
+    if model.layer_cache_exported() {
         let _ = writeln!(
             out,
             "layer cache: exported by a build of the repository (`cache-to`)"

@@ -41,9 +41,8 @@ pub struct FileFacts<'a> {
     pub build: Option<Arc<crate::repository::Chosen>>,
     /// How the repository's documentation runs its images.
     pub run_docs: Option<Arc<crate::repository::RunDocs>>,
-    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI: layers
-    /// survive its CI runs, cache mounts do not.
-    pub layer_cache_exported: bool,
+    /// What holds for the file's whole repository (`None`: not read).
+    pub repo_wide: Option<Arc<crate::repository::RepoWide>>,
     pub stages: Vec<Stage>,
     pub global_vars: Vars,
     pub runs: Vec<RunScript>,

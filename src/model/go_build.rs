@@ -262,10 +262,14 @@ impl GoBuild {
 
     /// `go build -o DIR` of several packages (`./cmd/...`) writes each binary into `DIR`, under
     /// names the file does not spell: the output is that directory (Go refuses a file there).
+    /// So does `go install` of several (`go install example.com/tool/...@v4`), into GOBIN.
     pub fn writes_into_dir(&self) -> bool {
-        self.subcommand == GoSubcommand::Build
-            && self.has_flag("o")
-            && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
+        let into_dir = match self.subcommand {
+            GoSubcommand::Build => self.has_flag("o"),
+            GoSubcommand::Install => true,
+            _ => false,
+        };
+        into_dir && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
     }
 
     /// The build writes WebAssembly (`GOARCH=wasm`, for a browser or a wasm runtime), not a
@@ -399,7 +403,6 @@ pub fn output_path(
             Some(Value::known(paths::join(cwd?, &format!("{name}.test"))))
         }
         GoSubcommand::Install => {
-            let name = binary_name()?;
             let bin = match env.exported_value("GOBIN") {
                 Some((v, _)) if !v.text.is_empty() => v.clone(),
                 _ => {
@@ -417,7 +420,11 @@ pub fn output_path(
             if bin.is_unknown() {
                 return None;
             }
-            Some(known(paths::join(&bin.text, &name), &bin))
+            // Several commands go into GOBIN itself, by names the file does not spell.
+            if packages.len() > 1 || packages.iter().any(|p| p.contains("...")) {
+                return Some(known(paths::normalize(&bin.text), &bin));
+            }
+            Some(known(paths::join(&bin.text, &binary_name()?), &bin))
         }
         _ => None,
     }

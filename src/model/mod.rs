@@ -101,8 +101,8 @@ pub struct ModelOptions {
     pub build: Option<Arc<crate::repository::Chosen>>,
     /// How the repository's documentation runs its images (`docker run`, compose).
     pub run_docs: Option<Arc<crate::repository::RunDocs>>,
-    /// The repository exports a build's layer cache (`cache-to`) somewhere in its CI.
-    pub layer_cache_exported: bool,
+    /// What holds for the file's whole repository.
+    pub repo_wide: Option<Arc<crate::repository::RepoWide>>,
     /// The folder of another project copied whole into the repository that holds the file.
     pub nested_project: Option<String>,
 }

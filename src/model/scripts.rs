@@ -128,6 +128,7 @@ fn exec_script(elements: &[Word]) -> Script {
             connector: shell::Connector::Start,
             nested: false,
             branches: Vec::new(),
+            writes: Vec::new(),
         })],
         complete: true,
         branch_groups: 0,

@@ -87,7 +87,13 @@ fn overwritten_builds(facts: &FileFacts) -> Vec<bool> {
     // runs after it, which decides (a farther one has at least the copies the nearest has in
     // between).
     for build in facts.go_builds.iter().rev() {
-        let Some(output) = build.output.as_ref().and_then(|o| o.usable()) else {
+        // A directory of binaries is added to, not replaced.
+        let Some(output) = build
+            .output
+            .as_ref()
+            .and_then(|o| o.usable())
+            .filter(|_| !build.writes_into_dir())
+        else {
             continue;
         };
         let later_builds = later_by_output.entry((build.stage, output)).or_default();

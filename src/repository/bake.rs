@@ -473,6 +473,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             only_if_absent: None,
             documented: None,
             no_cache: fields.no_cache == Some(true),
+            tags: Vec::new(),
         });
     }
     found

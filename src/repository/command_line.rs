@@ -331,6 +331,12 @@ pub(super) fn to_config(
         only_if_absent: None,
         documented: None,
         no_cache: build.no_cache,
+        tags: build
+            .tags
+            .iter()
+            .filter(|t| !t.contains('$'))
+            .cloned()
+            .collect(),
     })
 }
 

@@ -153,6 +153,12 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             only_if_absent: None,
             documented: None,
             no_cache: build.get("no_cache").is_some_and(Node::is_true),
+            tags: spec
+                .str_at("image")
+                .filter(|i| !i.contains('$'))
+                .map(str::to_string)
+                .into_iter()
+                .collect(),
         });
     }
     Ok(())

@@ -260,6 +260,7 @@ fn docker(
         only_if_absent: None,
         documented: None,
         no_cache: false,
+        tags: Vec::new(),
     })
 }
 

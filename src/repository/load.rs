@@ -149,14 +149,15 @@ impl ReadPlan {
         builds.files_read += parsed.len();
         for (i, result) in parsed {
             let (kind, rel, text) = &self.files[i];
-            builds.layer_cache_exported |= matches!(
-                kind,
-                ConfigKind::Workflow
-                    | ConfigKind::Action
-                    | ConfigKind::Bake
-                    | ConfigKind::Makefile
-                    | ConfigKind::Script
-            ) && text.as_deref().is_some_and(exports_layer_cache);
+            std::sync::Arc::make_mut(&mut builds.wide).layer_cache_exported |=
+                matches!(
+                    kind,
+                    ConfigKind::Workflow
+                        | ConfigKind::Action
+                        | ConfigKind::Bake
+                        | ConfigKind::Makefile
+                        | ConfigKind::Script
+                ) && text.as_deref().is_some_and(exports_layer_cache);
             match result {
                 Ok(found) => {
                     if *kind == ConfigKind::Script {

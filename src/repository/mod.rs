@@ -24,6 +24,7 @@ mod yaml;
 use std::path::{Path, PathBuf};
 
 use crate::knowledge::conventions;
+use crate::knowledge::image_ref::ImageRef;
 
 pub use find::{
     RootKind, find_root, is_compose_file, is_compose_name, is_root, nested_project, root_kind,
@@ -130,6 +131,9 @@ pub struct BuildConfig {
     /// The build passes `--no-cache` (`no-cache: true`, compose's `no_cache`): it reuses no
     /// layer, and BuildKit empties the cache mounts its RUN steps use before it starts.
     pub no_cache: bool,
+    /// The image names the build tags, as written, where they hold no variable (compose's
+    /// `image:` beside `build:`, `docker build -t app:dev`).
+    pub tags: Vec<String>,
 }
 
 impl BuildConfig {
@@ -161,7 +165,29 @@ impl BuildConfig {
             only_if_absent: None,
             documented: None,
             no_cache: false,
+            tags: Vec::new(),
         }
+    }
+}
+
+/// What holds for the whole repository, whichever of its files is linted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepoWide {
+    /// Some workflow, bake file, Makefile or script exports a build's layer cache
+    /// (`cache-to`): the project keeps its dependency layers between CI runs that way, where
+    /// cache mounts are not kept.
+    pub layer_cache_exported: bool,
+    /// The images the repository's own builds tag, by name (registry and repository, as
+    /// [`ImageRef::name`] gives it), sorted: `autograph-app` from a compose service's
+    /// `image: autograph-app`.
+    pub built_images: Vec<String>,
+}
+
+impl RepoWide {
+    /// A build of the repository tags `image`: the project's own image, built before the
+    /// file that names it, not one a registry publishes.
+    pub fn builds_image(&self, image: &ImageRef) -> bool {
+        self.built_images.binary_search(&image.name()).is_ok()
     }
 }
 
@@ -174,10 +200,8 @@ pub struct RepoBuilds {
     pub warnings: Vec<String>,
     /// Configuration files read.
     pub files_read: usize,
-    /// Some workflow, bake file, Makefile or script exports the build's layer cache
-    /// (`cache-to`): the project keeps its dependency layers between CI runs that way, where
-    /// cache mounts are not kept.
-    pub layer_cache_exported: bool,
+    /// What holds for the whole repository (shared with each file's lint).
+    pub wide: std::sync::Arc<RepoWide>,
     /// The configs of each Dockerfile, by index: a monorepo's hundreds of builds are not
     /// compared path by path for every file linted.
     by_dockerfile: std::collections::HashMap<PathBuf, Vec<usize>>,
@@ -246,6 +270,16 @@ impl RepoBuilds {
                 .or_default()
                 .push(i);
         }
+        let mut built: Vec<String> = self
+            .configs
+            .iter()
+            .flat_map(|c| &c.tags)
+            .map(|t| ImageRef::parse(t).name())
+            .filter(|n| !n.is_empty())
+            .collect();
+        built.sort();
+        built.dedup();
+        std::sync::Arc::make_mut(&mut self.wide).built_images = built;
     }
 }
 

@@ -170,6 +170,7 @@ pub(super) fn action_build(
         only_if_absent: None,
         documented: None,
         no_cache: false,
+        tags: Vec::new(),
     }
 }
 

@@ -216,7 +216,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // they would be downloaded again on each fresh runner.
         if (run.uses.downloads || own_fetch.is_some())
             && !run.cleans.contains(&GoCache::Module)
-            && !(model.layer_cache_exported
+            && !(model.layer_cache_exported()
                 && !run.uses.compiles
                 && !mounted_later(ctx, runs, run, GoCache::Module))
             && run.mounted(GoCache::Module) == Some(false)

@@ -70,9 +70,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        // `local/builder:latest`, `localhost:5000/base`: an image built on the same machine
+        // `local/builder:latest`, `localhost:5000/base`, or a name the repository's own
+        // builds tag (a compose service's `image: app`): an image built on the same machine
         // moments before (a CI step, a script), not one a registry floats.
-        if image.publisher() == Some("local") || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost")) {
+        if image.publisher() == Some("local")
+            || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost"))
+            || model.built_by_repository(image)
+        {
             continue;
         }
         let Some(floating) = image.floating(go_images::release(image)) else {

@@ -32,8 +32,10 @@ pub enum Separator {
 pub enum Token {
     Word(WordToken),
     Separator(Separator),
-    /// A redirection; its target word has been consumed.
-    Redirection,
+    /// A redirection; its target word has been consumed. For one that writes a file (`>`,
+    /// `>>`, `>|`, `&>`), that file's word: `None` for input, heredocs and descriptor copies
+    /// (`2>&1`).
+    Redirection(Option<WordToken>),
 }
 
 pub struct Lexer<'a> {
@@ -122,8 +124,7 @@ impl<'a> Lexer<'a> {
                 Some(b'&') => sep(self, 2, Separator::And),
                 Some(b'>') => {
                     self.pos += if self.peek(2) == Some(b'>') { 3 } else { 2 };
-                    self.redirection_target(None);
-                    Some(Token::Redirection)
+                    Some(Token::Redirection(self.redirection_target(None)))
                 }
                 _ => sep(self, 1, Separator::Background),
             },
@@ -134,10 +135,7 @@ impl<'a> Lexer<'a> {
             },
             b'(' => sep(self, 1, Separator::OpenParen),
             b')' => sep(self, 1, Separator::CloseParen),
-            b'<' | b'>' => {
-                self.redirection();
-                Some(Token::Redirection)
-            }
+            b'<' | b'>' => Some(Token::Redirection(self.redirection())),
             _ => {
                 let word = self.word();
                 // `2>file`: digits directly before a redirection are its file descriptor.
@@ -146,36 +144,42 @@ impl<'a> Lexer<'a> {
                     && !word.value.text.is_empty()
                     && word.value.text.bytes().all(|b| b.is_ascii_digit())
                 {
-                    self.redirection();
-                    return Some(Token::Redirection);
+                    return Some(Token::Redirection(self.redirection()));
                 }
                 Some(Token::Word(word))
             }
         }
     }
 
-    fn redirection(&mut self) {
+    /// Reads a redirection and its target: the target's word when it is a file written.
+    fn redirection(&mut self) -> Option<WordToken> {
         let rest = &self.bytes[self.pos..];
-        let (len, heredoc) = match rest {
-            [b'<', b'<', b'<', ..] => (3, None),
-            [b'<', b'<', b'-', ..] => (3, Some(true)),
-            [b'<', b'<', ..] => (2, Some(false)),
-            [b'<', b'>' | b'&', ..] | [b'>', b'>' | b'&' | b'|', ..] => (2, None),
-            _ => (1, None),
+        let (len, heredoc, writes) = match rest {
+            [b'<', b'<', b'<', ..] => (3, None, false),
+            [b'<', b'<', b'-', ..] => (3, Some(true), false),
+            [b'<', b'<', ..] => (2, Some(false), false),
+            [b'<', b'>', ..] => (2, None, true),
+            [b'<', b'&', ..] | [b'>', b'&', ..] => (2, None, false),
+            [b'>', b'>' | b'|', ..] => (2, None, true),
+            [b'>', ..] => (1, None, true),
+            _ => (1, None, false),
         };
         self.pos += len;
-        self.redirection_target(heredoc);
+        let target = self.redirection_target(heredoc);
+        target.filter(|_| writes)
     }
 
-    fn redirection_target(&mut self, heredoc: Option<bool>) {
+    fn redirection_target(&mut self, heredoc: Option<bool>) -> Option<WordToken> {
         self.skip_blanks();
         match self.peek(0) {
-            None | Some(b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>') => {}
+            None | Some(b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>') => None,
             Some(_) => {
                 let target = self.word();
                 if let Some(strip_tabs) = heredoc {
-                    self.pending_heredocs.push((target.value.text, strip_tabs));
+                    self.pending_heredocs
+                        .push((target.value.text.clone(), strip_tabs));
                 }
+                Some(target)
             }
         }
     }

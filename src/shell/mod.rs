@@ -70,6 +70,8 @@ pub struct Command {
     /// the script (numbered in order) and the arm (`then` 0, each `elif` or `else` one more;
     /// a case's patterns in order).
     pub branches: Vec<(u32, u32)>,
+    /// The files its redirections write (`> /etc/passwd`, `>> log`), as written.
+    pub writes: Vec<ShellWord>,
 }
 
 impl Command {
@@ -174,7 +176,11 @@ fn read_into(
     while let Some(token) = lexer.next_token() {
         match token {
             Token::Word(word) => builder.word(line, to_shell_word(line, word, depth > 0), script),
-            Token::Redirection => {}
+            Token::Redirection(None) => {}
+            Token::Redirection(Some(target)) => builder
+                .current
+                .writes
+                .push(to_shell_word(line, target, depth > 0).word),
             Token::Separator(sep) if builder.in_case_pattern => {
                 // `a|b)`: a pattern list ends at its `)`.
                 builder.in_case_pattern = sep != Separator::CloseParen;
@@ -256,6 +262,7 @@ fn push_command(
         connector: command.connector.unwrap_or(Connector::Start),
         nested: depth > 0,
         branches: command.branches,
+        writes: command.writes,
     }));
 }
 
@@ -293,6 +300,7 @@ struct PendingCommand {
     argv: Vec<LexedWord>,
     connector: Option<Connector>,
     branches: Vec<(u32, u32)>,
+    writes: Vec<ShellWord>,
 }
 
 #[derive(Default)]
@@ -522,6 +530,23 @@ mod tests {
         assert_eq!(go.assignments[0].value.range, TextRange::new(12, 13));
         assert_eq!(go.argv[2].range, TextRange::new(23, 39));
         assert!(go.argv[2].exact);
+    }
+
+    #[test]
+    fn redirections_name_the_files_they_write() {
+        let s = script(
+            "echo a:x:1: > /etc/group 2>&1 && cat < in >> log 2>/dev/null; cat <<EOF >&2\nx\nEOF",
+        );
+        let writes: Vec<Vec<&str>> = s
+            .commands
+            .iter()
+            .map(|c| c.writes.iter().map(|w| w.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            writes,
+            vec![vec!["/etc/group"], vec!["log", "/dev/null"], vec![]]
+        );
+        assert_eq!(argvs(&s)[1], vec!["cat"]);
     }
 
     #[test]
