@@ -10,6 +10,7 @@ pub mod downloads;
 pub mod files;
 pub mod go_command;
 pub mod go_images;
+pub mod go_linker;
 pub mod go_modules;
 pub mod go_release;
 pub mod image_ref;

@@ -3,7 +3,7 @@
 use super::per_run::PerRun;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::knowledge::go_command::{ldflags_words, strip_flags};
+use crate::knowledge::go_linker::{ldflags_words, strip_flags};
 use crate::knowledge::go_release::GoFeature;
 use crate::model::GoBuild;
 use crate::model::vars::bare_variable;

@@ -3,7 +3,7 @@
 use super::per_run::PerRun;
 use super::{Context, GOPHERFILE_HINT, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::knowledge::go_command::{ldflags_words, links_statically};
+use crate::knowledge::go_linker::{ldflags_words, links_statically};
 use crate::knowledge::images::DistributionRelease;
 use crate::knowledge::images::{Family, Libc};
 use crate::knowledge::packages;

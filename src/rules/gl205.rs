@@ -3,9 +3,9 @@
 use super::flag_edits::{delete_flag, plain_inside, written_value};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::knowledge::go_command::{
-    CgoOnlyLinkerFlag, FlagSource, FlagUse, build_tags, cgo_only_linker_flags, ldflags_words,
-    linker_words,
+use crate::knowledge::go_command::{FlagSource, FlagUse, build_tags};
+use crate::knowledge::go_linker::{
+    CgoOnlyLinkerFlag, cgo_only_linker_flags, ldflags_words, linker_words,
 };
 use crate::model::{Certainty, GoBuild};
 use crate::source::TextRange;
