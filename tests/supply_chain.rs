@@ -199,23 +199,42 @@ fn the_projects_own_command_at_latest_is_its_release() {
 fn an_image_the_repository_builds_is_not_pulled() {
     let dir = repo("github.com/acme/server");
     write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
-    let selftest = "FROM app-base\nFROM tools-base\nCOPY --from=0 /server /server\nENTRYPOINT [\"/server\", \"selftest\"]\n";
-    write(dir.path(), "monitor/Dockerfile", selftest);
+    for base in ["app-base", "tools-base", "index-base"] {
+        write(
+            dir.path(),
+            &format!("selftest/{base}.Dockerfile"),
+            &format!("FROM {base}\nENTRYPOINT [\"/server\", \"selftest\"]\n"),
+        );
+    }
     write(
         dir.path(),
         "compose.yaml",
         "services:\n  app:\n    build: .\n    image: app-base\n  db:\n    image: tools-base\n",
     );
-    let out = stdout_in(dir.path(), &["--select", "GL401", "monitor/Dockerfile"]);
+    let lint = |dir: &TempDir| {
+        stdout_in(
+            dir.path(),
+            &["--select", "GL401", "--format", "compact", "selftest"],
+        )
+    };
+    let out = lint(&dir);
     assert!(!out.contains("`app-base`"), "{out}");
     assert!(out.contains("`tools-base`"), "{out}");
-    // A Makefile's `docker build -t` tags the image as well.
+    assert!(out.contains("`index-base`"), "{out}");
+    // A Makefile's `docker build -t` tags the image as well, and a script's whose folder is
+    // not read here (`$buildfolder`).
     write(
         dir.path(),
         "Makefile",
-        "images:\n\tdocker build -t tools-base:dev -f tools.Dockerfile .\n",
+        "images:\n\tdocker build -t tools-base:dev -f tools.Dockerfile .\n\tbash index/build.sh\n",
     );
     write(dir.path(), "tools.Dockerfile", "FROM alpine:3.20\n");
-    let out = stdout_in(dir.path(), &["--select", "GL401", "monitor/Dockerfile"]);
+    write(
+        dir.path(),
+        "index/build.sh",
+        "#!/bin/sh\nbuildfolder=$(dirname $0)\ndocker build -t index-base:latest --platform \"$arch\" $buildfolder\n",
+    );
+    let out = lint(&dir);
     assert!(!out.contains("`tools-base`"), "{out}");
+    assert!(!out.contains("`index-base`"), "{out}");
 }

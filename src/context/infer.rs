@@ -51,7 +51,7 @@ pub fn context_from_sources(file: &Path, text: &str, root: &Path) -> Option<Path
     let sources = literal_sources(text);
     let holds_all = |dir: &Path| sources.iter().all(|s| dir.join(s).exists());
     if sources.is_empty() || holds_all(own) {
-        return None;
+        return whole_module_above(own, text, root);
     }
     let root = root.canonicalize().ok()?;
     let mut dir = own.canonicalize().ok()?;
@@ -62,6 +62,61 @@ pub fn context_from_sources(file: &Path, text: &str, root: &Path) -> Option<Path
         }
     }
     None
+}
+
+/// A file that copies the whole context (`COPY . .`) and runs a go command on it, in a folder
+/// with no Go code of its own (`docker/node/Dockerfile` with `COPY . .` and `go build`): built
+/// from the module it lies in, the nearest folder above with a go.mod, up to the root.
+fn whole_module_above(own: &Path, text: &str, root: &Path) -> Option<PathBuf> {
+    let go_code = |dir: &Path| {
+        dir.join("go.mod").is_file()
+            || std::fs::read_dir(dir).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".go")))
+            })
+    };
+    if !copies_whole_context(text) || !runs_go(text) || go_code(own) {
+        return None;
+    }
+    let root = root.canonicalize().ok()?;
+    let mut dir = own.canonicalize().ok()?;
+    while dir.starts_with(&root) && dir != root {
+        dir = dir.parent()?.to_path_buf();
+        if dir.join("go.mod").is_file() {
+            return Some(dir);
+        }
+    }
+    None
+}
+
+/// A COPY or ADD of the context's root (`COPY . .`, `COPY ./ /src/`).
+fn copies_whole_context(text: &str) -> bool {
+    parse(text).instructions.iter().any(|instruction| {
+        matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
+            && instruction.flag("from").is_none()
+            && instruction.heredocs.is_empty()
+            && instruction
+                .arg_words()
+                .split_last()
+                .is_some_and(|(_, from)| {
+                    from.iter().any(|w| matches!(w.value.as_str(), "." | "./"))
+                })
+    })
+}
+
+/// A RUN of the file runs a go command that reads a module (`go build`, `go mod download`).
+fn runs_go(text: &str) -> bool {
+    [
+        "go build",
+        "go install",
+        "go mod ",
+        "go test",
+        "go generate",
+        "go vet",
+    ]
+    .iter()
+    .any(|command| text.contains(command))
 }
 
 #[cfg(test)]
@@ -100,5 +155,25 @@ mod tests {
             context_from_sources(&file, "FROM scratch\nCOPY nothing /x\n", root),
             None
         );
+    }
+
+    #[test]
+    fn a_whole_context_built_by_go_in_a_folder_without_go_is_the_module_above() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("docker/node")).expect("mkdir");
+        std::fs::write(root.join("go.mod"), "module m\n").expect("go.mod");
+        let file = root.join("docker/node/Dockerfile");
+        let text = "FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build ./cmd/node\n";
+        assert_eq!(
+            context_from_sources(&file, text, root),
+            Some(root.canonicalize().expect("root"))
+        );
+        // No go command: the folder may well be the context (a static site, a config image).
+        let copy_only = "FROM nginx:1.27\nCOPY . /usr/share/nginx/html\n";
+        assert_eq!(context_from_sources(&file, copy_only, root), None);
+        // Go code of its own: its folder is a module or a main package built from there.
+        std::fs::write(root.join("docker/node/main.go"), "package main\n").expect("main.go");
+        assert_eq!(context_from_sources(&file, text, root), None);
     }
 }

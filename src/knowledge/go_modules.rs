@@ -78,6 +78,36 @@ pub const CGO_MODULES: &[&str] = &[
     "github.com/confluentinc/confluent-kafka-go/v2",
 ];
 
+/// Modules that only build with cgo, whether or not their C code comes with them: the
+/// [`CGO_MODULES`], and bindings whose C side is a library prebuilt for each platform that the
+/// program loads or links (herumi's BLS signatures, "a prebuilt binary of bls"; Wasmer's Go
+/// embedding; CosmWasm's wasmvm, whose VM is `libwasmvm`). A program whose module graph
+/// requires one cannot be built with `CGO_ENABLED=0` as it stands.
+const CGO_ONLY_BINDINGS: &[&str] = &[
+    "github.com/herumi/bls-go-binary",
+    "github.com/herumi/bls-eth-go-binary",
+    "github.com/wasmerio/wasmer-go",
+    "github.com/CosmWasm/wasmvm",
+];
+
+/// The module of `requires` (module paths a go.mod requires, directly or not) that only builds
+/// with cgo, if any. A major version suffix (`github.com/CosmWasm/wasmvm/v2`) is the same
+/// module.
+pub fn cgo_only_module<'a>(requires: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    requires.into_iter().find(|path| {
+        CGO_MODULES
+            .iter()
+            .chain(CGO_ONLY_BINDINGS)
+            .any(|m| match path.strip_prefix(m) {
+                Some("") => true,
+                Some(rest) => rest
+                    .strip_prefix("/v")
+                    .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())),
+                None => false,
+            })
+    })
+}
+
 /// Code hosts whose paths name the owning account second (`host/owner/repo`), in module paths
 /// and repository URLs alike.
 const CODE_HOSTS: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];
@@ -110,6 +140,20 @@ pub fn hosting_owner(path: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cgo_only_modules_by_path_and_major_version() {
+        assert_eq!(
+            cgo_only_module(["github.com/spf13/cobra", "github.com/CosmWasm/wasmvm/v2"]),
+            Some("github.com/CosmWasm/wasmvm/v2")
+        );
+        assert_eq!(
+            cgo_only_module(["github.com/mattn/go-sqlite3"]),
+            Some("github.com/mattn/go-sqlite3")
+        );
+        assert_eq!(cgo_only_module(["github.com/CosmWasm/wasmvm-tools"]), None);
+        assert_eq!(cgo_only_module(["github.com/CosmWasm/wasmvm/vx"]), None);
+    }
 
     #[test]
     fn only_settings_that_drop_checks_are_read_as_such() {

@@ -349,6 +349,12 @@ fn describe_context(model: &Model, out: &mut String) {
         }
     };
     let _ = writeln!(out, "  go.mod: {go_mod}");
+    if let Some(module) = model.module_needs_cgo() {
+        let _ = writeln!(
+            out,
+            "    requires `{module}`, which only builds with cgo: cgo is on by design where Go finds a C compiler"
+        );
+    }
     let go_work = match &context.go_work {
         Read::Missing => "none".to_string(),
         Read::Unreadable => "unreadable (unknown)".to_string(),

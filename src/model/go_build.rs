@@ -164,7 +164,12 @@ impl GoBuild {
             .exported_value("GOPATH")
             .and_then(|(value, _)| value.usable().map(str::to_string))
         else {
-            return false;
+            // A base gopherlint cannot read (`FROM ${BUILDER_IMAGE}`) whose GOPATH it does not
+            // know: `.../src/<host>/...` is the layout all the same.
+            return crate::paths::normalize(cwd)
+                .split_once("/src/")
+                .and_then(|(_, rest)| rest.split('/').next())
+                .is_some_and(|host| host.contains('.'));
         };
         let gopath = crate::paths::normalize(&gopath);
         let cwd = crate::paths::normalize(cwd);

@@ -79,7 +79,15 @@ impl FileFacts<'_> {
             && (setting.enabled_explicitly()
                 || builder.c_toolchain_installed
                 || builder.c_library_installed
-                || builder.facts.cgo_by_design)
+                || builder.facts.cgo_by_design
+                || (self.cgo_on(setting, stage) && self.module_needs_cgo().is_some()))
+    }
+
+    /// The context's go.mod requires a module that only builds with cgo (a C binding such
+    /// as go-sqlite3 or wasmvm): the program cannot be built with `CGO_ENABLED=0` as it stands.
+    pub fn module_needs_cgo(&self) -> Option<&str> {
+        let go_mod = self.context_go_mod()?;
+        crate::knowledge::go_modules::cgo_only_module(go_mod.requires.iter().map(String::as_str))
     }
 
     /// cgo is on in the build only because its stage installs a C compiler and leaves
@@ -90,6 +98,7 @@ impl FileFacts<'_> {
             && !setting.enabled_explicitly()
             && !builder.c_library_installed
             && !builder.facts.cgo_by_design
+            && self.module_needs_cgo().is_none()
     }
 
     /// The stage's Go is known to predate the build cache (Go 1.10), when `-a` and

@@ -298,12 +298,15 @@ pub(super) fn to_config(
             None => ContextDir::Unknown,
         }
     };
+    // A Dockerfile not read here (`-f $FILE`, a context `$DIR`) is a build of no known file;
+    // kept only for the image names it tags (the repository builds them), with no path.
+    let unread = || (!build.tags.is_empty()).then(std::path::PathBuf::new);
     let dockerfile = match build.file.as_deref() {
         Some("-") => return None,
-        Some(f) => join_rel(cwd, f)?,
+        Some(f) => join_rel(cwd, f).or_else(unread)?,
         None => match &context {
             ContextDir::Dir(dir) => normalize(&dir.join("Dockerfile")),
-            _ => return None,
+            _ => unread()?,
         },
     };
     // Pushed only to a registry that forgets it within hours (`ttl.sh/me/app:24h`): a

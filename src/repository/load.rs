@@ -237,6 +237,7 @@ fn run_beside(script: &Path, found: &[BuildConfig]) -> Vec<BuildConfig> {
     };
     found
         .iter()
+        .filter(|config| !config.dockerfile.as_os_str().is_empty())
         .map(|config| {
             let mut beside = config.clone();
             beside.dockerfile = normalize(&dir.join(&config.dockerfile));

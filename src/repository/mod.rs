@@ -259,6 +259,17 @@ impl RepoBuilds {
     /// Dockerfile: a monorepo's hundreds of builds are not compared path by path for every
     /// file linted.
     fn index(&mut self) {
+        // A build of a file not read here still tags its images.
+        let mut built: Vec<String> = self
+            .configs
+            .iter()
+            .flat_map(|c| &c.tags)
+            .map(|t| ImageRef::parse(t).name())
+            .filter(|n| !n.is_empty())
+            .collect();
+        built.sort();
+        built.dedup();
+        std::sync::Arc::make_mut(&mut self.wide).built_images = built;
         self.configs
             .retain(|c| !c.dockerfile.as_os_str().is_empty());
         self.configs
@@ -270,16 +281,6 @@ impl RepoBuilds {
                 .or_default()
                 .push(i);
         }
-        let mut built: Vec<String> = self
-            .configs
-            .iter()
-            .flat_map(|c| &c.tags)
-            .map(|t| ImageRef::parse(t).name())
-            .filter(|n| !n.is_empty())
-            .collect();
-        built.sort();
-        built.dedup();
-        std::sync::Arc::make_mut(&mut self.wide).built_images = built;
     }
 }
 

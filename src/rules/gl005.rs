@@ -275,8 +275,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             // directory, breaks under another user.
             let prepared = prepared_user(ctx);
             // A default command that prints usage (`CMD ["--help"]`) makes a command-line tool
-            // whose EXPOSE serves one of its modes.
+            // whose EXPOSE serves one of its modes. An image that starts nothing of its own
+            // runs its base's shell: a toolbox whose user the command run in it decides
+            // (`docker run image node start`, a compose `command:`), not a service.
             let plain_service = model.final_chain_has(Keyword::Expose)
+                && model.start_command().is_some()
                 && !keeps_state(ctx)
                 && !model.default_prints_usage();
             if prepared.is_none() && !plain_service {

@@ -64,6 +64,7 @@ const DIRS: &[(&str, Intent)] = &[
     ("benchmarks", Intent::Test),
     ("perf", Intent::Test),
     ("debug", Intent::Dev),
+    ("debugging", Intent::Dev),
     (".circleci", Intent::Ci),
     (".gitlab", Intent::Ci),
     (".buildkite", Intent::Ci),
