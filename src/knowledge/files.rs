@@ -60,6 +60,13 @@ pub const GO_ZONEINFO_ZIP: &str = "/usr/local/go/lib/time/zoneinfo.zip";
 /// GOROOT in the official golang image.
 pub const GOROOT: &str = "/usr/local/go";
 
+/// musl's dynamic loader (`/lib/ld-musl-x86_64.so.1`), which is its whole C library: copied
+/// into an image, it runs any binary linked against musl.
+pub fn is_musl_loader(path: &str) -> bool {
+    let name = crate::paths::basename(path);
+    name.starts_with("ld-musl-") && name.ends_with(".so.1")
+}
+
 /// Where an image keeps programs and libraries built for its own platform: the Go toolchain
 /// (GOROOT), the system's binaries and libraries. `/usr/local/bin` is left out (builds write
 /// their programs there), and `/usr/share` holds data that is the same on every platform.

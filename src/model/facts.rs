@@ -325,6 +325,18 @@ impl<'a> FileFacts<'a> {
         self.copies.iter().filter(move |c| chain.contains(&c.stage))
     }
 
+    /// The final chain copies musl's loader in from a stage (`COPY --from=build
+    /// /lib/ld-musl-x86_64.so.1 /lib/`): it carries the C library a musl-linked binary needs.
+    pub fn final_copies_musl_loader(&self) -> bool {
+        self.final_copies().any(|c| {
+            c.source != super::copy::CopySource::Context
+                && c.sources
+                    .iter()
+                    .filter_map(|s| s.usable())
+                    .any(crate::knowledge::files::is_musl_loader)
+        })
+    }
+
     /// The `USER` in effect in the final image, if any USER is set.
     pub fn final_user(&self) -> Option<&UserSetting> {
         self.final_stage()?.user.as_ref()

@@ -139,6 +139,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
+        // A final image given the builder's musl loader (all of musl) runs what it linked.
+        if builder_libc == Libc::Musl && model.final_copies_musl_loader() {
+            continue;
+        }
         // Cgo on purpose for a final image with the same C library is a decision; for one
         // whose C library cannot be told, nothing says it is a wrong one.
         if deliberate && (same_family || final_libc == Libc::Unknown) {

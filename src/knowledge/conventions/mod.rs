@@ -71,6 +71,8 @@ const DIRS: &[(&str, Intent)] = &[
     (".woodpecker", Intent::Ci),
     (".drone", Intent::Ci),
     ("_local", Intent::Dev),
+    // `docker/local/`, `deploy/local/`: the image a developer's local cluster or devnet runs.
+    ("local", Intent::Dev),
     // A local cluster or environment for working on the project (`dev/`, `docker/dev-cluster/`,
     // `images/dev-env/`), which compose or a script starts on the developer's machine.
     ("dev", Intent::Dev),
