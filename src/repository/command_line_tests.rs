@@ -105,7 +105,12 @@ fn unknown_values_stay_unknown() {
         None,
         false,
     );
-    assert!(builds.is_empty());
+    // No file is known to be built; the image name it tags is kept (the repository builds
+    // an image of that name), with no Dockerfile path, which indexing drops.
+    assert_eq!(builds.len(), 1);
+    assert!(builds[0].dockerfile.as_os_str().is_empty());
+    assert_eq!(builds[0].context, ContextDir::Unknown);
+    assert_eq!(builds[0].tags, ["x"]);
 }
 
 /// An expression in another word (a tag, a build argument) leaves the rest of the
