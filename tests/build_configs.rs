@@ -303,16 +303,18 @@ fn workflow_gives_context_args_platforms_and_publication() {
     // The root context sends `.git` (GL210); the workflow's ldflags strip (no GL003).
     assert_eq!(codes(root, &["build/Dockerfile"]), ["GL210"]);
 
-    // On its own: its folder is the context, and the ARG default does not strip.
+    // On its own: the ARG default does not strip. Its folder holds no Go code, and it copies
+    // the whole context to build Go: it is built from the module above (the root), as the
+    // workflow says too.
     let alone = show(root, &["--no-build-config", "build/Dockerfile"]);
     assert!(!alone.contains("built by:"), "{alone}");
-    assert_eq!(context_of(&alone, root), under(root, "build"));
+    assert_eq!(context_of(&alone, root), under(root, ""));
     has(
         &alone,
         "    -ldflags: `-X main.version=dev` (a build-arg default)\n",
     );
     let alone = ["--no-build-config", "build/Dockerfile"];
-    assert_eq!(codes(root, &alone), ["GL003"]);
+    assert_eq!(codes(root, &alone), ["GL003", "GL210"]);
 }
 
 #[test]
@@ -471,7 +473,7 @@ fn a_call_from_a_subdirectory_finds_the_root() {
     assert_eq!(findings(&build, &["."]), ["Dockerfile:GL210"]);
     assert_eq!(
         codes(&build, &["--no-build-config", "Dockerfile"]),
-        ["GL003"]
+        ["GL003", "GL210"]
     );
     // Standard input named after the file is built as the file is.
     let output = Command::cargo_bin("gopherlint")
@@ -501,6 +503,7 @@ fn the_root_search_lints_every_file_with_its_build() {
     assert_eq!(findings(root, &["."]), with);
     let without = [
         "Dockerfile:GL212",
+        "build/Dockerfile:GL210",
         "build/Dockerfile:GL003",
         "cmd/api/Dockerfile:GL212",
         "hack/live.Dockerfile:GL001",

@@ -109,10 +109,11 @@ fn a_component_behind_an_init_documented_in_a_site_section_answers_gl005() {
 }
 
 /// No start command: users name the program on `docker run`. The image is known by the
-/// programs it ships (`/bin/updater`), which the documented run's image is named for.
+/// programs it ships (`/bin/updater`), which the documented run's image is named for. (It
+/// creates a user it never switches to: with no start command, that is what GL005 reports.)
 #[test]
 fn an_image_without_a_start_command_is_known_by_the_programs_it_ships() {
-    let dockerfile = "FROM alpine:3.20\nCOPY updater updaterd /bin/\nEXPOSE 8080\n";
+    let dockerfile = "FROM alpine:3.20\nRUN adduser -D -u 10001 updater\nCOPY updater updaterd /bin/\nEXPOSE 8080\n";
     let docs = "```sh\ndocker run -v $HOME/.updater:/root/.updater updater:latest updaterd --net=test\n```\n";
     let dir = repo(&[("Dockerfile", dockerfile), ("docs/DOCKER.md", docs)]);
     let out = codes(dir.path(), &[]);
