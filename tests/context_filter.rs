@@ -163,6 +163,14 @@ fn a_build_that_stamps_its_version_from_git_needs_the_history() {
     );
     let dir = repo(true, &[("Dockerfile", &inline)]);
     assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
+    // A variable the RUN sets from git on its first line, then hands to the linker.
+    let assigned = BUILD.replace(
+        "RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .",
+        "RUN VERSION=${VERSION:-$(git rev-parse --short HEAD)} && \\\n    CGO_ENABLED=0 go build -trimpath -ldflags \"-s -w -X main.version=${VERSION}\" -o /out/server .",
+    );
+    assert_ne!(assigned, BUILD);
+    let dir = repo(true, &[("Dockerfile", &assigned)]);
+    assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"));
 }
 
 #[test]

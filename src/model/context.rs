@@ -178,7 +178,7 @@ impl Model<'_> {
                         .go_builds
                         .iter()
                         .any(|b| b.instruction == r.instruction && !b.has_flag("buildvcs"));
-                stamps_from_git(own)
+                stamps_from_git(run_body(own))
                     || stamping_build
                     || r.script
                         .commands
@@ -267,4 +267,19 @@ impl Model<'_> {
         }
         found
     }
+}
+
+/// A RUN instruction's text without its keyword and flags (`RUN --mount=... VERSION=$(git
+/// describe) && ...` → `VERSION=$(git describe) && ...`): the script, whose first line may
+/// assign a variable as a Makefile line does.
+fn run_body(instruction: &str) -> &str {
+    let mut rest = instruction.trim_start();
+    if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case("run") {
+        rest = rest[3..].trim_start();
+    }
+    while rest.starts_with("--") {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        rest = rest[end..].trim_start();
+    }
+    rest
 }

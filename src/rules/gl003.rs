@@ -44,7 +44,17 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
             };
             strip_flags(&words)
         }
-        None => (false, false),
+        None => {
+            // A word that is one variable nothing here sets (`go build "${LD_FLAGS}" ...` with
+            // `ARG LD_FLAGS`): whoever builds passes flags in it, `-ldflags` among them.
+            let passed_in = build.command.argv.iter().skip(2).any(|word| {
+                is_one_variable(&word.text) && build.env.expand_strict(&word.text).is_unknown()
+            });
+            if passed_in {
+                return;
+            }
+            (false, false)
+        }
     };
     // `-w` already drops the debug info: only the symbol table is left, which `-s` drops.
     let missing = match (has_s, has_w, old_go) {
@@ -370,4 +380,15 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         out.extend(found);
     }
+}
+
+/// The word is one variable's expansion and nothing else (`$FLAGS`, `${LD_FLAGS}`).
+fn is_one_variable(word: &str) -> bool {
+    let name = match word.strip_prefix("${") {
+        Some(rest) => rest.strip_suffix('}'),
+        None => word.strip_prefix('$'),
+    };
+    name.is_some_and(|n| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
 }
