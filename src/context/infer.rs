@@ -5,12 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::syntax::{Keyword, parse};
+use crate::syntax::{Dockerfile, Keyword, parse};
 
 /// Sources of the file's COPY and ADD from the context: plain relative paths, without
 /// variables, wildcards, URLs or `.` (which exists everywhere and tells nothing).
-fn literal_sources(text: &str) -> Vec<String> {
-    let file = parse(text);
+fn literal_sources(file: &Dockerfile) -> Vec<String> {
     let mut sources = Vec::new();
     for instruction in &file.instructions {
         if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
@@ -48,10 +47,11 @@ pub fn context_from_sources(file: &Path, text: &str, root: &Path) -> Option<Path
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let sources = literal_sources(text);
+    let file = parse(text);
+    let sources = literal_sources(&file);
     let holds_all = |dir: &Path| sources.iter().all(|s| dir.join(s).exists());
     if sources.is_empty() || holds_all(own) {
-        return whole_module_above(own, text, root);
+        return whole_module_above(own, &file, text, root);
     }
     let root = root.canonicalize().ok()?;
     let mut dir = own.canonicalize().ok()?;
@@ -67,7 +67,7 @@ pub fn context_from_sources(file: &Path, text: &str, root: &Path) -> Option<Path
 /// A file that copies the whole context (`COPY . .`) and runs a go command on it, in a folder
 /// with no Go code of its own (`docker/node/Dockerfile` with `COPY . .` and `go build`): built
 /// from the module it lies in, the nearest folder above with a go.mod, up to the root.
-fn whole_module_above(own: &Path, text: &str, root: &Path) -> Option<PathBuf> {
+fn whole_module_above(own: &Path, file: &Dockerfile, text: &str, root: &Path) -> Option<PathBuf> {
     let go_code = |dir: &Path| {
         dir.join("go.mod").is_file()
             || std::fs::read_dir(dir).is_ok_and(|entries| {
@@ -76,7 +76,7 @@ fn whole_module_above(own: &Path, text: &str, root: &Path) -> Option<PathBuf> {
                     .any(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".go")))
             })
     };
-    if !copies_whole_context(text) || !runs_go(text) || go_code(own) {
+    if !runs_go(text) || !copies_whole_context(file) || go_code(own) {
         return None;
     }
     let root = root.canonicalize().ok()?;
@@ -91,8 +91,8 @@ fn whole_module_above(own: &Path, text: &str, root: &Path) -> Option<PathBuf> {
 }
 
 /// A COPY or ADD of the context's root (`COPY . .`, `COPY ./ /src/`).
-fn copies_whole_context(text: &str) -> bool {
-    parse(text).instructions.iter().any(|instruction| {
+fn copies_whole_context(file: &Dockerfile) -> bool {
+    file.instructions.iter().any(|instruction| {
         matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
             && instruction.flag("from").is_none()
             && instruction.heredocs.is_empty()
@@ -127,7 +127,7 @@ mod tests {
     fn reads_plain_sources_only() {
         let text = "FROM golang:1.23 AS build\nCOPY go.mod go.sum ./\nCOPY --from=x /a /b\nCOPY $SRC .\nCOPY . .\nADD https://a.io/x /x\nCOPY ./build/app/passwd /etc/passwd\nCOPY cmd/*.go ./\n";
         assert_eq!(
-            literal_sources(text),
+            literal_sources(&parse(text)),
             ["go.mod", "go.sum", "build/app/passwd"]
         );
     }
