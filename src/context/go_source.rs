@@ -146,8 +146,14 @@ fn walk<T>(
     start: &[String],
     mut find: impl FnMut(&str, &str, &[&str]) -> Option<T>,
 ) -> Option<Option<T>> {
-    let mut queue: Vec<String> = start.to_vec();
+    let mut queue: Vec<String> = expand_patterns(root, start)?;
     let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
+    // A directory a pattern matched may hold only files no build takes (`//go:build ignore`).
+    let matched: BTreeSet<String> = if start.iter().any(|d| d.ends_with("...")) {
+        seen.clone()
+    } else {
+        BTreeSet::new()
+    };
     let mut files = 0;
     while let Some(dir) = queue.pop() {
         let entries = std::fs::read_dir(root.join(&dir)).ok()?;
@@ -192,11 +198,106 @@ fn walk<T>(
             }
         }
         // A package with no Go source here (generated, or outside the context): unknown.
-        if go_files == 0 {
+        if go_files == 0 && !matched.contains(&dir) {
             return None;
         }
     }
     Some(None)
+}
+
+/// Whether a `//go:generate` directive of the module under `root` asks git for history: it runs
+/// `git`, or `go run gen.go` where that file does (a generator writing the build's commit and
+/// date). `go generate ./...` then needs `.git`. False when the module cannot be read.
+pub fn generators_ask_git(root: &Path) -> bool {
+    let Some(dirs) = expand_patterns(root, &["...".to_string()]) else {
+        return false;
+    };
+    let mut files = 0;
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            files += 1;
+            if !name.ends_with(".go") || files > MAX_FILES {
+                continue;
+            }
+            let Some(text) = std::fs::read(entry.path())
+                .ok()
+                .and_then(|b| super::read_text(&b).map(str::to_string))
+            else {
+                continue;
+            };
+            let asks = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("//go:generate "))
+                .any(|directive| {
+                    let words: Vec<&str> = directive.split_whitespace().collect();
+                    match words.as_slice() {
+                        ["git", ..] => true,
+                        ["go", "run", file, ..] if file.ends_with(".go") => {
+                            std::fs::read(root.join(&dir).join(file))
+                                .ok()
+                                .and_then(|b| {
+                                    super::read_text(&b).map(super::make_run::go_source_asks_git)
+                                })
+                                .unwrap_or(false)
+                        }
+                        _ => false,
+                    }
+                });
+            if asks {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The start directories with each package pattern (`cmd/...`, `...` for the whole module)
+/// replaced by the directories under it that hold Go source, as `go build ./...` reads it:
+/// `vendor`, `testdata` and names starting with `.` or `_` left out. `None` when a directory
+/// cannot be listed or there are too many.
+fn expand_patterns(root: &Path, start: &[String]) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for dir in start {
+        let Some(base) = dir
+            .strip_suffix("...")
+            .map(|b| b.trim_end_matches('/').to_string())
+        else {
+            out.push(dir.clone());
+            continue;
+        };
+        let mut stack = vec![base];
+        while let Some(dir) = stack.pop() {
+            let mut holds_go = false;
+            for entry in std::fs::read_dir(root.join(&dir)).ok()? {
+                let entry = entry.ok()?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.file_type().ok()?.is_dir() {
+                    let skipped =
+                        name.starts_with(['.', '_']) || name == "vendor" || name == "testdata";
+                    if !skipped {
+                        stack.push(if dir.is_empty() {
+                            name
+                        } else {
+                            format!("{dir}/{name}")
+                        });
+                    }
+                } else {
+                    holds_go |= name.ends_with(".go") && !name.ends_with("_test.go");
+                }
+            }
+            if holds_go {
+                out.push(dir);
+            }
+            if out.len() + stack.len() > MAX_FILES {
+                return None;
+            }
+        }
+    }
+    Some(out)
 }
 
 /// The file is left out of every build by a `//go:build ignore` (or `// +build ignore`) line

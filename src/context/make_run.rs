@@ -155,10 +155,10 @@ pub fn reads_history(script: &str) -> bool {
 }
 
 /// A Go build program (a magefile, `build.go`) runs git for the version: it execs `"git"`
-/// with `describe` or `rev-parse`.
+/// with `describe`, `rev-parse` or `log`.
 pub fn go_source_asks_git(text: &str) -> bool {
     text.contains("\"git\"")
-        && ["\"describe\"", "\"rev-parse\""]
+        && ["\"describe\"", "\"rev-parse\"", "\"log\""]
             .iter()
             .any(|c| text.contains(c))
 }

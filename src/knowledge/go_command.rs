@@ -110,6 +110,23 @@ pub fn subcommand<W: CommandWord>(argv: &[W]) -> Option<GoSubcommand> {
     Some(GoSubcommand::parse(argv.get(1)?.text()))
 }
 
+/// The settings a `go env -w NAME=value ...` command writes into Go's configuration file, read
+/// by every later go command of that user: each word's index in `argv`, its name and its value
+/// as written. Empty for any other command.
+pub fn env_writes<W: CommandWord>(argv: &[W]) -> Vec<(usize, &str, &str)> {
+    let writes = argv.first().is_some_and(|w| is_go_program(w.text()))
+        && subcommand(argv) == Some(GoSubcommand::Env)
+        && argv.get(2).is_some_and(|w| w.text() == "-w");
+    if !writes {
+        return Vec::new();
+    }
+    argv.iter()
+        .enumerate()
+        .skip(3)
+        .filter_map(|(i, w)| w.text().split_once('=').map(|(n, v)| (i, n, v)))
+        .collect()
+}
+
 /// `go build` flags that take a value (all others are booleans).
 const VALUE_FLAGS: &[&str] = &[
     "C",

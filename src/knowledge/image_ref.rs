@@ -41,6 +41,12 @@ const ROLLING_ONLY_PUBLISHERS: &[&str] = &[
     "prom/busybox",
 ];
 
+/// Docker Official Images their maintainers deprecated and stopped pushing: every tag, `latest`
+/// included, has named the same image for years (`centos`: CentOS Linux 8 reached its end in
+/// 2021; `java`: replaced by `openjdk` in 2017). Their tags cannot move; the base is old, which
+/// pinning does not mend.
+const FROZEN_IMAGES: &[&str] = &["centos", "java"];
+
 /// Images of rolling-release distributions, which have no releases to pin: Arch Linux (its
 /// snapshot tags only archive a day's packages), openSUSE Tumbleweed, Gentoo's stage3, Void and
 /// Manjaro. Following their `latest` is what choosing them means.
@@ -174,7 +180,7 @@ impl ImageRef {
             .any(|prefix| name.starts_with(prefix))
             || (self.registry.is_some() && self.repository.starts_with("distroless/"))
             || ROLLING_DISTRIBUTIONS.contains(&name.as_str());
-        if rolling_only {
+        if rolling_only || FROZEN_IMAGES.contains(&name.as_str()) {
             return None;
         }
         match go {

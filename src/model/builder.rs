@@ -187,6 +187,10 @@ impl<'a> Builder<'a> {
             },
             None => StageBase::Unknown,
         };
+        let go_env_file = match &base {
+            StageBase::Stage(parent) => self.stages[*parent].go_env_file.clone(),
+            _ => Vars::default(),
+        };
         let (root_stage, root_image, facts, vars, user, workdir, posix, cc, libs, libc) =
             match &base {
                 StageBase::Stage(parent) => {
@@ -248,6 +252,7 @@ impl<'a> Builder<'a> {
             platform: instruction.flag("platform").and_then(|f| f.value.clone()),
             user,
             vars,
+            go_env_file,
             workdir,
             posix_shell: posix,
             c_toolchain_installed: cc,
@@ -461,6 +466,15 @@ impl<'a> Builder<'a> {
                     script_complete: script.complete,
                 });
             }
+            for (i, name, value) in go_command::env_writes(&command.argv) {
+                let var = Var {
+                    value: Some(vars.expand(value)),
+                    origin: Some(command.argv[i].range),
+                    from_env: false,
+                    exported: true,
+                };
+                self.stages[stage].go_env_file.set(name, var);
+            }
             match command.program() {
                 Some("export") => {
                     for word in &command.argv[1..] {
@@ -545,6 +559,11 @@ impl<'a> Builder<'a> {
                     let mut env = vars.clone();
                     for a in &command.assignments {
                         assign(&mut env, a, true);
+                    }
+                    for (name, var) in self.stages[stage].go_env_file.iter() {
+                        if !env.get(name).is_some_and(|v| v.exported) {
+                            env.set(name, var.clone());
+                        }
                     }
                     let module = module_binary_name(
                         &self.stages,

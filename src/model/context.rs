@@ -3,6 +3,8 @@
 //! with), and where the `.git` it sends is wasted. Everything here is Unknown without a
 //! context.
 
+use std::path::Path;
+
 use super::Model;
 use super::copy::{Copy, CopySource};
 use super::facts::FileFacts;
@@ -197,6 +199,15 @@ impl Model<'_> {
                             Some("mage") => read("magefile.go").is_some_and(|text| {
                                 crate::context::make_run::go_source_asks_git(&text)
                             }),
+                            // `go generate` runs the module's generators: one that asks git
+                            // for the commit it writes into the build.
+                            Some("go")
+                                if command.argv.get(1).is_some_and(|w| w.text == "generate") =>
+                            {
+                                context.is_some_and(|c| {
+                                    crate::context::go_source::generators_ask_git(Path::new(&c.dir))
+                                })
+                            }
                             Some("go") => command
                                 .argv
                                 .iter()

@@ -120,6 +120,15 @@ impl Copy {
                 let rest = path[src.len()..].trim_start_matches('/');
                 return Some(into_dir(rest));
             }
+            // The traced path is a directory of binaries with unspelt names (`/go/bin/*` of
+            // `go install ./...`): a copy of one file in it takes one of them.
+            if paths::has_glob(path) && !paths::has_glob(&src) && paths::glob_match(path, &src) {
+                return Some(if self.dest_is_dir {
+                    into_dir(paths::basename(&src))
+                } else {
+                    dest.clone()
+                });
+            }
             if paths::has_glob(&src) {
                 let mut prefix = path.to_string();
                 loop {

@@ -55,6 +55,7 @@ pub use filesystem::{FinalFs, Presence};
 pub use go_build::{CgoSetting, GoBuild};
 pub use golang::GolangImage;
 pub use opaque::OpaqueBinary;
+pub(crate) use opaque::is_opaque_build;
 pub use platform::{PLATFORM_ARGS, Platform};
 pub use pulls::{Pull, PullKind};
 pub use purpose::{ImageClass, Purpose};

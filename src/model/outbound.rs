@@ -16,14 +16,14 @@ impl Model<'_> {
     /// the context, its go.mod or a built package cannot be read, or the final image ships a
     /// binary from elsewhere.
     pub fn shipped_program_outbound(&self) -> Option<Outbound> {
-        let (root, module, dirs) = self.shipped_program_packages()?;
+        let (root, module, dirs) = self.shipped_program_packages(false)?;
         go_source::outbound(Path::new(root), module, &dirs)
     }
 
     /// The programs the shipped program's own source starts by name, each with the file (in
     /// the context) that starts it: `None` where [`Self::shipped_program_outbound`] is.
     pub fn shipped_program_starts(&self) -> Option<Vec<(String, String)>> {
-        let (root, module, dirs) = self.shipped_program_packages()?;
+        let (root, module, dirs) = self.shipped_program_packages(false)?;
         go_source::started_programs(Path::new(root), module, &dirs)
     }
 
@@ -31,7 +31,7 @@ impl Model<'_> {
     /// configured hook or command): `None` where [`Self::shipped_program_outbound`] is,
     /// `Some(None)` when no file does.
     pub fn shipped_program_starts_run_time_programs(&self) -> Option<Option<String>> {
-        let (root, module, dirs) = self.shipped_program_packages()?;
+        let (root, module, dirs) = self.shipped_program_packages(false)?;
         go_source::starts_run_time_programs(Path::new(root), module, &dirs)
     }
 
@@ -39,13 +39,16 @@ impl Model<'_> {
     /// `debug.ReadBuildInfo`): `None` where [`Self::shipped_program_outbound`] is, `Some(None)`
     /// when no file does.
     pub fn shipped_program_reads_vcs_stamp(&self) -> Option<Option<String>> {
-        let (root, module, dirs) = self.shipped_program_packages()?;
+        let (root, module, dirs) = self.shipped_program_packages(true)?;
         go_source::reads_vcs_stamp(Path::new(root), module, &dirs)
     }
 
     /// The context's root, its module path and the directories of the packages every binary
-    /// the final image ships is built from: `None` unless all of them are built here.
-    fn shipped_program_packages(&self) -> Option<(&str, &str, Vec<String>)> {
+    /// the final image ships is built from: `None` unless all of them are built here. With
+    /// `patterns`, a build of a package pattern (`go install ./...`) counts with every package
+    /// under it (`cmd/...`): a superset of the shipped programs, which only questions that any
+    /// one of them settles may ask (does one read its VCS stamp).
+    fn shipped_program_packages(&self, patterns: bool) -> Option<(&str, &str, Vec<String>)> {
         let context = self.context()?;
         let module = self.context_go_mod()?.module.as_deref()?;
         let from_elsewhere = self
@@ -59,7 +62,7 @@ impl Model<'_> {
             if build.is_tool_install() {
                 return None;
             }
-            dirs.extend(self.package_dirs(build, module)?);
+            dirs.extend(self.package_dirs(build, module, patterns)?);
         }
         if dirs.is_empty() {
             return None;
@@ -71,13 +74,14 @@ impl Model<'_> {
     /// of the packages a build compiles: `None` where they cannot be known.
     pub fn built_package_dirs(&self, build: &GoBuild) -> Option<Vec<String>> {
         let module = self.context_go_mod()?.module.as_deref()?;
-        self.package_dirs(build, module)
+        self.package_dirs(build, module, false)
     }
 
     /// The context directories (relative to its root, which holds go.mod) of the packages a
     /// build compiles, where the whole context was copied into the stage and the build runs
-    /// inside that copy.
-    fn package_dirs(&self, build: &GoBuild, module: &str) -> Option<Vec<String>> {
+    /// inside that copy. A package pattern (`./cmd/...`) is kept as its directory followed by
+    /// `...` where `patterns` allows it, and makes the answer unknown where not.
+    fn package_dirs(&self, build: &GoBuild, module: &str, patterns: bool) -> Option<Vec<String>> {
         let cwd = build.cwd.as_deref()?;
         // Where the context's root lands, or else where its go.mod does: Go finds packages
         // from the go.mod's directory, so the folders copied beside it one by one (`COPY
@@ -100,6 +104,10 @@ impl Model<'_> {
         }
         let mut dirs = Vec::new();
         for package in packages {
+            let (package, pattern) = match package.strip_suffix("/...") {
+                Some(dir) if patterns => (dir, true),
+                _ => (package, false),
+            };
             if package.contains("...") || package.contains('$') || package.contains("..") {
                 return None;
             }
@@ -113,7 +121,12 @@ impl Model<'_> {
                 let rest = package.strip_prefix(module)?.strip_prefix('/')?;
                 paths::into_normal(format!("/{rest}"))
             };
-            dirs.push(dir.trim_start_matches('/').to_string());
+            let dir = dir.trim_start_matches('/');
+            dirs.push(match (pattern, dir) {
+                (false, _) => dir.to_string(),
+                (true, "") => "...".to_string(),
+                (true, _) => format!("{dir}/..."),
+            });
         }
         Some(dirs)
     }

@@ -43,6 +43,9 @@ pub struct Stage {
     pub user: Option<UserSetting>,
     /// Variables at the end of the stage (inherited by stages built FROM it).
     pub vars: Vars,
+    /// What `go env -w` wrote into Go's configuration file by the end of the stage: every
+    /// later go command reads it where the environment does not set the name.
+    pub go_env_file: Vars,
     /// WORKDIR at the end of the stage; `None` when it depends on an unknown value.
     pub workdir: Option<String>,
     /// The stage's shell is POSIX (not PowerShell or cmd, not a Windows image).

@@ -5,7 +5,9 @@ use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::stage::{CreatedGroup, CreatedUser};
 use super::vars::{Vars, bare_variable};
-use crate::knowledge::conventions::{DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS};
+use crate::knowledge::conventions::{
+    DOCKER_SOCKET, HOST_PLUMBING, PRIVILEGE_DROPPERS, PROCESS_SUPERVISORS,
+};
 use crate::knowledge::files::{PASSWD, ROOT_HOME};
 use crate::knowledge::images::Family;
 use crate::knowledge::network::NET_BIND_CAPABILITY;
@@ -219,6 +221,16 @@ impl FileFacts<'_> {
             .find(|d| words.iter().any(|w| paths::basename(w) == **d))
         {
             return Some(format!("it starts its program through `{dropper}`"));
+        }
+        if let Some(supervisor) = PROCESS_SUPERVISORS.iter().find(|s| {
+            words.iter().any(|w| {
+                let name = paths::basename(w);
+                name == **s || name.strip_suffix(".conf") == Some(*s)
+            })
+        }) {
+            return Some(format!(
+                "it starts its programs through `{supervisor}`, which runs each as the user its configuration names"
+            ));
         }
         if words.contains(&"--userspec") {
             return Some("it starts its program through `chroot --userspec`".into());

@@ -29,7 +29,7 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
                 word.trim_matches(['"', '\'']).starts_with('$')
                     && build.env.expand_strict(word).is_unknown()
             });
-            if passed_in {
+            if passed_in || flags_left_to_the_build(ctx, build, raw) {
                 return;
             }
             // Unknown parts inside words (`-X main.version=$(git describe)`) cannot add or
@@ -47,8 +47,14 @@ fn check_build(ctx: &Context, build: &GoBuild, out: &mut Vec<Diagnostic>) {
         None => {
             // A word that is one variable nothing here sets (`go build "${LD_FLAGS}" ...` with
             // `ARG LD_FLAGS`): whoever builds passes flags in it, `-ldflags` among them.
-            let passed_in = build.command.argv.iter().skip(2).any(|word| {
-                is_one_variable(&word.text) && build.env.expand_strict(&word.text).is_unknown()
+            // Not the value of another flag (`-tags "${GOTAGS}"`, `-o ${BIN}`): that holds
+            // no `-ldflags`.
+            let flag_values: Vec<usize> =
+                build.flags.iter().filter_map(|f| f.value_word).collect();
+            let passed_in = build.command.argv.iter().enumerate().skip(2).any(|(i, word)| {
+                !flag_values.contains(&i)
+                    && is_one_variable(&word.text)
+                    && build.env.expand_strict(&word.text).is_unknown()
             });
             if passed_in {
                 return;
@@ -391,4 +397,25 @@ fn is_one_variable(word: &str) -> bool {
     name.is_some_and(|n| {
         !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
+}
+
+/// The whole `-ldflags` value is one build argument that the file leaves to whoever builds:
+/// declared empty (`ARG LDFLAGS=""`), or given a value by the repository's build configuration
+/// in place of the file's default. The flags are then chosen where the image is built (a
+/// Makefile's `--build-arg LDFLAGS=...`), and a default here would not reach that build.
+fn flags_left_to_the_build(ctx: &Context, build: &GoBuild, raw: &str) -> bool {
+    let Some(name) = bare_variable(raw.trim().trim_matches(['"', '\''])) else {
+        return false;
+    };
+    let Some(var) = build.env.get(name).filter(|v| !v.from_env) else {
+        return false;
+    };
+    let Some(declared) = var.origin.and_then(|r| ctx.text.get(r.start..r.end)) else {
+        return false;
+    };
+    let Some((_, default)) = declared.split_once('=') else {
+        return false;
+    };
+    let default = default.trim_matches(['"', '\'']);
+    default.is_empty() || var.value.as_ref().and_then(|v| v.usable()) != Some(default)
 }

@@ -211,6 +211,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             || model.needs_root().is_some()
             || model.documented_root_need().is_some()
             || model.explained_choice(at, TOPICS).is_some()
+            // The start command is where an image without USER chooses whom it runs as.
+            || {
+                let (entrypoint, cmd) = model.start_instructions();
+                [entrypoint, cmd]
+                    .into_iter()
+                    .flatten()
+                    .any(|i| model.explained_here(i, TOPICS).is_some())
+            }
     };
     match model.final_user() {
         Some(user) => {

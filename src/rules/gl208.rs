@@ -221,7 +221,10 @@ fn use_of(ctx: &Context, arg: &UndeclaredPlatformArg) -> Use {
             && a.range.start <= arg.range.start
             && arg.range.end <= a.range.end
     });
-    if platform_env && command.program().is_some_and(go_command::is_go_program) {
+    // A build driver (`GOARCH=$TARGETARCH make build`) hands them to the go build it runs.
+    let builds = command.program().is_some_and(go_command::is_go_program)
+        || crate::model::is_opaque_build(command);
+    if platform_env && builds {
         return if model.runs_on_build_platform(arg.stage) {
             Use::WrongBinary
         } else {

@@ -443,6 +443,11 @@ pub const MAINTAINER_TOOL_DIRS: &[&str] = &["tools", "hack"];
 /// root itself (`gosu app /server`, `su-exec`, `setpriv --reuid`, `chroot --userspec`).
 pub const PRIVILEGE_DROPPERS: &[&str] = &["su-exec", "gosu", "setpriv", "runuser", "s6-setuidgid"];
 
+/// Process supervisors that start several programs, each as the user its configuration names
+/// (supervisord's `user=`, runit's `chpst -u`), found by name or by their configuration file (`supervisord.conf`): their own root is how they switch users, and a
+/// USER for the image would leave the programs that need root unable to start.
+pub const PROCESS_SUPERVISORS: &[&str] = &["supervisord", "runsvdir", "s6-svscan"];
+
 /// The Docker daemon's socket: an image that talks to it needs its group or root.
 pub const DOCKER_SOCKET: &str = "docker.sock";
 

@@ -149,6 +149,10 @@ const REASON_WORDS: &[&str] = &[
     "to debug",
     "easier",
     "provides",
+    // A choice kept for now, for a stated while ("temporarily run as root until the files
+    // owned by root are migrated").
+    "temporarily",
+    "until",
 ];
 
 /// What a comment names when it explains a choice about Go's cache mounts ("we intentionally
@@ -257,6 +261,15 @@ mod tests {
         assert!(!says_follows_newest(
             "This image is published under the `light` and `latest` tags."
         ));
+    }
+
+    #[test]
+    fn a_comment_keeping_a_choice_for_now_explains_it() {
+        assert!(explains_choice(
+            "TODO: Temporarily run as root until legacy /data DB files owned by root are migrated.",
+            &["root"]
+        ));
+        assert!(!explains_choice("Run the server as root", &["root"]));
     }
 
     #[test]
