@@ -399,10 +399,10 @@ fn is_one_variable(word: &str) -> bool {
     })
 }
 
-/// The whole `-ldflags` value is one build argument that the file leaves to whoever builds:
-/// declared empty (`ARG LDFLAGS=""`), or given a value by the repository's build configuration
-/// in place of the file's default. The flags are then chosen where the image is built (a
-/// Makefile's `--build-arg LDFLAGS=...`), and a default here would not reach that build.
+/// The whole `-ldflags` value is one build argument the file declares empty (`ARG LDFLAGS=""`):
+/// it leaves the flags to whoever builds (a Makefile's `--build-arg LDFLAGS=...`), and a default
+/// written here would not reach that build. A default with flags of its own that a build
+/// configuration replaces is still read: an override that drops `-s -w` unstrips that build.
 fn flags_left_to_the_build(ctx: &Context, build: &GoBuild, raw: &str) -> bool {
     let Some(name) = bare_variable(raw.trim().trim_matches(['"', '\''])) else {
         return false;
@@ -416,6 +416,5 @@ fn flags_left_to_the_build(ctx: &Context, build: &GoBuild, raw: &str) -> bool {
     let Some((_, default)) = declared.split_once('=') else {
         return false;
     };
-    let default = default.trim_matches(['"', '\'']);
-    default.is_empty() || var.value.as_ref().and_then(|v| v.usable()) != Some(default)
+    default.trim_matches(['"', '\'']).is_empty()
 }
