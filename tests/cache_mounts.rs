@@ -133,6 +133,32 @@ fn a_vendored_build_downloads_nothing() {
     );
 }
 
+#[test]
+fn modules_copied_from_another_stage_are_not_downloaded_again() {
+    // `COPY --from=modules /go/pkg /go/pkg`: the modules another stage downloaded are in the
+    // layer before the build.
+    let copied = BUILD_ONLY
+        .replace(
+            "FROM golang:1.23 AS build\n",
+            "FROM golang:1.23 AS modules\nWORKDIR /modules\nCOPY go.mod ./\nRUN go mod download\n\nFROM golang:1.23 AS build\nCOPY --from=modules /go/pkg /go/pkg\n",
+        )
+        .replace("COPY . .", "COPY go.mod main.go ./");
+    let lines = gl302(&context("copied-modules", REQUIRES, &copied));
+    assert!(
+        lines.iter().all(|l| !l.contains(":10:")),
+        "the build reports no module cache: {lines:?}"
+    );
+    // Without the copy, the same build downloads them first.
+    let not_copied = copied.replace("COPY --from=modules /go/pkg /go/pkg\n", "");
+    let lines = gl302(&context("not-copied-modules", REQUIRES, &not_copied));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("the module cache (`/go/pkg/mod`)") && l.contains(":9:")),
+        "{lines:?}"
+    );
+}
+
 /// A stage a compose service runs as its development container (`target: dev`): it builds and
 /// tests at run time with the modules its layer holds, which a cache mount would leave empty.
 const DEV_AND_RELEASE: &str = "FROM golang:1.23 AS dev

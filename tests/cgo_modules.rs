@@ -50,3 +50,11 @@ fn a_module_that_needs_cgo_keeps_its_os_and_needs_a_c_cross_toolchain() {
     let out = stdout_in(wasmvm.path(), &args);
     assert!(!out.contains("GL002"), "{out}");
 }
+
+#[test]
+fn image_library_bindings_need_cgo() {
+    let args = ["--select", "GL002", "--format", "compact", "Dockerfile"];
+    let webp = repo("\tgithub.com/chai2010/webp v1.1.1\n");
+    let out = stdout_in(webp.path(), &args);
+    assert!(!out.contains("GL002"), "{out}");
+}

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::knowledge::network::{outbound_call, outbound_import};
+use crate::knowledge::network::{TransportSigns, outbound_call, outbound_import, tls_optional};
 use crate::knowledge::tools::GO_EXEC_CALLS;
 
 /// A walk past this many files answers Unknown: the question is asked once per file that a
@@ -23,6 +23,10 @@ pub enum Outbound {
         file: String,
         evidence: &'static str,
         imported: bool,
+        /// Every client the program shows speaks TLS only when asked to (a gRPC dial, an
+        /// HTTP request, a database driver), nothing asks for TLS, and the source asks for
+        /// plain text (`insecure.NewCredentials()`, `sslmode=disable`, `http://`).
+        plaintext: bool,
     },
     /// No file the program is built from opens a connection or imports a client package.
     NotSeen,
@@ -31,20 +35,49 @@ pub enum Outbound {
 /// Walks the packages in `start` (directories relative to `root`, the module root) and the
 /// in-module packages they import.
 pub fn outbound(root: &Path, module: &str, start: &[String]) -> Option<Outbound> {
+    // The first client that needs TLS decides; clients that speak TLS only when asked are
+    // read on, with what every file shows of the transport.
+    let mut optional: Option<(String, &'static str, bool)> = None;
+    let mut signs = TransportSigns::default();
     let found = walk(root, module, start, |file, text, imports| {
-        let evidence = outbound_call(text).map(|call| (call, false)).or_else(|| {
+        // Generated code (`// Code generated ... DO NOT EDIT.`) holds calls the program may
+        // never make (grpc-gateway's `...FromEndpoint` dials for a proxy that uses it).
+        let calls = if is_generated(text) {
+            None
+        } else {
+            outbound_call(text)
+        };
+        let evidence = calls.map(|call| (call, false)).or_else(|| {
             imports
                 .iter()
                 .find_map(|i| outbound_import(i))
                 .map(|i| (i, true))
-        })?;
+        });
+        let read = TransportSigns::read(text);
+        signs.tls |= read.tls;
+        signs.plaintext |= read.plaintext;
+        let (evidence, imported) = evidence?;
+        if tls_optional(evidence) {
+            optional.get_or_insert((file.to_string(), evidence, imported));
+            return None;
+        }
         Some(Outbound::Seen {
             file: file.to_string(),
-            evidence: evidence.0,
-            imported: evidence.1,
+            evidence,
+            imported,
+            plaintext: false,
         })
     })?;
-    Some(found.unwrap_or(Outbound::NotSeen))
+    Some(match (found, optional) {
+        (Some(seen), _) => seen,
+        (None, Some((file, evidence, imported))) => Outbound::Seen {
+            file,
+            evidence,
+            imported,
+            plaintext: signs.plaintext && !signs.tls,
+        },
+        (None, None) => Outbound::NotSeen,
+    })
 }
 
 /// The programs the packages in `start` and the in-module packages they import start by a
@@ -255,6 +288,13 @@ pub fn generators_ask_git(root: &Path) -> bool {
     false
 }
 
+/// The file says it is generated, as Go's convention writes it before the package clause.
+fn is_generated(text: &str) -> bool {
+    text.lines()
+        .take_while(|l| !l.trim_start().starts_with("package "))
+        .any(|l| l.starts_with("// Code generated") && l.trim_end().ends_with("DO NOT EDIT."))
+}
+
 /// The start directories with each package pattern (`cmd/...`, `...` for the whole module)
 /// replaced by the directories under it that hold Go source, as `go build ./...` reads it:
 /// `vendor`, `testdata` and names starting with `.` or `_` left out. `None` when a directory
@@ -450,6 +490,7 @@ mod tests {
                 file: "internal/api/notify.go".into(),
                 evidence: "http.Post(",
                 imported: false,
+                plaintext: false,
             })
         );
         // A package the walk cannot read makes the answer unknown.

@@ -154,6 +154,31 @@ pub fn reads_history(script: &str) -> bool {
     })
 }
 
+/// The repository's script at `path` reads the history, itself or through a script of the
+/// repository it runs (`${ROOT}/gen_version.sh`), up to `depth` scripts further.
+fn script_reads_history(path: &str, read: &dyn Fn(&str) -> Option<String>, depth: u8) -> bool {
+    let Some(script) = read(path) else {
+        return false;
+    };
+    if reads_history(&script) {
+        return true;
+    }
+    depth > 0
+        && script
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+            .flat_map(|l| l.split_whitespace())
+            .map(|w| w.trim_matches(['"', '\'', '(', ')', '`']))
+            .filter(|w| w.ends_with(".sh"))
+            // `${ROOT}/gen_version.sh`, `./scripts/version.sh`: the path in the repository.
+            .map(|w| match w.rfind(['}', ')']) {
+                Some(i) => w[i + 1..].trim_start_matches('/'),
+                None => w.trim_start_matches("./"),
+            })
+            .filter(|w| !w.is_empty() && !w.contains('$') && *w != path)
+            .any(|w| script_reads_history(w, read, depth - 1))
+}
+
 /// A Go build program (a magefile, `build.go`) runs git for the version: it execs `"git"`
 /// with `describe`, `rev-parse` or `log`.
 pub fn go_source_asks_git(text: &str) -> bool {
@@ -173,17 +198,22 @@ pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>
         .collect();
     let linker = |l: &str| l.contains("-X") || l.contains("ldflags") || l.contains("LDFLAGS");
     let runs_git_script = |l: &str| {
-        let Some(at) = l.find("$(shell ") else {
+        let Some(at) = l.find("$(shell ").or_else(|| l.find("${shell ")) else {
             return false;
         };
-        let program = l[at + "$(shell ".len()..]
-            .split([' ', ')'])
-            .next()
-            .unwrap_or_default();
+        let mut words = l[at + "$(shell ".len()..]
+            .split([' ', ')', '}'])
+            .filter(|w| !w.is_empty());
+        // `$(shell bash gen_ldflags.sh ...)`: the script the shell runs.
+        let program = match words.next() {
+            Some("bash" | "sh") => words.next().unwrap_or_default(),
+            Some(program) => program,
+            None => "",
+        };
         let path = program.strip_prefix("./").unwrap_or(program);
-        program.contains('/')
+        (program.contains('/') || path.ends_with(".sh"))
             && !path.contains(['$', '('])
-            && read(path).is_some_and(|script| reads_history(&script))
+            && script_reads_history(path, read, 1)
     };
     // `CMD_GIT ?= git`, then `$(shell $(CMD_GIT) rev-parse HEAD)`: git through a variable.
     let git_calls: Vec<String> = lines
@@ -196,7 +226,7 @@ pub fn stamps_from_git_reading(text: &str, read: &dyn Fn(&str) -> Option<String>
         .collect();
     let from_git_line = |l: &str| {
         ((l.contains("git ") || git_calls.iter().any(|call| l.contains(call.as_str())))
-            && (l.contains("$(") || l.contains('`')))
+            && (l.contains("$(") || l.contains("${shell ") || l.contains('`')))
             || runs_git_script(l)
     };
     if lines.iter().filter(|l| linker(l)).any(|l| from_git_line(l)) {
@@ -352,6 +382,31 @@ mod tests {
         assert!(!stamps_from_git(makefile));
         let other = |_: &str| Some("#!/bin/sh\necho 1.0.0\n".to_string());
         assert!(!stamps_from_git_reading(makefile, &other));
+    }
+
+    #[test]
+    fn stamps_from_git_reads_make_functions_in_braces() {
+        let makefile = "TAG?=${shell git describe --tags}\nldflags=\"-X main.Version=$(TAG) -w -s\"\nall:\n\tgo build -ldflags $(ldflags) .\n";
+        assert!(stamps_from_git(makefile));
+    }
+
+    #[test]
+    fn stamps_from_git_follows_a_script_run_by_a_shell_into_the_script_it_runs() {
+        let makefile = "app:\n\tgo build -o bin/app $(shell bash gen_ldflags.sh bin/app example.org/app/core)\n";
+        let scripts = |path: &str| match path {
+            "gen_ldflags.sh" => Some(
+                "#!/bin/bash\nROOT=\"$(pwd)\"\n${ROOT}/gen_version.sh > buildinfo\n".to_string(),
+            ),
+            "gen_version.sh" => {
+                Some("#!/bin/bash\nREV=$(git rev-parse HEAD)\necho \"rev $REV\"\n".to_string())
+            }
+            _ => None,
+        };
+        assert!(stamps_from_git_reading(makefile, &scripts));
+        let quiet = |path: &str| {
+            (path == "gen_ldflags.sh").then(|| "#!/bin/bash\necho -s -w\n".to_string())
+        };
+        assert!(!stamps_from_git_reading(makefile, &quiet));
     }
 
     #[test]

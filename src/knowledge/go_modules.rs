@@ -76,6 +76,13 @@ pub const CGO_MODULES: &[&str] = &[
     "github.com/DataDog/zstd",
     "github.com/confluentinc/confluent-kafka-go",
     "github.com/confluentinc/confluent-kafka-go/v2",
+    // Image libraries: libwebp, libvips and ImageMagick bindings (without cgo, chai2010/webp
+    // builds and fails every call).
+    "github.com/chai2010/webp",
+    "github.com/h2non/bimg",
+    "github.com/davidbyttow/govips",
+    "gopkg.in/gographics/imagick.v2",
+    "gopkg.in/gographics/imagick.v3",
 ];
 
 /// Modules that only build with cgo, whether or not their C code comes with them: the

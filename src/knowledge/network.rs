@@ -84,7 +84,70 @@ const TLS_OPTIONAL_CLIENTS: &[&str] = &[
 
 /// The outbound client (as [`outbound_import`] names it) uses TLS only when asked to.
 pub fn tls_optional(client: &str) -> bool {
-    TLS_OPTIONAL_CLIENTS.contains(&client)
+    TLS_OPTIONAL_CLIENTS.contains(&client) || TLS_OPTIONAL_CALLS.contains(&client)
+}
+
+/// Calls of [`OUTBOUND_CALLS`] that connect in plain text unless told otherwise: a gRPC client
+/// without transport credentials, an HTTP request to an `http://` address.
+const TLS_OPTIONAL_CALLS: &[&str] = &[
+    "grpc.Dial(",
+    "grpc.DialContext(",
+    "grpc.NewClient(",
+    "http.Get(",
+    "http.Post(",
+    "http.PostForm(",
+    "http.Head(",
+    "http.NewRequest(",
+    "http.NewRequestWithContext(",
+    "http.Client{",
+    "http.DefaultClient",
+    "http.DefaultTransport",
+    "http.Transport{",
+    "httputil.NewSingleHostReverseProxy(",
+    "httputil.ReverseProxy{",
+];
+
+/// What a Go source shows of the way its connections go, for clients that speak TLS only
+/// when asked to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TransportSigns {
+    /// It writes an `https://` address or sets up TLS for a client (`credentials.NewTLS`,
+    /// `sslmode=require`).
+    pub tls: bool,
+    /// It asks for plain text: gRPC's insecure credentials, `sslmode=disable`, `http://`,
+    /// `amqp://`, `mongodb://` or `redis://` addresses.
+    pub plaintext: bool,
+}
+
+impl TransportSigns {
+    pub fn read(source: &str) -> TransportSigns {
+        const TLS: &[&str] = &[
+            "\"https://",
+            "\"wss://",
+            "\"amqps://",
+            "\"rediss://",
+            "credentials.NewTLS(",
+            "credentials.NewClientTLSFromCert(",
+            "credentials.NewClientTLSFromFile(",
+            "sslmode=require",
+            "sslmode=verify",
+            "tls=true",
+        ];
+        const PLAINTEXT: &[&str] = &[
+            "insecure.NewCredentials(",
+            "grpc.WithInsecure(",
+            "sslmode=disable",
+            "\"http://",
+            "\"amqp://",
+            "\"mongodb://",
+            "\"redis://",
+            "\"nats://",
+        ];
+        TransportSigns {
+            tls: TLS.iter().any(|s| source.contains(s)),
+            plaintext: PLAINTEXT.iter().any(|s| source.contains(s)),
+        }
+    }
 }
 
 /// Whether an import path is (inside) one of the outbound clients.

@@ -155,7 +155,7 @@ pub fn package_install(program: &str, argv: &[&str]) -> Option<PackageInstall> {
 /// files (`mkdir`, `cp`, `chmod`).
 pub fn only_tends_the_image(program: &str, argv: &[&str]) -> bool {
     only_maintains_base(program, argv)
-        || program == "update-ca-certificates"
+        || matches!(program, "update-ca-certificates" | "update-ca-trust")
         || crate::knowledge::tools::FILE_ARRANGERS.contains(&program)
 }
 

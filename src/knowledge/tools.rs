@@ -107,6 +107,10 @@ pub const GIT_HISTORY_READERS: &[&str] = &["git", "goreleaser"];
 /// (`eval "$(gimme 1.24.5)"`): the base image's Go is not the one that builds.
 pub const GO_VERSION_MANAGERS: &[&str] = &["gimme"];
 
+/// Shell scripts that wait for a service before starting the program (`command: ["./wait-for",
+/// "db:5432", "--", "/app"]` in a compose file): an image that carries one needs a shell.
+pub const WAIT_SCRIPTS: &[&str] = &["wait-for", "wait-for-it", "wait-for-it.sh", "wait-for.sh"];
+
 /// HTTP clients a health check may run.
 pub const HTTP_CLIENTS: &[&str] = &["curl", "wget", "nc"];
 

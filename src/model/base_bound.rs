@@ -46,6 +46,12 @@ impl FileFacts<'_> {
                     s.usable().is_some_and(|s| {
                         let s = paths::normalize(s);
                         files::CA_FILES.contains(&s.as_str())
+                            // A folder of /etc that holds them (`COPY --from=certs /etc/ssl`).
+                            || (s.starts_with("/etc/")
+                                && files::CA_DIRS
+                                    .iter()
+                                    .chain(files::CA_FILES)
+                                    .any(|d| paths::is_within(d, &s)))
                             || files::CA_DIRS
                                 .iter()
                                 .chain([&files::ZONEINFO_DIR])

@@ -182,6 +182,20 @@ impl GoBuild {
             .is_some_and(|host| host.contains('.'))
     }
 
+    /// The build runs in `.../src/<module path>` (or a folder of it): a GOPATH layout for a
+    /// module path of any form, a bare `kubedoom` included, which the binary embeds already.
+    pub fn builds_in_src_module_path(&self, module: &str) -> bool {
+        let Some(cwd) = self.cwd.as_deref() else {
+            return false;
+        };
+        let cwd = crate::paths::normalize(cwd);
+        let at = format!("/src/{}", module.trim_matches('/'));
+        cwd.match_indices(&at).any(|(i, _)| {
+            let rest = &cwd[i + at.len()..];
+            rest.is_empty() || rest.starts_with('/')
+        })
+    }
+
     /// The build names source files (`go build cmd/main.go`, `go build ./cmd/app/*`), not a
     /// package: Go builds them as `command-line-arguments`, outside the main module, and never
     /// stamps VCS information into the binary (golang/go#51279).

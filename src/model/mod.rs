@@ -39,6 +39,7 @@ pub mod settings;
 pub mod shipping;
 mod side_stages;
 pub mod stage;
+mod start_vars;
 pub mod tools;
 mod users;
 pub mod vars;

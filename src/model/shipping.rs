@@ -60,6 +60,13 @@ impl Shipping {
                     other => other.map(str::to_string),
                 };
                 let traced = facts.trace_routes(build.stage, output.as_deref());
+                // A program the build runs itself after installing it (`go install
+                // github.com/magefile/mage`, then `mage build`) is a tool of the build: a copy
+                // of a path gopherlint cannot read (`/out/app-${VERSION}-*`) does not take it.
+                if traced.only_in_bulk && runs_later(facts, build) && !copied_by_path(facts, build)
+                {
+                    return Shipment::default();
+                }
                 Shipment {
                     ships: traced.reaches,
                     landed: traced.landed,
@@ -112,6 +119,43 @@ fn overwritten_builds(facts: &FileFacts) -> Vec<bool> {
         later_builds.push(build.index);
     }
     out
+}
+
+/// A RUN after the build, in its stage or a stage built on it, starts the program the build
+/// wrote (by its name, or its path).
+fn runs_later(facts: &FileFacts, build: &crate::model::GoBuild) -> bool {
+    let Some(output) = build.output.as_ref().and_then(|o| o.usable()) else {
+        return false;
+    };
+    if build.writes_into_dir() {
+        return false;
+    }
+    let name = paths::basename(output);
+    let mut stages = facts.built_on(build.stage);
+    stages.push(build.stage);
+    facts
+        .runs
+        .iter()
+        .filter(|r| r.instruction > build.instruction && stages.contains(&r.stage))
+        .flat_map(|r| &r.script.commands)
+        .filter_map(|c| c.program())
+        .any(|program| program == name || program == output)
+}
+
+/// A copy out of the build's stage (or one built on it) names a known path that holds the
+/// build's output: `COPY --from=build /fs /` for `/fs/bin/app`.
+fn copied_by_path(facts: &FileFacts, build: &crate::model::GoBuild) -> bool {
+    let Some(output) = build.output.as_ref().and_then(|o| o.usable()) else {
+        return false;
+    };
+    let mut stages = facts.built_on(build.stage);
+    stages.push(build.stage);
+    stages.iter().flat_map(|&s| facts.copies_from(s)).any(|c| {
+        c.sources.iter().filter_map(|s| s.usable()).any(|src| {
+            let src = paths::normalize(src);
+            paths::is_within(output, &src) || paths::glob_match(&src, output)
+        })
+    })
 }
 
 /// A start command that is `go run`: it compiles the sources at every start.

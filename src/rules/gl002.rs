@@ -107,6 +107,16 @@ fn needs_its_os(ctx: &Context) -> Option<String> {
             return Some(format!("it starts the base's `{program}`"));
         }
     }
+    // It carries a shell script (`COPY wait-for /`, `COPY scripts/migrate.sh /app/`) that
+    // whoever runs the image starts: the script needs the shell and the programs it calls.
+    if let Some(script) = model
+        .final_copies()
+        .flat_map(|c| c.sources.iter().filter_map(|s| s.usable()))
+        .map(paths::basename)
+        .find(|name| name.ends_with(".sh") || crate::knowledge::tools::WAIT_SCRIPTS.contains(name))
+    {
+        return Some(format!("it carries the shell script `{script}`"));
+    }
     // The repository runs the base's own programs in the image (a compose service's `command:
     // sh -c '...'`, a healthcheck running `netstat`): a base without them breaks that use.
     // Not a program the image lacks already (`curl` on alpine): that use is broken as it is.

@@ -89,7 +89,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // The program's own source shows whether it connects out: a server that only listens, or
     // a client that trusts a CA of its own, never reads the system roots.
     let outbound = model.shipped_program_outbound();
-    if outbound == Some(Outbound::NotSeen) {
+    if matches!(
+        outbound,
+        Some(Outbound::NotSeen | Outbound::Seen { plaintext: true, .. })
+    ) {
         return;
     }
     // In a Go repository whose program this build's source cannot be followed into (a make
@@ -124,6 +127,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             file,
             evidence,
             imported,
+            ..
         }) => {
             let shows = if *imported {
                 format!("`{file}` imports `{evidence}`")

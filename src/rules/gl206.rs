@@ -163,6 +163,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             || build.gopath_mode()
             // Built in `$GOPATH/src/<import path>`: it embeds the import paths already.
             || build.builds_in_gopath_src()
+            || ctx
+                .model
+                .context_go_mod()
+                .and_then(|m| m.module.as_deref())
+                .is_some_and(|module| build.builds_in_src_module_path(module))
         {
             continue;
         }

@@ -71,7 +71,12 @@ fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<Own
     let go_mod_copy = model
         .context_copy_of(run.stage, "go.mod")
         .filter(|c| c.instruction < run.instruction)?;
-    if model.modules_vendored(run.stage) {
+    // Modules another stage downloaded, copied into this chain (`COPY --from=modules /go/pkg
+    // /go/pkg`): the build finds them in its layer.
+    let copied_in = model.copies.iter().any(|c| {
+        chain.contains(&c.stage) && c.instruction < run.instruction && model.copies_module_cache(c)
+    });
+    if model.modules_vendored(run.stage) || copied_in {
         return None;
     }
     let fetched_before: Vec<&GoCacheRun> = runs

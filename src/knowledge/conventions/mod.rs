@@ -398,8 +398,18 @@ pub fn is_ci_runner_image(name: &str) -> bool {
 
 /// Packages and programs of host and cluster plumbing, which need root (or capabilities only
 /// root has by default): firewalls, VPN and overlay-network clients (a TUN device needs
-/// NET_ADMIN), the kubelet and k3s, container runtimes, FUSE mounts.
+/// NET_ADMIN), the kubelet and k3s, container runtimes, FUSE mounts, the tools that make
+/// filesystems on block devices (a CSI node driver's), and those that read the host's hardware
+/// (`ipmitool` on `/dev/ipmi0`, `dmidecode`, `smartctl`).
 pub const HOST_PLUMBING: &[&str] = &[
+    "xfsprogs",
+    "btrfs-progs",
+    "zfsutils-linux",
+    "lvm2",
+    "ipmitool",
+    "dmidecode",
+    "smartmontools",
+    "nvme-cli",
     "iptables",
     "ip6tables",
     "iptables-legacy",

@@ -141,9 +141,13 @@ impl Classifier<'_, '_> {
         }
         // A start command that is a script or a shell may run anything: on a toolchain it
         // says nothing of a service (CI build images start through `entrypoint.sh`).
+        // Nor does a build driver (`ENTRYPOINT ["mage"]`, `make`): the image is a builder
+        // others run to compile.
         let starts_program = start.as_ref().and_then(|s| s.first()).is_some_and(|p| {
             let name = paths::basename(p);
-            !(name.ends_with(".sh") || shells::is_posix_shell(name))
+            !(name.ends_with(".sh")
+                || shells::is_posix_shell(name)
+                || crate::knowledge::tools::BUILD_DRIVERS.contains(&name))
         });
         if toolchain && local_ships && (starts_program || self.final_chain_has(Keyword::Expose)) {
             return (
