@@ -2,30 +2,16 @@
 //! `scratch` image needs CA roots: a server that only listens, or a client that trusts a CA of
 //! its own (the Kubernetes service-account CA, a mounted bundle), never reads the system roots.
 
-/// Calls and types of the standard library and common packages that open outbound
-/// connections, as they appear in source (package name, then the selector). Read as
-/// substrings of non-test Go files; a server's `tls.Config` or `ListenAndServeTLS` is not here.
-pub const OUTBOUND_CALLS: &[&str] = &[
-    "http.Get(",
-    "http.Post(",
-    "http.PostForm(",
-    "http.Head(",
-    "http.NewRequest(",
-    "http.NewRequestWithContext(",
-    "http.Client{",
-    "http.DefaultClient",
-    "http.DefaultTransport",
-    "http.Transport{",
-    "httputil.NewSingleHostReverseProxy(",
-    "httputil.ReverseProxy{",
+/// Calls of the standard library and common packages that open outbound connections over
+/// TLS, as they appear in source (package name, then the selector). Read as substrings of
+/// non-test Go files; a server's `tls.Config` or `ListenAndServeTLS` is not here. The clients
+/// that speak TLS only when asked to are [`TLS_OPTIONAL_CALLS`].
+const TLS_CALLS: &[&str] = &[
     "tls.Dial(",
     "tls.DialWithDialer(",
     "tls.Client(",
     "tls.Dialer{",
     "x509.SystemCertPool(",
-    "grpc.Dial(",
-    "grpc.DialContext(",
-    "grpc.NewClient(",
     "websocket.Dial(",
     "websocket.DefaultDialer",
     "smtp.Dial(",
@@ -87,7 +73,7 @@ pub fn tls_optional(client: &str) -> bool {
     TLS_OPTIONAL_CLIENTS.contains(&client) || TLS_OPTIONAL_CALLS.contains(&client)
 }
 
-/// Calls of [`OUTBOUND_CALLS`] that connect in plain text unless told otherwise: a gRPC client
+/// Outbound calls that connect in plain text unless told otherwise: a gRPC client
 /// without transport credentials, an HTTP request to an `http://` address.
 const TLS_OPTIONAL_CALLS: &[&str] = &[
     "grpc.Dial(",
@@ -162,10 +148,12 @@ pub fn outbound_import(path: &str) -> Option<&'static str> {
         })
 }
 
-/// The first outbound call in a Go source text.
+/// The first outbound call in a Go source text: HTTP and gRPC clients first, then the
+/// others ([`TLS_CALLS`]).
 pub fn outbound_call(source: &str) -> Option<&'static str> {
-    OUTBOUND_CALLS
+    TLS_OPTIONAL_CALLS
         .iter()
+        .chain(TLS_CALLS)
         .copied()
         .find(|call| source.contains(call))
 }
