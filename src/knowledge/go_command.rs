@@ -114,7 +114,9 @@ pub fn subcommand<W: CommandWord>(argv: &[W]) -> Option<GoSubcommand> {
 /// by every later go command of that user: each word's index in `argv`, its name and its value
 /// as written. Empty for any other command.
 pub fn env_writes<W: CommandWord>(argv: &[W]) -> Vec<(usize, &str, &str)> {
-    let writes = argv.first().is_some_and(|w| is_go_program(w.text()))
+    let writes = argv
+        .first()
+        .is_some_and(|w| is_go_program(crate::paths::basename(w.text())))
         && subcommand(argv) == Some(GoSubcommand::Env)
         && argv.get(2).is_some_and(|w| w.text() == "-w");
     if !writes {

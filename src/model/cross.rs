@@ -13,7 +13,7 @@ use super::go_build::GoBuild;
 use super::platform::PLATFORM_ARGS;
 use super::vars::{Certainty, Value, Vars};
 use crate::knowledge::downloads;
-use crate::knowledge::go_command::{self, GoSubcommand};
+use crate::knowledge::go_command;
 use crate::knowledge::images::ARCH_NAMES;
 
 /// How deep `GOARCH=$ARCH`, `ARCH=$TARGETARCH` chains are followed.
@@ -111,7 +111,6 @@ impl FileFacts<'_> {
             .iter()
             .flat_map(|r| &r.script.commands)
             .any(|c| matches!(c.program(), Some("." | "source" | "eval")));
-        let assignment = format!("{name}=");
         let chain = self.chain(build.stage);
         let go_env = self
             .go_env_writes()
@@ -119,7 +118,9 @@ impl FileFacts<'_> {
             .any(|(stage, instruction, command)| {
                 chain.contains(stage)
                     && *instruction <= build.instruction
-                    && command.argv.iter().any(|w| w.text.starts_with(&assignment))
+                    && go_command::env_writes(&command.argv)
+                        .iter()
+                        .any(|&(_, written, _)| written == name)
             });
         sourced || go_env
     }
@@ -130,10 +131,7 @@ impl FileFacts<'_> {
             self.runs
                 .iter()
                 .flat_map(|r| r.script.commands.iter().map(move |c| (r, c)))
-                .filter(|(_, c)| {
-                    c.program() == Some("go")
-                        && go_command::subcommand(&c.argv) == Some(GoSubcommand::Env)
-                })
+                .filter(|(_, c)| !go_command::env_writes(&c.argv).is_empty())
                 .map(|(r, c)| (r.stage, r.instruction, c.clone()))
                 .collect()
         })

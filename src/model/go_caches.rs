@@ -132,13 +132,9 @@ impl FileFacts<'_> {
             .iter()
             .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
             .flat_map(|r| &r.script.commands)
-            .filter(|c| {
-                c.program().is_some_and(|p| paths::basename(p) == "go")
-                    && c.argv.get(1).is_some_and(|w| w.text == "env")
-                    && c.argv.iter().any(|w| w.text == "-w")
-            })
-            .flat_map(|c| c.argv.iter().skip(2))
-            .filter_map(|w| w.text.strip_prefix(name)?.strip_prefix('='))
+            .flat_map(|c| go_command::env_writes(&c.argv))
+            .filter(|&(_, written, _)| written == name)
+            .map(|(_, _, value)| value)
             .rfind(|v| !v.contains('$'))
             .map(str::to_string)
     }

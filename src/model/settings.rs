@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use super::facts::FileFacts;
 use super::stage::StageBase;
+use crate::knowledge::go_command;
 use crate::knowledge::go_images::GOLANG_IMAGE_ENV;
 use crate::knowledge::images::Family;
 use crate::shell::{Command, ShellWord};
@@ -282,18 +283,23 @@ impl FileFacts<'_> {
         // `go env -w NAME=value ...` writes Go's environment file, read by every later go
         // command (of that user, in this stage and the stages built on it); `export NAME=value`
         // sets the variable for the rest of the RUN.
-        let go_env_write = command.program() == Some("go")
-            && command.argv.get(1).is_some_and(|w| w.text == "env")
-            && command.argv.get(2).is_some_and(|w| w.text == "-w");
-        let (form, first) = match command.program() {
-            _ if go_env_write => (SettingForm::GoEnv, 3),
-            Some("export") => (SettingForm::Export, 1),
-            _ => return,
+        let go_env = go_command::env_writes(&command.argv);
+        let (form, words): (_, Vec<(&ShellWord, &str, &str)>) = if !go_env.is_empty() {
+            let words = go_env
+                .into_iter()
+                .map(|(i, name, value)| (&command.argv[i], name, value))
+                .collect();
+            (SettingForm::GoEnv, words)
+        } else if command.program() == Some("export") {
+            let words = command.argv[1..]
+                .iter()
+                .filter_map(|w| w.text.split_once('=').map(|(n, v)| (w, n, v)))
+                .collect();
+            (SettingForm::Export, words)
+        } else {
+            return;
         };
-        for word in command.argv.iter().skip(first) {
-            let Some((name, value)) = word.text.split_once('=') else {
-                continue;
-            };
+        for (word, name, value) in words {
             let Some(before) = local.get(name).cloned() else {
                 continue;
             };
