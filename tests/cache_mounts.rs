@@ -335,3 +335,20 @@ ENTRYPOINT [\"/api\"]
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains(":4:"), "{lines:?}");
 }
+
+#[test]
+fn a_download_of_a_module_that_requires_nothing_needs_no_module_cache() {
+    // `go mod download` of a go.mod with no `require` fetches nothing: no module cache mount
+    // to ask for. The same step with requirements is reported.
+    let download = BUILD_ONLY.replace(
+        "COPY . .\n",
+        "COPY go.mod ./\nRUN go mod download\nCOPY . .\n",
+    );
+    assert_eq!(
+        gl302(&context("download-none", NO_REQUIRES, &download)),
+        Vec::<String>::new()
+    );
+    let lines = gl302(&context("download-some", REQUIRES, &download));
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("the module cache"), "{lines:?}");
+}

@@ -52,3 +52,40 @@ fn a_go_mod_for_toolchains_stops_go_before_1_21() {
     );
     assert!(modern.is_empty(), "{modern}");
 }
+
+#[test]
+fn the_suggested_tag_is_one_the_official_image_publishes() {
+    let help = |image: &str| {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        write(
+            dir.path(),
+            "go.mod",
+            "module example.com/app\n\ngo 1.24.2\n",
+        );
+        write(
+            dir.path(),
+            "Dockerfile",
+            &format!("FROM {image} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"),
+        );
+        stdout_in(
+            dir.path(),
+            &["--select", "GL212", "--color", "never", "Dockerfile"],
+        )
+    };
+    // No Go 1.24 image is built on Alpine 3.15 or on Debian buster.
+    let alpine = help("golang:1.22-alpine3.15");
+    assert!(
+        alpine.contains("build with `golang:1.24.2-alpine` or newer"),
+        "{alpine}"
+    );
+    let buster = help("golang:1.19-buster");
+    assert!(
+        buster.contains("build with `golang:1.24.2-bookworm` or newer"),
+        "{buster}"
+    );
+    let floating = help("golang:1.22-alpine");
+    assert!(
+        floating.contains("build with `golang:1.24.2-alpine` or newer"),
+        "{floating}"
+    );
+}

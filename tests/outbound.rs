@@ -210,3 +210,38 @@ fn calls_in_generated_code_do_not_show_a_client() {
     let out = lint(dir.path());
     assert!(!out.contains("GL006"), "{out}");
 }
+
+#[test]
+fn a_git_library_used_on_local_repositories_connects_nowhere() {
+    // go-git opens, reads and resets repositories on disk as well as cloning them: only its
+    // remote operations show a connection.
+    let local = "package api\n\nimport \"github.com/go-git/go-git/v5\"\n\nfunc reset() { r, _ := git.PlainOpen(\".\"); _, _ = r.Worktree() }\n";
+    let dir = repo(&[("internal/api/repo.go", local)]);
+    let out = lint(dir.path());
+    assert!(!out.contains("GL006"), "{out}");
+    let remote = "package api\n\nimport \"github.com/go-git/go-git/v5\"\n\nfunc clone(url string) { _, _ = git.PlainClone(\"/tmp/r\", false, &git.CloneOptions{URL: url}) }\n";
+    let dir = repo(&[("internal/api/repo.go", remote)]);
+    let out = lint(dir.path());
+    assert!(out.contains("warning[GL006]"), "{out}");
+    assert!(out.contains("uses `git.CloneOptions`"), "{out}");
+}
+
+#[test]
+fn a_context_path_above_the_root_is_read_from_the_root() {
+    // BuildKit keeps a context path inside the context: `COPY .. .` copies all of it, so the
+    // program read there is the one the build compiles, and the mount it starts keeps its base.
+    let alpine = DOCKERFILE
+        .replace("COPY . .", "COPY .. .")
+        .replace("FROM scratch", "FROM alpine:3.20")
+        .replace("USER 65532:65532\n", "");
+    let mounts = "package api\n\nimport \"os/exec\"\n\nfunc mount(dir string) error { return exec.Command(\"mount\", dir).Run() }\n";
+    let dir = repo(&[
+        ("Dockerfile", alpine.as_str()),
+        ("internal/api/mount.go", mounts),
+    ]);
+    let out = lint(dir.path());
+    assert!(!out.contains("GL002"), "{out}");
+    let dir = repo(&[("Dockerfile", alpine.as_str())]);
+    let out = lint(dir.path());
+    assert!(out.contains("GL002"), "{out}");
+}

@@ -238,3 +238,20 @@ fn an_image_the_repository_builds_is_not_pulled() {
     assert!(!out.contains("`tools-base`"), "{out}");
     assert!(!out.contains("`index-base`"), "{out}");
 }
+
+/// GL401: the account a repository's own builds tag images under is the project's, whatever
+/// its module path says (a fork renamed the module; a script tags `acme/$NAME`).
+#[test]
+fn an_account_the_repository_tags_under_is_its_own() {
+    let dir = repo("github.com/someone/server");
+    write(dir.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    let before = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(before.contains("`ghcr.io/acme/base:latest`"), "{before}");
+    write(
+        dir.path(),
+        "build.sh",
+        "#!/bin/sh\nbuild_image() {\n    docker build -t acme/$2:$1 -f ./Dockerfile-$2 .\n}\nbuild_image \"$1\" server\n",
+    );
+    let after = stdout_in(dir.path(), &["--select", "GL401", "Dockerfile"]);
+    assert!(!after.contains("ghcr.io/acme/base"), "{after}");
+}

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::knowledge::network::{TransportSigns, outbound_call, outbound_import, tls_optional};
+use crate::knowledge::relative_writes::RelativeWrites;
 use crate::knowledge::tools::GO_EXEC_CALLS;
 
 /// A walk past this many files answers Unknown: the question is asked once per file that a
@@ -114,6 +115,29 @@ pub fn starts_run_time_programs(
             .any(Option::is_none)
             .then(|| file.to_string())
     })
+}
+
+/// The first file of the program that writes a path relative to its working directory, with
+/// that path: a write call's literal, a `./` state file or directory (`"./data/app.db"`), or a
+/// `./` directory default (`CertDir: "./certs"`) of a program that writes files somewhere.
+/// `None` when the walk cannot read the program, `Some(None)` when nothing shows such a write.
+pub fn writes_relative_files(
+    root: &Path,
+    module: &str,
+    start: &[String],
+) -> Option<Option<(String, String)>> {
+    let mut dir_default: Option<(String, String)> = None;
+    let mut writes_files = false;
+    let written = walk(root, module, start, |file, text, _| {
+        let read = RelativeWrites::read(text);
+        writes_files |= read.writes_files;
+        if let Some(dir) = read.dir_default {
+            dir_default.get_or_insert((file.to_string(), dir.to_string()));
+        }
+        read.written
+            .map(|path| (file.to_string(), path.to_string()))
+    })?;
+    Some(written.or(dir_default.filter(|_| writes_files)))
 }
 
 /// The first file of the packages in `start` (or the in-module packages they import) that reads

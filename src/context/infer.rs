@@ -39,6 +39,67 @@ fn literal_sources(file: &Dockerfile) -> Vec<String> {
     sources
 }
 
+/// Sources of the file's context copies that climb out of it (`COPY ../../csi /src`, `COPY ..
+/// .`): each as how many `..` it starts with and the rest (`""` for the whole context).
+/// BuildKit keeps such a path inside the context; whoever wrote it read it from the
+/// Dockerfile's own folder.
+fn climbing_sources(file: &Dockerfile) -> Vec<(usize, String)> {
+    let mut sources = Vec::new();
+    for instruction in &file.instructions {
+        if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
+            || instruction.flag("from").is_some()
+            || !instruction.heredocs.is_empty()
+        {
+            continue;
+        }
+        let words = instruction.arg_words();
+        let Some((_, from)) = words.split_last() else {
+            continue;
+        };
+        for word in from {
+            let source = word.value.trim_end_matches('/');
+            if !(source == ".." || source.starts_with("../")) || source.contains(['$', '*', '?']) {
+                continue;
+            }
+            let parts: Vec<&str> = source
+                .split('/')
+                .filter(|p| !p.is_empty() && *p != ".")
+                .collect();
+            let up = parts.iter().take_while(|p| **p == "..").count();
+            let rest = &parts[up..];
+            if rest.contains(&"..") {
+                continue;
+            }
+            sources.push((up, rest.join("/")));
+        }
+    }
+    sources
+}
+
+/// The folder `up` levels above the file's own that every climbing source (all with the same
+/// `up`) and every plain source are in, inside `root`: the context the paths were written for
+/// (`build/csi/Dockerfile` copying `../../csi` is built from the root, where `csi` is).
+fn context_of_climbing(
+    own: &Path,
+    climbing: &[(usize, String)],
+    plain: &[String],
+    root: &Path,
+) -> Option<PathBuf> {
+    let up = climbing.first()?.0;
+    if climbing.iter().any(|(u, _)| *u != up) {
+        return None;
+    }
+    let root = root.canonicalize().ok()?;
+    let mut dir = own.canonicalize().ok()?;
+    for _ in 0..up {
+        dir = dir.parent()?.to_path_buf();
+    }
+    let inside = dir.starts_with(&root);
+    let holds = climbing.iter().all(|(_, rest)| dir.join(rest).exists())
+        && plain.iter().all(|s| dir.join(s).exists());
+    (inside && holds).then_some(dir)
+}
+
 /// The directory, from the file's own up to `root` (the repository's), that holds every plain
 /// source the file copies, where its own folder lacks one of them. `None` when the file's
 /// folder holds them (or the file names none): the default stands.
@@ -49,6 +110,10 @@ pub fn context_from_sources(file: &Path, text: &str, root: &Path) -> Option<Path
     };
     let file = parse(text);
     let sources = literal_sources(&file);
+    let climbing = climbing_sources(&file);
+    if !climbing.is_empty() {
+        return context_of_climbing(own, &climbing, &sources, root);
+    }
     let holds_all = |dir: &Path| sources.iter().all(|s| dir.join(s).exists());
     if sources.is_empty() || holds_all(own) {
         return whole_module_above(own, &file, text, root);
@@ -155,6 +220,30 @@ mod tests {
             context_from_sources(&file, "FROM scratch\nCOPY nothing /x\n", root),
             None
         );
+    }
+
+    #[test]
+    fn paths_that_climb_out_of_the_folder_name_the_folder_above() {
+        let dir = tempfile::TempDir::new().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("build/csi")).expect("mkdir");
+        std::fs::create_dir_all(root.join("csi")).expect("mkdir");
+        std::fs::write(root.join("go.mod"), "module m\n").expect("go.mod");
+        let canonical = root.canonicalize().expect("root");
+        let csi = root.join("build/csi/Dockerfile");
+        let text = "FROM golang:1.23\nCOPY ../../csi /src\nRUN cd /src && go build .\n";
+        assert_eq!(
+            context_from_sources(&csi, text, root),
+            Some(canonical.clone())
+        );
+        let operator = root.join("build/Dockerfile");
+        let text = "FROM golang:1.23\nCOPY .. .\nRUN go build .\n";
+        assert_eq!(context_from_sources(&operator, text, root), Some(canonical));
+        // Climbing to nothing that exists, or out of the repository: nothing to infer.
+        let text = "FROM golang:1.23\nCOPY ../../nothing /src\n";
+        assert_eq!(context_from_sources(&csi, text, root), None);
+        let text = "FROM golang:1.23\nCOPY ../../../csi /src\n";
+        assert_eq!(context_from_sources(&csi, text, root), None);
     }
 
     #[test]

@@ -53,6 +53,26 @@ pub fn golang_debian_tag(version: GoVersion) -> String {
     format!("golang:{}.{}-{debian}", version.major, version.minor)
 }
 
+/// The variant of `variant` (what a tag says after its Go version, `-alpine3.15`, `-buster`)
+/// that the official image publishes for `version`, to suggest a tag that exists: an Alpine
+/// release pinned in the tag is carried only for the Go lines of its own year (no
+/// `golang:1.25-alpine3.15`), so the floating `-alpine` is named; a retired Debian release
+/// (buster, bullseye) becomes the one [`golang_debian_release`] names. Other variants are kept.
+pub fn variant_for(variant: &str, version: GoVersion) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for part in variant.split('-').filter(|p| !p.is_empty()) {
+        let part = if part.starts_with("alpine3.") {
+            "alpine"
+        } else if matches!(part, "stretch" | "buster" | "bullseye") {
+            golang_debian_release(version).0
+        } else {
+            part
+        };
+        parts.push(part.to_string());
+    }
+    parts.iter().map(|p| format!("-{p}")).collect()
+}
+
 /// The directories Go itself fills under that GOPATH: `go install`'s output (on the image's
 /// PATH) and the module cache. `/go/src` is not one: in module mode it is an ordinary folder.
 pub const GOPATH_DIRS: &[&str] = &["/go/bin", "/go/pkg"];
@@ -258,6 +278,15 @@ mod tests {
         assert_eq!(golang_debian_tag(v(1, 27)), "golang:1.27-bookworm");
         assert_eq!(golang_debian_tag(v(1, 20)), "golang:1.20-bullseye");
         assert_eq!(golang_debian_release(v(1, 21)), ("bookworm", "debian12"));
+        assert_eq!(variant_for("-alpine3.15", v(1, 25)), "-alpine");
+        assert_eq!(variant_for("-buster", v(1, 21)), "-bookworm");
+        assert_eq!(variant_for("-bullseye", v(1, 20)), "-bullseye");
+        assert_eq!(variant_for("-bookworm", v(1, 24)), "-bookworm");
+        assert_eq!(variant_for("", v(1, 24)), "");
+        assert_eq!(
+            variant_for("-windowsservercore-ltsc2022", v(1, 24)),
+            "-windowsservercore-ltsc2022"
+        );
         // The tags it writes read back as the release they were made for.
         for tag in [golang_alpine_tag(v(1, 24)), golang_debian_tag(v(1, 22))] {
             assert!(

@@ -16,6 +16,12 @@ const TLS_CALLS: &[&str] = &[
     "websocket.DefaultDialer",
     "smtp.Dial(",
     "smtp.SendMail(",
+    // go-git works on local repositories as well: only its remote operations connect.
+    "git.CloneOptions{",
+    "git.FetchOptions{",
+    "git.PullOptions{",
+    "git.PushOptions{",
+    "git.ListOptions{",
 ];
 
 /// Import paths (prefixes) of clients for services that are reached over TLS: cloud SDKs,
@@ -36,7 +42,6 @@ pub const OUTBOUND_IMPORTS: &[&str] = &[
     "github.com/google/go-github",
     "github.com/slack-go/slack",
     "github.com/getsentry/sentry-go",
-    "github.com/go-git/go-git",
     "github.com/google/go-containerregistry",
     "github.com/caddyserver/certmagic",
     "github.com/go-acme/lego",

@@ -343,6 +343,15 @@ impl<'a> Builder<'a> {
                         text: paths::join("/", &v.text),
                         certainty: v.certainty,
                     }
+                } else if !v.is_unknown() && v.text.split('/').any(|part| part == "..") {
+                    // BuildKit resolves a context path inside the context, whose root `..`
+                    // cannot leave: `COPY ../../csi /src` copies `csi`, `COPY .. .` all of it.
+                    let inside = paths::join("/", &v.text);
+                    let relative = inside.trim_start_matches('/');
+                    Value {
+                        text: if relative.is_empty() { "." } else { relative }.to_string(),
+                        certainty: v.certainty,
+                    }
                 } else {
                     v
                 }

@@ -42,6 +42,18 @@ impl FileFacts<'_> {
             && images::base_facts(image).family == Family::Other
     }
 
+    /// A build of the repository tags images under the account that publishes `image`
+    /// (`FROM deepfabric/build` where a script runs `docker build -t deepfabric/$NAME`): the
+    /// project's own account, whatever its module path says.
+    pub fn account_built_by_repository(
+        &self,
+        image: &crate::knowledge::image_ref::ImageRef,
+    ) -> bool {
+        self.repo_wide
+            .as_deref()
+            .is_some_and(|r| r.tags_under_account_of(image))
+    }
+
     /// The context's go.mod, when it was read.
     pub fn context_go_mod(&self) -> Option<&GoMod> {
         self.context()?.go_mod.value()

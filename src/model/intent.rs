@@ -144,6 +144,15 @@ impl<'a> FileFacts<'a> {
             })
     }
 
+    /// A comment of the file says the binary is built for the platform of the machine the
+    /// build runs on (kubebuilder's "built according to the host where the command was called").
+    pub fn says_platform_follows_host(&self) -> bool {
+        (0..self.file.instructions.len()).any(|i| {
+            self.comments_above(i)
+                .any(|c| conventions::says_follows_host(&c.text))
+        })
+    }
+
     /// The comment just above `instruction`, when it explains a choice about one of `topics`:
     /// for a choice about one step (a build's flags), which the file's header does not speak
     /// for.

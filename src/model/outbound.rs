@@ -35,6 +35,14 @@ impl Model<'_> {
         go_source::starts_run_time_programs(Path::new(root), module, &dirs)
     }
 
+    /// The file of the shipped program that writes a path relative to its working directory,
+    /// with that path: `None` where [`Self::shipped_program_outbound`] is, `Some(None)` when
+    /// nothing shows such a write.
+    pub fn shipped_program_relative_writes(&self) -> Option<Option<(String, String)>> {
+        let (root, module, dirs) = self.shipped_program_packages(false)?;
+        go_source::writes_relative_files(Path::new(root), module, &dirs)
+    }
+
     /// The file of the shipped program that reads its VCS stamp (`vcs.revision` from
     /// `debug.ReadBuildInfo`): `None` where [`Self::shipped_program_outbound`] is, `Some(None)`
     /// when no file does.

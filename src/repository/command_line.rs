@@ -334,10 +334,16 @@ pub(super) fn to_config(
         only_if_absent: None,
         documented: None,
         no_cache: build.no_cache,
+        // A tag whose account is written out keeps it (`acme/$NAME:$VERSION`): the image
+        // name is unknown, the account it is pushed under is not.
         tags: build
             .tags
             .iter()
-            .filter(|t| !t.contains('$'))
+            .filter(|t| {
+                !t.contains('$')
+                    || t.split_once('/')
+                        .is_some_and(|(account, _)| !account.contains('$'))
+            })
             .cloned()
             .collect(),
     })

@@ -181,6 +181,9 @@ pub struct RepoWide {
     /// [`ImageRef::name`] gives it), sorted: `autograph-app` from a compose service's
     /// `image: autograph-app`.
     pub built_images: Vec<String>,
+    /// The publisher accounts the repository's own builds tag images under, sorted:
+    /// `deepfabric` from `docker build -t deepfabric/$2:$1`. The project publishes there.
+    pub built_accounts: Vec<String>,
 }
 
 impl RepoWide {
@@ -188,6 +191,15 @@ impl RepoWide {
     /// file that names it, not one a registry publishes.
     pub fn builds_image(&self, image: &ImageRef) -> bool {
         self.built_images.binary_search(&image.name()).is_ok()
+    }
+
+    /// A build of the repository tags images under the account that publishes `image`.
+    pub fn tags_under_account_of(&self, image: &ImageRef) -> bool {
+        image.publisher().is_some_and(|publisher| {
+            self.built_accounts
+                .iter()
+                .any(|account| crate::knowledge::image_ref::same_account(publisher, account))
+        })
     }
 }
 
@@ -265,11 +277,22 @@ impl RepoBuilds {
             .iter()
             .flat_map(|c| &c.tags)
             .map(|t| ImageRef::parse(t).name())
-            .filter(|n| !n.is_empty())
+            .filter(|n| !n.is_empty() && !n.contains('$'))
             .collect();
         built.sort();
         built.dedup();
-        std::sync::Arc::make_mut(&mut self.wide).built_images = built;
+        let mut accounts: Vec<String> = self
+            .configs
+            .iter()
+            .flat_map(|c| &c.tags)
+            .filter_map(|t| ImageRef::parse(t).publisher().map(str::to_string))
+            .filter(|account| !account.is_empty() && !account.contains('$'))
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        let wide = std::sync::Arc::make_mut(&mut self.wide);
+        wide.built_images = built;
+        wide.built_accounts = accounts;
         self.configs
             .retain(|c| !c.dockerfile.as_os_str().is_empty());
         self.configs

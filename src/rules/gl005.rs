@@ -60,7 +60,8 @@ fn prepared_user(ctx: &Context) -> Option<String> {
 /// names (`WORKDIR $APP_DIR`, the program's configured data directory), or the program lives in
 /// its working directory (`WORKDIR /app`, `COPY app .`, `CMD ["./app"]`: files it writes next to
 /// itself, a SQLite database, land there), or works in a directory named for state
-/// (`WORKDIR /data`): places where the program keeps state, which root owns.
+/// (`WORKDIR /data`), or its source writes paths relative to its working directory: places
+/// where the program keeps state, which root owns.
 fn keeps_state(ctx: &Context) -> bool {
     let model = ctx.model;
     let made: Vec<String> = model
@@ -86,6 +87,11 @@ fn keeps_state(ctx: &Context) -> bool {
         || !made.is_empty()
         || workdirs.iter().any(lives_in_workdir)
         || workdirs.iter().any(|dir| files::names_state_dir(dir))
+        // The program's source writes beside it (`sqlite.Open("app.db")`, `"./data"`): in a
+        // working directory root owns, which every one the file does not hand over is.
+        || model
+            .shipped_program_relative_writes()
+            .is_some_and(|found| found.is_some())
 }
 
 /// A user the file creates for the final image without an explicit id (`useradd -M app`), when the file

@@ -132,7 +132,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let shows = if *imported {
                 format!("`{file}` imports `{evidence}`")
             } else {
-                format!("`{file}` calls `{}`", evidence.trim_end_matches(['(', '{']))
+                // A struct literal (`http.Client{`, `git.CloneOptions{`) is used, not called.
+                let verb = if evidence.ends_with('{') { "uses" } else { "calls" };
+                format!("`{file}` {verb} `{}`", evidence.trim_end_matches(['(', '{']))
             };
             (
                 "the program connects out, and its TLS connections verified against the system roots fail with \"x509: certificate signed by unknown authority\"",

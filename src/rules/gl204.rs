@@ -1,6 +1,7 @@
 //! GL204 force-rebuild-flag: `-a` in a go build's flags or GOFLAGS.
 
 use super::flag_edits::{delete_flag, remove_goflags};
+use super::per_run::PerRun;
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::knowledge::go_command::{FlagSource, flag_bool};
@@ -75,6 +76,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // An ENV or ARG GOFLAGS reaches several builds: reported once, where it is set, as a
     // warning when any of them has a build cache mount.
     let mut from_goflags: Vec<(TextRange, &GoBuild, Option<TextRange>)> = Vec::new();
+    // Builds chained in one RUN that all pass `-a` are one edit: one finding, the others labels.
+    let mut per_run = PerRun::default();
     // Before Go 1.10 installed packages were reused as they were: `-a` was how a build with
     // other settings (CGO_ENABLED=0) got its own `net`.
     for build in ctx
@@ -104,7 +107,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     };
                     let fix = delete_flag(ctx, build, flag_use.flag)
                         .map(|edit| Fix::new("delete `-a`", Applicability::Safe, vec![edit]));
-                    out.push(diagnostic(ctx, range, "`-a`", mount).with_fix(fix));
+                    let mut finding = diagnostic(ctx, range, "`-a`", mount).with_fix(fix);
+                    if !per_run.folded(
+                        out,
+                        build.instruction,
+                        &mut finding,
+                        range,
+                        "this build passes `-a` too",
+                    ) {
+                        out.push(finding);
+                    }
                 }
                 FlagSource::Goflags => {
                     let range = build.goflags_origin.unwrap_or(build.go_range);

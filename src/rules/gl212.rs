@@ -2,6 +2,7 @@
 
 use super::{Context, declare_rule};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::knowledge::go_images;
 use crate::knowledge::go_release::{GoFeature, refuses_go_line};
 use crate::context::GoMod;
 use crate::model::{CopySource, GolangImage, Model};
@@ -71,6 +72,7 @@ fn report(
     } else {
         required.to_string()
     };
+    let variant = go_images::variant_for(&golang.tag.variant, required);
     let range = root
         .image_word
         .as_ref()
@@ -84,12 +86,11 @@ fn report(
         )
         .with_help(if required.has(GoFeature::ToolchainLine) {
             format!(
-                "build with `golang:{suggested}{}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)",
-                golang.tag.variant
+                "build with `golang:{suggested}{variant}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)"
             )
         } else {
             // GOTOOLCHAIN exists from Go 1.21: a release older than that has nothing to set.
-            format!("build with `golang:{suggested}{}` or newer", golang.tag.variant)
+            format!("build with `golang:{suggested}{variant}` or newer")
         });
     if !strict && !backported && !unreadable {
         diagnostic = diagnostic.with_severity(Severity::Info);

@@ -219,7 +219,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // Where the project exports its layer cache (`cache-to`), a download-only step's
         // layer keeps the modules between CI runs; moved into a mount, which is not exported,
         // they would be downloaded again on each fresh runner.
+        // A context go.mod that requires nothing has no module to download (GL301 leaves it
+        // alone too).
+        let nothing_required = model.context_go_mod().is_some_and(|m| !m.has_requirements());
         if (run.uses.downloads || own_fetch.is_some())
+            && !nothing_required
             && !run.cleans.contains(&GoCache::Module)
             && !(model.layer_cache_exported()
                 && !run.uses.compiles

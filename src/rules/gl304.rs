@@ -35,6 +35,11 @@ fn multi_platform_reason(model: &Model, text: &str) -> Option<String> {
         return None;
     }
     // Read, not only declared: `ARG TARGETPLATFORM` alone builds the same for any target.
+    // Reading the target platform is the only sign left; a comment that says the binary
+    // follows the host's platform tells why the file reads it.
+    if model.says_platform_follows_host() {
+        return None;
+    }
     let reads = |name: &str| {
         text.match_indices(name)
             .any(|(at, _)| text[..at].ends_with('$') || text[..at].ends_with("${"))

@@ -135,8 +135,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     .is_some_and(|publisher| image_ref::same_account(publisher, own))
                     || image.registry_of(own)
             });
-            // A vanity module's domain runs the project's registry (`registry.istio.io`).
-            if own_account || domain.as_deref().is_some_and(|d| image.registry_under(d)) {
+            // A vanity module's domain runs the project's registry (`registry.istio.io`); a
+            // build of the repository tags images under the project's account (a fork whose
+            // module path names another owner still pushes there).
+            if own_account
+                || domain.as_deref().is_some_and(|d| image.registry_under(d))
+                || model.account_built_by_repository(image)
+            {
                 continue;
             }
         }

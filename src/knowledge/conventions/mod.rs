@@ -7,7 +7,7 @@ mod phrases;
 
 pub use phrases::{
     CACHE_MOUNT_TOPICS, VCS_STAMP_TOPICS, comment_intent, explains_choice, index_row_intent,
-    says_follows_newest, says_native_build,
+    says_follows_host, says_follows_newest, says_native_build,
 };
 
 /// What a name or a comment says an image is for.

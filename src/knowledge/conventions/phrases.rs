@@ -193,6 +193,21 @@ pub fn says_native_build(comment: &str) -> bool {
     says_any(comment, NATIVE_BUILD_PHRASES)
 }
 
+/// What a comment says when the binary is built for the machine the build runs on ("so the
+/// binary is built according to the host where the command was called", kubebuilder's
+/// scaffold): the file reads the target platform to follow the host, not to build for many.
+const FOLLOWS_HOST_PHRASES: &[&str] = &[
+    "according to the host",
+    "platform of the host",
+    "host's platform",
+    "same platform as the host",
+];
+
+/// A comment says the build follows the platform of the machine it runs on.
+pub fn says_follows_host(comment: &str) -> bool {
+    says_any(comment, FOLLOWS_HOST_PHRASES)
+}
+
 /// Words with which a comment above a FROM says the image is to follow its publisher's newest
 /// release ("Use the latest stable golang 1.x"): a floating tag there is the file's choice.
 /// Phrases, not the bare word: a comment that says the image is *published* as `latest` is
