@@ -352,3 +352,51 @@ fn a_download_of_a_module_that_requires_nothing_needs_no_module_cache() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("the module cache"), "{lines:?}");
 }
+
+#[test]
+fn a_build_script_in_a_folder_of_the_scripts_folder_is_read() {
+    // `scripts/docker/build.sh` builds the image with `--no-cache`, like a script in
+    // `scripts/` itself: the mounts would save nothing.
+    let files_first = BUILD_ONLY.replace("COPY . .", "COPY go.mod main.go ./");
+    let dir = context("nocache-nested", REQUIRES, &files_first);
+    fs::create_dir_all(dir.join(".git")).expect(".git");
+    assert_eq!(gl302_in(&dir).len(), 1);
+    fs::create_dir_all(dir.join("scripts/docker")).expect("mkdir");
+    fs::write(
+        dir.join("scripts/docker/build.sh"),
+        "#!/bin/sh\ndocker build . --no-cache -t acme/app -f Dockerfile\n",
+    )
+    .expect("script");
+    assert!(gl302(&dir).is_empty());
+}
+
+#[test]
+fn a_context_sent_to_builds_made_without_cache_costs_only_the_history() {
+    // Every step reruns under `--no-cache` whatever the context holds: GL305 says what `.git`
+    // still costs, not that each commit reruns the steps.
+    let dir = context("nocache-git", REQUIRES, BUILD_ONLY);
+    fs::create_dir_all(dir.join(".git")).expect(".git");
+    let gl305 = |dir: &Path| {
+        let output = Command::cargo_bin("gopherlint")
+            .expect("binary")
+            .args(["--format", "compact", "--select", "GL305"])
+            .arg(dir.join("Dockerfile"))
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let cached = gl305(&dir);
+    assert!(cached.contains("reruns every step after it"), "{cached}");
+    fs::write(
+        dir.join("Makefile"),
+        "image:\n\tdocker build --no-cache -t acme/app .\n",
+    )
+    .expect("Makefile");
+    let uncached = gl305(&dir);
+    let _ = fs::remove_dir_all(&dir);
+    assert!(
+        uncached.contains("the repository's history goes to the builder with every build"),
+        "{uncached}"
+    );
+    assert!(!uncached.contains("reruns every step"), "{uncached}");
+}

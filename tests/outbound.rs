@@ -245,3 +245,15 @@ fn a_context_path_above_the_root_is_read_from_the_root() {
     let out = lint(dir.path());
     assert!(out.contains("GL002"), "{out}");
 }
+
+#[test]
+fn a_websocket_client_of_a_plain_text_address_needs_no_ca_roots() {
+    // A websocket dials TLS only for `wss://`: a client built for `ws://` (written out, or as
+    // a URL's scheme) reads no system roots.
+    let ws = "package api\n\nimport (\n\t\"net/url\"\n\t\"github.com/gorilla/websocket\"\n)\n\nfunc dial(host string) { u := url.URL{Scheme: \"ws\", Host: host}; _, _, _ = websocket.DefaultDialer.Dial(u.String(), nil) }\n";
+    let out = lint(repo(&[("internal/api/ws.go", ws)]).path());
+    assert!(!out.contains("GL006"), "{out}");
+    let wss = ws.replace("Scheme: \"ws\"", "Scheme: \"wss\"");
+    let out = lint(repo(&[("internal/api/ws.go", wss.as_str())]).path());
+    assert!(out.contains("warning[GL006]"), "{out}");
+}

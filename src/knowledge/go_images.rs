@@ -53,6 +53,18 @@ pub fn golang_debian_tag(version: GoVersion) -> String {
     format!("golang:{}.{}-{debian}", version.major, version.minor)
 }
 
+/// The newest Debian release the official image published a Go line on, for lines older than
+/// [`golang_debian_release`] knows: bullseye from Go 1.16 (August 2021), buster from 1.13 (its
+/// images began with 1.12's last patches), stretch before.
+fn published_debian_release(version: GoVersion) -> &'static str {
+    match version.minor_version() {
+        v if v >= (1, 21) => golang_debian_release(version).0,
+        v if v >= (1, 16) => "bullseye",
+        v if v >= (1, 13) => "buster",
+        _ => "stretch",
+    }
+}
+
 /// The variant of `variant` (what a tag says after its Go version, `-alpine3.15`, `-buster`)
 /// that the official image publishes for `version`, to suggest a tag that exists: an Alpine
 /// release pinned in the tag is carried only for the Go lines of its own year (no
@@ -64,7 +76,7 @@ pub fn variant_for(variant: &str, version: GoVersion) -> String {
         let part = if part.starts_with("alpine3.") {
             "alpine"
         } else if matches!(part, "stretch" | "buster" | "bullseye") {
-            golang_debian_release(version).0
+            published_debian_release(version)
         } else {
             part
         };
@@ -281,6 +293,7 @@ mod tests {
         assert_eq!(variant_for("-alpine3.15", v(1, 25)), "-alpine");
         assert_eq!(variant_for("-buster", v(1, 21)), "-bookworm");
         assert_eq!(variant_for("-bullseye", v(1, 20)), "-bullseye");
+        assert_eq!(variant_for("-stretch", v(1, 14)), "-buster");
         assert_eq!(variant_for("-bookworm", v(1, 24)), "-bookworm");
         assert_eq!(variant_for("", v(1, 24)), "");
         assert_eq!(

@@ -3,6 +3,12 @@
 
 use super::go_command::{flag_bool, flag_word};
 
+/// Build modes whose Linux executables the go command links as dynamic ELF files, with an
+/// interpreter (`/lib64/ld-linux-x86-64.so.2`), even with cgo off: `-buildmode=pie` (Go's
+/// internal linker writes a dynamically linked PIE; only `-extldflags=-static-pie` through an
+/// external link makes it static). Such a binary does not start on `scratch`.
+pub const LOADER_BUILD_MODES: &[&str] = &["pie"];
+
 /// A word of an `-ldflags` value with its byte span in the value text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkerWord {

@@ -101,6 +101,9 @@ pub enum GoFeature {
     /// Go 1.10 release notes: the build cache; `-a` and `-installsuffix` no longer decide what
     /// is rebuilt.
     BuildCache,
+    /// Go 1.11 release notes: modules, downloaded into the module cache (`$GOPATH/pkg/mod`).
+    /// Before it every build works in GOPATH mode and no module cache exists.
+    Modules,
     /// Go 1.13 release notes: `go build -trimpath`.
     Trimpath,
     /// Go 1.15 release notes: the `time/tzdata` package, and the `timetzdata` build tag that
@@ -155,6 +158,7 @@ impl GoFeature {
     pub const fn since(self) -> GoVersion {
         match self {
             GoFeature::BuildCache => GoVersion::new(1, 10),
+            GoFeature::Modules => GoVersion::new(1, 11),
             GoFeature::Trimpath => GoVersion::new(1, 13),
             GoFeature::EmbeddedTzdata => GoVersion::new(1, 15),
             GoFeature::ModulesByDefault | GoFeature::InstallAtVersion => GoVersion::new(1, 16),

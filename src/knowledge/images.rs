@@ -88,6 +88,10 @@ pub const DISTROLESS_FILES: &[&str] = &[
 /// (GoogleContainerTools/distroless: static-debian12 has no shell, glibc or package manager).
 pub const DISTROLESS_STATIC: &str = "gcr.io/distroless/static-debian12";
 
+/// The distroless image with glibc and its dynamic loader, and nothing gcc adds: for a Go
+/// binary that is dynamically linked without cgo (`-buildmode=pie`).
+pub const DISTROLESS_BASE: &str = "gcr.io/distroless/base-debian12";
+
 /// The distroless image for a binary linked with cgo, for a Debian release (`debian12`):
 /// distroless base (glibc, OpenSSL, CA roots, time zones, the nonroot user) plus libgcc and
 /// libstdc++, which code gcc compiled may link (GoogleContainerTools/distroless cc/README.md).

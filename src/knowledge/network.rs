@@ -12,8 +12,6 @@ const TLS_CALLS: &[&str] = &[
     "tls.Client(",
     "tls.Dialer{",
     "x509.SystemCertPool(",
-    "websocket.Dial(",
-    "websocket.DefaultDialer",
     "smtp.Dial(",
     "smtp.SendMail(",
     // go-git works on local repositories as well: only its remote operations connect.
@@ -96,6 +94,9 @@ const TLS_OPTIONAL_CALLS: &[&str] = &[
     "http.Transport{",
     "httputil.NewSingleHostReverseProxy(",
     "httputil.ReverseProxy{",
+    // A websocket dials `wss://` over TLS and `ws://` in plain text.
+    "websocket.Dial(",
+    "websocket.DefaultDialer",
 ];
 
 /// What a Go source shows of the way its connections go, for clients that speak TLS only
@@ -105,7 +106,7 @@ pub struct TransportSigns {
     /// It writes an `https://` address or sets up TLS for a client (`credentials.NewTLS`,
     /// `sslmode=require`).
     pub tls: bool,
-    /// It asks for plain text: gRPC's insecure credentials, `sslmode=disable`, `http://`,
+    /// It asks for plain text: gRPC's insecure credentials, `sslmode=disable`, `http://`, `ws://`,
     /// `amqp://`, `mongodb://` or `redis://` addresses.
     pub plaintext: bool,
 }
@@ -129,14 +130,32 @@ impl TransportSigns {
             "grpc.WithInsecure(",
             "sslmode=disable",
             "\"http://",
+            "\"ws://",
             "\"amqp://",
             "\"mongodb://",
             "\"redis://",
             "\"nats://",
         ];
+        // Only code counts: a commented-out `https://` check asks for nothing.
+        let in_code = |at: usize| {
+            let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+            !source[line_start..at].trim_start().starts_with("//")
+        };
+        let seen = |signs: &[&str]| {
+            signs
+                .iter()
+                .any(|s| source.match_indices(s).any(|(at, _)| in_code(at)))
+        };
+        // A URL built from its parts (`url.URL{Scheme: "ws", Host: addr}`).
+        let scheme = |schemes: &[&str]| {
+            source.match_indices("Scheme:").any(|(at, _)| {
+                let value = source[at + "Scheme:".len()..].trim_start();
+                in_code(at) && schemes.iter().any(|s| value.starts_with(s))
+            })
+        };
         TransportSigns {
-            tls: TLS.iter().any(|s| source.contains(s)),
-            plaintext: PLAINTEXT.iter().any(|s| source.contains(s)),
+            tls: seen(TLS) || scheme(&["\"https\"", "\"wss\""]),
+            plaintext: seen(PLAINTEXT) || scheme(&["\"http\"", "\"ws\""]),
         }
     }
 }
@@ -175,6 +194,13 @@ pub const DHCP_PORTS: &[u16] = &[67, 68];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transport_signs_in_comments_do_not_count() {
+        let source = "func f(n string) {\n\t// if !strings.HasPrefix(n, \"https://\") {\n\t_, _ = http.Get(\"http://\" + n)\n}\n";
+        let signs = TransportSigns::read(source);
+        assert!(signs.plaintext && !signs.tls, "{signs:?}");
+    }
 
     #[test]
     fn imports_match_whole_path_elements() {

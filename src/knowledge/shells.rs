@@ -18,6 +18,21 @@ pub fn is_windows_shell(program: &str) -> bool {
     name.starts_with("powershell") || name.starts_with("pwsh") || name.starts_with("cmd")
 }
 
+/// PowerShell's assignment of an environment variable (`$Env:CGO_ENABLED=0`, as the Windows
+/// golang images' shell reads it): the name and the value, unquoted. The processes the rest of
+/// the RUN starts see it.
+pub fn powershell_env_assignment(word: &str) -> Option<(&str, &str)> {
+    let prefix = word.get(..5)?;
+    if !prefix.eq_ignore_ascii_case("$env:") {
+        return None;
+    }
+    let (name, value) = word[5..].split_once('=')?;
+    let name = name.trim();
+    let value = value.trim().trim_matches(['"', '\'']);
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some((name, value))
+}
+
 /// A shebang line (`#!/bin/sh -e`, `#!/usr/bin/env bash`) names a POSIX shell.
 pub fn shebang_is_posix(interpreter: &str) -> bool {
     interpreter.split([' ', '/']).any(is_posix_shell)
@@ -39,5 +54,14 @@ mod tests {
         ));
         assert!(is_windows_shell("cmd") && !is_windows_shell("/bin/sh"));
         assert!(shebang_is_posix("/usr/bin/env bash") && !shebang_is_posix("/usr/bin/python3"));
+        assert_eq!(
+            powershell_env_assignment("$Env:CGO_ENABLED=0"),
+            Some(("CGO_ENABLED", "0"))
+        );
+        assert_eq!(
+            powershell_env_assignment("$env:GOOS='windows'"),
+            Some(("GOOS", "windows"))
+        );
+        assert_eq!(powershell_env_assignment("$HOME=x"), None);
     }
 }

@@ -494,6 +494,22 @@ impl<'a> Builder<'a> {
                         vars.remove(&word.text);
                     }
                 }
+                Some(program)
+                    if let Some((name, value)) =
+                        crate::knowledge::shells::powershell_env_assignment(program) =>
+                {
+                    let word = &command.argv[0];
+                    let a = shell::Assignment {
+                        name: name.to_string(),
+                        value: shell::ShellWord {
+                            text: value.to_string(),
+                            has_expansion: false,
+                            ..word.clone()
+                        },
+                        range: word.range,
+                    };
+                    assign(&mut vars, &a, true);
+                }
                 // A Go distribution downloaded by the file: its archive names the release,
                 // where the base image said nothing of Go.
                 Some(program)

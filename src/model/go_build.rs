@@ -279,6 +279,14 @@ impl GoBuild {
             .any(|f| f.name == "buildmode" && f.value.as_deref() == Some("plugin"))
     }
 
+    /// The build mode in effect (from the command line or GOFLAGS) links an executable that
+    /// needs the dynamic loader (`-buildmode=pie`): it does not start on `scratch`.
+    pub fn needs_dynamic_loader(&self) -> bool {
+        self.effective_flag("buildmode")
+            .and_then(|u| u.flag.value.as_deref())
+            .is_some_and(|mode| crate::knowledge::go_linker::LOADER_BUILD_MODES.contains(&mode))
+    }
+
     /// `go build -o DIR` of several packages (`./cmd/...`) writes each binary into `DIR`, under
     /// names the file does not spell: the output is that directory (Go refuses a file there).
     /// So does `go install` of several (`go install example.com/tool/...@v4`), into GOBIN.

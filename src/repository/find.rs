@@ -190,8 +190,15 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
         };
         found.push((kind, PathBuf::from(name)));
     }
-    for dir in SCRIPT_DIRS {
-        for name in list(Path::new(dir)) {
+    // A script folder and the folders in it (`scripts/docker/build.sh`): projects group their
+    // build scripts by what they build.
+    let script_dirs = SCRIPT_DIRS.iter().flat_map(|dir| {
+        let dir = Path::new(dir);
+        std::iter::once(dir.to_path_buf())
+            .chain(entries(dir, true).into_iter().map(|sub| dir.join(sub)))
+    });
+    for dir in script_dirs {
+        for name in list(&dir) {
             let kind = if is_makefile_name(&name) {
                 ConfigKind::Makefile
             } else if name.ends_with(".sh") {
@@ -201,7 +208,7 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
             } else {
                 continue;
             };
-            found.push((kind, Path::new(dir).join(name)));
+            found.push((kind, dir.join(name)));
         }
     }
     if search_compose {

@@ -4,7 +4,7 @@ use super::text::{base_weight, exec_form, nonroot_user_line};
 use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::files::CA_BUNDLE;
-use crate::knowledge::images::DISTROLESS_STATIC;
+use crate::knowledge::images::{DISTROLESS_BASE, DISTROLESS_STATIC};
 use crate::knowledge::users::UserSpec;
 use crate::model::{GoBuild, Model, StageBase};
 use crate::paths;
@@ -144,7 +144,14 @@ fn rewrite(ctx: &Context, build: Option<&GoBuild>) -> Option<Fix> {
     }
     // Commands run after the build may have prepared files the program needs: distroless
     // static brings users, certificates and time zones that scratch lacks.
-    let (base, title) = if runs_after_build {
+    let (base, title) = if build.needs_dynamic_loader() {
+        (
+            DISTROLESS_BASE,
+            format!(
+                "ship the binary from a new `FROM {DISTROLESS_BASE}` stage (a `-buildmode=pie` binary needs the dynamic loader, which scratch lacks)"
+            ),
+        )
+    } else if runs_after_build {
         (
             DISTROLESS_STATIC,
             format!(
@@ -395,11 +402,18 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         _ => "the final image compiles Go: the toolchain, sources and build cache ship with the binary"
             .to_string(),
     };
-    let mut help = "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)".to_string();
+    let dynamic = found.build.is_some_and(GoBuild::needs_dynamic_loader);
+    let mut help = if dynamic {
+        format!(
+            "compile in a `build` stage, then copy only the binary into a new `FROM {DISTROLESS_BASE}` stage that runs as a non-root user: a `-buildmode=pie` binary is dynamically linked even with cgo off, and needs the C library's loader that distroless base has and scratch lacks (`gopherlint --explain GL001`)"
+        )
+    } else {
+        "compile in a `build` stage (with `CGO_ENABLED=0`, for a static binary), then copy only the binary and CA certificates into a new `FROM scratch` stage that runs as a non-root user (`gopherlint --explain GL001`)".to_string()
+    };
     if let Some(weight) = stage
         .root_image
         .as_ref()
-        .and_then(|image| base_weight(ctx, image, "scratch"))
+        .and_then(|image| base_weight(ctx, image, if dynamic { DISTROLESS_BASE } else { "scratch" }))
     {
         help.push_str(&format!("; {weight}"));
     }

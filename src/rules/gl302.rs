@@ -5,6 +5,7 @@ use super::{Context, declare_rule};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::knowledge::conventions::CACHE_MOUNT_TOPICS;
 use crate::knowledge::go_command::flag_bool;
+use crate::knowledge::go_release::GoFeature;
 use crate::model::go_caches::{GoCache, GoCacheRun};
 
 declare_rule! {
@@ -221,7 +222,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // they would be downloaded again on each fresh runner.
         // A context go.mod that requires nothing has no module to download (GL301 leaves it
         // alone too).
-        let nothing_required = model.context_go_mod().is_some_and(|m| !m.has_requirements());
+        let nothing_required = model.context_go_mod().is_some_and(|m| !m.has_requirements())
+            // Before Go 1.11 there are no modules, and no module cache to mount.
+            || model.golang_release(run.stage).lacks(GoFeature::Modules);
         if (run.uses.downloads || own_fetch.is_some())
             && !nothing_required
             && !run.cleans.contains(&GoCache::Module)

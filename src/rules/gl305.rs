@@ -97,19 +97,31 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ),
         Some(name) => format!("add `.git` to `{name}`, on a line of its own"),
     };
+    // Nor is a build of named files (`go build ./cmd/api/main.go`) ever stamped.
+    let named_only = {
+        let mut builds = model.shipped_builds().peekable();
+        builds.peek().is_some() && builds.all(|b| b.builds_named_files())
+    };
     let mut d = ctx
         .report(
             &RULE,
             ctx.instruction_head(first.instruction),
-            format!(
-                "{cause}: every commit changes this layer and reruns every step after it, and the repository's history goes to the builder"
-            ),
+            // Built only with `--no-cache`, every step reruns anyway: what is left is the
+            // history sent with each build.
+            if model.every_build_uncached() {
+                format!("{cause}: the repository's history goes to the builder with every build")
+            } else {
+                format!(
+                    "{cause}: every commit changes this layer and reruns every step after it, and the repository's history goes to the builder"
+                )
+            },
         )
         .with_help(
             // Go stamps the revision (1.18 and later) only where git is there to read it:
             // elsewhere the binary carries no stamp with `.git` or without it.
             if model.golang_release(first.stage).has(GoFeature::VcsStamping)
                 && model.has_git(first.stage, first.instruction) != Some(false)
+                && !named_only
             {
                 format!(
                     "{help}. Without `.git` the binary carries no VCS stamp: set a version with `-ldflags \"-X main.version=...\"` if you want one"
