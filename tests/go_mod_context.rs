@@ -6,7 +6,9 @@ mod common;
 
 use common::{stdout_in, write};
 
-fn gl212(go_mod: &str, image: &str) -> String {
+/// GL212's output, with `args` before the file, for a build on `image` of a module whose
+/// go.mod is `go_mod`.
+fn gl212_with(go_mod: &str, image: &str, args: &[&str]) -> String {
     let dir = tempfile::TempDir::new().expect("tempdir");
     write(dir.path(), "go.mod", go_mod);
     write(
@@ -14,10 +16,14 @@ fn gl212(go_mod: &str, image: &str) -> String {
         "Dockerfile",
         &format!("FROM {image} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"),
     );
-    stdout_in(
-        dir.path(),
-        &["--format", "compact", "--select", "GL212", "Dockerfile"],
-    )
+    let mut all = vec!["--select", "GL212"];
+    all.extend_from_slice(args);
+    all.push("Dockerfile");
+    stdout_in(dir.path(), &all)
+}
+
+fn gl212(go_mod: &str, image: &str) -> String {
+    gl212_with(go_mod, image, &["--format", "compact"])
 }
 
 #[test]
@@ -56,20 +62,10 @@ fn a_go_mod_for_toolchains_stops_go_before_1_21() {
 #[test]
 fn the_suggested_tag_is_one_the_official_image_publishes() {
     let help = |image: &str| {
-        let dir = tempfile::TempDir::new().expect("tempdir");
-        write(
-            dir.path(),
-            "go.mod",
+        gl212_with(
             "module example.com/app\n\ngo 1.24.2\n",
-        );
-        write(
-            dir.path(),
-            "Dockerfile",
-            &format!("FROM {image} AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"),
-        );
-        stdout_in(
-            dir.path(),
-            &["--select", "GL212", "--color", "never", "Dockerfile"],
+            image,
+            &["--color", "never"],
         )
     };
     // No Go 1.24 image is built on Alpine 3.15 or on Debian buster.

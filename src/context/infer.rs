@@ -7,36 +7,39 @@ use std::path::{Path, PathBuf};
 
 use crate::syntax::{Dockerfile, Keyword, parse};
 
+/// The source words of the file's COPY and ADD from the context (not `--from`, not heredocs).
+fn context_copy_sources(file: &Dockerfile) -> Vec<&str> {
+    file.instructions
+        .iter()
+        .filter(|i| {
+            matches!(i.keyword, Keyword::Copy | Keyword::Add)
+                && i.flag("from").is_none()
+                && i.heredocs.is_empty()
+        })
+        .flat_map(|i| {
+            let words = i.arg_words();
+            let sources = words.split_last().map_or(&[][..], |(_, from)| from);
+            sources.iter().map(|w| w.value.as_str()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Sources of the file's COPY and ADD from the context: plain relative paths, without
 /// variables, wildcards, URLs or `.` (which exists everywhere and tells nothing).
 fn literal_sources(file: &Dockerfile) -> Vec<String> {
-    let mut sources = Vec::new();
-    for instruction in &file.instructions {
-        if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
-            || instruction.flag("from").is_some()
-            || !instruction.heredocs.is_empty()
-        {
-            continue;
-        }
-        let words = instruction.arg_words();
-        let Some((_, from)) = words.split_last() else {
-            continue;
-        };
-        for word in from {
-            let source = word.value.trim_start_matches("./").trim_end_matches('/');
-            if source.is_empty()
-                || source == "."
+    context_copy_sources(file)
+        .into_iter()
+        .map(|word| word.trim_start_matches("./").trim_end_matches('/'))
+        .filter(|source| {
+            !(source.is_empty()
+                || *source == "."
                 || source.starts_with('/')
                 || source.contains(['$', '*', '?', '[', '\\'])
                 || source.contains("://")
-                || source.split('/').any(|part| part == "..")
-            {
-                continue;
-            }
-            sources.push(source.to_string());
-        }
-    }
-    sources
+                || source.split('/').any(|part| part == ".."))
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 /// Sources of the file's context copies that climb out of it (`COPY ../../csi /src`, `COPY ..
@@ -45,33 +48,21 @@ fn literal_sources(file: &Dockerfile) -> Vec<String> {
 /// Dockerfile's own folder.
 fn climbing_sources(file: &Dockerfile) -> Vec<(usize, String)> {
     let mut sources = Vec::new();
-    for instruction in &file.instructions {
-        if !matches!(instruction.keyword, Keyword::Copy | Keyword::Add)
-            || instruction.flag("from").is_some()
-            || !instruction.heredocs.is_empty()
-        {
+    for word in context_copy_sources(file) {
+        let source = word.trim_end_matches('/');
+        if !(source == ".." || source.starts_with("../")) || source.contains(['$', '*', '?']) {
             continue;
         }
-        let words = instruction.arg_words();
-        let Some((_, from)) = words.split_last() else {
+        let parts: Vec<&str> = source
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        let up = parts.iter().take_while(|p| **p == "..").count();
+        let rest = &parts[up..];
+        if rest.contains(&"..") {
             continue;
-        };
-        for word in from {
-            let source = word.value.trim_end_matches('/');
-            if !(source == ".." || source.starts_with("../")) || source.contains(['$', '*', '?']) {
-                continue;
-            }
-            let parts: Vec<&str> = source
-                .split('/')
-                .filter(|p| !p.is_empty() && *p != ".")
-                .collect();
-            let up = parts.iter().take_while(|p| **p == "..").count();
-            let rest = &parts[up..];
-            if rest.contains(&"..") {
-                continue;
-            }
-            sources.push((up, rest.join("/")));
         }
+        sources.push((up, rest.join("/")));
     }
     sources
 }
