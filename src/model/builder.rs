@@ -14,7 +14,7 @@ use super::scripts::{MadeDir, RunScript, installed_with, made_by, run_scripts};
 use super::stage::{CreatedGroup, CreatedUser, Stage, StageBase, UserSetting};
 use super::start_vars::{image_env, image_reference, platform_args};
 use super::tools::{self, ToolRun};
-use super::vars::{Value, Var, Vars};
+use super::vars::{Value, Var, Vars, word_assignment};
 use super::{ModelError, ModelOptions};
 use crate::context::BuildContext;
 use crate::knowledge::go_command;
@@ -471,14 +471,7 @@ impl<'a> Builder<'a> {
                         }
                         match word.text.split_once('=') {
                             Some((name, value)) => {
-                                let a = shell::Assignment {
-                                    name: name.to_string(),
-                                    value: shell::ShellWord {
-                                        text: value.to_string(),
-                                        ..word.clone()
-                                    },
-                                    range: word.range,
-                                };
+                                let a = word_assignment(word, name, value, word.has_expansion);
                                 assign(&mut vars, &a, true);
                             }
                             None => {
@@ -498,16 +491,7 @@ impl<'a> Builder<'a> {
                     if let Some((name, value)) =
                         crate::knowledge::shells::powershell_env_assignment(program) =>
                 {
-                    let word = &command.argv[0];
-                    let a = shell::Assignment {
-                        name: name.to_string(),
-                        value: shell::ShellWord {
-                            text: value.to_string(),
-                            has_expansion: false,
-                            ..word.clone()
-                        },
-                        range: word.range,
-                    };
+                    let a = word_assignment(&command.argv[0], name, value, false);
                     assign(&mut vars, &a, true);
                 }
                 // A Go distribution downloaded by the file: its archive names the release,

@@ -338,6 +338,25 @@ fn expand_nested(text: &str, lookup: &dyn Fn(&str) -> Lookup, depth: usize, stri
     }
 }
 
+/// An assignment written as one word (`export NAME=value`, PowerShell's `$Env:NAME=value`):
+/// `value` is the text after its `=`, with the word's span.
+pub(super) fn word_assignment(
+    word: &crate::shell::ShellWord,
+    name: &str,
+    value: &str,
+    has_expansion: bool,
+) -> crate::shell::Assignment {
+    crate::shell::Assignment {
+        name: name.to_string(),
+        value: crate::shell::ShellWord {
+            text: value.to_string(),
+            has_expansion,
+            ..word.clone()
+        },
+        range: word.range,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
