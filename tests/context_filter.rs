@@ -294,3 +294,39 @@ fn the_vcs_stamp_is_named_only_where_go_would_write_one() {
     assert!(out.contains("note[GL305]"), "{out}");
     assert!(!out.contains("carries no VCS stamp"), "{out}");
 }
+
+#[test]
+fn build_push_action_with_no_context_builds_the_git_checkout_without_git() {
+    let workflow = |with: &str| {
+        format!(
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n{with}          push: true\n          tags: acme/app:latest\n"
+        )
+    };
+    // No `context:`, or `{{defaultContext}}`: BuildKit fetches the commit, without `.git`.
+    for with in ["", "          context: \"{{defaultContext}}\"\n"] {
+        let dir = repo(
+            true,
+            &[
+                ("Dockerfile", BUILD),
+                (".github/workflows/release.yml", &workflow(with)),
+            ],
+        );
+        assert!(!gl305(&dir, &["Dockerfile"]).contains("GL305"), "{with}");
+        let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
+        assert!(model.contains("fetches the Git checkout"), "{model}");
+    }
+    // The checked-out workspace, or a Git context that keeps `.git`, sends it.
+    for with in [
+        "          context: .\n",
+        "          build-args: BUILDKIT_CONTEXT_KEEP_GIT_DIR=1\n",
+    ] {
+        let dir = repo(
+            true,
+            &[
+                ("Dockerfile", BUILD),
+                (".github/workflows/release.yml", &workflow(with)),
+            ],
+        );
+        assert!(gl305(&dir, &["Dockerfile"]).contains("GL305"), "{with}");
+    }
+}

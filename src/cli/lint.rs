@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::files::{Input, Linted, Target, lint_one};
 use super::settings::{ConfigResolver, ContextResolver, FlagSettings};
 use super::{Cli, CliError, EXIT_FINDINGS, EXIT_OK, write_out};
+use crate::context::BuildContext;
 use crate::fix::FixMode;
 use crate::output::{self, FileReport, OutputStream};
 
@@ -132,6 +133,19 @@ impl Resolver<'_> {
         let context =
             self.contexts
                 .for_file(&config, file_path.as_deref(), build_context, build_named);
+        // Built from the Git checkout BuildKit fetches, the context has the repository's
+        // files but not its `.git`.
+        let from_checkout = in_repo
+            .as_ref()
+            .and_then(|found| found.build.as_ref())
+            .is_some_and(|b| b.builds > 0 && b.git_checkout);
+        let context = match context {
+            Some(c) if from_checkout && c.git => Some(Arc::new(BuildContext {
+                git: false,
+                ..(*c).clone()
+            })),
+            other => other,
+        };
         let (repo_path, build, run_docs, repo_wide, nested_project) = match in_repo {
             Some(found) => (
                 Some(found.relative),

@@ -474,6 +474,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             documented: None,
             no_cache: fields.no_cache == Some(true),
             tags: Vec::new(),
+            git_checkout: false,
         });
     }
     found

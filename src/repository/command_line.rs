@@ -334,6 +334,7 @@ pub(super) fn to_config(
         only_if_absent: None,
         documented: None,
         no_cache: build.no_cache,
+        git_checkout: false,
         // A tag whose account is written out keeps it (`acme/$NAME:$VERSION`): the image
         // name is unknown, the account it is pushed under is not.
         tags: build

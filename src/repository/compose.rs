@@ -153,6 +153,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             only_if_absent: None,
             documented: None,
             no_cache: build.get("no_cache").is_some_and(Node::is_true),
+            git_checkout: false,
             tags: spec
                 .str_at("image")
                 .filter(|i| !i.contains('$'))

@@ -261,6 +261,7 @@ fn docker(
         documented: None,
         no_cache: false,
         tags: Vec::new(),
+        git_checkout: false,
     })
 }
 

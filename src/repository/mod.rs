@@ -131,6 +131,10 @@ pub struct BuildConfig {
     /// The build passes `--no-cache` (`no-cache: true`, compose's `no_cache`): it reuses no
     /// layer, and BuildKit empties the cache mounts its RUN steps use before it starts.
     pub no_cache: bool,
+    /// The context is the repository's Git checkout, which BuildKit fetches itself
+    /// (build-push-action with no `context:`, or `{{defaultContext}}`): only committed files,
+    /// and no `.git` unless `BUILDKIT_CONTEXT_KEEP_GIT_DIR` asks for it.
+    pub git_checkout: bool,
     /// The image names the build tags, as written, where they hold no variable (compose's
     /// `image:` beside `build:`, `docker build -t app:dev`).
     pub tags: Vec<String>,
@@ -166,6 +170,7 @@ impl BuildConfig {
             documented: None,
             no_cache: false,
             tags: Vec::new(),
+            git_checkout: false,
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Chosen {
     pub publishes: bool,
     /// Every build passes `--no-cache`: none reuses a layer or a cache mount.
     pub uncached: bool,
+    /// Every build's context is the Git checkout BuildKit fetches: no `.git` in it.
+    pub git_checkout: bool,
     /// No build publishes it and every build says it is for tests or development.
     pub local: Option<Intent>,
     /// Nothing publishes the file, and this publishes its release twin (for messages).
@@ -172,6 +174,7 @@ impl<'a> DockerfileBuilds<'a> {
             builds: ordered.len(),
             publishes,
             uncached: ordered.iter().all(|c| c.no_cache),
+            git_checkout: ordered.iter().all(|c| c.git_checkout),
             local,
             release_twin,
             released: ordered.iter().find_map(|c| c.released.clone()),
@@ -209,6 +212,7 @@ impl DockerfileBuilds<'_> {
             builds: 0,
             publishes: false,
             uncached: false,
+            git_checkout: false,
             local: Some(Intent::Dev),
             release_twin: Some(describe_twin(twin)),
             released: None,

@@ -171,8 +171,14 @@ pub(super) fn action_build(
         documented: None,
         no_cache: false,
         tags: Vec::new(),
+        git_checkout: false,
     }
 }
+
+/// The build-push-action's name for the Git context it builds by default.
+const DEFAULT_CONTEXT: &str = "{{defaultContext}}";
+/// The build argument that keeps `.git` in a Git context.
+const KEEP_GIT_DIR: &str = "BUILDKIT_CONTEXT_KEEP_GIT_DIR";
 
 /// A `docker/build-push-action` step. Its `context` and `file` are read from the workspace
 /// root; with no `file`, the Dockerfile is the context's. With no `context`, the action builds
@@ -195,7 +201,19 @@ fn build_push_step(
         workflow_matrix::substitute_values(&text, "env.", &env)
     };
     let input = |key: &str| with.and_then(|w| w.str_at(key)).map(resolve);
-    let context = context_input(input("context"));
+    // With no `context`, or `{{defaultContext}}` (`{{defaultContext}}:docker` for a folder of
+    // it), the action builds the Git checkout BuildKit fetches, not the workspace.
+    let (context, git_checkout) = match input("context") {
+        None => (ContextDir::Dir(PathBuf::new()), true),
+        Some(text) => match text.trim().strip_prefix(DEFAULT_CONTEXT) {
+            Some(rest) => (context_input(rest.strip_prefix(':').map(str::to_string)), true),
+            None => (context_input(Some(text)), false),
+        },
+    };
+    let args = build_args(with.and_then(|w| w.get("build-args")));
+    let keeps_git_dir = args.iter().any(|(name, value)| {
+        name == KEEP_GIT_DIR && value.as_deref().is_some_and(|v| v.trim() != "0" && !v.trim().eq_ignore_ascii_case("false"))
+    });
     let dockerfile = match (input("file"), &context) {
         (Some(f), _) => join_rel(Path::new(""), &f)?,
         (None, ContextDir::Dir(dir)) => normalize(&dir.join("Dockerfile")),
@@ -230,7 +248,8 @@ fn build_push_step(
         || pushing_output
         || push.is_some_and(|p| p.is_true() || p.as_str().is_some_and(|s| s.contains("${{")));
     Some(BuildConfig {
-        args: build_args(with.and_then(|w| w.get("build-args"))),
+        args,
+        git_checkout: git_checkout && !keeps_git_dir,
         platforms: dedup(platforms),
         platforms_unread,
         publishes,
