@@ -25,7 +25,12 @@ fn repo(files: &[(&str, &str)]) -> TempDir {
         "go.mod",
         "module example.com/app\n\ngo 1.24\n\nrequire golang.org/x/net v0.30.0\n",
     );
-    write(dir.path(), "main.go", "package main\n\nfunc main() {}\n");
+    // The program imports what go.mod requires: building it downloads that module.
+    write(
+        dir.path(),
+        "main.go",
+        "package main\n\nimport _ \"golang.org/x/net/html\"\n\nfunc main() {}\n",
+    );
     for (path, text) in files {
         write(dir.path(), path, text);
     }
@@ -120,4 +125,48 @@ fn a_module_that_requires_nothing_has_nothing_to_download() {
     let dir = repo(&[("Dockerfile", BROAD)]);
     write(dir.path(), "go.mod", "module example.com/app\n\ngo 1.24\n");
     assert!(!gl301(&dir).contains("GL301"));
+}
+
+#[test]
+fn a_program_that_imports_no_module_downloads_none() {
+    // go.mod requires a module only the tests import: `go build` downloads nothing.
+    let dir = repo(&[("Dockerfile", BROAD)]);
+    write(
+        dir.path(),
+        "main.go",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"example.com/app/internal/quote\"\n)\n\nfunc main() { fmt.Println(quote.Text) }\n",
+    );
+    write(
+        dir.path(),
+        "internal/quote/quote.go",
+        "package quote\n\nconst Text = \"hello\"\n",
+    );
+    write(
+        dir.path(),
+        "main_test.go",
+        "package main\n\nimport _ \"golang.org/x/net/html\"\n",
+    );
+    assert!(!gl301(&dir).contains("GL301"));
+    // go.mod on its own first, then no download: the build would fetch into its layer.
+    let gl302 = |dir: &TempDir| {
+        write(
+            dir.path(),
+            "Dockerfile",
+            &BROAD.replace("COPY . .", "COPY go.mod ./\nCOPY . ."),
+        );
+        stdout_in(dir.path(), &["--select", "GL302", "Dockerfile"])
+    };
+    let out = gl302(&dir);
+    assert!(!out.contains("module cache"), "{out}");
+    assert!(out.contains("GL302"), "the build cache still counts: {out}");
+    write(dir.path(), "Dockerfile", BROAD);
+    // An internal package that imports the module downloads it.
+    write(
+        dir.path(),
+        "internal/quote/quote.go",
+        "package quote\n\nimport _ \"golang.org/x/net/html\"\n\nconst Text = \"hello\"\n",
+    );
+    assert!(gl301(&dir).contains("warning[GL301]"));
+    let out = gl302(&dir);
+    assert!(out.contains("module cache"), "{out}");
 }

@@ -140,6 +140,29 @@ pub fn writes_relative_files(
     Some(written.or(dir_default.filter(|_| writes_files)))
 }
 
+/// The first import of the packages in `start` (or the in-module packages they import) from
+/// outside the module and the standard library (whose paths have no dot in their first
+/// element), with the file that makes it. `None` when the walk cannot read the program,
+/// `Some(None)` when every import is the module's or the standard library's: building it
+/// downloads no module, whatever go.mod requires for other packages or tests.
+pub fn imports_outside_module(
+    root: &Path,
+    module: &str,
+    start: &[String],
+) -> Option<Option<(String, String)>> {
+    walk(root, module, start, |file, _, imports| {
+        imports
+            .iter()
+            .find(|i| {
+                let in_module = **i == module
+                    || i.strip_prefix(module)
+                        .is_some_and(|rest| rest.starts_with('/'));
+                !in_module && i.split('/').next().is_some_and(|first| first.contains('.'))
+            })
+            .map(|i| (file.to_string(), i.to_string()))
+    })
+}
+
 /// The first file of the packages in `start` (or the in-module packages they import) that reads
 /// the VCS stamp `go build` writes from `.git` (`vcs.revision`, `vcs.time`, `vcs.modified` in
 /// the build info, or the main module's version, which Go 1.24 and later take from the

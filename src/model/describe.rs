@@ -382,7 +382,9 @@ fn describe_context(model: &Model, out: &mut String) {
     let _ = writeln!(out, "  ignore file: {ignore}");
     let from_checkout = model.build.as_deref().is_some_and(|b| b.git_checkout);
     let git = match (context.git, context.sends(".git")) {
-        (false, _) if from_checkout => "no: the build fetches the Git checkout, which leaves it out",
+        (false, _) if from_checkout => {
+            "no: the build fetches the Git checkout, which leaves it out"
+        }
         (false, _) => "no",
         (true, Some(true)) => "yes, and it is sent",
         (true, Some(false)) => "yes, left out by the ignore file",

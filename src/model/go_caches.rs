@@ -52,6 +52,9 @@ pub struct GoCacheUse {
     /// It downloads modules (`go mod download`, `tidy`, `vendor`, `go get`, `go install
     /// pkg@version`).
     pub downloads: bool,
+    /// It loads packages besides the ones it builds (`go test`, `go run`, `go vet`, `go
+    /// generate`): what they import is not the built program's.
+    pub loads_other_packages: bool,
     /// It empties the build cache (`go clean -cache`).
     pub cleans_build: bool,
     /// It empties the module cache (`go clean -modcache`); one command may empty both.
@@ -80,9 +83,15 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
     let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
     let has = |w: &str| words.contains(&w);
     match subcommand {
-        GoSubcommand::Build | GoSubcommand::Test | GoSubcommand::Run => GoCacheUse {
+        GoSubcommand::Build => GoCacheUse {
             compiles: true,
             downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
+            ..GoCacheUse::default()
+        },
+        GoSubcommand::Test | GoSubcommand::Run => GoCacheUse {
+            compiles: true,
+            downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
+            loads_other_packages: true,
             ..GoCacheUse::default()
         },
         GoSubcommand::Install => GoCacheUse {
@@ -106,6 +115,7 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
             // anything compiles is unknown.
             Some("vet") => GoCacheUse {
                 compiles: true,
+                loads_other_packages: true,
                 ..GoCacheUse::default()
             },
             Some("clean") => GoCacheUse {
@@ -113,7 +123,11 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
                 cleans_modules: has("-modcache"),
                 ..GoCacheUse::default()
             },
-            _ => GoCacheUse::default(),
+            Some("version" | "help") => GoCacheUse::default(),
+            _ => GoCacheUse {
+                loads_other_packages: true,
+                ..GoCacheUse::default()
+            },
         },
         GoSubcommand::Env => GoCacheUse::default(),
     }
@@ -579,6 +593,7 @@ impl FileFacts<'_> {
             };
             last.uses.compiles |= uses.compiles;
             last.uses.downloads |= uses.downloads;
+            last.uses.loads_other_packages |= uses.loads_other_packages;
             for (cleans, cache) in [
                 (uses.cleans_build, GoCache::Build),
                 (uses.cleans_modules, GoCache::Module),

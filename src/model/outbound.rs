@@ -8,6 +8,7 @@ use std::path::Path;
 use super::Model;
 use super::copy::CopySource;
 use super::go_build::GoBuild;
+use super::go_caches::GoCacheRun;
 use crate::context::go_source::{self, Outbound};
 use crate::paths;
 
@@ -41,6 +42,31 @@ impl Model<'_> {
     pub fn shipped_program_relative_writes(&self) -> Option<Option<(String, String)>> {
         let (root, module, dirs) = self.shipped_program_packages(false)?;
         go_source::writes_relative_files(Path::new(root), module, &dirs)
+    }
+
+    /// The RUN's go commands only build programs the final image ships (no download, test,
+    /// run or generate), and the shipped program's packages import nothing from outside the
+    /// module and the standard library: it downloads no module, whatever go.mod requires
+    /// for the tests or other programs.
+    pub fn builds_need_no_modules(&self, run: &GoCacheRun) -> bool {
+        if run.uses.downloads || run.uses.loads_other_packages {
+            return false;
+        }
+        let mut builds = self
+            .go_builds
+            .iter()
+            .filter(|b| b.instruction == run.instruction)
+            .peekable();
+        if builds.peek().is_none() || !builds.all(|b| self.ships(b)) {
+            return false;
+        }
+        let Some((root, module, dirs)) = self.shipped_program_packages(false) else {
+            return false;
+        };
+        matches!(
+            go_source::imports_outside_module(Path::new(root), module, &dirs),
+            Some(None)
+        )
     }
 
     /// The file of the shipped program that reads its VCS stamp (`vcs.revision` from

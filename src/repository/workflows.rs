@@ -206,13 +206,19 @@ fn build_push_step(
     let (context, git_checkout) = match input("context") {
         None => (ContextDir::Dir(PathBuf::new()), true),
         Some(text) => match text.trim().strip_prefix(DEFAULT_CONTEXT) {
-            Some(rest) => (context_input(rest.strip_prefix(':').map(str::to_string)), true),
+            Some(rest) => (
+                context_input(rest.strip_prefix(':').map(str::to_string)),
+                true,
+            ),
             None => (context_input(Some(text)), false),
         },
     };
     let args = build_args(with.and_then(|w| w.get("build-args")));
     let keeps_git_dir = args.iter().any(|(name, value)| {
-        name == KEEP_GIT_DIR && value.as_deref().is_some_and(|v| v.trim() != "0" && !v.trim().eq_ignore_ascii_case("false"))
+        name == KEEP_GIT_DIR
+            && value
+                .as_deref()
+                .is_some_and(|v| v.trim() != "0" && !v.trim().eq_ignore_ascii_case("false"))
     });
     let dockerfile = match (input("file"), &context) {
         (Some(f), _) => join_rel(Path::new(""), &f)?,

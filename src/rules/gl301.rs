@@ -51,7 +51,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        if reported.contains(&copy.instruction) {
+        // Builds of a program that imports no module download none: the requirements are
+        // for its tests or other programs.
+        if reported.contains(&copy.instruction)
+            || after.iter().all(|r| model.builds_need_no_modules(r))
+        {
             continue;
         }
         reported.push(copy.instruction);

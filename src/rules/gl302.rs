@@ -66,7 +66,10 @@ enum OwnFetch {
 fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<OwnFetch> {
     let model = ctx.model;
     let chain = model.chain(run.stage);
-    if !run.uses.compiles || !model.context_go_mod().is_some_and(|m| m.has_requirements()) {
+    if !run.uses.compiles
+        || !model.context_go_mod().is_some_and(|m| m.has_requirements())
+        || model.builds_need_no_modules(run)
+    {
         return None;
     }
     let go_mod_copy = model
