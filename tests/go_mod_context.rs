@@ -85,3 +85,11 @@ fn the_suggested_tag_is_one_the_official_image_publishes() {
         "{floating}"
     );
 }
+
+#[test]
+fn a_tag_the_official_image_never_published_says_no_release() {
+    // `-apline` names no image: the build fails at FROM, not at the go line.
+    let go_mod = "module example.com/app\n\ngo 1.25\n";
+    assert!(gl212(go_mod, "golang:1.15-alpine").contains("GL212"));
+    assert!(!gl212(go_mod, "golang:1.15-apline").contains("GL212"));
+}

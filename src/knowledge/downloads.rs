@@ -87,6 +87,31 @@ pub fn moving_ref(url: &str) -> Option<&str> {
             ..,
         ] => return Some(branch),
         ["raw.githubusercontent.com", _, _, "refs", "tags", ..] => return None,
+        // GitHub's API answers with a branch's head commit
+        // (`api.github.com/repos/OWNER/REPO/git/refs/heads/main`, `.../commits/main`,
+        // `.../branches/main`): added to bust the layer cache when the branch moves, which a
+        // digest would defeat.
+        [
+            "api.github.com",
+            "repos",
+            _,
+            _,
+            "git",
+            "refs",
+            "heads",
+            branch,
+            ..,
+        ] => {
+            return Some(branch);
+        }
+        [
+            "api.github.com",
+            "repos",
+            _,
+            _,
+            "commits" | "branches",
+            reference,
+        ] => reference,
         ["github.com", _, _, "releases", "latest", "download", ..]
         | ["github.com", _, _, "releases", "latest"]
         | ["api.github.com", "repos", _, _, "releases", "latest"] => return Some("latest"),
@@ -391,6 +416,12 @@ mod tests {
         assert_eq!(moving_ref(latest), Some("latest"));
         let archive = "https://github.com/acme/tool/archive/refs/heads/master.tar.gz";
         assert_eq!(moving_ref(archive), Some("master"));
+        let head = "https://api.github.com/repos/acme/plugin/git/refs/heads/main";
+        assert_eq!(moving_ref(head), Some("main"));
+        let commits = "https://api.github.com/repos/acme/plugin/commits/master";
+        assert_eq!(moving_ref(commits), Some("master"));
+        let pinned = "https://api.github.com/repos/acme/plugin/commits/3fea3d48ea8337b2aaca755c1d719e34b45f46b9";
+        assert_eq!(moving_ref(pinned), None);
         let gitlab = "https://gitlab.com/acme/tool/-/raw/main/install.sh";
         assert_eq!(moving_ref(gitlab), Some("main"));
         assert_eq!(moving_ref("https://sh.rustup.rs"), Some("newest"));

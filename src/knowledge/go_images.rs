@@ -187,10 +187,14 @@ impl GoTag {
 }
 
 /// The Go tag of an image that is the official `golang` image.
+/// `None` for a tag with a variant the image never published (`golang:1.15-apline`): no
+/// image has it.
 pub fn golang_tag(image: &ImageRef) -> Option<GoTag> {
-    image
-        .is_official_golang()
-        .then(|| GoTag::parse(image.tag_or_latest()))
+    if !image.is_official_golang() {
+        return None;
+    }
+    let tag = GoTag::parse(image.tag_or_latest());
+    (tag.version.is_none() || is_published_variant(&tag.variant)).then_some(tag)
 }
 
 /// The Go release a Go toolchain image runs, as far as its reference tells.
@@ -213,6 +217,14 @@ pub fn release(image: &ImageRef) -> GoRelease {
     } else {
         GoTag::parse(tag)
     };
+    // A variant the official image never published (`golang:1.15-apline`) names no image:
+    // the build fails at FROM, whatever its Go would have been.
+    if image.is_official_golang()
+        && go_tag.version.is_some()
+        && !is_published_variant(&go_tag.variant)
+    {
+        return GoRelease::Unknown;
+    }
     // A digest pins whatever release was current when it was taken: the tag's version still
     // says which, but a tag without one says nothing.
     if let Some(version) = go_tag.version {
@@ -234,6 +246,42 @@ pub fn release(image: &ImageRef) -> GoRelease {
         Some(Some(version)) => GoRelease::Retired(version),
         Some(None) => GoRelease::Unknown,
     }
+}
+
+/// The words of the official golang image's variants (`-alpine3.21`, `-bookworm`,
+/// `-windowsservercore-ltsc2022`): docker-library/golang's `versions.json` over its history.
+const VARIANT_WORDS: &[&str] = &[
+    "alpine",
+    "bookworm",
+    "bullseye",
+    "buster",
+    "stretch",
+    "jessie",
+    "wheezy",
+    "trixie",
+    "windowsservercore",
+    "nanoserver",
+    "ltsc2016",
+    "ltsc2019",
+    "ltsc2022",
+    "ltsc2025",
+    "1709",
+    "1803",
+    "1809",
+    "onbuild",
+    "cross",
+    "wheezy",
+];
+
+/// Every word of a golang tag's variant is one the official image publishes: `alpine3.N`,
+/// a Debian or Windows release. An empty variant (`golang:1.24`) is one.
+fn is_published_variant(variant: &str) -> bool {
+    variant.split('-').filter(|w| !w.is_empty()).all(|word| {
+        VARIANT_WORDS.contains(&word)
+            || word
+                .strip_prefix("alpine3.")
+                .is_some_and(|m| !m.is_empty() && m.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// A distribution release named in a tag without a Go version (`alpine3.16`, `buster`): the
@@ -306,6 +354,21 @@ mod tests {
                 matches!(release(&ImageRef::parse(&tag)), GoRelease::Version(_)),
                 "{tag}"
             );
+        }
+    }
+
+    #[test]
+    fn a_variant_never_published_names_no_release() {
+        assert_eq!(release_of("golang:1.15-apline"), GoRelease::Unknown);
+        assert_eq!(release_of("golang:1.24-bookwrm"), GoRelease::Unknown);
+        for tag in [
+            "golang:1.15-alpine3.12",
+            "golang:1.24-bookworm",
+            "golang:1.22-windowsservercore-ltsc2022",
+            "golang:1.24rc1-alpine",
+            "golang:1.24",
+        ] {
+            assert!(matches!(release_of(tag), GoRelease::Version(_)), "{tag}");
         }
     }
 

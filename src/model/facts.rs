@@ -312,6 +312,29 @@ impl<'a> FileFacts<'a> {
         users
     }
 
+    /// BuildKit builds the stage for the target: it is the final stage, or a stage the target
+    /// is built on or copies from, at any remove. BuildKit skips the others (a download stage
+    /// nothing copies from). True when the target is not known.
+    pub fn built_for_target(&self, stage: usize) -> bool {
+        let Some(target) = self.final_stage else {
+            return true;
+        };
+        let mut seen = vec![stage];
+        let mut work = vec![stage];
+        while let Some(current) = work.pop() {
+            if current == target {
+                return true;
+            }
+            for user in self.users_of(current) {
+                if !seen.contains(&user) {
+                    seen.push(user);
+                    work.push(user);
+                }
+            }
+        }
+        false
+    }
+
     /// The copies that take files from a stage, in file order.
     pub fn copies_from(&self, stage: usize) -> impl Iterator<Item = &Copy> {
         self.index.copies_from[stage]

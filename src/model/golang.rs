@@ -4,7 +4,7 @@
 use super::facts::FileFacts;
 use super::go_build::CgoSetting;
 use super::scripts::installed_packages;
-use crate::knowledge::go_images::GoTag;
+use crate::knowledge::go_images::{self, GoTag};
 use crate::knowledge::go_release::{GoFeature, GoRelease};
 use crate::knowledge::images::ImageRef;
 use crate::knowledge::{packages, tools};
@@ -111,10 +111,8 @@ impl FileFacts<'_> {
     pub fn golang_image(&self, stage: usize) -> Option<GolangImage<'_>> {
         let root = self.stages[stage].root_stage;
         let image = self.stages[root].root_image.as_ref()?;
-        image.is_official_golang().then(|| GolangImage {
-            image,
-            tag: GoTag::parse(image.tag_or_latest()),
-        })
+        let tag = go_images::golang_tag(image)?;
+        Some(GolangImage { image, tag })
     }
 
     /// The stage's root image is Docker Hub's official `golang` image.

@@ -54,6 +54,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // Builds of a program that imports no module download none: the requirements are
         // for its tests or other programs.
         if reported.contains(&copy.instruction)
+            || !model.built_for_target(copy.stage)
             || after.iter().all(|r| model.builds_need_no_modules(r))
         {
             continue;

@@ -200,8 +200,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         // A pinned tool built from nothing of the context: the step reruns only with a new
         // file or base, and then with a cold cache all the same.
         // A development target built on this stage runs Go with the caches of its layers.
+        // BuildKit never runs a stage the target does not need.
         if model.takes_no_files_before(run.stage, run.instruction)
             || model.feeds_go_container(run.stage)
+            || !model.built_for_target(run.stage)
         {
             continue;
         }
