@@ -170,3 +170,18 @@ fn a_program_that_imports_no_module_downloads_none() {
     let out = gl302(&dir);
     assert!(out.contains("module cache"), "{out}");
 }
+
+#[test]
+fn tidy_before_the_sources_downloads_nothing_and_the_build_downloads_all() {
+    let dockerfile = "FROM golang:1.24 AS build\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod tidy\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/server .\n\nFROM scratch\nCOPY --from=build /out/server /server\nUSER 65532:65532\nENTRYPOINT [\"/server\"]\n";
+    let dir = repo(&[("Dockerfile", dockerfile)]);
+    let out = stdout_in(
+        dir.path(),
+        &["--select", "GL302", "--format", "compact", "Dockerfile"],
+    );
+    assert!(!out.contains("Dockerfile:4:"), "{out}");
+    assert!(
+        out.contains("Dockerfile:6:") && out.contains("module cache"),
+        "{out}"
+    );
+}

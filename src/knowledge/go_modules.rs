@@ -55,6 +55,16 @@ pub fn verification_off(name: &str, value: &str) -> Option<VerificationOff> {
 /// Module queries whose version moves without a commit of the file (`go help
 /// module-queries`): `latest`, a branch (`master`, `main`), `HEAD`, and `go get`'s `upgrade`
 /// and `patch`. A semantic version, a version prefix or a commit hash names one version.
+/// The files that say which modules a build needs, without any of its packages: go.mod, go.sum
+/// and a workspace's go.work and go.work.sum, as a COPY names them (`go.sum*` for a go.sum
+/// that may be missing, `go.*`).
+pub fn is_module_file(name: &str) -> bool {
+    matches!(
+        name,
+        "go.mod" | "go.sum" | "go.work" | "go.work.sum" | "go.sum*" | "go.*" | "go.mod*"
+    )
+}
+
 pub const FLOATING_QUERIES: &[&str] = &["latest", "master", "main", "HEAD", "upgrade", "patch"];
 
 /// The query of `pkg@query` when it floats.

@@ -52,6 +52,10 @@ pub struct GoCacheUse {
     /// It downloads modules (`go mod download`, `tidy`, `vendor`, `go get`, `go install
     /// pkg@version`).
     pub downloads: bool,
+    /// It downloads modules whatever packages are there (`go mod download`, `go get`, `go
+    /// install pkg@version`), not only those the packages it loads import (`go mod tidy`,
+    /// `go mod vendor`).
+    pub downloads_outright: bool,
     /// It loads packages besides the ones it builds (`go test`, `go run`, `go vet`, `go
     /// generate`): what they import is not the built program's.
     pub loads_other_packages: bool,
@@ -86,28 +90,33 @@ pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
         GoSubcommand::Build => GoCacheUse {
             compiles: true,
             downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
+            downloads_outright: words.iter().skip(2).any(|w| is_versioned_package(w)),
             ..GoCacheUse::default()
         },
         GoSubcommand::Test | GoSubcommand::Run => GoCacheUse {
             compiles: true,
             downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
+            downloads_outright: words.iter().skip(2).any(|w| is_versioned_package(w)),
             loads_other_packages: true,
             ..GoCacheUse::default()
         },
         GoSubcommand::Install => GoCacheUse {
             compiles: true,
             downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
+            downloads_outright: words.iter().skip(2).any(|w| is_versioned_package(w)),
             ..GoCacheUse::default()
         },
         GoSubcommand::Get => GoCacheUse {
             compiles: false,
             downloads: true,
+            downloads_outright: true,
             ..GoCacheUse::default()
         },
         GoSubcommand::Mod => GoCacheUse {
             compiles: false,
             // `tidy` and `vendor` load every package, downloading the modules they need.
             downloads: has("download") || has("tidy") || has("vendor"),
+            downloads_outright: has("download"),
             ..GoCacheUse::default()
         },
         GoSubcommand::Other => match words.get(1).copied() {
@@ -328,6 +337,41 @@ impl FileFacts<'_> {
         };
         // Most chains copy from the context first: the copies answer before the mounts are read.
         !self.copies.iter().any(takes_files)
+            && !self
+                .runs
+                .iter()
+                .filter(|r| r.instruction <= instruction && chain.contains(&r.stage))
+                .any(|r| self.mounts_of_type(r.instruction, "bind"))
+    }
+
+    /// The RUN's downloads are only those of `go mod tidy` or `go mod vendor`, with no package
+    /// of the module in its chain yet: they load no package and download nothing (tidy drops
+    /// every requirement instead).
+    pub fn downloads_nothing(&self, run: &GoCacheRun) -> bool {
+        run.uses.downloads
+            && !run.uses.downloads_outright
+            && !run.uses.compiles
+            && self.takes_only_module_files_before(run.stage, run.instruction)
+    }
+
+    /// Before `instruction` the chain has taken only module files from the context (`COPY
+    /// go.mod go.sum ./`), and no Go package: a `go mod tidy` there loads no package and
+    /// downloads nothing.
+    pub fn takes_only_module_files_before(&self, stage: usize, instruction: usize) -> bool {
+        let chain = self.chain(stage);
+        let module_files_only = |c: &super::copy::Copy| {
+            c.source == super::copy::CopySource::Context
+                && c.sources.iter().all(|s| {
+                    s.certainty == super::Certainty::Known
+                        && crate::knowledge::go_modules::is_module_file(crate::paths::basename(
+                            &s.text,
+                        ))
+                })
+        };
+        self.copies
+            .iter()
+            .filter(|c| c.instruction < instruction && chain.contains(&c.stage))
+            .all(module_files_only)
             && !self
                 .runs
                 .iter()
@@ -593,6 +637,7 @@ impl FileFacts<'_> {
             };
             last.uses.compiles |= uses.compiles;
             last.uses.downloads |= uses.downloads;
+            last.uses.downloads_outright |= uses.downloads_outright;
             last.uses.loads_other_packages |= uses.loads_other_packages;
             for (cleans, cache) in [
                 (uses.cleans_build, GoCache::Build),

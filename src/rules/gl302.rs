@@ -90,6 +90,7 @@ fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<Own
                 && chain.contains(&r.stage)
                 && (r.uses.downloads || r.uses.compiles)
                 && !model.takes_no_files_before(r.stage, r.instruction)
+                && !model.downloads_nothing(r)
         })
         .collect();
     // A fetch that left the modules in the layer serves this RUN.
@@ -230,7 +231,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let nothing_required = model.context_go_mod().is_some_and(|m| !m.has_requirements())
             // Before Go 1.11 there are no modules, and no module cache to mount.
             || model.golang_release(run.stage).lacks(GoFeature::Modules);
-        if (run.uses.downloads || own_fetch.is_some())
+        if ((run.uses.downloads && !model.downloads_nothing(run)) || own_fetch.is_some())
             && !nothing_required
             && !run.cleans.contains(&GoCache::Module)
             && !(model.layer_cache_exported()
