@@ -66,3 +66,11 @@ fn a_directory_default_counts_only_in_a_program_that_writes_files() {
     let out = lint(repo(&writes).path());
     assert!(!out.contains("GL005"), "{out}");
 }
+
+#[test]
+fn a_state_directory_under_var_lib_keeps_root() {
+    // Root owns /var/lib, and scratch has none: a user other than root cannot make it.
+    let store = "package store\n\nconst defaultDb = \"/var/lib/app/app.db\"\n\nfunc Open() {}\n";
+    let out = lint(repo(store).path());
+    assert!(!out.contains("GL005"), "{out}");
+}

@@ -206,6 +206,12 @@ pub fn names_a_version(url: &str) -> bool {
         })
 }
 
+/// A variable whose name says it holds a version (`KIT_VERSION`, `${version}`): in a download
+/// address, a build argument the build must pass names the release it fetches.
+pub fn is_version_variable(name: &str) -> bool {
+    name.to_ascii_uppercase().contains("VERSION")
+}
+
 /// The rolling alias a file name ends in (`redis-stable.tar.gz`, `wordpress-latest.zip`,
 /// `latest.tar.gz`): `latest` or `stable` as the whole name before its extensions, or its
 /// last word.

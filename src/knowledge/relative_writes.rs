@@ -47,7 +47,8 @@ const READ_ONLY_DIR_NAMES: &[&str] = &[
 pub struct RelativeWrites<'a> {
     /// A relative path the source writes: the literal first argument of a write call
     /// (`os.Create("report.csv")`, `sqlite.Open("app.session")`), or a `./` path that names a
-    /// state file or directory (`"./data/app.db"`, a default its configuration keeps).
+    /// state file or directory (`"./data/app.db"`, a default its configuration keeps); or a
+    /// state directory of its own under `/var/lib` (`"/var/lib/app/app.db"`), which root owns.
     pub written: Option<&'a str>,
     /// A `./` default of a setting named for a directory or path (`CertDir: "./certs"`): the
     /// program writes there if it writes files at all.
@@ -67,6 +68,10 @@ impl<'a> RelativeWrites<'a> {
                 continue;
             }
             for (before, literal) in literals(line) {
+                if names_own_state_dir(literal) {
+                    found.written.get_or_insert(literal);
+                    continue;
+                }
                 if !is_relative_path(literal) {
                     continue;
                 }
@@ -84,6 +89,23 @@ impl<'a> RelativeWrites<'a> {
         }
         found
     }
+}
+
+/// The directory under which programs keep their variable state (FHS 3.0, 5.8): root owns it,
+/// and an image from scratch has none.
+const STATE_ROOT: &str = "/var/lib/";
+
+/// The distribution's own state under it, which a program reads and never writes.
+const SYSTEM_STATE_DIRS: &[&str] = &["apt", "dpkg", "apk", "rpm", "dnf", "yum", "dbus", "ucf"];
+
+/// `/var/lib/app/app.db`, `/var/lib/app/state`: a path under `/var/lib` of the program's own.
+fn names_own_state_dir(literal: &str) -> bool {
+    literal.strip_prefix(STATE_ROOT).is_some_and(|rest| {
+        let first = rest.split('/').next().unwrap_or_default();
+        !first.is_empty()
+            && !SYSTEM_STATE_DIRS.contains(&first)
+            && !literal.contains(['%', '*', '?', ' ', '{', '$'])
+    })
 }
 
 /// The string literals of a line, each with the text before it.
@@ -185,6 +207,11 @@ mod tests {
         assert_eq!(read.written, None);
         assert!(read.writes_files);
         let read = RelativeWrites::read("db := sqlite.Open(\"file::memory:?cache=shared\")\n");
+        assert_eq!(read.written, None);
+        // A state directory of its own under /var/lib, which root owns.
+        let read = RelativeWrites::read("\tdefaultDb = \"/var/lib/app/app.db\"\n");
+        assert_eq!(read.written, Some("/var/lib/app/app.db"));
+        let read = RelativeWrites::read("\tstatus = \"/var/lib/dpkg/status\"\n");
         assert_eq!(read.written, None);
     }
 

@@ -206,6 +206,12 @@ pub const FILE_ARRANGERS: &[&str] = &[
     "dirname",
 ];
 
+/// Programs that read or filter text and write only to their output: in a pipeline or a
+/// command substitution (`ARCH=$(uname -m | sed 's/aarch64/arm64/')`), they change no file.
+pub const TEXT_READERS: &[&str] = &[
+    "grep", "cut", "sed", "awk", "tr", "head", "tail", "uname", "sort", "export", "wc",
+];
+
 /// The ref a `git clone` checks out by `-b`/`--branch` (`git clone -b v0.3.29 URL`), or `None`
 /// when it takes the repository's default branch.
 pub fn clone_branch<'a>(argv: &[&'a str]) -> Option<&'a str> {

@@ -9,6 +9,28 @@ use super::stage::StageBase;
 use crate::knowledge::{downloads, files, packages, tools};
 use crate::paths;
 
+/// The variables written in a download address whose names say they hold a version.
+fn version_slots(url: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = url;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let braced = rest.starts_with('{');
+        let body = rest.trim_start_matches('{');
+        let end = body
+            .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
+            .unwrap_or(body.len());
+        let name = &body[..end];
+        if !name.is_empty()
+            && downloads::is_version_variable(name)
+            && (!braced || body[end..].starts_with('}'))
+        {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
 /// Why what a stage yields does not follow its base's release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseIndependence {
@@ -160,6 +182,8 @@ impl FileFacts<'_> {
                     return install.packages.iter().all(|&i| {
                         tools::DOWNLOADERS.contains(&argv[i])
                             || tools::UNPACKERS.contains(&argv[i])
+                            // The shell its script is written for (`bash`).
+                            || crate::knowledge::shells::is_posix_shell(argv[i])
                             || packages::is_release_neutral_data(argv[i])
                     });
                 }
@@ -174,13 +198,32 @@ impl FileFacts<'_> {
                                 u.replace(&format!("${{{arg}}}"), "platform")
                                     .replace(&format!("${arg}"), "platform")
                             });
+                            // A version the build must pass (`ARG KIT_VERSION` with no
+                            // default, `.../download/$KIT_VERSION/...`) names one release.
+                            let fixed = version_slots(&fixed)
+                                .into_iter()
+                                .filter(|name| {
+                                    vars.expand_strict(&format!("${{{name}}}"))
+                                        .usable()
+                                        .is_none_or(str::is_empty)
+                                })
+                                .fold(fixed.clone(), |u, name| {
+                                    u.replace(&format!("${{{name}}}"), "v0.0.0")
+                                        .replace(&format!("${name}"), "v0.0.0")
+                                });
                             vars.expand(&fixed).usable().map(str::to_string)
                         })
                         .collect();
                     downloads += urls.len();
                     return !urls.is_empty() && urls.iter().all(|u| downloads::names_a_version(u));
                 }
-                tools::FILE_ARRANGERS.contains(&program) || tools::UNPACKERS.contains(&program)
+                // Checks of what it fetched (`sha256sum -c`), text read into a variable
+                // (`uname -m | sed ...`) and upkeep of the base's own packages change none of
+                // the files it hands on.
+                packages::only_tends_the_image(program, &argv)
+                    || tools::UNPACKERS.contains(&program)
+                    || tools::TEXT_READERS.contains(&program)
+                    || tools::verifies(program, &argv[1..])
             });
         let outside_base = |copy: &super::copy::Copy| {
             !copy.sources.is_empty()
