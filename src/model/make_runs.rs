@@ -68,6 +68,30 @@ impl Model<'_> {
                 origin: None,
             };
         }
+        // Set on the build driver's own command line (`CGO_ENABLED=0 make`), the same on
+        // each: its go commands inherit it.
+        let prefixed: Vec<Option<&str>> = self
+            .runs
+            .iter()
+            .filter(|r| r.stage == binary.stage)
+            .flat_map(|r| r.script.commands.iter())
+            .filter(|c| super::opaque::is_opaque_build(c))
+            .map(|c| {
+                c.assignments
+                    .iter()
+                    .find(|a| a.name == "CGO_ENABLED")
+                    .map(|a| a.value.text.as_str())
+            })
+            .collect();
+        if let Some(Some(first)) = prefixed.first()
+            && !first.contains('$')
+            && prefixed.iter().all(|v| v == &Some(*first))
+        {
+            return CgoSetting {
+                value: Some(Value::known(first.to_string())),
+                origin: None,
+            };
+        }
         let value = self.stages[binary.stage].vars.exported_value("CGO_ENABLED");
         CgoSetting {
             value: value.map(|(v, _)| v.clone()),

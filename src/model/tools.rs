@@ -149,7 +149,7 @@ impl FileFacts<'_> {
     }
 
     /// A later `go build`, `go install` or `go run` in the file names this package (without a
-    /// version): the `go get` pinned it in go.mod for that command.
+    /// version), or a package under it (`repo/...`): the `go get` fetched it for that command.
     pub fn package_used_later(&self, run: &ToolRun, package: &str) -> bool {
         self.runs.iter().enumerate().any(|(index, r)| {
             let commands = if index == run.script {
@@ -167,10 +167,16 @@ impl FileFacts<'_> {
                             GoSubcommand::Build | GoSubcommand::Install | GoSubcommand::Run
                         )
                     })
-                    && c.argv
-                        .iter()
-                        .skip(2)
-                        .any(|w| w.text.split('@').next() == Some(package))
+                    // The package, or packages under it (`go install repo/...` installs
+                    // the commands below the library `go get` fetched).
+                    && c.argv.iter().skip(2).any(|w| {
+                        w.text.split('@').next().is_some_and(|named| {
+                            named == package
+                                || named
+                                    .strip_prefix(package)
+                                    .is_some_and(|rest| rest.starts_with('/'))
+                        })
+                    })
             })
         })
     }
