@@ -84,3 +84,29 @@ fn a_healthcheck_with_a_program_the_base_lacks_decides_nothing() {
     let out = lint(dir.path());
     assert!(out.contains("Dockerfile:6:6: warning[GL002]"), "{out}");
 }
+
+#[test]
+fn a_toolchain_image_whose_healthcheck_runs_pgrep_is_told_to_keep_it() {
+    // GL001: the toolchain ships, but scratch would break the compose healthcheck.
+    let dir = TempDir::new().expect("tempdir");
+    fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(
+        dir.path(),
+        "go.mod",
+        "module example.com/proxy\n\ngo 1.24\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM golang:1.24\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/proxy .\nEXPOSE 8080\nENTRYPOINT [\"proxy\"]\n",
+    );
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  proxy:\n    build: .\n    healthcheck:\n      test: [\"CMD\", \"pgrep\", \"proxy\"]\n",
+    );
+    let out = stdout_in(dir.path(), &["--select", "GL001", "Dockerfile"]);
+    assert!(out.contains("error[GL001]"), "{out}");
+    assert!(out.contains("a small base that has `pgrep`"), "{out}");
+    assert!(!out.contains("fix:"), "{out}");
+}

@@ -403,7 +403,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .to_string(),
     };
     let dynamic = found.build.is_some_and(GoBuild::needs_dynamic_loader);
-    let mut help = if dynamic {
+    // The repository runs a program of the image's OS in it (a compose healthcheck's
+    // `pgrep`): scratch or distroless would break that use.
+    let runs_in_image = model.build.as_deref().and_then(|b| b.runs_in_image.as_ref());
+    let mut help = if let Some((program, config)) = runs_in_image {
+        format!(
+            "compile in a `build` stage, then copy only the binary into a new stage on a small base that has `{program}`, which {config} runs in the image (Alpine has it), running as a non-root user (`gopherlint --explain GL001`)"
+        )
+    } else if dynamic {
         format!(
             "compile in a `build` stage, then copy only the binary into a new `FROM {DISTROLESS_BASE}` stage that runs as a non-root user: a `-buildmode=pie` binary is dynamically linked even with cgo off, and needs the C library's loader that distroless base has and scratch lacks (`gopherlint --explain GL001`)"
         )
@@ -413,6 +420,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(weight) = stage
         .root_image
         .as_ref()
+        .filter(|_| runs_in_image.is_none())
         .and_then(|image| base_weight(ctx, image, if dynamic { DISTROLESS_BASE } else { "scratch" }))
     {
         help.push_str(&format!("; {weight}"));
@@ -420,7 +428,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut diagnostic = ctx
         .report(&RULE, range, message)
         .with_help(help)
-        .with_fix(if go_run && found.build.is_none() {
+        .with_fix(if runs_in_image.is_some() {
+            None
+        } else if go_run && found.build.is_none() {
             build_instead_of_go_run(ctx)
         } else {
             rewrite(ctx, found.build)
