@@ -110,3 +110,27 @@ fn a_toolchain_image_whose_healthcheck_runs_pgrep_is_told_to_keep_it() {
     assert!(out.contains("a small base that has `pgrep`"), "{out}");
     assert!(!out.contains("fix:"), "{out}");
 }
+
+#[test]
+fn every_target_a_compose_file_builds_counts_as_built() {
+    // Two services build two targets of one file: BuildKit runs the stages of both.
+    let dir = TempDir::new().expect("tempdir");
+    fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(dir.path(), "go.mod", "module example.com/bots\n\ngo 1.24\n");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM golang:1.24 AS api_build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/api ./cmd/api\n\nFROM scratch AS api\nCOPY --from=api_build /out/api /api\nUSER 65532:65532\nENTRYPOINT [\"/api\"]\n\nFROM golang:1.24 AS worker_build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/worker ./cmd/worker\n\nFROM scratch AS worker\nCOPY --from=worker_build /out/worker /worker\nUSER 65532:65532\nENTRYPOINT [\"/worker\"]\n",
+    );
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  api:\n    build:\n      context: .\n      target: api\n  worker:\n    build:\n      context: .\n      target: worker\n",
+    );
+    let out = stdout_in(
+        dir.path(),
+        &["--select", "GL302", "--format", "compact", "Dockerfile"],
+    );
+    assert!(out.contains("Dockerfile:4:"), "{out}");
+    assert!(out.contains("Dockerfile:14:"), "{out}");
+}

@@ -312,17 +312,26 @@ impl<'a> FileFacts<'a> {
         users
     }
 
-    /// BuildKit builds the stage for the target: it is the final stage, or a stage the target
-    /// is built on or copies from, at any remove. BuildKit skips the others (a download stage
-    /// nothing copies from). True when the target is not known.
+    /// BuildKit builds the stage for a target: it is the final stage or a stage another build
+    /// of the repository names as its target (compose services of several targets), or one a
+    /// target is built on or copies from, at any remove. BuildKit skips the others (a
+    /// download stage nothing copies from). True when the target is not known.
     pub fn built_for_target(&self, stage: usize) -> bool {
         let Some(target) = self.final_stage else {
             return true;
         };
+        let named = |s: usize| {
+            self.build.as_deref().is_some_and(|b| {
+                self.stages[s]
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| b.targets.iter().any(|t| t == n))
+            })
+        };
         let mut seen = vec![stage];
         let mut work = vec![stage];
         while let Some(current) = work.pop() {
-            if current == target {
+            if current == target || named(current) {
                 return true;
             }
             for user in self.users_of(current) {

@@ -49,6 +49,9 @@ pub struct Chosen {
     /// The stages a compose service, Tilt resource or DevSpace image builds as its target (`target: dev`),
     /// lowercased: images of the file the repository runs as containers.
     pub run_targets: Vec<String>,
+    /// The stages every build names as its target (`--target`, compose's `target:`, a bake
+    /// target's), lowercased: BuildKit builds what each of them needs.
+    pub targets: Vec<String>,
 }
 
 fn describe(config: &BuildConfig) -> String {
@@ -192,6 +195,15 @@ impl<'a> DockerfileBuilds<'a> {
                 })
                 .filter_map(|c| c.target.as_deref().map(str::to_ascii_lowercase))
                 .collect(),
+            targets: {
+                let mut targets: Vec<String> = ordered
+                    .iter()
+                    .filter_map(|c| c.target.as_deref().map(str::to_ascii_lowercase))
+                    .collect();
+                targets.sort();
+                targets.dedup();
+                targets
+            },
         })
     }
 }
@@ -219,6 +231,7 @@ impl DockerfileBuilds<'_> {
             runs_in_image: None,
             described: Vec::new(),
             run_targets: Vec::new(),
+            targets: Vec::new(),
         })
     }
 }
