@@ -109,11 +109,20 @@ ENTRYPOINT [\"/kubectl\"]
     write(dir.path(), "Dockerfile", fetched);
     let found = stdout_in(dir.path(), &["--format", "compact", "Dockerfile"]);
     assert!(!found.contains("GL401"), "{found}");
-    // A version left to the build (no default) may be anything: the base's release matters.
+    // A version the build must pass (no default) names one release too.
     write(
         dir.path(),
         "Dockerfile",
         &fetched.replace("ARG KUBE_VERSION=v1.34.3", "ARG KUBE_VERSION"),
+    );
+    let found = stdout_in(dir.path(), &["--format", "compact", "Dockerfile"]);
+    assert!(!found.contains("GL401"), "{found}");
+    // A default that names no release (`latest`) floats with the base: the base's release
+    // matters.
+    write(
+        dir.path(),
+        "Dockerfile",
+        &fetched.replace("ARG KUBE_VERSION=v1.34.3", "ARG KUBE_VERSION=latest"),
     );
     let found = stdout_in(dir.path(), &["--format", "compact", "Dockerfile"]);
     assert!(found.contains("GL401"), "{found}");

@@ -312,21 +312,32 @@ impl<'a> FileFacts<'a> {
         users
     }
 
-    /// BuildKit builds the stage for a target: it is the final stage or a stage another build
-    /// of the repository names as its target (compose services of several targets), or one a
-    /// target is built on or copies from, at any remove. BuildKit skips the others (a
+    /// BuildKit builds the stage for a target: it is the final stage, a stage another build
+    /// of the repository names as its target (compose services of several targets) or a last
+    /// stage of a chain that starts a program of its own (an image built with `--target`), or
+    /// one a target is built on or copies from, at any remove. BuildKit skips the others (a
     /// download stage nothing copies from). True when the target is not known.
     pub fn built_for_target(&self, stage: usize) -> bool {
         let Some(target) = self.final_stage else {
             return true;
         };
+        // A stage nothing uses that sets its own start command is an image of its own, built
+        // with `--target`; one that starts nothing (a download stage left behind) is not.
         let named = |s: usize| {
             self.build.as_deref().is_some_and(|b| {
                 self.stages[s]
                     .name
                     .as_deref()
                     .is_some_and(|n| b.targets.iter().any(|t| t == n))
-            })
+            }) || (self.users_of(s).is_empty()
+                && self.chain(s).iter().any(|&c| {
+                    self.stages[c].body.iter().any(|&i| {
+                        matches!(
+                            self.instruction(i).keyword,
+                            Keyword::Entrypoint | Keyword::Cmd
+                        )
+                    })
+                }))
         };
         let mut seen = vec![stage];
         let mut work = vec![stage];
