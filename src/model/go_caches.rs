@@ -7,7 +7,7 @@ use super::copy::CopySource;
 use super::facts::FileFacts;
 use super::go_build::mount_type;
 use super::vars::Vars;
-use crate::knowledge::go_command::{self, GoSubcommand};
+use crate::knowledge::go_command;
 use crate::knowledge::images::DefaultUser;
 use crate::knowledge::users::UserSpec;
 use crate::paths;
@@ -44,103 +44,7 @@ pub struct CacheMount {
     pub target_range: Option<TextRange>,
 }
 
-/// What a go command does that a cache serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct GoCacheUse {
-    /// It compiles (build, install, test, run, vet): the build cache.
-    pub compiles: bool,
-    /// It downloads modules (`go mod download`, `tidy`, `vendor`, `go get`, `go install
-    /// pkg@version`).
-    pub downloads: bool,
-    /// It downloads modules whatever packages are there (`go mod download`, `go get`, `go
-    /// install pkg@version`), not only those the packages it loads import (`go mod tidy`,
-    /// `go mod vendor`).
-    pub downloads_outright: bool,
-    /// It loads packages besides the ones it builds (`go test`, `go run`, `go vet`, `go
-    /// generate`): what they import is not the built program's.
-    pub loads_other_packages: bool,
-    /// It empties the build cache (`go clean -cache`).
-    pub cleans_build: bool,
-    /// It empties the module cache (`go clean -modcache`); one command may empty both.
-    pub cleans_modules: bool,
-}
-
-/// `pkg@version`, which the go command downloads: an import path before the `@`, not a flag
-/// or a shell fragment that holds one (`-ldflags=... $(date -d @${EPOCH})`).
-fn is_versioned_package(word: &str) -> bool {
-    let Some((path, version)) = word.split_once('@') else {
-        return false;
-    };
-    !word.starts_with('-')
-        && !version.is_empty()
-        && path.contains(['.', '/'])
-        && path
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '~'))
-}
-
-/// What the go command with these arguments does with the caches.
-pub fn cache_use(argv: &[crate::shell::ShellWord]) -> GoCacheUse {
-    let Some(subcommand) = go_command::subcommand(argv) else {
-        return GoCacheUse::default();
-    };
-    let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
-    let has = |w: &str| words.contains(&w);
-    match subcommand {
-        GoSubcommand::Build => GoCacheUse {
-            compiles: true,
-            downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
-            downloads_outright: words.iter().skip(2).any(|w| is_versioned_package(w)),
-            ..GoCacheUse::default()
-        },
-        GoSubcommand::Test | GoSubcommand::Run => GoCacheUse {
-            compiles: true,
-            downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
-            downloads_outright: words.iter().skip(2).any(|w| is_versioned_package(w)),
-            loads_other_packages: true,
-            ..GoCacheUse::default()
-        },
-        GoSubcommand::Install => GoCacheUse {
-            compiles: true,
-            downloads: words.iter().skip(2).any(|w| is_versioned_package(w)),
-            downloads_outright: words.iter().skip(2).any(|w| is_versioned_package(w)),
-            ..GoCacheUse::default()
-        },
-        GoSubcommand::Get => GoCacheUse {
-            compiles: false,
-            downloads: true,
-            downloads_outright: true,
-            ..GoCacheUse::default()
-        },
-        GoSubcommand::Mod => GoCacheUse {
-            compiles: false,
-            // `tidy` and `vendor` load every package, downloading the modules they need.
-            downloads: has("download") || has("tidy") || has("vendor"),
-            downloads_outright: has("download"),
-            ..GoCacheUse::default()
-        },
-        GoSubcommand::Other => match words.get(1).copied() {
-            // `go generate` runs what its directives name (protoc, a shell command): whether
-            // anything compiles is unknown.
-            Some("vet") => GoCacheUse {
-                compiles: true,
-                loads_other_packages: true,
-                ..GoCacheUse::default()
-            },
-            Some("clean") => GoCacheUse {
-                cleans_build: has("-cache"),
-                cleans_modules: has("-modcache"),
-                ..GoCacheUse::default()
-            },
-            Some("version" | "help") => GoCacheUse::default(),
-            _ => GoCacheUse {
-                loads_other_packages: true,
-                ..GoCacheUse::default()
-            },
-        },
-        GoSubcommand::Env => GoCacheUse::default(),
-    }
-}
+pub use super::go_cache_use::{GoCacheUse, cache_use};
 
 impl FileFacts<'_> {
     /// The value of the last `go env -w NAME=VALUE` of the stage's chain, up to `instruction`
@@ -663,26 +567,4 @@ fn names_module_cache(text: &str) -> bool {
             .is_none_or(|c| matches!(c, '/' | '"' | '\'' | ')' | '}' | '*'))
     });
     in_path || (text.contains("GOMODCACHE") && !text.starts_with("GOMODCACHE="))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_a_package_path_before_the_at_is_a_download() {
-        assert!(is_versioned_package(
-            "golang.org/x/tools/cmd/stringer@v0.30.0"
-        ));
-        assert!(is_versioned_package("github.com/a/b@latest"));
-        for word in [
-            "-ldflags=-X main.t=$(date -u -d @${EPOCH})",
-            "@${EPOCH})",
-            "user@host",
-            "./cmd/app",
-            "github.com/a/b@",
-        ] {
-            assert!(!is_versioned_package(word), "{word}");
-        }
-    }
 }

@@ -24,6 +24,7 @@ pub mod facts;
 mod fetches;
 pub mod filesystem;
 pub mod go_build;
+pub mod go_cache_use;
 pub mod go_caches;
 mod golang;
 mod intent;
