@@ -66,10 +66,7 @@ enum OwnFetch {
 fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<OwnFetch> {
     let model = ctx.model;
     let chain = model.chain(run.stage);
-    if !run.uses.compiles
-        || !model.context_go_mod().is_some_and(|m| m.has_requirements())
-        || model.builds_need_no_modules(run)
-    {
+    if !run.uses.compiles || !model.context_go_mod().is_some_and(|m| m.has_requirements()) {
         return None;
     }
     let go_mod_copy = model
@@ -103,6 +100,11 @@ fn own_fetch(ctx: &Context, runs: &[GoCacheRun], run: &GoCacheRun) -> Option<Own
         .opaque_builds_in_layer_between(run.stage, go_mod_copy.instruction, run.instruction)
         .is_empty()
     {
+        return None;
+    }
+    // Last, as it walks the program's source: a build of a program that imports no module
+    // downloads none, whatever go.mod requires.
+    if model.builds_need_no_modules(run) {
         return None;
     }
     Some(match fetched_before.last() {
