@@ -252,6 +252,12 @@ fn describe_repository_build(model: &Model, out: &mut String) {
             "layer cache: exported by a build of the repository (`cache-to`)"
         );
     }
+    if model.every_build_classic() {
+        let _ = writeln!(
+            out,
+            "builder: classic: every build of the file runs `docker build` without BuildKit, which rejects `RUN --mount`"
+        );
+    }
     if model.every_build_uncached() {
         let _ = writeln!(
             out,

@@ -167,6 +167,14 @@ impl FileFacts<'_> {
             .is_some_and(|b| b.builds > 0 && b.uncached)
     }
 
+    /// Every build of the file the repository runs is on the classic builder, which rejects
+    /// `RUN --mount` ("the --mount option requires BuildKit").
+    pub fn every_build_classic(&self) -> bool {
+        self.build
+            .as_deref()
+            .is_some_and(|b| b.builds > 0 && b.classic_builder)
+    }
+
     /// A stage built on `stage` (or `stage` itself) is a target the repository runs as a
     /// container (a compose service's `target: dev`) and has Go: a development container that
     /// builds and tests at run time with the caches its layers hold, which a cache mount on

@@ -475,6 +475,7 @@ fn builds(file: &Path, bake: &BakeFile) -> Vec<BuildConfig> {
             no_cache: fields.no_cache == Some(true),
             tags: Vec::new(),
             git_checkout: false,
+            classic_builder: false,
         });
     }
     found

@@ -32,6 +32,11 @@ pub(super) struct DockerBuild {
     /// The directory an earlier `cd` of the same command line moved to (`cd tools/mock &&
     /// docker build .`): `-f` and the context are read from there.
     pub cd: Option<String>,
+    /// `docker build` itself (not buildx, podman or buildah): the classic builder where the
+    /// client predates Docker 23.0 and BuildKit is not asked for.
+    pub docker_cli: bool,
+    /// `DOCKER_BUILDKIT=0 docker build`: the classic builder, asked for.
+    pub classic: bool,
 }
 
 /// Options of `docker build` that take a value in the next word (the rest are flags).
@@ -120,8 +125,16 @@ fn plain(word: &shell::ShellWord) -> Option<String> {
 fn read_build(command: &Command, line: usize) -> Option<DockerBuild> {
     let texts: Vec<&str> = command.argv.iter().map(|w| w.text.as_str()).collect();
     let start = build_start(&texts)?;
+    let docker_cli = matches!(texts.get(1).copied(), Some("build" | "image"))
+        && command.program() == Some("docker");
+    let classic = command
+        .assignments
+        .iter()
+        .any(|a| a.name == "DOCKER_BUILDKIT" && matches!(a.value.text.as_str(), "0" | "false"));
     let mut build = DockerBuild {
         line,
+        docker_cli,
+        classic: docker_cli && classic,
         ..DockerBuild::default()
     };
     let mut i = start;
@@ -335,6 +348,7 @@ pub(super) fn to_config(
         documented: None,
         no_cache: build.no_cache,
         git_checkout: false,
+        classic_builder: build.classic,
         // A tag whose account is written out keeps it (`acme/$NAME:$VERSION`): the image
         // name is unknown, the account it is pushed under is not.
         tags: build
@@ -458,19 +472,22 @@ pub(super) fn run_step_builds(
     cwd: &Path,
     name: Option<String>,
     publishes: bool,
+    classic_client: bool,
 ) -> Vec<BuildConfig> {
     let text = without_expressions(text);
     docker_builds(&text, first_line)
         .iter()
         .filter_map(|b| {
-            to_config(
+            let mut config = to_config(
                 b,
                 ConfigKind::Workflow,
                 file,
                 cwd,
                 name.clone(),
                 publishes || b.push,
-            )
+            )?;
+            config.classic_builder |= classic_client && b.docker_cli;
+            Some(config)
         })
         .collect()
 }

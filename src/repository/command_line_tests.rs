@@ -104,6 +104,7 @@ fn unknown_values_stay_unknown() {
         Path::new(""),
         None,
         false,
+        false,
     );
     // No file is known to be built; the image name it tags is kept (the repository builds
     // an image of that name), with no Dockerfile path, which indexing drops.
@@ -123,6 +124,7 @@ fn expressions_in_other_words_keep_the_command() {
         10,
         Path::new(""),
         None,
+        false,
         false,
     );
     assert_eq!(builds.len(), 1);
@@ -153,4 +155,19 @@ fn no_cache_is_read() {
     let builds = docker_builds("docker build --no-cache=false -t a/b .\n", 1);
     assert!(!builds[0].no_cache);
     assert!(!docker_builds("docker build -t a/b .\n", 1)[0].no_cache);
+}
+
+/// `DOCKER_BUILDKIT=0` asks for the classic builder; buildx never is one.
+#[test]
+fn classic_builder_asked_for() {
+    let mut out = Vec::new();
+    read_script(
+        Path::new("build.sh"),
+        "DOCKER_BUILDKIT=0 docker build -t app .\nDOCKER_BUILDKIT=0 docker buildx build -f Dockerfile.x .\n",
+        &mut out,
+    )
+    .expect("reads");
+    assert_eq!(out.len(), 2);
+    assert!(out[0].classic_builder);
+    assert!(!out[1].classic_builder);
 }

@@ -154,6 +154,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             documented: None,
             no_cache: build.get("no_cache").is_some_and(Node::is_true),
             git_checkout: false,
+            classic_builder: false,
             tags: spec
                 .str_at("image")
                 .filter(|i| !i.contains('$'))

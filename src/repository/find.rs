@@ -172,8 +172,24 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
             found.push((ConfigKind::Action, dir.join(name)));
         }
     }
+    // GitLab CI: the pipeline, and the files it includes from `.gitlab/` (`.gitlab/ci/*.yml`).
+    let gitlab = Path::new(".gitlab");
+    let gitlab_dirs = std::iter::once(gitlab.to_path_buf()).chain(
+        entries(gitlab, true)
+            .into_iter()
+            .map(|sub| gitlab.join(sub)),
+    );
+    for dir in gitlab_dirs {
+        for name in list(&dir) {
+            if name.ends_with(".yml") || name.ends_with(".yaml") {
+                found.push((ConfigKind::GitLab, dir.join(name)));
+            }
+        }
+    }
     for name in list(Path::new("")) {
-        let kind = if is_bake_name(&name) {
+        let kind = if name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml" {
+            ConfigKind::GitLab
+        } else if is_bake_name(&name) {
             ConfigKind::Bake
         } else if is_goreleaser_name(&name) {
             ConfigKind::GoReleaser

@@ -262,6 +262,7 @@ fn docker(
         no_cache: false,
         tags: Vec::new(),
         git_checkout: false,
+        classic_builder: false,
     })
 }
 

@@ -153,6 +153,7 @@ impl ReadPlan {
                 matches!(
                     kind,
                     ConfigKind::Workflow
+                        | ConfigKind::GitLab
                         | ConfigKind::Action
                         | ConfigKind::Bake
                         | ConfigKind::Makefile
@@ -260,7 +261,9 @@ fn referenced_scripts(
 ) -> Vec<(PathBuf, String)> {
     let mut found: Vec<(PathBuf, String)> = Vec::new();
     for (kind, rel, text) in files {
-        let (ConfigKind::Makefile | ConfigKind::Workflow, Some(text)) = (kind, text) else {
+        let (ConfigKind::Makefile | ConfigKind::Workflow | ConfigKind::GitLab, Some(text)) =
+            (kind, text)
+        else {
             continue;
         };
         if !text.contains(".sh") {

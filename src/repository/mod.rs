@@ -9,6 +9,7 @@ mod compose;
 mod dev_docs;
 mod devspace;
 mod find;
+mod gitlab_ci;
 mod goreleaser;
 mod image_index;
 mod load;
@@ -49,6 +50,8 @@ pub enum ConfigKind {
     /// only for what it says of the layer cache; its builds take `${{ inputs.* }}`, which
     /// only the calling workflow fills.
     Action,
+    /// A GitLab CI job's `script:` (`.gitlab-ci.yml`, files under `.gitlab/`).
+    GitLab,
 }
 
 impl ConfigKind {
@@ -63,6 +66,7 @@ impl ConfigKind {
             ConfigKind::Tilt => "Tiltfile",
             ConfigKind::DevSpace => "DevSpace image",
             ConfigKind::Action => "composite action",
+            ConfigKind::GitLab => "GitLab CI job",
         }
     }
 }
@@ -135,6 +139,10 @@ pub struct BuildConfig {
     /// (build-push-action with no `context:`, or `{{defaultContext}}`): only committed files,
     /// and no `.git` unless `BUILDKIT_CONTEXT_KEEP_GIT_DIR` asks for it.
     pub git_checkout: bool,
+    /// The build runs on the classic builder, which rejects `RUN --mount`: `docker build` with
+    /// `DOCKER_BUILDKIT=0`, or in a CI job whose Docker client predates 23.0 and does not ask
+    /// for BuildKit (GitLab CI's `image: docker:20.10`).
+    pub classic_builder: bool,
     /// The image names the build tags, as written, where they hold no variable (compose's
     /// `image:` beside `build:`, `docker build -t app:dev`).
     pub tags: Vec<String>,
@@ -171,6 +179,7 @@ impl BuildConfig {
             no_cache: false,
             tags: Vec::new(),
             git_checkout: false,
+            classic_builder: false,
         }
     }
 }
@@ -327,6 +336,7 @@ pub fn read_config(kind: ConfigKind, rel: &Path, text: &str) -> Result<Vec<Build
         ConfigKind::Tilt => tilt::read(rel, text, &mut found),
         ConfigKind::DevSpace => devspace::read(rel, text, &mut found),
         ConfigKind::Action => Ok(()),
+        ConfigKind::GitLab => gitlab_ci::read(rel, text, &mut found),
     }?;
     Ok(found)
 }

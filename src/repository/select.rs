@@ -34,6 +34,8 @@ pub struct Chosen {
     pub publishes: bool,
     /// Every build passes `--no-cache`: none reuses a layer or a cache mount.
     pub uncached: bool,
+    /// Every build runs on the classic builder, which rejects `RUN --mount`.
+    pub classic_builder: bool,
     /// Every build's context is the Git checkout BuildKit fetches: no `.git` in it.
     pub git_checkout: bool,
     /// No build publishes it and every build says it is for tests or development.
@@ -68,6 +70,9 @@ fn describe(config: &BuildConfig) -> String {
     if config.no_cache {
         text.push_str(", without cache (`--no-cache`)");
     }
+    if config.classic_builder {
+        text.push_str(", classic builder");
+    }
     if config.publishes {
         text.push_str(", publishes");
     }
@@ -97,7 +102,7 @@ fn builds_locally(config: &BuildConfig) -> bool {
             | ConfigKind::Script
             | ConfigKind::Tilt
             | ConfigKind::DevSpace => true,
-            ConfigKind::Workflow => config
+            ConfigKind::Workflow | ConfigKind::GitLab => config
                 .name
                 .as_deref()
                 .and_then(conventions::name_intent)
@@ -178,6 +183,7 @@ impl<'a> DockerfileBuilds<'a> {
             publishes,
             uncached: ordered.iter().all(|c| c.no_cache),
             git_checkout: ordered.iter().all(|c| c.git_checkout),
+            classic_builder: ordered.iter().all(|c| c.classic_builder),
             local,
             release_twin,
             released: ordered.iter().find_map(|c| c.released.clone()),
@@ -225,6 +231,7 @@ impl DockerfileBuilds<'_> {
             publishes: false,
             uncached: false,
             git_checkout: false,
+            classic_builder: false,
             local: Some(Intent::Dev),
             release_twin: Some(describe_twin(twin)),
             released: None,

@@ -172,6 +172,7 @@ pub(super) fn action_build(
         no_cache: false,
         tags: Vec::new(),
         git_checkout: false,
+        classic_builder: false,
     }
 }
 
@@ -256,6 +257,7 @@ fn build_push_step(
     Some(BuildConfig {
         args,
         git_checkout: git_checkout && !keeps_git_dir,
+        classic_builder: false,
         platforms: dedup(platforms),
         platforms_unread,
         publishes,
@@ -420,6 +422,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
                 &cwd,
                 Some(job_name.clone()),
                 pushes || on_release,
+                false,
             ));
         }
         for config in &mut out[first_new..] {

@@ -78,6 +78,16 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let local = model
             .context_go_mod()
             .and_then(|m| m.local_replacements.first());
+        // The classic builder has no cache mounts: only the layer order is offered.
+        let classic = model.every_build_classic();
+        if classic && local.is_some() {
+            continue;
+        }
+        let or_mount = if classic {
+            String::new()
+        } else {
+            format!("; or mount the module cache ({mount})")
+        };
         let d = match local {
             // `go mod download` reads the replacing folders' go.mod files: with go.mod and
             // go.sum alone it fails, so the layer order is no fix here.
@@ -86,7 +96,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )),
             None => d
                 .with_help(format!(
-                    "copy go.mod and go.sum first and download in a layer of its own (`COPY go.mod go.sum ./` and `RUN go mod download`), then copy the sources; or mount the module cache ({mount})"
+                    "copy go.mod and go.sum first and download in a layer of its own (`COPY go.mod go.sum ./` and `RUN go mod download`), then copy the sources{or_mount}"
                 ))
                 .with_fix(fix(ctx, copy)),
         };

@@ -185,8 +185,9 @@ fn mount_flag(dir: &str) -> String {
 
 fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
-    // Built only with `--no-cache`, BuildKit empties every cache mount before the build.
-    if model.every_build_uncached() {
+    // Built only with `--no-cache`, BuildKit empties every cache mount before the build; the
+    // classic builder has no cache mounts.
+    if model.every_build_uncached() || model.every_build_classic() {
         return;
     }
     let runs = model.go_cache_runs();
