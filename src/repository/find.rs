@@ -193,6 +193,8 @@ pub fn config_files(root: &Path, search_compose: bool) -> Vec<(ConfigKind, PathB
             ConfigKind::Bake
         } else if is_goreleaser_name(&name) {
             ConfigKind::GoReleaser
+        } else if super::taskfile::TASKFILE_NAMES.contains(&name.as_str()) {
+            ConfigKind::Taskfile
         } else if name == "Tiltfile" {
             ConfigKind::Tilt
         } else if super::devspace::DEVSPACE_NAMES.contains(&name.as_str()) {

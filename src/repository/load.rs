@@ -154,6 +154,7 @@ impl ReadPlan {
                     kind,
                     ConfigKind::Workflow
                         | ConfigKind::GitLab
+                        | ConfigKind::Taskfile
                         | ConfigKind::Action
                         | ConfigKind::Bake
                         | ConfigKind::Makefile
@@ -261,8 +262,10 @@ fn referenced_scripts(
 ) -> Vec<(PathBuf, String)> {
     let mut found: Vec<(PathBuf, String)> = Vec::new();
     for (kind, rel, text) in files {
-        let (ConfigKind::Makefile | ConfigKind::Workflow | ConfigKind::GitLab, Some(text)) =
-            (kind, text)
+        let (
+            ConfigKind::Makefile | ConfigKind::Workflow | ConfigKind::GitLab | ConfigKind::Taskfile,
+            Some(text),
+        ) = (kind, text)
         else {
             continue;
         };

@@ -15,6 +15,7 @@ mod image_index;
 mod load;
 mod run_docs;
 mod select;
+mod taskfile;
 mod tilt;
 mod workflow_calls;
 mod workflow_jobs;
@@ -52,6 +53,8 @@ pub enum ConfigKind {
     Action,
     /// A GitLab CI job's `script:` (`.gitlab-ci.yml`, files under `.gitlab/`).
     GitLab,
+    /// A go-task task's `cmds:` (`Taskfile.yml`).
+    Taskfile,
 }
 
 impl ConfigKind {
@@ -67,6 +70,7 @@ impl ConfigKind {
             ConfigKind::DevSpace => "DevSpace image",
             ConfigKind::Action => "composite action",
             ConfigKind::GitLab => "GitLab CI job",
+            ConfigKind::Taskfile => "Taskfile task",
         }
     }
 }
@@ -337,6 +341,7 @@ pub fn read_config(kind: ConfigKind, rel: &Path, text: &str) -> Result<Vec<Build
         ConfigKind::DevSpace => devspace::read(rel, text, &mut found),
         ConfigKind::Action => Ok(()),
         ConfigKind::GitLab => gitlab_ci::read(rel, text, &mut found),
+        ConfigKind::Taskfile => taskfile::read(rel, text, &mut found),
     }?;
     Ok(found)
 }

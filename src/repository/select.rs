@@ -99,6 +99,7 @@ fn builds_locally(config: &BuildConfig) -> bool {
         || match config.kind {
             ConfigKind::Compose
             | ConfigKind::Makefile
+            | ConfigKind::Taskfile
             | ConfigKind::Script
             | ConfigKind::Tilt
             | ConfigKind::DevSpace => true,
