@@ -220,7 +220,7 @@ fn exec_names(text: &str) -> Vec<Option<&str>> {
 /// Reads each non-test Go file of the packages in `start` and of the in-module packages they
 /// import, and hands its path, text and imports to `find`; the first answer ends the walk.
 /// `None` when a package cannot be read; `Some(None)` when no file gave an answer.
-fn walk<T>(
+pub(super) fn walk<T>(
     root: &Path,
     module: &str,
     start: &[String],

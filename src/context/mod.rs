@@ -8,6 +8,7 @@ pub mod go_mod;
 pub mod go_source;
 pub mod infer;
 pub mod make_run;
+pub mod program_files;
 
 use std::path::Path;
 

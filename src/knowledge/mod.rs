@@ -19,6 +19,7 @@ pub mod images;
 pub mod network;
 pub mod packages;
 pub mod platforms;
+pub mod relative_reads;
 pub mod relative_writes;
 pub mod shells;
 pub mod tools;

@@ -121,7 +121,7 @@ fn literals(line: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// A file path relative to the working directory: no absolute path, URL, in-memory database
 /// (`:memory:`, `file::memory:`), pattern or format verb.
-fn is_relative_path(literal: &str) -> bool {
+pub(crate) fn is_relative_path(literal: &str) -> bool {
     !literal.is_empty()
         && !matches!(literal, "." | ".." | "./" | "-")
         && !literal.starts_with(['/', ':', '$', '~'])

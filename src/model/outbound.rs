@@ -10,6 +10,7 @@ use super::copy::CopySource;
 use super::go_build::GoBuild;
 use super::go_caches::GoCacheRun;
 use crate::context::go_source::{self, Outbound};
+use crate::context::program_files;
 use crate::paths;
 
 impl Model<'_> {
@@ -42,6 +43,22 @@ impl Model<'_> {
     pub fn shipped_program_relative_writes(&self) -> Option<Option<(String, String)>> {
         let (root, module, dirs) = self.shipped_program_packages(false)?;
         go_source::writes_relative_files(Path::new(root), module, &dirs)
+    }
+
+    /// The file of the shipped program that reads a path relative to its working directory at
+    /// run time, with that path (`params.txt`; `.env` for `godotenv.Load()`): `None` where
+    /// [`Self::shipped_program_outbound`] is, `Some(None)` when no file does.
+    pub fn shipped_program_relative_reads(&self) -> Option<Option<(String, String)>> {
+        let (root, module, dirs) = self.shipped_program_packages(false)?;
+        program_files::reads_relative_files(Path::new(root), module, &dirs)
+    }
+
+    /// The file of the shipped program that finds files by its own source file's path
+    /// (`runtime.Caller(0)`, then `filepath.Dir`): `None` where
+    /// [`Self::shipped_program_outbound`] is, `Some(None)` when no file does.
+    pub fn shipped_program_finds_files_by_source_path(&self) -> Option<Option<String>> {
+        let (root, module, dirs) = self.shipped_program_packages(false)?;
+        program_files::finds_files_by_source_path(Path::new(root), module, &dirs)
     }
 
     /// The RUN's go commands only build programs the final image ships (no download, test,

@@ -425,10 +425,26 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         help.push_str(&format!("; {weight}"));
     }
+    // The program reads a file from its working directory at run time (`params.txt`, `.env`):
+    // an image of the binary alone breaks it, so the file goes along and no rewrite is offered.
+    let reads = model.shipped_program_relative_reads().flatten();
+    if let Some((file, path)) = &reads {
+        help = help.replacen("copy only the binary", "copy the binary", 1);
+        help.push_str(&format!(
+            "; the program reads `{path}` from its working directory (`{file}`): copy it into the new stage too, under the same WORKDIR"
+        ));
+    }
+    // It writes there too (`logs/app.log`): a non-root user needs a working directory it owns.
+    let writes = model.shipped_program_relative_writes().flatten();
+    if let Some((file, path)) = &writes {
+        help.push_str(&format!(
+            "; it writes `{path}` under its working directory (`{file}`): give the non-root user a WORKDIR it owns"
+        ));
+    }
     let mut diagnostic = ctx
         .report(&RULE, range, message)
         .with_help(help)
-        .with_fix(if runs_in_image.is_some() {
+        .with_fix(if runs_in_image.is_some() || reads.is_some() || writes.is_some() {
             None
         } else if go_run && found.build.is_none() {
             build_instead_of_go_run(ctx)
