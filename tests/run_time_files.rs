@@ -1,6 +1,5 @@
 //! Files the program needs at run time, as its own source shows them: a file it reads from its
-//! working directory goes along into the image GL001 proposes (and no rewrite drops it), and a
-//! program that finds files by its source file's path gets no `-trimpath` advice (GL206).
+//! working directory goes along into the image GL001 proposes, and no rewrite drops it.
 
 mod common;
 
@@ -8,17 +7,6 @@ use common::{stdout_in, write};
 use tempfile::TempDir;
 
 const SINGLE_STAGE: &str = "FROM golang:1.24\nWORKDIR /app\nCOPY . .\nRUN go build -o /app/server .\nEXPOSE 8080\nCMD [\"/app/server\"]\n";
-
-const TWO_STAGES: &str = r#"FROM golang:1.24 AS build
-WORKDIR /src
-COPY . .
-RUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /out/server .
-
-FROM scratch
-COPY --from=build /out/server /server
-USER 65532:65532
-ENTRYPOINT ["/server"]
-"#;
 
 fn repo(dockerfile: &str, main_go: &str) -> TempDir {
     let dir = TempDir::new().expect("tempdir");
@@ -57,15 +45,4 @@ fn a_dotenv_loader_reads_dot_env() {
     let dir = repo(SINGLE_STAGE, main_go);
     let out = stdout_in(dir.path(), &["--select", "GL001", "Dockerfile"]);
     assert!(out.contains("reads `.env`"), "{out}");
-}
-
-#[test]
-fn a_program_that_finds_files_by_its_source_path_keeps_it() {
-    let main_go = "package main\n\nimport (\n\t\"path/filepath\"\n\t\"runtime\"\n)\n\nfunc main() {\n\t_, file, _, _ := runtime.Caller(0)\n\t_ = filepath.Join(filepath.Dir(file), \"migrations\")\n}\n";
-    let dir = repo(TWO_STAGES, main_go);
-    let out = stdout_in(dir.path(), &["--select", "GL206", "Dockerfile"]);
-    assert!(!out.contains("GL206"), "{out}");
-    let plain = repo(TWO_STAGES, PLAIN);
-    let out = stdout_in(plain.path(), &["--select", "GL206", "Dockerfile"]);
-    assert!(out.contains("GL206"), "{out}");
 }

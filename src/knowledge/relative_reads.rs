@@ -1,7 +1,6 @@
 //! How a Go program's source shows that it reads files relative to its working directory at
-//! run time (`os.Open("params.txt")`, `godotenv.Load()`, which reads `.env`), or finds files
-//! by the path of its own source file (`runtime.Caller(0)` then `filepath.Dir`): an image that
-//! holds only the binary, or a binary built with `-trimpath`, breaks such a program.
+//! run time (`os.Open("params.txt")`, `godotenv.Load()`, which reads `.env`): an image that
+//! holds only the binary breaks such a program.
 
 use super::relative_writes::is_relative_path;
 
@@ -65,15 +64,6 @@ fn literal_arg(args: &str) -> Option<&str> {
     is_relative_path(&pattern).then_some(literal)
 }
 
-/// The source asks the runtime for its own file's path and takes its directory
-/// (`_, filename, _, _ := runtime.Caller(0)` then `filepath.Dir(filename)`): it finds files
-/// next to its source, which exist at run time only where the source was built, and which
-/// `-trimpath` renames to the module path.
-pub fn locates_files_by_source_path(source: &str) -> bool {
-    source.contains("runtime.Caller(")
-        && (source.contains("filepath.Dir(") || source.contains("path.Dir("))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,15 +90,5 @@ mod tests {
             first_relative_read("os.WriteFile(\"out.txt\", b, 0o644)"),
             None
         );
-    }
-
-    #[test]
-    fn source_paths() {
-        assert!(locates_files_by_source_path(
-            "_, filename, _, ok := runtime.Caller(0)\ndir := filepath.Dir(filename)"
-        ));
-        assert!(!locates_files_by_source_path(
-            "pc, _, _, ok := runtime.Caller(1)"
-        ));
     }
 }

@@ -53,14 +53,6 @@ impl Model<'_> {
         program_files::reads_relative_files(Path::new(root), module, &dirs)
     }
 
-    /// The file of the shipped program that finds files by its own source file's path
-    /// (`runtime.Caller(0)`, then `filepath.Dir`): `None` where
-    /// [`Self::shipped_program_outbound`] is, `Some(None)` when no file does.
-    pub fn shipped_program_finds_files_by_source_path(&self) -> Option<Option<String>> {
-        let (root, module, dirs) = self.shipped_program_packages(false)?;
-        program_files::finds_files_by_source_path(Path::new(root), module, &dirs)
-    }
-
     /// The RUN's go commands only build programs the final image ships (no download, test,
     /// run or generate), and the shipped program's packages import nothing from outside the
     /// module and the standard library: it downloads no module, whatever go.mod requires

@@ -147,7 +147,6 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut per_run = PerRun::default();
-    let mut by_source_path: Option<bool> = None;
     // Debugger builds want the real source paths; `go install pkg@version` embeds only
     // module-cache paths, nothing of this file's checkout.
     for build in ctx
@@ -178,17 +177,6 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .lacks(GoFeature::Trimpath)
         {
             continue;
-        }
-        // The program finds files by its own source file's path (`runtime.Caller(0)`, then
-        // its directory): `-trimpath` renames that path to the module path, and it breaks.
-        // Asked once, at the first build that would be reported.
-        if *by_source_path.get_or_insert_with(|| {
-            matches!(
-                ctx.model.shipped_program_finds_files_by_source_path(),
-                Some(Some(_))
-            )
-        }) {
-            return;
         }
         let program = build.command.program().unwrap_or("go");
         let mut diagnostic = ctx
