@@ -273,6 +273,28 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> Found {
     found
 }
 
+/// A Dockerfile switched off: every line that is not blank is a comment, and one of them is a
+/// commented-out FROM (`# FROM golang:1.22 AS build`). The number of that line; nothing builds
+/// such a file, though BuildKit would reject it for having no instructions.
+pub fn switched_off(text: &str) -> Option<usize> {
+    let mut from = None;
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let comment = line.strip_prefix('#')?.trim_start();
+        if from.is_none()
+            && comment
+                .get(..5)
+                .is_some_and(|w| w.eq_ignore_ascii_case("from "))
+        {
+            from = Some(index + 1);
+        }
+    }
+    from
+}
+
 /// A text of prose, of which no line starts with a Dockerfile instruction (`this is a
 /// dockerfile`, the test data of a tool that counts languages): the first line's number and
 /// word. Its first line starts with three words of letters; a lone path (`contrib/docker/Dockerfile`, a

@@ -218,6 +218,9 @@ fn not_a_dockerfile(text: &str, path: Option<&str>, built_as_is: bool) -> Option
                 line_of(start),
                 &text[start..start + len]
             )),
+            None if let Some(number) = discover::switched_off(text) => format!(
+                "every line of this file is commented out (line {number} was a FROM): nothing builds it"
+            ),
             None => {
                 let (number, word) = discover::prose_start(text)?;
                 format!(

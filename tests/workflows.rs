@@ -534,6 +534,12 @@ fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
     );
     // A language counter's test data: a file named Dockerfile with no instruction in it.
     write(root, "langs/Dockerfile", "this is a dockerfile\n");
+    // A Dockerfile switched off by commenting out every line.
+    write(
+        root,
+        "client/Dockerfile",
+        "# FROM golang:1.24 AS build\n# RUN go build -o /app .\n\n# FROM scratch\n",
+    );
     assert_eq!(files_listed(root), vec!["Dockerfile"]);
     for (named, says) in [
         (
@@ -551,6 +557,10 @@ fn excerpts_and_placeholder_templates_are_skipped_by_searches() {
         (
             "langs/Dockerfile",
             "this is not a Dockerfile: no line of it starts with an instruction (line 1 starts `this`)",
+        ),
+        (
+            "client/Dockerfile",
+            "every line of this file is commented out (line 1 was a FROM): nothing builds it",
         ),
     ] {
         let err = not_linted_note(root, named);

@@ -39,13 +39,15 @@ pub fn url_credentials(url: &str) -> Option<UrlCredentials> {
     let (_, rest) = url.split_once("://")?;
     let authority = rest.split('/').next().unwrap_or(rest);
     let (userinfo, _host) = authority.rsplit_once('@')?;
-    if let Some(name) = first_variable(userinfo) {
-        return Some(UrlCredentials::Variable(name));
+    // `user:secret` keeps the secret after the colon (`${USER}:${TOKEN}` names `TOKEN`);
+    // a lone `${TOKEN}@` is a token given as the user name.
+    match userinfo.split_once(':') {
+        Some((_, password)) if !password.is_empty() => {
+            Some(first_variable(password).map_or(UrlCredentials::Literal, UrlCredentials::Variable))
+        }
+        Some((user, _)) => first_variable(user).map(UrlCredentials::Variable),
+        None => first_variable(userinfo).map(UrlCredentials::Variable),
     }
-    userinfo
-        .split_once(':')
-        .is_some_and(|(_, password)| !password.is_empty())
-        .then_some(UrlCredentials::Literal)
 }
 
 /// The name of the first `$NAME` or `${NAME}` in `text`.
@@ -102,6 +104,10 @@ mod tests {
         assert_eq!(
             url_credentials("https://user:s3cret@proxy.example.com"),
             Some(UrlCredentials::Literal)
+        );
+        assert_eq!(
+            url_credentials("https://${Github_UserName}:${Github_Token}@github.com"),
+            Some(UrlCredentials::Variable("Github_Token".to_string()))
         );
         assert_eq!(url_credentials("ssh://git@github.com/"), None);
         assert_eq!(url_credentials("https://proxy.golang.org,direct"), None);

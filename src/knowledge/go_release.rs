@@ -123,6 +123,10 @@ pub enum GoFeature {
     /// the standard library's cgo packages (`net`, `os/user`), precompiled with the image,
     /// against musl: the binary needs the C library.
     CgoOffWithoutCompiler,
+    /// Go 1.20 release notes: the distribution no longer ships the standard library
+    /// precompiled in `$GOROOT/pkg`; its packages are built and kept in the build cache like
+    /// any other. Before it, an empty build cache still had the standard library compiled.
+    StdlibInBuildCache,
     /// Go 1.21 release notes: the `go` line of go.mod is a minimum the toolchain enforces, and
     /// the `toolchain` line exists.
     ToolchainLine,
@@ -163,7 +167,9 @@ impl GoFeature {
             GoFeature::EmbeddedTzdata => GoVersion::new(1, 15),
             GoFeature::ModulesByDefault | GoFeature::InstallAtVersion => GoVersion::new(1, 16),
             GoFeature::GetStopsInstalling | GoFeature::VcsStamping => GoVersion::new(1, 18),
-            GoFeature::CgoOffWithoutCompiler => GoVersion::new(1, 20),
+            GoFeature::CgoOffWithoutCompiler | GoFeature::StdlibInBuildCache => {
+                GoVersion::new(1, 20)
+            }
             GoFeature::ToolchainLine => GoVersion::new(1, 21),
             GoFeature::StripImpliesNoDwarf | GoFeature::GopathGetRemoved => GoVersion::new(1, 22),
             GoFeature::ContainerGomaxprocs => GoVersion::new(1, 25),

@@ -86,7 +86,7 @@ fn report(
         )
         .with_help(if required.has(GoFeature::ToolchainLine) {
             format!(
-                "build with `golang:{suggested}{variant}` or newer (the official images set GOTOOLCHAIN=local, so they do not fetch a newer Go)"
+                "build with `golang:{suggested}{variant}` or newer (the official images from 1.21 on set GOTOOLCHAIN=local, so none fetches a newer Go by itself)"
             )
         } else {
             // GOTOOLCHAIN exists from Go 1.21: a release older than that has nothing to set.

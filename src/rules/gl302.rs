@@ -278,6 +278,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .collect();
         let cost = match (build, module) {
             (true, true) => "each time the step reruns, every package is compiled and every module downloaded again".to_string(),
+            // Before Go 1.20 the standard library came precompiled with Go: only the module's
+            // own packages and its dependencies are compiled again.
+            (true, false) if model.golang_release(run.stage).lacks(GoFeature::StdlibInBuildCache) => {
+                "each time the step reruns, every package of the module and of its dependencies is compiled again".to_string()
+            }
             (true, false) => "each time the step reruns, every package it imports is compiled again".to_string(),
             _ => format!(
                 "each time the step reruns{}, every module is downloaded again, not only the new ones",
