@@ -170,6 +170,32 @@ pub fn pins_a_commit(url: &str) -> bool {
         .is_some_and(|r| matches!(r.len(), 40 | 64) && r.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// Domain names reserved for documentation and tests (RFC 2606, RFC 6761): no one can serve
+/// a file there, so a URL on one is a placeholder (a parser's test input, a README's sample).
+const RESERVED_DOMAINS: &[&str] = &["example.com", "example.org", "example.net"];
+
+/// Top-level names reserved the same way.
+const RESERVED_TOP_LEVEL: &[&str] = &["example", "test", "invalid", "localhost"];
+
+/// The URL's host is a name reserved for documentation and tests
+/// (`http://example.org/example`): a placeholder, which downloads nothing real.
+pub fn on_reserved_domain(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    RESERVED_DOMAINS
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || host
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| RESERVED_TOP_LEVEL.contains(&tld))
+}
+
 /// Extensions of a package manager's repository definition: yum and dnf's `.repo`, apt's
 /// one-line `.list` and deb822 `.sources`.
 const SOURCE_LIST_EXTENSIONS: &[&str] = &[".repo", ".list", ".sources"];
@@ -286,6 +312,21 @@ mod tests {
         is_moving_ref, moving_ref, names_a_version, pins_a_commit, serves_latest_release,
         serves_source_list, urls_in,
     };
+
+    #[test]
+    fn reserved_domains_are_placeholders() {
+        assert!(on_reserved_domain("http://example.org/example"));
+        assert!(on_reserved_domain(
+            "https://downloads.example.com/tool.tar.gz"
+        ));
+        assert!(on_reserved_domain(
+            "https://user@files.internal.test:8443/x"
+        ));
+        assert!(!on_reserved_domain(
+            "https://github.com/example/tool/releases/download/v1/t"
+        ));
+        assert!(!on_reserved_domain("https://myexample.com/tool"));
+    }
 
     #[test]
     fn package_source_lists_are_kept_current() {

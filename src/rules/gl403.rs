@@ -64,6 +64,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 || downloads::moving_ref(&word.value).is_some()
                 || downloads::pins_a_commit(&word.value)
                 || downloads::serves_source_list(&word.value)
+                // A placeholder on a reserved domain (`http://example.org/example`) downloads
+                // nothing anyone serves.
+                || downloads::on_reserved_domain(&word.value)
             {
                 continue;
             }
