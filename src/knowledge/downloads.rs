@@ -309,8 +309,8 @@ fn strip_archive(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{
-        is_moving_ref, moving_ref, names_a_version, pins_a_commit, serves_latest_release,
-        serves_source_list, urls_in,
+        is_moving_ref, moving_ref, names_a_version, on_reserved_domain, pins_a_commit,
+        serves_latest_release, serves_source_list, urls_in,
     };
 
     #[test]
