@@ -134,3 +134,19 @@ fn every_target_a_compose_file_builds_counts_as_built() {
     assert!(out.contains("Dockerfile:4:"), "{out}");
     assert!(out.contains("Dockerfile:14:"), "{out}");
 }
+
+#[test]
+fn a_plain_compose_service_keeps_an_image_out_of_the_test_class() {
+    let test_compose = "services:\n  app:\n    build: .\n  tests:\n    image: curlimages/curl\n";
+    let dir = repo("services:\n  app:\n    build: .\n    ports: [\"8080:8080\"]\n");
+    write(dir.path(), "docker-compose.test.yml", test_compose);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
+    assert!(!model.contains("\nclass: test"), "{model}");
+    // With the test compose file alone, the image is for the tests.
+    let dir = TempDir::new().expect("tempdir");
+    fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    write(dir.path(), "docker-compose.test.yml", test_compose);
+    let model = stdout_in(dir.path(), &["--show-model", "Dockerfile"]);
+    assert!(model.contains("\nclass: test"), "{model}");
+}

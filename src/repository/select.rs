@@ -151,10 +151,13 @@ impl<'a> DockerfileBuilds<'a> {
             None
         } else {
             // A compose file builds the images it runs, on the developer's machine: it says
-            // nothing against what the other builds say the image is for.
+            // nothing against what the other builds say the image is for. Where only compose
+            // files build it, one that runs it as a plain service (`docker-compose.yml` beside
+            // `docker-compose.test.yml`) says it is more than a test image.
+            let others = ordered.iter().any(|c| c.kind != ConfigKind::Compose);
             let intents: Vec<Option<Intent>> = ordered
                 .iter()
-                .filter(|c| c.kind != ConfigKind::Compose || c.local.is_some())
+                .filter(|c| !others || c.kind != ConfigKind::Compose || c.local.is_some())
                 .map(|c| c.local)
                 .collect();
             match intents.first() {
