@@ -31,6 +31,7 @@ fn a_file_read_from_the_working_directory_goes_along() {
         "{out}"
     );
     assert!(!out.contains("copy only the binary"), "{out}");
+    assert!(out.contains("with `WORKDIR /app` as here"), "{out}");
     assert!(!out.contains("fix:"), "{out}");
     // Without the read, the rewrite is offered.
     let plain = repo(SINGLE_STAGE, PLAIN);

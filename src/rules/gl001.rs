@@ -428,17 +428,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // The program reads a file from its working directory at run time (`params.txt`, `.env`):
     // an image of the binary alone breaks it, so the file goes along and no rewrite is offered.
     let reads = model.shipped_program_relative_reads().flatten();
+    // Where the program runs now: the stage's WORKDIR, or its base's (`/go` on golang).
+    let workdir = match stage.workdir.as_deref() {
+        Some(dir) => format!("with `WORKDIR {dir}` as here"),
+        None => "under the same WORKDIR".to_string(),
+    };
     if let Some((file, path)) = &reads {
         help = help.replacen("copy only the binary", "copy the binary", 1);
         help.push_str(&format!(
-            "; the program reads `{path}` from its working directory (`{file}`): copy it into the new stage too, under the same WORKDIR"
+            "; the program reads `{path}` from its working directory (`{file}`): copy it into the new stage too, {workdir}"
         ));
     }
     // It writes there too (`logs/app.log`): a non-root user needs a working directory it owns.
     let writes = model.shipped_program_relative_writes().flatten();
     if let Some((file, path)) = &writes {
         help.push_str(&format!(
-            "; it writes `{path}` under its working directory (`{file}`): give the non-root user a WORKDIR it owns"
+            "; it writes files under its working directory (`{path}`, in `{file}`): give the non-root user a WORKDIR it owns"
         ));
     }
     let mut diagnostic = ctx
