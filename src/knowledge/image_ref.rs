@@ -80,14 +80,35 @@ const DOCKER_HUB_HOSTS: &[&str] = &[
 /// Google's pull-through cache (`mirror.gcr.io/library/alpine`, cloud.google.com/artifact-
 /// registry/docs/pull-cached-dockerhub-images) and the ECR Public Gallery's copies of the Docker
 /// official images (`public.ecr.aws/docker/library/alpine`, gallery.ecr.aws/docker).
-const DOCKER_HUB_MIRRORS: &[(&str, &str)] =
-    &[("mirror.gcr.io", ""), ("public.ecr.aws", "docker/library/")];
+const DOCKER_HUB_MIRRORS: &[(&str, &str)] = &[
+    ("mirror.gcr.io", ""),
+    ("public.ecr.aws", "docker/library/"),
+    ("docker.m.daocloud.io", ""),
+];
+
+/// Proxies that serve any registry under a path naming it (DaoCloud's public mirror:
+/// `m.daocloud.io/gcr.io/distroless/static`, `m.daocloud.io/docker.io/library/golang`,
+/// github.com/DaoCloud/public-image-mirror): the image is the one the rest of the path names.
+const REGISTRY_PATH_PROXIES: &[&str] = &["m.daocloud.io"];
 
 impl ImageRef {
     /// Parses a reference. Docker Hub's spellings (`docker.io/library/alpine`,
     /// `index.docker.io/alpine`) and its mirrors (`mirror.gcr.io/library/alpine`,
     /// `public.ecr.aws/docker/library/alpine`) name the same image as `alpine`.
     pub fn parse(raw: &str) -> ImageRef {
+        if let Some(rest) = REGISTRY_PATH_PROXIES.iter().find_map(|proxy| {
+            let rest = raw.strip_prefix(proxy)?.strip_prefix('/')?;
+            // The next element names the registry it serves: a host.
+            rest.split('/')
+                .next()
+                .is_some_and(|host| host.contains('.') && rest.contains('/'))
+                .then_some(rest)
+        }) {
+            return ImageRef {
+                raw: raw.to_string(),
+                ..ImageRef::parse(rest)
+            };
+        }
         let (name, digest) = match raw.split_once('@') {
             Some((n, d)) => (n, Some(d.to_string())),
             None => (raw, None),
@@ -350,6 +371,30 @@ mod tests {
         assert_eq!(floats("gcr.lank8s.cn/distroless/cc-debian12:latest"), None);
         assert_eq!(floats("gcr.io/distroless/static-debian12"), None);
         assert!(floats("example.com/tools/static:latest").is_some());
+    }
+
+    #[test]
+    fn a_path_proxy_serves_the_image_its_path_names() {
+        let distroless = ImageRef::parse("m.daocloud.io/gcr.io/distroless/static:nonroot");
+        assert_eq!(distroless.name(), "gcr.io/distroless/static");
+        assert_eq!(distroless.tag.as_deref(), Some("nonroot"));
+        assert_eq!(
+            distroless.raw,
+            "m.daocloud.io/gcr.io/distroless/static:nonroot"
+        );
+        assert_eq!(
+            ImageRef::parse("m.daocloud.io/docker.io/library/golang:1.24").name(),
+            "golang"
+        );
+        assert_eq!(
+            ImageRef::parse("docker.m.daocloud.io/library/alpine:3.20").name(),
+            "alpine"
+        );
+        // Not a path naming a registry: the proxy's own repository.
+        assert_eq!(
+            ImageRef::parse("m.daocloud.io/acme/app").name(),
+            "m.daocloud.io/acme/app"
+        );
     }
 
     #[test]
