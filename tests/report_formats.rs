@@ -16,15 +16,15 @@ use common::write;
 /// `go install ...@latest` (GL404), the same text on different lines.
 const REPEATS: &str = "FROM golang:1.23 AS build
 WORKDIR /src
-ADD https://example.com/tool.tar.gz /tmp/
-ADD https://example.com/tool.tar.gz /tmp/
+ADD https://downloads.acme.dev/tool.tar.gz /tmp/
+ADD https://downloads.acme.dev/tool.tar.gz /tmp/
 RUN go install example.com/tool@latest
 RUN go install example.com/tool@latest
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /app .
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /app /app
-ADD https://example.com/tool.tar.gz /tmp/
+ADD https://downloads.acme.dev/tool.tar.gz /tmp/
 ENTRYPOINT [\"/app\"]
 ";
 
@@ -354,7 +354,7 @@ COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /app .
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /app /app
-ADD https://example.com/t.tar.gz?a=1&b=<x>&c=\\'y\\'&d=\\\"z\\\" /tmp/
+ADD https://downloads.acme.dev/t.tar.gz?a=1&b=<x>&c=\\'y\\'&d=\\\"z\\\" /tmp/
 ENTRYPOINT [\"/app\"]
 ";
     let name = "svc<&\"'>\t\u{1}/Dockerfile";
