@@ -104,6 +104,23 @@ pub(super) fn may_hold_build_command(text: &str) -> bool {
     })
 }
 
+/// A script pushes the image it builds (`docker push`, `podman push`).
+pub(super) fn pushes_image(text: &str) -> bool {
+    text.contains("docker push") || text.contains("podman push")
+}
+
+/// The line of `file_text` (1-based) where the first of `commands` that builds an image is,
+/// looked for from `from_line` (a CI job's or task's key): builds are numbered from there.
+pub(super) fn first_build_line(file_text: &str, commands: &[&str], from_line: usize) -> usize {
+    let first = commands
+        .iter()
+        .flat_map(|c| c.lines())
+        .find(|l| l.contains("build"))
+        .unwrap_or_default()
+        .trim();
+    super::line_of(file_text, first, from_line.max(1))
+}
+
 /// The `docker build` word positions: the index of the first option, for a build command.
 fn build_start(argv: &[&str]) -> Option<usize> {
     let program = argv.first()?.rsplit('/').next()?;
@@ -383,10 +400,7 @@ pub(super) fn read_makefile(
         let Some(&(first, _)) = rule.recipe.first() else {
             continue;
         };
-        let pushes = rule
-            .recipe
-            .iter()
-            .any(|(_, l)| l.contains("docker push") || l.contains("podman push"));
+        let pushes = rule.recipe.iter().any(|(_, l)| pushes_image(l));
         let text: String = rule
             .recipe
             .iter()
@@ -427,7 +441,7 @@ pub(super) fn read_script(
     text: &str,
     out: &mut Vec<BuildConfig>,
 ) -> Result<(), String> {
-    let pushes = text.contains("docker push") || text.contains("podman push");
+    let pushes = pushes_image(text);
     let intent = folder_intent(file);
     for build in docker_builds(text, 1) {
         if let Some(mut config) = to_config(

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::BuildConfig;
-use super::command_line::run_step_builds;
+use super::command_line::{first_build_line, pushes_image, run_step_builds};
 use super::yaml::{self, Node};
 use crate::knowledge::conventions::{self, Intent};
 
@@ -133,14 +133,9 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
         if !super::command_line::may_hold_build_command(&script) {
             continue;
         }
-        let first_text = lines
-            .iter()
-            .flat_map(|l| l.lines())
-            .find(|l| l.contains("build"))
-            .unwrap_or_default()
-            .trim();
-        let first = super::line_of(text, first_text, job.line.max(1));
-        let pushes = script.contains("docker push") || script.contains("podman push");
+        let commands: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let first = first_build_line(text, &commands, job.line);
+        let pushes = pushes_image(&script);
         let image = inherited(doc, job, "image")
             .or(global_image)
             .and_then(image_name);

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::command_line::{docker_builds, to_config};
+use super::command_line::{docker_builds, first_build_line, pushes_image, to_config};
 use super::yaml::{self, Node};
 use super::{BuildConfig, ConfigKind, join_rel};
 use crate::knowledge::conventions::{self, Intent};
@@ -70,14 +70,8 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             continue;
         };
         let script = without_templates(&texts.join("\n"));
-        let pushes = script.contains("docker push") || script.contains("podman push");
-        let first_text = texts
-            .iter()
-            .flat_map(|t| t.lines())
-            .find(|l| l.contains("build"))
-            .unwrap_or_default()
-            .trim();
-        let first = super::line_of(text, first_text, task.line.max(1));
+        let pushes = pushes_image(&script);
+        let first = first_build_line(text, &texts, task.line);
         // Namespaced names (`test:e2e`, `docker:dev`) are words too.
         let intent = conventions::name_intent(&name.replace(':', "-"))
             .map(|(intent, _)| intent)

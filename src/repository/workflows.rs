@@ -414,7 +414,7 @@ pub fn read(file: &Path, text: &str, out: &mut Vec<BuildConfig>) -> Result<(), S
             // after its key; parsers mark either line).
             let first_text = script.lines().next().unwrap_or_default().trim();
             let first = super::line_of(text, first_text, run.line.saturating_sub(1).max(1));
-            let pushes = script.contains("docker push") || script.contains("podman push");
+            let pushes = super::command_line::pushes_image(script);
             out.extend(run_step_builds(
                 file,
                 script,
