@@ -260,6 +260,36 @@ pub fn is_upx(program: &str) -> bool {
     matches!(program, "upx" | "upx-ucl")
 }
 
+/// binutils' `strip`, LLVM's `llvm-strip` (versioned too: `llvm-strip-15`), and the cross
+/// toolchains' `x86_64-linux-gnu-strip`, `aarch64-linux-musl-strip`...
+pub fn is_strip(program: &str) -> bool {
+    let program = crate::paths::basename(program);
+    program == "strip"
+        || program.ends_with("-strip")
+        || program
+            .strip_prefix("llvm-strip-")
+            .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `strip` options that leave the symbol table or keep only the debug info: with them the
+/// file is not stripped as `-ldflags="-s -w"` strips it.
+pub const STRIP_PARTIAL_OPTIONS: &[&str] = &[
+    "-g",
+    "-S",
+    "-d",
+    "--strip-debug",
+    "--strip-dwo",
+    "--only-keep-debug",
+    "-V",
+    "--version",
+    "-h",
+    "--help",
+    "--info",
+];
+
+/// `strip` options that take the next word as their value.
+pub const STRIP_OPTIONS_WITH_VALUE: &[&str] = &["-o", "-F", "-I", "-O", "-R", "-K", "-N"];
+
 /// Programs that cannot bring a go.mod into a stage: package managers, user and file
 /// permission tools, and shell builtins.
 pub const LEAVES_NO_MODULE: &[&str] = &[

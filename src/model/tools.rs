@@ -35,7 +35,7 @@ pub(super) fn is_followed(command: &Command) -> bool {
         // Every go command: `go get` for GL201, and each one's cache use (GOCACHE, GOMODCACHE).
         Some("go") => go_command::subcommand(&command.argv).is_some(),
         Some("make" | "gmake") => true,
-        Some(program) => tools::is_upx(program),
+        Some(program) => tools::is_upx(program) || tools::is_strip(program),
         None => false,
     }
 }
@@ -83,6 +83,57 @@ impl FileFacts<'_> {
         self.tool_runs
             .iter()
             .filter(|r| r.command.program().is_some_and(tools::is_upx))
+    }
+
+    /// A `strip` after `build`, in its stage, of the file it writes: the binary then ships
+    /// without its symbol table and debug info whatever its `-ldflags` say. Options that
+    /// strip only part (`--strip-debug`) or keep the debug info do not count.
+    pub fn stripped_after(&self, build: &super::go_build::GoBuild) -> bool {
+        let Some(output) = build
+            .output
+            .as_ref()
+            .filter(|o| o.certainty <= Certainty::Default)
+        else {
+            return false;
+        };
+        self.tool_runs
+            .iter()
+            .filter(|r| r.stage == build.stage && r.instruction >= build.instruction)
+            .filter(|r| r.command.program().is_some_and(tools::is_strip))
+            .any(|r| {
+                self.strip_files(r)
+                    .iter()
+                    .any(|f| f.as_deref() == Some(paths::normalize(&output.text).as_str()))
+            })
+    }
+
+    /// The files a `strip` run strips in place, as absolute paths (`None` where unknown);
+    /// empty when it strips only in part or writes elsewhere (`-o`).
+    fn strip_files(&self, run: &ToolRun) -> Vec<Option<String>> {
+        let mut files = Vec::new();
+        let mut words = run.command.argv.iter().skip(1);
+        while let Some(word) = words.next() {
+            let text = word.text.as_str();
+            if tools::STRIP_PARTIAL_OPTIONS.contains(&text) || text == "-o" {
+                return Vec::new();
+            }
+            if tools::STRIP_OPTIONS_WITH_VALUE.contains(&text) {
+                words.next();
+                continue;
+            }
+            if text.starts_with('-') {
+                continue;
+            }
+            let value = run.env.expand_strict(text);
+            files.push(
+                if value.certainty > Certainty::Default || value.text.contains(['*', '?', '[']) {
+                    None
+                } else {
+                    paths::resolve(&value.text, run.cwd.as_deref())
+                },
+            );
+        }
+        files
     }
 
     /// Nothing before this command can have put a go.mod in the stage: the root image is a

@@ -339,6 +339,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if found.is_empty()
             || ctx.model.explained_here(build.instruction, TOPICS).is_some()
             || stripped_beside(ctx, build)
+            || ctx.model.stripped_after(build)
         {
             continue;
         }
