@@ -239,6 +239,26 @@ fn git_sent_to_a_builder_without_git_is_gl210() {
     )
     .expect("Dockerfile");
     assert!(run(&root).is_empty());
+    // A builder on a retired Alpine release without a Go version (`golang:alpine3.9`) ran
+    // Go 1.17 at the newest: there was no VCS stamping to skip.
+    let image = SERVICE
+        .lines()
+        .find_map(|l| l.strip_prefix("FROM "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("FROM")
+        .to_string();
+    fs::write(
+        root.join("Dockerfile"),
+        SERVICE.replacen(&image, "golang:alpine3.9", 1),
+    )
+    .expect("Dockerfile");
+    assert!(run(&root).is_empty());
+    fs::write(
+        root.join("Dockerfile"),
+        SERVICE.replacen(&image, "golang:alpine3.20", 1),
+    )
+    .expect("Dockerfile");
+    assert_eq!(run(&root).len(), 1);
     // Without `.git` in the context, nothing is sent.
     fs::write(root.join("Dockerfile"), SERVICE).expect("Dockerfile");
     fs::remove_dir_all(root.join(".git")).expect("rm .git");

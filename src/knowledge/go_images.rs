@@ -164,6 +164,24 @@ impl GoTag {
         }
     }
 
+    /// The newest Go the tag can run: its version, or for a tag without one, the last Go
+    /// line published on the retired OS release it names (`golang:alpine3.9` stopped at an
+    /// older Go than 1.18: the image carried Alpine 3.13 and older, and Debian stretch, only
+    /// for Go 1.17 and before). `None` where the tag follows the newest Go.
+    pub fn newest_go(&self) -> Option<GoVersion> {
+        if self.version.is_some() {
+            return self.version;
+        }
+        let retired = self.variant.split('-').any(|word| {
+            matches!(word, "stretch" | "jessie" | "wheezy")
+                || word
+                    .strip_prefix("alpine3.")
+                    .and_then(|minor| minor.parse::<u32>().ok())
+                    .is_some_and(|minor| minor <= 13)
+        });
+        retired.then(|| GoVersion::new(1, 17))
+    }
+
     /// A variant of the Alpine image, with musl and without gcc or git.
     pub fn is_alpine(&self) -> bool {
         self.variant.contains("alpine")
@@ -418,6 +436,18 @@ mod tests {
             release_of("mcr.microsoft.com/devcontainers/go:1.22-bookworm"),
             GoRelease::Version(v(1, 22))
         );
+    }
+
+    #[test]
+    fn retired_os_releases_bound_the_go_of_versionless_tags() {
+        let newest = |tag: &str| GoTag::parse(tag).newest_go();
+        assert_eq!(newest("alpine3.9"), Some(GoVersion::new(1, 17)));
+        assert_eq!(newest("stretch"), Some(GoVersion::new(1, 17)));
+        assert_eq!(newest("alpine3.13"), Some(GoVersion::new(1, 17)));
+        assert_eq!(newest("alpine3.14"), None);
+        assert_eq!(newest("alpine"), None);
+        assert_eq!(newest("bookworm"), None);
+        assert_eq!(newest("1.21-alpine3.9").map(|v| v.minor), Some(21));
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl FileFacts<'_> {
         };
         golang
             .tag
-            .version
+            .newest_go()
             .is_none_or(|v| v.has(GoFeature::VcsStamping))
     }
 }
