@@ -48,8 +48,10 @@ const ROLLING_ONLY_PUBLISHERS: &[&str] = &[
 const FROZEN_IMAGES: &[&str] = &["centos", "java"];
 
 /// Images of rolling-release distributions, which have no releases to pin: Arch Linux (its
-/// snapshot tags only archive a day's packages), openSUSE Tumbleweed, Gentoo's stage3, Void and
-/// Manjaro. Following their `latest` is what choosing them means.
+/// snapshot tags only archive a day's packages), openSUSE Tumbleweed, Gentoo's stage3, Void,
+/// Manjaro, and Kali's rolling branches (`kali-rolling`, `kali-bleeding-edge`: published as
+/// `latest` and per architecture, never a version). Following their `latest` is what choosing
+/// them means.
 const ROLLING_DISTRIBUTIONS: &[&str] = &[
     "archlinux",
     "archlinux/archlinux",
@@ -65,6 +67,10 @@ const ROLLING_DISTRIBUTIONS: &[&str] = &[
     "ghcr.io/void-linux/void-glibc",
     "ghcr.io/void-linux/void-musl",
     "manjarolinux/base",
+    "kalilinux/kali-rolling",
+    "kalilinux/kali-bleeding-edge",
+    "kalilinux/kali-dev",
+    "kalilinux/kali-experimental",
 ];
 
 /// Hosts that serve Docker Hub itself (docker/distribution's reference normalisation).
