@@ -104,12 +104,31 @@ pub const TEMP_DIRS: &[&str] = &["/tmp", "/var/tmp", "/run", "/var/run"];
 /// a working directory so named is where its relative files (a SQLite database, `./logs`) land.
 pub const STATE_DIR_NAMES: &[&str] = &["data", "db", "database", "storage", "state", "uploads"];
 
-/// Whether the last part of `dir` names a state directory.
+/// Whether `dir` is a state directory: its last part names one, or it is a program's own
+/// directory under `/var/lib` (`WORKDIR /var/lib/app`).
 pub fn names_state_dir(dir: &str) -> bool {
-    dir.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| STATE_DIR_NAMES.contains(&last.to_ascii_lowercase().as_str()))
+    is_own_state_path(dir)
+        || dir
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| STATE_DIR_NAMES.contains(&last.to_ascii_lowercase().as_str()))
+}
+
+/// The directory under which programs keep their variable state (FHS 3.0, 5.8): root owns it,
+/// and an image from scratch has none.
+const STATE_ROOT: &str = "/var/lib/";
+
+/// The distribution's own state under it, which a program reads and never writes.
+const SYSTEM_STATE_DIRS: &[&str] = &["apt", "dpkg", "apk", "rpm", "dnf", "yum", "dbus", "ucf"];
+
+/// A path in a program's own directory under `/var/lib` (`/var/lib/app`, `/var/lib/app/app.db`),
+/// not the distribution's (`/var/lib/apt`).
+pub fn is_own_state_path(path: &str) -> bool {
+    path.strip_prefix(STATE_ROOT).is_some_and(|rest| {
+        let first = rest.split('/').next().unwrap_or_default();
+        !first.is_empty() && !SYSTEM_STATE_DIRS.contains(&first)
+    })
 }
 
 /// Directories that hold system data, the Go toolchain or its caches, never a program a

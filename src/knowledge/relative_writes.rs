@@ -2,7 +2,7 @@
 //! SQLite database, a session file, a log): in an image whose working directory root owns
 //! (`/` without a WORKDIR, or one the file made), such a program works only as root.
 
-use super::files::STATE_DIR_NAMES;
+use super::files::{self, STATE_DIR_NAMES};
 
 /// Calls that create, or open for writing, the file or directory their first argument names:
 /// the standard library and embedded databases.
@@ -91,21 +91,9 @@ impl<'a> RelativeWrites<'a> {
     }
 }
 
-/// The directory under which programs keep their variable state (FHS 3.0, 5.8): root owns it,
-/// and an image from scratch has none.
-const STATE_ROOT: &str = "/var/lib/";
-
-/// The distribution's own state under it, which a program reads and never writes.
-const SYSTEM_STATE_DIRS: &[&str] = &["apt", "dpkg", "apk", "rpm", "dnf", "yum", "dbus", "ucf"];
-
 /// `/var/lib/app/app.db`, `/var/lib/app/state`: a path under `/var/lib` of the program's own.
 fn names_own_state_dir(literal: &str) -> bool {
-    literal.strip_prefix(STATE_ROOT).is_some_and(|rest| {
-        let first = rest.split('/').next().unwrap_or_default();
-        !first.is_empty()
-            && !SYSTEM_STATE_DIRS.contains(&first)
-            && !literal.contains(['%', '*', '?', ' ', '{', '$'])
-    })
+    files::is_own_state_path(literal) && !literal.contains(['%', '*', '?', ' ', '{', '$'])
 }
 
 /// The string literals of a line, each with the text before it.
