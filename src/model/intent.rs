@@ -144,6 +144,21 @@ impl<'a> FileFacts<'a> {
             })
     }
 
+    /// A comment of the file tells how to build `image` with a build command that tags it
+    /// ("Build base (once): docker build -t app-base:latest ..."): the image is made on the
+    /// same machine before this build, from no registry. Images gopherlint knows
+    /// (`alpine`) are never such.
+    pub fn image_built_per_comment(&self, image: &crate::knowledge::image_ref::ImageRef) -> bool {
+        use crate::knowledge::images::{self, Family};
+        images::base_facts(image).family == Family::Other
+            && self.file.comments.iter().any(|c| {
+                c.text.contains("build")
+                    && crate::repository::image_names_tagged_in(&c.text)
+                        .iter()
+                        .any(|name| *name == image.name())
+            })
+    }
+
     /// A comment of the file says the binary is built for the platform of the machine the
     /// build runs on (kubebuilder's "built according to the host where the command was called").
     pub fn says_platform_follows_host(&self) -> bool {

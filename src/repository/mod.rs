@@ -221,6 +221,30 @@ impl RepoWide {
     }
 }
 
+/// The image names the image builds in a text tag (`docker build -t app-base:latest .`,
+/// `podman build --tag app-base`), wherever on a line the command starts: a Dockerfile's own
+/// comment that tells how to build the base it starts from ("1. Build base: docker build -t
+/// app-base ...") names an image made on the same machine.
+pub fn image_names_tagged_in(text: &str) -> Vec<String> {
+    let Some(start) = [
+        "docker build",
+        "docker buildx build",
+        "podman build",
+        "buildah bud",
+    ]
+    .iter()
+    .filter_map(|command| text.find(command))
+    .min() else {
+        return Vec::new();
+    };
+    command_line::docker_builds(&text[start..], 0)
+        .iter()
+        .flat_map(|build| &build.tags)
+        .map(|tag| ImageRef::parse(tag).name())
+        .filter(|name| !name.is_empty() && !name.contains('$'))
+        .collect()
+}
+
 /// Everything read under one repository root.
 #[derive(Debug, Default)]
 pub struct RepoBuilds {

@@ -76,6 +76,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if image.publisher() == Some("local")
             || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost"))
             || model.built_by_repository(image)
+            || model.image_built_per_comment(image)
         {
             continue;
         }
