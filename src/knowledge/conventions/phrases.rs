@@ -20,6 +20,10 @@ const PURPOSE_PHRASES: &[(&str, Intent)] = &[
     ("e2e test", Intent::Test),
     ("end-to-end test", Intent::Test),
     ("test image", Intent::Test),
+    ("test dockerfile", Intent::Test),
+    ("canary test", Intent::Test),
+    ("for running tests", Intent::Test),
+    ("for running the tests", Intent::Test),
     ("e2e-only", Intent::Test),
     ("e2e only", Intent::Test),
     ("e2e image", Intent::Test),
@@ -311,6 +315,10 @@ mod tests {
         assert_eq!(
             comment_intent("Wails Server Mode Dockerfile").map(|i| i.0),
             Some(Intent::Example)
+        );
+        assert_eq!(
+            comment_intent("Golish Canary Test Dockerfile").map(|i| i.0),
+            Some(Intent::Test)
         );
         assert_eq!(comment_intent("Test deps"), None);
         assert_eq!(comment_intent("Final image with shell for debugging"), None);
