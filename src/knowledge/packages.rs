@@ -85,6 +85,40 @@ impl PackageManager {
     }
 }
 
+/// What an environment one works in installs: a browser IDE, or an editor beside an
+/// interactive shell or a terminal multiplexer. A service image that keeps `vim` for an
+/// emergency has no use for `fish` or `tmux` as well.
+pub const IDE_SERVERS: &[&str] = &["code-server", "openvscode-server"];
+pub const EDITORS: &[&str] = &[
+    "vim",
+    "neovim",
+    "nvim",
+    "nano",
+    "micro",
+    "emacs",
+    "emacs-nox",
+    "helix",
+];
+pub const INTERACTIVE_SHELLS: &[&str] = &["fish", "zsh", "tmux", "screen", "zellij"];
+
+/// Programs that install packages, the OS's and a user's (Arch's AUR helpers, Homebrew), whose
+/// words are read for the tools above.
+pub const INSTALLERS: &[&str] = &[
+    "apk", "apt-get", "apt", "dnf", "microdnf", "yum", "zypper", "pacman", "yay", "paru", "brew",
+];
+
+/// The package a word of an install command names, without a version (`vim=2:9.0-1`,
+/// `tmux-3.4`): the word itself when it is one of the lists above.
+pub fn workstation_package(word: &str) -> Option<&'static str> {
+    let name = word.split(['=', '@']).next().unwrap_or(word);
+    IDE_SERVERS
+        .iter()
+        .chain(EDITORS)
+        .chain(INTERACTIVE_SHELLS)
+        .find(|known| **known == name)
+        .copied()
+}
+
 /// A command that installs OS packages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageInstall {

@@ -33,6 +33,39 @@ impl Classifier<'_, '_> {
         decided
     }
 
+    /// The interactive tools the shipped image installs when it is an environment one works
+    /// in: a browser IDE (`code-server`), or an editor with an interactive shell or a
+    /// multiplexer (`vim` and `fish`; `chsh` to a shell counts as one). `None` otherwise.
+    pub(super) fn workstation_tools(&self) -> Option<Vec<&'static str>> {
+        let mut found: Vec<&'static str> = Vec::new();
+        let mut changes_login_shell = false;
+        for &stage in self.final_chain() {
+            for run in self.runs_in_stage(stage) {
+                for command in &run.script.commands {
+                    let Some(program) = command.program().map(paths::basename) else {
+                        continue;
+                    };
+                    changes_login_shell |= program == "chsh";
+                    if !packages::INSTALLERS.contains(&program) {
+                        continue;
+                    }
+                    for word in command.argv.iter().skip(1) {
+                        if let Some(tool) = packages::workstation_package(&word.text)
+                            && !found.contains(&tool)
+                        {
+                            found.push(tool);
+                        }
+                    }
+                }
+            }
+        }
+        let has = |list: &[&str]| found.iter().any(|t| list.contains(t));
+        let ide = has(packages::IDE_SERVERS);
+        let editor = has(packages::EDITORS);
+        let shell = has(packages::INTERACTIVE_SHELLS) || changes_login_shell;
+        (ide || (editor && shell)).then_some(found)
+    }
+
     /// The class from what the file does: what it starts, builds and ships.
     pub(super) fn by_contents(&self) -> (ImageClass, Signal, String) {
         let Some(stage) = self.final_stage() else {

@@ -277,6 +277,24 @@ impl Classifier<'_, '_> {
                 "a devcontainer: a development environment that exists to run Go".into(),
             );
         }
+        // An environment one works in (a browser IDE, an editor and a shell): a development
+        // image, a toolchain when it carries Go.
+        if let Some(tools) = self.workstation_tools() {
+            let class = if self.final_has_go_toolchain() {
+                ImageClass::Toolchain
+            } else {
+                ImageClass::Dev
+            };
+            let named: Vec<String> = tools.iter().map(|t| format!("`{t}`")).collect();
+            return (
+                class,
+                Signal::Contents,
+                format!(
+                    "it installs {}: a development environment to work in",
+                    named.join(", ")
+                ),
+            );
+        }
         // A development image that carries Go is a toolchain: it exists to run Go.
         let of_intent = |intent: Intent| match ImageClass::of_intent(intent) {
             ImageClass::Dev if self.final_has_go_toolchain() => ImageClass::Toolchain,
