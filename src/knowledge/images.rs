@@ -105,15 +105,20 @@ pub const CHAINGUARD_STATIC: &str = "cgr.dev/chainguard/static:latest";
 /// The tag of distroless images whose default user is `nonroot` (65532).
 pub const DISTROLESS_NONROOT_TAG: &str = "nonroot";
 
+/// Debian releases distroless has stopped building images on.
+const DISTROLESS_RETIRED_RELEASES: &[&str] = &["debian9", "debian10", "debian11"];
+
 /// The distroless static image that matches a distroless `base`/`cc` reference: the same Debian
-/// release and tag (`gcr.io/distroless/base-debian13:nonroot-amd64` →
+/// release (the current one for a release distroless no longer builds) and tag (`gcr.io/distroless/base-debian13:nonroot-amd64` →
 /// `gcr.io/distroless/static-debian13:nonroot-amd64`); `None` for any other image.
 pub fn distroless_static_for(image: &ImageRef) -> Option<String> {
     let name = image.name();
     let rest = name.strip_prefix("gcr.io/distroless/")?;
+    // Releases distroless no longer builds (debian11 ended in 2024) give the current one.
     let debian = rest
         .split('-')
         .find(|part| part.starts_with("debian"))
+        .filter(|release| !DISTROLESS_RETIRED_RELEASES.contains(release))
         .unwrap_or("debian12");
     let family = rest.split('-').next()?;
     if !matches!(family, "base" | "cc" | "java" | "static") {
@@ -585,6 +590,10 @@ mod tests {
             ))
             .as_deref(),
             Some("gcr.io/distroless/static-debian13:nonroot-amd64")
+        );
+        assert_eq!(
+            distroless_static_for(&ImageRef::parse("gcr.io/distroless/base-debian11")).as_deref(),
+            Some("gcr.io/distroless/static-debian12")
         );
         assert_eq!(distroless_static_for(&ImageRef::parse("alpine:3.20")), None);
         assert!(ImageRef::parse("registry.k8s.io/ARCH/base:1").is_placeholder());

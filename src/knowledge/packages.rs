@@ -119,6 +119,27 @@ pub fn workstation_package(word: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// Where a distribution's package manager reads its repositories from: a step that only edits
+/// them (`sed -i 's/dl-cdn.alpinelinux.org/mirrors.aliyun.com/g' /etc/apk/repositories`) picks
+/// a mirror and adds nothing to the image.
+const PACKAGE_SOURCES: &[&str] = &[
+    "/etc/apk/repositories",
+    "/etc/apt/sources.list",
+    "/etc/apt/sources.list.d/",
+    "/etc/yum.repos.d/",
+];
+
+/// The command only edits the package manager's repository list (`sed -i ... /etc/apk/repositories`).
+pub fn only_edits_package_sources(program: &str, argv: &[&str]) -> bool {
+    program == "sed"
+        && argv.iter().any(|w| w.starts_with("-i"))
+        && argv
+            .iter()
+            .filter(|w| w.starts_with('/'))
+            .all(|w| PACKAGE_SOURCES.iter().any(|s| w.starts_with(s)))
+        && argv.iter().any(|w| w.starts_with('/'))
+}
+
 /// A command that installs OS packages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageInstall {
@@ -339,6 +360,21 @@ mod tests {
     fn install(text: &str) -> Option<PackageInstall> {
         let argv: Vec<&str> = text.split(' ').collect();
         package_install(argv[0], &argv)
+    }
+
+    #[test]
+    fn mirror_switches_edit_only_package_sources() {
+        let edits = |argv: &[&str]| only_edits_package_sources(argv[0], argv);
+        assert!(edits(&["sed", "-i", "s/a/b/g", "/etc/apk/repositories"]));
+        assert!(edits(&[
+            "sed",
+            "-i.bak",
+            "s/a/b/",
+            "/etc/apt/sources.list.d/debian.sources"
+        ]));
+        assert!(!edits(&["sed", "-i", "s/a/b/", "/etc/passwd"]));
+        assert!(!edits(&["sed", "s/a/b/", "/etc/apk/repositories"]));
+        assert!(!edits(&["sed", "-i", "s/a/b/"]));
     }
 
     #[test]

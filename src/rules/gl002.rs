@@ -259,6 +259,7 @@ fn only_adds_base_data(ctx: &Context) -> Option<Vec<&'static str>> {
             }
         } else if program == "update-ca-certificates"
             || packages::only_maintains_base(program, &argv)
+            || packages::only_edits_package_sources(program, &argv)
         {
             &[]
         } else {

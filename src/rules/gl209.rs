@@ -1,6 +1,7 @@
 //! GL209 upx-packed-binary: a binary that ships is packed with upx.
 
 use super::{Context, declare_rule};
+use crate::knowledge::go_linker::{ldflags_words, strip_flags};
 use crate::diagnostic::Diagnostic;
 
 declare_rule! {
@@ -52,8 +53,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
             (false, _) => format!("`{program}` packs `{path}`, which ships in the final image"),
         };
-        out.push(ctx.report(&RULE, argv[0].range, message).with_help(
-            "ship the binary unpacked: a packed binary unpacks itself into memory at every start, so it starts slower, uses more memory (the pages cannot be shared between processes), and is often flagged by malware scanners; `-ldflags=\"-s -w\"` shrinks it without these costs",
-        ));
+        // Where the build strips already, `-s -w` is no alternative to offer.
+        let stripped = model.go_builds.iter().any(|b| {
+            b.stage == run.stage
+                && b.instruction <= run.instruction
+                && model.ships(b)
+                && b.ldflags()
+                    .and_then(|f| f.value.as_deref())
+                    .and_then(ldflags_words)
+                    .is_some_and(|words| strip_flags(&words) == (true, true))
+        });
+        let costs = "ship the binary unpacked: a packed binary unpacks itself into memory at every start, so it starts slower, uses more memory (the pages cannot be shared between processes), and is often flagged by malware scanners";
+        let help = if stripped {
+            format!("{costs}; the build already strips it with `-s -w`")
+        } else {
+            format!("{costs}; `-ldflags=\"-s -w\"` shrinks it without these costs")
+        };
+        out.push(ctx.report(&RULE, argv[0].range, message).with_help(help));
     }
 }

@@ -55,8 +55,14 @@ fn report(
     } else if !newer {
         return None;
     } else if strict {
+        // Go quotes the `go` line as written (`go >= 1.25.0`), not the release line.
+        let written = go_mod
+            .go_line
+            .as_deref()
+            .filter(|w| !w.contains(char::is_whitespace))
+            .map_or_else(|| required.to_string(), str::to_string);
         format!(
-            "go.mod requires Go {required}, but `{image}` has Go {have}: the build stops with \"go.mod requires go >= {required}\""
+            "go.mod requires Go {required}, but `{image}` has Go {have}: the build stops with \"go.mod requires go >= {written}\""
         )
     } else if backported {
         format!(

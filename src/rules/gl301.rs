@@ -27,10 +27,7 @@ fn fix(ctx: &Context, copy: &Copy) -> Option<Fix> {
     if !into_workdir || instruction.keyword_text != instruction.keyword_text.to_ascii_uppercase() {
         return None;
     }
-    // A COPY of a go.sum that is not there fails the build: `go.sum*` copies it if present.
-    let has_sum = model.context().is_some_and(|c| c.sends_file("go.sum"));
-    let sum = if has_sum { "go.sum" } else { "go.sum*" };
-    let text = format!("COPY go.mod {sum} ./\nRUN go mod download\n");
+    let text = format!("COPY go.mod {} ./\nRUN go mod download\n", sum_file(model));
     Some(Fix::new(
         "copy go.mod and go.sum and download the modules before the sources",
         Applicability::Unsafe,
@@ -96,10 +93,21 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )),
             None => d
                 .with_help(format!(
-                    "copy go.mod and go.sum first and download in a layer of its own (`COPY go.mod go.sum ./` and `RUN go mod download`), then copy the sources{or_mount}"
+                    "copy go.mod and go.sum first and download in a layer of its own (`COPY go.mod {} ./` and `RUN go mod download`), then copy the sources{or_mount}",
+                    sum_file(model)
                 ))
                 .with_fix(fix(ctx, copy)),
         };
         out.push(d);
+    }
+}
+
+/// What to copy for go.sum: a COPY of a go.sum that is not there fails the build, and
+/// `go.sum*` copies it if present (the context has none, or is unknown).
+fn sum_file(model: &crate::model::Model) -> &'static str {
+    if model.context().is_some_and(|c| c.sends_file("go.sum")) {
+        "go.sum"
+    } else {
+        "go.sum*"
     }
 }
