@@ -1,4 +1,5 @@
-//! Finding Dockerfiles under directories: `.gitignore`/`.ignore` aware, templates left out,
+//! Finding Dockerfiles under directories: `.gitignore`/`.ignore` aware, templates and
+//! leftovers (`Dockerfile.old`, `.bak`) left out,
 //! hidden directories skipped (except `.github`), Go's ignored directories skipped (`testdata`,
 //! and the dependency trees `vendor` and `node_modules`), `--exclude` globs applied.
 
@@ -84,6 +85,29 @@ const TEMPLATE_EXTENSIONS: &[&str] = &[
 pub fn is_template_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     TEMPLATE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
+}
+
+/// Extensions of a copy kept aside: an editor's backup, a saved old version, a file switched
+/// off by renaming (`Dockerfile.old`, `Dockerfile.bak`, `Dockerfile~`). Nothing builds it.
+const LEFTOVER_EXTENSIONS: &[&str] = &[
+    ".old",
+    ".bak",
+    ".orig",
+    ".backup",
+    ".save",
+    ".rej",
+    ".swp",
+    ".disabled",
+    ".deprecated",
+    ".unused",
+    "~",
+];
+
+/// Whether a file name is a leftover's: `Dockerfile.old`, `api.Dockerfile.bak`, `Dockerfile~`.
+/// Searches skip it; named on the command line it is linted.
+pub fn is_leftover_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    LEFTOVER_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }
 
 /// Whether a Dockerfile's text is a template: a FROM line holds template syntax (`{{ .Base }}`,
@@ -260,7 +284,11 @@ pub fn walk(root: &Path, excludes: &GlobSet) -> Found {
                 let name = entry.file_name().to_string_lossy();
                 // Templates by name are skipped here; by content, where the file is read to
                 // be linted (`cli::files`), so no file is read twice.
-                if is_file && is_dockerfile_name(&name) && !is_template_name(&name) {
+                if is_file
+                    && is_dockerfile_name(&name)
+                    && !is_template_name(&name)
+                    && !is_leftover_name(&name)
+                {
                     found.dockerfiles.push(entry.into_path());
                 } else if is_file && crate::repository::is_compose_name(&name) {
                     found.compose_files.push(entry.into_path());
@@ -375,6 +403,16 @@ mod tests {
             assert!(is_dockerfile_name(name) && is_template_name(name), "{name}");
         }
         assert!(is_template_name("api.Dockerfile.j2"));
+        for name in [
+            "Dockerfile.old",
+            "Dockerfile.bak",
+            "api.Dockerfile.orig",
+            "Dockerfile~",
+        ] {
+            assert!(is_dockerfile_name(name) && is_leftover_name(name), "{name}");
+        }
+        assert!(!is_leftover_name("Dockerfile.golang"));
+        assert!(!is_leftover_name("Dockerfile.bold"));
         assert!(!is_template_name("Dockerfile.integration"));
         assert!(is_template_text(
             "# x\nFROM {{ .Image }}:{{ .Tag }}\nRUN x\n"
@@ -445,6 +483,8 @@ mod tests {
                 .collect()
         };
         std::fs::write(root.join("svc/compose.yaml"), "").expect("write");
+        // A copy kept aside is no Dockerfile anything builds.
+        std::fs::write(root.join("svc/Dockerfile.old"), "FROM scratch\n").expect("write");
         let found = walk(root, &excludes);
         assert!(found.errors.is_empty(), "{:?}", found.errors);
         assert_eq!(
