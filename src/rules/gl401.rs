@@ -83,6 +83,30 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(floating) = image.floating(go_images::release(image)) else {
             continue;
         };
+        // A Go image that a copy takes only files of the OS from (`COPY --from=golang:alpine
+        // /etc/ssl/certs/ca-certificates.crt`): no Go of it runs, so the release its tag leaves
+        // open changes nothing the image keeps.
+        if pull.kind == PullKind::CopyFrom
+            && floating == Floating::NoGoMinor
+            && go_images::is_go_toolchain(&image.name())
+            && model.copies.iter().any(|c| {
+                c.instruction == pull.instruction
+                    && !c.sources.is_empty()
+                    && c.sources.iter().all(|s| {
+                        s.usable().is_some_and(|path| {
+                            !go_images::GOPATH_DIRS
+                                .iter()
+                                .chain([&crate::knowledge::files::GOROOT])
+                                .any(|dir| {
+                                    crate::paths::is_within(path, dir)
+                                        || crate::paths::is_within(dir, path)
+                                })
+                        })
+                    })
+            })
+        {
+            continue;
+        }
         // "Use the latest stable golang 1.x": the comment above says the image follows the
         // newest release on purpose.
         if pull.kind == PullKind::From && model.says_follows_newest(pull.instruction) {
