@@ -66,6 +66,29 @@ impl Classifier<'_, '_> {
         (ide || (editor && shell)).then_some(found)
     }
 
+    /// The final chain copies nothing in (no COPY or ADD) and fetches nothing (no `git`, `curl`,
+    /// `wget`, `go get`): what it holds is its bases' and its packages'.
+    fn final_holds_no_sources(&self) -> bool {
+        let chain = self.final_chain();
+        !self.copies.iter().any(|c| chain.contains(&c.stage))
+            && !chain.iter().any(|&stage| {
+                self.runs_in_stage(stage).iter().any(|run| {
+                    run.script.commands.iter().any(|c| {
+                        c.program().map(paths::basename).is_some_and(|p| {
+                            p == "git"
+                                || tools::DOWNLOADERS.contains(&p)
+                                || (p == "go" && c.argv.get(1).is_some_and(|w| w.text == "get"))
+                        })
+                    })
+                })
+            })
+            && !self.file.instructions.iter().any(|i| {
+                i.flags.iter().any(|f| {
+                    f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=bind"))
+                })
+            })
+    }
+
     /// The class from what the file does: what it starts, builds and ships.
     pub(super) fn by_contents(&self) -> (ImageClass, Signal, String) {
         let Some(stage) = self.final_stage() else {
@@ -99,6 +122,19 @@ impl Classifier<'_, '_> {
             let program = start
                 .first()
                 .map(|p| paths::basename(p).to_ascii_lowercase());
+            // `go run main.go` in an image that holds no sources (nothing copied or fetched
+            // in): the sources are mounted when it runs, a development image.
+            if is_go_run(start)
+                && !start.iter().any(|w| w.contains('@'))
+                && self.final_holds_no_sources()
+            {
+                return (
+                    ImageClass::Toolchain,
+                    Signal::Start,
+                    "the start command is `go run` on sources the image does not hold (nothing is copied or fetched in): they are mounted when it runs, a development image"
+                        .into(),
+                );
+            }
             if is_go_run(start) {
                 return (
                     ImageClass::Service,
