@@ -265,9 +265,16 @@ impl GoBuild {
     /// `go build` of several packages (or a `...` pattern) without `-o` compiles them and
     /// throws the results away: it writes no binary (a cache-warming or check build).
     pub fn writes_nothing(&self) -> bool {
-        self.subcommand == GoSubcommand::Build
-            && !self.has_flag("o")
-            && (self.packages().count() > 1 || self.packages().any(|p| p.contains("...")))
+        // `go build -o /dev/null`, and builds of the standard library's patterns (`go build
+        // std`, `go install std`): they only fill the build cache, and ship no program.
+        let discarded = self.output.as_ref().is_some_and(|o| o.text == "/dev/null");
+        let library_only = self.packages().count() > 0
+            && self.packages().all(|p| matches!(p, "std" | "cmd" | "all"));
+        discarded
+            || library_only
+            || (self.subcommand == GoSubcommand::Build
+                && !self.has_flag("o")
+                && (self.packages().count() > 1 || self.packages().any(|p| p.contains("..."))))
     }
 
     /// `-buildmode=plugin`: a Go plugin, which the program that loads it must match package
