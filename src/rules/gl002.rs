@@ -34,6 +34,10 @@ const BASE_TOPICS: &[&str] = &[
     "base with",
     "toolchain",
     "compiler",
+    // "so the copied varnishstat finds a compatible glibc": what a copied program links.
+    "glibc",
+    "libc",
+    "shared libraries",
 ];
 
 /// Why the final image needs its OS, if it does: it installs programs, starts through a

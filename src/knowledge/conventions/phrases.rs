@@ -143,6 +143,10 @@ const REASON_WORDS: &[&str] = &[
     "instead of",
     "only when",
     "so that",
+    // "Must match the Debian release of the image the tool is copied from, so it finds a
+    // compatible glibc": a constraint the choice follows.
+    "must match",
+    "compatible",
     "on purpose",
     "intentional",
     "intentionally",
