@@ -288,7 +288,8 @@ pub fn urls_in(text: &str) -> impl Iterator<Item = &str> {
 pub fn named_architecture(url: &str) -> Option<&'static str> {
     url.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .find_map(|part| match part.to_ascii_lowercase().as_str() {
-            "amd64" | "x86_64" => Some("amd64"),
+            // `node-v20-linux-x64`, `kepubify-linux-64bit`, Hugo's `Linux-64bit`.
+            "amd64" | "x86_64" | "x64" | "64bit" => Some("amd64"),
             "arm64" | "aarch64" | "arm64v8" => Some("arm64"),
             "armv7" | "armhf" | "arm32v7" => Some("arm"),
             "ppc64le" => Some("ppc64le"),
@@ -451,6 +452,16 @@ mod tests {
         let through = "https://example.com/tool-linux-${TARGETARCH}.tar.gz";
         assert_eq!(named_architecture(through), None);
         assert_eq!(named_architecture("https://example.com/tool.tar.gz"), None);
+        assert_eq!(
+            named_architecture(
+                "https://github.com/pgaskin/kepubify/releases/download/v4.0.4/kepubify-linux-64bit"
+            ),
+            Some("amd64")
+        );
+        assert_eq!(
+            named_architecture("https://nodejs.org/dist/v20.0.0/node-v20.0.0-linux-x64.tar.xz"),
+            Some("amd64")
+        );
     }
 
     #[test]

@@ -82,7 +82,11 @@ impl<'a> RelativeWrites<'a> {
                     || in_subdirectory(literal) && names_state_file(literal)
                 {
                     found.written.get_or_insert(literal);
-                } else if local && names_setting_dir(before) && !names_read_only(literal) {
+                } else if names_setting_dir(before)
+                    && !names_read_only(literal)
+                    // `uploadsDir: "uploads"`: a bare state directory's name is as relative.
+                    && (local || STATE_DIR_NAMES.contains(&literal.to_ascii_lowercase().as_str()))
+                {
                     found.dir_default.get_or_insert(literal);
                 }
             }
@@ -197,6 +201,11 @@ mod tests {
         let read = RelativeWrites::read("db := sqlite.Open(\"file::memory:?cache=shared\")\n");
         assert_eq!(read.written, None);
         // A state directory of its own under /var/lib, which root owns.
+        // A setting named for a directory whose default is a bare state directory's name.
+        let read = RelativeWrites::read("\t\tuploadsDir: \"uploads\",\n");
+        assert_eq!(read.dir_default, Some("uploads"));
+        let read = RelativeWrites::read("\t\ttemplateDir: \"templates\",\n");
+        assert_eq!(read.dir_default, None);
         let read = RelativeWrites::read("\tdefaultDb = \"/var/lib/app/app.db\"\n");
         assert_eq!(read.written, Some("/var/lib/app/app.db"));
         let read = RelativeWrites::read("\tstatus = \"/var/lib/dpkg/status\"\n");
