@@ -403,12 +403,27 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .to_string(),
     };
     let dynamic = found.build.is_some_and(GoBuild::needs_dynamic_loader);
+    // Cgo on on purpose (a C compiler installed, `CGO_ENABLED=1`): the binary links the C
+    // library, and `CGO_ENABLED=0` on scratch would drop what it needs cgo for (SQLite, plugins).
+    let deliberate_cgo = found
+        .build
+        .is_some_and(|b| model.cgo_deliberate(&b.cgo, b.stage));
+    let musl = stage.facts.libc == crate::knowledge::images::Libc::Musl;
     // The repository runs a program of the image's OS in it (a compose healthcheck's
     // `pgrep`): scratch or distroless would break that use.
     let runs_in_image = model.build.as_deref().and_then(|b| b.runs_in_image.as_ref());
     let mut help = if let Some((program, config)) = runs_in_image {
         format!(
             "compile in a `build` stage, then copy only the binary into a new stage on a small base that has `{program}`, which {config} runs in the image (Alpine has it), running as a non-root user (`gopherlint --explain GL001`)"
+        )
+    } else if deliberate_cgo {
+        let base = if musl {
+            "`alpine`, whose musl C library this build links"
+        } else {
+            "`gcr.io/distroless/base-debian12`, which has the glibc this build links"
+        };
+        format!(
+            "compile in a `build` stage that keeps the C toolchain (cgo is on here on purpose), then copy only the binary into a new stage on {base}, running as a non-root user (`gopherlint --explain GL001`)"
         )
     } else if dynamic {
         format!(
@@ -420,7 +435,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(weight) = stage
         .root_image
         .as_ref()
-        .filter(|_| runs_in_image.is_none())
+        .filter(|_| runs_in_image.is_none() && !deliberate_cgo)
         .and_then(|image| base_weight(ctx, image, if dynamic { DISTROLESS_BASE } else { "scratch" }))
     {
         help.push_str(&format!("; {weight}"));
@@ -449,7 +464,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let mut diagnostic = ctx
         .report(&RULE, range, message)
         .with_help(help)
-        .with_fix(if runs_in_image.is_some() || reads.is_some() || writes.is_some() {
+        .with_fix(if runs_in_image.is_some() || reads.is_some() || writes.is_some() || deliberate_cgo {
             None
         } else if go_run && found.build.is_none() {
             build_instead_of_go_run(ctx)
