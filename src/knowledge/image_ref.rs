@@ -206,7 +206,10 @@ impl ImageRef {
             .iter()
             .any(|prefix| name.starts_with(prefix))
             || (self.registry.is_some() && self.repository.starts_with("distroless/"))
-            || ROLLING_DISTRIBUTIONS.contains(&name.as_str());
+            || ROLLING_DISTRIBUTIONS.contains(&name.as_str())
+            // A repository named for its rolling flavour (`karalabe/xgo-latest` beside
+            // `xgo-1.21`): following the newest is what its name says.
+            || self.repository.rsplit('/').next().is_some_and(|last| last.ends_with("-latest"));
         if rolling_only || FROZEN_IMAGES.contains(&name.as_str()) {
             return None;
         }
@@ -377,6 +380,10 @@ mod tests {
         assert_eq!(floats("gcr.lank8s.cn/distroless/cc-debian12:latest"), None);
         assert_eq!(floats("gcr.io/distroless/static-debian12"), None);
         assert!(floats("example.com/tools/static:latest").is_some());
+        // Rolling by name, or a rolling distribution.
+        assert_eq!(floats("karalabe/xgo-latest"), None);
+        assert_eq!(floats("kalilinux/kali-rolling"), None);
+        assert!(floats("karalabe/xgo-base").is_some());
     }
 
     #[test]

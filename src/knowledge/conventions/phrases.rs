@@ -143,6 +143,9 @@ const REASON_WORDS: &[&str] = &[
     "instead of",
     "only when",
     "so that",
+    // "Use busybox so the CLI has a shell when run interactively".
+    "so the",
+    "so it",
     // "Must match the Debian release of the image the tool is copied from, so it finds a
     // compatible glibc": a constraint the choice follows.
     "must match",
@@ -333,6 +336,10 @@ mod tests {
         assert!(explains_choice(
             "Alpine rather than distroless because the probes need busybox",
             &["alpine"]
+        ));
+        assert!(explains_choice(
+            "Use busybox so the CLI has a shell environment when run interactively",
+            &["busybox"]
         ));
         assert!(!explains_choice("Run as root", &["root"]));
         assert!(!explains_choice("chroot because", &["root"]));
