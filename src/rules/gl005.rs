@@ -108,10 +108,26 @@ fn created_without_id<'a>(ctx: &'a Context) -> Option<&'a str> {
         .map(|u| u.name.as_str())
 }
 
+/// The user the file hands its files to when its id is not shown (`chown varnish` of a user
+/// a package made): that user is the one to run as, by the number the image gives it.
+fn owner_without_id(ctx: &Context) -> Option<String> {
+    let model = ctx.model;
+    if model.own_uid().is_some() {
+        return None;
+    }
+    let name = model.own_owner_name()?;
+    model.uid_of(&name, false).is_none().then_some(name)
+}
+
 fn help(ctx: &Context) -> String {
     if let Some(name) = created_without_id(ctx) {
         return format!(
             "switch to the user the file creates, by number: give `{name}` an explicit id (`useradd -u 10001 {name}`, `adduser -u 10001 {name}`), set `USER 10001` after it, and give it the directories the program writes; a compromised process then cannot modify the image or escalate through root-owned files"
+        );
+    }
+    if let Some(name) = owner_without_id(ctx) {
+        return format!(
+            "run as `{name}`, the user the file hands its files to, by its number (`USER <uid>` with the id the image's /etc/passwd gives `{name}`, which Kubernetes' `runAsNonRoot` can check), and give it the directories the program writes: a compromised process then cannot modify the image or escalate through root-owned files"
         );
     }
     let user = suggested_user(ctx);
@@ -141,7 +157,7 @@ fn help(ctx: &Context) -> String {
 fn fix_missing_user(ctx: &Context) -> Option<Fix> {
     let model = ctx.model;
     // The file's own user has no known number: any id the fix chose would own none of its files.
-    if created_without_id(ctx).is_some() {
+    if created_without_id(ctx).is_some() || owner_without_id(ctx).is_some() {
         return None;
     }
     let stage = model.final_stage()?;
