@@ -143,9 +143,11 @@ const REASON_WORDS: &[&str] = &[
     "instead of",
     "only when",
     "so that",
-    // "Use busybox so the CLI has a shell when run interactively".
-    "so the",
-    "so it",
+    // "Use busybox so the CLI has a shell environment when run interactively": what the
+    // image is used for needs the choice. ("so the", "so it" alone also follow plain
+    // descriptions: "built FROM the build stage, so it still holds the toolchain".)
+    "interactively",
+    "interactive use",
     // "Must match the Debian release of the image the tool is copied from, so it finds a
     // compatible glibc": a constraint the choice follows.
     "must match",
