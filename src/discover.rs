@@ -1,5 +1,5 @@
 //! Finding Dockerfiles under directories: `.gitignore`/`.ignore` aware, templates and
-//! leftovers (`Dockerfile.old`, `.bak`) left out,
+//! copies kept aside (`Dockerfile.old`) left out,
 //! hidden directories skipped (except `.github`), Go's ignored directories skipped (`testdata`,
 //! and the dependency trees `vendor` and `node_modules`), `--exclude` globs applied.
 
@@ -87,23 +87,19 @@ pub fn is_template_name(name: &str) -> bool {
     TEMPLATE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }
 
-/// Extensions of a copy kept aside: an editor's backup, a saved old version, a file switched
-/// off by renaming (`Dockerfile.old`, `Dockerfile.bak`, `Dockerfile~`). Nothing builds it.
+/// Extensions of a copy kept aside: a saved old version, a file switched off by renaming
+/// (`Dockerfile.old`, `Dockerfile.disabled`). Nothing builds it. (Editor and merge leftovers,
+/// `.bak`, `.orig`, are companions, which are not Dockerfile names at all.)
 const LEFTOVER_EXTENSIONS: &[&str] = &[
     ".old",
-    ".bak",
-    ".orig",
     ".backup",
     ".save",
-    ".rej",
-    ".swp",
     ".disabled",
     ".deprecated",
     ".unused",
-    "~",
 ];
 
-/// Whether a file name is a leftover's: `Dockerfile.old`, `api.Dockerfile.bak`, `Dockerfile~`.
+/// Whether a file name is a leftover's: `Dockerfile.old`, `api.Dockerfile.disabled`.
 /// Searches skip it; named on the command line it is linted.
 pub fn is_leftover_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

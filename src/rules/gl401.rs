@@ -76,13 +76,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         if image.publisher() == Some("local")
             || image.registry.as_deref().is_some_and(|r| r.starts_with("localhost"))
             || model.built_by_repository(image)
-            || model.image_built_per_comment(image)
         {
             continue;
         }
         let Some(floating) = image.floating(go_images::release(image)) else {
             continue;
         };
+        // Or one a comment of the file builds (`# docker build -t app-base .`): asked only of
+        // a floating image, as it reads every comment.
+        if model.image_built_per_comment(image) {
+            continue;
+        }
         // A Go image that a copy takes only files of the OS from (`COPY --from=golang:alpine
         // /etc/ssl/certs/ca-certificates.crt`): no Go of it runs, so the release its tag leaves
         // open changes nothing the image keeps.

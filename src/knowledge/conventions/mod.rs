@@ -137,6 +137,15 @@ pub fn test_data_dir<'a>(dirs: &[&'a str]) -> Option<&'a str> {
         .map(|(_, d)| *d)
 }
 
+/// A file named as a test fixture (`dockerfile_test_fixture.dockerfile`, `Dockerfile.fixture`):
+/// an input to a parser's or linter's tests, not an image anyone builds.
+pub fn names_fixture(file_name: &str) -> bool {
+    file_name
+        .to_ascii_lowercase()
+        .split(['.', '_', '-'])
+        .any(|word| matches!(word, "fixture" | "fixtures"))
+}
+
 /// Directories of other projects' code kept in the repository (the `third_party/`
 /// convention): a Dockerfile there is another project's, copied in.
 const VENDORED_DIRS: &[&str] = &["third_party", "third-party", "thirdparty", "3rdparty"];
@@ -464,6 +473,14 @@ pub const DOCKER_SOCKET: &str = "docker.sock";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixture_names_are_test_data() {
+        assert!(names_fixture("dockerfile_test_fixture.dockerfile"));
+        assert!(names_fixture("Dockerfile.fixture"));
+        assert!(!names_fixture("Dockerfile.prefix"));
+        assert!(!names_fixture("Dockerfile.fix"));
+    }
 
     #[test]
     fn a_program_name_says_a_demo_or_a_test() {

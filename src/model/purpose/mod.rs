@@ -190,6 +190,9 @@ impl Classifier<'_, '_> {
             let p = p.replace('\\', "/");
             let parts: Vec<&str> = p.split('/').collect();
             conventions::test_data_dir(&parts[..parts.len().saturating_sub(1)]).is_some()
+                // Named as a fixture, and built by nothing the repository runs.
+                || (self.build.is_none()
+                    && parts.last().is_some_and(|name| conventions::names_fixture(name)))
         });
         // Or another project's source tree, copied whole (its own `.github/`, its own module).
         let vendored = path
