@@ -101,11 +101,14 @@ pub const EDITORS: &[&str] = &[
 ];
 pub const INTERACTIVE_SHELLS: &[&str] = &["fish", "zsh", "tmux", "screen", "zellij"];
 
-/// Programs that install packages, the OS's and a user's (Arch's AUR helpers, Homebrew), whose
-/// words are read for the tools above.
-pub const INSTALLERS: &[&str] = &[
-    "apk", "apt-get", "apt", "dnf", "microdnf", "yum", "zypper", "pacman", "yay", "paru", "brew",
-];
+/// Package managers besides those [`package_install`] reads: Arch's and its AUR helpers, Homebrew.
+const OTHER_INSTALLERS: &[&str] = &["pacman", "yay", "paru", "brew"];
+
+/// The program installs packages (the OS's, or a user's), so its words are read for the tools
+/// above.
+pub fn is_installer(program: &str) -> bool {
+    PackageManager::of_program(program).is_some() || OTHER_INSTALLERS.contains(&program)
+}
 
 /// The package a word of an install command names, without a version (`vim=2:9.0-1`,
 /// `tmux-3.4`): the word itself when it is one of the lists above.
@@ -131,13 +134,11 @@ const PACKAGE_SOURCES: &[&str] = &[
 
 /// The command only edits the package manager's repository list (`sed -i ... /etc/apk/repositories`).
 pub fn only_edits_package_sources(program: &str, argv: &[&str]) -> bool {
+    let mut files = argv.iter().filter(|w| w.starts_with('/')).peekable();
     program == "sed"
         && argv.iter().any(|w| w.starts_with("-i"))
-        && argv
-            .iter()
-            .filter(|w| w.starts_with('/'))
-            .all(|w| PACKAGE_SOURCES.iter().any(|s| w.starts_with(s)))
-        && argv.iter().any(|w| w.starts_with('/'))
+        && files.peek().is_some()
+        && files.all(|w| PACKAGE_SOURCES.iter().any(|s| w.starts_with(s)))
 }
 
 /// A command that installs OS packages.

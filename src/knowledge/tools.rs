@@ -271,8 +271,8 @@ pub fn is_strip(program: &str) -> bool {
             .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// `strip` options that leave the symbol table or keep only the debug info: with them the
-/// file is not stripped as `-ldflags="-s -w"` strips it.
+/// `strip` options with which the file is not stripped as `-ldflags="-s -w"` strips it: they
+/// leave the symbol table, keep only the debug info, or strip nothing (`--version`, `--help`).
 pub const STRIP_PARTIAL_OPTIONS: &[&str] = &[
     "-g",
     "-S",

@@ -46,7 +46,7 @@ impl Classifier<'_, '_> {
                         continue;
                     };
                     changes_login_shell |= program == "chsh";
-                    if !packages::INSTALLERS.contains(&program) {
+                    if !packages::is_installer(program) {
                         continue;
                     }
                     for word in command.argv.iter().skip(1) {
